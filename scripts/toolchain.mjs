@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+// Brings the project's own toolchain (Node 24 and the pinned pnpm) so that `npm start` and
+// `npm test` work on a machine with only an older Node and npm. Written for Node >= 18 with no
+// dependencies, because it runs before anything is installed.
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const toolsDir = join(root, ".toolchain");
+const NODE_VERSION = "24.21.0";
+const MIN_NODE = [22, 12];
+const pnpmVersion = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).packageManager.split("@")[1];
+
+function fail(message) {
+  process.stderr.write(`flexjob toolchain: ${message}\n`);
+  process.exit(1);
+}
+
+function run(command, args, env = process.env) {
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env });
+  if (result.error) fail(`could not start ${command}: ${result.error.message}`);
+  return result.status ?? 1;
+}
+
+function mustRun(command, args, env) {
+  const status = run(command, args, env);
+  if (status !== 0) process.exit(status);
+}
+
+function nodeIsRecentEnough(version) {
+  const [major, minor] = version.split(".").map(Number);
+  return major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
+}
+
+/** Installs `spec` with the machine's npm into its own folder under .toolchain/, once. */
+function ensurePackage(name, version) {
+  const prefix = join(toolsDir, name);
+  const stamp = join(prefix, "installed-version");
+  if (!existsSync(stamp) || readFileSync(stamp, "utf8") !== version) {
+    mkdirSync(prefix, { recursive: true });
+    writeFileSync(join(prefix, "package.json"), '{ "private": true }\n');
+    process.stderr.write(`flexjob toolchain: installing ${name}@${version} into .toolchain/\n`);
+    const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+    mustRun(npm, [
+      "install",
+      "--prefix",
+      prefix,
+      "--no-audit",
+      "--no-fund",
+      "--loglevel=error",
+      `${name}@${version}`,
+    ]);
+    writeFileSync(stamp, version);
+  }
+  return join(prefix, "node_modules", name);
+}
+
+/** Node 24 when the machine's Node is too old, and the pinned pnpm, both run from .toolchain/. */
+function ensureTools() {
+  const node = nodeIsRecentEnough(process.versions.node)
+    ? process.execPath
+    : join(ensurePackage(`node-${process.platform}-${process.arch}`, NODE_VERSION), "bin", "node");
+  if (!existsSync(node)) fail(`expected a Node binary at ${node}; delete .toolchain/ and try again`);
+  const pnpmHome = ensurePackage("pnpm", pnpmVersion);
+  const pnpmBin = join(toolsDir, "pnpm", "node_modules", ".bin");
+  const path = [dirname(node), pnpmBin, join(root, "node_modules", ".bin"), process.env.PATH].join(":");
+  const env = { ...process.env, PATH: path };
+  const pnpmEntry = join(pnpmHome, "bin", "pnpm.mjs");
+  return { node, pnpm: (args) => mustRun(node, [pnpmEntry, ...args], env), env };
+}
+
+/** Installs the workspace's dependencies when the lockfile changed since the last install. */
+function ensureDependencies(tools) {
+  const lock = readFileSync(join(root, "pnpm-lock.yaml"));
+  const digest = createHash("sha256").update(lock).digest("hex");
+  const marker = join(root, "node_modules", ".flexjob-lock-digest");
+  if (existsSync(marker) && readFileSync(marker, "utf8") === digest) return;
+  tools.pnpm(["install", "--frozen-lockfile", "--reporter=append-only"]);
+  writeFileSync(marker, digest);
+}
+
+const steps = {
+  /** The README's first command: flexjob's main job on its offline default. */
+  start(tools, args) {
+    tools.pnpm(["run", "build"]);
+    const cli = join(root, "packages", "cli", "dist", "bin.js");
+    const given = args.length > 0 ? args : ["validate", "--config", "examples/hello/flexjob.yml"];
+    process.exit(run(tools.node, [cli, ...given], tools.env));
+  },
+  /** The README's second command: build, then every test. */
+  test(tools, args) {
+    tools.pnpm(["run", "build"]);
+    const results = join(root, ".vitest-results.json");
+    const status = run(
+      tools.node,
+      [
+        join(root, "node_modules", "vitest", "vitest.mjs"),
+        "run",
+        "--reporter=default",
+        "--reporter=json",
+        `--outputFile.json=${results}`,
+        ...args,
+      ],
+      tools.env,
+    );
+    if (existsSync(results)) {
+      const { numPassedTests, numFailedTests, numPendingTests } = JSON.parse(readFileSync(results, "utf8"));
+      // The plain closing line any CI can read, whatever the test runner.
+      process.stdout.write(
+        `tests: ${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests} skipped\n`,
+      );
+    }
+    process.exit(status);
+  },
+  /** What CI adds to the tests: types, lint and format. */
+  check(tools) {
+    tools.pnpm(["run", "typecheck"]);
+    tools.pnpm(["run", "lint"]);
+  },
+};
+
+const [step, ...args] = process.argv.slice(2);
+const action = steps[step];
+if (!action) fail(`unknown step "${step}"; use one of: ${Object.keys(steps).join(", ")}`);
+const tools = ensureTools();
+ensureDependencies(tools);
+action(tools, args);
