@@ -1,0 +1,75 @@
+import {
+  describeSchedule,
+  type FlexjobConfig,
+  formatMemory,
+  type JobSpec,
+  loadConfig,
+  nextRuns,
+} from "@flexjob/sdk";
+import type { Command } from "commander";
+import { type CliIo, isoSeconds, printJson } from "../io.js";
+
+interface ValidateOptions {
+  config?: string;
+  json?: boolean;
+}
+
+const PREVIEW_RUNS = 3;
+
+export function registerValidate(program: Command, io: CliIo): void {
+  program
+    .command("validate")
+    .description("Check flexjob.yml and show what each job will run, when, and at what size.")
+    .option("-c, --config <path>", "config file (default: flexjob.yml, .yaml or .json in this folder)")
+    .option("--json", "print JSON instead of text")
+    .action(async (options: ValidateOptions) => {
+      const { config, file } = await loadConfig(options.config, { cwd: io.cwd });
+      const jobs = config.jobs.map((job) => summarise(job, io.now()));
+      if (options.json) {
+        printJson(io, { file, app: config.app, jobs });
+        return;
+      }
+      io.stdout(render(config, jobs));
+    });
+}
+
+type JobSummary = ReturnType<typeof summarise>;
+
+function summarise(job: JobSpec, now: Date) {
+  return {
+    name: job.name,
+    schedule: job.schedule.expression,
+    description: describeSchedule(job.schedule.expression, job.timezone),
+    timezone: job.timezone,
+    enabled: job.enabled,
+    nextRuns: nextRuns(job.schedule.expression, {
+      timezone: job.timezone,
+      from: now,
+      count: PREVIEW_RUNS,
+    }).map(isoSeconds),
+    size: {
+      cpu: job.size.cpu,
+      memoryGiB: job.size.memoryGiB,
+      storageGiB: job.size.storageGiB,
+      arch: job.arch,
+      spot: job.spot,
+      tasks: job.tasks,
+    },
+  };
+}
+
+function render(config: FlexjobConfig, jobs: JobSummary[]): string {
+  const lines = [`${config.app}: ${jobs.length} job${jobs.length === 1 ? "" : "s"}, all valid`];
+  for (const job of jobs) {
+    const { size } = job;
+    lines.push(
+      "",
+      `${job.name}${job.enabled ? "" : " (disabled)"}`,
+      `  schedule  ${job.schedule}`,
+      `            ${job.description}`,
+      `  next      ${job.nextRuns.join(", ") || "none"}`,
+      `  size      ${size.cpu} vCPU, ${formatMemory(size.memoryGiB)}, ${size.storageGiB} GiB storage, ${size.arch}${size.spot ? ", spot" : ""}${size.tasks > 1 ? `, ${size.tasks} tasks per run` : ""}`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,24 @@
+export { type ImageReference, parseImageReference } from "./image-reference.js";
+export { CONFIG_SCHEMA_URL, configJsonSchema, renderConfigJsonSchema } from "./json-schema.js";
+export {
+  CONFIG_FILE_NAMES,
+  type ConfigFile,
+  type LoadConfigOptions,
+  loadConfig,
+  parseConfigText,
+  readConfigFile,
+} from "./load.js";
+export { type Locate, type ParseConfigOptions, parseConfig } from "./parse.js";
+export {
+  type FlexjobConfig,
+  type FlexjobConfigInput,
+  flexjobConfigSchema,
+  type HealthCheckSpec,
+  type JobSpec,
+  LOG_RETENTION_DAYS,
+  type NetworkSpec,
+  type RetrySpec,
+  type SourceSpec,
+} from "./schema.js";
+export { splitCommand } from "./shell-words.js";
+export { starterConfig } from "./starter.js";

@@ -1,0 +1,863 @@
+import { z } from "zod";
+import { FlexjobError } from "../errors.js";
+import { assertTimezone, parseSchedule, type Schedule } from "../schedule/index.js";
+import {
+  ARCHITECTURES,
+  type Architecture,
+  assertSizePair,
+  DEFAULT_ARCHITECTURE,
+  DEFAULT_CPU,
+  DEFAULT_MEMORY_GIB,
+  MIB_PER_GIB,
+  parseCpu,
+  parseMemory,
+  parseStorage,
+  type ResolvedSize,
+  STORAGE_GIB,
+  UNITS_PER_VCPU,
+} from "../sizing/index.js";
+import {
+  CLUSTER_PATTERN,
+  clusterProblem,
+  NAMESPACE_PATTERN,
+  namespaceProblem,
+  REGION_PATTERN,
+  ROLE_PATTERN,
+  regionProblem,
+  roleProblem,
+  SECRET_ARN_PATTERN,
+  SECURITY_GROUP_PATTERN,
+  SUBNET_PATTERN,
+  secretArnProblem,
+  securityGroupProblem,
+  subnetProblem,
+} from "./aws-identifiers.js";
+import { DURATION_PATTERN, durationProblem, durationSeconds } from "./duration.js";
+import { IMAGE_REFERENCE_PATTERN, parseImageReference } from "./image-reference.js";
+import {
+  APP_NAME_PATTERN,
+  appJobNameProblem,
+  appNameProblem,
+  BUILD_ARG_NAME_PATTERN,
+  branchProblem,
+  buildArgNameProblem,
+  ENV_NAME_PATTERN,
+  envNameProblem,
+  JOB_NAME_PATTERN,
+  jobNameProblem,
+} from "./names.js";
+import { convertWith, type Problem, raise, refineWith } from "./problem.js";
+import { splitCommand } from "./shell-words.js";
+
+/**
+ * The one schema of flexjob.yml. Its input side is what users write (and what the JSON Schema for
+ * editors describes); its output side is {@link FlexjobConfig}, with every default filled and every
+ * size, duration and schedule resolved. Every field carries a description with an example and,
+ * where it maps to AWS, a link to the AWS documentation.
+ */
+
+const AWS_DOCS = {
+  taskSize:
+    "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size",
+  storage: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-storage.html",
+  runtimePlatform:
+    "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#runtime-platform",
+  spot: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html",
+  scheduleTypes: "https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html",
+  timezone: "https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html#time-zones",
+  flexibleWindow:
+    "https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-flexible-time-windows.html",
+  retry: "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html",
+  startEnd:
+    "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html#scheduler-CreateSchedule-request-StartDate",
+  healthCheck: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html",
+  env: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/taskdef-envfiles.html",
+  secrets: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html",
+  logs: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html",
+  taskRole: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html",
+  network: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html",
+  cluster: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/clusters.html",
+  discovery: "https://docs.aws.amazon.com/cloud-map/latest/dg/working-with-namespaces.html",
+  command:
+    "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_environment",
+  image:
+    "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_image",
+  regions: "https://docs.aws.amazon.com/general/latest/gr/rande.html#regional-endpoints",
+} as const;
+
+/** Metadata for one field: its description (with example and AWS link) and the example alone. */
+function doc(
+  description: string,
+  example: unknown,
+  aws?: string,
+): { description: string; examples: unknown[] } {
+  const shown = typeof example === "string" ? example : JSON.stringify(example);
+  const link = aws ? ` AWS: ${aws}` : "";
+  return { description: `${description} Example: \`${shown}\`.${link}`, examples: [example] };
+}
+
+/** A string with a JSON Schema pattern for editors and flexjob's own check for messages. */
+function checkedString(pattern: string, check: (value: string) => Problem | undefined) {
+  return z.string().meta({ pattern }).superRefine(refineWith(check));
+}
+
+/**
+ * A whole number in [min, max]. Not zod's integer check: a non-integer aborts the whole parse,
+ * which would hold back the cross-field checks of every other job until the number is fixed.
+ */
+const wholeNumber = (min: number, max: number) =>
+  z.number().multipleOf(1).min(min).max(max).meta({ type: "integer" });
+
+const numberOrString = () => z.union([z.number(), z.string()]);
+
+/** Env values: strings, or numbers and booleans written as YAML scalars, passed on as text. */
+const scalarText = () => z.union([z.string(), z.number(), z.boolean()]).transform((value) => String(value));
+
+// ---------------------------------------------------------------------------------------------
+// Output types
+
+/** Where a job's image is built from. */
+export interface SourceSpec {
+  /** Build context, relative to the config file's folder. */
+  rootDir: string;
+  /** Dockerfile path relative to rootDir; undefined means flexjob detects or generates one. */
+  dockerfile: string | undefined;
+  buildArgs: Record<string, string>;
+}
+
+/** EventBridge Scheduler's retry policy for a job's RunTask target. */
+export interface RetrySpec {
+  /** 0–185. */
+  attempts: number;
+  /** 60–86400. */
+  maxAgeSeconds: number;
+}
+
+/** An ECS container health check, in ECS's own units (seconds). */
+export interface HealthCheckSpec {
+  /** ECS form: `["CMD-SHELL", "…"]` for a string, `["CMD", …]` for a list. */
+  command: string[];
+  interval: number;
+  timeout: number;
+  retries: number;
+  startPeriod: number;
+}
+
+/** One job of a {@link FlexjobConfig}: every default filled, every value resolved. */
+export interface JobSpec {
+  name: string;
+  branch: string | undefined;
+  /** Set when the image is built from source; exactly one of source and image is set. */
+  source: SourceSpec | undefined;
+  /** Set when the job runs an existing image. */
+  image: string | undefined;
+  /** Exec form; undefined runs the image's own CMD/ENTRYPOINT. */
+  command: string[] | undefined;
+  schedule: Schedule;
+  timezone: string;
+  enabled: boolean;
+  size: ResolvedSize;
+  arch: Architecture;
+  spot: boolean;
+  tasks: number;
+  retry: RetrySpec;
+  /** undefined when the flexible time window is off. */
+  flexibleWindowMinutes: number | undefined;
+  /** ISO 8601 in UTC. */
+  startDate: string | undefined;
+  /** ISO 8601 in UTC. */
+  endDate: string | undefined;
+  healthCheck: HealthCheckSpec | undefined;
+  env: Record<string, string>;
+  /** Variable name → Secrets Manager or SSM parameter ARN. */
+  secrets: Record<string, string>;
+  logs: { retentionDays: number };
+  /** Role ARN or role name; undefined means the task gets no role. */
+  taskRole: string | undefined;
+}
+
+export interface NetworkSpec {
+  /** undefined means the default VPC's subnets. */
+  subnets: string[] | undefined;
+  /** undefined means the VPC's default security group. */
+  securityGroups: string[] | undefined;
+  assignPublicIp: boolean;
+}
+
+/** flexjob.yml after validation. */
+export interface FlexjobConfigOutput {
+  app: string;
+  /** undefined means the region of the environment (AWS_REGION, the profile). */
+  region: string | undefined;
+  cluster: string;
+  network: NetworkSpec;
+  /** undefined when service discovery is not used. */
+  discovery: { namespace: string } | undefined;
+  /** In the order of flexjob.yml. */
+  jobs: JobSpec[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Job fields
+
+const sourceSchema = z
+  .strictObject({
+    rootDir: z
+      .string()
+      .superRefine(
+        refineWith((dir) =>
+          dir === "" || dir.startsWith("/") || /^[A-Za-z]:[\\/]/.test(dir)
+            ? {
+                message: `rootDir ${JSON.stringify(dir)} is not a relative path`,
+                remedy: 'give the folder relative to flexjob.yml, e.g. "." or "services/report"',
+              }
+            : undefined,
+        ),
+      )
+      .default(".")
+      .meta(
+        doc("Build context: the folder the image is built from, relative to flexjob.yml.", "services/report"),
+      ),
+    dockerfile: z
+      .string()
+      .min(1)
+      .optional()
+      .meta(
+        doc(
+          "Dockerfile to build, relative to rootDir. Without it flexjob uses rootDir/Dockerfile, or generates one when there is none.",
+          "Dockerfile.jobs",
+        ),
+      ),
+    buildArgs: z
+      .record(checkedString(BUILD_ARG_NAME_PATTERN, buildArgNameProblem), scalarText())
+      .prefault({})
+      .meta(doc("Build arguments (`docker build --build-arg NAME=value`).", { NODE_VERSION: "22" })),
+  })
+  .meta(
+    doc(
+      "Build the job's image from this repository. The default when neither source nor image is given is `{ rootDir: . }`.",
+      { rootDir: "." },
+    ),
+  );
+
+const imageSchema = checkedString(IMAGE_REFERENCE_PATTERN, (reference) => {
+  const parsed = parseImageReference(reference);
+  return "problem" in parsed ? parsed.problem : undefined;
+}).meta(
+  doc(
+    "Run an existing image instead of building one: a registry image reference `[registry/]repository[:tag][@digest]`. Exclusive with source.",
+    "public.ecr.aws/docker/library/redis:7-alpine",
+    AWS_DOCS.image,
+  ),
+);
+
+function commandWords(command: string | string[]): string[] {
+  if (Array.isArray(command)) return command;
+  const split = splitCommand(command);
+  if ("problem" in split) raise(split.problem);
+  return split.words;
+}
+
+const commandSchema = z
+  .union([z.string().min(1), z.array(z.string()).min(1)])
+  .meta(
+    doc(
+      'The command the container runs, overriding the image\'s CMD. A list is used as is (exec form). A string is split into words like a shell splits them (quotes and backslashes), but runs without a shell: no variables, pipes or &&; for those write ["sh", "-c", "…"].',
+      'python -m report --since "1 day"',
+      AWS_DOCS.command,
+    ),
+  )
+  .transform(convertWith(commandWords))
+  .optional();
+
+const cpuSchema = numberOrString()
+  .meta(
+    doc(
+      'vCPU per task: 0.25, 0.5, 1, 2, 4, 8 or 16. Also accepted: CPU units as a string ("1024", "1024 units") and "1 vCPU". A bare number from 128 up means CPU units.',
+      1,
+      AWS_DOCS.taskSize,
+    ),
+  )
+  .transform(convertWith(parseCpu))
+  .prefault(DEFAULT_CPU);
+
+const memorySchema = numberOrString()
+  .meta(
+    doc(
+      'Memory per task in GiB, valid for the cpu (0.25 vCPU: 0.5, 1 or 2; 0.5: 1-4; 1: 2-8; 2: 4-16; 4: 8-30; 8: 16-60 in steps of 4; 16: 32-120 in steps of 8). Also accepted: "512 MiB", "2 GiB", "2 GB" (read as GiB, as ECS does). A bare number from 128 up means MiB.',
+      2,
+      AWS_DOCS.taskSize,
+    ),
+  )
+  .transform(convertWith(parseMemory))
+  .prefault(DEFAULT_MEMORY_GIB);
+
+const storageSchema = numberOrString()
+  .meta(
+    doc(
+      "Ephemeral storage per task in whole GiB, 20 (the default, included in the price) to 200.",
+      50,
+      AWS_DOCS.storage,
+    ),
+  )
+  .transform(convertWith(parseStorage))
+  .prefault(STORAGE_GIB.default);
+
+const RETRY_MAX_AGE = { min: 60, max: 86_400, example: "6h" } as const;
+
+function maxAgeSeconds(value: number | string): number {
+  const problem = durationProblem("maxAge", value, RETRY_MAX_AGE);
+  if (problem) raise(problem);
+  return durationSeconds(value) ?? RETRY_MAX_AGE.max;
+}
+
+const retrySchema = z
+  .strictObject({
+    attempts: wholeNumber(0, 185)
+      .default(185)
+      .meta(
+        doc("How many times EventBridge Scheduler retries starting a run that failed to start, 0-185.", 3),
+      ),
+    maxAge: z
+      .union([
+        wholeNumber(RETRY_MAX_AGE.min, RETRY_MAX_AGE.max),
+        z.string().meta({ pattern: DURATION_PATTERN }),
+      ])
+      .meta(
+        doc(
+          'How long Scheduler keeps retrying an unstarted run: seconds (60-86400) or a duration such as "90s", "30m", "6h", "1d", "1h30m".',
+          "6h",
+        ),
+      )
+      .transform(convertWith(maxAgeSeconds))
+      .prefault(RETRY_MAX_AGE.max),
+  })
+  .transform(({ attempts, maxAge }): RetrySpec => ({ attempts, maxAgeSeconds: maxAge }))
+  .prefault({})
+  .meta(
+    doc(
+      "Retries of runs that fail to start (for example when Fargate has no capacity). A task that starts and then fails is not retried.",
+      { attempts: 3, maxAge: "1h" },
+      AWS_DOCS.retry,
+    ),
+  );
+
+const FLEXIBLE_WINDOW_REMEDY =
+  'use "off", or whole minutes from 1 to 1440 as a number (15) or with units ("15m", "2h", "1h30m")';
+
+function flexibleWindowMinutes(value: number | string): number | undefined {
+  if (value === "off") return undefined;
+  // A bare number, or a string of digits, is minutes; a string with units is read as a duration.
+  const minutes =
+    typeof value === "number" || /^\s*\d+\s*$/.test(value)
+      ? Number(value)
+      : (durationSeconds(value) ?? Number.NaN) / 60;
+  if (!Number.isInteger(minutes)) {
+    return raise({
+      message: `flexibleWindow ${JSON.stringify(value)} is not a whole number of minutes`,
+      remedy: FLEXIBLE_WINDOW_REMEDY,
+    });
+  }
+  if (minutes < 1 || minutes > 1440) {
+    return raise({
+      message: `flexibleWindow ${JSON.stringify(value)} is outside 1 to 1440 minutes`,
+      remedy: FLEXIBLE_WINDOW_REMEDY,
+    });
+  }
+  return minutes;
+}
+
+const flexibleWindowSchema = z
+  .union([wholeNumber(1, 1440), z.string().meta({ pattern: `^off$|${DURATION_PATTERN}` })])
+  .meta(
+    doc(
+      'Let EventBridge Scheduler start each run up to this many minutes after its time, to spread load: "off" (the default) or 1-1440 minutes, as a number or "15m", "2h".',
+      "15m",
+      AWS_DOCS.flexibleWindow,
+    ),
+  )
+  .transform(convertWith(flexibleWindowMinutes))
+  .prefault("off");
+
+function utcInstant(field: "startDate" | "endDate") {
+  return (value: string): string => {
+    const day = Date.parse(value.slice(0, 10));
+    const valid =
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(value) &&
+      !Number.isNaN(Date.parse(value)) &&
+      // A date such as 2030-02-30 either fails to parse or rolls over to March; a real one reads back.
+      !Number.isNaN(day) &&
+      new Date(day).toISOString().slice(0, 10) === value.slice(0, 10);
+    if (!valid) {
+      raise({
+        message: `${field} ${JSON.stringify(value)} is not an ISO 8601 date-time with a time zone offset`,
+        remedy: 'write date, time and offset, e.g. "2025-07-01T09:00:00Z" or "2025-07-01T09:00:00+02:00"',
+      });
+    }
+    return new Date(value).toISOString();
+  };
+}
+
+const dateSchema = (field: "startDate" | "endDate", description: string, example: string) =>
+  z
+    .string()
+    .meta({ format: "date-time", ...doc(description, example, AWS_DOCS.startEnd) })
+    .transform(convertWith(utcInstant(field)))
+    .optional();
+
+function healthCheckCommand(command: string | string[]): string[] {
+  if (typeof command === "string") return ["CMD-SHELL", command];
+  const [first] = command;
+  return first === "CMD" || first === "CMD-SHELL" ? command : ["CMD", ...command];
+}
+
+const seconds = (min: number, max: number, fallback: number, description: string) =>
+  wholeNumber(min, max).default(fallback).meta(doc(description, fallback));
+
+const healthCheckSchema = z
+  .strictObject({
+    command: z
+      .union([z.string().min(1), z.array(z.string()).min(1)])
+      .meta(
+        doc(
+          "The check. A string runs in the container's shell (ECS CMD-SHELL), so `|| exit 1` works; a list runs without a shell (CMD). Exit status 0 is healthy.",
+          "curl -f http://localhost:8080/health || exit 1",
+        ),
+      )
+      .transform(healthCheckCommand),
+    interval: seconds(5, 300, 30, "Seconds between checks, 5-300."),
+    timeout: seconds(2, 60, 5, "Seconds a check may take before it counts as failed, 2-60."),
+    retries: seconds(1, 10, 3, "Failed checks in a row before the container is unhealthy, 1-10."),
+    startPeriod: seconds(0, 300, 0, "Seconds after start during which failures do not count, 0-300."),
+  })
+  .optional()
+  .meta(
+    doc(
+      "A container health check.",
+      { command: "curl -f http://localhost/ || exit 1" },
+      AWS_DOCS.healthCheck,
+    ),
+  );
+
+/** Names for env and secrets: a pattern for editors, the reserved prefixes explained for people. */
+const envNameSchema = (where: "env" | "secrets") =>
+  checkedString(ENV_NAME_PATTERN, (name) => envNameProblem(name, where));
+
+const envSchema = z
+  .record(envNameSchema("env"), scalarText())
+  .prefault({})
+  .meta(
+    doc(
+      "Environment variables, name to value. Numbers and booleans are passed as text. Names starting with FLEXJOB_ or AWS_ are reserved.",
+      { REPORT_BUCKET: "billing-reports", BATCH_SIZE: 500 },
+      AWS_DOCS.env,
+    ),
+  );
+
+const secretsSchema = z
+  .record(envNameSchema("secrets"), checkedString(SECRET_ARN_PATTERN, secretArnProblem))
+  .prefault({})
+  .meta(
+    doc(
+      "Environment variables read from Secrets Manager or SSM Parameter Store at every task start, name to ARN (a secret ARN may end in :json-key:version-stage:version-id). A name may not also be in env.",
+      { DATABASE_URL: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf" },
+      AWS_DOCS.secrets,
+    ),
+  );
+
+/** The retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const logsSchema = z
+  .strictObject({
+    retentionDays: z
+      .literal(LOG_RETENTION_DAYS)
+      .default(30)
+      .meta(
+        doc(`Days CloudWatch keeps the job's logs: ${LOG_RETENTION_DAYS.join(", ")}.`, 30, AWS_DOCS.logs),
+      ),
+  })
+  .prefault({})
+  .meta(doc("The job's CloudWatch log group `/flexjob/<app>/<job>`.", { retentionDays: 90 }));
+
+/** Job fields whose cross-field checks must wait until the fields themselves are valid. */
+type JobKey = keyof typeof jobShape;
+
+const jobShape = {
+  branch: z
+    .string()
+    .superRefine(refineWith(branchProblem))
+    .optional()
+    .meta(doc("Deploy this job only from this git branch. Without it, any branch deploys.", "main")),
+  source: sourceSchema.optional(),
+  image: imageSchema.optional(),
+  command: commandSchema,
+  schedule: z
+    .string()
+    .meta(
+      doc(
+        "When the job runs, in timezone: an EventBridge Scheduler expression (`rate(5 minutes)`, `cron(0 9 ? * MON-FRI *)` with six fields, a one-time `at(2030-01-01T09:00:00)`), a Unix cron with five fields, a shorthand such as `@daily`, or English such as `every weekday at 9:00`. Deployed as the AWS expression it means.",
+        "cron(0 9 ? * MON-FRI *)",
+        AWS_DOCS.scheduleTypes,
+      ),
+    )
+    .transform(convertWith(parseSchedule)),
+  timezone: z
+    .string()
+    .meta(doc("IANA time zone the schedule is read in.", "Europe/Berlin", AWS_DOCS.timezone))
+    .transform(convertWith(assertTimezone))
+    .prefault("UTC"),
+  enabled: z
+    .boolean()
+    .default(true)
+    .meta(doc("false keeps the job deployed with its schedule disabled.", false)),
+  cpu: cpuSchema,
+  memory: memorySchema,
+  storage: storageSchema,
+  arch: z
+    .enum(ARCHITECTURES)
+    .default(DEFAULT_ARCHITECTURE)
+    .meta(
+      doc(
+        "CPU architecture: x86_64, arm64 (Graviton), or flex (a multi-architecture image, run on ARM64).",
+        "arm64",
+        AWS_DOCS.runtimePlatform,
+      ),
+    ),
+  spot: z
+    .boolean()
+    .default(false)
+    .meta(
+      doc(
+        "Run on Fargate Spot (FARGATE_SPOT): cheaper, but AWS may stop a task with two minutes' warning. Available for x86_64 and ARM64.",
+        true,
+        AWS_DOCS.spot,
+      ),
+    ),
+  tasks: wholeNumber(1, 50)
+    .default(1)
+    .meta(
+      doc("Parallel tasks per run, 1-50. Each gets FLEXJOB_TASK_INDEX (0-based) and FLEXJOB_TASK_COUNT.", 4),
+    ),
+  retry: retrySchema,
+  flexibleWindow: flexibleWindowSchema,
+  startDate: dateSchema(
+    "startDate",
+    "Do not run before this date-time (ISO 8601 with an offset).",
+    "2025-07-01T00:00:00Z",
+  ),
+  endDate: dateSchema(
+    "endDate",
+    "Do not run after this date-time (ISO 8601 with an offset); must be after startDate.",
+    "2025-12-31T23:59:59Z",
+  ),
+  healthCheck: healthCheckSchema,
+  env: envSchema,
+  secrets: secretsSchema,
+  logs: logsSchema,
+  taskRole: checkedString(ROLE_PATTERN, roleProblem)
+    .optional()
+    .meta(
+      doc(
+        "IAM role the job's code runs as (ARN or role name). Without it the task has no AWS permissions.",
+        "arn:aws:iam::123456789012:role/billing-report",
+        AWS_DOCS.taskRole,
+      ),
+    ),
+};
+
+type JobInputOutput = z.output<z.ZodObject<typeof jobShape>>;
+
+/**
+ * Runs a cross-field check only when the fields it reads parsed, so that it can still report next
+ * to other fields' problems instead of waiting for them to be fixed.
+ */
+function whenValid(...keys: readonly JobKey[]) {
+  return {
+    when: (payload: z.core.ParsePayload): boolean =>
+      payload.issues.every((issue) => {
+        const path = issue.path ?? [];
+        return (
+          issue.code === "unrecognized_keys" || (path.length > 0 && !keys.includes(String(path[0]) as JobKey))
+        );
+      }),
+  };
+}
+
+function addProblem(
+  ctx: z.core.$RefinementCtx<unknown>,
+  path: PropertyKey[],
+  problem: Problem,
+  input: unknown,
+) {
+  ctx.addIssue({ code: "custom", path, message: problem.message, params: { remedy: problem.remedy }, input });
+}
+
+export const jobSchema = z
+  .strictObject(jobShape)
+  .superRefine(
+    (job, ctx) => {
+      if (job.source !== undefined && job.image !== undefined) {
+        addProblem(
+          ctx,
+          ["image"],
+          {
+            message:
+              "image and source are both set; a job runs either an existing image or one built from source",
+            remedy: "remove source to run the image, or remove image to build from source",
+          },
+          job.image,
+        );
+      }
+    },
+    whenValid("source", "image"),
+  )
+  .superRefine(
+    (job, ctx) => {
+      try {
+        assertSizePair(job.cpu, job.memory);
+      } catch (error) {
+        if (!(error instanceof FlexjobError)) throw error;
+        addProblem(ctx, ["memory"], { message: error.message, remedy: error.remedy ?? "" }, job.memory);
+      }
+    },
+    whenValid("cpu", "memory"),
+  )
+  .superRefine(
+    (job, ctx) => {
+      if (job.startDate !== undefined && job.endDate !== undefined && job.endDate <= job.startDate) {
+        addProblem(
+          ctx,
+          ["endDate"],
+          {
+            message: `endDate ${job.endDate} is not after startDate ${job.startDate}`,
+            remedy: "set endDate later than startDate, or remove one of them",
+          },
+          job.endDate,
+        );
+      }
+    },
+    whenValid("startDate", "endDate"),
+  )
+  .superRefine(
+    (job, ctx) => {
+      for (const name of Object.keys(job.secrets)) {
+        if (name in job.env) {
+          addProblem(
+            ctx,
+            ["secrets", name],
+            {
+              message: `${name} is set in both env and secrets`,
+              remedy: `remove ${name} from env or from secrets`,
+            },
+            job.secrets[name],
+          );
+        }
+      }
+    },
+    whenValid("env", "secrets"),
+  )
+  .transform((job: JobInputOutput): Omit<JobSpec, "name"> => {
+    const source =
+      job.image === undefined
+        ? (job.source ?? { rootDir: ".", dockerfile: undefined, buildArgs: {} })
+        : undefined;
+    return {
+      branch: job.branch,
+      source: source && {
+        rootDir: source.rootDir,
+        dockerfile: source.dockerfile,
+        buildArgs: source.buildArgs,
+      },
+      image: job.image,
+      command: job.command,
+      schedule: job.schedule,
+      timezone: job.timezone,
+      enabled: job.enabled,
+      size: {
+        cpu: job.cpu,
+        cpuUnits: job.cpu * UNITS_PER_VCPU,
+        memoryGiB: job.memory,
+        memoryMiB: job.memory * MIB_PER_GIB,
+        storageGiB: job.storage,
+      },
+      arch: job.arch,
+      spot: job.spot,
+      tasks: job.tasks,
+      retry: job.retry,
+      flexibleWindowMinutes: job.flexibleWindow,
+      startDate: job.startDate,
+      endDate: job.endDate,
+      healthCheck: job.healthCheck,
+      env: job.env,
+      secrets: job.secrets,
+      logs: { retentionDays: job.logs.retentionDays },
+      taskRole: job.taskRole,
+    };
+  })
+  .meta({ description: "One scheduled job. Only schedule is required." });
+
+// ---------------------------------------------------------------------------------------------
+// Top level
+
+const networkSchema = z
+  .strictObject({
+    subnets: z
+      .array(checkedString(SUBNET_PATTERN, subnetProblem))
+      .min(1)
+      .max(16)
+      .optional()
+      .meta(
+        doc(
+          "Subnets the tasks run in (up to 16). Without them, the default VPC's subnets.",
+          ["subnet-0a1b2c3d4e5f67890"],
+          AWS_DOCS.network,
+        ),
+      ),
+    securityGroups: z
+      .array(checkedString(SECURITY_GROUP_PATTERN, securityGroupProblem))
+      .min(1)
+      .max(5)
+      .optional()
+      .meta(
+        doc(
+          "Security groups of the tasks (up to 5). Without them, the VPC's default security group.",
+          ["sg-0a1b2c3d4e5f67890"],
+          AWS_DOCS.network,
+        ),
+      ),
+    assignPublicIp: z
+      .boolean()
+      .default(false)
+      .meta(
+        doc(
+          "Give tasks a public IP. Needed in public subnets without a NAT gateway to pull images and reach AWS.",
+          true,
+          AWS_DOCS.network,
+        ),
+      ),
+  })
+  .prefault({})
+  .meta(
+    doc("Where tasks run (awsvpc networking).", { subnets: ["subnet-0a1b2c3d4e5f67890"] }, AWS_DOCS.network),
+  );
+
+const discoverySchema = z
+  .strictObject({
+    namespace: checkedString(NAMESPACE_PATTERN, namespaceProblem)
+      .optional()
+      .meta(doc("Private DNS namespace; default `<app>.internal`.", "billing.internal")),
+  })
+  .optional()
+  .meta(
+    doc(
+      "Cloud Map service discovery, so jobs can reach services as `http://<service>.<namespace>:<port>`.",
+      { namespace: "billing.internal" },
+      AWS_DOCS.discovery,
+    ),
+  );
+
+const jobNameSchema = checkedString(JOB_NAME_PATTERN, jobNameProblem);
+
+const topShape = {
+  $schema: z
+    .string()
+    .optional()
+    .meta(
+      doc(
+        "The JSON Schema of this file, for editors; flexjob ignores it.",
+        "./node_modules/@flexjob/sdk/schema/flexjob.schema.json",
+      ),
+    ),
+  app: checkedString(APP_NAME_PATTERN, appNameProblem).meta(
+    doc(
+      "Name of the app: the prefix of every AWS resource flexjob creates. 1-20 lower-case letters, digits and hyphens, starting with a letter.",
+      "billing",
+    ),
+  ),
+  region: checkedString(REGION_PATTERN, regionProblem)
+    .optional()
+    .meta(
+      doc(
+        "AWS region. Without it, the region of the environment (AWS_REGION or the profile).",
+        "eu-west-1",
+        AWS_DOCS.regions,
+      ),
+    ),
+  cluster: checkedString(CLUSTER_PATTERN, clusterProblem)
+    .optional()
+    .meta(
+      doc(
+        "ECS cluster the tasks run in; created when missing. Default: the app name.",
+        "billing",
+        AWS_DOCS.cluster,
+      ),
+    ),
+  network: networkSchema,
+  discovery: discoverySchema,
+  jobs: z
+    .record(jobNameSchema, jobSchema)
+    .superRefine((jobs, ctx) => {
+      if (Object.keys(jobs).length === 0) {
+        ctx.addIssue({
+          code: "custom",
+          message: "jobs is empty",
+          params: { remedy: 'add a job, e.g. jobs: { nightly: { schedule: "cron(0 3 * * ? *)" } }' },
+          input: jobs,
+        });
+      }
+    })
+    .meta({
+      ...doc(
+        "The jobs, by name. Job names are lower-case letters, digits and hyphens, start with a letter, and `<app>-<job>` is at most 60 characters.",
+        { nightly: { image: "alpine:3", command: "echo hello", schedule: "cron(0 3 * * ? *)" } },
+      ),
+      minProperties: 1,
+    }),
+};
+
+export const flexjobConfigSchema = z
+  .strictObject(topShape)
+  .superRefine(
+    (config, ctx) => {
+      for (const job of Object.keys(config.jobs)) {
+        const problem = appJobNameProblem(config.app, job);
+        if (problem) addProblem(ctx, ["jobs", job], problem, job);
+      }
+    },
+    {
+      when: (payload) =>
+        payload.issues.every((issue) => {
+          const path = issue.path ?? [];
+          return (
+            issue.code === "unrecognized_keys" ||
+            (path.length > 0 && path[0] !== "app" && !(path[0] === "jobs" && path.length === 1))
+          );
+        }),
+    },
+  )
+  .transform(
+    (config): FlexjobConfigOutput => ({
+      app: config.app,
+      region: config.region,
+      cluster: config.cluster ?? config.app,
+      network: {
+        subnets: config.network.subnets,
+        securityGroups: config.network.securityGroups,
+        assignPublicIp: config.network.assignPublicIp,
+      },
+      discovery: config.discovery && { namespace: config.discovery.namespace ?? `${config.app}.internal` },
+      jobs: Object.entries(config.jobs).map(([name, job]) => ({ name, ...job })),
+    }),
+  )
+  .meta({
+    title: "flexjob.yml",
+    description: "Scheduled container jobs on AWS Fargate. https://github.com/flexjob/flexjob",
+  });
+
+/** flexjob.yml as written: what the JSON Schema describes. */
+export type FlexjobConfigInput = z.input<typeof flexjobConfigSchema>;
+/** flexjob.yml after parseConfig: every default filled, sizes, durations and schedules resolved. */
+export type FlexjobConfig = z.output<typeof flexjobConfigSchema>;

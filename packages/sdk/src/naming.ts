@@ -1,0 +1,42 @@
+import { createHash } from "node:crypto";
+
+/**
+ * Every AWS name flexjob uses, derived from the app and job names alone. Lookups before creates
+ * depend on these being deterministic: a rerun must find what the last run made.
+ */
+
+/** Tag keys flexjob marks its resources with; prune and destroy only touch what carries them. */
+export const TAG_MANAGED = "flexjob:managed";
+export const TAG_APP = "flexjob:app";
+export const TAG_JOB = "flexjob:job";
+/** Content hash of the normalised task definition, so "unchanged" is one tag comparison. */
+export const TAG_SPEC_HASH = "flexjob:spec-hash";
+
+/** Shortens `name` to `max` characters, replacing the tail with a stable hash of the whole name. */
+export function fitName(name: string, max: number): string {
+  if (name.length <= max) return name;
+  const hash = createHash("sha256").update(name).digest("hex").slice(0, 8);
+  return `${name.slice(0, max - hash.length - 1)}-${hash}`;
+}
+
+export const names = {
+  cluster: (app: string, cluster?: string) => cluster ?? app,
+  /** Scheduler group names: `[0-9a-zA-Z-_.]`, 1–64. */
+  scheduleGroup: (app: string) => fitName(`flexjob-${app}`, 64),
+  /**
+   * One schedule per shard. Shard 0 keeps the plain name, so going from 1 task to N adds schedules
+   * without renaming the first; `.` cannot occur in job names, so shard names never collide.
+   */
+  schedule: (app: string, job: string, shard = 0) =>
+    fitName(shard === 0 ? `${app}-${job}` : `${app}-${job}.${shard}`, 64),
+  /** ECS family names: `[a-zA-Z0-9_-]`, up to 255. */
+  taskFamily: (app: string, job: string) => fitName(`${app}-${job}`, 255),
+  logGroup: (app: string, job: string) => `/flexjob/${app}/${job}`,
+  /** ECR repository names are lower-case; app and job names already are. */
+  repository: (app: string, job: string) => `flexjob/${app}/${job}`,
+  /** IAM role names: up to 64. */
+  executionRole: (app: string) => fitName(`${app}-flexjob-execution`, 64),
+  schedulerRole: (app: string) => fitName(`${app}-flexjob-scheduler`, 64),
+  /** The container inside each task definition; ECS overrides address it by this name. */
+  container: (job: string) => job,
+} as const;

@@ -1,0 +1,36 @@
+export {
+  ARCHITECTURES,
+  type Architecture,
+  type CpuArchitecture,
+  capacityProviderFor,
+  cpuArchitectureFor,
+  DEFAULT_ARCHITECTURE,
+  type FargateCapacityProvider,
+  imagePlatformsFor,
+} from "./architecture.js";
+export {
+  assertSizePair,
+  BARE_NUMBER_SMALL_UNIT_FROM,
+  describeMemoryChoices,
+  formatMemory,
+  listWithOr,
+  parseCpu,
+  parseMemory,
+  parseStorage,
+  type ResolvedSize,
+  resolveSize,
+  type SizeInput,
+} from "./parse.js";
+export {
+  DEFAULT_CPU,
+  DEFAULT_MEMORY_GIB,
+  FARGATE_SIZES,
+  type FargateSize,
+  fargateSizeFor,
+  MIB_PER_GIB,
+  STORAGE_GIB,
+  UNITS_PER_VCPU,
+  validCpus,
+  validCpusFor,
+  validMemoryFor,
+} from "./sizes.js";
