@@ -93,7 +93,7 @@ const steps = {
   /** The README's second command: build, then every test. */
   test(tools, args) {
     tools.pnpm(["run", "build"]);
-    const results = join(root, ".vitest-results.json");
+    const results = join(root, "node_modules", ".vitest-results.json");
     const status = run(
       tools.node,
       [
