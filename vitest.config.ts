@@ -1,9 +1,15 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  resolve: { conditions: ["flexjob-source"] },
+  resolve: {
+    // Tests run the workspace packages from source, never a stale build in dist/.
+    alias: { "@flexjob/sdk": fileURLToPath(new URL("packages/sdk/src/index.ts", import.meta.url)) },
+  },
   test: {
     include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"],
     testTimeout: 20_000,
+    // Tests reach AWS only through fake-aws, which accepts any SigV4 credentials; never a profile.
+    env: { AWS_ACCESS_KEY_ID: "AKIAFLEXJOBTEST", AWS_SECRET_ACCESS_KEY: "test-secret", AWS_PROFILE: "" },
   },
 });

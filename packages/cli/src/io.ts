@@ -1,3 +1,5 @@
+import { type AwsClients, createClients } from "@flexjob/sdk";
+
 /** The world a CLI command sees: injected so tests run commands in-process. */
 export interface CliIo {
   stdout: (text: string) => void;
@@ -5,6 +7,9 @@ export interface CliIo {
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
   now: () => Date;
+  sleep: (ms: number) => Promise<void>;
+  /** AWS clients for a region; the real ones read credentials and AWS_ENDPOINT_URL themselves. */
+  clients: (region: string) => AwsClients;
 }
 
 export function processIo(): CliIo {
@@ -14,6 +19,8 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
     env: process.env,
     now: () => new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    clients: (region) => createClients({ region }),
   };
 }
 

@@ -1,7 +1,13 @@
 import { Command, CommanderError } from "commander";
 import packageJson from "../package.json" with { type: "json" };
+import { registerDeploy } from "./commands/deploy.js";
+import { registerDestroy } from "./commands/destroy.js";
 import { registerInit } from "./commands/init.js";
+import { registerLogs } from "./commands/logs.js";
 import { registerNext } from "./commands/next.js";
+import { registerPlan } from "./commands/plan.js";
+import { registerRun } from "./commands/run.js";
+import { registerStatus } from "./commands/status.js";
 import { registerValidate } from "./commands/validate.js";
 import type { CliIo } from "./io.js";
 import { EXIT_BAD_INPUT, reportError } from "./report-error.js";
@@ -14,12 +20,21 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .exitOverride()
     .showHelpAfterError("(add --help for usage)")
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  registerNext(program, io);
+  let exitCode = 0;
   registerValidate(program, io);
+  registerNext(program, io);
   registerInit(program, io);
+  registerPlan(program, io);
+  registerDeploy(program, io);
+  registerRun(program, io, (code) => {
+    exitCode = code;
+  });
+  registerStatus(program, io);
+  registerLogs(program, io);
+  registerDestroy(program, io);
   try {
     await program.parseAsync([...argv], { from: "user" });
-    return 0;
+    return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander has already printed the usage problem (or the help/version it was asked for).

@@ -1,13 +1,21 @@
+import type { AwsClients } from "@flexjob/sdk";
 import type { CliIo } from "./io.js";
 import { main } from "./main.js";
 
 /** Runs the CLI in-process with captured output, as a user at a terminal would see it. */
 export async function runCli(
   argv: string[],
-  options: { cwd?: string; now?: Date } = {},
+  options: {
+    cwd?: string;
+    now?: Date | (() => Date);
+    sleep?: (ms: number) => Promise<void>;
+    env?: Record<string, string>;
+    clients?: (region: string) => AwsClients;
+  } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
+  const fixedOrClock = options.now ?? new Date("2026-12-05T00:00:00Z");
   const io: CliIo = {
     stdout: (text) => {
       stdout += text;
@@ -16,8 +24,14 @@ export async function runCli(
       stderr += text;
     },
     cwd: options.cwd ?? process.cwd(),
-    env: {},
-    now: () => options.now ?? new Date("2026-12-05T00:00:00Z"),
+    env: options.env ?? {},
+    now: typeof fixedOrClock === "function" ? fixedOrClock : () => fixedOrClock,
+    sleep: options.sleep ?? (async () => {}),
+    clients:
+      options.clients ??
+      (() => {
+        throw new Error("this test reaches no AWS");
+      }),
   };
   const code = await main(argv, io);
   return { code, stdout, stderr };

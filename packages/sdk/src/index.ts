@@ -2,7 +2,33 @@
  * @flexjob/sdk — typed, idempotent functions to build, size and schedule container jobs on AWS
  * Fargate. The CLI and the GitHub Action are thin faces over these.
  */
+export { type AwsClients, type ClientOptions, createClients } from "./aws/clients.js";
 export * from "./config/index.js";
+export {
+  type DeployedJob,
+  type DeployOptions,
+  type DeployResult,
+  deploy,
+  type ImageContext,
+  type ImageResolver,
+  planOffline,
+  registryImage,
+} from "./deploy/deploy.js";
+export { type DestroyOptions, type DestroyResult, destroy } from "./deploy/destroy.js";
+export { followLogs, type LogLine, type LogsOptions, logs } from "./deploy/logs.js";
+export type { PlanOptions } from "./deploy/plan.js";
+export type { DesiredState, ResolvedNetwork } from "./deploy/render.js";
+export { type RunNowOptions, type RunNowResult, runNow, type TaskRun } from "./deploy/run-now.js";
+export { type JobStatus, status } from "./deploy/status.js";
+export {
+  type FieldChange,
+  type Plan,
+  type PlanAction,
+  type PlanStep,
+  planIsNoop,
+  type ResourceKind,
+} from "./deploy/types.js";
+export { type Deps, type Logger, realSleep, silentLogger } from "./deps.js";
 export * from "./errors.js";
 export * from "./naming.js";
 export * from "./schedule/index.js";

@@ -1,3 +1,4 @@
+export { describeSeconds, durationSeconds } from "./duration.js";
 export { type ImageReference, parseImageReference } from "./image-reference.js";
 export { CONFIG_SCHEMA_URL, configJsonSchema, renderConfigJsonSchema } from "./json-schema.js";
 export {

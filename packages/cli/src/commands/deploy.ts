@@ -1,0 +1,51 @@
+import { deploy } from "@flexjob/sdk";
+import type { Command } from "commander";
+import { type CliIo, printJson } from "../io.js";
+import { renderPlan } from "../render-plan.js";
+import { CONFIG_FLAG, commandContext } from "./context.js";
+
+interface DeployFlags {
+  config?: string;
+  dryRun?: boolean;
+  prune?: boolean;
+  job?: string[];
+  json?: boolean;
+}
+
+export function registerDeploy(program: Command, io: CliIo): void {
+  program
+    .command("deploy")
+    .description(
+      "Create or update the jobs' AWS resources to match the config; unchanged ones are not touched.",
+    )
+    .option(...CONFIG_FLAG)
+    .option("--dry-run", "plan only: read the account, change nothing")
+    .option("--prune", "remove schedules and task definitions of jobs no longer in the config")
+    .option("-j, --job <name...>", "only these jobs")
+    .option("--json", "print the result as JSON")
+    .action(async (flags: DeployFlags) => {
+      const { config, deps } = await commandContext(io, flags);
+      const result = await deploy(
+        config,
+        {
+          dryRun: flags.dryRun ?? false,
+          prune: flags.prune ?? false,
+          ...(flags.job ? { jobs: flags.job } : {}),
+        },
+        deps,
+      );
+      if (flags.json) {
+        printJson(io, result);
+        return;
+      }
+      io.stdout(renderPlan(result.plan));
+      if (result.dryRun) {
+        io.stdout("dry run: nothing was changed\n");
+        return;
+      }
+      io.stdout(result.changed ? "deployed\n" : "everything is up to date: no change made\n");
+      for (const job of result.jobs) {
+        io.stdout(`${job.name}: next runs ${job.nextRuns.join(", ") || "none (disabled)"}\n`);
+      }
+    });
+}

@@ -1,0 +1,35 @@
+import { deploy, loadConfig, planOffline } from "@flexjob/sdk";
+import type { Command } from "commander";
+import { type CliIo, printJson } from "../io.js";
+import { renderPlan } from "../render-plan.js";
+import { CONFIG_FLAG, commandContext } from "./context.js";
+
+interface PlanFlags {
+  config?: string;
+  offline?: boolean;
+  prune?: boolean;
+  job?: string[];
+  json?: boolean;
+}
+
+export function registerPlan(program: Command, io: CliIo): void {
+  program
+    .command("plan")
+    .description("Show what deploy would create, update and delete, without changing anything.")
+    .option(...CONFIG_FLAG)
+    .option("--offline", "render the desired resources without an AWS account (everything shows as a create)")
+    .option("--prune", "include removing jobs that are no longer in the config")
+    .option("-j, --job <name...>", "only these jobs")
+    .option("--json", "print the plan as JSON")
+    .action(async (flags: PlanFlags) => {
+      const options = { prune: flags.prune ?? false, ...(flags.job ? { jobs: flags.job } : {}) };
+      const plan = flags.offline
+        ? planOffline((await loadConfig(flags.config, { cwd: io.cwd })).config, options).plan
+        : await (async () => {
+            const { config, deps } = await commandContext(io, flags);
+            return (await deploy(config, { ...options, dryRun: true }, deps)).plan;
+          })();
+      if (flags.json) printJson(io, plan);
+      else io.stdout(renderPlan(plan));
+    });
+}

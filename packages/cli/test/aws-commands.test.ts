@@ -1,0 +1,165 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createClients } from "@flexjob/sdk";
+import { type FakeAws, startFakeAws } from "fake-aws";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runCli } from "../src/test-io.js";
+
+const CONFIG = `app: shop
+region: eu-west-1
+jobs:
+  report:
+    image: public.ecr.aws/docker/library/busybox:1.37
+    command: echo report
+    schedule: every day at 03:30
+    timezone: Europe/Berlin
+    tasks: 2
+`;
+
+let aws: FakeAws;
+let dir: string;
+let cli: (argv: string[]) => ReturnType<typeof runCli>;
+
+beforeEach(async () => {
+  aws = await startFakeAws({ region: "eu-west-1", clock: { start: "2026-12-05T00:00:00Z" } });
+  dir = await mkdtemp(join(tmpdir(), "flexjob-cli-aws-"));
+  await writeFile(join(dir, "flexjob.yml"), CONFIG);
+  cli = (argv) =>
+    runCli(argv, {
+      cwd: dir,
+      now: () => aws.clock.now(),
+      sleep: async (ms) => {
+        aws.clock.advance(ms);
+      },
+      clients: (region) => createClients({ region, endpoint: aws.url }),
+    });
+});
+afterEach(() => aws.close());
+
+describe("flexjob deploy", () => {
+  it("shows the plan as a table, then a second deploy changes nothing", async () => {
+    const first = await cli(["deploy"]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain("plan for shop in eu-west-1 (account 123456789012)");
+    expect(first.stdout).toMatch(/ {2}\+ schedule {8}shop-report\.1/);
+    expect(first.stdout).toContain("8 to create, 0 to update, 0 to delete, 0 unchanged");
+    expect(first.stdout).toContain(
+      "report: next runs 2026-12-05T02:30:00Z, 2026-12-06T02:30:00Z, 2026-12-07T02:30:00Z",
+    );
+    aws.clearCalls();
+    const second = await cli(["deploy"]);
+    expect(second.stdout).toContain("0 to create, 0 to update, 0 to delete, 8 unchanged");
+    expect(second.stdout).toContain("everything is up to date: no change made");
+    expect(aws.mutatingCalls()).toEqual([]);
+  });
+
+  it("shows the changed fields of an update, and --dry-run changes nothing", async () => {
+    await cli(["deploy"]);
+    await writeFile(join(dir, "flexjob.yml"), CONFIG.replace("03:30", "04:15"));
+    aws.clearCalls();
+    const dry = await cli(["deploy", "--dry-run"]);
+    expect(dry.stdout).toContain(
+      "  ~ schedule        shop-report\n      expression: cron(30 3 * * ? *) → cron(15 4 * * ? *)",
+    );
+    expect(dry.stdout).toContain("dry run: nothing was changed");
+    expect(aws.mutatingCalls()).toEqual([]);
+  });
+
+  it("prints the whole result with --json", async () => {
+    const result = await cli(["deploy", "--json"]);
+    const parsed = JSON.parse(result.stdout) as { changed: boolean; jobs: { scheduleArns: string[] }[] };
+    expect(parsed.changed).toBe(true);
+    expect(parsed.jobs[0]?.scheduleArns).toHaveLength(2);
+  });
+
+  it("never reaches AWS with a config that fails validation, exit 2", async () => {
+    await writeFile(join(dir, "flexjob.yml"), CONFIG.replace("tasks: 2", "tasks: 0"));
+    const result = await cli(["deploy"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("jobs.report.tasks");
+    expect(aws.calls).toEqual([]);
+  });
+
+  it("rejects an unknown --job before any AWS call", async () => {
+    const result = await cli(["deploy", "--job", "nope"]);
+    expect(result).toMatchObject({ code: 2 });
+    expect(result.stderr).toContain('no job named "nope" in the config');
+    expect(aws.calls).toEqual([]);
+  });
+});
+
+describe("flexjob plan", () => {
+  it("--offline renders every resource as a create without any AWS call", async () => {
+    const result = await cli(["plan", "--offline"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("plan for shop in eu-west-1 (account <account-id>)");
+    expect(result.stdout).toContain("8 to create");
+    expect(aws.calls).toEqual([]);
+  });
+});
+
+describe("flexjob run, status and logs", () => {
+  it("runs a job now, waits for its exit codes, and exits 1 when a task fails", async () => {
+    await cli(["deploy"]);
+    aws.ecs.setExitCode("shop-report", 0);
+    const ok = await cli(["run", "report", "--wait"]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/task 0: exit 0/);
+    expect(ok.stdout).toMatch(/task 1: exit 0/);
+    aws.ecs.setExitCode("shop-report", 2);
+    const failed = await cli(["run", "report", "--wait"]);
+    expect(failed.code).toBe(1);
+
+    const status = await cli(["status", "--json"]);
+    const [job] = JSON.parse(status.stdout) as {
+      name: string;
+      state: string;
+      recent: { exitCode: number }[];
+    }[];
+    expect(job?.state).toBe("ENABLED");
+    expect(job?.recent.map((run) => run.exitCode).sort()).toEqual([0, 0, 2, 2]);
+  });
+
+  it("prints a job's log lines since a duration ago", async () => {
+    await cli(["deploy"]);
+    aws.logs.appendLogLines(
+      "/flexjob/shop/report",
+      "report/report/abc",
+      [{ message: "hello" }, { message: "done" }],
+      {
+        region: "eu-west-1",
+      },
+    );
+    const result = await cli(["logs", "report", "--since", "10m"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      "2026-12-05T00:00:00.000Z report/report/abc  hello\n2026-12-05T00:00:00.000Z report/report/abc  done\n",
+    );
+  });
+
+  it("rejects a --since that is neither a duration nor a date", async () => {
+    const result = await cli(["logs", "report", "--since", "lately"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--since "lately" is neither a duration nor a date-time');
+  });
+});
+
+describe("flexjob destroy", () => {
+  it("shows what it would remove without --yes, and removes it with --yes", async () => {
+    await cli(["deploy"]);
+    const preview = await cli(["destroy", "report"]);
+    expect(preview.stdout).toContain("- schedule");
+    expect(preview.stdout).toContain("nothing removed: pass --yes to remove the above");
+    const done = await cli(["destroy", "report", "--yes"]);
+    expect(done.stdout).toContain("removed");
+    const again = await cli(["destroy", "report", "--yes"]);
+    expect(again.stdout).toContain("nothing to remove");
+  });
+
+  it("needs a job or --all", async () => {
+    const result = await cli(["destroy"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("destroy needs a job name or --all");
+  });
+});

@@ -1,0 +1,40 @@
+import { isRecord } from "../readers.js";
+import { AwsError } from "../types.js";
+import { type ProtocolCodec, stringifyJson } from "./codec.js";
+
+/** awsJson1_1: `X-Amz-Target: Prefix.Operation`, JSON both ways, errors as `__type`. */
+export const awsJsonCodec: ProtocolCodec = {
+  decode(service, call) {
+    const target = call.headers["x-amz-target"];
+    const dot = typeof target === "string" ? target.lastIndexOf(".") : -1;
+    if (typeof target !== "string" || dot < 0 || target.slice(0, dot) !== service.targetPrefix) {
+      throw new AwsError("UnknownOperationException", `Unrecognized X-Amz-Target: ${String(target)}`);
+    }
+    const operation = target.slice(dot + 1);
+    let input: unknown = {};
+    if (call.body.length > 0) {
+      try {
+        input = JSON.parse(call.body);
+      } catch {
+        throw new AwsError("SerializationException", "The request body is not valid JSON");
+      }
+    }
+    if (!isRecord(input))
+      throw new AwsError("SerializationException", "The request body must be a JSON object");
+    return { operation, input };
+  },
+  success(_service, _operation, output, requestId) {
+    return {
+      status: 200,
+      headers: { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": requestId },
+      body: stringifyJson(output),
+    };
+  },
+  error(_service, error, requestId) {
+    return {
+      status: error.status,
+      headers: { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": requestId },
+      body: JSON.stringify({ __type: error.code, message: error.message }),
+    };
+  },
+};

@@ -1,0 +1,110 @@
+/**
+ * The contract between fake-aws's protocol layer (src/core) and its services (src/services).
+ * A service is plain state plus handlers: handlers receive the request's members as a plain
+ * object (already decoded from the wire protocol) and return the response members as a plain
+ * object in the service's wire shape; the protocol layer does all encoding and error framing.
+ *
+ * Input, as the core decodes it:
+ * - awsJson1_1: the parsed JSON body.
+ * - restJson1: the JSON body, plus path labels and mapped query parameters as strings (a query
+ *   parameter listed in `multiValueQuery` is always a `string[]`).
+ * - awsQuery / ec2Query: the form body without `Action`/`Version`, nested by its dotted keys:
+ *   numeric segments are 1-based list positions (`Filter.1.Value.2=x` → `Filter[0].Value[1]`),
+ *   awsQuery's `member` segment is dropped (`Tags.member.1.Key` → `Tags[0].Key`), and
+ *   `X.entry.N.key`/`.value` pairs become an object map. Every scalar is a string ("10",
+ *   "true"); an empty list arrives as `""`. `readers.ts` has small typed readers for all this.
+ *
+ * Output: `undefined` members are omitted; `Date` values become epoch seconds in JSON and ISO
+ * 8601 in XML. awsQuery output is wrapped in `<XResponse><XResult>`, ec2Query output in
+ * `<XResponse xmlns><requestId>`; an array becomes `<member>` children (awsQuery) or `<item>`
+ * children (ec2Query) of its member's element.
+ */
+
+/** The wire protocols fake-aws speaks, one per AWS service family. */
+export type Protocol = "awsJson1_1" | "restJson1" | "awsQuery" | "ec2Query";
+
+/** Everything a handler may know about the call besides its input. */
+export interface CallContext {
+  /** The region the client signed for (from the SigV4 credential scope), e.g. `us-east-1`. */
+  region: string;
+  /** The fixed fake account id, `123456789012`. */
+  accountId: string;
+  /** The fake clock: tests can move it; handlers never call `Date.now()` themselves. */
+  now(): Date;
+}
+
+/** An error AWS would answer with: the code is the SDK exception name, e.g. `ConflictException`. */
+export class AwsError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+    /** Whether AWS reports it as the caller's fault (4xx) or its own (5xx). */
+    readonly fault: "client" | "server" = status >= 500 ? "server" : "client",
+  ) {
+    super(message);
+  }
+}
+
+/** Kinds of resource one service's validation may need to find in another's state. */
+export type ResourceKind =
+  | "iam-role"
+  | "ecs-cluster"
+  | "ecs-task-definition"
+  | "log-group"
+  | "vpc"
+  | "subnet"
+  | "security-group"
+  | "ecr-repository"
+  | "cloudmap-namespace";
+
+/**
+ * Cross-service lookups ("the RoleArn of a schedule must exist"). The core builds it from every
+ * service's `owns`, so services never import each other.
+ */
+export interface World {
+  exists(kind: ResourceKind, idOrArn: string, region: string): boolean;
+  /**
+   * Whether the role's trust policy lets the service principal (e.g. `scheduler.amazonaws.com`)
+   * assume it; false when the role does not exist. Optional so hand-made test worlds stay small.
+   */
+  roleTrusts?(roleArn: string, servicePrincipal: string): boolean;
+}
+
+export type Handler = (input: Record<string, unknown>, context: CallContext) => unknown | Promise<unknown>;
+
+/** For restJson1 services: how an HTTP method and path map onto an operation. */
+export interface RestRoute {
+  operation: string;
+  method: "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
+  /** Path template with `{Name}` labels that become input members, e.g. `/schedules/{Name}`. */
+  path: string;
+  /** Query string parameter → input member name. */
+  query?: Record<string, string>;
+  /** HTTP status of a success, default 200. */
+  successStatus?: number;
+  /** Query parameters (by wire name) that are lists: their input member is always a `string[]`. */
+  multiValueQuery?: readonly string[];
+}
+
+export interface ServiceDefinition {
+  /** The signing name / endpoint id, e.g. `ecs`, `scheduler`, `servicediscovery`, `logs`. */
+  signingName: string;
+  protocol: Protocol;
+  /** awsJson1_1: the `X-Amz-Target` prefix before the dot, e.g. `AmazonEC2ContainerServiceV20141113`. */
+  targetPrefix?: string;
+  /** awsQuery / ec2Query: the API version the SDK sends, e.g. `2010-05-08`. */
+  apiVersion?: string;
+  /** awsQuery / ec2Query: XML namespace of responses. */
+  xmlNamespace?: string;
+  routes?: readonly RestRoute[];
+  handlers: Record<string, Handler>;
+  /** Operations that change state (for the call log's "mutating" flag). */
+  mutating: ReadonlySet<string>;
+  /** Answers `World.exists` for the kinds of resource this service keeps. */
+  owns?: Partial<Record<ResourceKind, (idOrArn: string, region: string) => boolean>>;
+  /** All of the service's state as plain JSON, for snapshots. */
+  snapshot(): unknown;
+  /** Back to the starting state. */
+  reset(): void;
+}

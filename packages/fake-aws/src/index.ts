@@ -1,0 +1,22 @@
+/** fake-aws: a stateful local stand-in for the AWS APIs flexjob uses. Test infrastructure only. */
+export type { ClockOptions, FakeClock } from "./core/clock.js";
+export type {
+  CallRecord,
+  FaultHandle,
+  FaultKind,
+  FaultRule,
+  Latency,
+  ThrottleRule,
+} from "./core/controls.js";
+export {
+  ACCOUNT_ID,
+  type FakeAws,
+  type FakeAwsOptions,
+  type FakeAwsSnapshot,
+  startFakeAws,
+} from "./core/server.js";
+export { AwsError } from "./core/types.js";
+export type { DefaultVpcInfo, Ec2Controls } from "./services/ec2.js";
+export type { EcrControls, ImageStore, PushedImage, PushImage } from "./services/ecr.js";
+export type { EcsControls, EcsPhases } from "./services/ecs.js";
+export type { LogLine, LogsControls } from "./services/logs.js";

@@ -1,0 +1,194 @@
+import { CloudWatchLogsClient, CreateLogGroupCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { CreateRepositoryCommand, ECRClient } from "@aws-sdk/client-ecr";
+import {
+  CreateClusterCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+} from "@aws-sdk/client-ecs";
+import {
+  AttachRolePolicyCommand,
+  CreateRoleCommand,
+  IAMClient,
+  PutRolePolicyCommand,
+} from "@aws-sdk/client-iam";
+import {
+  CreateScheduleCommand,
+  CreateScheduleGroupCommand,
+  GetScheduleCommand,
+  SchedulerClient,
+} from "@aws-sdk/client-scheduler";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { type FakeAws, startFakeAws } from "./index.js";
+import { defaultSubnet, TRUST_ECS_TASKS, TRUST_SCHEDULER } from "./test-support.js";
+
+/**
+ * A hand-written deploy-and-run sequence with the real clients, the way flexjob's deploy engine
+ * will drive AWS: image repository, log group, roles, cluster, task definition, schedule group
+ * and schedule, then one run of the job watched to its end.
+ */
+let aws: FakeAws;
+beforeAll(async () => {
+  aws = await startFakeAws({ clock: { start: "2030-01-01T00:00:00Z" } });
+});
+afterAll(() => aws.close());
+
+it("deploys a scheduled job, runs it, and sees it stop with exit code 3", async () => {
+  const subnet = await defaultSubnet(aws);
+  const config = { ...aws.clientConfig(), maxAttempts: 1 };
+  const iam = new IAMClient(config);
+  const ecs = new ECSClient(config);
+  const scheduler = new SchedulerClient(config);
+  const ecr = new ECRClient(config);
+  const logs = new CloudWatchLogsClient(config);
+  aws.clearCalls();
+
+  await ecr.send(new CreateRepositoryCommand({ repositoryName: "flexjob/nightly" }));
+  await aws.ecr.pushImage("flexjob/nightly", { tag: "abc" });
+  await logs.send(new CreateLogGroupCommand({ logGroupName: "/flexjob/nightly" }));
+
+  const execution = await iam.send(
+    new CreateRoleCommand({ RoleName: "flexjob-nightly-exec", AssumeRolePolicyDocument: TRUST_ECS_TASKS }),
+  );
+  await iam.send(
+    new AttachRolePolicyCommand({
+      RoleName: "flexjob-nightly-exec",
+      PolicyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+    }),
+  );
+  const invoker = await iam.send(
+    new CreateRoleCommand({
+      RoleName: "flexjob-nightly-scheduler",
+      AssumeRolePolicyDocument: TRUST_SCHEDULER,
+    }),
+  );
+  await iam.send(
+    new PutRolePolicyCommand({
+      RoleName: "flexjob-nightly-scheduler",
+      PolicyName: "run-task",
+      PolicyDocument: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Action: "ecs:RunTask", Resource: "*" },
+          { Effect: "Allow", Action: "iam:PassRole", Resource: execution.Role?.Arn },
+        ],
+      }),
+    }),
+  );
+  const { cluster } = await ecs.send(
+    new CreateClusterCommand({ clusterName: "flexjob", capacityProviders: ["FARGATE"] }),
+  );
+  const { taskDefinition } = await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: "flexjob-nightly",
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      cpu: "512",
+      memory: "1024",
+      executionRoleArn: execution.Role?.Arn,
+      containerDefinitions: [
+        {
+          name: "job",
+          image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/flexjob/nightly:abc",
+          logConfiguration: {
+            logDriver: "awslogs",
+            options: {
+              "awslogs-group": "/flexjob/nightly",
+              "awslogs-region": "us-east-1",
+              "awslogs-stream-prefix": "run",
+            },
+          },
+        },
+      ],
+      tags: [{ key: "flexjob:hash", value: "abc" }],
+    }),
+  );
+  await scheduler.send(new CreateScheduleGroupCommand({ Name: "flexjob" }));
+  const network = { awsvpcConfiguration: { subnets: [subnet ?? ""], assignPublicIp: "ENABLED" as const } };
+  await scheduler.send(
+    new CreateScheduleCommand({
+      Name: "nightly",
+      GroupName: "flexjob",
+      ScheduleExpression: "cron(0 3 * * ? *)",
+      ScheduleExpressionTimezone: "Europe/Berlin",
+      FlexibleTimeWindow: { Mode: "FLEXIBLE", MaximumWindowInMinutes: 15 },
+      Target: {
+        Arn: cluster?.clusterArn ?? "",
+        RoleArn: invoker.Role?.Arn ?? "",
+        RetryPolicy: { MaximumRetryAttempts: 0 },
+        EcsParameters: {
+          TaskDefinitionArn: taskDefinition?.taskDefinitionArn ?? "",
+          LaunchType: "FARGATE",
+          NetworkConfiguration: {
+            awsvpcConfiguration: { Subnets: network.awsvpcConfiguration.subnets, AssignPublicIp: "ENABLED" },
+          },
+        },
+      },
+    }),
+  );
+
+  aws.ecs.setPhases({ provisioningMs: 5_000, pendingMs: 10_000, runningMs: 60_000, stoppingMs: 5_000 });
+  aws.ecs.setExitCode("flexjob-nightly", 3);
+  const { tasks } = await ecs.send(
+    new RunTaskCommand({
+      cluster: "flexjob",
+      taskDefinition: "flexjob-nightly",
+      launchType: "FARGATE",
+      networkConfiguration: network,
+      startedBy: "flexjob-cli",
+      overrides: {
+        containerOverrides: [{ name: "job", environment: [{ name: "FLEXJOB_RUN", value: "manual" }] }],
+      },
+    }),
+  );
+  const taskArn = tasks?.[0]?.taskArn ?? "";
+  const seen: string[] = [];
+  for (let i = 0; i < 20 && seen[seen.length - 1] !== "STOPPED"; i++) {
+    const { tasks: described } = await ecs.send(
+      new DescribeTasksCommand({ cluster: "flexjob", tasks: [taskArn] }),
+    );
+    const status = described?.[0]?.lastStatus ?? "";
+    if (seen[seen.length - 1] !== status) seen.push(status);
+    aws.clock.advance(5_000);
+  }
+  expect(seen).toEqual(["PROVISIONING", "PENDING", "RUNNING", "DEPROVISIONING", "STOPPED"]);
+
+  const { tasks: final } = await ecs.send(new DescribeTasksCommand({ cluster: "flexjob", tasks: [taskArn] }));
+  expect(final?.[0]).toMatchObject({
+    lastStatus: "STOPPED",
+    stopCode: "EssentialContainerExited",
+    startedBy: "flexjob-cli",
+    containers: [{ name: "job", exitCode: 3 }],
+  });
+  const stopped = await ecs.send(new ListTasksCommand({ cluster: "flexjob", desiredStatus: "STOPPED" }));
+  expect(stopped.taskArns).toEqual([taskArn]);
+  const got = await scheduler.send(new GetScheduleCommand({ Name: "nightly", GroupName: "flexjob" }));
+  expect(got.Target?.EcsParameters?.TaskDefinitionArn).toBe(
+    "arn:aws:ecs:us-east-1:123456789012:task-definition/flexjob-nightly:1",
+  );
+
+  expect(aws.mutatingCalls().map((c) => `${c.service}:${c.operation}:${c.outcome}`)).toEqual([
+    "ecr:CreateRepository:ok",
+    "logs:CreateLogGroup:ok",
+    "iam:CreateRole:ok",
+    "iam:AttachRolePolicy:ok",
+    "iam:CreateRole:ok",
+    "iam:PutRolePolicy:ok",
+    "ecs:CreateCluster:ok",
+    "ecs:RegisterTaskDefinition:ok",
+    "scheduler:CreateScheduleGroup:ok",
+    "scheduler:CreateSchedule:ok",
+    "ecs:RunTask:ok",
+  ]);
+  expect(aws.callsTo("ecs", "RunTask")[0]?.input).toMatchObject({
+    startedBy: "flexjob-cli",
+    overrides: {
+      containerOverrides: [{ name: "job", environment: [{ name: "FLEXJOB_RUN", value: "manual" }] }],
+    },
+  });
+  const snapshot = aws.snapshot();
+  expect(snapshot.now).toBe(aws.clock.now().toISOString());
+  for (const client of [iam, ecs, scheduler, ecr, logs]) client.destroy();
+});

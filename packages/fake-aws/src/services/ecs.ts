@@ -1,0 +1,133 @@
+import type { FakeClock } from "../core/clock.js";
+import { createRandom, deriveSeed } from "../core/random.js";
+import type { ServiceDefinition, World } from "../core/types.js";
+import { clusterHandlers } from "./ecs/clusters.js";
+import {
+  DEFAULT_PHASES,
+  type EcsControlState,
+  type EcsEnv,
+  type EcsPhases,
+  emptyEcsState,
+  findCluster,
+  findTaskDefinition,
+} from "./ecs/state.js";
+import { tagHandlers } from "./ecs/tags.js";
+import { describeTaskDefinition, taskDefinitionHandlers } from "./ecs/task-definitions.js";
+import { describeTasks, taskHandlers } from "./ecs/tasks.js";
+
+export type { EcsPhases } from "./ecs/state.js";
+
+/** Test controls for ECS task life cycles, on the in-process handle as `aws.ecs`. */
+export interface EcsControls {
+  /**
+   * The exit code of the essential container when a task's run ends: for a family (all its
+   * tasks), or one task by ARN or id. Unset: 0. Read when the task is first seen stopped.
+   */
+  setExitCode(familyOrTask: string, exitCode: number): void;
+  /** How long each phase lasts for new tasks (of one family, or all when `family` is omitted). */
+  setPhases(phases: Partial<EcsPhases>, family?: string): void;
+  /**
+   * Make new tasks of a family fail to start (stopCode `TaskFailedToStart`) with this reason,
+   * e.g. `CannotPullContainerError: …`; `undefined` clears it. (Tasks also fail to start on
+   * their own when their ECR repository or awslogs log group does not exist.)
+   */
+  setStartFailure(family: string, reason: string | undefined): void;
+}
+
+export function createEcsService(
+  world: World,
+  options: { clock: FakeClock; seed: number },
+): { service: ServiceDefinition; controls: EcsControls } {
+  const controls: EcsControlState = {
+    defaultPhases: { ...DEFAULT_PHASES },
+    phasesByFamily: new Map(),
+    exitCodes: new Map(),
+    startFailures: new Map(),
+  };
+  const env: EcsEnv = {
+    state: emptyEcsState(),
+    controls,
+    world,
+    clock: options.clock,
+    random: createRandom(deriveSeed(options.seed, "ecs")),
+  };
+
+  const service: ServiceDefinition = {
+    signingName: "ecs",
+    protocol: "awsJson1_1",
+    targetPrefix: "AmazonEC2ContainerServiceV20141113",
+    handlers: {
+      ...clusterHandlers(env),
+      ...taskDefinitionHandlers(env),
+      ...taskHandlers(env),
+      ...tagHandlers(env),
+    },
+    mutating: new Set([
+      "CreateCluster",
+      "DeleteCluster",
+      "RegisterTaskDefinition",
+      "DeregisterTaskDefinition",
+      "RunTask",
+      "StopTask",
+      "TagResource",
+      "UntagResource",
+    ]),
+    owns: {
+      "ecs-cluster": (ref, region) => findCluster(env.state, region, accountOf(ref), ref) !== undefined,
+      "ecs-task-definition": (ref, region) => {
+        const td = findTaskDefinition(env.state, region, ref);
+        return td !== undefined && td.status === "ACTIVE";
+      },
+    },
+    snapshot: () => {
+      return {
+        clusters: [...env.state.clusters.values()].map((c) => ({ arn: c.arn, name: c.name, tags: c.tags })),
+        taskDefinitions: [...env.state.taskDefinitions.values()].map((td) => ({
+          ...describeTaskDefinition(td),
+          tags: td.tags,
+        })),
+        tasks: describeTasks(env, [...env.state.tasks.keys()], ["TAGS"]),
+      };
+    },
+    reset: () => {
+      env.state = emptyEcsState();
+      env.random = createRandom(deriveSeed(options.seed, "ecs"));
+      controls.defaultPhases = { ...DEFAULT_PHASES };
+      controls.phasesByFamily.clear();
+      controls.exitCodes.clear();
+      controls.startFailures.clear();
+    },
+  };
+
+  return {
+    service,
+    controls: {
+      setExitCode(target, exitCode) {
+        if (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255) {
+          throw new RangeError("exit code must be an integer 0–255");
+        }
+        controls.exitCodes.set(target, exitCode);
+      },
+      setPhases(phases, family) {
+        for (const value of Object.values(phases)) {
+          if (!(value >= 0)) throw new RangeError("phase durations must be >= 0 ms");
+        }
+        if (family === undefined) controls.defaultPhases = { ...controls.defaultPhases, ...phases };
+        else
+          controls.phasesByFamily.set(family, {
+            ...(controls.phasesByFamily.get(family) ?? controls.defaultPhases),
+            ...phases,
+          });
+      },
+      setStartFailure(family, reason) {
+        if (reason === undefined) controls.startFailures.delete(family);
+        else controls.startFailures.set(family, reason);
+      },
+    },
+  };
+}
+
+/** The account in an ARN, or the fake account for a bare name. */
+function accountOf(ref: string): string {
+  return ref.startsWith("arn:") ? (ref.split(":")[4] ?? "") : "123456789012";
+}

@@ -1,0 +1,76 @@
+import type { EcsControlState, Task } from "./state.js";
+
+/**
+ * A task's state is a pure function of the fake clock: the phase boundaries are fixed at
+ * RunTask (and moved by StopTask), so advancing the clock is all it takes to move tasks along.
+ */
+
+export type TaskStatus = "PROVISIONING" | "PENDING" | "RUNNING" | "DEPROVISIONING" | "STOPPED";
+
+export interface Timeline {
+  pendingAtMs: number;
+  /** When the containers started; undefined if the task stopped (or failed) before that. */
+  runningAtMs: number | undefined;
+  /** When stopping began: natural exit, StopTask, or a start failure. */
+  stoppingAtMs: number;
+  stoppedAtMs: number;
+  /** Why it stopped. */
+  stopCode: "EssentialContainerExited" | "UserInitiated" | "TaskFailedToStart";
+  /** Whether the stop was StopTask's doing. */
+  byUser: boolean;
+}
+
+export function timelineOf(task: Task): Timeline {
+  const p = task.phases;
+  const pendingAtMs = task.createdAtMs + p.provisioningMs;
+  const startAtMs = pendingAtMs + p.pendingMs;
+  const naturalStopMs = task.startFailure === undefined ? startAtMs + p.runningMs : startAtMs;
+  const userStopMs = task.stop?.atMs;
+  const byUser = userStopMs !== undefined && userStopMs < naturalStopMs;
+  const stoppingAtMs = byUser ? userStopMs : naturalStopMs;
+  const ran = task.startFailure === undefined && stoppingAtMs > startAtMs;
+  const stopCode = byUser
+    ? "UserInitiated"
+    : task.startFailure !== undefined
+      ? "TaskFailedToStart"
+      : "EssentialContainerExited";
+  return {
+    pendingAtMs: Math.min(pendingAtMs, stoppingAtMs),
+    runningAtMs: ran ? startAtMs : undefined,
+    stoppingAtMs,
+    stoppedAtMs: stoppingAtMs + p.stoppingMs,
+    stopCode,
+    byUser,
+  };
+}
+
+export function statusAt(task: Task, nowMs: number): TaskStatus {
+  const t = timelineOf(task);
+  if (nowMs >= t.stoppedAtMs) return "STOPPED";
+  if (nowMs >= t.stoppingAtMs) return "DEPROVISIONING";
+  if (t.runningAtMs !== undefined && nowMs >= t.runningAtMs) return "RUNNING";
+  if (nowMs >= t.pendingAtMs) return "PENDING";
+  return "PROVISIONING";
+}
+
+export function desiredStatusAt(task: Task, nowMs: number): "RUNNING" | "STOPPED" {
+  return nowMs >= timelineOf(task).stoppingAtMs ? "STOPPED" : "RUNNING";
+}
+
+/**
+ * The essential container's exit code, fixed the first time the task is seen past the moment
+ * its containers stopped: a per-task setting wins over a per-family one; SIGTERM (143) when
+ * StopTask ended a running task; none when it never ran.
+ */
+export function exitCodeAt(task: Task, controls: EcsControlState, nowMs: number): number | undefined {
+  if (task.exitCode !== undefined) return task.exitCode;
+  const t = timelineOf(task);
+  if (t.runningAtMs === undefined || nowMs < t.stoppingAtMs) return undefined;
+  task.exitCode = t.byUser
+    ? 143
+    : (controls.exitCodes.get(task.arn) ??
+      controls.exitCodes.get(task.id) ??
+      controls.exitCodes.get(task.taskDefinition.family) ??
+      0);
+  return task.exitCode;
+}

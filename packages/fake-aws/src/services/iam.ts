@@ -1,0 +1,351 @@
+import { paginate } from "../core/pagination.js";
+import { createRandom, deriveSeed, type Random } from "../core/random.js";
+import { type Fail, Reader } from "../core/readers.js";
+import { AwsError, type CallContext, type ServiceDefinition } from "../core/types.js";
+import { policySize, trustsService, validatePolicy } from "./iam/policy.js";
+
+/**
+ * IAM over awsQuery. Global: role ARNs carry no region. Names are unique case-insensitively, as
+ * in IAM. Policy documents come back URL-encoded, exactly as IAM returns them.
+ */
+
+interface Tag {
+  Key: string;
+  Value: string;
+}
+
+interface Role {
+  name: string;
+  path: string;
+  id: string;
+  arn: string;
+  createDate: Date;
+  trustPolicy: string;
+  description?: string;
+  maxSessionDuration: number;
+  tags: Tag[];
+  inline: Map<string, string>;
+  /** Attached managed policies, ARN → name, in attach order. */
+  attached: Map<string, string>;
+}
+
+export interface IamControls {
+  /** Whether the role (by ARN) trusts the service principal to assume it (World.roleTrusts). */
+  roleTrusts(roleArn: string, servicePrincipal: string): boolean;
+}
+
+const fail: Fail = (message) => new AwsError("ValidationError", message);
+const noSuchEntity = (message: string) => new AwsError("NoSuchEntity", message, 404);
+const NAME = {
+  required: true,
+  min: 1,
+  max: 64,
+  pattern: /^[\w+=,.@-]+$/,
+  patternText: "[\\w+=,.@-]+",
+} as const;
+const POLICY_NAME = {
+  required: true,
+  min: 1,
+  max: 128,
+  pattern: /^[\w+=,.@-]+$/,
+  patternText: "[\\w+=,.@-]+",
+} as const;
+const PATH = /^(\/|\/[\u0021-\u007E]+\/)$/;
+const POLICY_ARN = /^arn:aws:iam::(aws|\d{12}):policy\/([\u0021-\u007E]+\/)*([\w+=,.@-]{1,128})$/;
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+/** AWS managed policies a flexjob deploy may attach; others answer NoSuchEntity like a typo would. */
+const MANAGED_POLICIES = new Set(
+  [
+    "service-role/AmazonECSTaskExecutionRolePolicy",
+    "service-role/AmazonEC2ContainerServiceEventsRole",
+    "AmazonEC2ContainerRegistryReadOnly",
+    "AmazonEC2ContainerRegistryPowerUser",
+    "AmazonECS_FullAccess",
+    "CloudWatchLogsFullAccess",
+    "CloudWatchAgentServerPolicy",
+    "AWSXRayDaemonWriteAccess",
+    "AmazonS3ReadOnlyAccess",
+    "AmazonS3FullAccess",
+    "AmazonSSMReadOnlyAccess",
+    "SecretsManagerReadWrite",
+    "AmazonDynamoDBFullAccess",
+    "AmazonSQSFullAccess",
+    "AmazonSNSFullAccess",
+    "AmazonBedrockFullAccess",
+    "ReadOnlyAccess",
+    "AdministratorAccess",
+  ].map((name) => `arn:aws:iam::aws:policy/${name}`),
+);
+
+export function createIamService(options: { seed: number }): {
+  service: ServiceDefinition;
+  controls: IamControls;
+} {
+  let roles = new Map<string, Role>();
+  let random: Random = createRandom(deriveSeed(options.seed, "iam"));
+
+  const roleByName = (name: string): Role => {
+    const role = roles.get(name.toLowerCase());
+    if (!role) throw noSuchEntity(`The role with name ${name} cannot be found.`);
+    return role;
+  };
+  const roleByArn = (arn: string): Role | undefined => {
+    const name = /^arn:aws:iam::\d{12}:role\/(?:[\u0021-\u007E]*\/)?([\w+=,.@-]+)$/.exec(arn)?.[1];
+    const role = name === undefined ? undefined : roles.get(name.toLowerCase());
+    return role?.arn === arn ? role : undefined;
+  };
+  const describe = (role: Role) => ({
+    Path: role.path,
+    RoleName: role.name,
+    RoleId: role.id,
+    Arn: role.arn,
+    CreateDate: role.createDate,
+    AssumeRolePolicyDocument: encodeURIComponent(role.trustPolicy),
+    Description: role.description,
+    MaxSessionDuration: role.maxSessionDuration,
+    Tags: role.tags.length > 0 ? role.tags.map((t) => ({ ...t })) : undefined,
+    RoleLastUsed: {},
+  });
+  const readTags = (reader: Reader, required: boolean): Tag[] =>
+    reader.objects("Tags", { max: 50, ...(required && { required }) }).map((tag) => {
+      const Key = tag.string("Key", { required: true, min: 1, max: 128, pattern: TAG_TEXT });
+      const Value = tag.string("Value", { required: true, max: 256, pattern: TAG_TEXT });
+      if (Key.toLowerCase().startsWith("aws:"))
+        throw new AwsError("InvalidInput", "Tag keys starting with 'aws:' are reserved.");
+      return { Key, Value };
+    });
+  const mergeTags = (existing: Tag[], added: Tag[]): Tag[] => {
+    const merged = new Map(existing.map((t) => [t.Key, t.Value]));
+    for (const tag of added) merged.set(tag.Key, tag.Value);
+    if (merged.size > 50)
+      throw new AwsError("LimitExceeded", "The number of tags has reached the maximum limit.", 409);
+    return [...merged].map(([Key, Value]) => ({ Key, Value }));
+  };
+  const trustPolicy = (reader: Reader, member: string): string => {
+    const text = reader.string(member, { required: true, min: 1, max: 131072 });
+    validatePolicy(text, "trust");
+    if (policySize(text) > 2048) {
+      throw new AwsError("LimitExceeded", "Cannot exceed quota for ACLSizePerRole: 2048", 409);
+    }
+    return text;
+  };
+  const list = <T>(reader: Reader, items: T[], keyOf: (t: T) => string) => {
+    const page = paginate(items, keyOf, {
+      token: reader.string("Marker", { min: 1, max: 320 }),
+      max: reader.int("MaxItems", { min: 1, max: 1000 }) ?? 100,
+      invalidToken: () => fail("Invalid Marker."),
+    });
+    return { items: page.items, IsTruncated: page.nextToken !== undefined, Marker: page.nextToken };
+  };
+
+  const handlers = {
+    CreateRole(input: Record<string, unknown>, context: CallContext) {
+      const reader = Reader.of(input, fail);
+      const name = reader.string("RoleName", NAME);
+      const path =
+        reader.string("Path", {
+          min: 1,
+          max: 512,
+          pattern: PATH,
+          patternText: "(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)",
+        }) ?? "/";
+      const trust = trustPolicy(reader, "AssumeRolePolicyDocument");
+      const description = reader.string("Description", { max: 1000 });
+      const maxSessionDuration = reader.int("MaxSessionDuration", { min: 3600, max: 43200 }) ?? 3600;
+      const tags = mergeTags([], readTags(reader, false));
+      if (roles.has(name.toLowerCase()))
+        throw new AwsError("EntityAlreadyExists", `Role with name ${name} already exists.`, 409);
+      const role: Role = {
+        name,
+        path,
+        id: `AROA${random.chars(17, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")}`,
+        arn: `arn:aws:iam::${context.accountId}:role${path}${name}`,
+        createDate: context.now(),
+        trustPolicy: trust,
+        maxSessionDuration,
+        tags,
+        inline: new Map(),
+        attached: new Map(),
+        ...(description !== undefined && { description }),
+      };
+      roles.set(name.toLowerCase(), role);
+      return { Role: describe(role) };
+    },
+    GetRole(input: Record<string, unknown>) {
+      return { Role: describe(roleByName(Reader.of(input, fail).string("RoleName", NAME))) };
+    },
+    ListRoles(input: Record<string, unknown>) {
+      const reader = Reader.of(input, fail);
+      const prefix = reader.string("PathPrefix", { min: 1, max: 512 }) ?? "/";
+      const all = [...roles.values()]
+        .filter((r) => r.path.startsWith(prefix))
+        .sort((a, b) => (a.name < b.name ? -1 : 1));
+      const page = list(reader, all, (r) => r.name);
+      return { Roles: page.items.map(describe), IsTruncated: page.IsTruncated, Marker: page.Marker };
+    },
+    DeleteRole(input: Record<string, unknown>) {
+      const role = roleByName(Reader.of(input, fail).string("RoleName", NAME));
+      if (role.inline.size > 0 || role.attached.size > 0) {
+        throw new AwsError("DeleteConflict", "Cannot delete entity, must delete policies first.", 409);
+      }
+      roles.delete(role.name.toLowerCase());
+      return {};
+    },
+    UpdateRole(input: Record<string, unknown>) {
+      const reader = Reader.of(input, fail);
+      const role = roleByName(reader.string("RoleName", NAME));
+      const description = reader.string("Description", { max: 1000 });
+      const maxSessionDuration = reader.int("MaxSessionDuration", { min: 3600, max: 43200 });
+      if (description !== undefined) role.description = description;
+      if (maxSessionDuration !== undefined) role.maxSessionDuration = maxSessionDuration;
+      return {};
+    },
+    UpdateAssumeRolePolicy(input: Record<string, unknown>) {
+      const reader = Reader.of(input, fail);
+      const role = roleByName(reader.string("RoleName", NAME));
+      role.trustPolicy = trustPolicy(reader, "PolicyDocument");
+      return {};
+    },
+    PutRolePolicy(input: Record<string, unknown>) {
+      const reader = Reader.of(input, fail);
+      const roleName = reader.string("RoleName", NAME);
+      const policyName = reader.string("PolicyName", POLICY_NAME);
+      const document = reader.string("PolicyDocument", { required: true, min: 1, max: 131072 });
+      validatePolicy(document, "identity");
+      const role = roleByName(roleName);
+      let total = policySize(document);
+      for (const [name, text] of role.inline) if (name !== policyName) total += policySize(text);
+      if (total > 10240) {
+        throw new AwsError(
+          "LimitExceeded",
+          `Maximum policy size of 10240 bytes exceeded for role ${role.name}`,
+          409,
+        );
+      }
+      role.inline.set(policyName, document);
+      return {};
+    },
+    GetRolePolicy(input: Record<string, unknown>) {
+      const reader = Reader.of(input, fail);
+      const role = roleByName(reader.string("RoleName", NAME));
+      const policyName = reader.string("PolicyName", POLICY_NAME);
+      const document = role.inline.get(policyName);
+      if (document === undefined) {
+        throw noSuchEntity(`The role policy with name ${policyName} cannot be found.`);
+      }
+      return { RoleName: role.name, PolicyName: policyName, PolicyDocument: encodeURIComponent(document) };
+    },
+    DeleteRolePolicy(input: Record<string, unknown>) {
+      const reader = Reader.of(input, fail);
+      const role = roleByName(reader.string("RoleName", NAME));
+      const policyName = reader.string("PolicyName", POLICY_NAME);
+      if (!role.inline.delete(policyName)) {
+        throw noSuchEntity(`The role policy with name ${policyName} cannot be found.`);
+      }
+      return {};
+    },
+    ListRolePolicies(input: Record<string, unknown>) {
+      const reader = Reader.of(input, fail);
+      const role = roleByName(reader.string("RoleName", NAME));
+      const page = list(reader, [...role.inline.keys()].sort(), (n) => n);
+      return { PolicyNames: page.items, IsTruncated: page.IsTruncated, Marker: page.Marker };
+    },
+    AttachRolePolicy(input: Record<string, unknown>, context: CallContext) {
+      const reader = Reader.of(input, fail);
+      const role = roleByName(reader.string("RoleName", NAME));
+      const arn = reader.string("PolicyArn", { required: true, min: 20, max: 2048 });
+      const match = POLICY_ARN.exec(arn);
+      if (!match) throw new AwsError("InvalidInput", `ARN ${arn} is not valid.`);
+      if (!MANAGED_POLICIES.has(arn) || match[1] === context.accountId) {
+        throw noSuchEntity(`Policy ${arn} does not exist or is not attachable.`);
+      }
+      if (role.attached.size >= 10 && !role.attached.has(arn)) {
+        throw new AwsError("LimitExceeded", "Cannot exceed quota for PoliciesPerRole: 10", 409);
+      }
+      role.attached.set(arn, match[3] ?? arn);
+      return {};
+    },
+    DetachRolePolicy(input: Record<string, unknown>) {
+      const reader = Reader.of(input, fail);
+      const role = roleByName(reader.string("RoleName", NAME));
+      const arn = reader.string("PolicyArn", { required: true, min: 20, max: 2048 });
+      if (!role.attached.delete(arn)) throw noSuchEntity(`Policy ${arn} was not found.`);
+      return {};
+    },
+    ListAttachedRolePolicies(input: Record<string, unknown>) {
+      const reader = Reader.of(input, fail);
+      const role = roleByName(reader.string("RoleName", NAME));
+      const prefix = reader.string("PathPrefix") ?? "/";
+      const attached = [...role.attached]
+        .filter(([arn]) => (arn.split(":policy")[1] ?? "").startsWith(prefix))
+        .map(([PolicyArn, PolicyName]) => ({ PolicyName, PolicyArn }));
+      const page = list(reader, attached, (p) => p.PolicyArn);
+      return { AttachedPolicies: page.items, IsTruncated: page.IsTruncated, Marker: page.Marker };
+    },
+    TagRole(input: Record<string, unknown>) {
+      const reader = Reader.of(input, fail);
+      const role = roleByName(reader.string("RoleName", NAME));
+      role.tags = mergeTags(role.tags, readTags(reader, true));
+      return {};
+    },
+    UntagRole(input: Record<string, unknown>) {
+      const reader = Reader.of(input, fail);
+      const role = roleByName(reader.string("RoleName", NAME));
+      const keys = reader.strings("TagKeys", { required: true, max: 50 }) ?? [];
+      role.tags = role.tags.filter((t) => !keys.includes(t.Key));
+      return {};
+    },
+    ListRoleTags(input: Record<string, unknown>) {
+      const reader = Reader.of(input, fail);
+      const role = roleByName(reader.string("RoleName", NAME));
+      const page = list(reader, role.tags, (t) => t.Key);
+      return { Tags: page.items, IsTruncated: page.IsTruncated, Marker: page.Marker };
+    },
+  };
+
+  const service: ServiceDefinition = {
+    signingName: "iam",
+    protocol: "awsQuery",
+    apiVersion: "2010-05-08",
+    xmlNamespace: "https://iam.amazonaws.com/doc/2010-05-08/",
+    handlers,
+    mutating: new Set([
+      "CreateRole",
+      "DeleteRole",
+      "UpdateRole",
+      "UpdateAssumeRolePolicy",
+      "PutRolePolicy",
+      "DeleteRolePolicy",
+      "AttachRolePolicy",
+      "DetachRolePolicy",
+      "TagRole",
+      "UntagRole",
+    ]),
+    owns: {
+      "iam-role": (ref) =>
+        (ref.startsWith("arn:") ? roleByArn(ref) : roles.get(ref.toLowerCase())) !== undefined,
+    },
+    snapshot: () => ({
+      roles: [...roles.values()].map((role) => ({
+        ...describe(role),
+        AssumeRolePolicyDocument: role.trustPolicy,
+        inlinePolicies: Object.fromEntries(role.inline),
+        attachedPolicies: [...role.attached.keys()],
+      })),
+    }),
+    reset: () => {
+      roles = new Map();
+      random = createRandom(deriveSeed(options.seed, "iam"));
+    },
+  };
+  return {
+    service,
+    controls: {
+      roleTrusts: (arn, principal) => {
+        const role = roleByArn(arn);
+        return role !== undefined && trustsService(role.trustPolicy, principal);
+      },
+    },
+  };
+}

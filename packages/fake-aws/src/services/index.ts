@@ -1,0 +1,67 @@
+import type { FakeClock } from "../core/clock.js";
+import type { ResourceKind, ServiceDefinition, World } from "../core/types.js";
+import { createCloudMapService } from "./cloudmap.js";
+import { createEc2Service, type Ec2Controls } from "./ec2.js";
+import { createEcrService, type EcrControls, type ImageStore } from "./ecr.js";
+import { createEcsService, type EcsControls } from "./ecs.js";
+import { createIamService } from "./iam.js";
+import { createLogsService, type LogsControls } from "./logs.js";
+import { createSchedulerService } from "./scheduler.js";
+import { createStsService } from "./sts.js";
+
+/** Every service fake-aws speaks, and the World that lets them look into each other's state. */
+export interface Registry {
+  /** By signing name. */
+  services: Map<string, ServiceDefinition>;
+  world: World;
+  ecs: EcsControls;
+  ecr: EcrControls;
+  logs: LogsControls;
+  ec2: Ec2Controls;
+}
+
+export interface RegistryOptions {
+  clock: FakeClock;
+  seed: number;
+  /** Where ECR keeps images; default in memory. */
+  imageStore?: ImageStore;
+}
+
+export function createRegistry(options: RegistryOptions): Registry {
+  const services = new Map<string, ServiceDefinition>();
+  let roleTrusts: (roleArn: string, servicePrincipal: string) => boolean = () => false;
+  // Services receive the World before it can answer; it reads the registry only when asked.
+  const world: World = {
+    exists(kind: ResourceKind, idOrArn: string, region: string): boolean {
+      for (const service of services.values()) {
+        const owns = service.owns?.[kind];
+        if (owns?.(idOrArn, region)) return true;
+      }
+      return false;
+    },
+    roleTrusts: (roleArn, servicePrincipal) => roleTrusts(roleArn, servicePrincipal),
+  };
+  const ecs = createEcsService(world, options);
+  const iam = createIamService(options);
+  roleTrusts = iam.controls.roleTrusts;
+  const ecr = createEcrService(world, {
+    clock: options.clock,
+    seed: options.seed,
+    ...(options.imageStore !== undefined && { imageStore: options.imageStore }),
+  });
+  const logs = createLogsService(world, { clock: options.clock });
+  const ec2 = createEc2Service(world);
+  for (const service of [
+    ecs.service,
+    iam.service,
+    createSchedulerService(world),
+    createStsService(),
+    ecr,
+    createCloudMapService(world),
+    logs,
+    ec2,
+  ]) {
+    services.set(service.signingName, service);
+  }
+  return { services, world, ecs: ecs.controls, ecr: ecr.controls, logs: logs.controls, ec2: ec2.controls };
+}

@@ -1,0 +1,72 @@
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { ECRClient } from "@aws-sdk/client-ecr";
+import { ECSClient } from "@aws-sdk/client-ecs";
+import { IAMClient } from "@aws-sdk/client-iam";
+import { SchedulerClient } from "@aws-sdk/client-scheduler";
+import { STSClient } from "@aws-sdk/client-sts";
+
+/** The bare v3 clients flexjob uses, one per service. Tests swap in mocks or point them at fake-aws. */
+export interface AwsClients {
+  region: string;
+  ecs: ECSClient;
+  ecr: ECRClient;
+  scheduler: SchedulerClient;
+  iam: IAMClient;
+  sts: STSClient;
+  logs: CloudWatchLogsClient;
+  ec2: EC2Client;
+}
+
+export interface ClientOptions {
+  region: string;
+  /** Overrides AWS_ENDPOINT_URL for every client (the SDK honours the variables on its own). */
+  endpoint?: string;
+  /** The SDK's own retry budget per call, default 3 (standard mode, with backoff on throttles). */
+  maxAttempts?: number;
+}
+
+/**
+ * Builds each client on first use, so a command that only reads schedules never constructs the
+ * ECR or EC2 client, and nothing happens at import time.
+ */
+export function createClients(options: ClientOptions): AwsClients {
+  const config = {
+    region: options.region,
+    maxAttempts: options.maxAttempts ?? 3,
+    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+  };
+  const cache = new Map<string, unknown>();
+  const lazy = <T>(key: string, make: () => T): T => {
+    let client = cache.get(key) as T | undefined;
+    if (client === undefined) {
+      client = make();
+      cache.set(key, client);
+    }
+    return client;
+  };
+  return {
+    region: options.region,
+    get ecs() {
+      return lazy("ecs", () => new ECSClient(config));
+    },
+    get ecr() {
+      return lazy("ecr", () => new ECRClient(config));
+    },
+    get scheduler() {
+      return lazy("scheduler", () => new SchedulerClient(config));
+    },
+    get iam() {
+      return lazy("iam", () => new IAMClient(config));
+    },
+    get sts() {
+      return lazy("sts", () => new STSClient(config));
+    },
+    get logs() {
+      return lazy("logs", () => new CloudWatchLogsClient(config));
+    },
+    get ec2() {
+      return lazy("ec2", () => new EC2Client(config));
+    },
+  };
+}

@@ -1,0 +1,13 @@
+/** The ECS cluster the jobs run in. */
+export interface ClusterSpec {
+  name: string;
+  /** FARGATE and FARGATE_SPOT, so a job can switch to Spot without touching the cluster. */
+  capacityProviders: ("FARGATE" | "FARGATE_SPOT")[];
+  tags: Record<string, string>;
+}
+
+/** The app's schedule group: schedules cannot be tagged, so ownership is "lives in this group". */
+export interface ScheduleGroupSpec {
+  name: string;
+  tags: Record<string, string>;
+}

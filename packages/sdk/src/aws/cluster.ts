@@ -1,0 +1,160 @@
+import {
+  CreateClusterCommand,
+  DeleteClusterCommand,
+  DescribeClustersCommand,
+  PutClusterCapacityProvidersCommand,
+} from "@aws-sdk/client-ecs";
+import type { PlanStep } from "../deploy/types.js";
+import { FlexjobError } from "../errors.js";
+import { TAG_MANAGED } from "../naming.js";
+import { isAwsError, wrapAwsError } from "./aws-error.js";
+import type { AwsClients } from "./clients.js";
+import type { ClusterSpec } from "./cluster-spec.js";
+
+/** An ECS cluster as it exists: flexjob's own, or a user's shared cluster named in flexjob.yml. */
+export interface ClusterLive {
+  name: string;
+  arn: string;
+  /** What the orchestrator checks before scheduling a Spot job on a cluster flexjob does not own. */
+  capacityProviders: string[];
+  tags: Record<string, string>;
+}
+
+export type ClusterStep = PlanStep<ClusterSpec, ClusterLive>;
+
+/** Tasks flexjob starts name their capacity provider, so this default only matters to other callers. */
+const DEFAULT_STRATEGY = [{ capacityProvider: "FARGATE", weight: 1 }];
+
+export async function observeCluster(clients: AwsClients, name: string): Promise<ClusterLive | undefined> {
+  try {
+    const { clusters = [] } = await clients.ecs.send(
+      new DescribeClustersCommand({ clusters: [name], include: ["TAGS"] }),
+    );
+    // A deleted cluster lingers as INACTIVE for a while; for flexjob it is gone, and creating it again works.
+    const found = clusters.find((cluster) => cluster.clusterName === name && cluster.status !== "INACTIVE");
+    if (found === undefined) return undefined;
+    return {
+      name,
+      arn: found.clusterArn ?? "",
+      capacityProviders: found.capacityProviders ?? [],
+      tags: Object.fromEntries((found.tags ?? []).map((tag) => [tag.key ?? "", tag.value ?? ""])),
+    };
+  } catch (error) {
+    throw wrapAwsError(error, `reading ECS cluster ${name}`);
+  }
+}
+
+export function planCluster(spec: ClusterSpec, live: ClusterLive | undefined): ClusterStep {
+  const base = { kind: "cluster", id: spec.name, desired: spec } as const;
+  if (live === undefined) {
+    return {
+      ...base,
+      action: "create",
+      changes: [{ path: "capacityProviders", after: spec.capacityProviders }],
+    };
+  }
+  if (!isFlexjobs(live)) {
+    return {
+      ...base,
+      live,
+      action: "noop",
+      changes: [],
+      reason: "cluster was not created by flexjob: used as is, never changed",
+    };
+  }
+  const missing = spec.capacityProviders.filter((provider) => !live.capacityProviders.includes(provider));
+  if (missing.length === 0) return { ...base, live, action: "noop", changes: [] };
+  return {
+    ...base,
+    live,
+    action: "update",
+    changes: [
+      { path: "capacityProviders", before: live.capacityProviders, after: capacityProvidersFor(spec, live) },
+    ],
+  };
+}
+
+export async function applyCluster(clients: AwsClients, step: ClusterStep): Promise<void> {
+  const name = step.id;
+  try {
+    if (step.action === "delete") {
+      // Only a cluster flexjob created is ever deleted: a shared cluster named in flexjob.yml stays.
+      const live = step.live ?? (await observeCluster(clients, name));
+      if (live === undefined || !isFlexjobs(live)) return;
+      await clients.ecs.send(new DeleteClusterCommand({ cluster: name })).catch((error: unknown) => {
+        if (!isAwsError(error, "ClusterNotFoundException")) throw error;
+      });
+      return;
+    }
+    const spec = step.desired;
+    if (spec === undefined || step.action === "noop") return;
+    if (step.action === "create") {
+      // CreateCluster answers with the existing cluster when one of this name is active, so a
+      // concurrent deploy creating it first is not an error.
+      await clients.ecs
+        .send(
+          new CreateClusterCommand({
+            clusterName: name,
+            capacityProviders: spec.capacityProviders,
+            defaultCapacityProviderStrategy: DEFAULT_STRATEGY,
+            tags: Object.keys(spec.tags)
+              .sort()
+              .map((key) => ({ key, value: spec.tags[key] ?? "" })),
+          }),
+        )
+        .catch((error: unknown) => {
+          throw isMissingServiceLinkedRole(error) ? missingServiceLinkedRole(name, error) : error;
+        });
+      return;
+    }
+    if (step.live === undefined || !isFlexjobs(step.live)) return;
+    await clients.ecs.send(
+      new PutClusterCapacityProvidersCommand({
+        cluster: name,
+        capacityProviders: capacityProvidersFor(spec, step.live),
+        defaultCapacityProviderStrategy: DEFAULT_STRATEGY,
+      }),
+    );
+  } catch (error) {
+    throw wrapAwsError(error, `${step.action === "delete" ? "deleting" : "writing"} ECS cluster ${name}`);
+  }
+}
+
+/**
+ * In an account that never had an ECS cluster, the service-linked role ECS needs for capacity
+ * providers is created on first use and is not ready yet: the first CreateCluster fails, a rerun works.
+ */
+function isMissingServiceLinkedRole(error: unknown): boolean {
+  return (
+    isAwsError(error, "InvalidParameterException") &&
+    error instanceof Error &&
+    /service linked role/i.test(error.message)
+  );
+}
+
+function missingServiceLinkedRole(name: string, error: unknown): FlexjobError {
+  return new FlexjobError(
+    `creating ECS cluster ${name}: ECS's service-linked role (AWSServiceRoleForECS) does not exist yet in this account`,
+    {
+      code: "AWS_ERROR",
+      fault: "aws",
+      cause: error,
+      remedy:
+        "deploy again in a minute (ECS creates the role on first use), or create it once with " +
+        '"aws iam create-service-linked-role --aws-service-name ecs.amazonaws.com"',
+    },
+  );
+}
+
+function isFlexjobs(live: ClusterLive): boolean {
+  return live.tags[TAG_MANAGED] === "true";
+}
+
+/**
+ * PutClusterCapacityProviders replaces the whole list, so providers someone added to flexjob's
+ * cluster by hand are kept alongside the ones flexjob needs.
+ */
+function capacityProvidersFor(spec: ClusterSpec, live: ClusterLive): string[] {
+  const desired: readonly string[] = spec.capacityProviders;
+  return [...desired, ...live.capacityProviders.filter((provider) => !desired.includes(provider))];
+}

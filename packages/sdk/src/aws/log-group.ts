@@ -1,0 +1,94 @@
+import {
+  CreateLogGroupCommand,
+  DeleteLogGroupCommand,
+  DescribeLogGroupsCommand,
+  PutRetentionPolicyCommand,
+} from "@aws-sdk/client-cloudwatch-logs";
+import type { PlanStep } from "../deploy/types.js";
+import { isAwsError, wrapAwsError } from "./aws-error.js";
+import type { AwsClients } from "./clients.js";
+
+/** A job's CloudWatch log group, where the awslogs driver sends its tasks' output. */
+export interface LogGroupSpec {
+  name: string;
+  retentionDays: number;
+  tags: Record<string, string>;
+}
+
+export interface LogGroupLive {
+  name: string;
+  retentionDays: number | undefined;
+}
+
+export type LogGroupStep = PlanStep<LogGroupSpec, LogGroupLive>;
+
+export async function observeLogGroup(clients: AwsClients, name: string): Promise<LogGroupLive | undefined> {
+  try {
+    const { logGroups = [] } = await clients.logs.send(
+      new DescribeLogGroupsCommand({ logGroupNamePrefix: name }),
+    );
+    const found = logGroups.find((group) => group.logGroupName === name);
+    return found && { name, retentionDays: found.retentionInDays };
+  } catch (error) {
+    throw wrapAwsError(error, `reading log group ${name}`);
+  }
+}
+
+export function planLogGroup(spec: LogGroupSpec, live: LogGroupLive | undefined, job: string): LogGroupStep {
+  const base = { kind: "log-group", id: spec.name, job, desired: spec } as const;
+  if (live === undefined) {
+    return { ...base, action: "create", changes: [{ path: "retentionDays", after: spec.retentionDays }] };
+  }
+  if (live.retentionDays === spec.retentionDays) return { ...base, live, action: "noop", changes: [] };
+  return {
+    ...base,
+    live,
+    action: "update",
+    changes: [{ path: "retentionDays", before: live.retentionDays, after: spec.retentionDays }],
+  };
+}
+
+export async function applyLogGroup(clients: AwsClients, step: LogGroupStep): Promise<void> {
+  const name = step.id;
+  try {
+    if (step.action === "delete") {
+      await clients.logs.send(new DeleteLogGroupCommand({ logGroupName: name })).catch((error: unknown) => {
+        if (!isAwsError(error, "ResourceNotFoundException")) throw error;
+      });
+      return;
+    }
+    const spec = step.desired;
+    if (spec === undefined || step.action === "noop") return;
+    if (step.action === "create") {
+      await clients.logs
+        .send(new CreateLogGroupCommand({ logGroupName: name, tags: spec.tags }))
+        .catch((error: unknown) => {
+          // Another deploy created it a moment ago: setting the retention below converges either way.
+          if (!isAwsError(error, "ResourceAlreadyExistsException")) throw error;
+        });
+    }
+    await clients.logs.send(
+      new PutRetentionPolicyCommand({ logGroupName: name, retentionInDays: spec.retentionDays }),
+    );
+  } catch (error) {
+    throw wrapAwsError(error, `${step.action === "delete" ? "deleting" : "writing"} log group ${name}`);
+  }
+}
+
+/** Names of the log groups under a prefix, e.g. every job's group of an app for destroy. */
+export async function listLogGroups(clients: AwsClients, prefix: string): Promise<string[]> {
+  const found: string[] = [];
+  let nextToken: string | undefined;
+  try {
+    do {
+      const page = await clients.logs.send(
+        new DescribeLogGroupsCommand({ logGroupNamePrefix: prefix, nextToken }),
+      );
+      for (const group of page.logGroups ?? []) if (group.logGroupName) found.push(group.logGroupName);
+      nextToken = page.nextToken;
+    } while (nextToken);
+  } catch (error) {
+    throw wrapAwsError(error, `listing log groups under ${prefix}`);
+  }
+  return found;
+}

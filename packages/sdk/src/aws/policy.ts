@@ -1,0 +1,43 @@
+/** IAM policy documents as flexjob writes them: always the 2012-10-17 language, statements in order. */
+
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: "Allow" | "Deny";
+  Action: string | string[];
+  Resource?: string | string[];
+  Principal?: Record<string, string | string[]>;
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export interface PolicyDocument {
+  Version: "2012-10-17";
+  Statement: PolicyStatement[];
+}
+
+export function policy(...statements: PolicyStatement[]): PolicyDocument {
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/**
+ * IAM hands documents back URL-encoded and may reorder nothing but whitespace; comparing the parsed
+ * JSON, with single-element arrays and strings treated alike, avoids false "changed" plans.
+ */
+export function normalisePolicy(document: unknown): unknown {
+  if (Array.isArray(document)) {
+    const items = document.map(normalisePolicy);
+    return items.length === 1 ? items[0] : items;
+  }
+  if (document !== null && typeof document === "object") {
+    return Object.fromEntries(
+      Object.entries(document)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([key, value]) => [key, normalisePolicy(value)]),
+    );
+  }
+  return document;
+}
+
+/** Parses a policy document as IAM returns it (URL-encoded JSON) or as flexjob wrote it. */
+export function parsePolicyDocument(text: string): unknown {
+  return JSON.parse(text.trimStart().startsWith("{") ? text : decodeURIComponent(text));
+}

@@ -1,0 +1,287 @@
+import { isDeepStrictEqual } from "node:util";
+import {
+  CreateRoleCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  ListRolePoliciesCommand,
+  PutRolePolicyCommand,
+  TagRoleCommand,
+  UpdateAssumeRolePolicyCommand,
+} from "@aws-sdk/client-iam";
+import type { FieldChange, PlanStep } from "../deploy/types.js";
+import { FlexjobError } from "../errors.js";
+import { TAG_MANAGED } from "../naming.js";
+import { isAwsError, wrapAwsError } from "./aws-error.js";
+import type { AwsClients } from "./clients.js";
+import { normalisePolicy, parsePolicyDocument } from "./policy.js";
+import type { RoleSpec } from "./role-spec.js";
+
+/** An IAM role as it exists, with its documents parsed from IAM's URL-encoded JSON. */
+export interface RoleLive {
+  name: string;
+  arn: string;
+  assumeRolePolicy: unknown;
+  /** Inline policy name → parsed document. Managed policy attachments are not flexjob's and not read. */
+  inlinePolicies: Record<string, unknown>;
+  tags: Record<string, string>;
+}
+
+export type RoleStep = PlanStep<RoleSpec, RoleLive>;
+
+export async function observeRole(clients: AwsClients, name: string): Promise<RoleLive | undefined> {
+  try {
+    const role = await clients.iam
+      .send(new GetRoleCommand({ RoleName: name }))
+      .then((output) => output.Role)
+      .catch((error: unknown) => {
+        if (isAwsError(error, "NoSuchEntityException")) return undefined;
+        throw error;
+      });
+    if (role === undefined) return undefined;
+    const inlinePolicies: Record<string, unknown> = {};
+    for (const policyName of await listInlinePolicyNames(clients, name)) {
+      const document = await getInlinePolicy(clients, name, policyName);
+      if (document !== undefined) inlinePolicies[policyName] = document;
+    }
+    return {
+      name,
+      arn: role.Arn ?? "",
+      assumeRolePolicy:
+        role.AssumeRolePolicyDocument === undefined
+          ? undefined
+          : parsePolicyDocument(role.AssumeRolePolicyDocument),
+      inlinePolicies,
+      tags: Object.fromEntries((role.Tags ?? []).map((tag) => [tag.Key ?? "", tag.Value ?? ""])),
+    };
+  } catch (error) {
+    throw wrapAwsError(error, `reading IAM role ${name}`);
+  }
+}
+
+export function planRole(spec: RoleSpec, live: RoleLive | undefined): RoleStep {
+  const base = { kind: "role", id: spec.name, desired: spec } as const;
+  if (live === undefined) {
+    return {
+      ...base,
+      action: "create",
+      changes: [
+        { path: "assumeRolePolicy", after: spec.assumeRolePolicy },
+        ...Object.keys(spec.inlinePolicies)
+          .sort()
+          .map((policyName) => ({
+            path: `inlinePolicies.${policyName}`,
+            after: spec.inlinePolicies[policyName],
+          })),
+      ],
+    };
+  }
+  if (live.tags[TAG_MANAGED] !== "true") {
+    throw new FlexjobError(`IAM role "${spec.name}" exists and was not created by flexjob`, {
+      code: "INPUT_INVALID",
+      fault: "user",
+      remedy: "delete or rename it, or change app: so flexjob's names do not collide",
+    });
+  }
+  const { changes } = roleDiff(spec, live);
+  return changes.length === 0
+    ? { ...base, live, action: "noop", changes }
+    : { ...base, live, action: "update", changes };
+}
+
+export async function applyRole(clients: AwsClients, step: RoleStep): Promise<void> {
+  const name = step.id;
+  try {
+    if (step.action === "delete") {
+      await deleteRole(clients, step);
+      return;
+    }
+    const spec = step.desired;
+    if (spec === undefined || step.action === "noop") return;
+    if (step.action === "update") {
+      if (step.live === undefined) throw missingLive(step);
+      await converge(clients, spec, step.live);
+      return;
+    }
+    const created = await clients.iam
+      .send(
+        new CreateRoleCommand({
+          RoleName: name,
+          Description: spec.description,
+          AssumeRolePolicyDocument: JSON.stringify(spec.assumeRolePolicy),
+          Tags: tagList(spec.tags),
+        }),
+      )
+      .then(
+        () => true,
+        (error: unknown) => {
+          if (isAwsError(error, "EntityAlreadyExistsException")) return false;
+          throw error;
+        },
+      );
+    if (!created) {
+      // A concurrent deploy created it a moment ago. Re-reading and re-planning converges on the spec
+      // and still refuses a role that is not flexjob's.
+      const live = await observeRole(clients, name);
+      if (live === undefined) throw new Error(`IAM role ${name} was reported to exist but could not be read`);
+      planRole(spec, live);
+      await converge(clients, spec, live);
+      return;
+    }
+    for (const policyName of Object.keys(spec.inlinePolicies).sort()) {
+      await putInlinePolicy(clients, spec, policyName);
+    }
+  } catch (error) {
+    throw wrapAwsError(error, `${step.action === "delete" ? "deleting" : "writing"} IAM role ${name}`);
+  }
+}
+
+/** What differs between the spec and the role, both as plan changes and as the calls that fix it. */
+function roleDiff(spec: RoleSpec, live: RoleLive) {
+  const changes: FieldChange[] = [];
+  const trustChanged = !samePolicy(spec.assumeRolePolicy, live.assumeRolePolicy);
+  if (trustChanged)
+    changes.push({ path: "assumeRolePolicy", before: live.assumeRolePolicy, after: spec.assumeRolePolicy });
+
+  const changedPolicies: string[] = [];
+  const extraPolicies: string[] = [];
+  const policyNames = [
+    ...new Set([...Object.keys(spec.inlinePolicies), ...Object.keys(live.inlinePolicies)]),
+  ].sort();
+  for (const policyName of policyNames) {
+    const desired = spec.inlinePolicies[policyName];
+    const current = live.inlinePolicies[policyName];
+    const path = `inlinePolicies.${policyName}`;
+    if (desired === undefined) {
+      // flexjob is the only writer of this role's inline policies, so one it no longer asks for goes.
+      extraPolicies.push(policyName);
+      changes.push({ path, before: current, after: undefined });
+    } else if (!samePolicy(desired, current)) {
+      changedPolicies.push(policyName);
+      changes.push(
+        current === undefined ? { path, after: desired } : { path, before: current, after: desired },
+      );
+    }
+  }
+
+  // Only flexjob's own tags are compared: tags a user added to the role are theirs to keep.
+  const changedTags: Record<string, string> = {};
+  for (const key of Object.keys(spec.tags).sort()) {
+    const desired = spec.tags[key];
+    const current = live.tags[key];
+    if (desired === undefined || desired === current) continue;
+    changedTags[key] = desired;
+    changes.push(
+      current === undefined
+        ? { path: `tags.${key}`, after: desired }
+        : { path: `tags.${key}`, before: current, after: desired },
+    );
+  }
+  return { changes, trustChanged, changedPolicies, extraPolicies, changedTags };
+}
+
+/** Sends only the calls that bring an existing role to the spec. */
+async function converge(clients: AwsClients, spec: RoleSpec, live: RoleLive): Promise<void> {
+  const diff = roleDiff(spec, live);
+  if (diff.trustChanged) {
+    await clients.iam.send(
+      new UpdateAssumeRolePolicyCommand({
+        RoleName: spec.name,
+        PolicyDocument: JSON.stringify(spec.assumeRolePolicy),
+      }),
+    );
+  }
+  for (const policyName of diff.changedPolicies) await putInlinePolicy(clients, spec, policyName);
+  for (const policyName of diff.extraPolicies) await deleteInlinePolicy(clients, spec.name, policyName);
+  if (Object.keys(diff.changedTags).length > 0) {
+    await clients.iam.send(new TagRoleCommand({ RoleName: spec.name, Tags: tagList(diff.changedTags) }));
+  }
+}
+
+async function deleteRole(clients: AwsClients, step: RoleStep): Promise<void> {
+  const name = step.id;
+  if (step.live !== undefined && step.live.tags[TAG_MANAGED] !== "true") {
+    throw new FlexjobError(`refusing to delete IAM role ${name}: it is not tagged ${TAG_MANAGED}=true`, {
+      code: "INTERNAL",
+      fault: "internal",
+      remedy: "this is a flexjob bug: it planned to delete a role it does not own; please report it",
+    });
+  }
+  // IAM refuses to delete a role that still has inline policies; list them now rather than trusting
+  // the plan's snapshot, which a concurrent deploy may have outdated.
+  const policyNames = await listInlinePolicyNames(clients, name).catch((error: unknown) => {
+    if (isAwsError(error, "NoSuchEntityException")) return undefined;
+    throw error;
+  });
+  if (policyNames === undefined) return;
+  for (const policyName of policyNames) await deleteInlinePolicy(clients, name, policyName);
+  await clients.iam.send(new DeleteRoleCommand({ RoleName: name })).catch((error: unknown) => {
+    if (!isAwsError(error, "NoSuchEntityException")) throw error;
+  });
+}
+
+async function listInlinePolicyNames(clients: AwsClients, roleName: string): Promise<string[]> {
+  const policyNames: string[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await clients.iam.send(
+      new ListRolePoliciesCommand({
+        RoleName: roleName,
+        ...(marker === undefined ? {} : { Marker: marker }),
+      }),
+    );
+    policyNames.push(...(page.PolicyNames ?? []));
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker !== undefined);
+  return policyNames;
+}
+
+async function getInlinePolicy(clients: AwsClients, roleName: string, policyName: string): Promise<unknown> {
+  try {
+    const { PolicyDocument } = await clients.iam.send(
+      new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }),
+    );
+    return PolicyDocument === undefined ? undefined : parsePolicyDocument(PolicyDocument);
+  } catch (error) {
+    // Deleted between listing and reading: it no longer exists, which is what the plan should see.
+    if (isAwsError(error, "NoSuchEntityException")) return undefined;
+    throw error;
+  }
+}
+
+async function putInlinePolicy(clients: AwsClients, spec: RoleSpec, policyName: string): Promise<void> {
+  await clients.iam.send(
+    new PutRolePolicyCommand({
+      RoleName: spec.name,
+      PolicyName: policyName,
+      PolicyDocument: JSON.stringify(spec.inlinePolicies[policyName]),
+    }),
+  );
+}
+
+async function deleteInlinePolicy(clients: AwsClients, roleName: string, policyName: string): Promise<void> {
+  await clients.iam
+    .send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }))
+    .catch((error: unknown) => {
+      if (!isAwsError(error, "NoSuchEntityException")) throw error;
+    });
+}
+
+function samePolicy(desired: unknown, live: unknown): boolean {
+  return isDeepStrictEqual(normalisePolicy(desired), normalisePolicy(live));
+}
+
+function tagList(tags: Record<string, string>) {
+  return Object.keys(tags)
+    .sort()
+    .map((key) => ({ Key: key, Value: tags[key] ?? "" }));
+}
+
+function missingLive(step: RoleStep): FlexjobError {
+  return new FlexjobError(`cannot update IAM role ${step.id}: the plan step carries no live state`, {
+    code: "INTERNAL",
+    fault: "internal",
+    remedy: "this is a flexjob bug; please report it",
+  });
+}

@@ -1,0 +1,143 @@
+import {
+  CreateScheduleGroupCommand,
+  DeleteScheduleGroupCommand,
+  GetScheduleGroupCommand,
+  ListTagsForResourceCommand,
+  TagResourceCommand,
+} from "@aws-sdk/client-scheduler";
+import type { FieldChange, PlanStep } from "../deploy/types.js";
+import { FlexjobError } from "../errors.js";
+import { TAG_MANAGED } from "../naming.js";
+import { isAwsError, wrapAwsError } from "./aws-error.js";
+import type { AwsClients } from "./clients.js";
+import type { ScheduleGroupSpec } from "./cluster-spec.js";
+
+export interface ScheduleGroupLive {
+  name: string;
+  arn: string;
+  tags: Record<string, string>;
+}
+
+export type ScheduleGroupStep = PlanStep<ScheduleGroupSpec, ScheduleGroupLive>;
+
+export async function observeScheduleGroup(
+  clients: AwsClients,
+  name: string,
+): Promise<ScheduleGroupLive | undefined> {
+  try {
+    const group = await clients.scheduler
+      .send(new GetScheduleGroupCommand({ Name: name }))
+      .catch((error: unknown) => {
+        if (isAwsError(error, "ResourceNotFoundException")) return undefined;
+        throw error;
+      });
+    // A group being deleted is, for planning, already gone: it and its schedules are on their way out.
+    if (group === undefined || group.State === "DELETING") return undefined;
+    const arn = group.Arn ?? "";
+    const { Tags = [] } = await clients.scheduler.send(new ListTagsForResourceCommand({ ResourceArn: arn }));
+    return { name, arn, tags: Object.fromEntries(Tags.map((tag) => [tag.Key, tag.Value])) };
+  } catch (error) {
+    throw wrapAwsError(error, `reading schedule group ${name}`);
+  }
+}
+
+export function planScheduleGroup(
+  spec: ScheduleGroupSpec,
+  live: ScheduleGroupLive | undefined,
+): ScheduleGroupStep {
+  const base = { kind: "schedule-group", id: spec.name, desired: spec } as const;
+  if (live === undefined) {
+    return { ...base, action: "create", changes: tagChanges(spec.tags, {}) };
+  }
+  if (live.tags[TAG_MANAGED] !== "true") {
+    throw new FlexjobError(`schedule group "${spec.name}" exists and was not created by flexjob`, {
+      code: "INPUT_INVALID",
+      fault: "user",
+      remedy: "delete or rename it, or change app: so flexjob's names do not collide",
+    });
+  }
+  const changes = tagChanges(spec.tags, live.tags);
+  return changes.length === 0
+    ? { ...base, live, action: "noop", changes }
+    : { ...base, live, action: "update", changes };
+}
+
+export async function applyScheduleGroup(clients: AwsClients, step: ScheduleGroupStep): Promise<void> {
+  const name = step.id;
+  try {
+    if (step.action === "delete") {
+      if (step.live !== undefined && step.live.tags[TAG_MANAGED] !== "true") {
+        throw new FlexjobError(
+          `refusing to delete schedule group ${name}: it is not tagged ${TAG_MANAGED}=true`,
+          {
+            code: "INTERNAL",
+            fault: "internal",
+            remedy: "this is a flexjob bug: it planned to delete a group it does not own; please report it",
+          },
+        );
+      }
+      // Scheduler deletes every schedule in the group with it, asynchronously (the group shows DELETING).
+      await clients.scheduler.send(new DeleteScheduleGroupCommand({ Name: name })).catch((error: unknown) => {
+        if (!isAwsError(error, "ResourceNotFoundException")) throw error;
+      });
+      return;
+    }
+    const spec = step.desired;
+    if (spec === undefined || step.action === "noop") return;
+    if (step.action === "create") {
+      await clients.scheduler
+        .send(new CreateScheduleGroupCommand({ Name: name, Tags: tagList(spec.tags) }))
+        .catch(async (error: unknown) => {
+          if (!isAwsError(error, "ConflictException")) throw error;
+          await checkNotDeleting(clients, name, error);
+        });
+      return;
+    }
+    const changed = Object.fromEntries(
+      Object.entries(spec.tags).filter(([key, value]) => step.live?.tags[key] !== value),
+    );
+    if (step.live === undefined || Object.keys(changed).length === 0) return;
+    await clients.scheduler.send(
+      new TagResourceCommand({ ResourceArn: step.live.arn, Tags: tagList(changed) }),
+    );
+  } catch (error) {
+    throw wrapAwsError(error, `${step.action === "delete" ? "deleting" : "writing"} schedule group ${name}`);
+  }
+}
+
+/**
+ * A conflict usually means a concurrent deploy created the group, which is fine. But a group still
+ * being deleted (by a recent destroy) also conflicts, and schedules cannot be created in it.
+ */
+async function checkNotDeleting(clients: AwsClients, name: string, conflict: unknown): Promise<void> {
+  const group = await clients.scheduler.send(new GetScheduleGroupCommand({ Name: name }));
+  if (group.State !== "DELETING") return;
+  throw new FlexjobError(
+    `schedule group ${name} is still being deleted, so its schedules cannot be created yet`,
+    {
+      code: "AWS_ERROR",
+      fault: "aws",
+      cause: conflict,
+      remedy: "deploy again once the deletion has finished, usually within a minute or two",
+    },
+  );
+}
+
+/** Only flexjob's own tags are compared: tags a user added are theirs to keep. */
+function tagChanges(desired: Record<string, string>, live: Record<string, string>): FieldChange[] {
+  return Object.keys(desired)
+    .sort()
+    .flatMap((key): FieldChange[] => {
+      const after = desired[key];
+      const before = live[key];
+      if (after === before) return [];
+      const path = `tags.${key}`;
+      return [before === undefined ? { path, after } : { path, before, after }];
+    });
+}
+
+function tagList(tags: Record<string, string>) {
+  return Object.keys(tags)
+    .sort()
+    .map((key) => ({ Key: key, Value: tags[key] ?? "" }));
+}

@@ -1,0 +1,71 @@
+import { createHash } from "node:crypto";
+import type { CpuArchitecture } from "../sizing/index.js";
+
+/** One container: flexjob runs one per task. Lists are sorted by name so order never reads as a change. */
+export interface ContainerSpec {
+  name: string;
+  image: string;
+  /** Exec form; undefined runs the image's own entrypoint/command. */
+  command: string[] | undefined;
+  environment: { name: string; value: string }[];
+  secrets: { name: string; valueFrom: string }[];
+  healthCheck:
+    | { command: string[]; interval: number; timeout: number; retries: number; startPeriod: number }
+    | undefined;
+  log: { group: string; region: string; streamPrefix: string };
+}
+
+/**
+ * A Fargate task definition in flexjob's normalised form: the same shape whether rendered from the
+ * config or read back from ECS (which fills in defaults and returns roles as ARNs), so equal
+ * definitions compare equal and hash equal.
+ */
+export interface TaskDefinitionSpec {
+  family: string;
+  /** CPU units, as ECS wants them: "256". */
+  cpu: string;
+  /** MiB: "512". */
+  memory: string;
+  /** undefined for Fargate's default 20 GiB, which ECS only accepts by omission. */
+  ephemeralStorageGiB: number | undefined;
+  cpuArchitecture: CpuArchitecture;
+  executionRoleArn: string;
+  taskRoleArn: string | undefined;
+  container: ContainerSpec;
+  /** Includes `flexjob:spec-hash`; not part of the hash itself. */
+  tags: Record<string, string>;
+}
+
+/** JSON with object keys sorted, so the same content always serialises to the same text. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    item !== null && typeof item === "object" && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : item,
+  );
+}
+
+/** Content hash of everything that makes a revision different, i.e. all but the tags. */
+export function taskDefinitionHash(spec: Omit<TaskDefinitionSpec, "tags">): string {
+  const {
+    family,
+    cpu,
+    memory,
+    ephemeralStorageGiB,
+    cpuArchitecture,
+    executionRoleArn,
+    taskRoleArn,
+    container,
+  } = spec;
+  const content = {
+    family,
+    cpu,
+    memory,
+    ephemeralStorageGiB,
+    cpuArchitecture,
+    executionRoleArn,
+    taskRoleArn,
+    container,
+  };
+  return createHash("sha256").update(canonicalJson(content)).digest("hex").slice(0, 32);
+}

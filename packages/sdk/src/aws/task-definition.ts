@@ -1,0 +1,302 @@
+import {
+  type ContainerDefinition,
+  DeregisterTaskDefinitionCommand,
+  DescribeTaskDefinitionCommand,
+  paginateListTaskDefinitionFamilies,
+  paginateListTaskDefinitions,
+  RegisterTaskDefinitionCommand,
+  type RegisterTaskDefinitionRequest,
+  type Tag,
+  type TaskDefinition,
+} from "@aws-sdk/client-ecs";
+import { change, diffFields, Leaf } from "../deploy/diff.js";
+import type { PlanStep } from "../deploy/types.js";
+import { FlexjobError } from "../errors.js";
+import { TAG_APP, TAG_MANAGED, TAG_SPEC_HASH } from "../naming.js";
+import { isAwsError, wrapAwsError } from "./aws-error.js";
+import type { AwsClients } from "./clients.js";
+import type { ContainerSpec, TaskDefinitionSpec } from "./task-definition-spec.js";
+
+/**
+ * The latest ACTIVE revision of a job's family, as ECS describes it.
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeTaskDefinition.html
+ */
+export interface TaskDefinitionLive {
+  arn: string;
+  revision: number;
+  /** Normalised from what ECS returns, so it compares equal to a rendered spec of the same content. */
+  spec: TaskDefinitionSpec;
+  /** The `flexjob:spec-hash` tag; undefined on a revision flexjob did not register. */
+  hash: string | undefined;
+}
+
+/** `update` means: register a new revision (revisions are immutable). */
+export type TaskDefinitionStep = PlanStep<TaskDefinitionSpec, TaskDefinitionLive>;
+
+/** Fargate's ephemeral storage when none is asked for; ECS omits it from descriptions. */
+const DEFAULT_STORAGE_GIB = 20;
+
+/** ECS's container health check defaults, filled in when a description leaves a field out. */
+const HEALTH_CHECK_DEFAULTS = { interval: 30, timeout: 5, retries: 3, startPeriod: 0 } as const;
+
+export async function observeTaskDefinition(
+  clients: AwsClients,
+  family: string,
+): Promise<TaskDefinitionLive | undefined> {
+  try {
+    const { taskDefinition, tags } = await clients.ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: family, include: ["TAGS"] }),
+    );
+    if (taskDefinition?.taskDefinitionArn === undefined) return undefined;
+    const spec = normaliseTaskDefinition(taskDefinition, tags ?? []);
+    return {
+      arn: taskDefinition.taskDefinitionArn,
+      revision: taskDefinition.revision ?? 0,
+      spec,
+      hash: spec.tags[TAG_SPEC_HASH],
+    };
+  } catch (error) {
+    // ECS has no NotFound error for task definitions: a family without an ACTIVE revision is a
+    // ClientException "Unable to describe task definition." Other ClientExceptions are real errors.
+    if (
+      isAwsError(error, "ClientException") &&
+      /unable to describe task definition/i.test(error instanceof Error ? error.message : "")
+    ) {
+      return undefined;
+    }
+    throw wrapAwsError(error, `reading task definition ${family}`);
+  }
+}
+
+/**
+ * Rewrites a described revision into flexjob's shape, dropping what ECS adds on its own (`cpu: 0`
+ * and `essential` on the container, empty port, mount and volume lists, compatibilities, status,
+ * registration metadata) and filling what it leaves out (20 GiB storage, health check defaults).
+ */
+function normaliseTaskDefinition(definition: TaskDefinition, tags: Tag[]): TaskDefinitionSpec {
+  const [container] = definition.containerDefinitions ?? [];
+  const storage = definition.ephemeralStorage?.sizeInGiB;
+  return {
+    family: definition.family ?? "",
+    cpu: definition.cpu ?? "",
+    memory: definition.memory ?? "",
+    ephemeralStorageGiB: storage === undefined || storage === DEFAULT_STORAGE_GIB ? undefined : storage,
+    // A revision without a runtime platform runs on X86_64.
+    cpuArchitecture: definition.runtimePlatform?.cpuArchitecture === "ARM64" ? "ARM64" : "X86_64",
+    executionRoleArn: definition.executionRoleArn ?? "",
+    taskRoleArn: definition.taskRoleArn,
+    container: normaliseContainer(container ?? {}),
+    tags: Object.fromEntries(tags.map((tag) => [tag.key ?? "", tag.value ?? ""])),
+  };
+}
+
+function normaliseContainer(container: ContainerDefinition): ContainerSpec {
+  const health = container.healthCheck;
+  const options = container.logConfiguration?.options ?? {};
+  return {
+    name: container.name ?? "",
+    image: container.image ?? "",
+    command:
+      container.command === undefined || container.command.length === 0 ? undefined : container.command,
+    environment: byName(
+      (container.environment ?? []).map(({ name, value }) => ({ name: name ?? "", value: value ?? "" })),
+    ),
+    secrets: byName(
+      (container.secrets ?? []).map(({ name, valueFrom }) => ({
+        name: name ?? "",
+        valueFrom: valueFrom ?? "",
+      })),
+    ),
+    healthCheck: health && {
+      command: health.command ?? [],
+      interval: health.interval ?? HEALTH_CHECK_DEFAULTS.interval,
+      timeout: health.timeout ?? HEALTH_CHECK_DEFAULTS.timeout,
+      retries: health.retries ?? HEALTH_CHECK_DEFAULTS.retries,
+      startPeriod: health.startPeriod ?? HEALTH_CHECK_DEFAULTS.startPeriod,
+    },
+    log: {
+      group: options["awslogs-group"] ?? "",
+      region: options["awslogs-region"] ?? "",
+      streamPrefix: options["awslogs-stream-prefix"] ?? "",
+    },
+  };
+}
+
+function byName<T extends { name: string }>(items: T[]): T[] {
+  return [...items].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+export function planTaskDefinition(
+  spec: TaskDefinitionSpec,
+  live: TaskDefinitionLive | undefined,
+  job: string,
+): TaskDefinitionStep {
+  const base = { kind: "task-definition", id: spec.family, job, desired: spec } as const;
+  if (live === undefined)
+    return { ...base, action: "create", changes: diffFields(undefined, comparable(spec)) };
+  const hash = spec.tags[TAG_SPEC_HASH];
+  // The cheap check: the hash covers every field of the normalised definition but its tags.
+  if (hash !== undefined && live.hash === hash) return { ...base, live, action: "noop", changes: [] };
+  const changes = diffFields(comparable(live.spec), comparable(spec));
+  if (changes.length === 0) {
+    // The fields flexjob models match, but the revision lacks flexjob's hash (registered by hand,
+    // or by a flexjob whose hash covered other fields). It may still differ in what normalisation
+    // drops (a second container, port mappings, a user, linux parameters), and without the tag
+    // every later deploy would land here again, so a fresh revision makes it exactly flexjob's.
+    changes.push(change(`tags.${TAG_SPEC_HASH}`, live.hash, hash));
+  }
+  return { ...base, live, action: "update", changes };
+}
+
+/** The fields a plan reports, keyed so env and secrets diff per variable. */
+function comparable(spec: TaskDefinitionSpec): Record<string, unknown> {
+  const { container } = spec;
+  return {
+    cpu: spec.cpu,
+    memory: spec.memory,
+    ephemeralStorageGiB: spec.ephemeralStorageGiB ?? DEFAULT_STORAGE_GIB,
+    cpuArchitecture: spec.cpuArchitecture,
+    executionRoleArn: spec.executionRoleArn,
+    taskRoleArn: spec.taskRoleArn,
+    container: {
+      name: container.name,
+      image: container.image,
+      command: container.command,
+      environment: Object.fromEntries(container.environment.map(({ name, value }) => [name, value])),
+      secrets: Object.fromEntries(container.secrets.map(({ name, valueFrom }) => [name, valueFrom])),
+      healthCheck: new Leaf(container.healthCheck),
+      log: container.log,
+    },
+  };
+}
+
+/**
+ * Registers the desired revision (create, update), or deregisters every ACTIVE revision of the
+ * family (delete). Returns the ARN tasks should run: the new revision, the live one for a no-op
+ * step, "" after a delete.
+ */
+export async function applyTaskDefinition(clients: AwsClients, step: TaskDefinitionStep): Promise<string> {
+  const family = step.id;
+  if (step.action === "noop") {
+    if (step.live === undefined)
+      throw internal(`no-op step for task definition ${family} has no live revision`);
+    return step.live.arn;
+  }
+  if (step.action === "delete") {
+    try {
+      for (const arn of await activeRevisions(clients, family)) {
+        await clients.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn }));
+      }
+      return "";
+    } catch (error) {
+      throw wrapAwsError(error, `deregistering task definition ${family}`);
+    }
+  }
+  if (step.desired === undefined)
+    throw internal(`${step.action} step for task definition ${family} has no spec`);
+  let arn: string | undefined;
+  try {
+    const { taskDefinition } = await clients.ecs.send(
+      new RegisterTaskDefinitionCommand(registerTaskDefinitionInput(step.desired)),
+    );
+    arn = taskDefinition?.taskDefinitionArn;
+  } catch (error) {
+    throw wrapAwsError(error, `registering task definition ${family}`);
+  }
+  if (arn === undefined) throw internal(`ECS registered task definition ${family} but returned no ARN`);
+  return arn;
+}
+
+/**
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html
+ */
+function registerTaskDefinitionInput(spec: TaskDefinitionSpec): RegisterTaskDefinitionRequest {
+  const { container } = spec;
+  return {
+    family: spec.family,
+    requiresCompatibilities: ["FARGATE"],
+    networkMode: "awsvpc",
+    cpu: spec.cpu,
+    memory: spec.memory,
+    runtimePlatform: { cpuArchitecture: spec.cpuArchitecture, operatingSystemFamily: "LINUX" },
+    ...(spec.ephemeralStorageGiB === undefined
+      ? {}
+      : { ephemeralStorage: { sizeInGiB: spec.ephemeralStorageGiB } }),
+    executionRoleArn: spec.executionRoleArn,
+    ...(spec.taskRoleArn === undefined ? {} : { taskRoleArn: spec.taskRoleArn }),
+    containerDefinitions: [
+      {
+        name: container.name,
+        image: container.image,
+        essential: true,
+        ...(container.command === undefined ? {} : { command: container.command }),
+        environment: container.environment,
+        secrets: container.secrets,
+        ...(container.healthCheck === undefined ? {} : { healthCheck: container.healthCheck }),
+        logConfiguration: {
+          logDriver: "awslogs",
+          options: {
+            "awslogs-group": container.log.group,
+            "awslogs-region": container.log.region,
+            "awslogs-stream-prefix": container.log.streamPrefix,
+          },
+        },
+      },
+    ],
+    tags: Object.keys(spec.tags)
+      .sort()
+      .map((key) => ({ key, value: spec.tags[key] ?? "" })),
+  };
+}
+
+/** ARNs of the family's ACTIVE revisions. `familyPrefix` matches prefixes, so `app-job` also finds `app-job-two`. */
+async function activeRevisions(clients: AwsClients, family: string): Promise<string[]> {
+  const arns: string[] = [];
+  const pages = paginateListTaskDefinitions(
+    { client: clients.ecs },
+    { familyPrefix: family, status: "ACTIVE" },
+  );
+  for await (const page of pages) {
+    arns.push(...(page.taskDefinitionArns ?? []).filter((arn) => familyOfArn(arn) === family));
+  }
+  return arns;
+}
+
+/** `arn:aws:ecs:eu-west-1:123456789012:task-definition/billing-nightly:3` → `billing-nightly`. */
+function familyOfArn(arn: string): string {
+  const name = arn.slice(arn.indexOf(":task-definition/") + ":task-definition/".length);
+  return name.slice(0, name.lastIndexOf(":"));
+}
+
+/**
+ * The families with an ACTIVE revision that flexjob registered for `app`, for prune. The prefix
+ * `<app>-` also matches other apps (`billing-eu-…` for `billing`), so ownership is confirmed by the
+ * latest revision's `flexjob:app` and `flexjob:managed` tags.
+ */
+export async function listFlexjobFamilies(clients: AwsClients, app: string): Promise<string[]> {
+  const candidates: string[] = [];
+  try {
+    const pages = paginateListTaskDefinitionFamilies(
+      { client: clients.ecs },
+      { familyPrefix: `${app}-`, status: "ACTIVE" },
+    );
+    for await (const page of pages) candidates.push(...(page.families ?? []));
+  } catch (error) {
+    throw wrapAwsError(error, `listing task definition families of app ${app}`);
+  }
+  const owned: string[] = [];
+  // One at a time: DescribeTaskDefinition is throttled per account, and prune is not hurried.
+  for (const family of candidates) {
+    const live = await observeTaskDefinition(clients, family);
+    if (live?.spec.tags[TAG_APP] === app && live.spec.tags[TAG_MANAGED] === "true") owned.push(family);
+  }
+  return owned;
+}
+
+function internal(message: string): FlexjobError {
+  return new FlexjobError(message, {
+    code: "INTERNAL",
+    fault: "internal",
+    remedy: "this is a bug in flexjob; please report it with the plan that triggered it",
+  });
+}

@@ -1,0 +1,200 @@
+import { accountIdOf } from "../aws/account.js";
+import { resolveNetwork } from "../aws/network.js";
+import type { FlexjobConfig, JobSpec } from "../config/index.js";
+import type { Deps } from "../deps.js";
+import { FlexjobError } from "../errors.js";
+import { names } from "../naming.js";
+import { nextRuns } from "../schedule/index.js";
+import { type ApplyResult, apply } from "./apply.js";
+import { observe } from "./observe.js";
+import { type PlanOptions, planDeploy } from "./plan.js";
+import { type DesiredState, type RenderContext, type ResolvedNetwork, renderDesired } from "./render.js";
+import { type Plan, planIsNoop } from "./types.js";
+
+/** What an image resolver may know: where the image will run. */
+export interface ImageContext {
+  app: string;
+  region: string;
+  accountId: string;
+  /** A dry run must not push anything; a resolver may still look up what a build would produce. */
+  dryRun: boolean;
+}
+
+/**
+ * Turns a job into the exact image reference its task definition runs. The default takes `image:`
+ * as is; the builds step plugs in here to build `source:` jobs into ECR.
+ */
+export type ImageResolver = (job: JobSpec, context: ImageContext, deps: Deps) => Promise<string>;
+
+export const registryImage: ImageResolver = async (job) => {
+  if (job.image !== undefined) return job.image;
+  throw new FlexjobError(
+    `job ${job.name} builds from source (source.rootDir "${job.source?.rootDir ?? "."}")`,
+    {
+      code: "INPUT_INVALID",
+      remedy: `set jobs.${job.name}.image to a registry image, or deploy with an image resolver that builds (flexjob deploy builds what it needs)`,
+    },
+  );
+};
+
+export interface DeployOptions extends PlanOptions {
+  /** Plan only: read the account, send no mutating call. */
+  dryRun?: boolean;
+  resolveImage?: ImageResolver;
+}
+
+export interface DeployedJob {
+  name: string;
+  image: string;
+  taskDefinitionArn: string | undefined;
+  scheduleArns: string[];
+  /** The next three fire times, ISO-8601 UTC. */
+  nextRuns: string[];
+}
+
+export interface DeployResult {
+  plan: Plan;
+  /** True when apply changed something (always false for a dry run). */
+  changed: boolean;
+  dryRun: boolean;
+  jobs: DeployedJob[];
+}
+
+function selectJobs(config: FlexjobConfig, only: readonly string[] | undefined): JobSpec[] {
+  if (only === undefined) return config.jobs;
+  const known = new Set(config.jobs.map((job) => job.name));
+  const unknown = only.filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    throw new FlexjobError(`no job named ${unknown.map((name) => `"${name}"`).join(", ")} in the config`, {
+      code: "INPUT_INVALID",
+      remedy: `use one of: ${[...known].join(", ")}`,
+    });
+  }
+  return config.jobs.filter((job) => only.includes(job.name));
+}
+
+/** Reads the account facts rendering needs (reads only) and renders the desired state. */
+export async function resolveDesired(
+  config: FlexjobConfig,
+  options: DeployOptions,
+  deps: Deps,
+): Promise<{ desired: DesiredState; notes: string[] }> {
+  const selected = new Set(selectJobs(config, options.jobs).map((job) => job.name));
+  const { clients } = deps;
+  const [accountId, resolved] = await Promise.all([
+    accountIdOf(clients),
+    resolveNetwork(clients, config.network),
+  ]);
+  const context = { app: config.app, region: clients.region, accountId, dryRun: options.dryRun ?? false };
+  const resolveImage = options.resolveImage ?? registryImage;
+  const images: Record<string, string> = {};
+  for (const job of config.jobs) {
+    // Jobs outside --job keep whatever runs now; rendering them still needs an image, never a build.
+    images[job.name] = selected.has(job.name)
+      ? await resolveImage(job, context, deps)
+      : (job.image ?? `${names.repository(config.app, job.name)}:unchanged`);
+  }
+  const desired = renderDesired(config, {
+    accountId,
+    region: clients.region,
+    images,
+    network: resolved.network,
+  });
+  return { desired, notes: resolved.notes };
+}
+
+/**
+ * Render → observe → plan → apply. A second deploy of an unchanged config plans only no-ops and
+ * sends no mutating call at all.
+ *
+ * @example
+ * const { config } = await loadConfig("flexjob.yml");
+ * const result = await deploy(config, { prune: true }, { clients: createClients({ region: "eu-west-1" }), logger: console, sleep, now: () => new Date() });
+ * console.log(result.changed, result.jobs[0]?.nextRuns);
+ */
+export async function deploy(
+  config: FlexjobConfig,
+  options: DeployOptions,
+  deps: Deps,
+): Promise<DeployResult> {
+  const { desired, notes } = await resolveDesired(config, options, deps);
+  const live = await observe(deps.clients, desired, { families: options.prune ?? false });
+  const plan = planDeploy(desired, live, options);
+  plan.notes.unshift(...notes);
+  const dryRun = options.dryRun ?? false;
+  const applied: ApplyResult | undefined = dryRun || planIsNoop(plan) ? undefined : await apply(plan, deps);
+  const selected = new Set(selectJobs(config, options.jobs).map((job) => job.name));
+  const noopArns = applyResultOfNoops(plan);
+  const arns = applied ?? noopArns;
+  const jobs = config.jobs
+    .filter((job) => selected.has(job.name))
+    .map((job): DeployedJob => {
+      const desiredJob = desired.jobs.find((candidate) => candidate.name === job.name);
+      return {
+        name: job.name,
+        image: desiredJob?.taskDefinition.container.image ?? "",
+        taskDefinitionArn: desiredJob && arns.taskDefinitionArns[desiredJob.taskDefinition.family],
+        scheduleArns: (desiredJob?.schedules ?? []).flatMap((schedule) => {
+          const arn = arns.scheduleArns[schedule.name];
+          return arn === undefined ? [] : [arn];
+        }),
+        nextRuns: job.enabled
+          ? nextRuns(job.schedule.expression, { timezone: job.timezone, from: deps.now(), count: 3 }).map(
+              (date) => date.toISOString().replace(".000Z", "Z"),
+            )
+          : [],
+      };
+    });
+  return { plan, changed: (applied?.changed ?? 0) > 0, dryRun, jobs };
+}
+
+function applyResultOfNoops(plan: Plan): ApplyResult {
+  const result: ApplyResult = { taskDefinitionArns: {}, scheduleArns: {}, changed: 0 };
+  for (const step of plan.steps) {
+    const arn = (step.live as { arn?: string } | undefined)?.arn;
+    if (arn === undefined || step.action === "delete") continue;
+    if (step.kind === "task-definition") result.taskDefinitionArns[step.id] = arn;
+    if (step.kind === "schedule") result.scheduleArns[step.id] = arn;
+  }
+  return result;
+}
+
+/** Offline placeholders: what `flexjob plan --offline` renders without an AWS account. */
+const OFFLINE_ACCOUNT = "<account-id>";
+
+/**
+ * Renders the desired resources with no AWS call: every resource shows as a create, with the
+ * account id, default-VPC network and built image tags left as placeholders.
+ */
+export function planOffline(
+  config: FlexjobConfig,
+  options: PlanOptions = {},
+): { plan: Plan; desired: DesiredState } {
+  const region = config.region ?? "<region>";
+  const network: ResolvedNetwork = {
+    subnets: config.network.subnets ?? ["<default VPC private subnets>"],
+    securityGroups: config.network.securityGroups ?? ["<default security group>"],
+    assignPublicIp: config.network.assignPublicIp,
+  };
+  const images = Object.fromEntries(
+    config.jobs.map((job) => [
+      job.name,
+      job.image ??
+        `${OFFLINE_ACCOUNT}.dkr.ecr.${region}.amazonaws.com/${names.repository(config.app, job.name)}:<source hash>`,
+    ]),
+  );
+  const context: RenderContext = { accountId: OFFLINE_ACCOUNT, region, images, network };
+  const desired = renderDesired(config, context);
+  const empty = {
+    executionRole: undefined,
+    schedulerRole: undefined,
+    cluster: undefined,
+    scheduleGroup: undefined,
+    jobs: {},
+    scheduleNames: [],
+    families: undefined,
+  };
+  const plan = planDeploy(desired, empty, options);
+  plan.notes.push("offline: nothing was read from AWS; every resource shows as a create");
+  return { plan, desired };
+}

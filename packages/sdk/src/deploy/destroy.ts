@@ -1,0 +1,104 @@
+import { accountIdOf } from "../aws/account.js";
+import { observeCluster } from "../aws/cluster.js";
+import { listLogGroups } from "../aws/log-group.js";
+import { observeRole } from "../aws/role.js";
+import { listScheduleNames, planScheduleDelete } from "../aws/schedule.js";
+import { observeScheduleGroup } from "../aws/schedule-group.js";
+import { listFlexjobFamilies } from "../aws/task-definition.js";
+import type { FlexjobConfig } from "../config/index.js";
+import type { Deps } from "../deps.js";
+import { FlexjobError } from "../errors.js";
+import { names, TAG_APP, TAG_MANAGED } from "../naming.js";
+import { apply } from "./apply.js";
+import { jobOfSchedule } from "./plan.js";
+import type { Plan, PlanStep } from "./types.js";
+
+export interface DestroyOptions {
+  /** One job; without it, the whole app. */
+  job?: string;
+  /** Plan only. */
+  dryRun?: boolean;
+}
+
+export interface DestroyResult {
+  plan: Plan;
+  changed: boolean;
+}
+
+const isOwned = (tags: Record<string, string> | undefined, app: string) =>
+  tags?.[TAG_MANAGED] === "true" && tags[TAG_APP] === app;
+
+/**
+ * Removes what flexjob created for one job or the whole app, and nothing else: schedules live in
+ * flexjob's own group, and every other resource must carry flexjob's tags for this app. Running it
+ * again finds nothing and changes nothing.
+ */
+export async function destroy(
+  config: FlexjobConfig,
+  options: DestroyOptions,
+  deps: Deps,
+): Promise<DestroyResult> {
+  const { clients } = deps;
+  const app = config.app;
+  if (options.job !== undefined && !config.jobs.some((job) => job.name === options.job)) {
+    throw new FlexjobError(`no job named "${options.job}" in the config`, {
+      code: "INPUT_INVALID",
+      remedy: `use one of: ${config.jobs.map((job) => job.name).join(", ")}`,
+    });
+  }
+  const wholeApp = options.job === undefined;
+  const inScope = (job: string | undefined) => wholeApp || job === options.job;
+  const groupName = names.scheduleGroup(app);
+  const [accountId, group, families, logGroups] = await Promise.all([
+    accountIdOf(clients),
+    observeScheduleGroup(clients, groupName),
+    listFlexjobFamilies(clients, app),
+    listLogGroups(clients, `${names.logGroup(app, "")}`),
+  ]);
+  const scheduleNames = group === undefined ? [] : await listScheduleNames(clients, groupName);
+  const reason = wholeApp ? `destroying app ${app}` : `destroying job ${options.job}`;
+  const steps: PlanStep[] = [];
+  for (const name of scheduleNames) {
+    const job = jobOfSchedule(app, name);
+    if (inScope(job)) steps.push(planScheduleDelete(name, groupName, job, reason));
+  }
+  for (const family of families) {
+    const job = family.slice(app.length + 1);
+    if (inScope(job))
+      steps.push({ kind: "task-definition", id: family, job, action: "delete", changes: [], reason });
+  }
+  for (const logGroup of logGroups) {
+    const job = logGroup.slice(names.logGroup(app, "").length);
+    if (inScope(job))
+      steps.push({ kind: "log-group", id: logGroup, job, action: "delete", changes: [], reason });
+  }
+  if (wholeApp) {
+    if (group !== undefined) {
+      steps.push({
+        kind: "schedule-group",
+        id: groupName,
+        action: "delete",
+        changes: [],
+        reason,
+        live: group,
+      });
+    }
+    const [executionRole, schedulerRole, cluster] = await Promise.all([
+      observeRole(clients, names.executionRole(app)),
+      observeRole(clients, names.schedulerRole(app)),
+      observeCluster(clients, names.cluster(app, config.cluster)),
+    ]);
+    for (const role of [executionRole, schedulerRole]) {
+      if (role !== undefined && isOwned(role.tags, app)) {
+        steps.push({ kind: "role", id: role.name, action: "delete", changes: [], reason, live: role });
+      }
+    }
+    if (cluster !== undefined && isOwned(cluster.tags, app)) {
+      steps.push({ kind: "cluster", id: cluster.name, action: "delete", changes: [], reason, live: cluster });
+    }
+  }
+  const plan: Plan = { app, region: clients.region, accountId, steps, notes: [] };
+  if (options.dryRun || steps.length === 0) return { plan, changed: false };
+  const applied = await apply(plan, deps);
+  return { plan, changed: applied.changed > 0 };
+}

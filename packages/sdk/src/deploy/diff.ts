@@ -1,0 +1,51 @@
+import { canonicalJson } from "../aws/task-definition-spec.js";
+import type { FieldChange } from "./types.js";
+
+/** Marks an object a plan reports whole rather than field by field. */
+export class Leaf {
+  constructor(readonly value: unknown) {}
+}
+
+/**
+ * The fields that differ between two views, as dotted paths: plain objects are walked, anything
+ * else (arrays, scalars, {@link Leaf}) is compared whole. Without `before`, every set field of
+ * `after` is listed, which is how a create step says what it will make. Paths come in `after`'s
+ * order; a path only `before` has follows its siblings.
+ */
+export function diffFields(
+  before: Record<string, unknown> | undefined,
+  after: Record<string, unknown>,
+): FieldChange[] {
+  const was = flatten(before ?? {});
+  const will = flatten(after);
+  const paths = [...will.keys()];
+  for (const path of was.keys()) {
+    if (will.has(path)) continue;
+    const parent = path.slice(0, path.lastIndexOf(".") + 1);
+    const lastSibling = parent === "" ? -1 : paths.findLastIndex((other) => other.startsWith(parent));
+    paths.splice(lastSibling === -1 ? paths.length : lastSibling + 1, 0, path);
+  }
+  return paths
+    .filter((path) => canonicalJson(was.get(path)) !== canonicalJson(will.get(path)))
+    .map((path) => change(path, was.get(path), will.get(path)));
+}
+
+function flatten(value: Record<string, unknown>, prefix = "", into = new Map<string, unknown>()) {
+  for (const [key, item] of Object.entries(value)) {
+    const path = `${prefix}${key}`;
+    if (item instanceof Leaf) into.set(path, item.value);
+    else if (item !== null && typeof item === "object" && !Array.isArray(item)) {
+      flatten(item as Record<string, unknown>, `${path}.`, into);
+    } else into.set(path, item);
+  }
+  return into;
+}
+
+/** A change that leaves out the side that is unset, so "added" and "removed" read as such. */
+export function change(path: string, before: unknown, after: unknown): FieldChange {
+  return {
+    path,
+    ...(before === undefined ? {} : { before }),
+    ...(after === undefined ? {} : { after }),
+  };
+}

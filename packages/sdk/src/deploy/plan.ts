@@ -1,0 +1,122 @@
+import { planCluster } from "../aws/cluster.js";
+import { planLogGroup } from "../aws/log-group.js";
+import { planRole } from "../aws/role.js";
+import { planSchedule, planScheduleDelete } from "../aws/schedule.js";
+import { planScheduleGroup } from "../aws/schedule-group.js";
+import { planTaskDefinition } from "../aws/task-definition.js";
+import { names } from "../naming.js";
+import type { LiveState } from "./observe.js";
+import type { DesiredState } from "./render.js";
+import type { Plan, PlanStep } from "./types.js";
+
+export interface PlanOptions {
+  /** Remove the schedules and task definitions of jobs that are no longer in the config. */
+  prune?: boolean;
+  /** Only these jobs (default: all). App-wide resources are always planned. */
+  jobs?: readonly string[];
+}
+
+/**
+ * Pure: the ordered steps from `live` to `desired`. App-wide resources first (roles, cluster,
+ * group), then each job's log group and task definition, then schedules that point at them, and
+ * deletes last, so a failure midway never leaves a schedule pointing at something removed.
+ */
+export function planDeploy(desired: DesiredState, live: LiveState, options: PlanOptions = {}): Plan {
+  const selected = new Set(options.jobs ?? desired.jobs.map((job) => job.name));
+  const jobs = desired.jobs.filter((job) => selected.has(job.name));
+  const notes: string[] = [];
+  const steps: PlanStep[] = [
+    planRole(desired.executionRole, live.executionRole),
+    planRole(desired.schedulerRole, live.schedulerRole),
+    planCluster(desired.cluster, live.cluster),
+    planScheduleGroup(desired.scheduleGroup, live.scheduleGroup),
+  ];
+  const clusterStep = steps[2];
+  if (clusterStep?.reason !== undefined) notes.push(`cluster ${desired.cluster.name}: ${clusterStep.reason}`);
+  if (
+    live.cluster !== undefined &&
+    !live.cluster.capacityProviders.includes("FARGATE_SPOT") &&
+    clusterStep?.action === "noop" &&
+    jobs.some((job) => job.schedules.some((schedule) => schedule.target.capacityProvider === "FARGATE_SPOT"))
+  ) {
+    notes.push(
+      `cluster ${desired.cluster.name} has no FARGATE_SPOT capacity provider, so spot jobs will fail to start; add it to the cluster`,
+    );
+  }
+
+  const taskDefinitionSteps = jobs.map((job) =>
+    planTaskDefinition(job.taskDefinition, live.jobs[job.name]?.taskDefinition, job.name),
+  );
+  for (const job of jobs) steps.push(planLogGroup(job.logGroup, live.jobs[job.name]?.logGroup, job.name));
+  steps.push(...taskDefinitionSteps);
+
+  for (const [index, job] of jobs.entries()) {
+    const taskDefinitionStep = taskDefinitionSteps[index];
+    // A schedule can name the revision only when it is not about to be replaced.
+    const knownArn = taskDefinitionStep?.action === "noop" ? taskDefinitionStep.live?.arn : undefined;
+    const liveJob = live.jobs[job.name];
+    for (const schedule of job.schedules) {
+      const liveSchedule = liveJob?.schedules[schedule.name];
+      const pointsAt = liveSchedule?.spec.target.taskDefinitionArn;
+      // A schedule on an identical older revision (see equivalentArns) needs no update.
+      const arn =
+        knownArn !== undefined && pointsAt !== undefined && liveJob?.equivalentArns.includes(pointsAt)
+          ? pointsAt
+          : knownArn;
+      steps.push(planSchedule(schedule, liveSchedule, arn, job.name));
+    }
+  }
+
+  const wanted = new Set(desired.jobs.flatMap((job) => job.schedules.map((schedule) => schedule.name)));
+  const configured = new Set(desired.jobs.map((job) => job.name));
+  const unprunedJobs = new Set<string>();
+  for (const name of live.scheduleNames.filter((scheduleName) => !wanted.has(scheduleName))) {
+    const job = jobOfSchedule(desired.app, name);
+    if (job !== undefined && configured.has(job)) {
+      if (selected.has(job)) {
+        steps.push(
+          planScheduleDelete(
+            name,
+            desired.scheduleGroup.name,
+            job,
+            "shard no longer needed: tasks was lowered",
+          ),
+        );
+      }
+    } else if (options.prune) {
+      steps.push(
+        planScheduleDelete(name, desired.scheduleGroup.name, job, "job is no longer in the config (prune)"),
+      );
+    } else {
+      unprunedJobs.add(job ?? name);
+    }
+  }
+  if (options.prune && live.families !== undefined) {
+    const desiredFamilies = new Set(desired.jobs.map((job) => job.taskDefinition.family));
+    for (const family of live.families.filter((candidate) => !desiredFamilies.has(candidate))) {
+      steps.push({
+        kind: "task-definition",
+        id: family,
+        job: family.slice(desired.app.length + 1),
+        action: "delete",
+        changes: [],
+        reason: "job is no longer in the config (prune)",
+      });
+    }
+  }
+  for (const job of [...unprunedJobs].sort()) {
+    notes.push(
+      `job ${job} is no longer in the config but its schedules remain; deploy with prune to remove them`,
+    );
+  }
+  return { app: desired.app, region: desired.region, accountId: desired.accountId, steps, notes };
+}
+
+/** The job a schedule in the app's group belongs to, from its deterministic name. */
+export function jobOfSchedule(app: string, scheduleName: string): string | undefined {
+  const prefix = `${app}-`;
+  if (!scheduleName.startsWith(prefix)) return undefined;
+  const rest = scheduleName.slice(prefix.length);
+  const job = rest.replace(/\.\d+$/, "");
+  return names.schedule(app, job) === `${prefix}${job}` && job.length > 0 ? job : undefined;
+}

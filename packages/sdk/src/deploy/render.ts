@@ -1,0 +1,342 @@
+import type { ClusterSpec, ScheduleGroupSpec } from "../aws/cluster-spec.js";
+import type { LogGroupSpec } from "../aws/log-group.js";
+import { type PolicyStatement, policy } from "../aws/policy.js";
+import type { RoleSpec } from "../aws/role-spec.js";
+import type { ScheduleSpec } from "../aws/schedule-spec.js";
+import { canonicalJson, type TaskDefinitionSpec, taskDefinitionHash } from "../aws/task-definition-spec.js";
+import type { FlexjobConfig, JobSpec } from "../config/index.js";
+import { names, TAG_APP, TAG_JOB, TAG_MANAGED, TAG_SPEC_HASH } from "../naming.js";
+import { capacityProviderFor, cpuArchitectureFor } from "../sizing/index.js";
+
+/** Where tasks run, after defaults were looked up in the account (see resolveNetwork). */
+export interface ResolvedNetwork {
+  subnets: string[];
+  securityGroups: string[];
+  assignPublicIp: boolean;
+}
+
+/** What rendering needs besides the config: facts about the account, and each job's image. */
+export interface RenderContext {
+  accountId: string;
+  region: string;
+  /** Job name → the exact image reference its task definition runs. */
+  images: Readonly<Record<string, string>>;
+  network: ResolvedNetwork;
+}
+
+export interface DesiredJob {
+  name: string;
+  logGroup: LogGroupSpec;
+  taskDefinition: TaskDefinitionSpec;
+  /** One per shard, shard 0 first. */
+  schedules: ScheduleSpec[];
+}
+
+/** Every AWS resource a config asks for, complete, in flexjob's normalised form. */
+export interface DesiredState {
+  app: string;
+  region: string;
+  accountId: string;
+  cluster: ClusterSpec;
+  clusterArn: string;
+  scheduleGroup: ScheduleGroupSpec;
+  executionRole: RoleSpec;
+  schedulerRole: RoleSpec;
+  jobs: DesiredJob[];
+}
+
+/**
+ * The per-run context Scheduler fills in: these placeholders are replaced in the target's Input at
+ * each invocation, so every task knows its run, its scheduled time and which attempt it is.
+ * https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-context-attributes.html
+ */
+const RUN_CONTEXT = {
+  FLEXJOB_SCHEDULED_TIME: "<aws.scheduler.scheduled-time>",
+  FLEXJOB_RUN_ID: "<aws.scheduler.execution-id>",
+  FLEXJOB_ATTEMPT: "<aws.scheduler.attempt-number>",
+} as const;
+
+/** Pure: the same config and context always render the same state. */
+export function renderDesired(config: FlexjobConfig, context: RenderContext): DesiredState {
+  const { accountId, region } = context;
+  const app = config.app;
+  const appTags = { [TAG_MANAGED]: "true", [TAG_APP]: app };
+  const clusterName = names.cluster(app, config.cluster);
+  const clusterArn = `arn:aws:ecs:${region}:${accountId}:cluster/${clusterName}`;
+  const executionRoleArn = roleArn(accountId, names.executionRole(app));
+  const schedulerRoleArn = roleArn(accountId, names.schedulerRole(app));
+  const scheduleGroup = names.scheduleGroup(app);
+
+  const jobs = config.jobs.map((job): DesiredJob => {
+    const jobTags = { ...appTags, [TAG_JOB]: job.name };
+    const image = context.images[job.name];
+    if (image === undefined) throw new Error(`renderDesired: no image resolved for job ${job.name}`);
+    const taskDefinition = renderTaskDefinition(job, {
+      app,
+      region,
+      image,
+      executionRoleArn,
+      taskRoleArn: taskRoleArnOf(job, accountId),
+      tags: jobTags,
+    });
+    const schedules = Array.from({ length: job.tasks }, (_, shard) =>
+      renderSchedule(job, shard, {
+        app,
+        scheduleGroup,
+        clusterArn,
+        schedulerRoleArn,
+        network: context.network,
+        container: taskDefinition.container.name,
+        taskTags: jobTags,
+      }),
+    );
+    return {
+      name: job.name,
+      logGroup: { name: names.logGroup(app, job.name), retentionDays: job.logs.retentionDays, tags: jobTags },
+      taskDefinition,
+      schedules,
+    };
+  });
+
+  return {
+    app,
+    region,
+    accountId,
+    cluster: { name: clusterName, capacityProviders: ["FARGATE", "FARGATE_SPOT"], tags: appTags },
+    clusterArn,
+    scheduleGroup: { name: scheduleGroup, tags: appTags },
+    executionRole: renderExecutionRole(config, { accountId, region, tags: appTags }),
+    schedulerRole: renderSchedulerRole(config, jobs, {
+      accountId,
+      region,
+      clusterArn,
+      executionRoleArn,
+      tags: appTags,
+    }),
+    jobs,
+  };
+}
+
+function roleArn(accountId: string, name: string): string {
+  return `arn:aws:iam::${accountId}:role/${name}`;
+}
+
+function taskRoleArnOf(job: JobSpec, accountId: string): string | undefined {
+  if (job.taskRole === undefined) return undefined;
+  return job.taskRole.startsWith("arn:") ? job.taskRole : roleArn(accountId, job.taskRole);
+}
+
+function sortedPairs<K extends string>(record: Record<string, string>, valueKey: K) {
+  return Object.keys(record)
+    .sort()
+    .map((name) => ({ name, [valueKey]: record[name] ?? "" }) as { name: string } & Record<K, string>);
+}
+
+function renderTaskDefinition(
+  job: JobSpec,
+  context: {
+    app: string;
+    region: string;
+    image: string;
+    executionRoleArn: string;
+    taskRoleArn: string | undefined;
+    tags: Record<string, string>;
+  },
+): TaskDefinitionSpec {
+  const content = {
+    family: names.taskFamily(context.app, job.name),
+    cpu: String(job.size.cpuUnits),
+    memory: String(job.size.memoryMiB),
+    ephemeralStorageGiB: job.size.storageGiB === 20 ? undefined : job.size.storageGiB,
+    cpuArchitecture: cpuArchitectureFor(job.arch),
+    executionRoleArn: context.executionRoleArn,
+    taskRoleArn: context.taskRoleArn,
+    container: {
+      name: names.container(job.name),
+      image: context.image,
+      command: job.command,
+      environment: sortedPairs({ ...job.env, FLEXJOB_JOB: job.name }, "value"),
+      secrets: sortedPairs(job.secrets, "valueFrom"),
+      healthCheck: job.healthCheck,
+      log: { group: names.logGroup(context.app, job.name), region: context.region, streamPrefix: job.name },
+    },
+  };
+  return { ...content, tags: { ...context.tags, [TAG_SPEC_HASH]: taskDefinitionHash(content) } };
+}
+
+function renderSchedule(
+  job: JobSpec,
+  shard: number,
+  context: {
+    app: string;
+    scheduleGroup: string;
+    clusterArn: string;
+    schedulerRoleArn: string;
+    network: ResolvedNetwork;
+    container: string;
+    taskTags: Record<string, string>;
+  },
+): ScheduleSpec {
+  const shardEnv: Record<string, string> = {
+    ...RUN_CONTEXT,
+    FLEXJOB_TASK_INDEX: String(shard),
+    FLEXJOB_TASK_COUNT: String(job.tasks),
+  };
+  const overrides = {
+    containerOverrides: [{ name: context.container, environment: sortedPairs(shardEnv, "value") }],
+  };
+  return {
+    name: names.schedule(context.app, job.name, shard),
+    groupName: context.scheduleGroup,
+    expression: job.schedule.expression,
+    timezone: job.timezone,
+    state: job.enabled ? "ENABLED" : "DISABLED",
+    flexibleWindowMinutes: job.flexibleWindowMinutes,
+    startDate: job.startDate,
+    endDate: job.endDate,
+    description: `flexjob ${context.app}/${job.name}, task ${shard + 1} of ${job.tasks}`,
+    target: {
+      clusterArn: context.clusterArn,
+      roleArn: context.schedulerRoleArn,
+      taskDefinitionFamily: names.taskFamily(context.app, job.name),
+      capacityProvider: capacityProviderFor(job.spot),
+      subnets: [...context.network.subnets].sort(),
+      securityGroups: [...context.network.securityGroups].sort(),
+      assignPublicIp: context.network.assignPublicIp,
+      retry: { attempts: job.retry.attempts, maxAgeSeconds: job.retry.maxAgeSeconds },
+      input: canonicalJson(overrides),
+      taskTags: context.taskTags,
+    },
+  };
+}
+
+/**
+ * The resource part of a secret's ARN: ECS lets `valueFrom` add `:json-key:stage:version` to a
+ * Secrets Manager ARN, and a name given without AWS's random 6-character suffix needs `-??????`.
+ */
+export function secretPolicyResource(arn: string): string {
+  const parts = arn.split(":");
+  if (parts[2] !== "secretsmanager") return arn;
+  const resource = parts.slice(0, 7).join(":");
+  return /-[A-Za-z0-9]{6}$/.test(parts[6] ?? "") ? resource : `${resource}-??????`;
+}
+
+function renderExecutionRole(
+  config: FlexjobConfig,
+  context: { accountId: string; region: string; tags: Record<string, string> },
+): RoleSpec {
+  const { accountId, region } = context;
+  const secretArns = [...new Set(config.jobs.flatMap((job) => Object.values(job.secrets)))].sort();
+  const secretsManager = secretArns
+    .filter((arn) => arn.startsWith("arn:aws:secretsmanager:"))
+    .map(secretPolicyResource);
+  const parameters = secretArns.filter((arn) => arn.includes(":ssm:"));
+  const statements: PolicyStatement[] = [
+    { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+    {
+      Sid: "PullJobImages",
+      Effect: "Allow",
+      Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+      Resource: `arn:aws:ecr:${region}:${accountId}:repository/${names.repository(config.app, "*")}`,
+    },
+    {
+      Sid: "WriteJobLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: `arn:aws:logs:${region}:${accountId}:log-group:${names.logGroup(config.app, "*")}:*`,
+    },
+  ];
+  if (secretsManager.length > 0) {
+    statements.push({
+      Sid: "ReadJobSecrets",
+      Effect: "Allow",
+      Action: "secretsmanager:GetSecretValue",
+      Resource: [...new Set(secretsManager)],
+    });
+  }
+  if (parameters.length > 0) {
+    statements.push({
+      Sid: "ReadJobParameters",
+      Effect: "Allow",
+      Action: "ssm:GetParameters",
+      Resource: parameters,
+    });
+  }
+  return {
+    name: names.executionRole(config.app),
+    description: `flexjob ${config.app}: lets ECS pull job images, write logs and read job secrets`,
+    assumeRolePolicy: policy({
+      Effect: "Allow",
+      Principal: { Service: "ecs-tasks.amazonaws.com" },
+      Action: "sts:AssumeRole",
+      Condition: {
+        StringEquals: { "aws:SourceAccount": accountId },
+        ArnLike: { "aws:SourceArn": `arn:aws:ecs:${region}:${accountId}:*` },
+      },
+    }),
+    inlinePolicies: { "flexjob-execution": policy(...statements) },
+    tags: context.tags,
+  };
+}
+
+function renderSchedulerRole(
+  config: FlexjobConfig,
+  jobs: DesiredJob[],
+  context: {
+    accountId: string;
+    region: string;
+    clusterArn: string;
+    executionRoleArn: string;
+    tags: Record<string, string>;
+  },
+): RoleSpec {
+  const { accountId, region, clusterArn } = context;
+  const families = jobs.map(
+    (job) => `arn:aws:ecs:${region}:${accountId}:task-definition/${job.taskDefinition.family}:*`,
+  );
+  const passable = [
+    ...new Set([
+      context.executionRoleArn,
+      ...jobs.flatMap((job) =>
+        job.taskDefinition.taskRoleArn === undefined ? [] : [job.taskDefinition.taskRoleArn],
+      ),
+    ]),
+  ].sort();
+  const clusterName = clusterArn.slice(clusterArn.lastIndexOf("/") + 1);
+  return {
+    name: names.schedulerRole(config.app),
+    description: `flexjob ${config.app}: lets EventBridge Scheduler start the app's job tasks`,
+    assumeRolePolicy: policy({
+      Effect: "Allow",
+      Principal: { Service: "scheduler.amazonaws.com" },
+      Action: "sts:AssumeRole",
+      Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+    }),
+    inlinePolicies: {
+      "flexjob-scheduler": policy(
+        {
+          Sid: "RunJobTasks",
+          Effect: "Allow",
+          Action: "ecs:RunTask",
+          Resource: families.sort(),
+          Condition: { ArnLike: { "ecs:cluster": clusterArn } },
+        },
+        {
+          Sid: "TagJobTasks",
+          Effect: "Allow",
+          Action: "ecs:TagResource",
+          Resource: `arn:aws:ecs:${region}:${accountId}:task/${clusterName}/*`,
+          Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } },
+        },
+        {
+          Sid: "PassJobRoles",
+          Effect: "Allow",
+          Action: "iam:PassRole",
+          Resource: passable,
+          Condition: { StringLike: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+        },
+      ),
+    },
+    tags: context.tags,
+  };
+}

@@ -1,0 +1,212 @@
+import { randomUUID } from "node:crypto";
+import { DescribeTasksCommand, RunTaskCommand, type Task, type TaskOverride } from "@aws-sdk/client-ecs";
+import { wrapAwsError } from "../aws/aws-error.js";
+import { observeSchedule, type ScheduleLive } from "../aws/schedule.js";
+import type { FlexjobConfig, JobSpec } from "../config/index.js";
+import type { Deps } from "../deps.js";
+import { FlexjobError } from "../errors.js";
+import { names } from "../naming.js";
+
+export interface RunNowOptions {
+  /** Follow the tasks until they stop and report their exit codes. */
+  wait?: boolean;
+  /** How long to wait in all, default 1 hour. */
+  timeoutMs?: number;
+  /** How often to look, default 6 s (DescribeTasks is cheap, but tasks take tens of seconds to start). */
+  pollMs?: number;
+}
+
+export interface TaskRun {
+  taskArn: string;
+  /** FLEXJOB_TASK_INDEX of this task. */
+  shard: number;
+  lastStatus: string;
+  exitCode: number | undefined;
+  stoppedReason: string | undefined;
+  startedAt: string | undefined;
+  stoppedAt: string | undefined;
+  durationSeconds: number | undefined;
+}
+
+export interface RunNowResult {
+  job: string;
+  runId: string;
+  tasks: TaskRun[];
+  /** With wait: every task stopped with exit code 0. Without wait: every task was started. */
+  succeeded: boolean;
+}
+
+function findJob(config: FlexjobConfig, name: string): JobSpec {
+  const job = config.jobs.find((candidate) => candidate.name === name);
+  if (job === undefined) {
+    throw new FlexjobError(`no job named "${name}" in the config`, {
+      code: "INPUT_INVALID",
+      remedy: `use one of: ${config.jobs.map((candidate) => candidate.name).join(", ")}`,
+    });
+  }
+  return job;
+}
+
+/** Fills Scheduler's per-invocation placeholders the way Scheduler would for a run started now. */
+function runInput(input: string, context: { runId: string; now: Date }): unknown {
+  const filled = input
+    .replaceAll("<aws.scheduler.scheduled-time>", context.now.toISOString().replace(/\.\d{3}Z$/, "Z"))
+    .replaceAll("<aws.scheduler.execution-id>", context.runId)
+    .replaceAll("<aws.scheduler.attempt-number>", "1");
+  return JSON.parse(filled);
+}
+
+/**
+ * Starts a job's tasks now, with exactly what its schedules would start: each shard's deployed
+ * schedule is the source of the task definition revision, network, capacity and per-task env.
+ */
+export async function runNow(
+  config: FlexjobConfig,
+  jobName: string,
+  options: RunNowOptions,
+  deps: Deps,
+): Promise<RunNowResult> {
+  const job = findJob(config, jobName);
+  const { clients, logger } = deps;
+  const groupName = names.scheduleGroup(config.app);
+  const shards = Array.from({ length: job.tasks }, (_, shard) => shard);
+  const schedules = await Promise.all(
+    shards.map((shard) => observeSchedule(clients, groupName, names.schedule(config.app, job.name, shard))),
+  );
+  const missing = shards.filter((shard) => schedules[shard] === undefined);
+  if (missing.length > 0) {
+    throw new FlexjobError(`job ${job.name} is not deployed (no schedule for task ${missing.join(", ")})`, {
+      code: "INPUT_INVALID",
+      remedy: "run flexjob deploy first; run uses exactly what is deployed",
+    });
+  }
+  const runId = `manual-${randomUUID()}`;
+  const now = deps.now();
+  const started = await Promise.all(
+    shards.map(async (shard) => {
+      const task = await startTask(deps, schedules[shard] as ScheduleLive, { runId, now });
+      logger.info(`started ${job.name} task ${shard + 1}/${job.tasks}: ${task.taskArn ?? ""}`);
+      return { shard, task };
+    }),
+  );
+  let tasks = started.map(({ shard, task }) => toTaskRun(task, shard));
+  if (!options.wait) return { job: job.name, runId, tasks, succeeded: true };
+
+  const cluster = (schedules[0] as ScheduleLive).spec.target.clusterArn;
+  const deadline = now.getTime() + (options.timeoutMs ?? 3_600_000);
+  const pollMs = options.pollMs ?? 6_000;
+  while (tasks.some((task) => task.lastStatus !== "STOPPED")) {
+    if (deps.now().getTime() >= deadline) {
+      throw new FlexjobError(`tasks of ${job.name} still running after the wait timeout`, {
+        code: "AWS_ERROR",
+        fault: "aws",
+        remedy: `follow them with flexjob status, or flexjob logs ${job.name} --follow`,
+      });
+    }
+    await deps.sleep(pollMs);
+    const described = await describeTasks(
+      deps,
+      cluster,
+      tasks.map((task) => task.taskArn),
+    );
+    tasks = tasks.map((task) => {
+      const fresh = described.find((candidate) => candidate.taskArn === task.taskArn);
+      return fresh ? toTaskRun(fresh, task.shard) : task;
+    });
+  }
+  for (const task of tasks) logger.info(`${job.name} task ${task.shard + 1}: exit ${task.exitCode ?? "?"}`);
+  return { job: job.name, runId, tasks, succeeded: tasks.every((task) => task.exitCode === 0) };
+}
+
+async function startTask(
+  deps: Deps,
+  schedule: ScheduleLive,
+  context: { runId: string; now: Date },
+): Promise<Task> {
+  const target = schedule.spec.target;
+  // render wrote this JSON as a TaskOverride; Scheduler passes it to RunTask the same way.
+  const input = runInput(target.input, context) as TaskOverride;
+  try {
+    const response = await deps.clients.ecs.send(
+      new RunTaskCommand({
+        cluster: target.clusterArn,
+        taskDefinition: target.taskDefinitionArn,
+        count: 1,
+        ...(target.capacityProvider === "FARGATE_SPOT"
+          ? { capacityProviderStrategy: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }] }
+          : { launchType: "FARGATE" }),
+        platformVersion: "LATEST",
+        networkConfiguration: {
+          awsvpcConfiguration: {
+            subnets: target.subnets,
+            securityGroups: target.securityGroups,
+            assignPublicIp: target.assignPublicIp ? "ENABLED" : "DISABLED",
+          },
+        },
+        overrides: input,
+        startedBy: "flexjob-run-now",
+        enableECSManagedTags: true,
+        propagateTags: "TASK_DEFINITION",
+        tags: Object.entries(target.taskTags).map(([key, value]) => ({ key, value })),
+      }),
+    );
+    const task = response.tasks?.[0];
+    if (task === undefined) {
+      const reason = response.failures
+        ?.map((failure) => `${failure.arn ?? ""} ${failure.reason ?? ""}`)
+        .join("; ");
+      throw new FlexjobError(
+        `ECS did not start a task of ${schedule.spec.name}: ${reason || "no reason given"}`,
+        {
+          code: "AWS_ERROR",
+          fault: "aws",
+          remedy: "check the cluster's capacity providers and the subnets, then run again",
+        },
+      );
+    }
+    return task;
+  } catch (error) {
+    throw wrapAwsError(error, `starting a task of ${schedule.spec.name}`);
+  }
+}
+
+/** DescribeTasks takes at most 100 tasks per call. */
+export async function describeTasks(deps: Deps, cluster: string, taskArns: string[]): Promise<Task[]> {
+  const found: Task[] = [];
+  try {
+    for (let start = 0; start < taskArns.length; start += 100) {
+      const page = await deps.clients.ecs.send(
+        new DescribeTasksCommand({ cluster, tasks: taskArns.slice(start, start + 100), include: ["TAGS"] }),
+      );
+      found.push(...(page.tasks ?? []));
+    }
+  } catch (error) {
+    throw wrapAwsError(error, `reading tasks in ${cluster}`);
+  }
+  return found;
+}
+
+/** The task's FLEXJOB_TASK_INDEX, read back from its overrides. */
+export function shardOf(task: Task): number | undefined {
+  for (const override of task.overrides?.containerOverrides ?? []) {
+    const value = override.environment?.find((variable) => variable.name === "FLEXJOB_TASK_INDEX")?.value;
+    if (value !== undefined) return Number(value);
+  }
+  return undefined;
+}
+
+export function toTaskRun(task: Task, shard = shardOf(task) ?? 0): TaskRun {
+  const startedAt = task.startedAt ?? task.createdAt;
+  const stoppedAt = task.stoppedAt;
+  return {
+    taskArn: task.taskArn ?? "",
+    shard,
+    lastStatus: task.lastStatus ?? "UNKNOWN",
+    exitCode: task.containers?.[0]?.exitCode,
+    stoppedReason: task.stoppedReason,
+    startedAt: startedAt?.toISOString(),
+    stoppedAt: stoppedAt?.toISOString(),
+    durationSeconds:
+      startedAt && stoppedAt ? Math.round((stoppedAt.getTime() - startedAt.getTime()) / 1000) : undefined,
+  };
+}

@@ -1,0 +1,102 @@
+import { ListTasksCommand } from "@aws-sdk/client-ecs";
+import { wrapAwsError } from "../aws/aws-error.js";
+import { observeSchedule } from "../aws/schedule.js";
+import type { FlexjobConfig, JobSpec } from "../config/index.js";
+import { type Deps, mapLimit } from "../deps.js";
+import { names } from "../naming.js";
+import { describeSchedule, nextRuns } from "../schedule/index.js";
+import { describeTasks, type TaskRun, toTaskRun } from "./run-now.js";
+
+export interface JobStatus {
+  name: string;
+  /** False when no schedule of the job exists yet. */
+  deployed: boolean;
+  state: "ENABLED" | "DISABLED" | undefined;
+  expression: string | undefined;
+  timezone: string | undefined;
+  description: string | undefined;
+  /** ISO-8601 UTC, the next three (none when disabled or not deployed). */
+  nextRuns: string[];
+  /** Tasks running now. */
+  running: TaskRun[];
+  /** Recently stopped tasks, newest first (ECS keeps stopped tasks for about an hour). */
+  recent: TaskRun[];
+}
+
+const RECENT_LIMIT = 10;
+
+/** Per job: the deployed schedule, its next runs, and its running and recent tasks. Reads only. */
+export async function status(config: FlexjobConfig, deps: Deps): Promise<JobStatus[]> {
+  return mapLimit(config.jobs, 4, (job) => jobStatus(config, job, deps));
+}
+
+async function jobStatus(config: FlexjobConfig, job: JobSpec, deps: Deps): Promise<JobStatus> {
+  const { clients } = deps;
+  const schedule = await observeSchedule(
+    clients,
+    names.scheduleGroup(config.app),
+    names.schedule(config.app, job.name),
+  );
+  if (schedule === undefined) {
+    return {
+      name: job.name,
+      deployed: false,
+      state: undefined,
+      expression: undefined,
+      timezone: undefined,
+      description: undefined,
+      nextRuns: [],
+      running: [],
+      recent: [],
+    };
+  }
+  const { spec } = schedule;
+  const cluster = spec.target.clusterArn;
+  const family = names.taskFamily(config.app, job.name);
+  const [running, stopped] = await Promise.all([
+    listTaskArns(deps, cluster, family, "RUNNING"),
+    listTaskArns(deps, cluster, family, "STOPPED"),
+  ]);
+  const tasks = (await describeTasks(deps, cluster, [...running, ...stopped])).map((task) => toTaskRun(task));
+  const byNewest = (a: TaskRun, b: TaskRun) => (b.startedAt ?? "").localeCompare(a.startedAt ?? "");
+  return {
+    name: job.name,
+    deployed: true,
+    state: spec.state,
+    expression: spec.expression,
+    timezone: spec.timezone,
+    description: describeSchedule(spec.expression, spec.timezone),
+    nextRuns:
+      spec.state === "ENABLED"
+        ? nextRuns(spec.expression, { timezone: spec.timezone, from: deps.now(), count: 3 }).map((date) =>
+            date.toISOString().replace(".000Z", "Z"),
+          )
+        : [],
+    running: tasks.filter((task) => task.lastStatus !== "STOPPED").sort(byNewest),
+    recent: tasks
+      .filter((task) => task.lastStatus === "STOPPED")
+      .sort(byNewest)
+      .slice(0, RECENT_LIMIT),
+  };
+}
+
+async function listTaskArns(
+  deps: Deps,
+  cluster: string,
+  family: string,
+  desiredStatus: "RUNNING" | "STOPPED",
+): Promise<string[]> {
+  try {
+    const page = await deps.clients.ecs.send(
+      new ListTasksCommand({
+        cluster,
+        family,
+        desiredStatus,
+        maxResults: desiredStatus === "STOPPED" ? RECENT_LIMIT : 100,
+      }),
+    );
+    return page.taskArns ?? [];
+  } catch (error) {
+    throw wrapAwsError(error, `listing ${desiredStatus.toLowerCase()} tasks of ${family}`);
+  }
+}

@@ -1,0 +1,57 @@
+import { type FakeAws, startFakeAws } from "fake-aws";
+import { createClients } from "../src/aws/clients.js";
+import { type FlexjobConfig, parseConfig } from "../src/config/index.js";
+import type { Deps } from "../src/deps.js";
+
+export const REGION = "eu-west-1";
+
+/** A fake-aws on a random port, and SDK deps whose real clients talk to it and whose sleep moves its clock. */
+export async function startWorld(options: { latencyMs?: number } = {}): Promise<{
+  aws: FakeAws;
+  deps: Deps;
+  logs: string[];
+}> {
+  const aws = await startFakeAws({
+    region: REGION,
+    clock: { start: "2026-12-01T10:00:00Z" },
+    ...(options.latencyMs ? { latency: { fixedMs: options.latencyMs } } : {}),
+  });
+  const logs: string[] = [];
+  const deps: Deps = {
+    clients: createClients({ region: REGION, endpoint: aws.url, maxAttempts: 3 }),
+    logger: { info: (message) => logs.push(message), warn: (message) => logs.push(`warn: ${message}`) },
+    sleep: async (ms) => {
+      aws.clock.advance(ms);
+    },
+    now: () => aws.clock.now(),
+  };
+  return { aws, deps, logs };
+}
+
+/** A realistic app: one sharded job with env and secrets, one plain job. */
+export function shopConfig(
+  overrides: { report?: Record<string, unknown>; jobs?: Record<string, unknown> } = {},
+): FlexjobConfig {
+  return parseConfig({
+    app: "shop",
+    region: REGION,
+    jobs: overrides.jobs ?? {
+      report: {
+        image: "public.ecr.aws/docker/library/busybox:1.37",
+        command: ["sh", "-c", "echo report"],
+        schedule: "every day at 03:30",
+        timezone: "Europe/Berlin",
+        tasks: 3,
+        env: { LOG_LEVEL: "info" },
+        secrets: { DB_URL: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/db-AbCdEf" },
+        retry: { attempts: 5, maxAge: "2h" },
+        ...overrides.report,
+      },
+      cleanup: {
+        image: "public.ecr.aws/docker/library/alpine:3",
+        command: "echo cleanup",
+        schedule: "rate(1 hour)",
+      },
+    },
+  });
+}
