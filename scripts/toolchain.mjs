@@ -83,12 +83,26 @@ function ensureDependencies(tools) {
 }
 
 const steps = {
-  /** The README's first command: flexjob's main job on its offline default. */
+  /**
+   * The README's first command: flexjob's main job on its offline default — check the example
+   * config, then plan its deploy with no AWS account. Arguments, if given, run that CLI command.
+   */
   start(tools, args) {
     tools.pnpm(["run", "build"]);
     const cli = join(root, "packages", "cli", "dist", "bin.js");
-    const given = args.length > 0 ? args : ["validate", "--config", "examples/hello/flexjob.yml"];
-    process.exit(run(tools.node, [cli, ...given], tools.env));
+    const example = ["--config", "examples/hello/flexjob.yml"];
+    const commands =
+      args.length > 0
+        ? [args]
+        : [
+            ["validate", ...example],
+            ["plan", "--offline", ...example],
+          ];
+    for (const [index, command] of commands.entries()) {
+      if (index > 0) process.stdout.write("\n");
+      const status = run(tools.node, [cli, ...command], tools.env);
+      if (status !== 0) process.exit(status);
+    }
   },
   /** The README's second command: build, then every test. */
   test(tools, args) {

@@ -1,5 +1,6 @@
 import { accountIdOf } from "../aws/account.js";
 import { resolveNetwork } from "../aws/network.js";
+import { observeTaskDefinition } from "../aws/task-definition.js";
 import type { FlexjobConfig, JobSpec } from "../config/index.js";
 import type { Deps } from "../deps.js";
 import { FlexjobError } from "../errors.js";
@@ -7,8 +8,14 @@ import { names } from "../naming.js";
 import { nextRuns } from "../schedule/index.js";
 import { type ApplyResult, apply } from "./apply.js";
 import { observe } from "./observe.js";
-import { type PlanOptions, planDeploy } from "./plan.js";
-import { type DesiredState, type RenderContext, type ResolvedNetwork, renderDesired } from "./render.js";
+import { type PlanOptions, planDeploy, strayJobs } from "./plan.js";
+import {
+  type DesiredState,
+  type RenderContext,
+  type ResolvedNetwork,
+  type RetainedJob,
+  renderDesired,
+} from "./render.js";
 import { type Plan, planIsNoop } from "./types.js";
 
 /** What an image resolver may know: where the image will run. */
@@ -78,7 +85,7 @@ export async function resolveDesired(
   config: FlexjobConfig,
   options: DeployOptions,
   deps: Deps,
-): Promise<{ desired: DesiredState; notes: string[] }> {
+): Promise<{ desired: DesiredState; context: RenderContext; notes: string[] }> {
   const selected = new Set(selectJobs(config, options.jobs).map((job) => job.name));
   const { clients } = deps;
   const [accountId, resolved] = await Promise.all([
@@ -94,13 +101,13 @@ export async function resolveDesired(
       ? await resolveImage(job, context, deps)
       : (job.image ?? `${names.repository(config.app, job.name)}:unchanged`);
   }
-  const desired = renderDesired(config, {
+  const renderContext: RenderContext = {
     accountId,
     region: clients.region,
     images,
     network: resolved.network,
-  });
-  return { desired, notes: resolved.notes };
+  };
+  return { desired: renderDesired(config, renderContext), context: renderContext, notes: resolved.notes };
 }
 
 /**
@@ -117,9 +124,16 @@ export async function deploy(
   options: DeployOptions,
   deps: Deps,
 ): Promise<DeployResult> {
-  const { desired, notes } = await resolveDesired(config, options, deps);
-  const live = await observe(deps.clients, desired, { families: options.prune ?? false });
+  const resolved = await resolveDesired(config, options, deps);
+  const live = await observe(deps.clients, resolved.desired, { families: options.prune ?? false });
+  const kept = options.prune ? [] : strayJobs(resolved.desired, live);
+  // Schedules kept without prune must keep working, so the roles keep what those jobs need.
+  const desired =
+    kept.length === 0
+      ? resolved.desired
+      : renderDesired(config, { ...resolved.context, retained: await retainedJobs(deps, config.app, kept) });
   const plan = planDeploy(desired, live, options);
+  const notes = resolved.notes;
   plan.notes.unshift(...notes);
   const dryRun = options.dryRun ?? false;
   const applied: ApplyResult | undefined = dryRun || planIsNoop(plan) ? undefined : await apply(plan, deps);
@@ -146,6 +160,23 @@ export async function deploy(
       };
     });
   return { plan, changed: (applied?.changed ?? 0) > 0, dryRun, jobs };
+}
+
+async function retainedJobs(deps: Deps, app: string, jobs: string[]): Promise<RetainedJob[]> {
+  const revisions = await Promise.all(
+    jobs.map((job) => observeTaskDefinition(deps.clients, names.taskFamily(app, job))),
+  );
+  return revisions.flatMap((revision) =>
+    revision === undefined
+      ? []
+      : [
+          {
+            family: revision.spec.family,
+            secretArns: revision.spec.container.secrets.map((secret) => secret.valueFrom),
+            taskRoleArn: revision.spec.taskRoleArn,
+          },
+        ],
+  );
 }
 
 function applyResultOfNoops(plan: Plan): ApplyResult {

@@ -4,7 +4,6 @@ import { planRole } from "../aws/role.js";
 import { planSchedule, planScheduleDelete } from "../aws/schedule.js";
 import { planScheduleGroup } from "../aws/schedule-group.js";
 import { planTaskDefinition } from "../aws/task-definition.js";
-import { names } from "../naming.js";
 import type { LiveState } from "./observe.js";
 import type { DesiredState } from "./render.js";
 import type { Plan, PlanStep } from "./types.js";
@@ -112,11 +111,21 @@ export function planDeploy(desired: DesiredState, live: LiveState, options: Plan
   return { app: desired.app, region: desired.region, accountId: desired.accountId, steps, notes };
 }
 
+/** Jobs that still have schedules in the app's group but are no longer in the config. */
+export function strayJobs(desired: DesiredState, live: LiveState): string[] {
+  const configured = new Set(desired.jobs.map((job) => job.name));
+  const strays = live.scheduleNames.flatMap((name) => {
+    const job = jobOfSchedule(desired.app, name);
+    return job === undefined || configured.has(job) ? [] : [job];
+  });
+  return [...new Set(strays)].sort();
+}
+
 /** The job a schedule in the app's group belongs to, from its deterministic name. */
 export function jobOfSchedule(app: string, scheduleName: string): string | undefined {
   const prefix = `${app}-`;
   if (!scheduleName.startsWith(prefix)) return undefined;
   const rest = scheduleName.slice(prefix.length);
   const job = rest.replace(/\.\d+$/, "");
-  return names.schedule(app, job) === `${prefix}${job}` && job.length > 0 ? job : undefined;
+  return job.length > 0 ? job : undefined;
 }

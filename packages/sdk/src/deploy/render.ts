@@ -22,6 +22,18 @@ export interface RenderContext {
   /** Job name → the exact image reference its task definition runs. */
   images: Readonly<Record<string, string>>;
   network: ResolvedNetwork;
+  /**
+   * Jobs no longer in the config whose schedules stay (a deploy without prune): the roles keep
+   * what those schedules need to keep running, read from their live task definitions.
+   */
+  retained?: readonly RetainedJob[];
+}
+
+/** What a job that is kept without being configured still needs the app's roles to allow. */
+export interface RetainedJob {
+  family: string;
+  secretArns: string[];
+  taskRoleArn: string | undefined;
 }
 
 export interface DesiredJob {
@@ -98,6 +110,8 @@ export function renderDesired(config: FlexjobConfig, context: RenderContext): De
     };
   });
 
+  const configuredSecrets = config.jobs.flatMap((job) => Object.values(job.secrets));
+  const retained = context.retained ?? [];
   return {
     app,
     region,
@@ -105,14 +119,26 @@ export function renderDesired(config: FlexjobConfig, context: RenderContext): De
     cluster: { name: clusterName, capacityProviders: ["FARGATE", "FARGATE_SPOT"], tags: appTags },
     clusterArn,
     scheduleGroup: { name: scheduleGroup, tags: appTags },
-    executionRole: renderExecutionRole(config, { accountId, region, tags: appTags }),
-    schedulerRole: renderSchedulerRole(config, jobs, {
-      accountId,
-      region,
-      clusterArn,
-      executionRoleArn,
-      tags: appTags,
-    }),
+    executionRole: renderExecutionRole(
+      app,
+      [...configuredSecrets, ...retained.flatMap((job) => job.secretArns)],
+      {
+        accountId,
+        region,
+        tags: appTags,
+      },
+    ),
+    schedulerRole: renderSchedulerRole(
+      app,
+      [
+        ...jobs.map((job) => ({
+          family: job.taskDefinition.family,
+          taskRoleArn: job.taskDefinition.taskRoleArn,
+        })),
+        ...retained,
+      ],
+      { accountId, region, clusterArn, executionRoleArn, tags: appTags },
+    ),
     jobs,
   };
 }
@@ -222,11 +248,12 @@ export function secretPolicyResource(arn: string): string {
 }
 
 function renderExecutionRole(
-  config: FlexjobConfig,
+  app: string,
+  secrets: readonly string[],
   context: { accountId: string; region: string; tags: Record<string, string> },
 ): RoleSpec {
   const { accountId, region } = context;
-  const secretArns = [...new Set(config.jobs.flatMap((job) => Object.values(job.secrets)))].sort();
+  const secretArns = [...new Set(secrets)].sort();
   const secretsManager = secretArns
     .filter((arn) => arn.startsWith("arn:aws:secretsmanager:"))
     .map(secretPolicyResource);
@@ -237,13 +264,13 @@ function renderExecutionRole(
       Sid: "PullJobImages",
       Effect: "Allow",
       Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-      Resource: `arn:aws:ecr:${region}:${accountId}:repository/${names.repository(config.app, "*")}`,
+      Resource: `arn:aws:ecr:${region}:${accountId}:repository/${names.repository(app, "*")}`,
     },
     {
       Sid: "WriteJobLogs",
       Effect: "Allow",
       Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-      Resource: `arn:aws:logs:${region}:${accountId}:log-group:${names.logGroup(config.app, "*")}:*`,
+      Resource: `arn:aws:logs:${region}:${accountId}:log-group:${names.logGroup(app, "*")}:*`,
     },
   ];
   if (secretsManager.length > 0) {
@@ -263,8 +290,8 @@ function renderExecutionRole(
     });
   }
   return {
-    name: names.executionRole(config.app),
-    description: `flexjob ${config.app}: lets ECS pull job images, write logs and read job secrets`,
+    name: names.executionRole(app),
+    description: `flexjob ${app}: lets ECS pull job images, write logs and read job secrets`,
     assumeRolePolicy: policy({
       Effect: "Allow",
       Principal: { Service: "ecs-tasks.amazonaws.com" },
@@ -280,8 +307,8 @@ function renderExecutionRole(
 }
 
 function renderSchedulerRole(
-  config: FlexjobConfig,
-  jobs: DesiredJob[],
+  app: string,
+  jobs: readonly { family: string; taskRoleArn: string | undefined }[],
   context: {
     accountId: string;
     region: string;
@@ -291,21 +318,19 @@ function renderSchedulerRole(
   },
 ): RoleSpec {
   const { accountId, region, clusterArn } = context;
-  const families = jobs.map(
-    (job) => `arn:aws:ecs:${region}:${accountId}:task-definition/${job.taskDefinition.family}:*`,
-  );
+  const families = [
+    ...new Set(jobs.map((job) => `arn:aws:ecs:${region}:${accountId}:task-definition/${job.family}:*`)),
+  ];
   const passable = [
     ...new Set([
       context.executionRoleArn,
-      ...jobs.flatMap((job) =>
-        job.taskDefinition.taskRoleArn === undefined ? [] : [job.taskDefinition.taskRoleArn],
-      ),
+      ...jobs.flatMap((job) => (job.taskRoleArn === undefined ? [] : [job.taskRoleArn])),
     ]),
   ].sort();
   const clusterName = clusterArn.slice(clusterArn.lastIndexOf("/") + 1);
   return {
-    name: names.schedulerRole(config.app),
-    description: `flexjob ${config.app}: lets EventBridge Scheduler start the app's job tasks`,
+    name: names.schedulerRole(app),
+    description: `flexjob ${app}: lets EventBridge Scheduler start the app's job tasks`,
     assumeRolePolicy: policy({
       Effect: "Allow",
       Principal: { Service: "scheduler.amazonaws.com" },
