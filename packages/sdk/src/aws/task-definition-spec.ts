@@ -46,26 +46,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** Content hash of everything that makes a revision different, i.e. all but the tags. */
-export function taskDefinitionHash(spec: Omit<TaskDefinitionSpec, "tags">): string {
-  const {
-    family,
-    cpu,
-    memory,
-    ephemeralStorageGiB,
-    cpuArchitecture,
-    executionRoleArn,
-    taskRoleArn,
-    container,
-  } = spec;
-  const content = {
-    family,
-    cpu,
-    memory,
-    ephemeralStorageGiB,
-    cpuArchitecture,
-    executionRoleArn,
-    taskRoleArn,
-    container,
-  };
+export function taskDefinitionHash(spec: Omit<TaskDefinitionSpec, "tags"> & { tags?: unknown }): string {
+  const { tags: _notHashed, ...content } = spec;
   return createHash("sha256").update(canonicalJson(content)).digest("hex").slice(0, 32);
 }

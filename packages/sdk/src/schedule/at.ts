@@ -1,4 +1,4 @@
-import { daysInMonth } from "./calendar.js";
+import { daysInMonth, MONTH_NAMES } from "./calendar.js";
 import { scheduleError } from "./schedule-error.js";
 import type { WallTime } from "./wall-clock.js";
 
@@ -12,21 +12,6 @@ export interface AtSpec {
   expression: string;
   wall: WallTime;
 }
-
-const MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
 
 export function parseAt(source: string): AtSpec {
   const where = source.trim();
@@ -57,7 +42,7 @@ export function parseAt(source: string): AtSpec {
   if (day < 1 || day > length) {
     throw scheduleError(
       `date "${date}" does not exist in ${where}`,
-      `${MONTHS[month - 1]} ${year} has days 01-${length}`,
+      `${MONTH_NAMES[month - 1]} ${year} has days 01-${length}`,
     );
   }
   if (hour > 23 || minute > 59 || second > 59) {

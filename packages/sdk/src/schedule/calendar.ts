@@ -3,6 +3,22 @@
  * the AWS cron numbering, 1 = Sunday … 7 = Saturday, so callers never translate.
  */
 
+/** English month names, January first: `MONTH_NAMES[month - 1]`. */
+export const MONTH_NAMES: readonly string[] = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
+
 export function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }

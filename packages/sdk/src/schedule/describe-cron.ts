@@ -1,3 +1,4 @@
+import { MONTH_NAMES } from "./calendar.js";
 import type { CronSpec, DayOfMonth, DayOfWeek } from "./cron.js";
 import type { Field, FieldItem } from "./fields.js";
 
@@ -15,20 +16,6 @@ export function describeCron(cron: CronSpec): string {
 }
 
 const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
-const MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
 const NTH = ["first", "second", "third", "fourth", "fifth"];
 const MOST_TIMES_LISTED = 6;
 
@@ -83,7 +70,7 @@ function dayPhrase(cron: CronSpec): string {
   const dom = cron.dayOfMonth;
   if (dom.kind === "days" && month !== undefined) {
     const day = onlyValue(dom.field);
-    if (day !== undefined) return `on ${day} ${MONTHS[month - 1]}`;
+    if (day !== undefined) return `on ${day} ${MONTH_NAMES[month - 1]}`;
   }
   return dom.kind === "any" ? weekdayPhrase(cron.dayOfWeek) : monthDayPhrase(dom);
 }
@@ -131,7 +118,7 @@ function monthPhrase(cron: CronSpec): string {
   ) {
     return "";
   }
-  return `in ${listOf(months.items, "month", 1, 12, (month) => MONTHS[month - 1] ?? String(month))}`;
+  return `in ${listOf(months.items, "month", 1, 12, (month) => MONTH_NAMES[month - 1] ?? String(month))}`;
 }
 
 function yearPhrase(years: Field): string {
