@@ -16,6 +16,13 @@ export {
   startFakeAws,
 } from "./core/server.js";
 export { AwsError } from "./core/types.js";
+export type {
+  CloudMapControls,
+  OperationFailure,
+  OperationTiming,
+  OperationType,
+  TestInstance,
+} from "./services/cloudmap.js";
 export type { DefaultVpcInfo, Ec2Controls } from "./services/ec2.js";
 export type { EcrControls, ImageStore, PushedImage, PushImage } from "./services/ecr.js";
 export type { EcsControls, EcsPhases } from "./services/ecs.js";

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { CloudMapControls } from "../services/cloudmap.js";
 import type { Ec2Controls } from "../services/ec2.js";
 import type { EcrControls, ImageStore } from "../services/ecr.js";
 import type { EcsControls } from "../services/ecs.js";
@@ -83,6 +84,7 @@ export interface FakeAws {
   readonly logs: LogsControls;
   /** EC2: the default VPC's ids, extra VPCs, subnets and security groups. */
   readonly ec2: Ec2Controls;
+  readonly cloudmap: CloudMapControls;
   /** Cross-service existence checks, as services see them. */
   readonly world: World;
   close(): Promise<void>;
@@ -155,6 +157,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     ecr: registry.ecr,
     logs: registry.logs,
     ec2: registry.ec2,
+    cloudmap: registry.cloudmap,
     world: registry.world,
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -35,6 +35,9 @@ export interface CallContext {
 
 /** An error AWS would answer with: the code is the SDK exception name, e.g. `ConflictException`. */
 export class AwsError extends Error {
+  /** Modeled members of the error shape besides the message, e.g. Cloud Map's `NamespaceId`. */
+  members: Record<string, unknown> = {};
+
   constructor(
     readonly code: string,
     message: string,

@@ -335,6 +335,22 @@ describe("services", () => {
       sd.send(new CreateServiceCommand({ Name: "API", NamespaceId: ns, CreatorRequestId: "r2" })),
     );
     expect(clash).toBeInstanceOf(ServiceAlreadyExists);
+    // The error's modeled members reach the SDK's exception, as AWS sends them.
+    expect(clash).toMatchObject({ ServiceId: first.Service?.Id, CreatorRequestId: "r1" });
+  });
+
+  it("the handle's registerInstances makes instances discoverable through the real client", async () => {
+    aws.cloudmap.registerInstances({ namespace: "shop.internal", service: "api" }, [
+      { id: "i-1", attributes: { AWS_INSTANCE_IPV4: "10.0.0.7", AWS_INSTANCE_PORT: "8080" } },
+    ]);
+    const found = await sd.send(
+      new DiscoverInstancesCommand({
+        NamespaceName: "shop.internal",
+        ServiceName: "api",
+        HealthStatus: "ALL",
+      }),
+    );
+    expect(found.Instances?.map((instance) => instance.Attributes?.AWS_INSTANCE_IPV4)).toEqual(["10.0.0.7"]);
   });
 
   it("a namespace that does not exist (or is still being created) is NamespaceNotFound", async () => {

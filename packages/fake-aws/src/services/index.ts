@@ -1,6 +1,6 @@
 import type { FakeClock } from "../core/clock.js";
 import type { ResourceKind, ServiceDefinition, World } from "../core/types.js";
-import { createCloudMapService } from "./cloudmap.js";
+import { type CloudMapControls, createCloudMapService } from "./cloudmap.js";
 import { createEc2Service, type Ec2Controls } from "./ec2.js";
 import { createEcrService, type EcrControls, type ImageStore } from "./ecr.js";
 import { createEcsService, type EcsControls } from "./ecs.js";
@@ -18,6 +18,7 @@ export interface Registry {
   ecr: EcrControls;
   logs: LogsControls;
   ec2: Ec2Controls;
+  cloudmap: CloudMapControls;
 }
 
 export interface RegistryOptions {
@@ -51,17 +52,26 @@ export function createRegistry(options: RegistryOptions): Registry {
   });
   const logs = createLogsService(world, { clock: options.clock });
   const ec2 = createEc2Service(world);
+  const cloudmap = createCloudMapService(world, { clock: options.clock, seed: options.seed });
   for (const service of [
     ecs.service,
     iam.service,
     createSchedulerService(world),
     createStsService(),
     ecr,
-    createCloudMapService(world),
+    cloudmap,
     logs,
     ec2,
   ]) {
     services.set(service.signingName, service);
   }
-  return { services, world, ecs: ecs.controls, ecr: ecr.controls, logs: logs.controls, ec2: ec2.controls };
+  return {
+    services,
+    world,
+    ecs: ecs.controls,
+    ecr: ecr.controls,
+    logs: logs.controls,
+    ec2: ec2.controls,
+    cloudmap: cloudmap.controls,
+  };
 }

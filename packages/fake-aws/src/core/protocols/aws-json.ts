@@ -34,7 +34,7 @@ export const awsJsonCodec: ProtocolCodec = {
     return {
       status: error.status,
       headers: { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": requestId },
-      body: JSON.stringify({ __type: error.code, message: error.message }),
+      body: JSON.stringify({ ...error.members, __type: error.code, message: error.message }),
     };
   },
 };
