@@ -11,6 +11,7 @@ export {
   deploy,
   type ImageContext,
   type ImageResolver,
+  plan,
   planOffline,
   registryImage,
 } from "./deploy/deploy.js";

@@ -3,7 +3,7 @@ import { GetRoleCommand, GetRolePolicyCommand } from "@aws-sdk/client-iam";
 import { GetScheduleCommand, ListSchedulesCommand } from "@aws-sdk/client-scheduler";
 import type { FakeAws } from "fake-aws";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { deploy } from "../src/deploy/deploy.js";
+import { deploy, plan } from "../src/deploy/deploy.js";
 import type { Deps } from "../src/deps.js";
 import { shopConfig, startWorld } from "./harness.js";
 
@@ -158,6 +158,44 @@ describe("first deploy", () => {
       ],
       nextRuns: ["2026-12-02T02:30:00Z", "2026-12-03T02:30:00Z", "2026-12-04T02:30:00Z"],
     });
+  });
+});
+
+describe("schedule options", () => {
+  it("deploys spot, a flexible window, start and end dates and a disabled job as Scheduler expects them", async () => {
+    const config = shopConfig({
+      report: {
+        tasks: 1,
+        spot: true,
+        flexibleWindow: "15m",
+        startDate: "2027-01-01T00:00:00Z",
+        endDate: "2027-12-31T23:59:59Z",
+        enabled: false,
+      },
+    });
+    await deploy(config, {}, deps);
+    const schedule = await deps.clients.scheduler.send(
+      new GetScheduleCommand({ GroupName: "flexjob-shop", Name: "shop-report" }),
+    );
+    expect(schedule).toMatchObject({
+      State: "DISABLED",
+      FlexibleTimeWindow: { Mode: "FLEXIBLE", MaximumWindowInMinutes: 15 },
+      StartDate: new Date("2027-01-01T00:00:00Z"),
+      EndDate: new Date("2027-12-31T23:59:59Z"),
+      Target: {
+        EcsParameters: { CapacityProviderStrategy: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }] },
+      },
+    });
+    expect(schedule.Target?.EcsParameters?.LaunchType).toBeUndefined();
+    aws.clearCalls();
+    await deploy(config, {}, deps);
+    expect(aws.mutatingCalls()).toEqual([]);
+  });
+
+  it("plan reads the account and changes nothing", async () => {
+    const steps = await plan(shopConfig(), {}, deps);
+    expect(steps.steps.every((step) => step.action === "create")).toBe(true);
+    expect(aws.mutatingCalls()).toEqual([]);
   });
 });
 

@@ -179,6 +179,14 @@ async function retainedJobs(deps: Deps, app: string, jobs: string[]): Promise<Re
   );
 }
 
+/**
+ * What deploy would do, without doing it: reads the account, sends no mutating call.
+ * @example console.log((await plan(config, {}, deps)).steps.filter((step) => step.action !== "noop"));
+ */
+export async function plan(config: FlexjobConfig, options: PlanOptions, deps: Deps): Promise<Plan> {
+  return (await deploy(config, { ...options, dryRun: true }, deps)).plan;
+}
+
 function applyResultOfNoops(plan: Plan): ApplyResult {
   const result: ApplyResult = { taskDefinitionArns: {}, scheduleArns: {}, changed: 0 };
   for (const step of plan.steps) {
