@@ -24,11 +24,6 @@ export function processIo(): CliIo {
   };
 }
 
-/** ISO-8601 UTC without milliseconds: `2026-12-07T09:00:00Z`. */
-export function isoSeconds(date: Date): string {
-  return `${date.toISOString().slice(0, 19)}Z`;
-}
-
 export function printJson(io: CliIo, value: unknown): void {
   io.stdout(`${JSON.stringify(value, null, 2)}\n`);
 }

@@ -1,6 +1,13 @@
-import { assertTimezone, describeSchedule, FlexjobError, nextRuns, parseSchedule } from "@flexjob/sdk";
+import {
+  assertTimezone,
+  describeSchedule,
+  FlexjobError,
+  isoSeconds,
+  nextRuns,
+  parseSchedule,
+} from "@flexjob/sdk";
 import type { Command } from "commander";
-import { type CliIo, isoSeconds, printJson } from "../io.js";
+import { type CliIo, printJson } from "../io.js";
 
 interface NextOptions {
   timezone: string;

@@ -2,12 +2,13 @@ import {
   describeSchedule,
   type FlexjobConfig,
   formatMemory,
+  isoSeconds,
   type JobSpec,
   loadConfig,
   nextRuns,
 } from "@flexjob/sdk";
 import type { Command } from "commander";
-import { type CliIo, isoSeconds, printJson } from "../io.js";
+import { type CliIo, printJson } from "../io.js";
 
 interface ValidateOptions {
   config?: string;

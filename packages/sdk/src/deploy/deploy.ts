@@ -5,7 +5,7 @@ import type { FlexjobConfig, JobSpec } from "../config/index.js";
 import type { Deps } from "../deps.js";
 import { FlexjobError } from "../errors.js";
 import { names } from "../naming.js";
-import { nextRuns } from "../schedule/index.js";
+import { isoSeconds, nextRuns } from "../schedule/index.js";
 import { type ApplyResult, apply } from "./apply.js";
 import { observe } from "./observe.js";
 import { type PlanOptions, planDeploy, strayJobs } from "./plan.js";
@@ -154,7 +154,7 @@ export async function deploy(
         }),
         nextRuns: job.enabled
           ? nextRuns(job.schedule.expression, { timezone: job.timezone, from: deps.now(), count: 3 }).map(
-              (date) => date.toISOString().replace(".000Z", "Z"),
+              isoSeconds,
             )
           : [],
       };

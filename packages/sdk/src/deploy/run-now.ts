@@ -6,6 +6,7 @@ import type { FlexjobConfig, JobSpec } from "../config/index.js";
 import type { Deps } from "../deps.js";
 import { FlexjobError } from "../errors.js";
 import { names } from "../naming.js";
+import { isoSeconds } from "../schedule/index.js";
 
 export interface RunNowOptions {
   /** Follow the tasks until they stop and report their exit codes. */
@@ -50,7 +51,7 @@ function findJob(config: FlexjobConfig, name: string): JobSpec {
 /** Fills Scheduler's per-invocation placeholders the way Scheduler would for a run started now. */
 function runInput(input: string, context: { runId: string; now: Date }): unknown {
   const filled = input
-    .replaceAll("<aws.scheduler.scheduled-time>", context.now.toISOString().replace(/\.\d{3}Z$/, "Z"))
+    .replaceAll("<aws.scheduler.scheduled-time>", isoSeconds(context.now))
     .replaceAll("<aws.scheduler.execution-id>", context.runId)
     .replaceAll("<aws.scheduler.attempt-number>", "1");
   return JSON.parse(filled);

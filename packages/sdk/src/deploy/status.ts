@@ -4,7 +4,7 @@ import { observeSchedule } from "../aws/schedule.js";
 import type { FlexjobConfig, JobSpec } from "../config/index.js";
 import { type Deps, mapLimit } from "../deps.js";
 import { names } from "../naming.js";
-import { describeSchedule, nextRuns } from "../schedule/index.js";
+import { describeSchedule, isoSeconds, nextRuns } from "../schedule/index.js";
 import { describeTasks, type TaskRun, toTaskRun } from "./run-now.js";
 
 export interface JobStatus {
@@ -68,9 +68,7 @@ async function jobStatus(config: FlexjobConfig, job: JobSpec, deps: Deps): Promi
     description: describeSchedule(spec.expression, spec.timezone),
     nextRuns:
       spec.state === "ENABLED"
-        ? nextRuns(spec.expression, { timezone: spec.timezone, from: deps.now(), count: 3 }).map((date) =>
-            date.toISOString().replace(".000Z", "Z"),
-          )
+        ? nextRuns(spec.expression, { timezone: spec.timezone, from: deps.now(), count: 3 }).map(isoSeconds)
         : [],
     running: tasks.filter((task) => task.lastStatus !== "STOPPED").sort(byNewest),
     recent: tasks

@@ -9,6 +9,7 @@ import { nextRunsOf } from "./next-runs.js";
 import { parseScheduleDetail } from "./parse.js";
 import { assertTimezone } from "./time-zone.js";
 
+export { isoSeconds } from "./iso.js";
 export { parseSchedule, type Schedule, type ScheduleKind } from "./parse.js";
 export { assertTimezone } from "./time-zone.js";
 
