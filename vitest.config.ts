@@ -4,7 +4,16 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: {
     // Tests run the workspace packages from source, never a stale build in dist/.
-    alias: { "@flexjob/sdk": fileURLToPath(new URL("packages/sdk/src/index.ts", import.meta.url)) },
+    alias: [
+      {
+        find: /^@flexjob\/sdk\/discovery$/,
+        replacement: fileURLToPath(new URL("packages/sdk/src/discovery/index.ts", import.meta.url)),
+      },
+      {
+        find: /^@flexjob\/sdk$/,
+        replacement: fileURLToPath(new URL("packages/sdk/src/index.ts", import.meta.url)),
+      },
+    ],
   },
   test: {
     include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"],

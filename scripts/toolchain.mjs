@@ -129,10 +129,16 @@ const steps = {
     }
     process.exit(status);
   },
-  /** What CI adds to the tests: types, lint and format. */
+  /** What CI adds to the tests: types, lint and format, and a committed Action bundle that is fresh. */
   check(tools) {
     tools.pnpm(["run", "typecheck"]);
     tools.pnpm(["run", "lint"]);
+    tools.pnpm(["run", "build:action"]);
+    // `git status`, not `git diff`: a new chunk file ncc starts emitting is untracked, not modified.
+    const stale = spawnSync("git", ["status", "--porcelain", "--", "dist/"], { cwd: root, encoding: "utf8" });
+    if (stale.status !== 0 || stale.stdout.trim() !== "") {
+      fail(`dist/ is not what the sources build; run "npm run check" and commit dist/:\n${stale.stdout}`);
+    }
   },
 };
 

@@ -1,7 +1,8 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts" },
+  // discovery is its own entry: jobs import it at run time, without the deploy engine's clients.
+  entry: { index: "src/index.ts", discovery: "src/discovery/index.ts" },
   format: ["esm"],
   target: "node22",
   dts: true,

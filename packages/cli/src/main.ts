@@ -2,6 +2,8 @@ import { Command, CommanderError } from "commander";
 import packageJson from "../package.json" with { type: "json" };
 import { registerDeploy } from "./commands/deploy.js";
 import { registerDestroy } from "./commands/destroy.js";
+import { registerDiscover } from "./commands/discover.js";
+import { registerIamPolicy } from "./commands/iam-policy.js";
 import { registerInit } from "./commands/init.js";
 import { registerLogs } from "./commands/logs.js";
 import { registerNext } from "./commands/next.js";
@@ -31,7 +33,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   });
   registerStatus(program, io);
   registerLogs(program, io);
+  registerDiscover(program, io);
   registerDestroy(program, io);
+  registerIamPolicy(program, io);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;

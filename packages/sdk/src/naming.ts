@@ -37,6 +37,8 @@ export const names = {
   /** IAM role names: up to 64. */
   executionRole: (app: string) => fitName(`${app}-flexjob-execution`, 64),
   schedulerRole: (app: string) => fitName(`${app}-flexjob-scheduler`, 64),
+  /** The task role flexjob gives jobs without their own, when they need one (service discovery). */
+  taskRole: (app: string) => fitName(`${app}-flexjob-task`, 64),
   /** The container inside each task definition; ECS overrides address it by this name. */
   container: (job: string) => job,
 } as const;

@@ -4,6 +4,7 @@ import { ECRClient } from "@aws-sdk/client-ecr";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
+import { ServiceDiscoveryClient } from "@aws-sdk/client-servicediscovery";
 import { STSClient } from "@aws-sdk/client-sts";
 
 /** The bare v3 clients flexjob uses, one per service. Tests swap in mocks or point them at fake-aws. */
@@ -16,6 +17,7 @@ export interface AwsClients {
   sts: STSClient;
   logs: CloudWatchLogsClient;
   ec2: EC2Client;
+  servicediscovery: ServiceDiscoveryClient;
 }
 
 export interface ClientOptions {
@@ -67,6 +69,14 @@ export function createClients(options: ClientOptions): AwsClients {
     },
     get ec2() {
       return lazy("ec2", () => new EC2Client(config));
+    },
+    get servicediscovery() {
+      return lazy("servicediscovery", () => {
+        // DiscoverInstances is served under a `data-` host prefix, which a custom endpoint lacks.
+        const custom =
+          options.endpoint ?? process.env.AWS_ENDPOINT_URL_SERVICEDISCOVERY ?? process.env.AWS_ENDPOINT_URL;
+        return new ServiceDiscoveryClient({ ...config, ...(custom ? { disableHostPrefix: true } : {}) });
+      });
     },
   };
 }

@@ -74,6 +74,7 @@ describe("resolveNetwork with the default VPC", () => {
     );
     expect(await resolveNetwork(clients, defaults)).toEqual({
       network: {
+        vpcId: VPC,
         subnets: ["subnet-private-a", "subnet-private-b"],
         securityGroups: ["sg-0default"],
         assignPublicIp: false,
@@ -89,6 +90,7 @@ describe("resolveNetwork with the default VPC", () => {
     defaultVpc(["subnet-b", "subnet-a"], [mainPublic]);
     const { network, notes } = await resolveNetwork(clients, defaults);
     expect(network).toEqual({
+      vpcId: VPC,
       subnets: ["subnet-a", "subnet-b"],
       securityGroups: ["sg-0default"],
       assignPublicIp: false,
@@ -169,7 +171,12 @@ describe("resolveNetwork with subnets from flexjob.yml", () => {
       .on(DescribeSecurityGroupsCommand)
       .resolves({ SecurityGroups: [{ GroupId: "sg-0default" }] });
     expect(await resolveNetwork(clients, { ...defaults, subnets: ["subnet-b", "subnet-a"] })).toEqual({
-      network: { subnets: ["subnet-a", "subnet-b"], securityGroups: ["sg-0default"], assignPublicIp: false },
+      network: {
+        vpcId: VPC,
+        subnets: ["subnet-a", "subnet-b"],
+        securityGroups: ["sg-0default"],
+        assignPublicIp: false,
+      },
       notes: [],
     });
     expect(ec2.commandCalls(DescribeVpcsCommand)).toHaveLength(0);

@@ -82,7 +82,7 @@ export async function resolveNetwork(
           "(Docker Hub, public.ecr.aws) only through a NAT gateway or an ECR pull-through cache",
       );
     }
-    return { network: { subnets, securityGroups, assignPublicIp: network.assignPublicIp }, notes };
+    return { network: { vpcId, subnets, securityGroups, assignPublicIp: network.assignPublicIp }, notes };
   } catch (error) {
     throw wrapAwsError(error, `reading the network (VPC, subnets, route tables) in ${region}`);
   }

@@ -60,6 +60,7 @@ function rendered(job: Record<string, unknown> = {}): ScheduleSpec[] {
     region: "eu-west-1",
     images: { nightly: "public.ecr.aws/docker/library/python:3.13-slim" },
     network: {
+      vpcId: "vpc-0a1b2c3d4e5f67890",
       subnets: ["subnet-0b2b2b2b2b2b2b2b2", "subnet-0a1a1a1a1a1a1a1a1"],
       securityGroups: ["sg-0c3c3c3c3c3c3c3c3"],
       assignPublicIp: false,

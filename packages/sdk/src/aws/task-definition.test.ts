@@ -286,6 +286,7 @@ describe("observeTaskDefinition", () => {
       region: "eu-west-1",
       images: { nightly: IMAGE },
       network: {
+        vpcId: "vpc-0a1b2c3d4e5f67890",
         subnets: ["subnet-0a1b2c3d4e5f67890"],
         securityGroups: ["sg-0a1b2c3d4e5f67890"],
         assignPublicIp: false,

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { applyCluster, type ClusterStep } from "../aws/cluster.js";
+import { applyService, type ServiceStep } from "../aws/discovery-service.js";
 import { applyLogGroup, type LogGroupStep } from "../aws/log-group.js";
+import { applyNamespace, type NamespaceStep } from "../aws/namespace.js";
 import { applyRole, type RoleStep } from "../aws/role.js";
 import { applySchedule, type ScheduleStep } from "../aws/schedule.js";
 import { applyScheduleGroup, type ScheduleGroupStep } from "../aws/schedule-group.js";
@@ -32,7 +34,10 @@ function phaseOf(step: PlanStep): number {
     case "role":
     case "cluster":
     case "schedule-group":
-      return deleting ? 6 : 0;
+    case "namespace":
+      return deleting ? 7 : 0;
+    case "discovery-service":
+      return deleting ? 6 : 1;
     case "log-group":
       return deleting ? 5 : 1;
     case "task-definition":
@@ -72,6 +77,12 @@ export async function apply(plan: Plan, deps: Deps): Promise<ApplyResult> {
         return applyCluster(clients, step as ClusterStep);
       case "schedule-group":
         return applyScheduleGroup(clients, step as ScheduleGroupStep);
+      case "namespace":
+        await applyNamespace(clients, step as NamespaceStep, { sleep, now: deps.now });
+        return;
+      case "discovery-service":
+        await applyService(clients, step as ServiceStep, { sleep, now: deps.now });
+        return;
       case "log-group":
         return applyLogGroup(clients, step as LogGroupStep);
       case "task-definition": {

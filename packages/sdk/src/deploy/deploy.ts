@@ -211,6 +211,7 @@ export function planOffline(
 ): { plan: Plan; desired: DesiredState } {
   const region = config.region ?? "<region>";
   const network: ResolvedNetwork = {
+    vpcId: "<default VPC>",
     subnets: config.network.subnets ?? ["<default VPC private subnets>"],
     securityGroups: config.network.securityGroups ?? ["<default security group>"],
     assignPublicIp: config.network.assignPublicIp,
@@ -227,6 +228,8 @@ export function planOffline(
   const empty = {
     executionRole: undefined,
     schedulerRole: undefined,
+    namespace: undefined,
+    taskRole: undefined,
     cluster: undefined,
     scheduleGroup: undefined,
     jobs: {},

@@ -1,6 +1,8 @@
 import { accountIdOf } from "../aws/account.js";
 import { observeCluster } from "../aws/cluster.js";
+import { listServices } from "../aws/discovery-service.js";
 import { listLogGroups } from "../aws/log-group.js";
+import { observeNamespace } from "../aws/namespace.js";
 import { observeRole } from "../aws/role.js";
 import { listScheduleNames, planScheduleDelete } from "../aws/schedule.js";
 import { observeScheduleGroup } from "../aws/schedule-group.js";
@@ -83,12 +85,38 @@ export async function destroy(
         live: group,
       });
     }
-    const [executionRole, schedulerRole, cluster] = await Promise.all([
+    const [executionRole, schedulerRole, taskRole, cluster, namespace] = await Promise.all([
       observeRole(clients, names.executionRole(app)),
       observeRole(clients, names.schedulerRole(app)),
+      observeRole(clients, names.taskRole(app)),
       observeCluster(clients, names.cluster(app, config.cluster)),
+      config.discovery ? observeNamespace(clients, config.discovery.namespace) : Promise.resolve(undefined),
     ]);
-    for (const role of [executionRole, schedulerRole]) {
+    if (namespace !== undefined && isOwned(namespace.tags, app)) {
+      // Cloud Map refuses to delete a namespace with services; one flexjob did not create keeps it.
+      const services = await listServices(clients, namespace.id);
+      for (const service of services.filter((candidate) => isOwned(candidate.tags, app))) {
+        steps.push({
+          kind: "discovery-service",
+          id: `${namespace.id}/${service.name}`,
+          action: "delete",
+          changes: [],
+          reason,
+          live: service,
+        });
+      }
+      if (services.every((service) => isOwned(service.tags, app))) {
+        steps.push({
+          kind: "namespace",
+          id: namespace.name,
+          action: "delete",
+          changes: [],
+          reason,
+          live: namespace,
+        });
+      }
+    }
+    for (const role of [executionRole, schedulerRole, taskRole]) {
       if (role !== undefined && isOwned(role.tags, app)) {
         steps.push({ kind: "role", id: role.name, action: "delete", changes: [], reason, live: role });
       }

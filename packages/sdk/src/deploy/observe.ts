@@ -1,6 +1,7 @@
 import type { AwsClients } from "../aws/clients.js";
 import { type ClusterLive, observeCluster } from "../aws/cluster.js";
 import { type LogGroupLive, observeLogGroup } from "../aws/log-group.js";
+import { type NamespaceLive, observeNamespace } from "../aws/namespace.js";
 import { observeRole, type RoleLive } from "../aws/role.js";
 import { listScheduleNames, observeSchedule, type ScheduleLive } from "../aws/schedule.js";
 import { observeScheduleGroup, type ScheduleGroupLive } from "../aws/schedule-group.js";
@@ -28,6 +29,8 @@ export interface LiveJob {
 export interface LiveState {
   executionRole: RoleLive | undefined;
   schedulerRole: RoleLive | undefined;
+  namespace: NamespaceLive | undefined;
+  taskRole: RoleLive | undefined;
   cluster: ClusterLive | undefined;
   scheduleGroup: ScheduleGroupLive | undefined;
   jobs: Record<string, LiveJob>;
@@ -47,13 +50,16 @@ export async function observe(
   options: { families?: boolean } = {},
 ): Promise<LiveState> {
   const groupName = desired.scheduleGroup.name;
-  const [executionRole, schedulerRole, cluster, scheduleGroup, families] = await Promise.all([
-    observeRole(clients, desired.executionRole.name),
-    observeRole(clients, desired.schedulerRole.name),
-    observeCluster(clients, desired.cluster.name),
-    observeScheduleGroup(clients, groupName),
-    options.families ? listFlexjobFamilies(clients, desired.app) : Promise.resolve(undefined),
-  ]);
+  const [executionRole, schedulerRole, namespace, taskRole, cluster, scheduleGroup, families] =
+    await Promise.all([
+      observeRole(clients, desired.executionRole.name),
+      observeRole(clients, desired.schedulerRole.name),
+      desired.namespace && observeNamespace(clients, desired.namespace.name, desired.namespace.vpcId),
+      desired.taskRole && observeRole(clients, desired.taskRole.name),
+      observeCluster(clients, desired.cluster.name),
+      observeScheduleGroup(clients, groupName),
+      options.families ? listFlexjobFamilies(clients, desired.app) : Promise.resolve(undefined),
+    ]);
   const scheduleNames = scheduleGroup === undefined ? [] : await listScheduleNames(clients, groupName);
   const existing = new Set(scheduleNames);
   const jobs = await mapLimit(desired.jobs, READ_CONCURRENCY, async (job): Promise<[string, LiveJob]> => {
@@ -90,6 +96,8 @@ export async function observe(
   return {
     executionRole,
     schedulerRole,
+    namespace,
+    taskRole,
     cluster,
     scheduleGroup,
     jobs: Object.fromEntries(jobs),

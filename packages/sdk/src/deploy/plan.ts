@@ -1,5 +1,6 @@
 import { planCluster } from "../aws/cluster.js";
 import { planLogGroup } from "../aws/log-group.js";
+import { planNamespace } from "../aws/namespace.js";
 import { planRole } from "../aws/role.js";
 import { planSchedule, planScheduleDelete } from "../aws/schedule.js";
 import { planScheduleGroup } from "../aws/schedule-group.js";
@@ -30,6 +31,16 @@ export function planDeploy(desired: DesiredState, live: LiveState, options: Plan
     planCluster(desired.cluster, live.cluster),
     planScheduleGroup(desired.scheduleGroup, live.scheduleGroup),
   ];
+  if (desired.namespace) steps.push(planNamespace(desired.namespace, live.namespace) as PlanStep);
+  if (desired.taskRole) steps.push(planRole(desired.taskRole, live.taskRole));
+  if (desired.namespace && desired.taskRole) {
+    const flexjobTaskRole = `arn:aws:iam::${desired.accountId}:role/${desired.taskRole.name}`;
+    for (const job of jobs.filter((candidate) => candidate.taskDefinition.taskRoleArn !== flexjobTaskRole)) {
+      notes.push(
+        `job ${job.name} runs as its own task role ${job.taskDefinition.taskRoleArn}: give it servicediscovery:DiscoverInstances on ${desired.namespace.name} to use service discovery`,
+      );
+    }
+  }
   const clusterStep = steps[2];
   if (clusterStep?.reason !== undefined) notes.push(`cluster ${desired.cluster.name}: ${clusterStep.reason}`);
   if (

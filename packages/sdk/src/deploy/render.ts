@@ -1,5 +1,7 @@
 import type { ClusterSpec, ScheduleGroupSpec } from "../aws/cluster-spec.js";
+import { discoveryPolicyStatement } from "../aws/discovery-service.js";
 import type { LogGroupSpec } from "../aws/log-group.js";
+import { type NamespaceSpec, TAG_VPC } from "../aws/namespace.js";
 import { type PolicyStatement, policy } from "../aws/policy.js";
 import type { RoleSpec } from "../aws/role-spec.js";
 import type { ScheduleSpec } from "../aws/schedule-spec.js";
@@ -10,6 +12,8 @@ import { capacityProviderFor, cpuArchitectureFor } from "../sizing/index.js";
 
 /** Where tasks run, after defaults were looked up in the account (see resolveNetwork). */
 export interface ResolvedNetwork {
+  /** The VPC of the subnets: the Cloud Map namespace lives there. */
+  vpcId: string;
   subnets: string[];
   securityGroups: string[];
   assignPublicIp: boolean;
@@ -54,6 +58,10 @@ export interface DesiredState {
   scheduleGroup: ScheduleGroupSpec;
   executionRole: RoleSpec;
   schedulerRole: RoleSpec;
+  /** With `discovery:` in the config: the private DNS namespace jobs find services in. */
+  namespace: NamespaceSpec | undefined;
+  /** With `discovery:`: the role jobs without their own `taskRole` run as, allowed to discover. */
+  taskRole: RoleSpec | undefined;
   jobs: DesiredJob[];
 }
 
@@ -78,6 +86,12 @@ export function renderDesired(config: FlexjobConfig, context: RenderContext): De
   const executionRoleArn = roleArn(accountId, names.executionRole(app));
   const schedulerRoleArn = roleArn(accountId, names.schedulerRole(app));
   const scheduleGroup = names.scheduleGroup(app);
+  const namespace: NamespaceSpec | undefined = config.discovery && {
+    name: config.discovery.namespace,
+    vpcId: context.network.vpcId,
+    tags: { ...appTags, [TAG_VPC]: context.network.vpcId },
+  };
+  const defaultTaskRoleArn = namespace && roleArn(accountId, names.taskRole(app));
 
   const jobs = config.jobs.map((job): DesiredJob => {
     const jobTags = { ...appTags, [TAG_JOB]: job.name };
@@ -88,7 +102,8 @@ export function renderDesired(config: FlexjobConfig, context: RenderContext): De
       region,
       image,
       executionRoleArn,
-      taskRoleArn: taskRoleArnOf(job, accountId),
+      taskRoleArn: taskRoleArnOf(job, accountId) ?? defaultTaskRoleArn,
+      namespace: namespace?.name,
       tags: jobTags,
     });
     const schedules = Array.from({ length: job.tasks }, (_, shard) =>
@@ -139,8 +154,29 @@ export function renderDesired(config: FlexjobConfig, context: RenderContext): De
       ],
       { accountId, region, clusterArn, executionRoleArn, tags: appTags },
     ),
+    namespace,
+    taskRole: namespace && {
+      name: names.taskRole(app),
+      description: `flexjob ${app}: what job code may call (service discovery)`,
+      assumeRolePolicy: ecsTasksTrust(accountId, region),
+      inlinePolicies: { "flexjob-discovery": policy(discoveryPolicyStatement(namespace.name)) },
+      tags: appTags,
+    },
     jobs,
   };
+}
+
+/** Trust for roles ECS tasks assume, limited to this account's ECS in this region (confused deputy). */
+function ecsTasksTrust(accountId: string, region: string) {
+  return policy({
+    Effect: "Allow",
+    Principal: { Service: "ecs-tasks.amazonaws.com" },
+    Action: "sts:AssumeRole",
+    Condition: {
+      StringEquals: { "aws:SourceAccount": accountId },
+      ArnLike: { "aws:SourceArn": `arn:aws:ecs:${region}:${accountId}:*` },
+    },
+  });
 }
 
 function roleArn(accountId: string, name: string): string {
@@ -166,9 +202,15 @@ function renderTaskDefinition(
     image: string;
     executionRoleArn: string;
     taskRoleArn: string | undefined;
+    /** The Cloud Map namespace, passed to the job as FLEXJOB_NAMESPACE for the discovery helper. */
+    namespace: string | undefined;
     tags: Record<string, string>;
   },
 ): TaskDefinitionSpec {
+  const flexjobEnv = {
+    FLEXJOB_JOB: job.name,
+    ...(context.namespace && { FLEXJOB_NAMESPACE: context.namespace }),
+  };
   const content = {
     family: names.taskFamily(context.app, job.name),
     cpu: String(job.size.cpuUnits),
@@ -181,7 +223,7 @@ function renderTaskDefinition(
       name: names.container(job.name),
       image: context.image,
       command: job.command,
-      environment: sortedPairs({ ...job.env, FLEXJOB_JOB: job.name }, "value"),
+      environment: sortedPairs({ ...job.env, ...flexjobEnv }, "value"),
       secrets: sortedPairs(job.secrets, "valueFrom"),
       healthCheck: job.healthCheck,
       log: { group: names.logGroup(context.app, job.name), region: context.region, streamPrefix: job.name },
@@ -292,15 +334,7 @@ function renderExecutionRole(
   return {
     name: names.executionRole(app),
     description: `flexjob ${app}: lets ECS pull job images, write logs and read job secrets`,
-    assumeRolePolicy: policy({
-      Effect: "Allow",
-      Principal: { Service: "ecs-tasks.amazonaws.com" },
-      Action: "sts:AssumeRole",
-      Condition: {
-        StringEquals: { "aws:SourceAccount": accountId },
-        ArnLike: { "aws:SourceArn": `arn:aws:ecs:${region}:${accountId}:*` },
-      },
-    }),
+    assumeRolePolicy: ecsTasksTrust(accountId, region),
     inlinePolicies: { "flexjob-execution": policy(...statements) },
     tags: context.tags,
   };

@@ -7,6 +7,8 @@ export type ResourceKind =
   | "role"
   | "cluster"
   | "schedule-group"
+  | "namespace"
+  | "discovery-service"
   | "log-group"
   | "task-definition"
   | "schedule";

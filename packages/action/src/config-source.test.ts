@@ -1,0 +1,93 @@
+import { FlexjobError } from "@flexjob/sdk";
+import { describe, expect, it } from "vitest";
+import { inlineRawConfig, parseInlineConfig } from "./config-source.js";
+import type { InlineJobInputs } from "./inputs.js";
+
+const none: InlineJobInputs = {
+  app: undefined,
+  region: undefined,
+  name: undefined,
+  schedule: undefined,
+  image: undefined,
+  command: undefined,
+  cpu: undefined,
+  memory: undefined,
+  storage: undefined,
+  arch: undefined,
+  tasks: undefined,
+  timezone: undefined,
+  env: undefined,
+  secrets: undefined,
+};
+
+describe("inlineRawConfig", () => {
+  it("builds flexjob.yml's shape, numbers as YAML would read them, inputs not given left out", () => {
+    expect(
+      inlineRawConfig({
+        ...none,
+        app: "shop",
+        name: "report",
+        schedule: "@daily",
+        image: "alpine:3",
+        cpu: "0.5",
+        memory: "1 GiB",
+        tasks: "2",
+        env: { LOG_LEVEL: "info" },
+      }),
+    ).toEqual({
+      app: "shop",
+      jobs: {
+        report: {
+          schedule: "@daily",
+          image: "alpine:3",
+          cpu: 0.5,
+          memory: "1 GiB",
+          tasks: 2,
+          env: { LOG_LEVEL: "info" },
+        },
+      },
+    });
+  });
+});
+
+describe("parseInlineConfig", () => {
+  it("gives the same config the schema gives flexjob.yml", () => {
+    const config = parseInlineConfig({
+      ...none,
+      app: "shop",
+      name: "report",
+      schedule: "0 9 * * 1-5",
+      image: "alpine:3",
+    });
+    expect(config.jobs[0]).toMatchObject({
+      name: "report",
+      schedule: { expression: "cron(0 9 ? * 2-6 *)" },
+      tasks: 1,
+    });
+  });
+
+  it("reports each schema problem under the input it came from", () => {
+    let error: unknown;
+    try {
+      parseInlineConfig({ ...none, name: "report", image: "alpine:3", tasks: "99", env: { FLEXJOB_X: "1" } });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(FlexjobError);
+    const { code, message, issues } = error as FlexjobError;
+    expect({ code, message }).toEqual({
+      code: "INPUT_INVALID",
+      message: "the job given by inputs has 4 problems",
+    });
+    expect(issues.map((issue) => [issue.path, issue.message, issue.remedy])).toEqual([
+      ["app", "app is required", "set the app input of the flexjob step"],
+      ["schedule", "schedule is required", "set the schedule input of the flexjob step"],
+      ["tasks", "tasks must be a whole number from 1 to 50, got 99", "use a whole number from 1 to 50"],
+      [
+        "env",
+        'env name "FLEXJOB_X" starts with FLEXJOB_, which is reserved',
+        expect.stringContaining("rename it"),
+      ],
+    ]);
+  });
+});

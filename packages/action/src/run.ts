@@ -1,0 +1,260 @@
+import * as core from "@actions/core";
+import {
+  type AwsClients,
+  createClients,
+  type DeployOptions,
+  type DeployResult,
+  type Deps,
+  deploy,
+  type FlexjobConfig,
+  FlexjobError,
+  type ImageResolver,
+  planIsNoop,
+  type RunNowResult,
+  realSleep,
+  registryImage,
+  runNow,
+} from "@flexjob/sdk";
+import { loadActionConfig } from "./config-source.js";
+import { type ActionInputs, INPUT_NAMES, PLAN_ONLY_EVENTS, readInputs } from "./inputs.js";
+import { actionOutputs } from "./outputs.js";
+import { countLine, planText } from "./plan-text.js";
+import { SecretMask } from "./secrets.js";
+import { renderSummary, type SkippedJob } from "./summary.js";
+import { locateInputIssues } from "./workflow-location.js";
+
+/** What the Action touches besides @actions/core, injected so a test controls every side effect. */
+export interface ActionWorld {
+  /** GITHUB_* and AWS_REGION; inputs are read by readInputs alone. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** SDK clients on the default credential chain (what configure-aws-credentials sets up). */
+  clients: (region: string) => AwsClients;
+  now: () => Date;
+  sleep: (ms: number) => Promise<void>;
+  /** The one seam for images: registry images as written for now; source builds plug in here. */
+  resolveImage: ImageResolver;
+}
+
+export function processWorld(): ActionWorld {
+  return {
+    env: process.env,
+    clients: (region) => createClients({ region }),
+    now: () => new Date(),
+    sleep: realSleep,
+    resolveImage: registryImage,
+  };
+}
+
+/**
+ * The Action: inputs → config → branch filter → plan → deploy → run now → outputs and summary.
+ * Any error it throws is ready to show: secrets redacted, input problems placed on the workflow's
+ * line. Mapping it to annotations and the exit code is the entrypoint's job.
+ */
+export async function run(world: ActionWorld = processWorld()): Promise<void> {
+  const mask = new SecretMask((value) => core.setSecret(value));
+  try {
+    await deployFromWorkflow(world, mask);
+  } catch (error) {
+    throw await presentable(error, world, mask);
+  }
+}
+
+async function deployFromWorkflow(world: ActionWorld, mask: SecretMask): Promise<void> {
+  const { env } = world;
+  const eventName = env.GITHUB_EVENT_NAME;
+  const inputs = readInputs({ eventName });
+  const { config, file } = await loadActionConfig(inputs, env.GITHUB_WORKSPACE ?? process.cwd(), mask);
+  checkJobNames(config, inputs.jobs);
+
+  // A pull request's jobs are the ones its base branch would deploy once it is merged.
+  const ref =
+    eventName !== undefined && PLAN_ONLY_EVENTS.includes(eventName)
+      ? env.GITHUB_BASE_REF
+      : env.GITHUB_REF_NAME;
+  const { selected, skipped } = jobsForBranch(config, inputs.jobs, ref);
+  for (const job of skipped) {
+    const on = ref === undefined ? "on no known branch" : `on ${ref}`;
+    core.notice(`job ${job.name} skipped: it deploys from branch ${job.branch}, and this run is ${on}`, {
+      title: "flexjob: job skipped",
+    });
+  }
+  const region = config.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+
+  let result: DeployResult | undefined;
+  let runs: RunNowResult[] = [];
+  if (selected.length === 0) {
+    core.notice("no job of this config deploys from this branch: nothing to do", { title: "flexjob" });
+  } else {
+    const deps = actionDeps(world, requireRegion(region), mask);
+    const options: DeployOptions = {
+      prune: inputs.prune,
+      resolveImage: world.resolveImage,
+      ...(selected.length === config.jobs.length ? {} : { jobs: selected }),
+    };
+    result = await deployPhases(config, options, inputs, deps, mask);
+    if (inputs.runNow) runs = await runNowPhase(config, result, inputs, deps);
+  }
+
+  // Outputs and the summary are written even when run-now then fails the step.
+  const shown = result && mask.redactData(result);
+  for (const [name, value] of Object.entries(actionOutputs(shown))) core.setOutput(name, value);
+  if (env.GITHUB_STEP_SUMMARY) {
+    const markdown = renderSummary({
+      config,
+      region: shown?.plan.region ?? region ?? "the default region",
+      configFile: file,
+      result: shown,
+      dryRun: inputs.dryRun,
+      eventName,
+      ref,
+      skipped,
+      runs,
+    });
+    await core.summary.addRaw(mask.redact(markdown)).write();
+  }
+  const failed = runs.filter((run) => !run.succeeded);
+  if (failed.length > 0) throw runNowFailure(failed);
+}
+
+function requireRegion(region: string | undefined): string {
+  if (region !== undefined) return region;
+  throw new FlexjobError("no AWS region: the config has no region and AWS_REGION is not set", {
+    code: "INPUT_INVALID",
+    remedy:
+      "add region: to flexjob.yml (or the region input), or set aws-region on aws-actions/configure-aws-credentials",
+  });
+}
+
+/** The SDK's world: real clients on the default credential chain, progress into the step's log. */
+function actionDeps(world: ActionWorld, region: string, mask: SecretMask): Deps {
+  return {
+    clients: world.clients(region),
+    logger: {
+      info: (message) => core.info(mask.redact(message)),
+      warn: (message) => core.warning(mask.redact(message)),
+    },
+    sleep: world.sleep,
+    now: world.now,
+  };
+}
+
+function runNowFailure(failed: readonly RunNowResult[]): FlexjobError {
+  const what = failed.map((run) => {
+    const tasks = run.tasks.map((task) =>
+      task.exitCode === undefined
+        ? `task ${task.shard + 1} stopped: ${task.stoppedReason ?? task.lastStatus}`
+        : `task ${task.shard + 1} exit ${task.exitCode}`,
+    );
+    return `${run.job} (${tasks.join(", ")})`;
+  });
+  // The job's own code failed, not flexjob and not AWS; AWS_ERROR is the nearest code there is.
+  return new FlexjobError(`run-now: ${what.join("; ")}`, {
+    code: "AWS_ERROR",
+    fault: "user",
+    remedy: "the job's code failed; read its output in the logs linked from the job summary",
+  });
+}
+
+/** "Plan" reads and shows the plan; "Deploy" applies it, unless it is a dry run or a no-op. */
+async function deployPhases(
+  config: FlexjobConfig,
+  options: DeployOptions,
+  inputs: ActionInputs,
+  deps: Deps,
+  mask: SecretMask,
+): Promise<DeployResult> {
+  const planned = await core.group("Plan", async () => {
+    const dryRun = await deploy(config, { ...options, dryRun: true }, deps);
+    mask.maskPlan(dryRun.plan);
+    core.info(mask.redact(planText(dryRun.plan)));
+    return dryRun;
+  });
+  return core.group("Deploy", async () => {
+    if (inputs.dryRun) {
+      core.info("dry run: nothing was changed");
+      return planned;
+    }
+    if (planIsNoop(planned.plan)) {
+      core.info("everything is up to date: no change made");
+      return { ...planned, dryRun: false };
+    }
+    // deploy plans again against what is live now, so what it applies is never stale.
+    const applied = await deploy(config, { ...options, dryRun: false }, deps);
+    mask.maskPlan(applied.plan);
+    core.info(
+      applied.changed
+        ? `deployed: ${countLine(applied.plan, "applied")}`
+        : "everything is up to date: no change made",
+    );
+    return applied;
+  });
+}
+
+async function runNowPhase(
+  config: FlexjobConfig,
+  result: DeployResult,
+  inputs: ActionInputs,
+  deps: Deps,
+): Promise<RunNowResult[]> {
+  if (inputs.dryRun) {
+    core.notice("run-now skipped: this is a dry run, so nothing was deployed to run", { title: "flexjob" });
+    return [];
+  }
+  return core.group("Run now", async () => {
+    const runs: RunNowResult[] = [];
+    for (const job of result.jobs) runs.push(await runNow(config, job.name, { wait: inputs.wait }, deps));
+    return runs;
+  });
+}
+
+function checkJobNames(config: FlexjobConfig, jobs: readonly string[] | undefined): void {
+  const known = config.jobs.map((job) => job.name);
+  const unknown = (jobs ?? []).filter((name) => !known.includes(name));
+  if (unknown.length === 0) return;
+  const names = unknown.map((name) => JSON.stringify(name)).join(", ");
+  const message = `input jobs lists ${names}, which the config does not have`;
+  throw new FlexjobError(message, {
+    code: "INPUT_INVALID",
+    remedy: `use names of the config's jobs: ${known.join(", ")}`,
+    issues: [{ path: "jobs", message, remedy: `use names of the config's jobs: ${known.join(", ")}` }],
+  });
+}
+
+/** GitOps: a job with `branch:` deploys only from that branch; the others deploy from any. */
+export function jobsForBranch(
+  config: FlexjobConfig,
+  only: readonly string[] | undefined,
+  ref: string | undefined,
+): { selected: string[]; skipped: SkippedJob[] } {
+  const selected: string[] = [];
+  const skipped: SkippedJob[] = [];
+  for (const job of config.jobs) {
+    if (only !== undefined && !only.includes(job.name)) continue;
+    if (job.branch !== undefined && job.branch !== ref) skipped.push({ name: job.name, branch: job.branch });
+    else selected.push(job.name);
+  }
+  return { selected, skipped };
+}
+
+/** Redacted, and input problems placed where the workflow sets the input. */
+async function presentable(error: unknown, world: ActionWorld, mask: SecretMask): Promise<unknown> {
+  if (!(error instanceof FlexjobError)) {
+    if (!(error instanceof Error)) return new Error(mask.redact(String(error)));
+    const redacted = new Error(mask.redact(error.message), { cause: error });
+    redacted.name = error.name;
+    return redacted;
+  }
+  const located = await locateInputIssues(error.issues, INPUT_NAMES, {
+    workspace: world.env.GITHUB_WORKSPACE ?? process.cwd(),
+    workflowRef: world.env.GITHUB_WORKFLOW_REF,
+    repository: world.env.GITHUB_REPOSITORY,
+    job: world.env.GITHUB_JOB,
+  });
+  return new FlexjobError(mask.redact(error.message), {
+    code: error.code,
+    fault: error.fault,
+    ...(error.remedy === undefined ? {} : { remedy: mask.redact(error.remedy) }),
+    issues: mask.redactData(located),
+    cause: error,
+  });
+}

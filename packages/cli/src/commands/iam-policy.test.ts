@@ -1,0 +1,33 @@
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../test-io.js";
+
+const example = resolve(import.meta.dirname, "../../../../examples/hello/flexjob.yml");
+
+describe("flexjob iam-policy", () => {
+  it("prints the deploy role's policy for the config as JSON, scoped to its app", async () => {
+    const result = await runCli(["iam-policy", "--deploy", "--config", example, "--account", "123456789012"]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe("");
+    const document = JSON.parse(result.stdout) as {
+      Version: string;
+      Statement: { Sid: string; Resource: unknown }[];
+    };
+    expect(document.Version).toBe("2012-10-17");
+    expect(document.Statement.find((statement) => statement.Sid === "ManageSchedules")?.Resource).toBe(
+      "arn:aws:scheduler:eu-west-1:123456789012:schedule/flexjob-hello/*",
+    );
+  });
+
+  it("asks which role when --deploy is missing, exit 2", async () => {
+    const result = await runCli(["iam-policy", "--config", example]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("fix: add --deploy");
+  });
+
+  it("rejects an account id that is not 12 digits", async () => {
+    const result = await runCli(["iam-policy", "--deploy", "--config", example, "--account", "12345"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--account "12345" is not a 12-digit AWS account id');
+  });
+});

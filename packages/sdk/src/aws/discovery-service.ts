@@ -1,0 +1,408 @@
+import { createHash } from "node:crypto";
+import {
+  CreateServiceCommand,
+  DeleteServiceCommand,
+  ListServicesCommand,
+  type ServiceDiscoveryClient,
+  type ServiceSummary,
+  TagResourceCommand,
+  UpdateServiceCommand,
+} from "@aws-sdk/client-servicediscovery";
+import type { FieldChange, PlanStep } from "../deploy/types.js";
+import { changedTags, cloudMapTagList, readCloudMapTags, tagChanges } from "../discovery/cloud-map-tags.js";
+import type { DiscoveryClients } from "../discovery/deps.js";
+import { followOperation } from "../discovery/operation.js";
+import { FlexjobError } from "../errors.js";
+import { TAG_MANAGED } from "../naming.js";
+import { isAwsError, wrapAwsError } from "./aws-error.js";
+import type { PolicyStatement } from "./policy.js";
+
+/** One DNS record Cloud Map keeps for each instance: A → its IPv4, SRV → its IPv4 and port. */
+export interface DnsRecordSpec {
+  Type: "A" | "SRV";
+  /** Seconds resolvers may cache the answer; short, since instances come and go. */
+  TTL: number;
+}
+
+/**
+ * A Cloud Map service in a private DNS namespace: `<name>.<namespace>` resolves to its healthy
+ * instances. https://docs.aws.amazon.com/cloud-map/latest/dg/working-with-services.html
+ */
+export interface ServiceSpec {
+  /** DNS label(s), e.g. `api`. */
+  name: string;
+  /** `ns-…`, from observeNamespace or ensureNamespace. */
+  namespaceId: string;
+  dnsRecords: DnsRecordSpec[];
+  /** MULTIVALUE: DNS answers with up to 8 healthy instances at random. */
+  routingPolicy: "MULTIVALUE";
+  /** Instances report their own health (UpdateInstanceCustomHealthStatus); Route 53 checks cannot reach into a VPC. */
+  healthCheckCustom: boolean;
+  tags: Record<string, string>;
+}
+
+export interface ServiceLive {
+  id: string;
+  arn: string;
+  name: string;
+  namespaceId: string;
+  dnsRecords: { Type: string; TTL: number }[];
+  routingPolicy: string | undefined;
+  healthCheckCustom: boolean;
+  tags: Record<string, string>;
+}
+
+export type ServiceStep = Omit<PlanStep<ServiceSpec, ServiceLive>, "kind"> & { kind: "discovery-service" };
+
+export interface ServiceApplyContext {
+  sleep: (ms: number) => Promise<void>;
+  now: () => Date;
+  /** Default 5 minutes, for UpdateService's operation. */
+  timeoutMs?: number;
+}
+
+/** What Cloud Map cannot change in place (UpdateService changes TTLs and Route 53 health checks only). */
+const REPLACE_NEEDED = /^(routingPolicy|dnsRecords\.types|healthCheckCustom)$/;
+
+/**
+ * Reads the service named `name` (case-insensitively, like DNS) in a namespace, with its tags.
+ *
+ * @example
+ * const live = await observeService({ servicediscovery }, "ns-abc123", "api");
+ * live?.dnsRecords; // [{ Type: "A", TTL: 10 }]
+ */
+export async function observeService(
+  clients: DiscoveryClients,
+  namespaceId: string,
+  name: string,
+): Promise<ServiceLive | undefined> {
+  const client = clients.servicediscovery;
+  try {
+    const wanted = name.toLowerCase();
+    const found = (await listServiceSummaries(client, namespaceId)).find(
+      (service) => service.Name?.toLowerCase() === wanted,
+    );
+    return found && (await liveService(client, namespaceId, found));
+  } catch (error) {
+    throw wrapAwsError(error, `reading Cloud Map service ${name} in ${namespaceId}`);
+  }
+}
+
+/**
+ * Every service of a namespace with its tags, e.g. for destroy to delete the flexjob-tagged ones.
+ *
+ * @example
+ * const owned = (await listServices({ servicediscovery }, "ns-abc123")).filter((s) => s.tags["flexjob:managed"] === "true");
+ */
+export async function listServices(clients: DiscoveryClients, namespaceId: string): Promise<ServiceLive[]> {
+  const client = clients.servicediscovery;
+  try {
+    const summaries = await listServiceSummaries(client, namespaceId);
+    return await Promise.all(summaries.map((summary) => liveService(client, namespaceId, summary)));
+  } catch (error) {
+    throw wrapAwsError(error, `listing Cloud Map services in ${namespaceId}`);
+  }
+}
+
+async function listServiceSummaries(
+  client: ServiceDiscoveryClient,
+  namespaceId: string,
+): Promise<ServiceSummary[]> {
+  const found: ServiceSummary[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(
+      new ListServicesCommand({
+        NextToken: nextToken,
+        Filters: [{ Name: "NAMESPACE_ID", Values: [namespaceId], Condition: "EQ" }],
+      }),
+    );
+    found.push(...(page.Services ?? []));
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return found;
+}
+
+async function liveService(
+  client: ServiceDiscoveryClient,
+  namespaceId: string,
+  summary: ServiceSummary,
+): Promise<ServiceLive> {
+  const arn = summary.Arn ?? "";
+  return {
+    id: summary.Id ?? "",
+    arn,
+    name: summary.Name ?? "",
+    namespaceId,
+    dnsRecords: (summary.DnsConfig?.DnsRecords ?? []).map((record) => ({
+      Type: record.Type ?? "",
+      TTL: record.TTL ?? 0,
+    })),
+    routingPolicy: summary.DnsConfig?.RoutingPolicy,
+    healthCheckCustom: summary.HealthCheckCustomConfig !== undefined,
+    tags: await readCloudMapTags(client, arn),
+  };
+}
+
+const recordTypes = (records: readonly { Type: string }[]) =>
+  records
+    .map((record) => record.Type)
+    .sort()
+    .join(",");
+
+/** Field changes between a service spec and what exists, settings first, then flexjob's tags. */
+function serviceChanges(spec: ServiceSpec, live: ServiceLive, withTags: boolean): FieldChange[] {
+  const changes: FieldChange[] = [];
+  if (live.routingPolicy !== spec.routingPolicy) {
+    changes.push({ path: "routingPolicy", before: live.routingPolicy, after: spec.routingPolicy });
+  }
+  if (recordTypes(live.dnsRecords) !== recordTypes(spec.dnsRecords)) {
+    changes.push({
+      path: "dnsRecords.types",
+      before: recordTypes(live.dnsRecords),
+      after: recordTypes(spec.dnsRecords),
+    });
+  } else {
+    for (const record of [...spec.dnsRecords].sort((a, b) => a.Type.localeCompare(b.Type))) {
+      const before = live.dnsRecords.find((existing) => existing.Type === record.Type)?.TTL;
+      if (before !== record.TTL)
+        changes.push({ path: `dnsRecords.${record.Type}.TTL`, before, after: record.TTL });
+    }
+  }
+  if (live.healthCheckCustom !== spec.healthCheckCustom) {
+    changes.push({
+      path: "healthCheckCustom",
+      before: live.healthCheckCustom,
+      after: spec.healthCheckCustom,
+    });
+  }
+  return withTags ? [...changes, ...tagChanges(spec.tags, live.tags)] : changes;
+}
+
+/**
+ * The changes of a step Cloud Map cannot make in place (record types, routing policy, custom health check).
+ *
+ * @example
+ * replaceNeeded(planService(spec, live)).map((change) => change.path); // ["healthCheckCustom"]
+ */
+export function replaceNeeded(step: ServiceStep): FieldChange[] {
+  return step.action === "update" ? step.changes.filter((change) => REPLACE_NEEDED.test(change.path)) : [];
+}
+
+/**
+ * Pure: what to do about a service. TTLs and tags update in place; a different record type,
+ * routing policy or health check setting needs the service replaced, which the plan says (as an
+ * update with a `reason`) and apply refuses with the steps to take, since deleting a service
+ * means deregistering every instance first. A service flexjob did not create is used as is when
+ * it matches, and is an error when it does not.
+ *
+ * @example
+ * planService({ name: "api", namespaceId: "ns-1", dnsRecords: [{ Type: "A", TTL: 10 }], routingPolicy: "MULTIVALUE", healthCheckCustom: true, tags }, undefined);
+ * // { kind: "discovery-service", id: "ns-1/api", action: "create", ... }
+ */
+export function planService(spec: ServiceSpec, live: ServiceLive | undefined): ServiceStep {
+  const base = { kind: "discovery-service", id: `${spec.namespaceId}/${spec.name}`, desired: spec } as const;
+  if (live === undefined) {
+    return {
+      ...base,
+      action: "create",
+      changes: [
+        { path: "dnsRecords", after: spec.dnsRecords },
+        { path: "healthCheckCustom", after: spec.healthCheckCustom },
+        ...tagChanges(spec.tags, {}),
+      ],
+    };
+  }
+  const managed = live.tags[TAG_MANAGED] === "true";
+  const changes = serviceChanges(spec, live, managed);
+  if (!managed) {
+    if (changes.length === 0) {
+      return {
+        ...base,
+        live,
+        action: "noop",
+        changes,
+        reason: "not created by flexjob: used as is, never changed",
+      };
+    }
+    throw new FlexjobError(
+      `Cloud Map service ${spec.name} (${live.id}) exists, was not created by flexjob, and differs: ${changes.map(describeChange).join(", ")}`,
+      {
+        code: "INPUT_INVALID",
+        fault: "user",
+        remedy:
+          "use its settings in your spec, or choose another service name; flexjob never changes what it did not create",
+      },
+    );
+  }
+  if (changes.length === 0) return { ...base, live, action: "noop", changes };
+  const immutable = changes.filter((change) => REPLACE_NEEDED.test(change.path));
+  return immutable.length === 0
+    ? { ...base, live, action: "update", changes }
+    : {
+        ...base,
+        live,
+        action: "update",
+        changes,
+        reason: `replace needed: Cloud Map cannot change ${immutable.map((change) => change.path).join(", ")} in place`,
+      };
+}
+
+function describeChange(change: FieldChange): string {
+  return `${change.path} ${JSON.stringify(change.before)} → ${JSON.stringify(change.after)}`;
+}
+
+/**
+ * Deterministic per namespace and name, so a retried create returns the same service.
+ *
+ * @example
+ * serviceRequestId("ns-abc123", "api"); // "flexjob-srv-9b2e…" (52 characters)
+ */
+export function serviceRequestId(namespaceId: string, name: string): string {
+  return `flexjob-srv-${createHash("sha256").update(`${namespaceId}\0${name.toLowerCase()}`).digest("hex").slice(0, 40)}`;
+}
+
+/**
+ * Executes a service step and returns its id and ARN (undefined after a delete). A service a
+ * concurrent run created first is adopted; a TTL change is an UpdateService followed to SUCCESS.
+ *
+ * @example
+ * const { id } = (await applyService({ servicediscovery }, step, { sleep: realSleep, now: () => new Date() })) ?? {};
+ */
+export async function applyService(
+  clients: DiscoveryClients,
+  step: ServiceStep,
+  context: ServiceApplyContext,
+): Promise<{ id: string; arn: string } | undefined> {
+  const client = clients.servicediscovery;
+  const name = step.desired?.name ?? step.live?.name ?? step.id;
+  try {
+    if (step.action === "delete") {
+      await deleteService(client, step);
+      return undefined;
+    }
+    const spec = step.desired;
+    const live = step.live;
+    if (spec === undefined) return undefined;
+    if (step.action === "noop") return live && { id: live.id, arn: live.arn };
+    if (step.action === "create") return await createService(client, spec);
+    if (live === undefined) return undefined;
+    const immutable = replaceNeeded(step);
+    if (immutable.length > 0) {
+      throw new FlexjobError(
+        `Cloud Map service ${name} (${live.id}) must be replaced to change ${immutable.map(describeChange).join(", ")}`,
+        {
+          code: "INPUT_INVALID",
+          fault: "user",
+          remedy: `keep its current settings, or replace it: deregister its instances, then "aws servicediscovery delete-service --id ${live.id}", and run again`,
+        },
+      );
+    }
+    if (step.changes.some((change) => change.path.startsWith("dnsRecords."))) {
+      // UpdateService drops every record it is not given, so it always gets the complete list.
+      const { OperationId } = await client.send(
+        new UpdateServiceCommand({
+          Id: live.id,
+          Service: { DnsConfig: { DnsRecords: spec.dnsRecords.map((record) => ({ ...record })) } },
+        }),
+      );
+      if (OperationId !== undefined) {
+        await followOperation(client, OperationId, {
+          sleep: context.sleep,
+          now: context.now,
+          doing: `updating Cloud Map service ${name}`,
+          ...(context.timeoutMs === undefined ? {} : { timeoutMs: context.timeoutMs }),
+        });
+      }
+    }
+    const tags = changedTags(spec.tags, live.tags);
+    if (Object.keys(tags).length > 0) {
+      await client.send(new TagResourceCommand({ ResourceARN: live.arn, Tags: cloudMapTagList(tags) }));
+    }
+    return { id: live.id, arn: live.arn };
+  } catch (error) {
+    throw wrapAwsError(
+      error,
+      `${step.action === "delete" ? "deleting" : "writing"} Cloud Map service ${name}`,
+    );
+  }
+}
+
+async function createService(
+  client: ServiceDiscoveryClient,
+  spec: ServiceSpec,
+): Promise<{ id: string; arn: string }> {
+  try {
+    const { Service: created } = await client.send(
+      new CreateServiceCommand({
+        Name: spec.name,
+        NamespaceId: spec.namespaceId,
+        CreatorRequestId: serviceRequestId(spec.namespaceId, spec.name),
+        DnsConfig: {
+          RoutingPolicy: spec.routingPolicy,
+          DnsRecords: spec.dnsRecords.map((record) => ({ ...record })),
+        },
+        ...(spec.healthCheckCustom ? { HealthCheckCustomConfig: {} } : {}),
+        Tags: cloudMapTagList(spec.tags),
+      }),
+    );
+    return { id: created?.Id ?? "", arn: created?.Arn ?? "" };
+  } catch (error) {
+    // Another run created it between our read and this write: converge on it.
+    if (isAwsError(error, "ServiceAlreadyExists")) {
+      const { ServiceId, ServiceArn } = error as { ServiceId?: string; ServiceArn?: string };
+      if (ServiceId !== undefined) return { id: ServiceId, arn: ServiceArn ?? "" };
+    }
+    throw error;
+  }
+}
+
+async function deleteService(client: ServiceDiscoveryClient, step: ServiceStep): Promise<void> {
+  const live = step.live;
+  if (live === undefined) return;
+  if (live.tags[TAG_MANAGED] !== "true") {
+    throw new FlexjobError(
+      `refusing to delete Cloud Map service ${live.name}: it is not tagged ${TAG_MANAGED}=true`,
+      {
+        code: "INTERNAL",
+        fault: "internal",
+        remedy: "this is a flexjob bug: it planned to delete a service it does not own; please report it",
+      },
+    );
+  }
+  try {
+    await client.send(new DeleteServiceCommand({ Id: live.id }));
+  } catch (error) {
+    if (isAwsError(error, "ServiceNotFound")) return;
+    if (isAwsError(error, "ResourceInUse")) {
+      throw new FlexjobError(`Cloud Map service ${live.name} (${live.id}) still has registered instances`, {
+        code: "INPUT_INVALID",
+        fault: "user",
+        cause: error,
+        remedy: `deregister them first (deregisterInstance, or "aws servicediscovery list-instances --service-id ${live.id}"), then run again`,
+      });
+    }
+    throw error;
+  }
+}
+
+/**
+ * The one permission a job needs to call `discover()`/`pick()`: DiscoverInstances, and
+ * DiscoverInstancesRevision (the helper's cheap "has anything changed?" check, a separate IAM
+ * action), limited to the app's namespace. Neither action takes a resource ARN, so the scope is
+ * the `servicediscovery:NamespaceName` condition.
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudmap.html
+ *
+ * @example
+ * policy(discoveryPolicyStatement("billing.internal"));
+ * // { Sid: "DiscoverServices", Effect: "Allow", Action: ["servicediscovery:DiscoverInstances", …], Resource: "*", Condition: … }
+ */
+export function discoveryPolicyStatement(namespace: string): PolicyStatement {
+  return {
+    Sid: "DiscoverServices",
+    Effect: "Allow",
+    Action: ["servicediscovery:DiscoverInstances", "servicediscovery:DiscoverInstancesRevision"],
+    Resource: "*",
+    Condition: { StringEquals: { "servicediscovery:NamespaceName": namespace } },
+  };
+}

@@ -1,0 +1,304 @@
+import { createHash } from "node:crypto";
+import {
+  CreatePrivateDnsNamespaceCommand,
+  DeleteNamespaceCommand,
+  GetNamespaceCommand,
+  ListNamespacesCommand,
+  type ServiceDiscoveryClient,
+  TagResourceCommand,
+} from "@aws-sdk/client-servicediscovery";
+import type { PlanStep } from "../deploy/types.js";
+import { changedTags, cloudMapTagList, readCloudMapTags, tagChanges } from "../discovery/cloud-map-tags.js";
+import type { DiscoveryClients } from "../discovery/deps.js";
+import { followOperation } from "../discovery/operation.js";
+import { FlexjobError } from "../errors.js";
+import { TAG_MANAGED } from "../naming.js";
+import { isAwsError, wrapAwsError } from "./aws-error.js";
+
+/**
+ * The VPC a namespace flexjob created serves, as a tag: Cloud Map does not report a private
+ * namespace's VPC (only Route 53 does, on its hosted zone), and a namespace answers only inside it.
+ */
+export const TAG_VPC = "flexjob:vpc";
+
+/**
+ * A Cloud Map private DNS namespace: jobs in `vpcId` resolve `<service>.<name>` and call
+ * DiscoverInstances with it. https://docs.aws.amazon.com/cloud-map/latest/dg/working-with-namespaces.html
+ */
+export interface NamespaceSpec {
+  /** The DNS name, e.g. `billing.internal`; also its HTTP name, which DiscoverInstances takes. */
+  name: string;
+  /** The VPC the jobs run in, e.g. `vpc-0a1b2c3d`. */
+  vpcId: string;
+  tags: Record<string, string>;
+}
+
+export interface NamespaceLive {
+  id: string;
+  arn: string;
+  name: string;
+  /** What DiscoverInstances takes; equals the name unless Cloud Map had to make it unique. */
+  httpName: string;
+  /** From flexjob's `flexjob:vpc` tag; undefined for a namespace flexjob did not create. */
+  vpcId: string | undefined;
+  tags: Record<string, string>;
+}
+
+export type NamespaceStep = Omit<PlanStep<NamespaceSpec, NamespaceLive>, "kind"> & { kind: "namespace" };
+
+/** How long to follow a namespace's operation; injected so tests control time. */
+export interface NamespaceApplyContext {
+  sleep: (ms: number) => Promise<void>;
+  now: () => Date;
+  /** Default 5 minutes. */
+  timeoutMs?: number;
+}
+
+/**
+ * Finds the private DNS namespace named `name`, preferring the one in `vpcId` when the account has
+ * several (one per VPC). Reads only: ListNamespaces, then ListTagsForResource on each match.
+ *
+ * @example
+ * const live = await observeNamespace({ servicediscovery }, "billing.internal", "vpc-0a1b2c3d");
+ * live?.id; // "ns-…", or undefined when it does not exist yet
+ */
+export async function observeNamespace(
+  clients: DiscoveryClients,
+  name: string,
+  vpcId?: string,
+): Promise<NamespaceLive | undefined> {
+  const client = clients.servicediscovery;
+  try {
+    const found: { id: string; arn: string; httpName: string }[] = [];
+    let nextToken: string | undefined;
+    do {
+      // Cloud Map pages first and filters after, so a page can be empty and still have a NextToken.
+      const page = await client.send(
+        new ListNamespacesCommand({
+          NextToken: nextToken,
+          Filters: [
+            { Name: "NAME", Values: [name], Condition: "EQ" },
+            { Name: "TYPE", Values: ["DNS_PRIVATE"], Condition: "EQ" },
+          ],
+        }),
+      );
+      for (const namespace of page.Namespaces ?? []) {
+        if (namespace.Name !== name || namespace.Id === undefined) continue;
+        found.push({
+          id: namespace.Id,
+          arn: namespace.Arn ?? "",
+          httpName: namespace.Properties?.HttpProperties?.HttpName ?? name,
+        });
+      }
+      nextToken = page.NextToken;
+    } while (nextToken);
+    const live = await Promise.all(
+      found.map(async (namespace): Promise<NamespaceLive> => {
+        const tags = await readCloudMapTags(client, namespace.arn);
+        return { ...namespace, name, vpcId: tags[TAG_VPC], tags };
+      }),
+    );
+    return live.find((namespace) => namespace.vpcId === vpcId) ?? live[0];
+  } catch (error) {
+    throw wrapAwsError(error, `reading Cloud Map namespace ${name}`);
+  }
+}
+
+/** The tags a namespace should carry: the spec's, plus the VPC it serves. */
+function desiredTags(spec: NamespaceSpec): Record<string, string> {
+  return { ...spec.tags, [TAG_VPC]: spec.vpcId };
+}
+
+/**
+ * Pure: what to do about a namespace. One in another VPC is an error, since jobs could neither
+ * resolve its names nor share it with a second namespace of the same HTTP name; one flexjob did not
+ * create is used as is.
+ *
+ * @example
+ * planNamespace({ name: "billing.internal", vpcId: "vpc-1", tags }, undefined);
+ * // { kind: "namespace", id: "billing.internal", action: "create", changes: [...], desired: ... }
+ */
+export function planNamespace(spec: NamespaceSpec, live: NamespaceLive | undefined): NamespaceStep {
+  const base = { kind: "namespace", id: spec.name, desired: spec } as const;
+  if (live === undefined) {
+    return {
+      ...base,
+      action: "create",
+      changes: [{ path: "vpcId", after: spec.vpcId }, ...tagChanges(spec.tags, {})],
+    };
+  }
+  if (live.vpcId !== undefined && live.vpcId !== spec.vpcId) {
+    throw new FlexjobError(
+      `Cloud Map namespace "${spec.name}" (${live.id}) serves VPC ${live.vpcId}, but the jobs run in VPC ${spec.vpcId}`,
+      {
+        code: "INPUT_INVALID",
+        fault: "user",
+        remedy: `a private namespace answers only inside its VPC: set discovery.namespace to a name not used yet, or network.subnets to subnets of ${live.vpcId}`,
+      },
+    );
+  }
+  if (live.tags[TAG_MANAGED] !== "true") {
+    return {
+      ...base,
+      live,
+      action: "noop",
+      changes: [],
+      reason: "not created by flexjob: used as is, never changed",
+    };
+  }
+  const changes = tagChanges(desiredTags(spec), live.tags);
+  return changes.length === 0
+    ? { ...base, live, action: "noop", changes }
+    : { ...base, live, action: "update", changes };
+}
+
+/**
+ * Deterministic per name and VPC, so a retried create is recognised by Cloud Map as the same one.
+ *
+ * @example
+ * namespaceRequestId("billing.internal", "vpc-0a1b2c3d"); // "flexjob-ns-3f1c…" (51 characters)
+ */
+export function namespaceRequestId(name: string, vpcId: string): string {
+  return `flexjob-ns-${createHash("sha256").update(`${name}\0${vpcId}`).digest("hex").slice(0, 40)}`;
+}
+
+/**
+ * Executes a namespace step and returns the namespace id (undefined after a delete). A create is
+ * followed to SUCCESS (see followOperation); a namespace a concurrent run created is adopted.
+ *
+ * @example
+ * const id = await applyNamespace({ servicediscovery }, step, { sleep: realSleep, now: () => new Date() });
+ */
+export async function applyNamespace(
+  clients: DiscoveryClients,
+  step: NamespaceStep,
+  context: NamespaceApplyContext,
+): Promise<string | undefined> {
+  const client = clients.servicediscovery;
+  const name = step.id;
+  const follow = (operationId: string, doing: string) =>
+    followOperation(client, operationId, {
+      sleep: context.sleep,
+      now: context.now,
+      doing,
+      ...(context.timeoutMs === undefined ? {} : { timeoutMs: context.timeoutMs }),
+    });
+  try {
+    if (step.action === "delete") {
+      await deleteNamespace(client, step, follow);
+      return undefined;
+    }
+    const spec = step.desired;
+    if (spec === undefined) return step.live?.id;
+    if (step.action === "noop") return step.live?.id;
+    if (step.action === "update") {
+      const live = step.live;
+      if (live === undefined) return undefined;
+      const tags = changedTags(desiredTags(spec), live.tags);
+      if (Object.keys(tags).length > 0) {
+        await client.send(new TagResourceCommand({ ResourceARN: live.arn, Tags: cloudMapTagList(tags) }));
+      }
+      return live.id;
+    }
+    const baseRequestId = namespaceRequestId(spec.name, spec.vpcId);
+    const id = await createNamespace(client, spec, baseRequestId, follow);
+    if (id !== undefined) return id;
+    // Cloud Map remembers a request id after its namespace is deleted and answers the old operation
+    // again: a namespace destroyed and deployed anew needs a request id of its own.
+    const fresh = `${baseRequestId.slice(0, 48)}-${context.now().getTime().toString(36)}`;
+    const retried = await createNamespace(client, spec, fresh, follow);
+    if (retried === undefined) {
+      throw new FlexjobError(`Cloud Map reported namespace ${spec.name} created, but it does not exist`, {
+        code: "AWS_ERROR",
+        fault: "aws",
+        remedy: "run again; if it persists, check the namespace's operations in the Cloud Map console",
+      });
+    }
+    return retried;
+  } catch (error) {
+    throw wrapAwsError(
+      error,
+      `${step.action === "delete" ? "deleting" : "writing"} Cloud Map namespace ${name}`,
+    );
+  }
+}
+
+type Follow = (operationId: string, doing: string) => Promise<{ targets: Partial<Record<string, string>> }>;
+
+/** The new (or adopted) namespace's id, or undefined when the operation names one that is gone. */
+async function createNamespace(
+  client: ServiceDiscoveryClient,
+  spec: NamespaceSpec,
+  requestId: string,
+  follow: Follow,
+): Promise<string | undefined> {
+  const doing = `creating Cloud Map namespace ${spec.name} in ${spec.vpcId}`;
+  let operationId: string;
+  try {
+    const created = await client.send(
+      new CreatePrivateDnsNamespaceCommand({
+        Name: spec.name,
+        Vpc: spec.vpcId,
+        CreatorRequestId: requestId,
+        Description: `flexjob: service discovery for jobs in ${spec.vpcId}`,
+        Tags: cloudMapTagList(desiredTags(spec)),
+      }),
+    );
+    operationId = created.OperationId ?? "";
+  } catch (error) {
+    // A concurrent run created it (or is creating it): converge on theirs.
+    if (isAwsError(error, "NamespaceAlreadyExists")) {
+      const existing = (error as { NamespaceId?: string }).NamespaceId;
+      if (existing !== undefined) return existing;
+    }
+    if (isAwsError(error, "DuplicateRequest")) {
+      const duplicate = (error as { DuplicateOperationId?: string }).DuplicateOperationId;
+      if (duplicate !== undefined) operationId = duplicate;
+      else throw error;
+    } else {
+      throw error;
+    }
+  }
+  const done = await follow(operationId, doing);
+  const id = done.targets.NAMESPACE;
+  if (id === undefined) return undefined;
+  const exists = await client.send(new GetNamespaceCommand({ Id: id })).then(
+    () => true,
+    (error: unknown) => {
+      if (isAwsError(error, "NamespaceNotFound")) return false;
+      throw error;
+    },
+  );
+  return exists ? id : undefined;
+}
+
+async function deleteNamespace(client: ServiceDiscoveryClient, step: NamespaceStep, follow: Follow) {
+  const live = step.live;
+  if (live === undefined) return;
+  if (live.tags[TAG_MANAGED] !== "true") {
+    throw new FlexjobError(
+      `refusing to delete Cloud Map namespace ${live.name}: it is not tagged ${TAG_MANAGED}=true`,
+      {
+        code: "INTERNAL",
+        fault: "internal",
+        remedy: "this is a flexjob bug: it planned to delete a namespace it does not own; please report it",
+      },
+    );
+  }
+  let operationId: string | undefined;
+  try {
+    operationId = (await client.send(new DeleteNamespaceCommand({ Id: live.id }))).OperationId;
+  } catch (error) {
+    if (isAwsError(error, "NamespaceNotFound")) return;
+    if (isAwsError(error, "ResourceInUse")) {
+      throw new FlexjobError(`Cloud Map namespace ${live.name} (${live.id}) still has services`, {
+        code: "INPUT_INVALID",
+        fault: "user",
+        cause: error,
+        remedy: `delete its services first (their instances deregistered): "aws servicediscovery list-services --filters Name=NAMESPACE_ID,Values=${live.id}"`,
+      });
+    }
+    throw error;
+  }
+  if (operationId !== undefined) await follow(operationId, `deleting Cloud Map namespace ${live.name}`);
+}

@@ -1,0 +1,240 @@
+import { FlexjobError } from "../errors.js";
+import { RUNTIMES, type Runtime, tagFor } from "./base-images.js";
+import type { BuildOverrides } from "./plan.js";
+import type { RepoFiles } from "./repo-files.js";
+import { parseToml, TomlSyntaxError, type TomlTable } from "./toml.js";
+import {
+  type ConstraintFlavor,
+  compareVersions,
+  lowerBounds,
+  parseConstraint,
+  satisfies,
+  toVersion,
+  type Version,
+  versionParts,
+} from "./version-constraint.js";
+
+/** What every provider works from: the folder, the checked overrides and the notes so far. */
+export interface DetectContext {
+  files: RepoFiles;
+  /** The folder as the user named it, for messages. */
+  dir: string;
+  job: string | undefined;
+  overrides: BuildOverrides;
+  /** The start command given from outside (job command or START_CMD), if any. */
+  start: Start | undefined;
+  /** Notes collected while detecting; the plan carries them. */
+  notes: string[];
+}
+
+export interface Start {
+  command: string[];
+  source: string;
+}
+
+/** `jobs.<name>.command`, or a placeholder when the caller did not say which job. */
+export function jobCommandPath(ctx: Pick<DetectContext, "job">): string {
+  return `jobs.${ctx.job ?? "<name>"}.command`;
+}
+
+export function inputError(message: string, remedy: string, cause?: unknown): FlexjobError {
+  return new FlexjobError(message, {
+    code: "INPUT_INVALID",
+    fault: "user",
+    remedy,
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
+/** Removes JSONC comments and trailing commas outside strings (deno.jsonc, tsconfig-style files). */
+export function stripJsonc(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charAt(i);
+    if (char === '"') {
+      const start = i;
+      for (i++; i < text.length && text.charAt(i) !== '"'; i++) if (text.charAt(i) === "\\") i++;
+      out += text.slice(start, i + 1);
+    } else if (char === "/" && text.charAt(i + 1) === "/") {
+      while (i < text.length && text.charAt(i) !== "\n") i++;
+      out += "\n";
+    } else if (char === "/" && text.charAt(i + 1) === "*") {
+      const end = text.indexOf("*/", i + 2);
+      i = end === -1 ? text.length : end + 1;
+    } else out += char;
+  }
+  return out.replace(/,(\s*[}\]])/g, "$1");
+}
+
+export type JsonObject = { [key: string]: unknown };
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function stringAt(object: unknown, ...path: string[]): string | undefined {
+  let value = object;
+  for (const key of path) value = isObject(value) ? value[key] : undefined;
+  return typeof value === "string" ? value : undefined;
+}
+
+/** A JSON (or JSONC) manifest as an object; undefined when absent. */
+export async function readJsonFile(
+  ctx: DetectContext,
+  path: string,
+  jsonc = false,
+): Promise<JsonObject | undefined> {
+  const text = await ctx.files.read(path);
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(jsonc ? stripJsonc(text) : text.replace(/^\uFEFF/, ""));
+  } catch (error) {
+    throw inputError(
+      `${path} in ${ctx.dir} is not valid JSON: ${(error as Error).message}`,
+      `fix the syntax of ${path}; flexjob reads it to decide how to build the image`,
+      error,
+    );
+  }
+  if (!isObject(value)) {
+    throw inputError(`${path} in ${ctx.dir} is not a JSON object`, `make ${path} a JSON object`);
+  }
+  return value;
+}
+
+export async function readTomlFile(ctx: DetectContext, path: string): Promise<TomlTable | undefined> {
+  const text = await ctx.files.read(path);
+  if (text === undefined) return undefined;
+  try {
+    return parseToml(text);
+  } catch (error) {
+    if (!(error instanceof TomlSyntaxError)) throw error;
+    throw inputError(
+      `${path} in ${ctx.dir} is not valid TOML: ${error.reason} at line ${error.line}`,
+      `fix the syntax of ${path}; flexjob reads it to decide how to build the image`,
+      error,
+    );
+  }
+}
+
+/** The first non-empty, non-comment line of a version file such as .nvmrc. */
+export async function readVersionFile(ctx: DetectContext, path: string): Promise<string | undefined> {
+  const text = await ctx.files.read(path);
+  return text
+    ?.split(/\r?\n/)
+    .map((line) => line.replace(/#.*/, "").trim())
+    .find((line) => line !== "");
+}
+
+/** asdf/mise `.tool-versions`: tool name → its first version. */
+export async function readToolVersions(ctx: DetectContext): Promise<Map<string, string>> {
+  const tools = new Map<string, string>();
+  const text = await ctx.files.read(".tool-versions");
+  for (const line of text?.split(/\r?\n/) ?? []) {
+    const [name, version] = line.replace(/#.*/, "").trim().split(/\s+/);
+    if (name && version && !tools.has(name)) tools.set(name, version);
+  }
+  return tools;
+}
+
+/** Where a version may come from, in the order the provider tries them. */
+export interface VersionSource {
+  /** The text as the file has it, e.g. "22", "v20.11.1", ">=18", "^3.11". */
+  text: string;
+  /** e.g. ".nvmrc", "package.json engines.node". */
+  source: string;
+  /** Set for a range; without it the text must be a version or a release line. */
+  flavor?: ConstraintFlavor;
+}
+
+export interface ResolvedVersion {
+  /** The version the image provides, at the precision the repository or the table gives. */
+  value: string;
+  source: string;
+  /** The image tag version it is pinned to. */
+  tag: string;
+}
+
+function format(version: Version, precision: number): string {
+  const parts = [...version];
+  while (parts.length > precision && parts[parts.length - 1] === 0) parts.pop();
+  return parts.join(".");
+}
+
+/**
+ * Picks the runtime version: the VERSION build arg, else the first source the provider found,
+ * else the table's default line. A range picks the default line when it allows it, else the
+ * newest line of the table it allows, else its own lower bound.
+ */
+export function resolveVersion(
+  ctx: DetectContext,
+  runtime: Runtime,
+  sources: readonly (VersionSource | undefined)[],
+): ResolvedVersion {
+  const table = RUNTIMES[runtime];
+  const override = ctx.overrides.VERSION;
+  const found =
+    override === undefined
+      ? sources.find((s) => s !== undefined)
+      : { text: override, source: "build arg VERSION" };
+  if (found === undefined) {
+    return {
+      value: table.defaultLine,
+      source: "default (no version file)",
+      tag: tagFor(runtime, table.defaultLine),
+    };
+  }
+  const lines = Object.keys(table.lines);
+  const remedy = `write a ${table.language} version such as "${table.defaultLine}" there, or set build arg VERSION`;
+  if (found.flavor === undefined) {
+    const parts = versionParts(found.text);
+    if (!parts) {
+      throw inputError(
+        `${found.source} in ${ctx.dir} has ${JSON.stringify(found.text)}, which is not a ${table.language} version`,
+        remedy,
+      );
+    }
+    if (parts.length < table.linePrecision) {
+      // "3" for Python: the newest known line of that major, preferring the default.
+      const candidates = [table.defaultLine, ...[...lines].reverse()];
+      const line = candidates.find(
+        (candidate) => candidate.split(".").slice(0, parts.length).join(".") === parts.join("."),
+      );
+      const value = line ?? parts.join(".");
+      return { value, source: found.source, tag: tagFor(runtime, value) };
+    }
+    const value = parts.join(".");
+    if (parts.length === table.linePrecision && table.lines[value] === undefined) {
+      ctx.notes.push(
+        `${table.language} ${value} (${found.source}) is not in flexjob's pinned versions (${lines.join(", ")}): the image tag is used as written`,
+      );
+    }
+    return { value, source: found.source, tag: tagFor(runtime, value) };
+  }
+  const constraint = parseConstraint(found.text, found.flavor);
+  const source = `${found.source} ${JSON.stringify(found.text)}`;
+  if (!constraint) {
+    throw inputError(
+      `${found.source} in ${ctx.dir} has ${JSON.stringify(found.text)}, which flexjob cannot read as a version range`,
+      remedy,
+    );
+  }
+  const allowed = (line: string) =>
+    satisfies(constraint, toVersion(versionParts(tagFor(runtime, line)) ?? []));
+  const line = [table.defaultLine, ...[...lines].reverse()].find(allowed);
+  if (line !== undefined) return { value: line, source, tag: tagFor(runtime, line) };
+  const bound = lowerBounds(constraint)
+    .sort(compareVersions)
+    .find((version) => satisfies(constraint, version));
+  if (bound === undefined) {
+    throw inputError(
+      `${found.source} in ${ctx.dir} asks for ${JSON.stringify(found.text)}, which none of the ${table.language} versions flexjob pins (${lines.join(", ")}) satisfies`,
+      `set build arg VERSION to the ${table.language} version to build with, e.g. "${table.defaultLine}"`,
+    );
+  }
+  const value = format(bound, table.linePrecision);
+  ctx.notes.push(
+    `${table.language} ${value} (${source}) is not in flexjob's pinned versions (${lines.join(", ")}): the image tag is used as written`,
+  );
+  return { value, source, tag: tagFor(runtime, value) };
+}

@@ -1,0 +1,31 @@
+/**
+ * Builds without a Dockerfile: detect how a job's folder builds (a pure {@link BuildPlan}), then
+ * write the Dockerfile and .dockerignore for it. Running the build is a separate step.
+ */
+export {
+  DEBIAN_IMAGE,
+  DISTROLESS_STATIC_IMAGE,
+  RUNTIMES,
+  type Runtime,
+  type RuntimeTable,
+  TOOLS,
+  tagFor,
+} from "./base-images.js";
+export { detectBuildPlan } from "./detect.js";
+export { generateDockerignore } from "./dockerignore.js";
+export {
+  type GenerateOptions,
+  generateDockerfile,
+  LABEL_BUILD_ARGS,
+  RUNTIME_USER,
+} from "./generate-dockerfile.js";
+export {
+  BUILD_OVERRIDE_NAMES,
+  type BuildOverrides,
+  type BuildPlan,
+  type BuildProvider,
+  buildOverridesFrom,
+  type DetectOptions,
+} from "./plan.js";
+export { memoryRepoFiles, nodeRepoFiles, type RepoFiles } from "./repo-files.js";
+export { parseToml, type TomlTable, type TomlValue } from "./toml.js";

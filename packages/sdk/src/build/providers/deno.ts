@@ -1,0 +1,98 @@
+import { RUNTIMES } from "../base-images.js";
+import {
+  type DetectContext,
+  isObject,
+  readJsonFile,
+  readToolVersions,
+  readVersionFile,
+  resolveVersion,
+} from "../context.js";
+import type { BuildPlan } from "../plan.js";
+import { chooseStart, commandWords } from "../start.js";
+
+/**
+ * Deno from deno.json / deno.jsonc / deno.lock.
+ *
+ * - Version: .dvmrc > .tool-versions `deno` > default.
+ * - Start: a Procfile, then tasks.start (run directly when it is a plain `deno …` command), then
+ *   main.ts, main.js, mod.ts, then start.sh.
+ */
+const CONFIGS = ["deno.json", "deno.jsonc"];
+const ENTRIES = ["main.ts", "main.js", "mod.ts"];
+
+export async function isDenoProject(ctx: DetectContext): Promise<boolean> {
+  for (const file of [...CONFIGS, "deno.lock"]) if (await ctx.files.exists(file)) return true;
+  return false;
+}
+
+/** The module `deno run … file` starts, so the build can cache its remote imports. */
+function entryOf(command: readonly string[]): string | undefined {
+  if (command[0] !== "deno" || command[1] !== "run") return undefined;
+  return command.slice(2).find((word) => !word.startsWith("-"));
+}
+
+export async function planDeno(ctx: DetectContext): Promise<BuildPlan> {
+  let configFile: string | undefined;
+  for (const file of CONFIGS)
+    if (configFile === undefined && (await ctx.files.exists(file))) configFile = file;
+  const config = configFile === undefined ? undefined : await readJsonFile(ctx, configFile, true);
+  const dvmrc = await readVersionFile(ctx, ".dvmrc");
+  const tool = (await readToolVersions(ctx)).get("deno");
+  const version = resolveVersion(ctx, "deno", [
+    dvmrc === undefined ? undefined : { text: dvmrc, source: ".dvmrc" },
+    tool === undefined ? undefined : { text: tool, source: ".tool-versions deno" },
+  ]);
+
+  const tasks = isObject(config?.tasks) ? config.tasks : {};
+  const task = tasks.start;
+  const taskCommand =
+    typeof task === "string"
+      ? task
+      : isObject(task) && typeof task.command === "string"
+        ? task.command
+        : undefined;
+  const start = await chooseStart(ctx, {
+    procfile: true,
+    lookedFor: `${configFile ?? "deno.json"} has no "start" task and there is no main.ts, main.js, mod.ts, Procfile or start.sh`,
+    remedy: `add a "start" task to ${configFile ?? "deno.json"}`,
+    conventional: async () => {
+      if (taskCommand !== undefined) {
+        const words = commandWords(taskCommand);
+        // A plain `deno run …` task runs directly, so the job's process gets SIGTERM itself.
+        return {
+          command: words[0] === "deno" ? words : ["deno", "task", "start"],
+          source: `${configFile} tasks.start`,
+        };
+      }
+      for (const file of ENTRIES) {
+        // A container is the job's sandbox: Deno's own permission prompts would only stop it.
+        if (await ctx.files.exists(file))
+          return { command: ["deno", "run", "--allow-all", file], source: file };
+      }
+      return undefined;
+    },
+  });
+
+  const locked = await ctx.files.exists("deno.lock");
+  const dependencyFiles = [...(configFile ? [configFile] : []), ...(locked ? ["deno.lock"] : [])];
+  for (const file of ["package.json", "import_map.json"])
+    if (await ctx.files.exists(file)) dependencyFiles.push(file);
+  const entry = entryOf(start.command);
+  return {
+    provider: "deno",
+    language: RUNTIMES.deno.language,
+    version: { value: version.value, source: version.source },
+    installCommand: `deno install${locked ? " --frozen" : ""}`,
+    ...(entry === undefined ? {} : { buildCommand: `deno cache ${entry}` }),
+    startCommand: start.command,
+    startSource: start.source,
+    systemPackages: [],
+    buildPackages: [],
+    baseImages: {
+      build: RUNTIMES.deno.buildImage(version.tag),
+      runtime: RUNTIMES.deno.runtimeImage(version.tag),
+    },
+    notes: ctx.notes,
+    dependencyFiles,
+  };
+}

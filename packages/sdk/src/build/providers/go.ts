@@ -1,0 +1,127 @@
+import { DEBIAN_IMAGE, RUNTIMES } from "../base-images.js";
+import {
+  type DetectContext,
+  jobCommandPath,
+  readToolVersions,
+  resolveVersion,
+  type VersionSource,
+} from "../context.js";
+import type { BuildPlan } from "../plan.js";
+import { chooseStart } from "../start.js";
+import { compareVersions, toVersion, versionParts } from "../version-constraint.js";
+
+/**
+ * Go from go.mod: a static binary (CGO_ENABLED=0) on distroless.
+ *
+ * - Version: go.mod `toolchain` (when not older than `go`) > `go` directive > .tool-versions.
+ * - Start: the main package at the root, else the only one in cmd/*; several in cmd/ is an error
+ *   unless START_CMD or the job's command picks one (all are then built into /app).
+ */
+export async function isGoProject(ctx: DetectContext): Promise<boolean> {
+  return ctx.files.exists("go.mod");
+}
+
+async function isMainPackage(ctx: DetectContext, dir: string): Promise<boolean> {
+  const prefix = dir === "" ? "" : `${dir}/`;
+  for (const name of await ctx.files.list(dir)) {
+    if (!name.endsWith(".go") || name.endsWith("_test.go")) continue;
+    const text = (await ctx.files.read(`${prefix}${name}`)) ?? "";
+    if (/^package\s+main\b/m.test(text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ""))) return true;
+  }
+  return false;
+}
+
+/** The binary `go build -o dir/` names after a package: its last path element, minus a /vN suffix. */
+function binaryName(importPath: string): string {
+  const parts = importPath.split("/").filter((part) => part !== "");
+  const last = parts[parts.length - 1] ?? "app";
+  return /^v\d+$/.test(last) && parts.length > 1 ? (parts[parts.length - 2] ?? "app") : last;
+}
+
+export async function planGo(ctx: DetectContext): Promise<BuildPlan> {
+  const goMod = (await ctx.files.read("go.mod")) ?? "";
+  const module = /^module\s+"?([^"\s]+)"?/m.exec(goMod)?.[1] ?? "app";
+  const directive = /^go\s+(\d+\.\d+(?:\.\d+)?)/m.exec(goMod)?.[1];
+  const toolchain = /^toolchain\s+go(\d+\.\d+(?:\.\d+)?)/m.exec(goMod)?.[1];
+  const tool = (await readToolVersions(ctx)).get("golang");
+  // The go directive is the minimum; a toolchain line names the release the module is built with.
+  const newer =
+    toolchain !== undefined &&
+    (directive === undefined ||
+      compareVersions(toVersion(versionParts(toolchain) ?? []), toVersion(versionParts(directive) ?? [])) >=
+        0);
+  const sources: (VersionSource | undefined)[] = [
+    newer ? { text: toolchain, source: "go.mod toolchain" } : undefined,
+    directive === undefined ? undefined : { text: directive, source: "go.mod go directive" },
+    tool === undefined ? undefined : { text: tool, source: ".tool-versions golang" },
+  ];
+  const version = resolveVersion(ctx, "go", sources);
+
+  const mains: string[] = [];
+  const rootIsMain = await isMainPackage(ctx, "");
+  if (!rootIsMain) {
+    for (const entry of await ctx.files.list("cmd")) {
+      if (entry.endsWith("/") && (await isMainPackage(ctx, `cmd/${entry.slice(0, -1)}`))) {
+        mains.push(entry.slice(0, -1));
+      }
+    }
+  }
+  const build = (target: string) => `go build -trimpath -ldflags="-s -w" -o ${target}`;
+  let buildCommand: string;
+  if (rootIsMain) buildCommand = `${build(`/out/${binaryName(module)}`)} .`;
+  else if (mains.length === 1) buildCommand = `${build(`/out/${mains[0]}`)} ./cmd/${mains[0]}`;
+  else buildCommand = `${build("/out/")} ./cmd/...`;
+  const binaries = rootIsMain ? [binaryName(module)] : mains;
+
+  const start = await chooseStart(ctx, {
+    procfile: false,
+    lookedFor:
+      mains.length > 1
+        ? `cmd/ has several main packages (${mains.map((name) => `cmd/${name}`).join(", ")}) and none is chosen`
+        : "there is no main package in the folder or in cmd/*",
+    remedy:
+      mains.length > 1
+        ? `choose the binary: flexjob builds every cmd/ package into /app, so set build arg START_CMD or ${jobCommandPath(ctx)} to one of ${mains.map((name) => `/app/${name}`).join(", ")}`
+        : "add a main package (package main with func main) at the folder's root or in cmd/<name>",
+    ...(mains.length > 1 ? { remedyIsComplete: true } : {}),
+    conventional: async () => {
+      const [only] = binaries;
+      if (only === undefined || binaries.length !== 1) return undefined;
+      return {
+        command: [`/app/${only}`],
+        source: rootIsMain ? "go.mod main package ." : `main package cmd/${only}`,
+      };
+    },
+  });
+
+  const dependencyFiles = ["go.mod"];
+  if (await ctx.files.exists("go.sum")) dependencyFiles.push("go.sum");
+  const vendored = await ctx.files.exists("vendor/modules.txt");
+  if (vendored) ctx.notes.push("vendor/ holds the modules: nothing to download before the build");
+
+  const needsShell =
+    start.command[0] === "/bin/sh" || start.command[0] === "sh" || start.command[0] === "bash";
+  const wantsApt = (ctx.overrides.APT_PACKAGES ?? "").trim() !== "";
+  let runtime = RUNTIMES.go.runtimeImage(version.tag);
+  if (needsShell || wantsApt) {
+    runtime = DEBIAN_IMAGE;
+    ctx.notes.push(
+      `${wantsApt ? "APT_PACKAGES needs apt" : "the start command needs a shell"}: the image runs on ${DEBIAN_IMAGE} instead of distroless`,
+    );
+  }
+
+  return {
+    provider: "go",
+    language: RUNTIMES.go.language,
+    version: { value: version.value, source: version.source },
+    ...(vendored ? {} : { installCommand: "go mod download" }),
+    buildCommand,
+    startCommand: start.command,
+    startSource: start.source,
+    systemPackages: [],
+    buildPackages: [],
+    baseImages: { build: RUNTIMES.go.buildImage(version.tag), runtime },
+    notes: ctx.notes,
+    dependencyFiles,
+  };
+}

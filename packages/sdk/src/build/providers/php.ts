@@ -1,0 +1,104 @@
+import { RUNTIMES, TOOLS } from "../base-images.js";
+import {
+  type DetectContext,
+  isObject,
+  readJsonFile,
+  readToolVersions,
+  readVersionFile,
+  resolveVersion,
+  stringAt,
+} from "../context.js";
+import type { BuildPlan } from "../plan.js";
+import { chooseStart } from "../start.js";
+
+/**
+ * PHP from composer.json (or a lone index.php), run with php-cli.
+ *
+ * - Version: composer.json config.platform.php > .php-version > .tool-versions > require.php.
+ * - Start: a Procfile, then index.php, the one composer.json `bin` script, then start.sh.
+ */
+export async function isPhpProject(ctx: DetectContext): Promise<boolean> {
+  return (await ctx.files.exists("composer.json")) || (await ctx.files.exists("index.php"));
+}
+
+export async function planPhp(ctx: DetectContext): Promise<BuildPlan> {
+  const composer = await readJsonFile(ctx, "composer.json");
+  const platform = stringAt(composer, "config", "platform", "php");
+  const required = stringAt(composer, "require", "php");
+  const phpVersion = await readVersionFile(ctx, ".php-version");
+  const tool = (await readToolVersions(ctx)).get("php");
+  const version = resolveVersion(ctx, "php", [
+    platform === undefined ? undefined : { text: platform, source: "composer.json config.platform.php" },
+    phpVersion === undefined ? undefined : { text: phpVersion, source: ".php-version" },
+    tool === undefined ? undefined : { text: tool, source: ".tool-versions php" },
+    required === undefined
+      ? undefined
+      : { text: required, source: "composer.json require.php", flavor: "composer" },
+  ]);
+
+  const requires = isObject(composer?.require) ? Object.keys(composer.require) : [];
+  const extensions = requires.filter((name) => name.startsWith("ext-")).map((name) => name.slice(4));
+  if (extensions.length > 0) {
+    ctx.notes.push(
+      `composer.json requires ${extensions.map((name) => `ext-${name}`).join(", ")}: the php image has only its built-in extensions; add others with your own Dockerfile (docker-php-ext-install)`,
+    );
+  }
+  const bins = Array.isArray(composer?.bin)
+    ? composer.bin.filter((bin): bin is string => typeof bin === "string")
+    : [];
+  const start = await chooseStart(ctx, {
+    procfile: true,
+    lookedFor: "there is no Procfile, index.php, composer.json bin script or start.sh",
+    remedy: 'add a Procfile with a "worker:" line, an index.php or a composer.json "bin" script',
+    conventional: async () => {
+      if (await ctx.files.exists("index.php")) return { command: ["php", "index.php"], source: "index.php" };
+      const [only] = bins;
+      if (only !== undefined && bins.length === 1)
+        return { command: ["php", only], source: "composer.json bin" };
+      if (bins.length > 1)
+        ctx.notes.push(`composer.json has several bin scripts (${bins.join(", ")}): none is chosen`);
+      return undefined;
+    },
+  });
+
+  const locked = await ctx.files.exists("composer.lock");
+  if (composer && !locked) {
+    ctx.notes.push(
+      "no composer.lock: dependency versions resolve at build time; commit it for reproducible builds",
+    );
+  }
+  if (isObject(composer?.scripts)) {
+    ctx.notes.push(
+      "composer.json scripts do not run in the image build (--no-scripts): run what the job needs in BUILD_CMD",
+    );
+  }
+  return {
+    provider: "php",
+    language: RUNTIMES.php.language,
+    version: { value: version.value, source: version.source },
+    ...(composer
+      ? {
+          packageManager: {
+            name: "composer",
+            version: TOOLS.composerImage.split(":")[1] ?? "2",
+            source: "composer.json",
+          },
+          // The autoloader is dumped once the source is there, so it maps the project's classes too.
+          installCommand:
+            "composer install --no-dev --no-interaction --no-scripts --no-autoloader --prefer-dist",
+          buildCommand: "composer dump-autoload --no-dev --optimize",
+        }
+      : {}),
+    startCommand: start.command,
+    startSource: start.source,
+    systemPackages: [],
+    // composer unpacks dists with unzip and clones source packages with git.
+    buildPackages: composer ? ["git", "unzip"] : [],
+    baseImages: {
+      build: RUNTIMES.php.buildImage(version.tag),
+      runtime: RUNTIMES.php.runtimeImage(version.tag),
+    },
+    notes: ctx.notes,
+    dependencyFiles: composer ? ["composer.json", ...(locked ? ["composer.lock"] : [])] : [],
+  };
+}

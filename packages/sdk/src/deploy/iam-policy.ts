@@ -1,0 +1,178 @@
+import { type PolicyDocument, type PolicyStatement, policy } from "../aws/policy.js";
+import type { FlexjobConfig } from "../config/index.js";
+import { names, TAG_APP } from "../naming.js";
+
+export interface DeployPolicyOptions {
+  /** The account the role deploys into; default `*` (any account the role is in). */
+  accountId?: string;
+  /** Default: the config's region, else `*`. */
+  region?: string;
+}
+
+/**
+ * The least-privilege IAM policy a role needs to deploy `config` (`flexjob deploy`, the GitHub
+ * Action, with or without prune): exactly the API calls the deploy engine makes, each scoped to the
+ * app's deterministic resource names where IAM can scope that action. Pure: nothing is read from
+ * AWS. Attach it to the role the workflow assumes with aws-actions/configure-aws-credentials.
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
+ *
+ * @example
+ * const document = deployPolicy(config, { accountId: "123456789012" });
+ * console.log(JSON.stringify(document, null, 2));
+ */
+export function deployPolicy(config: FlexjobConfig, options: DeployPolicyOptions = {}): PolicyDocument {
+  const app = config.app;
+  const account = options.accountId ?? "*";
+  const region = options.region ?? config.region ?? "*";
+  const arn = (service: string, resource: string, inRegion = region) =>
+    `arn:aws:${service}:${inRegion}:${account}:${resource}`;
+
+  const executionRole = arn("iam", `role/${names.executionRole(app)}`, "");
+  const schedulerRole = arn("iam", `role/${names.schedulerRole(app)}`, "");
+  const taskRoles = [
+    ...new Set(
+      config.jobs.flatMap((job) => {
+        if (job.taskRole === undefined) return [];
+        return [job.taskRole.startsWith("arn:") ? job.taskRole : arn("iam", `role/${job.taskRole}`, "")];
+      }),
+    ),
+  ].sort();
+  const cluster = arn("ecs", `cluster/${names.cluster(app, config.cluster)}`);
+  const families = config.jobs.map((job) =>
+    arn("ecs", `task-definition/${names.taskFamily(app, job.name)}:*`),
+  );
+  const scheduleGroup = names.scheduleGroup(app);
+  const ownTags = { [`aws:RequestTag/${TAG_APP}`]: app };
+
+  const statements: PolicyStatement[] = [
+    {
+      Sid: "ReadAccount",
+      Effect: "Allow",
+      Action: [
+        "sts:GetCallerIdentity",
+        "ec2:DescribeRouteTables",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeVpcs",
+        "ecs:DescribeTaskDefinition",
+        "ecs:ListTaskDefinitionFamilies",
+        "ecs:ListTaskDefinitions",
+        "logs:DescribeLogGroups",
+        "scheduler:ListSchedules",
+      ],
+      Resource: "*",
+    },
+    {
+      Sid: "ManageRoles",
+      Effect: "Allow",
+      Action: [
+        "iam:CreateRole",
+        "iam:DeleteRolePolicy",
+        "iam:GetRole",
+        "iam:GetRolePolicy",
+        "iam:ListRolePolicies",
+        "iam:PutRolePolicy",
+        "iam:TagRole",
+        "iam:UpdateAssumeRolePolicy",
+      ],
+      Resource: [executionRole, schedulerRole],
+    },
+    {
+      Sid: "PassRolesToEcs",
+      Effect: "Allow",
+      Action: "iam:PassRole",
+      Resource: [executionRole, ...taskRoles],
+      Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+    },
+    {
+      Sid: "PassRoleToScheduler",
+      Effect: "Allow",
+      Action: "iam:PassRole",
+      Resource: schedulerRole,
+      Condition: { StringEquals: { "iam:PassedToService": "scheduler.amazonaws.com" } },
+    },
+    {
+      Sid: "ManageCluster",
+      Effect: "Allow",
+      Action: ["ecs:DescribeClusters", "ecs:PutClusterCapacityProviders"],
+      Resource: cluster,
+    },
+    {
+      // Neither takes a resource ARN; the tags each request must carry scope them to the app.
+      Sid: "CreateAppResources",
+      Effect: "Allow",
+      Action: ["ecs:CreateCluster", "ecs:RegisterTaskDefinition"],
+      Resource: "*",
+      Condition: { StringEquals: ownTags },
+    },
+    {
+      Sid: "TagOnCreate",
+      Effect: "Allow",
+      Action: "ecs:TagResource",
+      Resource: [cluster, ...families],
+      Condition: { StringEquals: { "ecs:CreateAction": ["CreateCluster", "RegisterTaskDefinition"] } },
+    },
+    {
+      // Prune deregisters the revisions of jobs no longer in the config; ECS takes no ARN here.
+      Sid: "DeregisterTaskDefinitions",
+      Effect: "Allow",
+      Action: "ecs:DeregisterTaskDefinition",
+      Resource: "*",
+    },
+    {
+      Sid: "ManageLogGroups",
+      Effect: "Allow",
+      Action: ["logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:TagLogGroup", "logs:TagResource"],
+      Resource: arn("logs", `log-group:${names.logGroup(app, "*")}`),
+    },
+    {
+      Sid: "ManageScheduleGroup",
+      Effect: "Allow",
+      Action: [
+        "scheduler:CreateScheduleGroup",
+        "scheduler:GetScheduleGroup",
+        "scheduler:ListTagsForResource",
+        "scheduler:TagResource",
+      ],
+      Resource: arn("scheduler", `schedule-group/${scheduleGroup}`),
+    },
+    {
+      Sid: "ManageSchedules",
+      Effect: "Allow",
+      Action: [
+        "scheduler:CreateSchedule",
+        "scheduler:DeleteSchedule",
+        "scheduler:GetSchedule",
+        "scheduler:UpdateSchedule",
+      ],
+      Resource: arn("scheduler", `schedule/${scheduleGroup}/*`),
+    },
+  ];
+
+  if (config.jobs.some((job) => job.source !== undefined)) {
+    // Jobs built from source push to one ECR repository each (flexjob/<app>/<job>).
+    statements.push(
+      { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+      {
+        Sid: "PushJobImages",
+        Effect: "Allow",
+        Action: [
+          "ecr:BatchCheckLayerAvailability",
+          "ecr:BatchGetImage",
+          "ecr:CompleteLayerUpload",
+          "ecr:CreateRepository",
+          "ecr:DescribeImages",
+          "ecr:DescribeRepositories",
+          "ecr:GetDownloadUrlForLayer",
+          "ecr:InitiateLayerUpload",
+          "ecr:PutImage",
+          "ecr:PutLifecyclePolicy",
+          "ecr:TagResource",
+          "ecr:UploadLayerPart",
+        ],
+        Resource: arn("ecr", `repository/${names.repository(app, "*")}`),
+      },
+    );
+  }
+  return policy(...statements);
+}

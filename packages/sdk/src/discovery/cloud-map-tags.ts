@@ -1,0 +1,39 @@
+import { ListTagsForResourceCommand, type ServiceDiscoveryClient } from "@aws-sdk/client-servicediscovery";
+import type { FieldChange } from "../deploy/types.js";
+
+/** Cloud Map namespaces and services carry flexjob's ownership tags like every other resource. */
+
+export async function readCloudMapTags(
+  client: ServiceDiscoveryClient,
+  arn: string,
+): Promise<Record<string, string>> {
+  const { Tags = [] } = await client.send(new ListTagsForResourceCommand({ ResourceARN: arn }));
+  return Object.fromEntries(Tags.map((tag) => [tag.Key ?? "", tag.Value ?? ""]));
+}
+
+/** Only the desired keys are compared: tags a user added are theirs to keep. */
+export function tagChanges(desired: Record<string, string>, live: Record<string, string>): FieldChange[] {
+  return Object.keys(desired)
+    .sort()
+    .flatMap((key): FieldChange[] => {
+      const after = desired[key];
+      const before = live[key];
+      if (after === before) return [];
+      const path = `tags.${key}`;
+      return [before === undefined ? { path, after } : { path, before, after }];
+    });
+}
+
+export function cloudMapTagList(tags: Record<string, string>): { Key: string; Value: string }[] {
+  return Object.keys(tags)
+    .sort()
+    .map((key) => ({ Key: key, Value: tags[key] ?? "" }));
+}
+
+/** The desired tags that differ from the live ones, for one TagResource call. */
+export function changedTags(
+  desired: Record<string, string>,
+  live: Record<string, string> | undefined,
+): Record<string, string> {
+  return Object.fromEntries(Object.entries(desired).filter(([key, value]) => live?.[key] !== value));
+}
