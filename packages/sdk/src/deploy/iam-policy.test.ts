@@ -236,4 +236,24 @@ describe("deployPolicy against what a deploy sends", () => {
       ]),
     );
   });
+
+  it("allows every operation of a deploy with service discovery", async () => {
+    const { aws, deps } = await startWorld();
+    close = () => aws.close();
+    const config = { ...shopConfig(), discovery: { namespace: "shop.internal" } };
+    await deploy(config, {}, deps);
+    await deploy(config, {}, deps);
+    const allowed = deployPolicy(config, { accountId: aws.accountId }).Statement.flatMap((each) =>
+      [each.Action].flat(),
+    );
+    const sent = [...new Set(aws.calls.map((call) => `${call.service}:${call.operation}`))].sort();
+    expect(sent.filter((action) => !allowed.includes(action))).toEqual([]);
+    expect(sent).toEqual(
+      expect.arrayContaining(["servicediscovery:CreatePrivateDnsNamespace", "servicediscovery:GetOperation"]),
+    );
+    const passable = deployPolicy(config, { accountId: aws.accountId }).Statement.find(
+      (each) => each.Sid === "PassRolesToEcs",
+    );
+    expect(passable?.Resource).toContain("arn:aws:iam::123456789012:role/shop-flexjob-task");
+  });
 });

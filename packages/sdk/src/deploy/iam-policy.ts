@@ -29,6 +29,8 @@ export function deployPolicy(config: FlexjobConfig, options: DeployPolicyOptions
 
   const executionRole = arn("iam", `role/${names.executionRole(app)}`, "");
   const schedulerRole = arn("iam", `role/${names.schedulerRole(app)}`, "");
+  // With discovery, jobs without their own task role run as flexjob's, which the deploy manages.
+  const flexjobTaskRole = config.discovery ? [arn("iam", `role/${names.taskRole(app)}`, "")] : [];
   const taskRoles = [
     ...new Set(
       config.jobs.flatMap((job) => {
@@ -75,13 +77,13 @@ export function deployPolicy(config: FlexjobConfig, options: DeployPolicyOptions
         "iam:TagRole",
         "iam:UpdateAssumeRolePolicy",
       ],
-      Resource: [executionRole, schedulerRole],
+      Resource: [executionRole, schedulerRole, ...flexjobTaskRole],
     },
     {
       Sid: "PassRolesToEcs",
       Effect: "Allow",
       Action: "iam:PassRole",
-      Resource: [executionRole, ...taskRoles],
+      Resource: [executionRole, ...flexjobTaskRole, ...taskRoles],
       Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
     },
     {
@@ -173,6 +175,28 @@ export function deployPolicy(config: FlexjobConfig, options: DeployPolicyOptions
         Resource: arn("ecr", `repository/${names.repository(app, "*")}`),
       },
     );
+  }
+  if (config.discovery) {
+    // Cloud Map grants namespace creation per account, not per name; what it calls on our behalf
+    // (the private hosted zone in the VPC) follows its permissions reference.
+    // https://docs.aws.amazon.com/cloud-map/latest/dg/cloud-map-api-permissions-ref.html
+    statements.push({
+      Sid: "ManageDiscoveryNamespace",
+      Effect: "Allow",
+      Action: [
+        "ec2:DescribeRegions",
+        "route53:CreateHostedZone",
+        "route53:GetHostedZone",
+        "route53:ListHostedZonesByName",
+        "servicediscovery:CreatePrivateDnsNamespace",
+        "servicediscovery:GetNamespace",
+        "servicediscovery:GetOperation",
+        "servicediscovery:ListNamespaces",
+        "servicediscovery:ListTagsForResource",
+        "servicediscovery:TagResource",
+      ],
+      Resource: "*",
+    });
   }
   return policy(...statements);
 }
