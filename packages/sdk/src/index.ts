@@ -3,6 +3,7 @@
  * Fargate. The CLI and the GitHub Action are thin faces over these.
  */
 export { type AwsClients, type ClientOptions, createClients } from "./aws/clients.js";
+export * from "./build/index.js";
 export * from "./config/index.js";
 export {
   type DeployedJob,
@@ -13,6 +14,7 @@ export {
   type ImageResolver,
   plan,
   planOffline,
+  type ResolvedImage,
   registryImage,
 } from "./deploy/deploy.js";
 export { type DestroyOptions, type DestroyResult, destroy } from "./deploy/destroy.js";

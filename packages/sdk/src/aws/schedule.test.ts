@@ -58,7 +58,7 @@ function rendered(job: Record<string, unknown> = {}): ScheduleSpec[] {
   const [desired] = renderDesired(config, {
     accountId: "123456789012",
     region: "eu-west-1",
-    images: { nightly: "public.ecr.aws/docker/library/python:3.13-slim" },
+    images: { nightly: { image: "public.ecr.aws/docker/library/python:3.13-slim" } },
     network: {
       vpcId: "vpc-0a1b2c3d4e5f67890",
       subnets: ["subnet-0b2b2b2b2b2b2b2b2", "subnet-0a1a1a1a1a1a1a1a1"],

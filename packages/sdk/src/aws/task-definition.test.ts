@@ -284,7 +284,7 @@ describe("observeTaskDefinition", () => {
     const [job] = renderDesired(config, {
       accountId: "123456789012",
       region: "eu-west-1",
-      images: { nightly: IMAGE },
+      images: { nightly: { image: IMAGE } },
       network: {
         vpcId: "vpc-0a1b2c3d4e5f67890",
         subnets: ["subnet-0a1b2c3d4e5f67890"],

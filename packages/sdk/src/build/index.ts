@@ -12,6 +12,7 @@ export {
   tagFor,
 } from "./base-images.js";
 export { detectBuildPlan } from "./detect.js";
+export { type DockerRunner, dockerCli } from "./docker.js";
 export { generateDockerignore } from "./dockerignore.js";
 export {
   type GenerateOptions,
@@ -19,6 +20,7 @@ export {
   LABEL_BUILD_ARGS,
   RUNTIME_USER,
 } from "./generate-dockerfile.js";
+export { commitTag, imageTag, type SourceIdentity, sourceIdentity } from "./image-tag.js";
 export {
   BUILD_OVERRIDE_NAMES,
   type BuildOverrides,
@@ -27,5 +29,12 @@ export {
   buildOverridesFrom,
   type DetectOptions,
 } from "./plan.js";
+export { registryImagePlatforms } from "./registry-manifest.js";
 export { memoryRepoFiles, nodeRepoFiles, type RepoFiles } from "./repo-files.js";
+export {
+  type BuildResolverOptions,
+  buildImageResolver,
+  type PreparedBuild,
+  prepareBuild,
+} from "./resolve-image.js";
 export { parseToml, type TomlTable, type TomlValue } from "./toml.js";

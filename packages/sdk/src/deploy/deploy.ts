@@ -6,6 +6,7 @@ import type { Deps } from "../deps.js";
 import { FlexjobError } from "../errors.js";
 import { names } from "../naming.js";
 import { isoSeconds, nextRuns } from "../schedule/index.js";
+import type { CpuArchitecture } from "../sizing/index.js";
 import { type ApplyResult, apply } from "./apply.js";
 import { observe } from "./observe.js";
 import { type PlanOptions, planDeploy, strayJobs } from "./plan.js";
@@ -27,19 +28,27 @@ export interface ImageContext {
   dryRun: boolean;
 }
 
-/**
- * Turns a job into the exact image reference its task definition runs. The default takes `image:`
- * as is; the builds step plugs in here to build `source:` jobs into ECR.
- */
-export type ImageResolver = (job: JobSpec, context: ImageContext, deps: Deps) => Promise<string>;
+/** The image a job's task definition runs, and, for `arch: flex`, the architecture it was found to have. */
+export interface ResolvedImage {
+  image: string;
+  /** Overrides the architecture `arch` implies: `flex` runs ARM64 only when the image has it. */
+  cpuArchitecture?: CpuArchitecture;
+}
 
+/**
+ * Turns a job into the exact image its task definition runs: `image:` as is, or `source:` built
+ * and pushed to ECR (see `buildImageResolver`).
+ */
+export type ImageResolver = (job: JobSpec, context: ImageContext, deps: Deps) => Promise<ResolvedImage>;
+
+/** Registry images only: for deploys that must never build (the source jobs are an error). */
 export const registryImage: ImageResolver = async (job) => {
-  if (job.image !== undefined) return job.image;
+  if (job.image !== undefined) return { image: job.image };
   throw new FlexjobError(
     `job ${job.name} builds from source (source.rootDir "${job.source?.rootDir ?? "."}")`,
     {
       code: "INPUT_INVALID",
-      remedy: `set jobs.${job.name}.image to a registry image, or deploy with an image resolver that builds (flexjob deploy builds what it needs)`,
+      remedy: `set jobs.${job.name}.image to a registry image, or deploy with buildImageResolver (flexjob deploy builds what it needs)`,
     },
   );
 };
@@ -94,12 +103,12 @@ export async function resolveDesired(
   ]);
   const context = { app: config.app, region: clients.region, accountId, dryRun: options.dryRun ?? false };
   const resolveImage = options.resolveImage ?? registryImage;
-  const images: Record<string, string> = {};
+  const images: Record<string, ResolvedImage> = {};
   for (const job of config.jobs) {
     // Jobs outside --job keep whatever runs now; rendering them still needs an image, never a build.
     images[job.name] = selected.has(job.name)
       ? await resolveImage(job, context, deps)
-      : (job.image ?? `${names.repository(config.app, job.name)}:unchanged`);
+      : { image: job.image ?? `${names.repository(config.app, job.name)}:unchanged` };
   }
   const renderContext: RenderContext = {
     accountId,
@@ -219,8 +228,11 @@ export function planOffline(
   const images = Object.fromEntries(
     config.jobs.map((job) => [
       job.name,
-      job.image ??
-        `${OFFLINE_ACCOUNT}.dkr.ecr.${region}.amazonaws.com/${names.repository(config.app, job.name)}:<source hash>`,
+      {
+        image:
+          job.image ??
+          `${OFFLINE_ACCOUNT}.dkr.ecr.${region}.amazonaws.com/${names.repository(config.app, job.name)}:<source hash>`,
+      },
     ]),
   );
   const context: RenderContext = { accountId: OFFLINE_ACCOUNT, region, images, network };

@@ -8,7 +8,8 @@ import type { ScheduleSpec } from "../aws/schedule-spec.js";
 import { canonicalJson, type TaskDefinitionSpec, taskDefinitionHash } from "../aws/task-definition-spec.js";
 import type { FlexjobConfig, JobSpec } from "../config/index.js";
 import { names, TAG_APP, TAG_JOB, TAG_MANAGED, TAG_SPEC_HASH } from "../naming.js";
-import { capacityProviderFor, cpuArchitectureFor } from "../sizing/index.js";
+import { type CpuArchitecture, capacityProviderFor, cpuArchitectureFor } from "../sizing/index.js";
+import type { ResolvedImage } from "./deploy.js";
 
 /** Where tasks run, after defaults were looked up in the account (see resolveNetwork). */
 export interface ResolvedNetwork {
@@ -23,8 +24,8 @@ export interface ResolvedNetwork {
 export interface RenderContext {
   accountId: string;
   region: string;
-  /** Job name → the exact image reference its task definition runs. */
-  images: Readonly<Record<string, string>>;
+  /** Job name → the exact image its task definition runs (and its architecture, for `flex`). */
+  images: Readonly<Record<string, ResolvedImage>>;
   network: ResolvedNetwork;
   /**
    * Jobs no longer in the config whose schedules stay (a deploy without prune): the roles keep
@@ -95,12 +96,13 @@ export function renderDesired(config: FlexjobConfig, context: RenderContext): De
 
   const jobs = config.jobs.map((job): DesiredJob => {
     const jobTags = { ...appTags, [TAG_JOB]: job.name };
-    const image = context.images[job.name];
-    if (image === undefined) throw new Error(`renderDesired: no image resolved for job ${job.name}`);
+    const resolved = context.images[job.name];
+    if (resolved === undefined) throw new Error(`renderDesired: no image resolved for job ${job.name}`);
     const taskDefinition = renderTaskDefinition(job, {
       app,
       region,
-      image,
+      image: resolved.image,
+      cpuArchitecture: resolved.cpuArchitecture ?? cpuArchitectureFor(job.arch),
       executionRoleArn,
       taskRoleArn: taskRoleArnOf(job, accountId) ?? defaultTaskRoleArn,
       namespace: namespace?.name,
@@ -200,6 +202,7 @@ function renderTaskDefinition(
     app: string;
     region: string;
     image: string;
+    cpuArchitecture: CpuArchitecture;
     executionRoleArn: string;
     taskRoleArn: string | undefined;
     /** The Cloud Map namespace, passed to the job as FLEXJOB_NAMESPACE for the discovery helper. */
@@ -216,7 +219,7 @@ function renderTaskDefinition(
     cpu: String(job.size.cpuUnits),
     memory: String(job.size.memoryMiB),
     ephemeralStorageGiB: job.size.storageGiB === 20 ? undefined : job.size.storageGiB,
-    cpuArchitecture: cpuArchitectureFor(job.arch),
+    cpuArchitecture: context.cpuArchitecture,
     executionRoleArn: context.executionRoleArn,
     taskRoleArn: context.taskRoleArn,
     container: {

@@ -1,0 +1,249 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { JobSpec, SourceSpec } from "../config/index.js";
+import type { ImageContext, ImageResolver, ResolvedImage } from "../deploy/deploy.js";
+import type { Deps } from "../deps.js";
+import { FlexjobError } from "../errors.js";
+import { names, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";
+import { type CpuArchitecture, imagePlatformsFor } from "../sizing/index.js";
+import { detectBuildPlan } from "./detect.js";
+import {
+  type DockerBuild,
+  type DockerCommand,
+  type DockerRunner,
+  dockerCli,
+  dockerCommands,
+  failingStep,
+  loginCommand,
+} from "./docker.js";
+import { generateDockerignore } from "./dockerignore.js";
+import { ensureRepository, imagePlatforms, imageTagExists, registryLogin } from "./ecr.js";
+import { generateDockerfile, LABEL_BUILD_ARGS } from "./generate-dockerfile.js";
+import { commitTag, imageTag, sourceIdentity } from "./image-tag.js";
+import { BUILD_OVERRIDE_NAMES, type BuildPlan, buildOverridesFrom } from "./plan.js";
+import { registryImagePlatforms } from "./registry-manifest.js";
+
+export interface BuildResolverOptions {
+  /** The folder flexjob.yml is in: `source.rootDir` is relative to it. */
+  configDir: string;
+  /** Default: the Docker CLI (`FLEXJOB_DOCKER` names the binary). */
+  docker?: DockerRunner;
+  /** `docker build --network`, e.g. `host` where the daemon has no bridge. Default `FLEXJOB_BUILD_NETWORK`. */
+  network?: string;
+  /** Environment variables passed to builds as secrets (`RUN --mount=type=secret,id=NAME`). */
+  secretEnv?: readonly string[];
+  /** The repository's URL, for the image's `org.opencontainers.image.source` label. */
+  sourceUrl?: string;
+  /** How registry manifests are fetched for `arch: flex` registry images (tests swap it). */
+  fetch?: typeof fetch;
+}
+
+/** What a build of one job's source would use: for `flexjob dockerfile` and for the build itself. */
+export interface PreparedBuild {
+  dir: string;
+  plan: BuildPlan;
+  /** The Dockerfile that builds: the user's own, or the generated one. */
+  dockerfile: string;
+  /** Where the user's Dockerfile is; undefined for a generated one. */
+  userDockerfile: string | undefined;
+  dockerignore: string | undefined;
+  platforms: string[];
+  /** Build args sent to docker: the user's, less flexjob's own override names (already in a generated Dockerfile). */
+  buildArgs: Record<string, string>;
+}
+
+/** Detects the build of a job's folder and writes its Dockerfile, reading files only. */
+export async function prepareBuild(
+  job: JobSpec,
+  source: SourceSpec,
+  configDir: string,
+): Promise<PreparedBuild> {
+  const dir = resolve(configDir, source.rootDir);
+  const plan = await detectBuildPlan(dir, buildOverridesFrom(source.buildArgs), {
+    ...(job.command === undefined ? {} : { command: job.command }),
+    ...(source.dockerfile === undefined ? {} : { dockerfile: source.dockerfile }),
+    job: job.name,
+  });
+  const platforms = imagePlatformsFor(job.arch);
+  if (plan.provider === "dockerfile") {
+    const userDockerfile = resolve(dir, source.dockerfile ?? "Dockerfile");
+    return {
+      dir,
+      plan,
+      dockerfile: await readFile(userDockerfile, "utf8"),
+      userDockerfile,
+      dockerignore: undefined,
+      platforms,
+      buildArgs: { ...source.buildArgs },
+    };
+  }
+  const overrides = new Set<string>(BUILD_OVERRIDE_NAMES);
+  const existingIgnore = await readFile(join(dir, ".dockerignore"), "utf8").catch(() => undefined);
+  return {
+    dir,
+    plan,
+    dockerfile: generateDockerfile(plan),
+    userDockerfile: undefined,
+    dockerignore: generateDockerignore(plan, existingIgnore),
+    platforms,
+    buildArgs: Object.fromEntries(Object.entries(source.buildArgs).filter(([name]) => !overrides.has(name))),
+  };
+}
+
+/** flex runs ARM64 (cheaper) when the image has it, x86_64 otherwise. */
+function architectureOf(platforms: readonly string[]): CpuArchitecture {
+  return platforms.includes("linux/arm64") ? "ARM64" : "X86_64";
+}
+
+/**
+ * The image resolver that builds: `image:` jobs run as given (for `arch: flex`, on the
+ * architecture the image offers), `source:` jobs are built and pushed to the job's ECR repository
+ * — unless the repository already has the tag for this exact source and build input, in which
+ * case nothing is built at all.
+ */
+export function buildImageResolver(options: BuildResolverOptions): ImageResolver {
+  const docker = options.docker ?? dockerCli();
+  return async (job, context, deps) => {
+    if (job.source === undefined) return registryJobImage(job, context, deps, options.fetch);
+    return buildJobImage(job, job.source, context, deps, { ...options, docker });
+  };
+}
+
+async function registryJobImage(
+  job: JobSpec,
+  context: ImageContext,
+  deps: Deps,
+  fetcher: typeof fetch | undefined,
+): Promise<ResolvedImage> {
+  const image = job.image ?? "";
+  if (job.arch !== "flex") return { image };
+  const ecr = image.match(/^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([^:@]+)[:@](.+)$/);
+  const platforms =
+    ecr && ecr[1] === context.accountId && ecr[2] === context.region
+      ? await imagePlatforms(deps.clients, ecr[3] ?? "", ecr[4] ?? "")
+      : await registryImagePlatforms(image, fetcher);
+  if (platforms === undefined) {
+    deps.logger.warn(
+      `${job.name}: could not read the platforms of ${image}; running it on x86_64 (set arch to choose)`,
+    );
+    return { image, cpuArchitecture: "X86_64" };
+  }
+  return { image, cpuArchitecture: architectureOf(platforms) };
+}
+
+async function buildJobImage(
+  job: JobSpec,
+  source: SourceSpec,
+  context: ImageContext,
+  deps: Deps,
+  options: BuildResolverOptions & { docker: DockerRunner },
+): Promise<ResolvedImage> {
+  const { clients, logger } = deps;
+  const build = await prepareBuild(job, source, options.configDir);
+  const identity = await sourceIdentity(build.dir);
+  const tag = imageTag({
+    treeHash: identity.treeHash,
+    dockerfile: build.dockerfile,
+    buildArgs: build.buildArgs,
+    platforms: build.platforms,
+  });
+  const repository = names.repository(context.app, job.name);
+  const login = await registryLogin(clients);
+  const reference = `${login.host}/${repository}`;
+  const image = `${reference}:${tag}`;
+  const resolved: ResolvedImage = {
+    image,
+    ...(job.arch === "flex" ? { cpuArchitecture: architectureOf(build.platforms) } : {}),
+  };
+  if (await imageTagExists(clients, repository, tag)) {
+    logger.info(
+      `${job.name}: source unchanged (${identity.from === "git-tree" ? "git tree" : "files"} ${identity.treeHash.slice(0, 12)}), reusing ${image}`,
+    );
+    return resolved;
+  }
+  if (context.dryRun) {
+    logger.info(`${job.name}: would build ${image} (${build.plan.language}, ${build.plan.version.value})`);
+    return resolved;
+  }
+  await ensureRepository(clients, repository, {
+    [TAG_MANAGED]: "true",
+    [TAG_APP]: context.app,
+    [TAG_JOB]: job.name,
+  });
+  const workDir = await mkdtemp(join(tmpdir(), "flexjob-build-"));
+  try {
+    // A generated Dockerfile lives outside the repository; BuildKit reads the .dockerignore beside it.
+    const dockerfile = build.userDockerfile ?? join(workDir, "Dockerfile");
+    if (build.userDockerfile === undefined) {
+      await writeFile(dockerfile, build.dockerfile);
+      await writeFile(`${dockerfile}.dockerignore`, build.dockerignore ?? "");
+    }
+    const spec: DockerBuild = {
+      context: build.dir,
+      dockerfile,
+      tags: [image, ...(identity.commit === undefined ? [] : [`${reference}:${commitTag(identity.commit)}`])],
+      platforms: build.platforms,
+      buildArgs: {
+        ...build.buildArgs,
+        ...(build.userDockerfile === undefined
+          ? {
+              ...(options.sourceUrl === undefined ? {} : { [LABEL_BUILD_ARGS.source]: options.sourceUrl }),
+              ...(identity.commit === undefined ? {} : { [LABEL_BUILD_ARGS.revision]: identity.commit }),
+            }
+          : {}),
+      },
+      secretEnv: options.secretEnv ?? [],
+      labels: {},
+      cacheRef: `${reference}:buildcache`,
+      sourceDateEpoch: identity.commitTime,
+      network: options.network ?? process.env.FLEXJOB_BUILD_NETWORK,
+    };
+    const mode = (await options.docker.hasBuildx()) ? "buildx" : "classic";
+    logger.info(
+      `${job.name}: building ${image} with ${mode === "buildx" ? "docker buildx" : "docker build"} (${build.plan.language} ${build.plan.version.value})`,
+    );
+    await runDocker(options.docker, loginCommand(login), job.name, deps, "logging in to the registry");
+    for (const command of dockerCommands(spec, mode)) {
+      await runDocker(
+        options.docker,
+        command,
+        job.name,
+        deps,
+        command.args[0] === "push" ? "pushing" : "building",
+      );
+    }
+    return resolved;
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** Streams a Docker command's output through the logger; a failure names the failing step and its last lines. */
+async function runDocker(
+  docker: DockerRunner,
+  command: DockerCommand,
+  job: string,
+  deps: Deps,
+  doing: string,
+): Promise<void> {
+  const lines: string[] = [];
+  const { code } = await docker.run(command, (line) => {
+    lines.push(line);
+    if (lines.length > 200) lines.shift();
+    deps.logger.info(`${job} | ${line}`);
+  });
+  if (code === 0) return;
+  const step = failingStep(lines);
+  const tail = lines.slice(-15).join("\n");
+  throw new FlexjobError(
+    `${doing} the image of job ${job} failed${step === undefined ? "" : ` at ${step}`} (docker exit ${code}); last lines:\n${tail}`,
+    {
+      code: "INPUT_INVALID",
+      remedy:
+        doing === "building"
+          ? `fix the step above; flexjob dockerfile ${job} shows the Dockerfile it builds, and build args INSTALL_CMD, BUILD_CMD, START_CMD or your own Dockerfile change it`
+          : "check that Docker is running and can reach the registry, then deploy again",
+    },
+  );
+}
