@@ -1,6 +1,8 @@
+import { dirname, resolve } from "node:path";
 import * as core from "@actions/core";
 import {
   type AwsClients,
+  buildImageResolver,
   createClients,
   type DeployOptions,
   type DeployResult,
@@ -12,7 +14,6 @@ import {
   planIsNoop,
   type RunNowResult,
   realSleep,
-  registryImage,
   runNow,
 } from "@flexjob/sdk";
 import { loadActionConfig } from "./config-source.js";
@@ -31,8 +32,11 @@ export interface ActionWorld {
   clients: (region: string) => AwsClients;
   now: () => Date;
   sleep: (ms: number) => Promise<void>;
-  /** The one seam for images: registry images as written for now; source builds plug in here. */
-  resolveImage: ImageResolver;
+  /**
+   * The one seam for images, given the folder the config's `source.rootDir` is relative to:
+   * registry images as written, `source:` jobs built and pushed to ECR when their source changed.
+   */
+  imageResolver: (configDir: string) => ImageResolver;
 }
 
 export function processWorld(): ActionWorld {
@@ -41,7 +45,15 @@ export function processWorld(): ActionWorld {
     clients: (region) => createClients({ region }),
     now: () => new Date(),
     sleep: realSleep,
-    resolveImage: registryImage,
+    imageResolver: (configDir) =>
+      buildImageResolver({
+        configDir,
+        ...(process.env.GITHUB_REPOSITORY === undefined
+          ? {}
+          : {
+              sourceUrl: `${process.env.GITHUB_SERVER_URL ?? "https://github.com"}/${process.env.GITHUB_REPOSITORY}`,
+            }),
+      }),
   };
 }
 
@@ -63,7 +75,8 @@ async function deployFromWorkflow(world: ActionWorld, mask: SecretMask): Promise
   const { env } = world;
   const eventName = env.GITHUB_EVENT_NAME;
   const inputs = readInputs({ eventName });
-  const { config, file } = await loadActionConfig(inputs, env.GITHUB_WORKSPACE ?? process.cwd(), mask);
+  const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
+  const { config, file } = await loadActionConfig(inputs, workspace, mask);
   checkJobNames(config, inputs.jobs);
 
   // A pull request's jobs are the ones its base branch would deploy once it is merged.
@@ -88,7 +101,9 @@ async function deployFromWorkflow(world: ActionWorld, mask: SecretMask): Promise
     const deps = actionDeps(world, requireRegion(region), mask);
     const options: DeployOptions = {
       prune: inputs.prune,
-      resolveImage: world.resolveImage,
+      resolveImage: world.imageResolver(
+        file === undefined ? resolve(workspace, inputs.rootDirectory) : dirname(resolve(workspace, file)),
+      ),
       ...(selected.length === config.jobs.length ? {} : { jobs: selected }),
     };
     result = await deployPhases(config, options, inputs, deps, mask);

@@ -1,8 +1,10 @@
 import { Command, CommanderError } from "commander";
 import packageJson from "../package.json" with { type: "json" };
+import { registerBuild } from "./commands/build.js";
 import { registerDeploy } from "./commands/deploy.js";
 import { registerDestroy } from "./commands/destroy.js";
 import { registerDiscover } from "./commands/discover.js";
+import { registerDockerfile } from "./commands/dockerfile.js";
 import { registerIamPolicy } from "./commands/iam-policy.js";
 import { registerInit } from "./commands/init.js";
 import { registerLogs } from "./commands/logs.js";
@@ -27,6 +29,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   registerNext(program, io);
   registerInit(program, io);
   registerPlan(program, io);
+  registerDockerfile(program, io);
+  registerBuild(program, io);
   registerDeploy(program, io);
   registerRun(program, io, (code) => {
     exitCode = code;

@@ -2,6 +2,7 @@
  * @flexjob/sdk — typed, idempotent functions to build, size and schedule container jobs on AWS
  * Fargate. The CLI and the GitHub Action are thin faces over these.
  */
+export { accountIdOf } from "./aws/account.js";
 export { type AwsClients, type ClientOptions, createClients } from "./aws/clients.js";
 export * from "./build/index.js";
 export * from "./config/index.js";

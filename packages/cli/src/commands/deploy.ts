@@ -1,4 +1,5 @@
-import { deploy } from "@flexjob/sdk";
+import { dirname } from "node:path";
+import { buildImageResolver, deploy } from "@flexjob/sdk";
 import type { Command } from "commander";
 import { type CliIo, printJson } from "../io.js";
 import { renderPlan } from "../render-plan.js";
@@ -24,13 +25,15 @@ export function registerDeploy(program: Command, io: CliIo): void {
     .option("-j, --job <name...>", "only these jobs")
     .option("--json", "print the result as JSON")
     .action(async (flags: DeployFlags) => {
-      const { config, deps } = await commandContext(io, flags);
+      const { config, deps, file } = await commandContext(io, flags);
       const result = await deploy(
         config,
         {
           dryRun: flags.dryRun ?? false,
           prune: flags.prune ?? false,
           ...(flags.job ? { jobs: flags.job } : {}),
+          // Jobs with source: are built first, and only when their source or build inputs changed.
+          resolveImage: buildImageResolver({ configDir: dirname(file) }),
         },
         deps,
       );

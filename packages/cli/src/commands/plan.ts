@@ -1,4 +1,5 @@
-import { deploy, loadConfig, planOffline } from "@flexjob/sdk";
+import { dirname } from "node:path";
+import { buildImageResolver, deploy, loadConfig, planOffline } from "@flexjob/sdk";
 import type { Command } from "commander";
 import { type CliIo, printJson } from "../io.js";
 import { renderPlan } from "../render-plan.js";
@@ -26,8 +27,10 @@ export function registerPlan(program: Command, io: CliIo): void {
       const plan = flags.offline
         ? planOffline((await loadConfig(flags.config, { cwd: io.cwd })).config, options).plan
         : await (async () => {
-            const { config, deps } = await commandContext(io, flags);
-            return (await deploy(config, { ...options, dryRun: true }, deps)).plan;
+            const { config, deps, file } = await commandContext(io, flags);
+            // A dry run builds nothing; the resolver only looks up the tag a build would push.
+            const resolveImage = buildImageResolver({ configDir: dirname(file) });
+            return (await deploy(config, { ...options, dryRun: true, resolveImage }, deps)).plan;
           })();
       if (flags.json) printJson(io, plan);
       else io.stdout(renderPlan(plan));

@@ -1,0 +1,79 @@
+import { resolve } from "node:path";
+import {
+  type BuildPlan,
+  detectBuildPlan,
+  FlexjobError,
+  generateDockerfile,
+  loadConfig,
+  prepareBuild,
+} from "@flexjob/sdk";
+import type { Command } from "commander";
+import { type CliIo, printJson } from "../io.js";
+import { CONFIG_FLAG } from "./context.js";
+
+interface DockerfileFlags {
+  config?: string;
+  job?: string;
+  json?: boolean;
+}
+
+function describePlan(plan: BuildPlan): string[] {
+  return [
+    `# ${plan.language} ${plan.version.value} (version from ${plan.version.source})`,
+    ...(plan.packageManager
+      ? [
+          `# ${plan.packageManager.name}${plan.packageManager.version ? ` ${plan.packageManager.version}` : ""} (from ${plan.packageManager.source})`,
+        ]
+      : []),
+    ...(plan.installCommand ? [`# install: ${plan.installCommand}`] : []),
+    ...(plan.buildCommand ? [`# build:   ${plan.buildCommand}`] : []),
+    `# start:   ${plan.startCommand.join(" ") || "(the Dockerfile's CMD)"} (from ${plan.startSource})`,
+    `# images:  ${plan.baseImages.build}${plan.baseImages.runtime === plan.baseImages.build ? "" : ` → ${plan.baseImages.runtime}`}`,
+    ...plan.notes.map((note) => `# note: ${note}`),
+  ];
+}
+
+export function registerDockerfile(program: Command, io: CliIo): void {
+  program
+    .command("dockerfile")
+    .description(
+      "Show how a folder builds without a Dockerfile: what was detected and why, and the Dockerfile flexjob generates.",
+    )
+    .argument("[dir]", "the folder to look at (default: this one)")
+    .option("-j, --job <name>", "use this job's source (rootDir, buildArgs, command) from flexjob.yml")
+    .option(...CONFIG_FLAG)
+    .option("--json", "print the build plan, Dockerfile and .dockerignore as JSON")
+    .action(async (dir: string | undefined, flags: DockerfileFlags) => {
+      const { plan, dockerfile, dockerignore } =
+        flags.job === undefined
+          ? await fromFolder(resolve(io.cwd, dir ?? "."))
+          : await fromJob(io, flags.job, flags.config);
+      if (flags.json) {
+        printJson(io, { plan, dockerfile, dockerignore });
+        return;
+      }
+      io.stderr(`${describePlan(plan).join("\n")}\n`);
+      io.stdout(dockerfile);
+    });
+}
+
+async function fromFolder(dir: string) {
+  const plan = await detectBuildPlan(dir);
+  const dockerfile = plan.provider === "dockerfile" ? "" : generateDockerfile(plan);
+  return { plan, dockerfile, dockerignore: undefined };
+}
+
+async function fromJob(io: CliIo, name: string, config: string | undefined) {
+  const loaded = await loadConfig(config, { cwd: io.cwd });
+  const job = loaded.config.jobs.find((candidate) => candidate.name === name);
+  if (job?.source === undefined) {
+    throw new FlexjobError(
+      job === undefined
+        ? `no job named "${name}" in ${loaded.file}`
+        : `job ${name} runs the image ${job.image ?? ""}: nothing to build`,
+      { code: "INPUT_INVALID", remedy: "give a job that builds from source (source: or no image:)" },
+    );
+  }
+  const build = await prepareBuild(job, job.source, resolve(loaded.file, ".."));
+  return { plan: build.plan, dockerfile: build.dockerfile, dockerignore: build.dockerignore };
+}
