@@ -5,7 +5,8 @@ import {
   ListTagsForResourceCommand,
   TagResourceCommand,
 } from "@aws-sdk/client-scheduler";
-import type { FieldChange, PlanStep } from "../deploy/types.js";
+import { tagChanges } from "../deploy/diff.js";
+import type { PlanStep } from "../deploy/types.js";
 import { FlexjobError } from "../errors.js";
 import { TAG_MANAGED } from "../naming.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
@@ -121,19 +122,6 @@ async function checkNotDeleting(clients: AwsClients, name: string, conflict: unk
       remedy: "deploy again once the deletion has finished, usually within a minute or two",
     },
   );
-}
-
-/** Only flexjob's own tags are compared: tags a user added are theirs to keep. */
-function tagChanges(desired: Record<string, string>, live: Record<string, string>): FieldChange[] {
-  return Object.keys(desired)
-    .sort()
-    .flatMap((key): FieldChange[] => {
-      const after = desired[key];
-      const before = live[key];
-      if (after === before) return [];
-      const path = `tags.${key}`;
-      return [before === undefined ? { path, after } : { path, before, after }];
-    });
 }
 
 function tagList(tags: Record<string, string>) {

@@ -49,3 +49,16 @@ export function change(path: string, before: unknown, after: unknown): FieldChan
     ...(after === undefined ? {} : { after }),
   };
 }
+
+/** Changes to flexjob's own tags only: tags a user added to a resource are theirs to keep. */
+export function tagChanges(desired: Record<string, string>, live: Record<string, string>): FieldChange[] {
+  return Object.keys(desired)
+    .sort()
+    .flatMap((key): FieldChange[] => {
+      const after = desired[key];
+      const before = live[key];
+      if (after === before) return [];
+      const path = `tags.${key}`;
+      return [before === undefined ? { path, after } : { path, before, after }];
+    });
+}

@@ -1,5 +1,4 @@
 import { ListTagsForResourceCommand, type ServiceDiscoveryClient } from "@aws-sdk/client-servicediscovery";
-import type { FieldChange } from "../deploy/types.js";
 
 /** Cloud Map namespaces and services carry flexjob's ownership tags like every other resource. */
 
@@ -11,18 +10,7 @@ export async function readCloudMapTags(
   return Object.fromEntries(Tags.map((tag) => [tag.Key ?? "", tag.Value ?? ""]));
 }
 
-/** Only the desired keys are compared: tags a user added are theirs to keep. */
-export function tagChanges(desired: Record<string, string>, live: Record<string, string>): FieldChange[] {
-  return Object.keys(desired)
-    .sort()
-    .flatMap((key): FieldChange[] => {
-      const after = desired[key];
-      const before = live[key];
-      if (after === before) return [];
-      const path = `tags.${key}`;
-      return [before === undefined ? { path, after } : { path, before, after }];
-    });
-}
+export { tagChanges } from "../deploy/diff.js";
 
 export function cloudMapTagList(tags: Record<string, string>): { Key: string; Value: string }[] {
   return Object.keys(tags)
