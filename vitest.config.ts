@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
   resolve: {
@@ -17,6 +17,8 @@ export default defineConfig({
   },
   test: {
     include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"],
+    // Real Docker builds need a Docker engine and a registry: `npm run test:docker` runs them.
+    exclude: [...configDefaults.exclude, "**/*.docker.test.ts"],
     testTimeout: 20_000,
     // Tests reach AWS only through fake-aws, which accepts any SigV4 credentials; never a profile.
     env: { AWS_ACCESS_KEY_ID: "AKIAFLEXJOBTEST", AWS_SECRET_ACCESS_KEY: "test-secret", AWS_PROFILE: "" },

@@ -1,0 +1,3 @@
+module example.com/flexjob/report
+
+go 1.24
