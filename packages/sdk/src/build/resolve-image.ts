@@ -193,7 +193,7 @@ async function buildJobImage(
             }
           : {}),
       },
-      secretEnv: options.secretEnv ?? [],
+      secretEnv: [...new Set([...source.buildSecrets, ...(options.secretEnv ?? [])])],
       labels: {},
       cacheRef: `${reference}:buildcache`,
       sourceDateEpoch: identity.commitTime,

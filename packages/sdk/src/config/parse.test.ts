@@ -19,7 +19,7 @@ describe("parseConfig defaults", () => {
         {
           name: "nightly",
           branch: undefined,
-          source: { rootDir: ".", dockerfile: undefined, buildArgs: {} },
+          source: { rootDir: ".", dockerfile: undefined, buildArgs: {}, buildSecrets: [] },
           image: undefined,
           command: undefined,
           schedule: { expression: "rate(5 minutes)", kind: "rate", source: "rate(5 minutes)" },
@@ -389,15 +389,30 @@ describe("job names", () => {
 
 describe("source and image", () => {
   it("builds from the repository root when neither is given", () => {
-    expect(parseJob({}).source).toEqual({ rootDir: ".", dockerfile: undefined, buildArgs: {} });
+    expect(parseJob({}).source).toEqual({
+      rootDir: ".",
+      dockerfile: undefined,
+      buildArgs: {},
+      buildSecrets: [],
+    });
   });
 
   it("takes a source with rootDir, dockerfile and build args", () => {
     const job = parseJob({
-      source: { rootDir: "services/report", dockerfile: "Dockerfile.jobs", buildArgs: { NODE_VERSION: 22 } },
+      source: {
+        rootDir: "services/report",
+        dockerfile: "Dockerfile.jobs",
+        buildArgs: { NODE_VERSION: 22 },
+        buildSecrets: ["NPM_TOKEN"],
+      },
     });
     expect([job.source, job.image]).toEqual([
-      { rootDir: "services/report", dockerfile: "Dockerfile.jobs", buildArgs: { NODE_VERSION: "22" } },
+      {
+        rootDir: "services/report",
+        dockerfile: "Dockerfile.jobs",
+        buildArgs: { NODE_VERSION: "22" },
+        buildSecrets: ["NPM_TOKEN"],
+      },
       undefined,
     ]);
   });
@@ -407,6 +422,11 @@ describe("source and image", () => {
       "jobs.nightly.source.rootDir",
       'rootDir "/srv/app" is not a relative path',
       'give the folder relative to flexjob.yml, e.g. "." or "services/report"',
+    ]);
+    expect(jobProblem({ source: { buildSecrets: ["npm-token"] } })).toEqual([
+      "jobs.nightly.source.buildSecrets.0",
+      'build argument name "npm-token" is not a valid ARG name',
+      'use letters, digits and underscores, not starting with a digit, e.g. "NODE_VERSION"',
     ]);
     expect(jobProblem({ source: { buildArgs: { "node-version": "22" } } })).toEqual([
       "jobs.nightly.source.buildArgs.node-version",

@@ -123,6 +123,8 @@ export interface SourceSpec {
   /** Dockerfile path relative to rootDir; undefined means flexjob detects or generates one. */
   dockerfile: string | undefined;
   buildArgs: Record<string, string>;
+  /** Names of environment variables passed to the build as secrets, never as build args. */
+  buildSecrets: string[];
 }
 
 /** EventBridge Scheduler's retry policy for a job's RunTask target. */
@@ -232,6 +234,15 @@ const sourceSchema = z
       .record(checkedString(BUILD_ARG_NAME_PATTERN, buildArgNameProblem), scalarText())
       .prefault({})
       .meta(doc("Build arguments (`docker build --build-arg NAME=value`).", { NODE_VERSION: "22" })),
+    buildSecrets: z
+      .array(checkedString(BUILD_ARG_NAME_PATTERN, buildArgNameProblem))
+      .prefault([])
+      .meta(
+        doc(
+          "Environment variables of the deploying machine passed to the build as BuildKit secrets (`--secret id=NAME,env=NAME`; read them with `RUN --mount=type=secret,id=NAME`). Never build args, which end up in the image's history.",
+          ["NPM_TOKEN"],
+        ),
+      ),
   })
   .meta(
     doc(
@@ -662,7 +673,7 @@ export const jobSchema = z
   .transform((job: JobInputOutput): Omit<JobSpec, "name"> => {
     const source =
       job.image === undefined
-        ? (job.source ?? { rootDir: ".", dockerfile: undefined, buildArgs: {} })
+        ? (job.source ?? { rootDir: ".", dockerfile: undefined, buildArgs: {}, buildSecrets: [] })
         : undefined;
     return {
       branch: job.branch,
@@ -670,6 +681,7 @@ export const jobSchema = z
         rootDir: source.rootDir,
         dockerfile: source.dockerfile,
         buildArgs: source.buildArgs,
+        buildSecrets: source.buildSecrets,
       },
       image: job.image,
       command: job.command,
