@@ -28,6 +28,12 @@ const aws = await startFakeAws({
   region: values.region,
   seed,
   clock: { realtime: !values["manual-clock"] },
+}).catch((error: NodeJS.ErrnoException) => {
+  // A busy port is the usual mistake: say so in one line rather than with a stack.
+  const reason =
+    error.code === "EADDRINUSE" ? `port ${port} is in use; pass another --port, or 0 for any` : error.message;
+  process.stderr.write(`fake-aws: ${reason}\n`);
+  process.exit(1);
 });
 process.stdout.write(`${aws.url}\n`);
 

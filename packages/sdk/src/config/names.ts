@@ -94,6 +94,14 @@ export function buildArgNameProblem(name: string): Problem | undefined {
   };
 }
 
+export function buildSecretNameProblem(name: string): Problem | undefined {
+  if (new RegExp(BUILD_ARG_NAME_PATTERN).test(name)) return undefined;
+  return {
+    message: `build secret ${showValue(name)} is not an environment variable name`,
+    remedy: 'name the variable that holds the secret: letters, digits and underscores, e.g. "NPM_TOKEN"',
+  };
+}
+
 /**
  * git check-ref-format's rules for a branch name: no space, control character, `~ ^ : ? * [ \`,
  * no `..` or `@{`, no `//`, not starting with `-` or `/`, not ending with `/`, `.` or `.lock`,

@@ -425,8 +425,8 @@ describe("source and image", () => {
     ]);
     expect(jobProblem({ source: { buildSecrets: ["npm-token"] } })).toEqual([
       "jobs.nightly.source.buildSecrets.0",
-      'build argument name "npm-token" is not a valid ARG name',
-      'use letters, digits and underscores, not starting with a digit, e.g. "NODE_VERSION"',
+      'build secret "npm-token" is not an environment variable name',
+      'name the variable that holds the secret: letters, digits and underscores, e.g. "NPM_TOKEN"',
     ]);
     expect(jobProblem({ source: { buildArgs: { "node-version": "22" } } })).toEqual([
       "jobs.nightly.source.buildArgs.node-version",

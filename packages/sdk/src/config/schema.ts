@@ -41,6 +41,7 @@ import {
   BUILD_ARG_NAME_PATTERN,
   branchProblem,
   buildArgNameProblem,
+  buildSecretNameProblem,
   ENV_NAME_PATTERN,
   envNameProblem,
   JOB_NAME_PATTERN,
@@ -235,7 +236,7 @@ const sourceSchema = z
       .prefault({})
       .meta(doc("Build arguments (`docker build --build-arg NAME=value`).", { NODE_VERSION: "22" })),
     buildSecrets: z
-      .array(checkedString(BUILD_ARG_NAME_PATTERN, buildArgNameProblem))
+      .array(checkedString(BUILD_ARG_NAME_PATTERN, buildSecretNameProblem))
       .prefault([])
       .meta(
         doc(
