@@ -192,6 +192,45 @@ describe("schedule options", () => {
     expect(aws.mutatingCalls()).toEqual([]);
   });
 
+  it("leaves out a start date that has passed, which Scheduler would refuse, and stays idempotent", async () => {
+    // The fake clock stands at 2026-12-01T10:00:00Z.
+    const config = shopConfig({ report: { tasks: 1, startDate: "2026-06-01T00:00:00Z" } });
+    const first = await deploy(config, {}, deps);
+    expect(first.plan.notes).toContain(
+      "job report's startDate has passed: its schedules run from now, and the date is not sent again",
+    );
+    const schedule = await deps.clients.scheduler.send(
+      new GetScheduleCommand({ GroupName: "flexjob-shop", Name: "shop-report" }),
+    );
+    expect(schedule.StartDate).toBeUndefined();
+    aws.clearCalls();
+    await deploy(config, {}, deps);
+    expect(aws.mutatingCalls()).toEqual([]);
+  });
+
+  it("sends a future start date, and once it has passed, a redeploy changes nothing", async () => {
+    const config = shopConfig({ report: { tasks: 1, startDate: "2026-12-02T00:00:00Z" } });
+    await deploy(config, {}, deps);
+    const schedule = await deps.clients.scheduler.send(
+      new GetScheduleCommand({ GroupName: "flexjob-shop", Name: "shop-report" }),
+    );
+    expect(schedule.StartDate).toEqual(new Date("2026-12-02T00:00:00Z"));
+    aws.clock.advance(3 * 24 * 3_600_000);
+    aws.clearCalls();
+    await deploy(config, {}, deps);
+    expect(aws.mutatingCalls()).toEqual([]);
+    // A later change to the job updates the schedule without the passed date.
+    await deploy(
+      shopConfig({ report: { tasks: 1, startDate: "2026-12-02T00:00:00Z", cpu: 1, memory: 2 } }),
+      {},
+      deps,
+    );
+    expect(aws.mutatingCalls().map((call) => call.operation)).toEqual([
+      "RegisterTaskDefinition",
+      "UpdateSchedule",
+    ]);
+  });
+
   it("plan reads the account and changes nothing", async () => {
     const steps = await plan(shopConfig(), {}, deps);
     expect(steps.steps.every((step) => step.action === "create")).toBe(true);

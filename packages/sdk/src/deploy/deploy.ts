@@ -141,7 +141,7 @@ export async function deploy(
     kept.length === 0
       ? resolved.desired
       : renderDesired(config, { ...resolved.context, retained: await retainedJobs(deps, config.app, kept) });
-  const plan = planDeploy(desired, live, options);
+  const plan = planDeploy(desired, live, { ...options, now: deps.now() });
   const notes = resolved.notes;
   plan.notes.unshift(...notes);
   const dryRun = options.dryRun ?? false;

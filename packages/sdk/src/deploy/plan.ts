@@ -14,6 +14,8 @@ export interface PlanOptions {
   prune?: boolean;
   /** Only these jobs (default: all). App-wide resources are always planned. */
   jobs?: readonly string[];
+  /** The current time: a schedule's start date that has passed is left out (see startedAt). */
+  now?: Date;
 }
 
 /**
@@ -65,8 +67,19 @@ export function planDeploy(desired: DesiredState, live: LiveState, options: Plan
     // A schedule can name the revision only when it is not about to be replaced.
     const knownArn = taskDefinitionStep?.action === "noop" ? taskDefinitionStep.live?.arn : undefined;
     const liveJob = live.jobs[job.name];
-    for (const schedule of job.schedules) {
-      const liveSchedule = liveJob?.schedules[schedule.name];
+    const started = startedAt(options.now);
+    if (job.schedules.some((schedule) => schedule.startDate !== started(schedule.startDate))) {
+      notes.push(
+        `job ${job.name}'s startDate has passed: its schedules run from now, and the date is not sent again`,
+      );
+    }
+    for (const desiredSchedule of job.schedules) {
+      const schedule = { ...desiredSchedule, startDate: started(desiredSchedule.startDate) };
+      const found = liveJob?.schedules[schedule.name];
+      const liveSchedule = found && {
+        ...found,
+        spec: { ...found.spec, startDate: started(found.spec.startDate) },
+      };
       const pointsAt = liveSchedule?.spec.target.taskDefinitionArn;
       // A schedule on an identical older revision (see equivalentArns) needs no update.
       const arn =
@@ -120,6 +133,16 @@ export function planDeploy(desired: DesiredState, live: LiveState, options: Plan
     );
   }
   return { app: desired.app, region: desired.region, accountId: desired.accountId, steps, notes };
+}
+
+/**
+ * Scheduler refuses a StartDate more than a few minutes in the past on every create and update,
+ * and a start that has passed means the same as none: both sides drop it, so a passed date is
+ * neither sent nor seen as a change.
+ */
+function startedAt(now: Date | undefined): (date: string | undefined) => string | undefined {
+  return (date) =>
+    date !== undefined && now !== undefined && Date.parse(date) <= now.getTime() ? undefined : date;
 }
 
 /** Jobs that still have schedules in the app's group but are no longer in the config. */
