@@ -304,6 +304,15 @@ describe("redeploy", () => {
     ]);
   });
 
+  it("a deploy of one job changes and reads only that job's resources", async () => {
+    await deploy(shopConfig(), {}, deps);
+    aws.clearCalls();
+    const changed = shopConfig({ report: { cpu: 1, memory: 2 } });
+    const result = await deploy(changed, { jobs: ["cleanup"] }, deps);
+    expect(actions(result)).toEqual([]);
+    expect(aws.calls.filter((call) => JSON.stringify(call.input).includes("shop-report"))).toEqual([]);
+  });
+
   it("lowering tasks from 3 to 2 removes exactly the last shard's schedule", async () => {
     await deploy(shopConfig(), {}, deps);
     aws.clearCalls();

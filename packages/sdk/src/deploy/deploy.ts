@@ -134,7 +134,10 @@ export async function deploy(
   deps: Deps,
 ): Promise<DeployResult> {
   const resolved = await resolveDesired(config, options, deps);
-  const live = await observe(deps.clients, resolved.desired, { families: options.prune ?? false });
+  const live = await observe(deps.clients, resolved.desired, {
+    families: options.prune ?? false,
+    ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
+  });
   const kept = options.prune ? [] : strayJobs(resolved.desired, live);
   // Schedules kept without prune must keep working, so the roles keep what those jobs need.
   const desired =

@@ -47,7 +47,11 @@ const READ_CONCURRENCY = 8;
 export async function observe(
   clients: AwsClients,
   desired: DesiredState,
-  options: { families?: boolean } = {},
+  options: {
+    families?: boolean;
+    /** Only these jobs' resources are read (a `--job` deploy plans no other). Default: all. */
+    jobs?: readonly string[];
+  } = {},
 ): Promise<LiveState> {
   const groupName = desired.scheduleGroup.name;
   const [executionRole, schedulerRole, namespace, taskRole, cluster, scheduleGroup, families] =
@@ -62,7 +66,11 @@ export async function observe(
     ]);
   const scheduleNames = scheduleGroup === undefined ? [] : await listScheduleNames(clients, groupName);
   const existing = new Set(scheduleNames);
-  const jobs = await mapLimit(desired.jobs, READ_CONCURRENCY, async (job): Promise<[string, LiveJob]> => {
+  const selected =
+    options.jobs === undefined
+      ? desired.jobs
+      : desired.jobs.filter((job) => options.jobs?.includes(job.name));
+  const jobs = await mapLimit(selected, READ_CONCURRENCY, async (job): Promise<[string, LiveJob]> => {
     const [logGroup, taskDefinition] = await Promise.all([
       observeLogGroup(clients, job.logGroup.name),
       observeTaskDefinition(clients, job.taskDefinition.family),
