@@ -1,48 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { looksSecret, SecretMask } from "./secrets.js";
-
-describe("looksSecret", () => {
-  it.each([
-    ["API_TOKEN", "s3cr3t-value"],
-    ["DB_PASSWORD", "hunter2"],
-    ["github_token", "x"],
-    ["STRIPE_API_KEY", "abc"],
-    ["APIKEY", "abc"],
-    ["PRIVATE_KEY_PATH", "/run/key"],
-    ["AWS_CREDENTIALS", "abc"],
-    ["OAUTH_CLIENT", "abc"],
-    ["CLIENT_SECRET", "abc"],
-  ])("masks %s by its name", (name, value) => {
-    expect(looksSecret(name, value)).toBe(true);
-  });
-
-  it.each([
-    ["ACCESS", "AKIAIOSFODNN7EXAMPLE"],
-    ["KEY_PEM", "-----BEGIN RSA PRIVATE KEY-----\nMIIE..."],
-    ["GH", "ghp_0123456789abcdefghijABCDEFGHIJ0123456789"],
-    ["SLACK", "xoxb-1234567890-abcdefghij"],
-    ["JWT", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"],
-    ["DATABASE_URL", "postgres://app:pa55word@db.internal:5432/app"],
-    ["SIGNING", "q8Zr2vN5xT1bW7kLm3Pc9Hd4Fj6Gs0Ya"],
-    ["COMMIT", "9fceb02d0ae598e95dc970b74767f19372d61af8"],
-  ])("masks %s by its value", (name, value) => {
-    expect(looksSecret(name, value)).toBe(true);
-  });
-
-  it.each([
-    ["LOG_LEVEL", "info"],
-    ["REPORT_BUCKET", "billing-reports-production-eu"],
-    ["DATABASE_URL", "postgres://db.internal:5432/app"],
-    ["IMAGE", "public.ecr.aws/docker/library/python:3.13-slim"],
-    ["QUEUE_ARN", "arn:aws:sqs:eu-west-1:123456789012:billing-jobs"],
-    ["BATCH_SIZE", "500"],
-    ["STARTED", "2026-12-01T09:00:00Z"],
-    ["AUTHOR", ""],
-  ])("leaves %s=%s readable", (name, value) => {
-    // AUTHOR matches the name rule, but an empty value has nothing to hide.
-    expect(looksSecret(name, value)).toBe(false);
-  });
-});
+import { SecretMask } from "./secrets.js";
 
 describe("SecretMask", () => {
   it("registers each masked value once, and each line of a multi-line one", () => {

@@ -1,4 +1,4 @@
-import type { Plan, PlanAction, PlanStep } from "@flexjob/sdk";
+import { type Plan, type PlanAction, type PlanStep, redactPlan } from "@flexjob/sdk";
 
 const SYMBOL: Record<PlanAction, string> = { create: "+", update: "~", delete: "-", noop: "=" };
 
@@ -17,8 +17,12 @@ function stepLines(step: PlanStep, width: number): string[] {
   ];
 }
 
-/** The plan as a person reads it: one line a resource, `+ ~ - =`, and the changed fields of updates. */
-export function renderPlan(plan: Plan, options: { verbose?: boolean } = {}): string {
+/**
+ * The plan as a person reads it: one line a resource, `+ ~ - =`, and the changed fields of
+ * updates, with secret-looking environment values shown as `***`.
+ */
+export function renderPlan(unredacted: Plan, options: { verbose?: boolean } = {}): string {
+  const plan = redactPlan(unredacted);
   const width = Math.max(0, ...plan.steps.map((step) => step.id.length));
   const counts: Record<PlanAction, number> = { create: 0, update: 0, delete: 0, noop: 0 };
   const lines = [`plan for ${plan.app} in ${plan.region} (account ${plan.accountId})`];

@@ -66,6 +66,18 @@ describe("flexjob deploy", () => {
     expect(aws.mutatingCalls()).toEqual([]);
   });
 
+  it("never prints a secret-looking env value, in the table or in JSON", async () => {
+    await writeFile(join(dir, "flexjob.yml"), `${CONFIG}    env:\n      API_TOKEN: s3cr3t-value\n`);
+    await cli(["deploy"]);
+    await writeFile(join(dir, "flexjob.yml"), `${CONFIG}    env:\n      API_TOKEN: rotated-s3cr3t\n`);
+    const table = await cli(["deploy", "--dry-run"]);
+    expect(table.stdout).toContain("container.environment.API_TOKEN: *** → ***");
+    const json = await cli(["plan", "--json"]);
+    for (const output of [table.stdout, table.stderr, json.stdout]) {
+      expect(output).not.toContain("s3cr3t");
+    }
+  });
+
   it("prints the whole result with --json", async () => {
     const result = await cli(["deploy", "--json"]);
     const parsed = JSON.parse(result.stdout) as { changed: boolean; jobs: { scheduleArns: string[] }[] };

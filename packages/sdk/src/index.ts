@@ -37,4 +37,5 @@ export { type Deps, type Logger, realSleep, silentLogger } from "./deps.js";
 export * from "./errors.js";
 export * from "./naming.js";
 export * from "./schedule/index.js";
+export { looksSecret, REDACTED, redactPlan } from "./secret-values.js";
 export * from "./sizing/index.js";

@@ -1,5 +1,5 @@
 import { dirname } from "node:path";
-import { buildImageResolver, deploy } from "@flexjob/sdk";
+import { buildImageResolver, deploy, redactPlan } from "@flexjob/sdk";
 import type { Command } from "commander";
 import { type CliIo, printJson } from "../io.js";
 import { renderPlan } from "../render-plan.js";
@@ -38,7 +38,7 @@ export function registerDeploy(program: Command, io: CliIo): void {
         deps,
       );
       if (flags.json) {
-        printJson(io, result);
+        printJson(io, { ...result, plan: redactPlan(result.plan) });
         return;
       }
       io.stdout(renderPlan(result.plan));

@@ -1,4 +1,4 @@
-import { destroy, FlexjobError } from "@flexjob/sdk";
+import { destroy, FlexjobError, redactPlan } from "@flexjob/sdk";
 import type { Command } from "commander";
 import { type CliIo, printJson } from "../io.js";
 import { renderPlan } from "../render-plan.js";
@@ -38,7 +38,7 @@ export function registerDestroy(program: Command, io: CliIo): void {
       const { config, deps } = await commandContext(io, flags);
       const result = await destroy(config, { ...(job ? { job } : {}), dryRun: !flags.yes }, deps);
       if (flags.json) {
-        printJson(io, result);
+        printJson(io, { ...result, plan: redactPlan(result.plan) });
         return;
       }
       io.stdout(renderPlan(result.plan));

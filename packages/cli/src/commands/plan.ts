@@ -1,5 +1,5 @@
 import { dirname } from "node:path";
-import { buildImageResolver, deploy, loadConfig, planOffline } from "@flexjob/sdk";
+import { buildImageResolver, deploy, loadConfig, planOffline, redactPlan } from "@flexjob/sdk";
 import type { Command } from "commander";
 import { type CliIo, printJson } from "../io.js";
 import { renderPlan } from "../render-plan.js";
@@ -32,7 +32,7 @@ export function registerPlan(program: Command, io: CliIo): void {
             const resolveImage = buildImageResolver({ configDir: dirname(file) });
             return (await deploy(config, { ...options, dryRun: true, resolveImage }, deps)).plan;
           })();
-      if (flags.json) printJson(io, plan);
+      if (flags.json) printJson(io, redactPlan(plan));
       else io.stdout(renderPlan(plan));
     });
 }
