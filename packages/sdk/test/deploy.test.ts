@@ -231,6 +231,21 @@ describe("schedule options", () => {
     ]);
   });
 
+  it("leaves the schedules of a job whose endDate has passed as they are, and says so", async () => {
+    await deploy(shopConfig({ report: { tasks: 1, endDate: "2026-12-31T00:00:00Z" } }), {}, deps);
+    aws.clock.advance(40 * 24 * 3_600_000);
+    aws.clearCalls();
+    const later = await deploy(
+      shopConfig({ report: { tasks: 1, endDate: "2026-12-31T00:00:00Z", cpu: 1, memory: 2 } }),
+      {},
+      deps,
+    );
+    expect(later.plan.notes).toContain(
+      "job report's endDate has passed: its schedules are left as they are; remove the job (with prune) or move endDate",
+    );
+    expect(aws.mutatingCalls().map((call) => call.operation)).toEqual(["RegisterTaskDefinition"]);
+  });
+
   it("plan reads the account and changes nothing", async () => {
     const steps = await plan(shopConfig(), {}, deps);
     expect(steps.steps.every((step) => step.action === "create")).toBe(true);

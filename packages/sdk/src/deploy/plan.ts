@@ -68,6 +68,19 @@ export function planDeploy(desired: DesiredState, live: LiveState, options: Plan
     const knownArn = taskDefinitionStep?.action === "noop" ? taskDefinitionStep.live?.arn : undefined;
     const liveJob = live.jobs[job.name];
     const started = startedAt(options.now);
+    const ended = job.schedules.some(
+      (schedule) =>
+        schedule.endDate !== undefined &&
+        options.now !== undefined &&
+        Date.parse(schedule.endDate) <= options.now.getTime(),
+    );
+    if (ended) {
+      // Scheduler refuses an EndDate in the past, and such a schedule would never run again anyway.
+      notes.push(
+        `job ${job.name}'s endDate has passed: its schedules are left as they are; remove the job (with prune) or move endDate`,
+      );
+      continue;
+    }
     if (job.schedules.some((schedule) => schedule.startDate !== started(schedule.startDate))) {
       notes.push(
         `job ${job.name}'s startDate has passed: its schedules run from now, and the date is not sent again`,
