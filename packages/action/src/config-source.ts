@@ -8,7 +8,12 @@ import {
   parseConfig,
   readConfigFile,
 } from "@flexjob/sdk";
-import type { ActionInputs, InlineInputName, InlineJobInputs } from "./inputs.js";
+import {
+  type ActionInputs,
+  INLINE_JOB_FIELDS,
+  type InlineInputName,
+  type InlineJobInputs,
+} from "./inputs.js";
 import type { SecretMask } from "./secrets.js";
 
 export interface ActionConfig {
@@ -119,18 +124,7 @@ const NUMERIC_INPUTS = new Set<InlineInputName>(["cpu", "memory", "storage", "ta
  */
 export function inlineRawConfig(inline: InlineJobInputs): Record<string, unknown> {
   const job: Record<string, unknown> = {};
-  const fields = [
-    "schedule",
-    "image",
-    "command",
-    "cpu",
-    "memory",
-    "storage",
-    "arch",
-    "tasks",
-    "timezone",
-  ] as const;
-  for (const field of fields) {
+  for (const field of INLINE_JOB_FIELDS) {
     const value = inline[field];
     if (value === undefined) continue;
     job[field] = NUMERIC_INPUTS.has(field) && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;

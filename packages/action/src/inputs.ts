@@ -48,11 +48,8 @@ export interface InputContext {
 /** Events whose runs only plan: they run code from a branch nobody has merged yet. */
 export const PLAN_ONLY_EVENTS: readonly string[] = ["pull_request", "pull_request_target"];
 
-/** The inline job inputs, in the order action.yml lists them. */
-export const INLINE_INPUTS = [
-  "app",
-  "region",
-  "name",
+/** Inline inputs that are fields of the job itself, named as in flexjob.yml. */
+export const INLINE_JOB_FIELDS = [
   "schedule",
   "image",
   "command",
@@ -62,9 +59,10 @@ export const INLINE_INPUTS = [
   "arch",
   "tasks",
   "timezone",
-  "env",
-  "secrets",
 ] as const;
+
+/** The inline job inputs, in the order action.yml lists them. */
+export const INLINE_INPUTS = ["app", "region", "name", ...INLINE_JOB_FIELDS, "env", "secrets"] as const;
 
 export type InlineInputName = (typeof INLINE_INPUTS)[number];
 
