@@ -51,18 +51,26 @@ function describeStep(step: PlanStep): string {
   return `${step.action} ${step.kind} ${step.id}`;
 }
 
+/**
+ * The ARNs a plan's resources have before it is applied: what a dry run reports, and where apply
+ * starts (it then records what it creates and updates). Resources about to be deleted are left out.
+ */
+export function liveArns(plan: Plan): ApplyResult {
+  const result: ApplyResult = { taskDefinitionArns: {}, scheduleArns: {}, changed: 0 };
+  for (const step of plan.steps) {
+    const arn = (step.live as { arn?: string } | undefined)?.arn;
+    if (arn === undefined || step.action === "delete") continue;
+    if (step.kind === "task-definition") result.taskDefinitionArns[step.id] = arn;
+    if (step.kind === "schedule") result.scheduleArns[step.id] = arn;
+  }
+  return result;
+}
+
 /** Executes exactly the create/update/delete steps of a plan; no-op steps send nothing. */
 export async function apply(plan: Plan, deps: Deps): Promise<ApplyResult> {
   const { clients, logger, sleep } = deps;
   const runId = randomUUID();
-  const result: ApplyResult = { taskDefinitionArns: {}, scheduleArns: {}, changed: 0 };
-  for (const step of plan.steps) {
-    if (step.action !== "noop") continue;
-    const live = step.live as { arn?: string } | undefined;
-    if (live?.arn === undefined) continue;
-    if (step.kind === "task-definition") result.taskDefinitionArns[step.id] = live.arn;
-    if (step.kind === "schedule") result.scheduleArns[step.id] = live.arn;
-  }
+  const result = liveArns(plan);
   const pending = plan.steps.filter((step) => step.action !== "noop");
   const done: PlanStep[] = [];
   const phases = [...new Set(pending.map(phaseOf))].sort((a, b) => a - b);

@@ -7,7 +7,7 @@ import { FlexjobError } from "../errors.js";
 import { names } from "../naming.js";
 import { isoSeconds, nextRuns } from "../schedule/index.js";
 import type { CpuArchitecture } from "../sizing/index.js";
-import { type ApplyResult, apply } from "./apply.js";
+import { type ApplyResult, apply, liveArns } from "./apply.js";
 import { observe } from "./observe.js";
 import { type PlanOptions, planDeploy, strayJobs } from "./plan.js";
 import {
@@ -150,8 +150,7 @@ export async function deploy(
   const dryRun = options.dryRun ?? false;
   const applied: ApplyResult | undefined = dryRun || planIsNoop(plan) ? undefined : await apply(plan, deps);
   const selected = new Set(selectJobs(config, options.jobs).map((job) => job.name));
-  const noopArns = applyResultOfNoops(plan);
-  const arns = applied ?? noopArns;
+  const arns = applied ?? liveArns(plan);
   const jobs = config.jobs
     .filter((job) => selected.has(job.name))
     .map((job): DeployedJob => {
@@ -197,17 +196,6 @@ async function retainedJobs(deps: Deps, app: string, jobs: string[]): Promise<Re
  */
 export async function plan(config: FlexjobConfig, options: PlanOptions, deps: Deps): Promise<Plan> {
   return (await deploy(config, { ...options, dryRun: true }, deps)).plan;
-}
-
-function applyResultOfNoops(plan: Plan): ApplyResult {
-  const result: ApplyResult = { taskDefinitionArns: {}, scheduleArns: {}, changed: 0 };
-  for (const step of plan.steps) {
-    const arn = (step.live as { arn?: string } | undefined)?.arn;
-    if (arn === undefined || step.action === "delete") continue;
-    if (step.kind === "task-definition") result.taskDefinitionArns[step.id] = arn;
-    if (step.kind === "schedule") result.scheduleArns[step.id] = arn;
-  }
-  return result;
 }
 
 /** Offline placeholders: what `flexjob plan --offline` renders without an AWS account. */
