@@ -11,6 +11,7 @@ import { registerLogs } from "./commands/logs.js";
 import { registerNext } from "./commands/next.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerRun } from "./commands/run.js";
+import { registerSchedules } from "./commands/schedules.js";
 import { registerStatus } from "./commands/status.js";
 import { registerValidate } from "./commands/validate.js";
 import type { CliIo } from "./io.js";
@@ -35,6 +36,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   registerRun(program, io, (code) => {
     exitCode = code;
   });
+  registerSchedules(program, io);
   registerStatus(program, io);
   registerLogs(program, io);
   registerDiscover(program, io);

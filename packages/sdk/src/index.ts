@@ -5,6 +5,7 @@
 export { accountIdOf } from "./aws/account.js";
 export { type AwsClients, type ClientOptions, createClients } from "./aws/clients.js";
 export * from "./build/index.js";
+export * from "./bulk/index.js";
 export * from "./config/index.js";
 export {
   type DeployedJob,

@@ -23,6 +23,8 @@ export const names = {
   cluster: (app: string, cluster?: string) => cluster ?? app,
   /** Scheduler group names: `[0-9a-zA-Z-_.]`, 1–64. */
   scheduleGroup: (app: string) => fitName(`flexjob-${app}`, 64),
+  /** A job's bulk schedules (`flexjob schedules sync`): `.` is in no app or job name, so it never collides. */
+  bulkScheduleGroup: (app: string, job: string) => fitName(`flexjob-${app}.${job}`, 64),
   /**
    * One schedule per shard. Shard 0 keeps the plain name, so going from 1 task to N adds schedules
    * without renaming the first; `.` cannot occur in job names, so shard names never collide.

@@ -14,9 +14,10 @@ describe("flexjob iam-policy", () => {
       Statement: { Sid: string; Resource: unknown }[];
     };
     expect(document.Version).toBe("2012-10-17");
-    expect(document.Statement.find((statement) => statement.Sid === "ManageSchedules")?.Resource).toBe(
+    expect(document.Statement.find((statement) => statement.Sid === "ManageSchedules")?.Resource).toEqual([
       "arn:aws:scheduler:eu-west-1:123456789012:schedule/flexjob-hello/*",
-    );
+      "arn:aws:scheduler:eu-west-1:123456789012:schedule/flexjob-hello.*/*",
+    ]);
   });
 
   it("asks which role when --deploy is missing, exit 2", async () => {

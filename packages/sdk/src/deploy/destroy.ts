@@ -125,6 +125,24 @@ export async function destroy(
       steps.push({ kind: "cluster", id: cluster.name, action: "delete", changes: [], reason, live: cluster });
     }
   }
+  // Bulk schedules (flexjob schedules sync) go with their job: deleting the group deletes them all.
+  const bulkJobs = wholeApp ? config.jobs.map((job) => job.name) : [options.job ?? ""];
+  const bulkGroups = await Promise.all(
+    bulkJobs.map((job) => observeScheduleGroup(clients, names.bulkScheduleGroup(app, job))),
+  );
+  for (const [index, group] of bulkGroups.entries()) {
+    if (group === undefined || !isOwned(group.tags, app)) continue;
+    const job = bulkJobs[index];
+    steps.push({
+      kind: "schedule-group",
+      id: group.name,
+      ...(job ? { job } : {}),
+      action: "delete",
+      changes: [],
+      reason,
+      live: group,
+    });
+  }
   const plan: Plan = { app, region: clients.region, accountId, steps, notes: [] };
   if (options.dryRun || steps.length === 0) return { plan, changed: false };
   const applied = await apply(plan, deps);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { shopConfig, startWorld } from "../../test/harness.js";
 import type { PolicyStatement } from "../aws/policy.js";
+import { deleteBulkSchedules, syncBulkSchedules } from "../bulk/index.js";
 import { parseConfig } from "../config/index.js";
 import { deploy } from "./deploy.js";
 import { deployPolicy } from "./iam-policy.js";
@@ -120,11 +121,15 @@ describe("deployPolicy", () => {
           Effect: "Allow",
           Action: [
             "scheduler:CreateScheduleGroup",
+            "scheduler:DeleteScheduleGroup",
             "scheduler:GetScheduleGroup",
             "scheduler:ListTagsForResource",
             "scheduler:TagResource",
           ],
-          Resource: "arn:aws:scheduler:eu-west-1:123456789012:schedule-group/flexjob-billing",
+          Resource: [
+            "arn:aws:scheduler:eu-west-1:123456789012:schedule-group/flexjob-billing",
+            "arn:aws:scheduler:eu-west-1:123456789012:schedule-group/flexjob-billing.*",
+          ],
         },
         {
           Sid: "ManageSchedules",
@@ -135,7 +140,10 @@ describe("deployPolicy", () => {
             "scheduler:GetSchedule",
             "scheduler:UpdateSchedule",
           ],
-          Resource: "arn:aws:scheduler:eu-west-1:123456789012:schedule/flexjob-billing/*",
+          Resource: [
+            "arn:aws:scheduler:eu-west-1:123456789012:schedule/flexjob-billing/*",
+            "arn:aws:scheduler:eu-west-1:123456789012:schedule/flexjob-billing.*/*",
+          ],
         },
       ],
     });
@@ -155,7 +163,10 @@ describe("deployPolicy", () => {
     expect(
       deployPolicy(config, { region: "us-east-1" }).Statement.find((each) => each.Sid === "ManageSchedules")
         ?.Resource,
-    ).toBe("arn:aws:scheduler:us-east-1:*:schedule/flexjob-billing/*");
+    ).toEqual([
+      "arn:aws:scheduler:us-east-1:*:schedule/flexjob-billing/*",
+      "arn:aws:scheduler:us-east-1:*:schedule/flexjob-billing.*/*",
+    ]);
   });
 
   it("uses the configured cluster and passes only the roles the jobs name", () => {
@@ -234,6 +245,28 @@ describe("deployPolicy against what a deploy sends", () => {
         "scheduler:DeleteSchedule",
         "iam:PutRolePolicy",
       ]),
+    );
+  });
+
+  it("allows every operation of a bulk schedule sync and of deleting the bulk schedules", async () => {
+    const { aws, deps } = await startWorld();
+    close = () => aws.close();
+    await deploy(shopConfig(), {}, deps);
+    const entries = [1, 2, 3].map((index) => ({
+      key: `c${index}`,
+      expression: "@daily",
+      env: { CUSTOMER: `c${index}` },
+    }));
+    await syncBulkSchedules(shopConfig(), "report", entries, {}, deps);
+    await syncBulkSchedules(shopConfig(), "report", entries.slice(1), { prune: true }, deps);
+    await deleteBulkSchedules(shopConfig(), "report", deps);
+    const allowed = deployPolicy(shopConfig(), { accountId: aws.accountId }).Statement.flatMap((each) =>
+      [each.Action].flat(),
+    );
+    const sent = [...new Set(aws.calls.map((call) => `${call.service}:${call.operation}`))].sort();
+    expect(sent.filter((action) => !allowed.includes(action))).toEqual([]);
+    expect(sent).toEqual(
+      expect.arrayContaining(["scheduler:CreateSchedule", "scheduler:DeleteScheduleGroup"]),
     );
   });
 

@@ -132,11 +132,16 @@ export function deployPolicy(config: FlexjobConfig, options: DeployPolicyOptions
       Effect: "Allow",
       Action: [
         "scheduler:CreateScheduleGroup",
+        "scheduler:DeleteScheduleGroup",
         "scheduler:GetScheduleGroup",
         "scheduler:ListTagsForResource",
         "scheduler:TagResource",
       ],
-      Resource: arn("scheduler", `schedule-group/${scheduleGroup}`),
+      Resource: [
+        arn("scheduler", `schedule-group/${scheduleGroup}`),
+        // Each job's bulk schedules (flexjob schedules sync) have a group of their own.
+        arn("scheduler", `schedule-group/${scheduleGroup}.*`),
+      ],
     },
     {
       Sid: "ManageSchedules",
@@ -147,7 +152,10 @@ export function deployPolicy(config: FlexjobConfig, options: DeployPolicyOptions
         "scheduler:GetSchedule",
         "scheduler:UpdateSchedule",
       ],
-      Resource: arn("scheduler", `schedule/${scheduleGroup}/*`),
+      Resource: [
+        arn("scheduler", `schedule/${scheduleGroup}/*`),
+        arn("scheduler", `schedule/${scheduleGroup}.*/*`),
+      ],
     },
   ];
 

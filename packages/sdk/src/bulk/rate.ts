@@ -1,0 +1,149 @@
+import { isAwsError } from "../aws/aws-error.js";
+
+/**
+ * Default EventBridge Scheduler request-rate quotas per account and Region, documented alike for
+ * CreateSchedule, DeleteSchedule and GetSchedule (and used for UpdateSchedule too): 1,000 per
+ * second in the Regions below, 250 in every other. They are adjustable, shared with every other
+ * caller in the account, and have changed over time (older versions of the page say 50 everywhere),
+ * hence the adaptive rate on top.
+ * https://docs.aws.amazon.com/scheduler/latest/UserGuide/scheduler-quotas.html
+ */
+export const SCHEDULER_PRIMARY_REGIONS: readonly string[] = [
+  "us-east-1",
+  "us-east-2",
+  "us-west-2",
+  "ap-northeast-1",
+  "ap-south-1",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "eu-central-1",
+  "eu-west-1",
+  "eu-west-2",
+  "sa-east-1",
+];
+
+/**
+ * The documented default write quota (requests per second) of one Scheduler operation in a Region.
+ * @example defaultSchedulerWriteRate("eu-west-1") // 1000
+ * @example defaultSchedulerWriteRate("eu-north-1") // 250
+ */
+export function defaultSchedulerWriteRate(region: string): number {
+  return SCHEDULER_PRIMARY_REGIONS.includes(region) ? 1_000 : 250;
+}
+
+/** The slowest the adaptive rate goes; below it, waiting out a throttle is all that is left. */
+export const MIN_RATE_PER_SECOND = 1;
+
+/**
+ * A client-side token bucket for one API operation, in the injected clock's time. Its rate adapts:
+ * halved on a throttle (once per burst of throttles, not once per call in flight), and raised by a
+ * twentieth of the starting rate after each second's worth of successes, back up to where it started.
+ */
+export class AdaptiveRateLimiter {
+  private rate: number;
+  private tokens: number;
+  private updatedMs: number;
+  private successes = 0;
+  private generation = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  /** How many throttles this limiter reacted to. */
+  throttles = 0;
+  lowestRate: number;
+
+  constructor(
+    readonly maxRate: number,
+    private readonly clock: { now: () => Date; sleep: (ms: number) => Promise<void> },
+  ) {
+    if (!(maxRate > 0)) throw new RangeError("ratePerSecond must be above 0");
+    this.rate = maxRate;
+    this.lowestRate = maxRate;
+    this.tokens = this.burst();
+    this.updatedMs = clock.now().getTime();
+  }
+
+  get ratePerSecond(): number {
+    return this.rate;
+  }
+
+  /** A tenth of a second's worth: smooth enough not to trip a per-second quota on its own. */
+  private burst(): number {
+    return Math.max(1, this.rate / 10);
+  }
+
+  /** Waits for a token, in arrival order; resolves to the rate generation the call runs under. */
+  acquire(): Promise<number> {
+    const turn = this.queue.then(() => this.take());
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async take(): Promise<number> {
+    this.refill();
+    if (this.tokens < 1) {
+      await this.clock.sleep(Math.ceil(((1 - this.tokens) / this.rate) * 1000));
+      this.refill();
+    }
+    this.tokens -= 1;
+    return this.generation;
+  }
+
+  private refill(): void {
+    const nowMs = this.clock.now().getTime();
+    this.tokens = Math.min(this.burst(), this.tokens + ((nowMs - this.updatedMs) / 1000) * this.rate);
+    this.updatedMs = nowMs;
+  }
+
+  succeeded(): void {
+    this.successes += 1;
+    if (this.rate < this.maxRate && this.successes >= this.rate) {
+      this.successes = 0;
+      this.rate = Math.min(this.maxRate, this.rate + this.maxRate / 20);
+    }
+  }
+
+  /** A call started under `generation` was throttled; calls started before the last slow-down do not count again. */
+  throttled(generation: number): void {
+    if (generation !== this.generation) return;
+    this.generation += 1;
+    this.throttles += 1;
+    this.successes = 0;
+    this.rate = Math.max(MIN_RATE_PER_SECOND, this.rate / 2);
+    this.lowestRate = Math.min(this.lowestRate, this.rate);
+    this.tokens = Math.min(this.tokens, 0);
+  }
+}
+
+/** Backoff after a throttle that outlasted the SDK's own retries: 1 s doubling to 32 s. */
+export const THROTTLE_BACKOFF_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000, 16_000, 32_000];
+/**
+ * Throttles of one call in a row before giving up: with the backoff above, over ten minutes of
+ * nothing but throttles, which no quota-sharing neighbour explains.
+ */
+export const MAX_THROTTLES_PER_CALL = 24;
+
+export function isThrottle(error: unknown): boolean {
+  return isAwsError(error, "ThrottlingException", "TooManyRequestsException", "Throttling");
+}
+
+/**
+ * Sends one call through the limiter. A throttle (left over after the SDK's own retries) slows the
+ * limiter down and the call is tried again after a backoff; any other error is the caller's.
+ */
+export async function sendPaced<T>(
+  limiter: AdaptiveRateLimiter,
+  sleep: (ms: number) => Promise<void>,
+  send: () => Promise<T>,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const generation = await limiter.acquire();
+    try {
+      const result = await send();
+      limiter.succeeded();
+      return result;
+    } catch (error) {
+      if (!isThrottle(error) || attempt + 1 >= MAX_THROTTLES_PER_CALL) throw error;
+      limiter.throttled(generation);
+      await sleep(THROTTLE_BACKOFF_MS[Math.min(attempt, THROTTLE_BACKOFF_MS.length - 1)] ?? 32_000);
+    }
+  }
+}

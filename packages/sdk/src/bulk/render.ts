@@ -1,0 +1,181 @@
+import { createHash } from "node:crypto";
+import type { CreateScheduleInput } from "@aws-sdk/client-scheduler";
+import { SCHEDULE_SETTINGS, type ScheduleLive } from "../aws/schedule.js";
+import { canonicalJson } from "../aws/task-definition-spec.js";
+import { FlexjobError, showValue } from "../errors.js";
+import type { CheckedBulkSchedule } from "./entries.js";
+import { bulkScheduleName, CONTENT_HASH_LENGTH, encodeKey } from "./names.js";
+
+/** Everything a bulk schedule shares with its job's deployed shard-0 schedule. */
+export interface BulkTarget {
+  app: string;
+  job: string;
+  groupName: string;
+  /** The job's configured time zone: the default for entries without one. */
+  timezone: string;
+  clusterArn: string;
+  roleArn: string;
+  taskDefinitionArn: string;
+  capacityProvider: "FARGATE" | "FARGATE_SPOT";
+  subnets: string[];
+  securityGroups: string[];
+  assignPublicIp: boolean;
+  retry: { attempts: number; maxAgeSeconds: number };
+  flexibleWindowMinutes: number | undefined;
+  taskTags: Record<string, string>;
+  /** The container the overrides address. */
+  container: string;
+  /** The shard-0 schedule's environment overrides (the FLEXJOB_* run context), by name. */
+  runContext: Record<string, string>;
+}
+
+/** What CreateSchedule is sent for one entry, and the name that encodes its content. */
+export interface RenderedBulkSchedule {
+  key: string;
+  name: string;
+  request: Omit<CreateScheduleInput, "ClientToken">;
+}
+
+/** Scheduler's limit on a target's Input. https://docs.aws.amazon.com/scheduler/latest/APIReference/API_Target.html */
+export const TARGET_INPUT_MAX = 8192;
+/** Bumped when what a bulk schedule is written with changes shape, so every name changes with it. */
+const RENDER_VERSION = "bulk-1";
+
+/**
+ * The target of a job's bulk schedules, read off its deployed shard-0 schedule so that they start
+ * exactly what its own schedule starts.
+ */
+export function bulkTargetOf(
+  live: ScheduleLive,
+  context: { app: string; job: string; groupName: string; timezone: string },
+): BulkTarget {
+  const { target } = live.spec;
+  const notFlexjobs = (what: string) =>
+    new FlexjobError(
+      `schedule ${live.spec.name} of job ${context.job} has ${what}, which flexjob does not write`,
+      {
+        code: "INPUT_INVALID",
+        remedy: "it was edited by hand: run flexjob deploy to restore it, then sync again",
+      },
+    );
+  if (target.capacityProvider !== "FARGATE" && target.capacityProvider !== "FARGATE_SPOT") {
+    throw notFlexjobs(`capacity ${showValue(target.capacityProvider)}`);
+  }
+  let overrides: unknown;
+  try {
+    overrides = JSON.parse(target.input);
+  } catch {
+    throw notFlexjobs(`a target Input that is not JSON (${showValue(target.input)})`);
+  }
+  const container = (overrides as { containerOverrides?: unknown } | null)?.containerOverrides;
+  const first = Array.isArray(container) ? (container[0] as unknown) : undefined;
+  const shape = first as { name?: unknown; environment?: unknown } | undefined;
+  if (typeof shape?.name !== "string" || !Array.isArray(shape.environment)) {
+    throw notFlexjobs(`target Input ${showValue(target.input)}`);
+  }
+  const runContext: Record<string, string> = {};
+  for (const variable of shape.environment as unknown[]) {
+    const { name, value } = (variable ?? {}) as { name?: unknown; value?: unknown };
+    if (typeof name === "string" && typeof value === "string") runContext[name] = value;
+  }
+  return {
+    ...context,
+    clusterArn: target.clusterArn,
+    roleArn: target.roleArn,
+    taskDefinitionArn: target.taskDefinitionArn,
+    capacityProvider: target.capacityProvider,
+    subnets: [...target.subnets].sort(),
+    securityGroups: [...target.securityGroups].sort(),
+    assignPublicIp: target.assignPublicIp,
+    retry: target.retry,
+    flexibleWindowMinutes: live.spec.flexibleWindowMinutes,
+    taskTags: target.taskTags,
+    container: shape.name,
+    runContext,
+  };
+}
+
+/**
+ * The complete schedule for one entry (UpdateSchedule replaces the whole schedule, so there is no
+ * partial form), named after a hash of all of it: any change to the entry or to the job's target
+ * gives a new name. Each bulk schedule starts one task, so the shard variables say 0 of 1, and
+ * `FLEXJOB_SCHEDULE_KEY` tells the task which entry started it.
+ */
+export function renderBulkSchedule(entry: CheckedBulkSchedule, target: BulkTarget): RenderedBulkSchedule {
+  const environment: Record<string, string> = {
+    ...target.runContext,
+    ...entry.env,
+    FLEXJOB_TASK_INDEX: "0",
+    FLEXJOB_TASK_COUNT: "1",
+    FLEXJOB_SCHEDULE_KEY: entry.key,
+  };
+  const input = canonicalJson({
+    containerOverrides: [
+      {
+        name: target.container,
+        environment: Object.keys(environment)
+          .sort()
+          .map((name) => ({ name, value: environment[name] ?? "" })),
+      },
+    ],
+  });
+  if (input.length > TARGET_INPUT_MAX) {
+    throw new FlexjobError(
+      `bulk schedule ${showValue(entry.key)}: its env makes the target Input ${input.length} characters; the limit is ${TARGET_INPUT_MAX}`,
+      {
+        code: "INPUT_INVALID",
+        remedy: "pass fewer or shorter env values; put bulky data where the job can read it by key",
+      },
+    );
+  }
+  const settings = SCHEDULE_SETTINGS;
+  const description = `flexjob ${target.app}/${target.job} bulk schedule ${showValue(entry.key)}`;
+  const request: Omit<CreateScheduleInput, "ClientToken" | "Name"> = {
+    GroupName: target.groupName,
+    ScheduleExpression: entry.expression,
+    ScheduleExpressionTimezone: entry.timezone ?? target.timezone,
+    State: entry.enabled ? "ENABLED" : "DISABLED",
+    Description: description,
+    FlexibleTimeWindow:
+      target.flexibleWindowMinutes === undefined
+        ? { Mode: "OFF" }
+        : { Mode: "FLEXIBLE", MaximumWindowInMinutes: target.flexibleWindowMinutes },
+    Target: {
+      Arn: target.clusterArn,
+      RoleArn: target.roleArn,
+      Input: input,
+      RetryPolicy: {
+        MaximumRetryAttempts: target.retry.attempts,
+        MaximumEventAgeInSeconds: target.retry.maxAgeSeconds,
+      },
+      EcsParameters: {
+        TaskDefinitionArn: target.taskDefinitionArn,
+        TaskCount: settings.taskCount,
+        // RunTask takes a launch type or a capacity provider strategy, never both.
+        ...(target.capacityProvider === "FARGATE"
+          ? { LaunchType: "FARGATE" as const }
+          : { CapacityProviderStrategy: [{ capacityProvider: target.capacityProvider, weight: 1 }] }),
+        PlatformVersion: settings.platformVersion,
+        NetworkConfiguration: {
+          awsvpcConfiguration: {
+            Subnets: target.subnets,
+            SecurityGroups: target.securityGroups,
+            AssignPublicIp: target.assignPublicIp ? "ENABLED" : "DISABLED",
+          },
+        },
+        EnableECSManagedTags: settings.enableEcsManagedTags,
+        ...(settings.propagateTags === undefined ? {} : { PropagateTags: settings.propagateTags }),
+        Tags: Object.keys(target.taskTags)
+          .sort()
+          .map((key) => ({ [key]: target.taskTags[key] ?? "" })),
+      },
+    },
+    ActionAfterCompletion: settings.actionAfterCompletion,
+  };
+  const contentHash = createHash("sha256")
+    .update(`${RENDER_VERSION}\n${canonicalJson(request)}`)
+    .digest("hex")
+    .slice(0, CONTENT_HASH_LENGTH);
+  const name = bulkScheduleName(encodeKey(entry.key), contentHash);
+  return { key: entry.key, name, request: { Name: name, ...request } };
+}

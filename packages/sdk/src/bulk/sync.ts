@@ -1,0 +1,431 @@
+import { createHash, randomUUID } from "node:crypto";
+import {
+  CreateScheduleCommand,
+  type CreateScheduleInput,
+  DeleteScheduleCommand,
+  ListSchedulesCommand,
+  type ScheduleSummary,
+  UpdateScheduleCommand,
+} from "@aws-sdk/client-scheduler";
+import { isAwsError, wrapAwsError } from "../aws/aws-error.js";
+import { observeSchedule } from "../aws/schedule.js";
+import { applyScheduleGroup, observeScheduleGroup, planScheduleGroup } from "../aws/schedule-group.js";
+import { canonicalJson } from "../aws/task-definition-spec.js";
+import type { FlexjobConfig, JobSpec } from "../config/index.js";
+import { type Deps, mapLimit } from "../deps.js";
+import { FlexjobError } from "../errors.js";
+import { names, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";
+import { type BulkSchedule, checkBulkSchedules } from "./entries.js";
+import { bulkGroupName, decodeKey, parseBulkScheduleName } from "./names.js";
+import { type BulkOperation, type BulkPlan, planBulkSchedules } from "./plan.js";
+import { AdaptiveRateLimiter, defaultSchedulerWriteRate, sendPaced } from "./rate.js";
+import { bulkTargetOf, type RenderedBulkSchedule, renderBulkSchedule } from "./render.js";
+
+export interface BulkSyncOptions {
+  /**
+   * Delete schedules whose key is no longer in the list. Off by default: a truncated list must not
+   * silently delete thousands of schedules.
+   */
+  prune?: boolean;
+  /** Read and plan only: no write is sent. */
+  dryRun?: boolean;
+  /**
+   * Client-side ceiling on each Scheduler write operation's rate (CreateSchedule, DeleteSchedule,
+   * UpdateSchedule separately), per second. Default: the documented default quota of the Region
+   * (1,000, or 250 outside the primary Regions). Lower it when other tools share the account's
+   * quota; raise it after a quota increase.
+   * https://docs.aws.amazon.com/scheduler/latest/UserGuide/scheduler-quotas.html
+   * @example { ratePerSecond: 200 }
+   */
+  ratePerSecond?: number;
+  /** Calls in flight at once, default 64: enough for 1,000 writes/s at up to 60 ms per call. */
+  concurrency?: number;
+  /** Log progress after every this many writes, default 1,000. */
+  progressEvery?: number;
+}
+
+export interface BulkSyncResult {
+  group: string;
+  /** Schedules created (with dryRun: that would be). */
+  created: number;
+  /** Schedules deleted: older versions of changed entries, and with prune, entries no longer listed. */
+  deleted: number;
+  /** Desired schedules already there, untouched. */
+  unchanged: number;
+  /** Schedules of keys no longer listed, left in place because prune was off. */
+  kept: number;
+  /** API calls flexjob sent (the SDK's own retries not counted). */
+  calls: { reads: number; writes: number };
+  /** Throttles that outlasted the SDK's retries and slowed the sync down. */
+  throttles: number;
+  /** The write rate the sync started at, and the lowest it slowed to. */
+  ratePerSecond: { start: number; lowest: number };
+  dryRun: boolean;
+}
+
+const LIST_PAGE_SIZE = 100;
+const DEFAULT_CONCURRENCY = 64;
+const DEFAULT_PROGRESS_EVERY = 1_000;
+
+function findJob(config: FlexjobConfig, name: string): JobSpec {
+  const job = config.jobs.find((candidate) => candidate.name === name);
+  if (job === undefined) {
+    throw new FlexjobError(`no job named "${name}" in the config`, {
+      code: "INPUT_INVALID",
+      remedy: `use one of: ${config.jobs.map((candidate) => candidate.name).join(", ")}`,
+    });
+  }
+  return job;
+}
+
+/** Counts every call flexjob sends; reads and writes are reported separately. */
+class CallCounter {
+  reads = 0;
+  writes = 0;
+}
+
+/**
+ * Makes a job's bulk schedules exactly `schedules`: one Scheduler schedule per entry, in the job's
+ * own group `flexjob-<app>.<job>`, each starting the same task as the job's deployed schedule with
+ * the entry's env added. A sync reads only the group's listing (one call per 100 schedules), since
+ * each name hashes its complete content; it creates what is new or changed (the older version of a
+ * changed entry is deleted right after its replacement is created) and, with `prune`, deletes what
+ * is no longer listed. Writes are paced under Scheduler's quotas and slow down on throttling; a
+ * sync that stops part-way is finished by running it again.
+ * @example
+ * const result = await syncBulkSchedules(config, "remind", [
+ *   { key: "acme", expression: "every day at 06:00", timezone: "Europe/Berlin", env: { CUSTOMER_ID: "acme" } },
+ * ], { prune: true }, deps);
+ * // { group: "flexjob-shop.remind", created: 1, deleted: 0, unchanged: 0, kept: 0, calls: { reads: 4, writes: 2 }, … }
+ */
+export async function syncBulkSchedules(
+  config: FlexjobConfig,
+  job: string,
+  schedules: readonly BulkSchedule[],
+  options: BulkSyncOptions,
+  deps: Deps,
+): Promise<BulkSyncResult> {
+  const jobSpec = findJob(config, job);
+  const entries = checkBulkSchedules(schedules);
+  const { clients, logger } = deps;
+  const counter = new CallCounter();
+  const group = bulkGroupName(config.app, job);
+  const startRate = options.ratePerSecond ?? defaultSchedulerWriteRate(clients.region);
+  const limiter = (rate: number) => new AdaptiveRateLimiter(rate, deps);
+  const limiters = {
+    read: limiter(startRate),
+    create: limiter(startRate),
+    update: limiter(startRate),
+    delete: limiter(startRate),
+  };
+
+  const shard0 = names.schedule(config.app, job, 0);
+  counter.reads += 1;
+  const live = await observeSchedule(clients, names.scheduleGroup(config.app), shard0);
+  if (live === undefined) {
+    throw new FlexjobError(
+      `job ${job} is not deployed (no schedule ${shard0}), so its bulk schedules have no target`,
+      {
+        code: "INPUT_INVALID",
+        remedy:
+          "run flexjob deploy first; bulk schedules start exactly what the job's deployed schedule starts",
+      },
+    );
+  }
+  const target = bulkTargetOf(live, { app: config.app, job, groupName: group, timezone: jobSpec.timezone });
+  const rendered = entries.map((entry) => renderBulkSchedule(entry, target));
+
+  const groupSpec = {
+    name: group,
+    tags: { [TAG_MANAGED]: "true", [TAG_APP]: config.app, [TAG_JOB]: job },
+  };
+  const groupLive = await observeScheduleGroup(clients, group);
+  counter.reads += groupLive === undefined ? 1 : 2;
+  const groupStep = planScheduleGroup(groupSpec, groupLive);
+  const listed = groupLive === undefined ? [] : await listNames(deps, group, limiters.read, counter);
+  const plan = planBulkSchedules(rendered, listed, { prune: options.prune ?? false });
+  const planned = countPlanned(plan);
+  const summary = {
+    group,
+    unchanged: plan.unchanged,
+    kept: plan.kept.length,
+    ratePerSecond: { start: startRate, lowest: startRate },
+  };
+  logger.info(
+    `${job}: ${rendered.length} bulk schedules: ${planned.creates} to create, ${planned.deletes} to delete, ${plan.unchanged} unchanged${plan.kept.length > 0 ? `, ${plan.kept.length} no longer listed kept (prune is off)` : ""}`,
+  );
+  if (options.dryRun) {
+    return {
+      ...summary,
+      created: planned.creates,
+      deleted: planned.deletes,
+      calls: { reads: counter.reads, writes: 0 },
+      throttles: 0,
+      dryRun: true,
+    };
+  }
+  if (groupStep.action !== "noop") {
+    counter.writes += 1;
+    await applyScheduleGroup(clients, groupStep);
+  }
+  const outcome = await applyBulkPlan(plan, rendered, {
+    deps,
+    limiters,
+    counter,
+    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    progressEvery: options.progressEvery ?? DEFAULT_PROGRESS_EVERY,
+    job,
+    group,
+  });
+  const all = Object.values(limiters);
+  return {
+    ...summary,
+    created: outcome.created,
+    deleted: outcome.deleted,
+    calls: { reads: counter.reads, writes: counter.writes },
+    throttles: all.reduce((sum, item) => sum + item.throttles, 0),
+    ratePerSecond: { start: startRate, lowest: Math.min(...all.map((item) => item.lowestRate)) },
+    dryRun: false,
+  };
+}
+
+function countPlanned(plan: BulkPlan): { creates: number; deletes: number } {
+  let creates = 0;
+  let deletes = 0;
+  for (const operation of plan.operations) {
+    if (operation.kind === "create") {
+      creates += 1;
+      deletes += operation.replaces.length;
+    } else deletes += 1;
+  }
+  return { creates, deletes };
+}
+
+/** Every schedule in the group, 100 per ListSchedules call: the sync's only per-schedule reads. */
+async function listSummaries(
+  deps: Deps,
+  group: string,
+  limiter: AdaptiveRateLimiter,
+  counter: CallCounter,
+): Promise<ScheduleSummary[]> {
+  const found: ScheduleSummary[] = [];
+  let token: string | undefined;
+  try {
+    do {
+      counter.reads += 1;
+      const page = await sendPaced(limiter, deps.sleep, () =>
+        deps.clients.scheduler.send(
+          new ListSchedulesCommand({
+            GroupName: group,
+            MaxResults: LIST_PAGE_SIZE,
+            ...(token === undefined ? {} : { NextToken: token }),
+          }),
+        ),
+      );
+      found.push(...(page.Schedules ?? []));
+      token = page.NextToken;
+    } while (token !== undefined);
+  } catch (error) {
+    throw wrapAwsError(error, `listing bulk schedules of group ${group}`);
+  }
+  return found;
+}
+
+async function listNames(
+  deps: Deps,
+  group: string,
+  limiter: AdaptiveRateLimiter,
+  counter: CallCounter,
+): Promise<string[]> {
+  const summaries = await listSummaries(deps, group, limiter, counter);
+  return summaries.flatMap((summary) => (summary.Name === undefined ? [] : [summary.Name]));
+}
+
+interface ApplyContext {
+  deps: Deps;
+  limiters: Record<"create" | "update" | "delete", AdaptiveRateLimiter>;
+  counter: CallCounter;
+  concurrency: number;
+  progressEvery: number;
+  job: string;
+  group: string;
+}
+
+/**
+ * Runs the plan's writes with bounded concurrency, each paced by its operation's limiter. The
+ * first failure that is not a throttle stops new writes; the ones in flight finish, and the error
+ * says how far the sync got.
+ */
+async function applyBulkPlan(
+  plan: BulkPlan,
+  rendered: readonly RenderedBulkSchedule[],
+  context: ApplyContext,
+): Promise<{ created: number; deleted: number }> {
+  const { deps, limiters, counter } = context;
+  const byName = new Map(rendered.map((schedule) => [schedule.name, schedule]));
+  const runId = randomUUID();
+  const total = countPlanned(plan);
+  const totalWrites = total.creates + total.deletes;
+  let created = 0;
+  let deleted = 0;
+  let done = 0;
+  let failure: { error: unknown; doing: string } | undefined;
+  const progress = () => {
+    done += 1;
+    if (done % context.progressEvery === 0 || done === totalWrites) {
+      deps.logger.info(
+        `${context.job}: ${done}/${totalWrites} bulk schedule writes (${created} created, ${deleted} deleted) at ${Math.round(limiters.create.ratePerSecond)}/s`,
+      );
+    }
+  };
+  const paced = <T>(limiter: AdaptiveRateLimiter, send: () => Promise<T>): Promise<T> => {
+    const before = limiter.throttles;
+    return sendPaced(limiter, deps.sleep, () => {
+      counter.writes += 1;
+      return send();
+    }).finally(() => {
+      if (limiter.throttles > before) {
+        deps.logger.warn(
+          `EventBridge Scheduler is throttling: writes slowed to ${limiter.ratePerSecond}/s (start ${limiter.maxRate}/s)`,
+        );
+      }
+    });
+  };
+  const create = async (schedule: RenderedBulkSchedule) => {
+    const input: CreateScheduleInput = {
+      ...schedule.request,
+      ClientToken: clientToken(schedule.request, runId),
+    };
+    try {
+      await paced(limiters.create, () => deps.clients.scheduler.send(new CreateScheduleCommand(input)));
+    } catch (error) {
+      // The name hashes the content, so it exists only as written before, unless edited by hand:
+      // sending the complete schedule again settles it either way.
+      if (!isAwsError(error, "ConflictException")) throw error;
+      await paced(limiters.update, () =>
+        deps.clients.scheduler.send(new UpdateScheduleCommand(schedule.request)),
+      );
+    }
+    created += 1;
+    progress();
+  };
+  const remove = async (name: string) => {
+    try {
+      await paced(limiters.delete, () =>
+        deps.clients.scheduler.send(new DeleteScheduleCommand({ GroupName: context.group, Name: name })),
+      );
+    } catch (error) {
+      if (!isAwsError(error, "ResourceNotFoundException")) throw error;
+    }
+    deleted += 1;
+    progress();
+  };
+  const run = async (operation: BulkOperation) => {
+    if (failure !== undefined) return;
+    let doing = "";
+    try {
+      if (operation.kind === "create") {
+        const schedule = byName.get(operation.name);
+        if (schedule === undefined) throw new Error(`no rendered schedule named ${operation.name}`);
+        doing = `creating bulk schedule ${operation.name} (key ${JSON.stringify(operation.key)})`;
+        await create(schedule);
+        for (const name of operation.replaces) {
+          doing = `deleting ${name}, replaced by ${operation.name}`;
+          await remove(name);
+        }
+      } else {
+        doing = `deleting bulk schedule ${operation.name}${operation.reason === "pruned" ? " (no longer listed)" : ""}`;
+        await remove(operation.name);
+      }
+    } catch (error) {
+      failure ??= { error, doing };
+    }
+  };
+  await mapLimit(plan.operations, context.concurrency, run);
+  if (failure !== undefined) {
+    const cause = wrapAwsError(failure.error, failure.doing);
+    throw new FlexjobError(
+      `bulk sync of job ${context.job} stopped after ${created} of ${total.creates} creates and ${deleted} of ${total.deletes} deletes: ${cause.message}`,
+      {
+        code: cause.code,
+        fault: cause.fault,
+        cause: failure.error,
+        remedy: `${cause.remedy ?? "check the error above"}; then rerun the sync: it converges from where it stopped, repeating no finished write`,
+      },
+    );
+  }
+  return { created, deleted };
+}
+
+/**
+ * Scoped to one sync, like a deploy's: the SDK's retries of a lost response are recognised as the
+ * same request, while a later sync never collides with a token Scheduler still remembers.
+ */
+function clientToken(request: Omit<CreateScheduleInput, "ClientToken">, runId: string): string {
+  return createHash("sha256")
+    .update(`${runId}\n${canonicalJson(request)}`)
+    .digest("hex");
+}
+
+/** One bulk schedule as a listing shows it. */
+export interface BulkScheduleListing {
+  name: string;
+  /** The entry's key, or undefined for a long key (stored hashed) or a name flexjob did not write. */
+  key: string | undefined;
+  state: string | undefined;
+}
+
+/**
+ * Lists a job's bulk schedules from the group alone (one call per 100), keys recovered from names.
+ * @example await listBulkSchedules(config, "remind", deps)
+ *   // { group: "flexjob-shop.remind", exists: true, schedules: [{ name: "acme.3f2a…", key: "acme", state: "ENABLED" }] }
+ */
+export async function listBulkSchedules(
+  config: FlexjobConfig,
+  job: string,
+  deps: Deps,
+): Promise<{ group: string; exists: boolean; schedules: BulkScheduleListing[] }> {
+  const group = bulkGroupName(config.app, job);
+  const live = await observeScheduleGroup(deps.clients, group);
+  if (live === undefined) return { group, exists: false, schedules: [] };
+  const limiter = new AdaptiveRateLimiter(defaultSchedulerWriteRate(deps.clients.region), deps);
+  const summaries = await listSummaries(deps, group, limiter, new CallCounter());
+  const schedules = summaries
+    .flatMap((summary) => (summary.Name === undefined ? [] : [{ name: summary.Name, state: summary.State }]))
+    .map(({ name, state }) => ({ name, key: decodeKey(parseBulkScheduleName(name).keyPart), state }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { group, exists: true, schedules };
+}
+
+/**
+ * Removes all of a job's bulk schedules in one call, by deleting their group (Scheduler deletes
+ * the schedules with it, asynchronously). Only a group flexjob tagged for this app and job is
+ * deleted; a missing group is not an error. The job need not be in the config any more.
+ * @example await deleteBulkSchedules(config, "remind", deps) // { group: "flexjob-shop.remind", deleted: true }
+ */
+export async function deleteBulkSchedules(
+  config: FlexjobConfig,
+  job: string,
+  deps: Deps,
+): Promise<{ group: string; deleted: boolean }> {
+  const group = bulkGroupName(config.app, job);
+  const live = await observeScheduleGroup(deps.clients, group);
+  if (live === undefined) return { group, deleted: false };
+  if (live.tags[TAG_MANAGED] !== "true" || live.tags[TAG_APP] !== config.app || live.tags[TAG_JOB] !== job) {
+    throw new FlexjobError(
+      `schedule group ${group} is not tagged as flexjob's bulk group of ${config.app}/${job}`,
+      {
+        code: "INPUT_INVALID",
+        remedy: "flexjob deletes only groups it created; delete it yourself if it is really unused",
+      },
+    );
+  }
+  await applyScheduleGroup(deps.clients, {
+    kind: "schedule-group",
+    id: group,
+    action: "delete",
+    changes: [],
+    live,
+  });
+  return { group, deleted: true };
+}
