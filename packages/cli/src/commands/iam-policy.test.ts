@@ -20,6 +20,19 @@ describe("flexjob iam-policy", () => {
     ]);
   });
 
+  it("adds what destroy needs with --destroy, and only then", async () => {
+    const sids = async (argv: string[]) =>
+      (
+        JSON.parse((await runCli(["iam-policy", "--deploy", "--config", example, ...argv])).stdout) as {
+          Statement: { Sid: string }[];
+        }
+      ).Statement.map((statement) => statement.Sid);
+    expect(await sids(["--destroy"])).toEqual(
+      expect.arrayContaining(["DestroyAppResources", "DestroyCluster", "DestroyLogGroups"]),
+    );
+    expect(await sids([])).not.toContain("DestroyCluster");
+  });
+
   it("asks which role when --deploy is missing, exit 2", async () => {
     const result = await runCli(["iam-policy", "--config", example]);
     expect(result.code).toBe(2);

@@ -6,6 +6,7 @@ import { CONFIG_FLAG } from "./context.js";
 interface IamPolicyFlags {
   config?: string;
   deploy?: boolean;
+  destroy?: boolean;
   account?: string;
   region?: string;
 }
@@ -15,6 +16,10 @@ export function registerIamPolicy(program: Command, io: CliIo): void {
     .command("iam-policy")
     .description("Print the least-privilege IAM policy a role needs to deploy this config (reads no AWS).")
     .option("--deploy", "the policy of the role that deploys: flexjob deploy, or the GitHub Action")
+    .option(
+      "--destroy",
+      "with --deploy: also what flexjob destroy needs (deleting the app's roles, cluster, logs)",
+    )
     .option(...CONFIG_FLAG)
     .option("--account <id>", "the 12-digit AWS account id to put in the ARNs (default *)")
     .option("--region <region>", "the region to put in the ARNs (default the config's region, else *)")
@@ -42,6 +47,7 @@ export function registerIamPolicy(program: Command, io: CliIo): void {
         deployPolicy(config, {
           ...(flags.account === undefined ? {} : { accountId: flags.account }),
           ...(flags.region === undefined ? {} : { region: flags.region }),
+          destroy: flags.destroy ?? false,
         }),
       );
     });

@@ -4,6 +4,7 @@ import type { PolicyStatement } from "../aws/policy.js";
 import { deleteBulkSchedules, syncBulkSchedules } from "../bulk/index.js";
 import { parseConfig } from "../config/index.js";
 import { deploy } from "./deploy.js";
+import { destroy } from "./destroy.js";
 import { deployPolicy } from "./iam-policy.js";
 
 const billing = parseConfig({
@@ -267,6 +268,26 @@ describe("deployPolicy against what a deploy sends", () => {
     expect(sent.filter((action) => !allowed.includes(action))).toEqual([]);
     expect(sent).toEqual(
       expect.arrayContaining(["scheduler:CreateSchedule", "scheduler:DeleteScheduleGroup"]),
+    );
+  });
+
+  it("with destroy, allows every operation of destroying the whole app, discovery included", async () => {
+    const { aws, deps } = await startWorld();
+    close = () => aws.close();
+    const config = { ...shopConfig(), discovery: { namespace: "shop.internal" } };
+    await deploy(config, {}, deps);
+    await syncBulkSchedules(config, "report", [{ key: "a", expression: "@daily" }], {}, deps);
+    aws.clearCalls();
+    await destroy(config, {}, deps);
+    const allowed = (options: { destroy: boolean }) =>
+      deployPolicy(config, { accountId: aws.accountId, ...options }).Statement.flatMap((each) =>
+        [each.Action].flat(),
+      );
+    const sent = [...new Set(aws.calls.map((call) => `${call.service}:${call.operation}`))].sort();
+    expect(sent.filter((action) => !allowed({ destroy: true }).includes(action))).toEqual([]);
+    // Without destroy, the deploy role cannot delete the app.
+    expect(sent.filter((action) => !allowed({ destroy: false }).includes(action))).toEqual(
+      expect.arrayContaining(["iam:DeleteRole", "logs:DeleteLogGroup", "ecs:DeleteCluster"]),
     );
   });
 

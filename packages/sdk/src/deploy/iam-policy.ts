@@ -7,6 +7,8 @@ export interface DeployPolicyOptions {
   accountId?: string;
   /** Default: the config's region, else `*`. */
   region?: string;
+  /** Also what `flexjob destroy` needs: deleting the app's roles, cluster, log groups, namespace. */
+  destroy?: boolean;
 }
 
 /**
@@ -183,6 +185,37 @@ export function deployPolicy(config: FlexjobConfig, options: DeployPolicyOptions
         Resource: arn("ecr", `repository/${names.repository(app, "*")}`),
       },
     );
+  }
+  if (options.destroy) {
+    // Deploy never deletes these; only a role that may remove the whole app needs it.
+    statements.push(
+      {
+        Sid: "DestroyAppResources",
+        Effect: "Allow",
+        Action: ["iam:DeleteRole", "iam:DeleteRolePolicy"],
+        Resource: [executionRole, schedulerRole, ...flexjobTaskRole],
+      },
+      { Sid: "DestroyCluster", Effect: "Allow", Action: "ecs:DeleteCluster", Resource: cluster },
+      {
+        Sid: "DestroyLogGroups",
+        Effect: "Allow",
+        Action: "logs:DeleteLogGroup",
+        Resource: arn("logs", `log-group:${names.logGroup(app, "*")}`),
+      },
+    );
+    if (config.discovery) {
+      statements.push({
+        Sid: "DestroyDiscovery",
+        Effect: "Allow",
+        Action: [
+          "servicediscovery:DeleteNamespace",
+          "servicediscovery:DeleteService",
+          "servicediscovery:GetService",
+          "servicediscovery:ListServices",
+        ],
+        Resource: "*",
+      });
+    }
   }
   if (config.discovery) {
     // Cloud Map grants namespace creation per account, not per name; what it calls on our behalf
