@@ -2,7 +2,7 @@
  * What the bundled GitHub Action costs before it does anything: the size of dist/ (bytes and
  * gzip), and the time from spawning `node dist/index.js` (Node 24, as `using: node24` runs it) to
  * the first AWS request arriving, and to the step's end, for a no-op deploy. Median of 7 runs,
- * against fake-aws behind a recording proxy. dist/ is rebuilt first if it is stale.
+ * against fake-aws behind a recording proxy. dist/ is rebuilt first if it is stale (by content).
  *
  *   pnpm exec tsx bench/action-startup.ts [--runs 7]
  */
@@ -15,8 +15,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import {
+  buildDist,
   DIST_ENTRY,
-  ensureDist,
   node24,
   REPO_ROOT,
   removeTemporaryDirs,
@@ -24,6 +24,7 @@ import {
   workspaceWith,
 } from "../packages/action/test/harness.js";
 import { startFakeAws } from "../packages/fake-aws/src/index.js";
+import { distIsFresh } from "../scripts/fingerprint.mjs";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "7" } } });
 const runs = Number(values.runs);
@@ -41,7 +42,8 @@ jobs:
     schedule: rate(1 hour)
 `;
 
-const built = ensureDist();
+const built = distIsFresh() ? "fresh" : "built";
+if (built === "built") buildDist();
 const node = node24();
 
 const distDir = join(REPO_ROOT, "dist");

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { digestOf, distIsFresh } from "./fingerprint.mjs";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const toolsDir = join(root, ".toolchain");
@@ -19,14 +20,19 @@ function fail(message) {
   process.exit(1);
 }
 
-function run(command, args, env = process.env) {
-  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env });
+/**
+ * Runs a command to its end. `quiet` sends its stdout to stderr: set-up and build output never mixes
+ * with what the user asked for, so `npm start -s -- validate --json | jq` reads only flexjob's JSON.
+ */
+function run(command, args, env = process.env, { cwd = root, quiet = false } = {}) {
+  const stdio = quiet ? ["inherit", 2, 2] : "inherit";
+  const result = spawnSync(command, args, { cwd, stdio, env });
   if (result.error) fail(`could not start ${command}: ${result.error.message}`);
   return result.status ?? 1;
 }
 
 function mustRun(command, args, env) {
-  const status = run(command, args, env);
+  const status = run(command, args, env, { quiet: true });
   if (status !== 0) process.exit(status);
 }
 
@@ -72,6 +78,32 @@ function ensureTools() {
   return { node, pnpm: (args) => mustRun(node, [pnpmEntry, ...args], env), env };
 }
 
+/** What `pnpm run build` builds from: when none of it changed, the last build is still good. */
+const BUILD_SOURCES = [
+  "package.json",
+  "pnpm-lock.yaml",
+  "tsconfig.json",
+  ...["sdk", "cli"].flatMap((name) => [
+    `packages/${name}/src`,
+    `packages/${name}/package.json`,
+    `packages/${name}/tsconfig.json`,
+    `packages/${name}/tsup.config.ts`,
+    `packages/${name}/schema`,
+  ]),
+];
+
+/** Builds the packages, unless their sources are exactly those of the last build. */
+function buildPackages(tools) {
+  const marker = join(root, "node_modules", ".flexjob-build-digest");
+  const digest = digestOf(BUILD_SOURCES);
+  const built = ["sdk/dist/index.js", "cli/dist/bin.js"].every((file) =>
+    existsSync(join(root, "packages", file)),
+  );
+  if (built && existsSync(marker) && readFileSync(marker, "utf8") === digest) return;
+  tools.pnpm(["run", "build"]);
+  writeFileSync(marker, digest);
+}
+
 /** Installs the workspace's dependencies when the lockfile changed since the last install. */
 function ensureDependencies(tools) {
   const lock = readFileSync(join(root, "pnpm-lock.yaml"));
@@ -82,15 +114,36 @@ function ensureDependencies(tools) {
   writeFileSync(marker, digest);
 }
 
+/**
+ * The closing line's counts from vitest's JSON report. A failing hook or a file that could not load
+ * fails no single test, yet the run failed: each such file counts as one failure, and a failed run
+ * never reports "0 failed".
+ */
+function countResults(report, status) {
+  const failedFiles = (report.testResults ?? []).filter(
+    (file) =>
+      file.status === "failed" && !(file.assertionResults ?? []).some((test) => test.status === "failed"),
+  ).length;
+  const failed = report.numFailedTests + failedFiles;
+  return {
+    passed: report.numPassedTests,
+    failed: status !== 0 && failed === 0 ? 1 : failed,
+    skipped: report.numPendingTests + (report.numTodoTests ?? 0),
+  };
+}
+
 const steps = {
   /**
    * The README's first command: flexjob's main job on its offline default — check the example
    * config, then plan its deploy with no AWS account. Arguments, if given, run that CLI command.
    */
   start(tools, args) {
-    tools.pnpm(["run", "build"]);
+    buildPackages(tools);
     const cli = join(root, "packages", "cli", "dist", "bin.js");
-    const example = ["--config", "examples/hello/flexjob.yml"];
+    const example = ["--config", join(root, "examples", "hello", "flexjob.yml")];
+    // npm runs scripts in the package root; INIT_CWD is where the user typed the command, so
+    // `npm start -- init` in examples/go writes examples/go/flexjob.yml.
+    const cwd = args.length > 0 ? (process.env.INIT_CWD ?? process.cwd()) : root;
     const commands =
       args.length > 0
         ? [args]
@@ -100,13 +153,15 @@ const steps = {
           ];
     for (const [index, command] of commands.entries()) {
       if (index > 0) process.stdout.write("\n");
-      const status = run(tools.node, [cli, ...command], tools.env);
+      const status = run(tools.node, [cli, ...command], tools.env, { cwd });
       if (status !== 0) process.exit(status);
     }
   },
   /** The README's second command: build, then every test. */
   test(tools, args) {
-    tools.pnpm(["run", "build"]);
+    buildPackages(tools);
+    // The Action's end-to-end tests run dist/; a stale one is rebuilt here, never inside a test.
+    if (!distIsFresh()) tools.pnpm(["run", "build:action"]);
     const results = join(root, "node_modules", ".vitest-results.json");
     const status = run(
       tools.node,
@@ -121,11 +176,9 @@ const steps = {
       tools.env,
     );
     if (existsSync(results)) {
-      const { numPassedTests, numFailedTests, numPendingTests } = JSON.parse(readFileSync(results, "utf8"));
+      const { passed, failed, skipped } = countResults(JSON.parse(readFileSync(results, "utf8")), status);
       // The plain closing line any CI can read, whatever the test runner.
-      process.stdout.write(
-        `tests: ${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests} skipped\n`,
-      );
+      process.stdout.write(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
     }
     process.exit(status);
   },

@@ -1,11 +1,12 @@
 /**
  * The committed-style bundle, run as a GitHub runner runs it: `node dist/index.js` under Node 24
- * with INPUT_* and GITHUB_* variables, against fake-aws. dist/ is rebuilt first when it is missing
- * or older than its sources (see harness.ts); CI builds it before the tests.
+ * with INPUT_* and GITHUB_* variables, against fake-aws. dist/ must be the bundle of the current
+ * sources, by content (scripts/action-fingerprint.mjs); `npm test` rebuilds a stale one before
+ * any test starts, so no test waits on a build.
  */
 import { type FakeAws, startFakeAws } from "fake-aws";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type ActionRun, ensureDist, removeTemporaryDirs, runAction, workspaceWith } from "./harness.js";
+import { type ActionRun, assertDistFresh, removeTemporaryDirs, runAction, workspaceWith } from "./harness.js";
 
 const SHOP = `app: shop
 region: eu-west-1
@@ -69,8 +70,8 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 let aws: FakeAws;
 
 beforeAll(() => {
-  ensureDist();
-}, 180_000);
+  assertDistFresh();
+});
 afterAll(removeTemporaryDirs);
 
 beforeEach(async () => {

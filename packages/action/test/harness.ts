@@ -4,11 +4,12 @@
  * Shared by the end-to-end test and bench/action-startup.ts.
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { distIsFresh } from "../../../scripts/fingerprint.mjs";
 
 export const REPO_ROOT = resolve(import.meta.dirname, "../../..");
 export const DIST_ENTRY = join(REPO_ROOT, "dist/index.js");
@@ -41,41 +42,35 @@ export function node24(): string {
   );
 }
 
-function newestMtime(path: string): number {
-  const stats = statSync(path);
-  if (!stats.isDirectory()) return path.endsWith(".test.ts") ? 0 : stats.mtimeMs;
-  return Math.max(0, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
-}
-
-/** What the bundle is built from: a change to any of these makes dist/ stale. */
-const BUNDLE_SOURCES = [
-  "packages/action/src",
-  "packages/action/package.json",
-  "packages/action/tsconfig.json",
-  "packages/sdk/src",
-  "packages/sdk/package.json",
-];
-
 /**
- * Builds dist/ with the action package's own `bundle` script (the command CI runs) when it is
- * missing or older than its sources, so the test suite is self-contained; otherwise uses it as is.
+ * Builds dist/ with the action package's own `bundle` script, the command CI runs (for the
+ * benchmark; `npm test` builds a stale bundle before any test starts).
  */
-export function ensureDist(): "fresh" | "built" {
-  const sources = Math.max(...BUNDLE_SOURCES.map((path) => newestMtime(join(REPO_ROOT, path))));
-  if (existsSync(DIST_ENTRY) && statSync(DIST_ENTRY).mtimeMs >= sources) return "fresh";
+export function buildDist(): void {
   const manifest = JSON.parse(readFileSync(join(ACTION_DIR, "package.json"), "utf8")) as {
     scripts: { bundle: string };
   };
-  const [command, ...args] = manifest.scripts.bundle.split(" ");
-  if (command !== "ncc") throw new Error(`the bundle script should run ncc: ${manifest.scripts.bundle}`);
-  const nccManifest = require.resolve("@vercel/ncc/package.json");
-  const ncc = join(
-    dirname(nccManifest),
-    (JSON.parse(readFileSync(nccManifest, "utf8")) as { bin: { ncc: string } }).bin.ncc,
-  );
-  const built = spawnSync(node24(), [ncc, ...args], { cwd: ACTION_DIR, encoding: "utf8" });
+  const built = spawnSync("sh", ["-c", manifest.scripts.bundle], {
+    cwd: ACTION_DIR,
+    encoding: "utf8",
+    env: {
+      ...process.env,
+      PATH: [dirname(node24()), join(ACTION_DIR, "node_modules", ".bin"), process.env.PATH].join(":"),
+    },
+  });
   if (built.status !== 0) throw new Error(`building dist/ failed:\n${built.stdout}\n${built.stderr}`);
-  return "built";
+}
+
+/**
+ * Fails with the fix when dist/ was not built from the sources as they are now, decided by their
+ * content (never file times, which a fresh clone sets in checkout order). Tests never rebuild it:
+ * `npm test` does that before they start.
+ */
+export function assertDistFresh(): void {
+  if (distIsFresh()) return;
+  throw new Error(
+    "dist/ was not built from the current sources (its sources.sha256 differs): run `npm run build:action`, or `npm test`, which rebuilds it first",
+  );
 }
 
 const temporary: string[] = [];
