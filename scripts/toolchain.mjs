@@ -187,6 +187,8 @@ const steps = {
     tools.pnpm(["run", "typecheck"]);
     tools.pnpm(["run", "lint"]);
     tools.pnpm(["run", "build:action"]);
+    buildPackages(tools);
+    mustRun(tools.node, [join(root, "scripts", "check-packages.mjs")], tools.env);
     // `git status`, not `git diff`: a new chunk file ncc starts emitting is untracked, not modified.
     const stale = spawnSync("git", ["status", "--porcelain", "--", "dist/"], { cwd: root, encoding: "utf8" });
     if (stale.status !== 0 || stale.stdout.trim() !== "") {
