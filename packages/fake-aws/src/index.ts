@@ -27,4 +27,12 @@ export type { DefaultVpcInfo, Ec2Controls } from "./services/ec2.js";
 export type { EcrControls, ImageStore, PushedImage, PushImage } from "./services/ecr.js";
 export { createRegistryImageStore, type RegistryImageStoreOptions } from "./services/ecr-registry-store.js";
 export type { EcsControls, EcsPhases } from "./services/ecs.js";
+export {
+  type AuthorizationRequest,
+  authorize,
+  type Decision,
+  evaluate,
+  isAllowed,
+  type PrincipalPolicies,
+} from "./services/iam/evaluate.js";
 export type { LogLine, LogsControls } from "./services/logs.js";

@@ -69,9 +69,11 @@ export interface World {
   exists(kind: ResourceKind, idOrArn: string, region: string): boolean;
   /**
    * Whether the role's trust policy lets the service principal (e.g. `scheduler.amazonaws.com`)
-   * assume it; false when the role does not exist. Optional so hand-made test worlds stay small.
+   * assume it; false when the role does not exist. With a request context (`aws:SourceArn`,
+   * `aws:SourceAccount`), the trust's conditions must hold for it too. Optional so hand-made test
+   * worlds stay small.
    */
-  roleTrusts?(roleArn: string, servicePrincipal: string): boolean;
+  roleTrusts?(roleArn: string, servicePrincipal: string, context?: Record<string, string>): boolean;
 }
 
 export type Handler = (input: Record<string, unknown>, context: CallContext) => unknown | Promise<unknown>;

@@ -1,19 +1,26 @@
 import {
   AttachRolePolicyCommand,
+  CreatePolicyCommand,
+  CreatePolicyVersionCommand,
   CreateRoleCommand,
   DeleteConflictException,
   DeleteRoleCommand,
+  DeleteRolePermissionsBoundaryCommand,
   DeleteRolePolicyCommand,
   DetachRolePolicyCommand,
   EntityAlreadyExistsException,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
   IAMClient,
+  LimitExceededException,
   ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
   ListRoleTagsCommand,
   MalformedPolicyDocumentException,
   NoSuchEntityException,
+  PutRolePermissionsBoundaryCommand,
   PutRolePolicyCommand,
   TagRoleCommand,
   UntagRoleCommand,
@@ -275,5 +282,117 @@ describe("managed policies and tags", () => {
     await iam.send(new UntagRoleCommand({ RoleName: "flexjob-exec", TagKeys: ["b"] }));
     const { Tags } = await iam.send(new ListRoleTagsCommand({ RoleName: "flexjob-exec" }));
     expect(Tags).toEqual([{ Key: "a", Value: "2" }]);
+  });
+});
+
+describe("managed policies and permissions boundaries", () => {
+  const BOUNDARY = "arn:aws:iam::123456789012:policy/app-flexjob-boundary";
+  const createBoundary = () =>
+    iam.send(new CreatePolicyCommand({ PolicyName: "app-flexjob-boundary", PolicyDocument: INLINE }));
+
+  it("CreatePolicy, GetPolicy and GetPolicyVersion return the policy and its default version URL-encoded", async () => {
+    const { Policy } = await createBoundary();
+    expect(Policy).toMatchObject({ Arn: BOUNDARY, DefaultVersionId: "v1", PermissionsBoundaryUsageCount: 0 });
+    expect((await iam.send(new GetPolicyCommand({ PolicyArn: BOUNDARY }))).Policy?.PolicyName).toBe(
+      "app-flexjob-boundary",
+    );
+    const { PolicyVersion } = await iam.send(
+      new GetPolicyVersionCommand({ PolicyArn: BOUNDARY, VersionId: "v1" }),
+    );
+    expect(PolicyVersion).toMatchObject({ IsDefaultVersion: true, Document: encodeURIComponent(INLINE) });
+    expect(await rejects(createBoundary())).toBeInstanceOf(EntityAlreadyExistsException);
+  });
+
+  it("GetPolicy of a policy that does not exist is NoSuchEntity", async () => {
+    const error = await rejects(iam.send(new GetPolicyCommand({ PolicyArn: BOUNDARY })));
+    expect(error).toBeInstanceOf(NoSuchEntityException);
+    expect(error.message).toBe(`Policy ${BOUNDARY} does not exist or is not attachable.`);
+  });
+
+  it("CreatePolicyVersion makes the new default when asked, up to 5 versions", async () => {
+    await createBoundary();
+    for (let index = 2; index <= 5; index++) {
+      await iam.send(
+        new CreatePolicyVersionCommand({ PolicyArn: BOUNDARY, PolicyDocument: INLINE, SetAsDefault: true }),
+      );
+    }
+    expect((await iam.send(new GetPolicyCommand({ PolicyArn: BOUNDARY }))).Policy?.DefaultVersionId).toBe(
+      "v5",
+    );
+    const error = await rejects(
+      iam.send(new CreatePolicyVersionCommand({ PolicyArn: BOUNDARY, PolicyDocument: INLINE })),
+    );
+    expect(error).toBeInstanceOf(LimitExceededException);
+  });
+
+  it("CreateRole with a boundary shows it in GetRole and counts it as the policy's boundary usage", async () => {
+    await createBoundary();
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: "app",
+        AssumeRolePolicyDocument: TRUST_ECS_TASKS,
+        PermissionsBoundary: BOUNDARY,
+      }),
+    );
+    const { Role } = await iam.send(new GetRoleCommand({ RoleName: "app" }));
+    expect(Role?.PermissionsBoundary).toEqual({
+      PermissionsBoundaryType: "Policy",
+      PermissionsBoundaryArn: BOUNDARY,
+    });
+    expect(
+      (await iam.send(new GetPolicyCommand({ PolicyArn: BOUNDARY }))).Policy?.PermissionsBoundaryUsageCount,
+    ).toBe(1);
+  });
+
+  it("a boundary that does not exist is NoSuchEntity, and the role is not created", async () => {
+    const error = await rejects(
+      iam.send(
+        new CreateRoleCommand({
+          RoleName: "app",
+          AssumeRolePolicyDocument: TRUST_ECS_TASKS,
+          PermissionsBoundary: BOUNDARY,
+        }),
+      ),
+    );
+    expect(error).toBeInstanceOf(NoSuchEntityException);
+    expect(error.message).toBe(`Scope ARN: ${BOUNDARY} does not exist or is not attachable.`);
+    expect(await rejects(iam.send(new GetRoleCommand({ RoleName: "app" })))).toBeInstanceOf(
+      NoSuchEntityException,
+    );
+  });
+
+  it("PutRolePermissionsBoundary sets or replaces it; DeleteRolePermissionsBoundary removes it", async () => {
+    await createBoundary();
+    await createRole("app");
+    await iam.send(new PutRolePermissionsBoundaryCommand({ RoleName: "app", PermissionsBoundary: BOUNDARY }));
+    expect(
+      (await iam.send(new GetRoleCommand({ RoleName: "app" }))).Role?.PermissionsBoundary
+        ?.PermissionsBoundaryArn,
+    ).toBe(BOUNDARY);
+    await iam.send(new DeleteRolePermissionsBoundaryCommand({ RoleName: "app" }));
+    expect(
+      (await iam.send(new GetRoleCommand({ RoleName: "app" }))).Role?.PermissionsBoundary,
+    ).toBeUndefined();
+    const missing = await rejects(
+      iam.send(
+        new PutRolePermissionsBoundaryCommand({ RoleName: "app", PermissionsBoundary: `${BOUNDARY}-x` }),
+      ),
+    );
+    expect(missing).toBeInstanceOf(NoSuchEntityException);
+  });
+
+  it("a role with only a boundary can be deleted: the boundary is not an attached policy", async () => {
+    await createBoundary();
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: "app",
+        AssumeRolePolicyDocument: TRUST_ECS_TASKS,
+        PermissionsBoundary: BOUNDARY,
+      }),
+    );
+    await iam.send(new DeleteRoleCommand({ RoleName: "app" }));
+    expect(await rejects(iam.send(new GetRoleCommand({ RoleName: "app" })))).toBeInstanceOf(
+      NoSuchEntityException,
+    );
   });
 });

@@ -2,6 +2,7 @@ import { paginate } from "../core/pagination.js";
 import { createRandom, deriveSeed, type Random } from "../core/random.js";
 import { type Fail, Reader } from "../core/readers.js";
 import { AwsError, type CallContext, type ServiceDefinition } from "../core/types.js";
+import { evaluate } from "./iam/evaluate.js";
 import { policySize, trustsService, validatePolicy } from "./iam/policy.js";
 
 /**
@@ -27,11 +28,37 @@ interface Role {
   inline: Map<string, string>;
   /** Attached managed policies, ARN → name, in attach order. */
   attached: Map<string, string>;
+  /** The managed policy that caps the role's permissions, by ARN. */
+  boundary?: string;
+}
+
+interface PolicyVersion {
+  id: string;
+  document: string;
+  createDate: Date;
+}
+
+/** A customer managed policy: versions of one document, one of them the default. */
+interface ManagedPolicy {
+  name: string;
+  path: string;
+  id: string;
+  arn: string;
+  description?: string;
+  createDate: Date;
+  updateDate: Date;
+  versions: PolicyVersion[];
+  defaultVersion: string;
+  nextVersion: number;
+  tags: Tag[];
 }
 
 export interface IamControls {
-  /** Whether the role (by ARN) trusts the service principal to assume it (World.roleTrusts). */
-  roleTrusts(roleArn: string, servicePrincipal: string): boolean;
+  /**
+   * Whether the role (by ARN) trusts the service principal to assume it (World.roleTrusts); with
+   * a request context (`aws:SourceArn`, `aws:SourceAccount`), the trust's conditions must hold too.
+   */
+  roleTrusts(roleArn: string, servicePrincipal: string, context?: Record<string, string>): boolean;
 }
 
 const fail: Fail = (message) => new AwsError("ValidationError", message);
@@ -83,6 +110,8 @@ export function createIamService(options: { seed: number }): {
   controls: IamControls;
 } {
   let roles = new Map<string, Role>();
+  /** Customer managed policies by ARN (ARNs are case-sensitive; names are unique ignoring case). */
+  let policies = new Map<string, ManagedPolicy>();
   let random: Random = createRandom(deriveSeed(options.seed, "iam"));
 
   const roleByName = (name: string): Role => {
@@ -105,8 +134,57 @@ export function createIamService(options: { seed: number }): {
     Description: role.description,
     MaxSessionDuration: role.maxSessionDuration,
     Tags: role.tags.length > 0 ? role.tags.map((t) => ({ ...t })) : undefined,
+    PermissionsBoundary:
+      role.boundary === undefined
+        ? undefined
+        : { PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: role.boundary },
     RoleLastUsed: {},
   });
+  const policyByArn = (arn: string): ManagedPolicy => {
+    if (!POLICY_ARN.test(arn)) throw new AwsError("InvalidInput", `ARN ${arn} is not valid.`);
+    const policy = policies.get(arn);
+    if (!policy) throw noSuchEntity(`Policy ${arn} does not exist or is not attachable.`);
+    return policy;
+  };
+  const describePolicy = (policy: ManagedPolicy) => {
+    const arn = policy.arn;
+    const asBoundary = [...roles.values()].filter((role) => role.boundary === arn).length;
+    const attached = [...roles.values()].filter((role) => role.attached.has(arn)).length;
+    return {
+      PolicyName: policy.name,
+      PolicyId: policy.id,
+      Arn: arn,
+      Path: policy.path,
+      DefaultVersionId: policy.defaultVersion,
+      AttachmentCount: attached,
+      PermissionsBoundaryUsageCount: asBoundary,
+      IsAttachable: true,
+      Description: policy.description,
+      CreateDate: policy.createDate,
+      UpdateDate: policy.updateDate,
+      Tags: policy.tags.length > 0 ? policy.tags.map((t) => ({ ...t })) : undefined,
+    };
+  };
+  /** A boundary must be an existing managed policy: a customer one of this account, or AWS's. */
+  const boundaryArn = (reader: Reader, member: string, context: CallContext, required: boolean) => {
+    const arn = reader.string(member, { min: 20, max: 2048, ...(required && { required }) });
+    if (arn === undefined) return undefined;
+    const match = POLICY_ARN.exec(arn);
+    if (!match) throw new AwsError("InvalidInput", `ARN ${arn} is not valid.`);
+    const exists = match[1] === "aws" ? MANAGED_POLICIES.has(arn) : policies.has(arn);
+    if (!exists || (match[1] !== "aws" && match[1] !== context.accountId)) {
+      throw noSuchEntity(`Scope ARN: ${arn} does not exist or is not attachable.`);
+    }
+    return arn;
+  };
+  const managedDocument = (reader: Reader): string => {
+    const document = reader.string("PolicyDocument", { required: true, min: 1, max: 131072 });
+    validatePolicy(document, "identity");
+    if (policySize(document) > 6144) {
+      throw new AwsError("LimitExceeded", "Cannot exceed quota for PolicySize: 6144", 409);
+    }
+    return document;
+  };
   const readTags = (reader: Reader, required: boolean): Tag[] =>
     reader.objects("Tags", { max: 50, ...(required && { required }) }).map((tag) => {
       const Key = tag.string("Key", { required: true, min: 1, max: 128, pattern: TAG_TEXT });
@@ -139,6 +217,92 @@ export function createIamService(options: { seed: number }): {
     return { items: page.items, IsTruncated: page.nextToken !== undefined, Marker: page.nextToken };
   };
 
+  function managedPolicyHandlers() {
+    return {
+      CreatePolicy(input: Record<string, unknown>, context: CallContext) {
+        const reader = Reader.of(input, fail);
+        const name = reader.string("PolicyName", POLICY_NAME);
+        const path = reader.string("Path", { min: 1, max: 512, pattern: PATH }) ?? "/";
+        const document = managedDocument(reader);
+        const description = reader.string("Description", { max: 1000 });
+        const tags = mergeTags([], readTags(reader, false));
+        const lower = name.toLowerCase();
+        if ([...policies.values()].some((policy) => policy.name.toLowerCase() === lower)) {
+          throw new AwsError(
+            "EntityAlreadyExists",
+            `A policy called ${name} already exists. Duplicate names are not allowed.`,
+            409,
+          );
+        }
+        const now = context.now();
+        const policy: ManagedPolicy = {
+          name,
+          path,
+          id: `ANPA${random.chars(17, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")}`,
+          arn: `arn:aws:iam::${context.accountId}:policy${path}${name}`,
+          createDate: now,
+          updateDate: now,
+          versions: [{ id: "v1", document, createDate: now }],
+          defaultVersion: "v1",
+          nextVersion: 2,
+          tags,
+          ...(description !== undefined && { description }),
+        };
+        policies.set(policy.arn, policy);
+        return { Policy: describePolicy(policy) };
+      },
+      GetPolicy(input: Record<string, unknown>) {
+        const reader = Reader.of(input, fail);
+        const arn = reader.string("PolicyArn", { required: true, min: 20, max: 2048 });
+        return { Policy: describePolicy(policyByArn(arn)) };
+      },
+      GetPolicyVersion(input: Record<string, unknown>) {
+        const reader = Reader.of(input, fail);
+        const policy = policyByArn(reader.string("PolicyArn", { required: true, min: 20, max: 2048 }));
+        const id = reader.string("VersionId", {
+          required: true,
+          pattern: /^v[1-9][0-9]*(\.[A-Za-z0-9-]*)?$/,
+        });
+        const version = policy.versions.find((each) => each.id === id);
+        if (!version)
+          throw noSuchEntity(`Policy ${policy.arn} version ${id} does not exist or is not attachable.`);
+        return {
+          PolicyVersion: {
+            Document: encodeURIComponent(version.document),
+            VersionId: version.id,
+            IsDefaultVersion: version.id === policy.defaultVersion,
+            CreateDate: version.createDate,
+          },
+        };
+      },
+      CreatePolicyVersion(input: Record<string, unknown>, context: CallContext) {
+        const reader = Reader.of(input, fail);
+        const policy = policyByArn(reader.string("PolicyArn", { required: true, min: 20, max: 2048 }));
+        const document = managedDocument(reader);
+        const setAsDefault = reader.bool("SetAsDefault") ?? false;
+        if (policy.versions.length >= 5) {
+          throw new AwsError(
+            "LimitExceeded",
+            "A managed policy can have up to 5 versions. Before you create a new version, you must delete an existing version.",
+            409,
+          );
+        }
+        const version = { id: `v${policy.nextVersion}`, document, createDate: context.now() };
+        policy.nextVersion += 1;
+        policy.versions.push(version);
+        if (setAsDefault) policy.defaultVersion = version.id;
+        policy.updateDate = context.now();
+        return {
+          PolicyVersion: {
+            VersionId: version.id,
+            IsDefaultVersion: setAsDefault,
+            CreateDate: version.createDate,
+          },
+        };
+      },
+    };
+  }
+
   const handlers = {
     CreateRole(input: Record<string, unknown>, context: CallContext) {
       const reader = Reader.of(input, fail);
@@ -154,6 +318,7 @@ export function createIamService(options: { seed: number }): {
       const description = reader.string("Description", { max: 1000 });
       const maxSessionDuration = reader.int("MaxSessionDuration", { min: 3600, max: 43200 }) ?? 3600;
       const tags = mergeTags([], readTags(reader, false));
+      const boundary = boundaryArn(reader, "PermissionsBoundary", context, false);
       if (roles.has(name.toLowerCase()))
         throw new AwsError("EntityAlreadyExists", `Role with name ${name} already exists.`, 409);
       const role: Role = {
@@ -168,6 +333,7 @@ export function createIamService(options: { seed: number }): {
         inline: new Map(),
         attached: new Map(),
         ...(description !== undefined && { description }),
+        ...(boundary !== undefined && { boundary }),
       };
       roles.set(name.toLowerCase(), role);
       return { Role: describe(role) };
@@ -283,6 +449,19 @@ export function createIamService(options: { seed: number }): {
       const page = list(reader, attached, (p) => p.PolicyArn);
       return { AttachedPolicies: page.items, IsTruncated: page.IsTruncated, Marker: page.Marker };
     },
+    PutRolePermissionsBoundary(input: Record<string, unknown>, context: CallContext) {
+      const reader = Reader.of(input, fail);
+      const role = roleByName(reader.string("RoleName", NAME));
+      const arn = boundaryArn(reader, "PermissionsBoundary", context, true);
+      if (arn !== undefined) role.boundary = arn;
+      return {};
+    },
+    DeleteRolePermissionsBoundary(input: Record<string, unknown>) {
+      const role = roleByName(Reader.of(input, fail).string("RoleName", NAME));
+      delete role.boundary;
+      return {};
+    },
+    ...managedPolicyHandlers(),
     TagRole(input: Record<string, unknown>) {
       const reader = Reader.of(input, fail);
       const role = roleByName(reader.string("RoleName", NAME));
@@ -321,6 +500,10 @@ export function createIamService(options: { seed: number }): {
       "DetachRolePolicy",
       "TagRole",
       "UntagRole",
+      "PutRolePermissionsBoundary",
+      "DeleteRolePermissionsBoundary",
+      "CreatePolicy",
+      "CreatePolicyVersion",
     ]),
     owns: {
       "iam-role": (ref) =>
@@ -333,18 +516,31 @@ export function createIamService(options: { seed: number }): {
         inlinePolicies: Object.fromEntries(role.inline),
         attachedPolicies: [...role.attached.keys()],
       })),
+      policies: [...policies.values()].map((policy) => ({
+        ...describePolicy(policy),
+        versions: policy.versions.map((version) => ({ VersionId: version.id, Document: version.document })),
+      })),
     }),
     reset: () => {
       roles = new Map();
+      policies = new Map();
       random = createRandom(deriveSeed(options.seed, "iam"));
     },
   };
   return {
     service,
     controls: {
-      roleTrusts: (arn, principal) => {
+      roleTrusts: (arn, principal, context) => {
         const role = roleByArn(arn);
-        return role !== undefined && trustsService(role.trustPolicy, principal);
+        if (role === undefined) return false;
+        if (context === undefined) return trustsService(role.trustPolicy, principal);
+        const request = {
+          action: "sts:AssumeRole",
+          resource: arn,
+          principal: { Service: principal },
+          context,
+        };
+        return evaluate([role.trustPolicy], request) === "Allow";
       },
     },
   };

@@ -30,7 +30,7 @@ export interface RegistryOptions {
 
 export function createRegistry(options: RegistryOptions): Registry {
   const services = new Map<string, ServiceDefinition>();
-  let roleTrusts: (roleArn: string, servicePrincipal: string) => boolean = () => false;
+  let roleTrusts: NonNullable<World["roleTrusts"]> = () => false;
   // Services receive the World before it can answer; it reads the registry only when asked.
   const world: World = {
     exists(kind: ResourceKind, idOrArn: string, region: string): boolean {
@@ -40,7 +40,7 @@ export function createRegistry(options: RegistryOptions): Registry {
       }
       return false;
     },
-    roleTrusts: (roleArn, servicePrincipal) => roleTrusts(roleArn, servicePrincipal),
+    roleTrusts: (roleArn, servicePrincipal, context) => roleTrusts(roleArn, servicePrincipal, context),
   };
   const ecs = createEcsService(world, options);
   const iam = createIamService(options);

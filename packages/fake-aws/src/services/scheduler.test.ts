@@ -184,6 +184,43 @@ describe("schedules", () => {
     expect(error).toBeInstanceOf(ResourceNotFoundException);
   });
 
+  it("assumes the role as the schedule's group: a trust limited by aws:SourceArn must name that group", async () => {
+    const trustFrom = (groupArn: string) =>
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Service: "scheduler.amazonaws.com" },
+            Action: "sts:AssumeRole",
+            Condition: {
+              StringEquals: { "aws:SourceAccount": "123456789012" },
+              ArnLike: { "aws:SourceArn": groupArn },
+            },
+          },
+        ],
+      });
+    const iam = new IAMClient(aws.clientConfig());
+    const groups = "arn:aws:scheduler:us-east-1:123456789012:schedule-group";
+    await iam.send(
+      new CreateRoleCommand({ RoleName: "jobs", AssumeRolePolicyDocument: trustFrom(`${groups}/jobs*`) }),
+    );
+    iam.destroy();
+    await scheduler.send(new CreateScheduleGroupCommand({ Name: "jobs.bulk" }));
+    await scheduler.send(new CreateScheduleGroupCommand({ Name: "other" }));
+    const withRole = (GroupName: string) =>
+      schedule({
+        GroupName,
+        Target: { ...schedule().Target, Arn: CLUSTER, RoleArn: "arn:aws:iam::123456789012:role/jobs" },
+      });
+    await scheduler.send(new CreateScheduleCommand(withRole("jobs.bulk")));
+    const error = await rejects(scheduler.send(new CreateScheduleCommand(withRole("other"))));
+    expect(error).toBeInstanceOf(ValidationException);
+    expect(error.message).toBe(
+      "The execution role you provide must allow AWS EventBridge Scheduler to assume the role.",
+    );
+  });
+
   const target = schedule().Target;
   const ecsParameters = target?.EcsParameters;
   const invalid: [string, Partial<CreateScheduleCommandInput>][] = [

@@ -149,7 +149,11 @@ export function createSchedulerService(world: World): ServiceDefinition {
     if (mode === "OFF" && windowMinutes !== undefined) {
       throw fail("MaximumWindowInMinutes must not be set when FlexibleTimeWindow Mode is OFF.");
     }
-    const target = readTarget(reader, world, context.region);
+    const target = readTarget(reader, world, {
+      region: context.region,
+      accountId: context.accountId,
+      groupName,
+    });
     const described = {
       Name: name,
       GroupName: groupName,

@@ -11,13 +11,26 @@ const CLUSTER_ARN = /^arn:aws(-[a-z]+)?:ecs:([a-z0-9-]+):\d{12}:cluster\/[a-zA-Z
 const TASK_DEFINITION_ARN =
   /^arn:aws(-[a-z]+)?:ecs:([a-z0-9-]+):\d{12}:task-definition\/[a-zA-Z0-9_-]{1,255}(:\d+)?$/;
 
-/** Reads and checks `Target`, returning it as GetSchedule will show it (RetryPolicy defaults filled). */
-export function readTarget(schedule: Reader, world: World, region: string): Record<string, unknown> {
+/**
+ * Reads and checks `Target`, returning it as GetSchedule will show it (RetryPolicy defaults filled).
+ * Scheduler assumes the role as the schedule's group, so a trust limited with `aws:SourceArn` must
+ * name the group's ARN (not the schedule's) and `aws:SourceAccount` the account.
+ * https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html
+ */
+export function readTarget(
+  schedule: Reader,
+  world: World,
+  source: { region: string; accountId: string; groupName: string },
+): Record<string, unknown> {
+  const { region } = source;
   const target = schedule.object("Target", { required: true });
   const arn = target.string("Arn", { required: true, min: 1, max: 1600 });
   const roleArn = target.string("RoleArn", { required: true, min: 1, max: 1600, pattern: ROLE_ARN });
   const trusted = world.roleTrusts
-    ? world.roleTrusts(roleArn, "scheduler.amazonaws.com")
+    ? world.roleTrusts(roleArn, "scheduler.amazonaws.com", {
+        "aws:SourceAccount": source.accountId,
+        "aws:SourceArn": `arn:aws:scheduler:${region}:${source.accountId}:schedule-group/${source.groupName}`,
+      })
     : world.exists("iam-role", roleArn, region);
   if (!trusted) {
     throw validation(
