@@ -35,6 +35,17 @@ export {
   type ResourceKind,
 } from "./deploy/types.js";
 export { type Deps, type Logger, realSleep, silentLogger } from "./deps.js";
+export type { DiscoveryClients, DiscoveryDeps } from "./discovery/deps.js";
+export {
+  deregisterInstance,
+  type EnsuredResource,
+  type EnsureNamespaceInput,
+  type EnsureServiceInput,
+  ensureNamespace,
+  ensureService,
+  type InstanceInput,
+  registerInstance,
+} from "./discovery/ensure.js";
 export * from "./errors.js";
 export * from "./naming.js";
 export * from "./schedule/index.js";
