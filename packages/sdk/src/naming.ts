@@ -41,6 +41,8 @@ export const names = {
   schedulerRole: (app: string) => fitName(`${app}-flexjob-scheduler`, 64),
   /** The task role flexjob gives jobs without their own, when they need one (service discovery). */
   taskRole: (app: string) => fitName(`${app}-flexjob-task`, 64),
+  /** The managed policy every role flexjob creates carries as its permissions boundary: up to 128. */
+  boundaryPolicy: (app: string) => fitName(`${app}-flexjob-boundary`, 128),
   /** The container inside each task definition; ECS overrides address it by this name. */
   container: (job: string) => job,
 } as const;

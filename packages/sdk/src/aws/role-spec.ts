@@ -8,4 +8,14 @@ export interface RoleSpec {
   /** Inline policy name → document. flexjob attaches no managed policies: least privilege, spelled out. */
   inlinePolicies: Record<string, PolicyDocument>;
   tags: Record<string, string>;
+  /** The customer managed policy that caps what the role can ever do, whatever its inline policies say. */
+  permissionsBoundary: BoundarySpec;
+}
+
+/** The app's permissions boundary policy: created once, by an administrator (see permissions-boundary.ts). */
+export interface BoundarySpec {
+  name: string;
+  arn: string;
+  document: PolicyDocument;
+  tags: Record<string, string>;
 }

@@ -1,14 +1,17 @@
 import {
+  CreatePolicyCommand,
   CreateRoleCommand,
   DeleteRoleCommand,
   DeleteRolePolicyCommand,
   EntityAlreadyExistsException,
+  GetPolicyCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
   IAMClient,
   IAMServiceException,
   ListRolePoliciesCommand,
   NoSuchEntityException,
+  PutRolePermissionsBoundaryCommand,
   PutRolePolicyCommand,
   TagRoleCommand,
   UpdateAssumeRolePolicyCommand,
@@ -36,12 +39,15 @@ const execution = policy({
   Resource: "*",
 });
 const tags = { "flexjob:managed": "true", "flexjob:app": "billing" };
+const BOUNDARY = "arn:aws:iam::123456789012:policy/billing-flexjob-boundary";
+const boundaryDocument = policy({ Effect: "Allow", Action: "ecr:*", Resource: "*" });
 const spec: RoleSpec = {
   name: "billing-flexjob-execution",
   description: "flexjob billing: lets ECS pull job images",
   assumeRolePolicy: trust,
   inlinePolicies: { "flexjob-execution": execution },
   tags,
+  permissionsBoundary: { name: "billing-flexjob-boundary", arn: BOUNDARY, document: boundaryDocument, tags },
 };
 const arn = "arn:aws:iam::123456789012:role/billing-flexjob-execution";
 
@@ -56,6 +62,7 @@ function liveRole(overrides: Partial<RoleLive> = {}): RoleLive {
     },
     inlinePolicies: { "flexjob-execution": execution },
     tags: { ...tags, team: "payments" },
+    permissionsBoundary: BOUNDARY,
     ...overrides,
   };
 }
@@ -78,6 +85,7 @@ describe("planRole", () => {
       action: "create",
       changes: [
         { path: "assumeRolePolicy", after: trust },
+        { path: "permissionsBoundary", after: BOUNDARY },
         { path: "inlinePolicies.flexjob-execution", after: execution },
       ],
       desired: spec,
@@ -217,11 +225,13 @@ describe("applyRole", () => {
       RoleName: "billing-flexjob-execution",
       Description: "flexjob billing: lets ECS pull job images",
       AssumeRolePolicyDocument: JSON.stringify(trust),
+      PermissionsBoundary: BOUNDARY,
       Tags: [
         { Key: "flexjob:app", Value: "billing" },
         { Key: "flexjob:managed", Value: "true" },
       ],
     });
+    expect(iam.commandCalls(CreatePolicyCommand)).toHaveLength(0);
     expect(iam.commandCalls(PutRolePolicyCommand).map((call) => call.args[0].input)).toEqual([
       { RoleName: spec.name, PolicyName: "flexjob-execution", PolicyDocument: JSON.stringify(execution) },
     ]);
@@ -244,6 +254,7 @@ describe("applyRole", () => {
             { Key: "flexjob:managed", Value: "true" },
             { Key: "flexjob:app", Value: "billing" },
           ],
+          PermissionsBoundary: { PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: BOUNDARY },
         },
       })
       .on(ListRolePoliciesCommand)
@@ -331,6 +342,88 @@ describe("applyRole", () => {
       PolicyDocument: JSON.stringify(execution),
     });
     expect(iam.calls()).toHaveLength(2);
+  });
+
+  it("creates the missing boundary policy first when the credentials may (an administrator's deploy)", async () => {
+    iam
+      .on(GetPolicyCommand)
+      .rejects(new NoSuchEntityException({ message: `Policy ${BOUNDARY} does not exist`, $metadata: {} }))
+      .on(CreateRoleCommand)
+      .resolves({});
+    await applyRole(clients, planRole(spec, undefined));
+    expect(iam.commandCalls(CreatePolicyCommand)[0]?.args[0].input).toMatchObject({
+      PolicyName: "billing-flexjob-boundary",
+      PolicyDocument: JSON.stringify(boundaryDocument),
+    });
+    expect(iam.calls().map((call) => call.args[0].constructor.name)).toEqual([
+      "GetPolicyCommand",
+      "CreatePolicyCommand",
+      "CreateRoleCommand",
+      "PutRolePolicyCommand",
+    ]);
+  });
+
+  it("without the boundary policy and the right to create it, fails naming the policy and the command", async () => {
+    iam
+      .on(GetPolicyCommand)
+      .rejects(new NoSuchEntityException({ message: "no", $metadata: {} }))
+      .on(CreatePolicyCommand)
+      .rejects(denied());
+    const error = await applyRole(clients, planRole(spec, undefined)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(FlexjobError);
+    expect((error as FlexjobError).message).toBe(
+      `the permissions boundary policy billing-flexjob-boundary (${BOUNDARY}) does not exist, and these credentials may not create it`,
+    );
+    expect((error as FlexjobError).remedy).toContain(
+      '"flexjob iam-policy --boundary --account <id> > boundary.json"',
+    );
+    expect(iam.commandCalls(CreateRoleCommand)).toHaveLength(0);
+  });
+
+  it("sets the boundary on a role that lacks it before writing its inline policy", async () => {
+    const oldExecution = policy({ Effect: "Allow", Action: "ecr:BatchGetImage", Resource: "*" });
+    const step = planRole(
+      spec,
+      liveRole({ permissionsBoundary: undefined, inlinePolicies: { "flexjob-execution": oldExecution } }),
+    );
+    expect(step.changes[0]).toEqual({ path: "permissionsBoundary", after: BOUNDARY });
+    await applyRole(clients, step);
+    expect(iam.calls().map((call) => call.args[0].constructor.name)).toEqual([
+      "GetPolicyCommand",
+      "PutRolePermissionsBoundaryCommand",
+      "PutRolePolicyCommand",
+    ]);
+    expect(iam.commandCalls(PutRolePermissionsBoundaryCommand)[0]?.args[0].input).toEqual({
+      RoleName: spec.name,
+      PermissionsBoundary: BOUNDARY,
+    });
+  });
+
+  it("a role without the boundary, deployed by credentials that may not set it, fails with the fix", async () => {
+    iam.on(PutRolePermissionsBoundaryCommand).rejects(denied());
+    const step = planRole(spec, liveRole({ permissionsBoundary: undefined }));
+    const error = await applyRole(clients, step).catch((caught: unknown) => caught);
+    expect((error as FlexjobError).message).toBe(
+      "IAM role billing-flexjob-execution does not carry the permissions boundary billing-flexjob-boundary, and these credentials may not set it",
+    );
+    expect((error as FlexjobError).remedy).toBe(
+      `run "flexjob deploy" once with administrator credentials, or have an administrator run: aws iam put-role-permissions-boundary --role-name billing-flexjob-execution --permissions-boundary ${BOUNDARY}`,
+    );
+    expect(iam.commandCalls(PutRolePolicyCommand)).toHaveLength(0);
+  });
+
+  it("a trust that drifted, deployed by credentials that may not change trust, fails with the fix", async () => {
+    iam.on(UpdateAssumeRolePolicyCommand).rejects(denied());
+    const drifted = policy({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" });
+    const error = await applyRole(clients, planRole(spec, liveRole({ assumeRolePolicy: drifted }))).catch(
+      (caught: unknown) => caught,
+    );
+    expect((error as FlexjobError).message).toBe(
+      "the trust policy of IAM role billing-flexjob-execution differs from the one flexjob writes, and these credentials may not change it",
+    );
+    expect((error as FlexjobError).remedy).toContain(
+      "aws iam update-assume-role-policy --role-name billing-flexjob-execution",
+    );
   });
 
   it("sends nothing for a no-op step", async () => {

@@ -6,6 +6,7 @@ import {
   GetRoleCommand,
   GetRolePolicyCommand,
   ListRolePoliciesCommand,
+  PutRolePermissionsBoundaryCommand,
   PutRolePolicyCommand,
   TagRoleCommand,
   UpdateAssumeRolePolicyCommand,
@@ -15,6 +16,7 @@ import { FlexjobError } from "../errors.js";
 import { TAG_MANAGED } from "../naming.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
+import { ensureBoundaryPolicy, isAccessDenied } from "./permissions-boundary.js";
 import { normalisePolicy, parsePolicyDocument } from "./policy.js";
 import type { RoleSpec } from "./role-spec.js";
 
@@ -26,6 +28,8 @@ export interface RoleLive {
   /** Inline policy name → parsed document. Managed policy attachments are not flexjob's and not read. */
   inlinePolicies: Record<string, unknown>;
   tags: Record<string, string>;
+  /** The ARN of the role's permissions boundary policy, if it has one. */
+  permissionsBoundary: string | undefined;
 }
 
 export type RoleStep = PlanStep<RoleSpec, RoleLive>;
@@ -54,6 +58,7 @@ export async function observeRole(clients: AwsClients, name: string): Promise<Ro
           : parsePolicyDocument(role.AssumeRolePolicyDocument),
       inlinePolicies,
       tags: Object.fromEntries((role.Tags ?? []).map((tag) => [tag.Key ?? "", tag.Value ?? ""])),
+      permissionsBoundary: role.PermissionsBoundary?.PermissionsBoundaryArn,
     };
   } catch (error) {
     throw wrapAwsError(error, `reading IAM role ${name}`);
@@ -68,6 +73,7 @@ export function planRole(spec: RoleSpec, live: RoleLive | undefined): RoleStep {
       action: "create",
       changes: [
         { path: "assumeRolePolicy", after: spec.assumeRolePolicy },
+        { path: "permissionsBoundary", after: spec.permissionsBoundary.arn },
         ...Object.keys(spec.inlinePolicies)
           .sort()
           .map((policyName) => ({
@@ -104,12 +110,14 @@ export async function applyRole(clients: AwsClients, step: RoleStep): Promise<vo
       await converge(clients, spec, step.live);
       return;
     }
+    await ensureBoundaryPolicy(clients, spec.permissionsBoundary);
     const created = await clients.iam
       .send(
         new CreateRoleCommand({
           RoleName: name,
           Description: spec.description,
           AssumeRolePolicyDocument: JSON.stringify(spec.assumeRolePolicy),
+          PermissionsBoundary: spec.permissionsBoundary.arn,
           Tags: tagList(spec.tags),
         }),
       )
@@ -140,6 +148,15 @@ export async function applyRole(clients: AwsClients, step: RoleStep): Promise<vo
 /** What differs between the spec and the role, both as plan changes and as the calls that fix it. */
 function roleDiff(spec: RoleSpec, live: RoleLive) {
   const changes: FieldChange[] = [];
+  const boundaryChanged = live.permissionsBoundary !== spec.permissionsBoundary.arn;
+  if (boundaryChanged) {
+    const after = spec.permissionsBoundary.arn;
+    changes.push(
+      live.permissionsBoundary === undefined
+        ? { path: "permissionsBoundary", after }
+        : { path: "permissionsBoundary", before: live.permissionsBoundary, after },
+    );
+  }
   const trustChanged = !samePolicy(spec.assumeRolePolicy, live.assumeRolePolicy);
   if (trustChanged)
     changes.push({ path: "assumeRolePolicy", before: live.assumeRolePolicy, after: spec.assumeRolePolicy });
@@ -178,18 +195,38 @@ function roleDiff(spec: RoleSpec, live: RoleLive) {
         : { path: `tags.${key}`, before: current, after: desired },
     );
   }
-  return { changes, trustChanged, changedPolicies, extraPolicies, changedTags };
+  return { changes, boundaryChanged, trustChanged, changedPolicies, extraPolicies, changedTags };
 }
 
-/** Sends only the calls that bring an existing role to the spec. */
+/**
+ * Sends only the calls that bring an existing role to the spec. The boundary goes first: the deploy
+ * role may write inline policies only to roles that carry it. Setting a boundary and changing a trust
+ * are an administrator's calls (a deploy role allowed them could lift a role's ceiling or let anyone
+ * assume it), so denied, they fail with what to run instead.
+ */
 async function converge(clients: AwsClients, spec: RoleSpec, live: RoleLive): Promise<void> {
   const diff = roleDiff(spec, live);
+  const boundary = spec.permissionsBoundary;
+  if (diff.boundaryChanged) {
+    await ensureBoundaryPolicy(clients, boundary);
+    await adminOnly(
+      clients.iam.send(
+        new PutRolePermissionsBoundaryCommand({ RoleName: spec.name, PermissionsBoundary: boundary.arn }),
+      ),
+      `IAM role ${spec.name} does not carry the permissions boundary ${boundary.name}, and these credentials may not set it`,
+      `aws iam put-role-permissions-boundary --role-name ${spec.name} --permissions-boundary ${boundary.arn}`,
+    );
+  }
   if (diff.trustChanged) {
-    await clients.iam.send(
-      new UpdateAssumeRolePolicyCommand({
-        RoleName: spec.name,
-        PolicyDocument: JSON.stringify(spec.assumeRolePolicy),
-      }),
+    await adminOnly(
+      clients.iam.send(
+        new UpdateAssumeRolePolicyCommand({
+          RoleName: spec.name,
+          PolicyDocument: JSON.stringify(spec.assumeRolePolicy),
+        }),
+      ),
+      `the trust policy of IAM role ${spec.name} differs from the one flexjob writes, and these credentials may not change it`,
+      `aws iam update-assume-role-policy --role-name ${spec.name} --policy-document '<the assumeRolePolicy "flexjob plan --json" shows>'`,
     );
   }
   for (const policyName of diff.changedPolicies) await putInlinePolicy(clients, spec, policyName);
@@ -276,6 +313,20 @@ function tagList(tags: Record<string, string>) {
   return Object.keys(tags)
     .sort()
     .map((key) => ({ Key: key, Value: tags[key] ?? "" }));
+}
+
+async function adminOnly(call: Promise<unknown>, message: string, command: string): Promise<void> {
+  try {
+    await call;
+  } catch (error) {
+    if (!isAccessDenied(error)) throw error;
+    throw new FlexjobError(message, {
+      code: "AWS_ERROR",
+      fault: "aws",
+      cause: error,
+      remedy: `run "flexjob deploy" once with administrator credentials, or have an administrator run: ${command}`,
+    });
+  }
 }
 
 function missingLive(step: RoleStep): FlexjobError {

@@ -2,8 +2,9 @@ import type { ClusterSpec, ScheduleGroupSpec } from "../aws/cluster-spec.js";
 import { discoveryPolicyStatement } from "../aws/discovery-service.js";
 import type { LogGroupSpec } from "../aws/log-group.js";
 import { type NamespaceSpec, TAG_VPC } from "../aws/namespace.js";
+import { boundarySpec } from "../aws/permissions-boundary.js";
 import { type PolicyStatement, policy } from "../aws/policy.js";
-import type { RoleSpec } from "../aws/role-spec.js";
+import type { BoundarySpec, RoleSpec } from "../aws/role-spec.js";
 import type { ScheduleSpec } from "../aws/schedule-spec.js";
 import { canonicalJson, type TaskDefinitionSpec, taskDefinitionHash } from "../aws/task-definition-spec.js";
 import type { FlexjobConfig, JobSpec } from "../config/index.js";
@@ -87,6 +88,9 @@ export function renderDesired(config: FlexjobConfig, context: RenderContext): De
   const executionRoleArn = roleArn(accountId, names.executionRole(app));
   const schedulerRoleArn = roleArn(accountId, names.schedulerRole(app));
   const scheduleGroup = names.scheduleGroup(app);
+  // Every role flexjob creates carries the app's boundary: the deploy role may write their inline
+  // policies only under it (see deployPolicy).
+  const permissionsBoundary = boundarySpec(app, accountId);
   const namespace: NamespaceSpec | undefined = config.discovery && {
     name: config.discovery.namespace,
     vpcId: context.network.vpcId,
@@ -143,6 +147,7 @@ export function renderDesired(config: FlexjobConfig, context: RenderContext): De
         accountId,
         region,
         tags: appTags,
+        permissionsBoundary,
       },
     ),
     schedulerRole: renderSchedulerRole(
@@ -154,7 +159,7 @@ export function renderDesired(config: FlexjobConfig, context: RenderContext): De
         })),
         ...retained,
       ],
-      { accountId, region, clusterArn, executionRoleArn, tags: appTags },
+      { accountId, region, clusterArn, executionRoleArn, scheduleGroup, tags: appTags, permissionsBoundary },
     ),
     namespace,
     taskRole: namespace && {
@@ -163,6 +168,7 @@ export function renderDesired(config: FlexjobConfig, context: RenderContext): De
       assumeRolePolicy: ecsTasksTrust(accountId, region),
       inlinePolicies: { "flexjob-discovery": policy(discoveryPolicyStatement(namespace.name)) },
       tags: appTags,
+      permissionsBoundary,
     },
     jobs,
   };
@@ -295,7 +301,12 @@ export function secretPolicyResource(arn: string): string {
 function renderExecutionRole(
   app: string,
   secrets: readonly string[],
-  context: { accountId: string; region: string; tags: Record<string, string> },
+  context: {
+    accountId: string;
+    region: string;
+    tags: Record<string, string>;
+    permissionsBoundary: BoundarySpec;
+  },
 ): RoleSpec {
   const { accountId, region } = context;
   const secretArns = [...new Set(secrets)].sort();
@@ -340,6 +351,7 @@ function renderExecutionRole(
     assumeRolePolicy: ecsTasksTrust(accountId, region),
     inlinePolicies: { "flexjob-execution": policy(...statements) },
     tags: context.tags,
+    permissionsBoundary: context.permissionsBoundary,
   };
 }
 
@@ -351,7 +363,9 @@ function renderSchedulerRole(
     region: string;
     clusterArn: string;
     executionRoleArn: string;
+    scheduleGroup: string;
     tags: Record<string, string>;
+    permissionsBoundary: BoundarySpec;
   },
 ): RoleSpec {
   const { accountId, region, clusterArn } = context;
@@ -368,11 +382,22 @@ function renderSchedulerRole(
   return {
     name: names.schedulerRole(app),
     description: `flexjob ${app}: lets EventBridge Scheduler start the app's job tasks`,
+    // Scheduler assumes the role as a schedule group: only the app's groups (its own and the bulk
+    // groups `<group>.<job>`) may, not any schedule in the account (confused deputy).
+    // https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html
     assumeRolePolicy: policy({
       Effect: "Allow",
       Principal: { Service: "scheduler.amazonaws.com" },
       Action: "sts:AssumeRole",
-      Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+      Condition: {
+        StringEquals: { "aws:SourceAccount": accountId },
+        ArnLike: {
+          "aws:SourceArn": [
+            `arn:aws:scheduler:${region}:${accountId}:schedule-group/${context.scheduleGroup}`,
+            `arn:aws:scheduler:${region}:${accountId}:schedule-group/${context.scheduleGroup}.*`,
+          ],
+        },
+      },
     }),
     inlinePolicies: {
       "flexjob-scheduler": policy(
@@ -400,5 +425,6 @@ function renderSchedulerRole(
       ),
     },
     tags: context.tags,
+    permissionsBoundary: context.permissionsBoundary,
   };
 }

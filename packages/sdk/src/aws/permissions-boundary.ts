@@ -1,0 +1,145 @@
+import { CreatePolicyCommand, GetPolicyCommand } from "@aws-sdk/client-iam";
+import { FlexjobError } from "../errors.js";
+import { names, TAG_APP, TAG_MANAGED } from "../naming.js";
+import { awsErrorName, isAwsError, wrapAwsError } from "./aws-error.js";
+import type { AwsClients } from "./clients.js";
+import { type PolicyDocument, policy } from "./policy.js";
+import type { BoundarySpec } from "./role-spec.js";
+
+/**
+ * The permissions boundary of every role flexjob creates for `app`: the most any of them may ever
+ * do, whatever inline policy a deploy writes. It depends on the app's name and account only — not
+ * on the config — so an administrator creates it once and CI never needs to change it.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+ *
+ * @example
+ * const document = boundaryPolicy("billing", { accountId: "123456789012" });
+ * // aws iam create-policy --policy-name billing-flexjob-boundary --policy-document file://…
+ */
+export function boundaryPolicy(app: string, options: { accountId?: string } = {}): PolicyDocument {
+  const account = options.accountId ?? "*";
+  return policy(
+    { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+    {
+      Sid: "PullAppImages",
+      Effect: "Allow",
+      Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+      Resource: `arn:aws:ecr:*:${account}:repository/${names.repository(app, "*")}`,
+    },
+    {
+      Sid: "WriteAppLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: `arn:aws:logs:*:${account}:log-group:${names.logGroup(app, "*")}`,
+    },
+    {
+      // Which secrets a job reads is config; the inline policy names them, the boundary cannot.
+      Sid: "ReadSecretValues",
+      Effect: "Allow",
+      Action: ["secretsmanager:GetSecretValue", "ssm:GetParameters"],
+      Resource: "*",
+    },
+    {
+      Sid: "DecryptSecretsViaTheirService",
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: "*",
+      Condition: {
+        StringLike: { "kms:ViaService": ["secretsmanager.*.amazonaws.com", "ssm.*.amazonaws.com"] },
+      },
+    },
+    {
+      Sid: "RunAppTasks",
+      Effect: "Allow",
+      Action: "ecs:RunTask",
+      Resource: `arn:aws:ecs:*:${account}:task-definition/${app}-*`,
+    },
+    {
+      Sid: "TagTasksAtRun",
+      Effect: "Allow",
+      Action: "ecs:TagResource",
+      Resource: `arn:aws:ecs:*:${account}:task/*`,
+      Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } },
+    },
+    {
+      Sid: "PassRolesToEcsTasksOnly",
+      Effect: "Allow",
+      Action: "iam:PassRole",
+      Resource: `arn:aws:iam::${account}:role/*`,
+      Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+    },
+    {
+      Sid: "DiscoverServices",
+      Effect: "Allow",
+      Action: ["servicediscovery:DiscoverInstances", "servicediscovery:DiscoverInstancesRevision"],
+      Resource: "*",
+    },
+  );
+}
+
+/** The boundary as a role spec names it: its name, its ARN in the account, and its content. */
+export function boundarySpec(app: string, accountId: string): BoundarySpec {
+  const name = names.boundaryPolicy(app);
+  return {
+    name,
+    arn: `arn:aws:iam::${accountId}:policy/${name}`,
+    document: boundaryPolicy(app, { accountId }),
+    tags: { [TAG_MANAGED]: "true", [TAG_APP]: app },
+  };
+}
+
+/**
+ * Makes sure the boundary policy exists before a role is created with it. Only an administrator
+ * may create it — a deploy role that could write the boundary could lift its own ceiling — so CI
+ * credentials that find it missing get an error naming the policy and the command that creates it.
+ */
+export async function ensureBoundaryPolicy(clients: AwsClients, boundary: BoundarySpec): Promise<void> {
+  try {
+    if (await boundaryExists(clients, boundary)) return;
+    await clients.iam.send(
+      new CreatePolicyCommand({
+        PolicyName: boundary.name,
+        PolicyDocument: JSON.stringify(boundary.document),
+        Description: "flexjob: the most any role flexjob creates for this app may do",
+        Tags: Object.keys(boundary.tags)
+          .sort()
+          .map((key) => ({ Key: key, Value: boundary.tags[key] ?? "" })),
+      }),
+    );
+  } catch (error) {
+    if (isAwsError(error, "EntityAlreadyExistsException")) return;
+    if (isAccessDenied(error)) throw boundaryMissing(boundary, error);
+    throw wrapAwsError(error, `creating the permissions boundary policy ${boundary.name}`);
+  }
+}
+
+async function boundaryExists(clients: AwsClients, boundary: BoundarySpec): Promise<boolean> {
+  try {
+    await clients.iam.send(new GetPolicyCommand({ PolicyArn: boundary.arn }));
+    return true;
+  } catch (error) {
+    if (isAwsError(error, "NoSuchEntityException")) return false;
+    throw error;
+  }
+}
+
+export function isAccessDenied(error: unknown): boolean {
+  const name = awsErrorName(error);
+  const message = error instanceof Error ? error.message : "";
+  return name !== undefined && /AccessDenied|not authorized/i.test(`${name} ${message}`);
+}
+
+function boundaryMissing(boundary: BoundarySpec, cause: unknown): FlexjobError {
+  return new FlexjobError(
+    `the permissions boundary policy ${boundary.name} (${boundary.arn}) does not exist, and these credentials may not create it`,
+    {
+      code: "AWS_ERROR",
+      fault: "aws",
+      cause,
+      remedy:
+        'an administrator creates it once: run "flexjob deploy" with admin credentials, or ' +
+        `"flexjob iam-policy --boundary --account <id> > boundary.json" then ` +
+        `"aws iam create-policy --policy-name ${boundary.name} --policy-document file://boundary.json"`,
+    },
+  );
+}
