@@ -197,5 +197,7 @@ export async function detectBuildPlan(
       `${[chosen, ...others].map((provider) => provider.label).join(" and ")} found: building as ${chosen.label.replace(/ \(.*\)$/, "")} (precedence ${PRECEDENCE}); add a Dockerfile to choose otherwise`,
     );
   }
-  return applyOverrides(await chosen.plan(ctx), checked);
+  const plan = applyOverrides(await chosen.plan(ctx), checked);
+  const secrets = [...new Set(options.buildSecrets ?? [])];
+  return secrets.length === 0 ? plan : { ...plan, buildSecrets: secrets };
 }

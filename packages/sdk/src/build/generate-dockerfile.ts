@@ -1,6 +1,7 @@
-import { FlexjobError } from "../errors.js";
+import { FlexjobError, showValue } from "../errors.js";
 import { RUNTIMES, type Runtime, TOOLS, tagFor } from "./base-images.js";
 import { inputError } from "./context.js";
+import { type Instruction, renderDockerfile, shellWord } from "./dockerfile-syntax.js";
 import type { BuildPlan } from "./plan.js";
 
 /**
@@ -21,8 +22,12 @@ import type { BuildPlan } from "./plan.js";
  * - OCI labels from `IMAGE_SOURCE` / `IMAGE_REVISION` come last, so a new commit never
  *   invalidates a cached layer.
  *
+ * - Build secrets (`source.buildSecrets`) are environment variables of the install and build
+ *   steps only: each RUN reads them from BuildKit secret mounts, so no layer, ENV or ARG has them.
+ *
  * Overrides (INSTALL_CMD, START_CMD…) are already in the plan: the Dockerfile shows the commands
- * that run, not placeholders for them.
+ * that run, not placeholders for them. The bodies below are instructions as data; only
+ * dockerfile-syntax.ts writes Dockerfile text, escaping each value for where it lands.
  */
 
 export interface GenerateOptions {
@@ -38,74 +43,126 @@ export const RUNTIME_USER = "10001:10001";
 /** Build args the generated Dockerfile reads for its OCI labels. */
 export const LABEL_BUILD_ARGS = { source: "IMAGE_SOURCE", revision: "IMAGE_REVISION" } as const;
 
-type Stage = string[];
+type Stage = Instruction[];
 
-function run(command: string, caches: readonly string[] = []): string {
-  const mounts = caches.map((target) => `--mount=type=cache,target=${target}`);
-  if (mounts.length <= 1) return `RUN ${[...mounts, command].join(" ")}`;
-  return `RUN ${[...mounts, command].join(" \\\n    ")}`;
+const comment = (text: string): Instruction => ({ op: "comment", text });
+const env = (text: string): Instruction => ({ op: "ENV", text });
+const workdir = (path: string): Instruction => ({ op: "WORKDIR", path });
+const from = (image: string, stage: string, platform?: string): Instruction =>
+  platform === undefined ? { op: "FROM", image, stage } : { op: "FROM", image, stage, platform };
+/** What the previous stage left in a folder, e.g. `COPY --from=build /app ./`. */
+const copyFrom = (stage: string, source: string, dest: string, chown?: string): Instruction => ({
+  op: "COPY",
+  what: "a stage's folder",
+  from: stage,
+  ...(chown === undefined ? {} : { chown }),
+  sources: [source],
+  dest,
+});
+const COPY_SOURCE: Instruction = { op: "COPY", what: "the job's folder", sources: ["."], dest: "." };
+/** flexjob's own shell script, continued over lines. */
+const script = (what: string, ...lines: string[]): Instruction => ({ op: "RUN", what, lines });
+
+/** An install, build or prune step: the plan's command, with its caches and the build secrets. */
+function step(plan: BuildPlan, what: string, command: string, caches: readonly string[] = []): Instruction {
+  return {
+    op: "RUN",
+    what,
+    mounts: caches.map((target) => ({ type: "cache", target })),
+    secrets: plan.buildSecrets ?? [],
+    lines: [command],
+  };
 }
 
-function apt(packages: readonly string[]): string[] {
+function installStep(plan: BuildPlan, caches?: readonly string[]): Instruction[] {
+  return plan.installCommand === undefined
+    ? []
+    : [step(plan, "the install command", plan.installCommand, caches)];
+}
+
+function buildStep(plan: BuildPlan, caches?: readonly string[]): Instruction[] {
+  return plan.buildCommand === undefined ? [] : [step(plan, "the build command", plan.buildCommand, caches)];
+}
+
+function apt(packages: readonly string[]): Instruction[] {
   if (packages.length === 0) return [];
+  const names = [...packages].sort().map((name) => shellWord(name, "apt package"));
   return [
-    "RUN apt-get update \\",
-    ` && apt-get install --yes --no-install-recommends ${[...packages].sort().join(" ")} \\`,
-    " && rm -rf /var/lib/apt/lists/*",
+    script(
+      "the apt install",
+      "apt-get update",
+      ` && apt-get install --yes --no-install-recommends ${names.join(" ")}`,
+      " && rm -rf /var/lib/apt/lists/*",
+    ),
   ];
 }
 
 /** A user with a home folder, for tools that write to ~ (npm's logs, pip's cache). */
-const CREATE_USER = [
-  "RUN groupadd --system --gid 10001 app \\",
+const CREATE_USER = script(
+  "the user creation",
+  "groupadd --system --gid 10001 app",
   " && useradd --system --uid 10001 --gid app --create-home --home-dir /home/app --shell /usr/sbin/nologin app",
-];
+);
 
 const WRAPPERS = new Set(["mvnw", "gradlew"]);
 
-/** COPY lines for the dependency files: one per folder, so each lands where it was. */
-function copyDependencies(files: readonly string[]): string[] {
-  const lines: string[] = [];
+/** A build tool's wrapper script; it runs even when the checkout lost its mode bit (Windows, zip downloads). */
+const copyWrapper = (file: string): Instruction => ({
+  op: "COPY",
+  what: "a build tool wrapper",
+  chmod: "755",
+  sources: [file],
+  dest: "./",
+});
+
+/** COPY instructions for the dependency files: one per folder, so each lands where it was. */
+function copyDependencies(files: readonly string[]): Instruction[] {
+  const what = "a dependency file";
+  const copies: Instruction[] = [];
   const byFolder = new Map<string, string[]>();
   for (const file of files) {
-    if (WRAPPERS.has(file)) {
-      // The wrapper runs even when the checkout lost its mode bit (Windows, zip downloads).
-      lines.push(`COPY --chmod=755 ${file} ./`);
-    } else if (file.endsWith("/")) {
-      lines.push(`COPY ${file} ${file}`);
-    } else {
+    if (WRAPPERS.has(file)) copies.push(copyWrapper(file));
+    else if (file.endsWith("/")) copies.push({ op: "COPY", what, sources: [file], dest: file });
+    else {
       const folder = file.includes("/") ? file.slice(0, file.lastIndexOf("/") + 1) : "./";
       byFolder.set(folder, [...(byFolder.get(folder) ?? []), file]);
     }
   }
-  const grouped = [...byFolder].map(([folder, names]) => `COPY ${names.join(" ")} ${folder}`);
-  return [...grouped, ...lines];
+  const grouped = [...byFolder].map(
+    ([folder, names]): Instruction => ({ op: "COPY", what, sources: names, dest: folder }),
+  );
+  return [...grouped, ...copies];
 }
 
-function wrappersAgain(files: readonly string[]): string[] {
-  return files.filter((file) => WRAPPERS.has(file)).map((file) => `COPY --chmod=755 ${file} ./`);
+function wrappersAgain(files: readonly string[]): Instruction[] {
+  return files.filter((file) => WRAPPERS.has(file)).map(copyWrapper);
 }
 
 function labelValue(name: string, value: string | undefined): string {
   if (value === undefined) return "";
   if (!/^[A-Za-z0-9._~:/?#@!&'()*+,;=%-]*$/.test(value)) {
     throw inputError(
-      `image ${name} ${JSON.stringify(value)} has characters a Dockerfile ARG cannot hold as is`,
+      `image ${name} ${showValue(value)} has characters a Dockerfile ARG cannot hold as is`,
       `pass a URL or a commit SHA without spaces, quotes or $`,
     );
   }
   return value;
 }
 
-function runtimeTail(plan: BuildPlan, options: GenerateOptions): string[] {
+function runtimeTail(plan: BuildPlan, options: GenerateOptions): Instruction[] {
   return [
-    `# Last, so that a new revision never invalidates a cached layer.`,
-    `ARG ${LABEL_BUILD_ARGS.source}=${labelValue("source", options.source)}`,
-    `ARG ${LABEL_BUILD_ARGS.revision}=${labelValue("revision", options.revision)}`,
-    `LABEL org.opencontainers.image.source="\${${LABEL_BUILD_ARGS.source}}" \\`,
-    `      org.opencontainers.image.revision="\${${LABEL_BUILD_ARGS.revision}}"`,
-    `USER ${RUNTIME_USER}`,
-    `CMD ${JSON.stringify(plan.startCommand).replaceAll('","', '", "')}`,
+    comment("Last, so that a new revision never invalidates a cached layer."),
+    { op: "ARG", names: [LABEL_BUILD_ARGS.source], value: labelValue("source", options.source) },
+    { op: "ARG", names: [LABEL_BUILD_ARGS.revision], value: labelValue("revision", options.revision) },
+    {
+      op: "LABEL",
+      labels: [
+        ["org.opencontainers.image.source", `"\${${LABEL_BUILD_ARGS.source}}"`],
+        ["org.opencontainers.image.revision", `"\${${LABEL_BUILD_ARGS.revision}}"`],
+      ],
+    },
+    { op: "USER", user: RUNTIME_USER },
+    { op: "CMD", what: `the start command (${plan.startSource})`, exec: plan.startCommand },
   ];
 }
 
@@ -117,12 +174,10 @@ function runtimeOf(plan: BuildPlan): Runtime {
   return plan.provider;
 }
 
-interface ImageArgs {
-  lines: string[];
-}
+const arg = (name: string, value: string): Instruction => ({ op: "ARG", names: [name], value });
 
-/** ARG lines for the images: `${VERSION}` where an image is exactly what the table makes of it. */
-function imageArgs(plan: BuildPlan): ImageArgs {
+/** ARG instructions for the images: `${VERSION}` where an image is exactly what the table makes of it. */
+function imageArgs(plan: BuildPlan): Instruction[] {
   const runtime = runtimeOf(plan);
   const table = RUNTIMES[runtime];
   const tag = tagFor(runtime, plan.version.value);
@@ -133,25 +188,27 @@ function imageArgs(plan: BuildPlan): ImageArgs {
   };
   const build = withVersion(plan.baseImages.build);
   const base = withVersion(plan.baseImages.runtime);
-  const lines: string[] = [];
-  if (build.includes(`\${VERSION}`) || base.includes(`\${VERSION}`)) lines.push(`ARG VERSION=${tag}`);
+  const args: Instruction[] = [];
+  if (build.includes(`\${VERSION}`) || base.includes(`\${VERSION}`)) args.push(arg("VERSION", tag));
   if (plan.baseImages.build === plan.baseImages.runtime) {
-    lines.push(`ARG BASE_IMAGE=${base}`, `ARG BUILD_IMAGE=\${BASE_IMAGE}`);
+    args.push(arg("BASE_IMAGE", base), arg("BUILD_IMAGE", `\${BASE_IMAGE}`));
   } else {
-    lines.push(`ARG BUILD_IMAGE=${build}`, `ARG BASE_IMAGE=${base}`);
+    args.push(arg("BUILD_IMAGE", build), arg("BASE_IMAGE", base));
   }
-  return { lines };
+  return args;
 }
 
-function header(plan: BuildPlan): string[] {
+function header(plan: BuildPlan): Instruction[] {
   const manager = plan.packageManager
     ? `; ${plan.packageManager.name}${plan.packageManager.version ? ` ${plan.packageManager.version}` : ""}, from ${plan.packageManager.source}`
     : "";
   return [
-    `# Generated by flexjob: ${plan.language} ${plan.version.value}, from ${plan.version.source}${manager}.`,
-    `# Starts: ${plan.startCommand.join(" ")} (${plan.startSource}).`,
-    "# A Dockerfile in the job's folder replaces this one.",
-    ...plan.notes.map((note) => `# Note: ${note}`),
+    comment(
+      `Generated by flexjob: ${plan.language} ${plan.version.value}, from ${plan.version.source}${manager}.`,
+    ),
+    comment(`Starts: ${plan.startCommand.join(" ")} (${plan.startSource}).`),
+    comment("A Dockerfile in the job's folder replaces this one."),
+    ...plan.notes.map((note) => comment(`Note: ${note}`)),
   ];
 }
 
@@ -160,11 +217,13 @@ function header(plan: BuildPlan): string[] {
 
 interface Body {
   stages: Stage[];
-  /** The runtime stage's lines before the tail (USER, CMD). */
+  /** The runtime stage's instructions before the tail (USER, CMD). */
   runtime: Stage;
 }
 
-function nodeBody(plan: BuildPlan): Body {
+const MANIFESTS_FIRST = "Manifests first: a change to the code alone reuses the installed dependencies.";
+
+function nodeCaches(plan: BuildPlan): string[] {
   const manager = plan.packageManager?.name ?? "npm";
   const release = plan.packageManager?.version;
   const berry = manager === "yarn" && release !== undefined && !release.startsWith("1");
@@ -174,61 +233,83 @@ function nodeBody(plan: BuildPlan): Body {
     yarn: berry ? "/root/.yarn/berry/cache" : "/usr/local/share/.cache/yarn",
     bun: "/root/.bun/install/cache",
   };
-  const cache = [caches[manager] ?? "/root/.npm"];
+  return [caches[manager] ?? "/root/.npm"];
+}
+
+const PNPM_HOME = [env("PNPM_HOME=/pnpm"), env('PATH="$PNPM_HOME:$PATH"')];
+
+function nodeBody(plan: BuildPlan): Body {
+  const manager = plan.packageManager?.name ?? "npm";
+  const cache = nodeCaches(plan);
   // corepack runs the exact pnpm or Yarn that package.json's packageManager pins.
   const corepack =
     manager === "pnpm" ||
     (manager === "yarn" && plan.packageManager?.source === "package.json packageManager");
-  const setup = [
-    ...(manager === "pnpm" ? ["ENV PNPM_HOME=/pnpm", 'ENV PATH="$PNPM_HOME:$PATH"'] : []),
-    ...(corepack ? ["ENV COREPACK_ENABLE_DOWNLOAD_PROMPT=0", "RUN corepack enable"] : []),
-  ];
-  const deps = [
-    `FROM \${BUILD_IMAGE} AS deps`,
+  const deps: Stage = [
+    from(`\${BUILD_IMAGE}`, "deps"),
     ...apt(plan.buildPackages),
-    ...setup,
-    "WORKDIR /app",
-    "# Manifests first: a change to the code alone reuses the installed dependencies.",
+    ...(manager === "pnpm" ? PNPM_HOME : []),
+    ...(corepack
+      ? [env("COREPACK_ENABLE_DOWNLOAD_PROMPT=0"), script("corepack enable", "corepack enable")]
+      : []),
+    workdir("/app"),
+    comment(MANIFESTS_FIRST),
     ...copyDependencies(plan.dependencyFiles),
-    ...(plan.installCommand ? [run(plan.installCommand, cache)] : []),
+    ...installStep(plan, cache),
   ];
   const stages = [deps];
   const built = plan.buildCommand !== undefined;
   if (built) {
     stages.push([
-      "FROM deps AS build",
-      "COPY . .",
-      run(plan.buildCommand ?? "", cache),
+      from("deps", "build"),
+      COPY_SOURCE,
+      ...buildStep(plan, cache),
       ...(plan.pruneCommand
-        ? ["# The build is done: drop what only it needed.", run(plan.pruneCommand, cache)]
+        ? [
+            comment("The build is done: drop what only it needed."),
+            step(plan, "the prune command", plan.pruneCommand, cache),
+          ]
         : []),
     ]);
   }
   const starter = plan.startCommand[0];
   const pmAtRuntime = corepack && (starter === "pnpm" || starter === "yarn");
-  const runtime = [
-    `FROM \${BASE_IMAGE} AS runtime`,
+  const runtime: Stage = [
+    from(`\${BASE_IMAGE}`, "runtime"),
     ...apt(plan.systemPackages),
-    ...CREATE_USER,
-    ...(manager === "pnpm" && pmAtRuntime ? ["ENV PNPM_HOME=/pnpm", 'ENV PATH="$PNPM_HOME:$PATH"'] : []),
-    "# node_modules/.bin on PATH: the start command's tools resolve as they do under npm run.",
-    'ENV NODE_ENV=production PATH="/app/node_modules/.bin:$PATH"',
-    "WORKDIR /app",
-    ...(built ? ["COPY --from=build /app ./"] : ["COPY --from=deps /app ./", "COPY . ."]),
+    CREATE_USER,
+    ...(manager === "pnpm" && pmAtRuntime ? PNPM_HOME : []),
+    comment("node_modules/.bin on PATH: the start command's tools resolve as they do under npm run."),
+    env('NODE_ENV=production PATH="/app/node_modules/.bin:$PATH"'),
+    workdir("/app"),
+    ...(built ? [copyFrom("build", "/app", "./")] : [copyFrom("deps", "/app", "./"), COPY_SOURCE]),
     ...(pmAtRuntime
       ? [
-          `# The job starts through ${starter}: install it now, so no task downloads it at start.`,
-          "ENV COREPACK_HOME=/usr/local/share/corepack COREPACK_ENABLE_DOWNLOAD_PROMPT=0",
-          "RUN corepack enable && corepack install",
+          comment(`The job starts through ${starter}: install it now, so no task downloads it at start.`),
+          env("COREPACK_HOME=/usr/local/share/corepack COREPACK_ENABLE_DOWNLOAD_PROMPT=0"),
+          script("corepack install", "corepack enable && corepack install"),
         ]
       : []),
   ];
   return { stages, runtime };
 }
 
+function pythonTool(plan: BuildPlan, manager: string, pipCache: string): Instruction[] {
+  if (manager === "pip") return [];
+  const version = plan.packageManager?.version ?? "";
+  return [
+    comment(`${manager} itself stays in this stage; only /opt/venv reaches the image.`),
+    step(
+      plan,
+      `the ${manager} install`,
+      `pip install ${shellWord(`${manager}==${version}`, `${manager} version`)}`,
+      [pipCache],
+    ),
+  ];
+}
+
 function pythonBody(plan: BuildPlan): Body {
   const manager = plan.packageManager?.name ?? "pip";
-  const version = plan.packageManager?.version;
   const pipCache = "/root/.cache/pip";
   const caches: Record<string, string[]> = {
     pip: [pipCache],
@@ -237,52 +318,43 @@ function pythonBody(plan: BuildPlan): Body {
     pipenv: ["/root/.cache/pipenv", pipCache],
   };
   const cache = caches[manager] ?? [pipCache];
-  const venv = ['ENV VIRTUAL_ENV=/opt/venv PATH="/opt/venv/bin:$PATH"'];
-  const tool =
-    manager === "pip"
-      ? []
-      : [
-          `# ${manager} itself stays in this stage; only /opt/venv reaches the image.`,
-          run(`pip install ${manager}==${version}`, [pipCache]),
-        ];
-  const managerEnv: Record<string, string[]> = {
+  const venv = env('VIRTUAL_ENV=/opt/venv PATH="/opt/venv/bin:$PATH"');
+  const managerEnv: Record<string, Instruction[]> = {
     // uv's cache is a mount on another filesystem: copy rather than hard-link from it.
     uv: [
-      "ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_PYTHON_DOWNLOADS=never UV_PROJECT_ENVIRONMENT=/opt/venv",
+      env(
+        "UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_PYTHON_DOWNLOADS=never UV_PROJECT_ENVIRONMENT=/opt/venv",
+      ),
     ],
-    poetry: ["ENV POETRY_NO_INTERACTION=1 POETRY_VIRTUALENVS_CREATE=false"],
+    poetry: [env("POETRY_NO_INTERACTION=1 POETRY_VIRTUALENVS_CREATE=false")],
   };
-  const deps = [
-    `FROM \${BUILD_IMAGE} AS deps`,
+  const deps: Stage = [
+    from(`\${BUILD_IMAGE}`, "deps"),
     ...apt(plan.buildPackages),
-    "ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore",
-    ...tool,
-    ...(manager === "uv" ? [] : ["RUN python -m venv /opt/venv"]),
-    ...venv,
+    env("PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore"),
+    ...pythonTool(plan, manager, pipCache),
+    ...(manager === "uv" ? [] : [script("the virtualenv", "python -m venv /opt/venv")]),
+    venv,
     ...(managerEnv[manager] ?? []),
-    "WORKDIR /app",
+    workdir("/app"),
     ...(plan.dependencyFiles.length > 0
-      ? [
-          "# Manifests first: a change to the code alone reuses the installed dependencies.",
-          ...copyDependencies(plan.dependencyFiles),
-        ]
+      ? [comment(MANIFESTS_FIRST), ...copyDependencies(plan.dependencyFiles)]
       : []),
-    ...(plan.installCommand ? [run(plan.installCommand, cache)] : []),
+    ...installStep(plan, cache),
   ];
   const stages = [deps];
   const built = plan.buildCommand !== undefined;
-  if (built) stages.push(["FROM deps AS build", "COPY . .", run(plan.buildCommand ?? "", cache)]);
-  const from = built ? "build" : "deps";
-  const runtime = [
-    `FROM \${BASE_IMAGE} AS runtime`,
+  if (built) stages.push([from("deps", "build"), COPY_SOURCE, ...buildStep(plan, cache)]);
+  const runtime: Stage = [
+    from(`\${BASE_IMAGE}`, "runtime"),
     ...apt(plan.systemPackages),
-    ...CREATE_USER,
-    "# Unbuffered, so the job's output reaches CloudWatch as it is written.",
-    "ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1",
-    ...venv,
-    "WORKDIR /app",
-    `COPY --from=${from} /opt/venv /opt/venv`,
-    ...(built ? ["COPY --from=build /app ./"] : ["COPY . ."]),
+    CREATE_USER,
+    comment("Unbuffered, so the job's output reaches CloudWatch as it is written."),
+    env("PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1"),
+    venv,
+    workdir("/app"),
+    copyFrom(built ? "build" : "deps", "/opt/venv", "/opt/venv"),
+    ...(built ? [copyFrom("build", "/app", "./")] : [COPY_SOURCE]),
   ];
   return { stages, runtime };
 }
@@ -292,27 +364,29 @@ function rubyBody(plan: BuildPlan): Body {
   // Bundler keeps downloaded .gem files under the Ruby ABI version (3.3.0 for every 3.3.x).
   const cache = [`/usr/local/bundle/ruby/${major}.${minor ?? "0"}.0/cache`];
   const locked = plan.dependencyFiles.includes("Gemfile.lock");
-  const env = `ENV BUNDLE_PATH=/usr/local/bundle BUNDLE_WITHOUT=development:test${locked ? " BUNDLE_DEPLOYMENT=1" : ""}`;
-  const deps = [
-    `FROM \${BUILD_IMAGE} AS deps`,
+  const bundle = env(
+    `BUNDLE_PATH=/usr/local/bundle BUNDLE_WITHOUT=development:test${locked ? " BUNDLE_DEPLOYMENT=1" : ""}`,
+  );
+  const deps: Stage = [
+    from(`\${BUILD_IMAGE}`, "deps"),
     ...apt(plan.buildPackages),
-    env,
-    "WORKDIR /app",
-    "# Manifests first: a change to the code alone reuses the installed gems.",
+    bundle,
+    workdir("/app"),
+    comment("Manifests first: a change to the code alone reuses the installed gems."),
     ...copyDependencies(plan.dependencyFiles),
-    ...(plan.installCommand ? [run(plan.installCommand, cache)] : []),
+    ...installStep(plan, cache),
   ];
   const stages = [deps];
   const built = plan.buildCommand !== undefined;
-  if (built) stages.push(["FROM deps AS build", "COPY . .", run(plan.buildCommand ?? "")]);
-  const runtime = [
-    `FROM \${BASE_IMAGE} AS runtime`,
+  if (built) stages.push([from("deps", "build"), COPY_SOURCE, ...buildStep(plan)]);
+  const runtime: Stage = [
+    from(`\${BASE_IMAGE}`, "runtime"),
     ...apt(plan.systemPackages),
-    ...CREATE_USER,
-    env,
-    "WORKDIR /app",
-    `COPY --from=${built ? "build" : "deps"} /usr/local/bundle /usr/local/bundle`,
-    ...(built ? ["COPY --from=build /app ./"] : ["COPY . ."]),
+    CREATE_USER,
+    bundle,
+    workdir("/app"),
+    copyFrom(built ? "build" : "deps", "/usr/local/bundle", "/usr/local/bundle"),
+    ...(built ? [copyFrom("build", "/app", "./")] : [COPY_SOURCE]),
   ];
   return { stages, runtime };
 }
@@ -321,70 +395,66 @@ function phpBody(plan: BuildPlan): Body {
   const cache = ["/tmp/composer-cache"];
   const composer = plan.packageManager?.name === "composer";
   const stages: Stage[] = [];
-  if (composer) stages.push([`FROM \${COMPOSER_IMAGE} AS composer`]);
+  if (composer) stages.push([from(`\${COMPOSER_IMAGE}`, "composer")]);
   const hasBuildStage = composer || plan.installCommand !== undefined || plan.buildCommand !== undefined;
   if (hasBuildStage) {
     stages.push([
-      `FROM \${BUILD_IMAGE} AS deps`,
+      from(`\${BUILD_IMAGE}`, "deps"),
       ...apt(plan.buildPackages),
       ...(composer
         ? [
-            "COPY --from=composer /usr/bin/composer /usr/local/bin/composer",
-            "ENV COMPOSER_ALLOW_SUPERUSER=1 COMPOSER_CACHE_DIR=/tmp/composer-cache",
+            copyFrom("composer", "/usr/bin/composer", "/usr/local/bin/composer"),
+            env("COMPOSER_ALLOW_SUPERUSER=1 COMPOSER_CACHE_DIR=/tmp/composer-cache"),
           ]
         : []),
-      "WORKDIR /app",
+      workdir("/app"),
       ...(plan.dependencyFiles.length > 0
         ? [
-            "# Manifests first: a change to the code alone reuses the installed packages.",
+            comment("Manifests first: a change to the code alone reuses the installed packages."),
             ...copyDependencies(plan.dependencyFiles),
           ]
         : []),
-      ...(plan.installCommand ? [run(plan.installCommand, cache)] : []),
+      ...installStep(plan, cache),
     ]);
-    stages.push([
-      "FROM deps AS build",
-      "COPY . .",
-      ...(plan.buildCommand ? [run(plan.buildCommand, cache)] : []),
-    ]);
+    stages.push([from("deps", "build"), COPY_SOURCE, ...buildStep(plan, cache)]);
   }
-  const runtime = [
-    `FROM \${BASE_IMAGE} AS runtime`,
+  const runtime: Stage = [
+    from(`\${BASE_IMAGE}`, "runtime"),
     ...apt(plan.systemPackages),
-    "# PHP's production settings: errors are logged (to stderr), not printed into output.",
-    'RUN cp "$PHP_INI_DIR/php.ini-production" "$PHP_INI_DIR/php.ini"',
-    ...CREATE_USER,
-    "WORKDIR /app",
-    ...(hasBuildStage ? ["COPY --from=build /app ./"] : ["COPY . ."]),
+    comment("PHP's production settings: errors are logged (to stderr), not printed into output."),
+    script("the php.ini copy", 'cp "$PHP_INI_DIR/php.ini-production" "$PHP_INI_DIR/php.ini"'),
+    CREATE_USER,
+    workdir("/app"),
+    ...(hasBuildStage ? [copyFrom("build", "/app", "./")] : [COPY_SOURCE]),
   ];
   return { stages, runtime };
 }
 
 function denoBody(plan: BuildPlan): Body {
-  const deps = [
-    `FROM \${BUILD_IMAGE} AS deps`,
+  const deps: Stage = [
+    from(`\${BUILD_IMAGE}`, "deps"),
     ...apt(plan.buildPackages),
-    "ENV DENO_DIR=/deno-dir DENO_NO_UPDATE_CHECK=1",
-    "WORKDIR /app",
+    env("DENO_DIR=/deno-dir DENO_NO_UPDATE_CHECK=1"),
+    workdir("/app"),
     ...(plan.dependencyFiles.length > 0
       ? [
-          "# Manifests first: a change to the code alone reuses the cached modules.",
+          comment("Manifests first: a change to the code alone reuses the cached modules."),
           ...copyDependencies(plan.dependencyFiles),
         ]
       : []),
     // DENO_DIR is a layer, not a cache mount: the job reads its modules from it at run time.
-    ...(plan.installCommand ? [run(plan.installCommand)] : []),
+    ...installStep(plan),
   ];
-  const build = ["FROM deps AS build", "COPY . .", ...(plan.buildCommand ? [run(plan.buildCommand)] : [])];
-  const runtime = [
-    `FROM \${BASE_IMAGE} AS runtime`,
+  const build: Stage = [from("deps", "build"), COPY_SOURCE, ...buildStep(plan)];
+  const runtime: Stage = [
+    from(`\${BASE_IMAGE}`, "runtime"),
     ...apt(plan.systemPackages),
-    ...CREATE_USER,
-    "ENV DENO_DIR=/deno-dir DENO_NO_UPDATE_CHECK=1",
-    "WORKDIR /app",
-    "# The job may add to Deno's module cache; nothing else is writable.",
-    `COPY --from=build --chown=${RUNTIME_USER} /deno-dir /deno-dir`,
-    "COPY --from=build /app ./",
+    CREATE_USER,
+    env("DENO_DIR=/deno-dir DENO_NO_UPDATE_CHECK=1"),
+    workdir("/app"),
+    comment("The job may add to Deno's module cache; nothing else is writable."),
+    copyFrom("build", "/deno-dir", "/deno-dir", RUNTIME_USER),
+    copyFrom("build", "/app", "./"),
   ];
   return { stages: [deps, build], runtime };
 }
@@ -392,90 +462,98 @@ function denoBody(plan: BuildPlan): Body {
 function goBody(plan: BuildPlan): Body {
   const modules = "/go/pkg/mod";
   const distroless = plan.baseImages.runtime.includes("distroless");
-  const deps = [
-    "# Go cross-compiles, so the build runs on the builder's own platform for every target.",
-    `FROM --platform=$BUILDPLATFORM \${BUILD_IMAGE} AS deps`,
+  const deps: Stage = [
+    comment("Go cross-compiles, so the build runs on the builder's own platform for every target."),
+    from(`\${BUILD_IMAGE}`, "deps", "$BUILDPLATFORM"),
     ...apt(plan.buildPackages),
-    "WORKDIR /src",
-    "# Manifests first: a change to the code alone reuses the downloaded modules.",
+    workdir("/src"),
+    comment("Manifests first: a change to the code alone reuses the downloaded modules."),
     ...copyDependencies(plan.dependencyFiles),
-    ...(plan.installCommand ? [run(plan.installCommand, [modules])] : []),
+    ...installStep(plan, [modules]),
   ];
-  const build = [
-    "FROM deps AS build",
-    "COPY . .",
-    "ARG TARGETOS TARGETARCH",
-    "# A static binary: no libc to match at run time.",
-    "ENV CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH",
-    run(plan.buildCommand ?? "", [modules, "/root/.cache/go-build"]),
+  const build: Stage = [
+    from("deps", "build"),
+    COPY_SOURCE,
+    { op: "ARG", names: ["TARGETOS", "TARGETARCH"] },
+    comment("A static binary: no libc to match at run time."),
+    env("CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH"),
+    ...buildStep(plan, [modules, "/root/.cache/go-build"]),
   ];
-  const runtime = [
-    `FROM \${BASE_IMAGE} AS runtime`,
-    ...(distroless ? [] : [...apt(["ca-certificates", ...plan.systemPackages]), ...CREATE_USER]),
-    "WORKDIR /app",
-    "COPY --from=build /out/ ./",
+  const runtime: Stage = [
+    from(`\${BASE_IMAGE}`, "runtime"),
+    ...(distroless ? [] : [...apt(["ca-certificates", ...plan.systemPackages]), CREATE_USER]),
+    workdir("/app"),
+    copyFrom("build", "/out/", "./"),
   ];
   return { stages: [deps, build], runtime };
 }
 
 function rustBody(plan: BuildPlan): Body {
-  const build = [
-    `FROM \${BUILD_IMAGE} AS build`,
+  const build: Stage = [
+    from(`\${BUILD_IMAGE}`, "build"),
     ...apt(plan.buildPackages),
-    "WORKDIR /src",
+    workdir("/src"),
     ...copyDependencies(plan.dependencyFiles),
-    ...(plan.installCommand ? [run(plan.installCommand, ["/usr/local/cargo/registry"])] : []),
-    "COPY . .",
-    "# Cargo builds dependencies and the crate in one step; with target/ and the registry in cache",
-    "# mounts, a change to the code alone recompiles only the crate on the same builder.",
-    run(plan.buildCommand ?? "", ["/usr/local/cargo/registry", "/usr/local/cargo/git/db", "/src/target"]),
+    ...installStep(plan, ["/usr/local/cargo/registry"]),
+    COPY_SOURCE,
+    comment("Cargo builds dependencies and the crate in one step; with target/ and the registry in cache"),
+    comment("mounts, a change to the code alone recompiles only the crate on the same builder."),
+    ...buildStep(plan, ["/usr/local/cargo/registry", "/usr/local/cargo/git/db", "/src/target"]),
   ];
-  const runtime = [
-    `FROM \${BASE_IMAGE} AS runtime`,
+  const runtime: Stage = [
+    from(`\${BASE_IMAGE}`, "runtime"),
     ...apt(plan.systemPackages),
-    ...CREATE_USER,
-    "WORKDIR /app",
-    "COPY --from=build /out/ ./",
+    CREATE_USER,
+    workdir("/app"),
+    copyFrom("build", "/out/", "./"),
   ];
   return { stages: [build], runtime };
+}
+
+/** Exactly one runnable jar: not sources, javadoc or tests jars, nor Spring Boot's -plain jar. */
+function pickJar(output: string): Instruction {
+  return script(
+    "the jar selection",
+    "set -eu;",
+    `    jars=$(find ${output} -maxdepth 1 -name '*.jar' ! -name '*-sources.jar' ! -name '*-javadoc.jar'`,
+    "      ! -name '*-tests.jar' ! -name '*-plain.jar' ! -name 'original-*.jar');",
+    '    if [ "$(echo "$jars" | grep -c .)" -ne 1 ]; then',
+    `      echo "expected one runnable jar in ${output}/, found: \${jars:-none}" >&2; exit 1;`,
+    "    fi;",
+    '    mkdir -p /out && cp "$jars" /out/app.jar',
+  );
 }
 
 function javaBody(plan: BuildPlan): Body {
   const maven = plan.packageManager?.name === "maven";
   const cache = [maven ? "/root/.m2" : "/root/.gradle"];
   const output = maven ? "target" : "build/libs";
-  const deps = [
-    "# Bytecode is the same on every platform: compile once, on the builder's own platform.",
-    `FROM --platform=$BUILDPLATFORM \${BUILD_IMAGE} AS deps`,
+  const deps: Stage = [
+    comment("Bytecode is the same on every platform: compile once, on the builder's own platform."),
+    from(`\${BUILD_IMAGE}`, "deps", "$BUILDPLATFORM"),
     ...apt(plan.buildPackages),
-    ...(maven ? [] : ["ENV GRADLE_USER_HOME=/root/.gradle"]),
-    "WORKDIR /src",
-    "# Build files first: a change to the code alone reuses the resolved dependencies.",
+    ...(maven ? [] : [env("GRADLE_USER_HOME=/root/.gradle")]),
+    workdir("/src"),
+    comment("Build files first: a change to the code alone reuses the resolved dependencies."),
     ...copyDependencies(plan.dependencyFiles),
-    ...(plan.installCommand ? [run(plan.installCommand, cache)] : []),
+    ...installStep(plan, cache),
   ];
-  const build = [
-    "FROM deps AS build",
-    "COPY . .",
+  const build: Stage = [
+    from("deps", "build"),
+    COPY_SOURCE,
     ...wrappersAgain(plan.dependencyFiles),
-    run(plan.buildCommand ?? "", cache),
-    "# Exactly one runnable jar: not sources, javadoc or tests jars, nor Spring Boot's -plain jar.",
-    "RUN set -eu; \\",
-    `    jars=$(find ${output} -maxdepth 1 -name '*.jar' ! -name '*-sources.jar' ! -name '*-javadoc.jar' \\`,
-    "      ! -name '*-tests.jar' ! -name '*-plain.jar' ! -name 'original-*.jar'); \\",
-    '    if [ "$(echo "$jars" | grep -c .)" -ne 1 ]; then \\',
-    `      echo "expected one runnable jar in ${output}/, found: \${jars:-none}" >&2; exit 1; \\`,
-    "    fi; \\",
-    '    mkdir -p /out && cp "$jars" /out/app.jar',
+    ...buildStep(plan, cache),
+    comment("Exactly one runnable jar: not sources, javadoc or tests jars, nor Spring Boot's -plain jar."),
+    pickJar(output),
   ];
-  const runtime = [
-    `FROM \${BASE_IMAGE} AS runtime`,
+  const runtime: Stage = [
+    from(`\${BASE_IMAGE}`, "runtime"),
     ...apt(plan.systemPackages),
-    ...CREATE_USER,
-    "# The heap follows the task's memory; the JVM's default is a quarter of it.",
-    'ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"',
-    "WORKDIR /app",
-    "COPY --from=build /out/ ./",
+    CREATE_USER,
+    comment("The heap follows the task's memory; the JVM's default is a quarter of it."),
+    env('JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"'),
+    workdir("/app"),
+    copyFrom("build", "/out/", "./"),
   ];
   return { stages: [deps, build], runtime };
 }
@@ -485,33 +563,26 @@ function procfileBody(plan: BuildPlan): Body {
   const stages: Stage[] = steps
     ? [
         [
-          `FROM \${BUILD_IMAGE} AS build`,
+          from(`\${BUILD_IMAGE}`, "build"),
           ...apt(plan.buildPackages),
-          "WORKDIR /app",
-          "COPY . .",
-          ...(plan.installCommand ? [run(plan.installCommand)] : []),
-          ...(plan.buildCommand ? [run(plan.buildCommand)] : []),
+          workdir("/app"),
+          COPY_SOURCE,
+          ...installStep(plan),
+          ...buildStep(plan),
         ],
       ]
     : [];
-  const runtime = [
-    `FROM \${BASE_IMAGE} AS runtime`,
+  const runtime: Stage = [
+    from(`\${BASE_IMAGE}`, "runtime"),
     ...apt(plan.systemPackages),
-    ...CREATE_USER,
-    "WORKDIR /app",
-    steps ? "COPY --from=build /app ./" : "COPY . .",
+    CREATE_USER,
+    workdir("/app"),
+    steps ? copyFrom("build", "/app", "./") : COPY_SOURCE,
   ];
   return { stages, runtime };
 }
 
-/**
- * The Dockerfile for a plan, as text. Pure: the same plan and options always give the same bytes.
- *
- * @example
- * const dockerfile = generateDockerfile(await detectBuildPlan("."), { source: "https://github.com/acme/jobs", revision: sha });
- */
-export function generateDockerfile(plan: BuildPlan, options: GenerateOptions = {}): string {
-  let body: Body;
+function bodyOf(plan: BuildPlan): Body {
   switch (plan.provider) {
     case "dockerfile":
       throw new FlexjobError("generateDockerfile was called for a job that has its own Dockerfile", {
@@ -520,44 +591,50 @@ export function generateDockerfile(plan: BuildPlan, options: GenerateOptions = {
         remedy: "build the job's own Dockerfile (plan.version.source names it) instead of generating one",
       });
     case "node":
-      body = nodeBody(plan);
-      break;
+      return nodeBody(plan);
     case "python":
-      body = pythonBody(plan);
-      break;
+      return pythonBody(plan);
     case "ruby":
-      body = rubyBody(plan);
-      break;
+      return rubyBody(plan);
     case "php":
-      body = phpBody(plan);
-      break;
+      return phpBody(plan);
     case "deno":
-      body = denoBody(plan);
-      break;
+      return denoBody(plan);
     case "go":
-      body = goBody(plan);
-      break;
+      return goBody(plan);
     case "rust":
-      body = rustBody(plan);
-      break;
+      return rustBody(plan);
     case "java":
-      body = javaBody(plan);
-      break;
+      return javaBody(plan);
     case "procfile":
-      body = procfileBody(plan);
-      break;
+      return procfileBody(plan);
   }
-  const args = imageArgs(plan);
-  const toolArgs = body.stages.some((stage) => stage.some((line) => line.includes(`\${COMPOSER_IMAGE}`)))
-    ? [`ARG COMPOSER_IMAGE=${TOOLS.composerImage}`]
+}
+
+const builtFrom = (stages: readonly Stage[], image: string) =>
+  stages.some((stage) =>
+    stage.some((instruction) => instruction.op === "FROM" && instruction.image === image),
+  );
+
+/**
+ * The Dockerfile for a plan, as text. Pure: the same plan and options always give the same bytes.
+ *
+ * @example
+ * const dockerfile = generateDockerfile(await detectBuildPlan("."), { source: "https://github.com/acme/jobs", revision: sha });
+ */
+export function generateDockerfile(plan: BuildPlan, options: GenerateOptions = {}): string {
+  const body = bodyOf(plan);
+  const toolArgs = builtFrom(body.stages, `\${COMPOSER_IMAGE}`)
+    ? [arg("COMPOSER_IMAGE", TOOLS.composerImage)]
     : [];
-  const usesBuildImage = body.stages.some((stage) => stage.some((line) => line.includes(`\${BUILD_IMAGE}`)));
-  const argLines = args.lines.filter((line) => usesBuildImage || !line.startsWith("ARG BUILD_IMAGE="));
-  const sections = [
+  const usesBuildImage = builtFrom(body.stages, `\${BUILD_IMAGE}`);
+  const args = imageArgs(plan).filter(
+    (instruction) => usesBuildImage || instruction.op !== "ARG" || instruction.names[0] !== "BUILD_IMAGE",
+  );
+  return renderDockerfile([
     header(plan),
-    [...argLines, ...toolArgs],
+    [...args, ...toolArgs],
     ...body.stages,
     [...body.runtime, ...runtimeTail(plan, options)],
-  ];
-  return `${sections.map((lines) => lines.join("\n")).join("\n\n")}\n`;
+  ]);
 }

@@ -48,6 +48,12 @@ export interface BuildPlan {
   notes: string[];
   /** Manifests and lockfiles copied before the source; a name ending in `/` is a folder. */
   dependencyFiles: string[];
+  /**
+   * `source.buildSecrets`: environment variables of the deploying machine that the install and
+   * build steps see as environment variables too, read from BuildKit secret mounts so that no
+   * layer keeps them. Absent when there are none.
+   */
+  buildSecrets?: string[];
 }
 
 /**
@@ -98,4 +104,6 @@ export interface DetectOptions {
   job?: string;
   /** How to read the folder; default: the files on disk under `dir`. */
   files?: RepoFiles;
+  /** `source.buildSecrets`, e.g. `["NPM_TOKEN"]`: see {@link BuildPlan.buildSecrets}. */
+  buildSecrets?: readonly string[];
 }
