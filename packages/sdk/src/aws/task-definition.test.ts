@@ -28,7 +28,10 @@ import { type TaskDefinitionSpec, taskDefinitionHash } from "./task-definition-s
 const ecs = mockClient(ECSClient);
 const clients = createClients({ region: "eu-west-1" });
 
-beforeEach(() => ecs.reset());
+beforeEach(() => {
+  ecs.reset();
+  sleeps.length = 0;
+});
 
 const ARN = "arn:aws:ecs:eu-west-1:123456789012:task-definition/billing-nightly";
 const SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf";
@@ -63,8 +66,14 @@ function spec(change: (draft: Omit<TaskDefinitionSpec, "tags">) => void = () => 
 }
 
 function live(of: TaskDefinitionSpec, revision = 3): TaskDefinitionLive {
-  return { arn: `${ARN}:${revision}`, revision, spec: of, hash: of.tags[TAG_SPEC_HASH] };
+  return { arn: `${ARN}:${revision}`, revision, spec: of, hash: of.tags[TAG_SPEC_HASH], active: true };
 }
+
+/** Tests advance no clock: a retry's backoff is recorded, not waited for. */
+const sleeps: number[] = [];
+const sleep = async (ms: number) => {
+  sleeps.push(ms);
+};
 
 /** The revision `of` registers, as DescribeTaskDefinition returns it: ECS's defaults filled in. */
 function described(of: TaskDefinitionSpec, revision = 3): DescribeTaskDefinitionResponse {
@@ -253,6 +262,7 @@ describe("planTaskDefinition", () => {
       revision: 7,
       spec: { ...desired, tags: untagged },
       hash: undefined,
+      active: true,
     };
     expect(planTaskDefinition(desired, byHand, "nightly")).toMatchObject({
       action: "update",
@@ -309,6 +319,7 @@ describe("observeTaskDefinition", () => {
       revision: 4,
       spec: rendered,
       hash: rendered.tags[TAG_SPEC_HASH],
+      active: true,
     });
     expect(taskDefinitionHash(observed?.spec ?? rendered)).toBe(rendered.tags[TAG_SPEC_HASH]);
   });
@@ -371,10 +382,11 @@ describe("applyTaskDefinition", () => {
       };
     });
     ecs.on(RegisterTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: `${ARN}:1` } });
+    ecs.on(ListTaskDefinitionsCommand).resolves({ taskDefinitionArns: [`${ARN}:1`] });
 
-    expect(await applyTaskDefinition(clients, planTaskDefinition(desired, undefined, "nightly"))).toBe(
-      `${ARN}:1`,
-    );
+    expect(
+      await applyTaskDefinition(clients, planTaskDefinition(desired, undefined, "nightly"), { sleep }),
+    ).toBe(`${ARN}:1`);
     expect(ecs.commandCalls(RegisterTaskDefinitionCommand)[0]?.args[0].input).toEqual({
       family: "billing-nightly",
       requiresCompatibilities: ["FARGATE"],
@@ -427,7 +439,8 @@ describe("applyTaskDefinition", () => {
       draft.container.command = undefined;
     });
     ecs.on(RegisterTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: `${ARN}:4` } });
-    await applyTaskDefinition(clients, planTaskDefinition(desired, live(spec()), "nightly"));
+    ecs.on(ListTaskDefinitionsCommand).resolves({ taskDefinitionArns: [`${ARN}:3`, `${ARN}:4`] });
+    await applyTaskDefinition(clients, planTaskDefinition(desired, live(spec()), "nightly"), { sleep });
     const input = ecs.commandCalls(RegisterTaskDefinitionCommand)[0]?.args[0].input;
     expect(Object.keys(input ?? {})).not.toContain("ephemeralStorage");
     expect(Object.keys(input ?? {})).not.toContain("taskRoleArn");
@@ -442,9 +455,9 @@ describe("applyTaskDefinition", () => {
   });
 
   it("sends nothing for a no-op step and returns the live revision", async () => {
-    expect(await applyTaskDefinition(clients, planTaskDefinition(spec(), live(spec(), 3), "nightly"))).toBe(
-      `${ARN}:3`,
-    );
+    expect(
+      await applyTaskDefinition(clients, planTaskDefinition(spec(), live(spec(), 3), "nightly"), { sleep }),
+    ).toBe(`${ARN}:3`);
     expect(ecs.calls()).toHaveLength(0);
   });
 
@@ -461,7 +474,7 @@ describe("applyTaskDefinition", () => {
       action: "delete",
       changes: [],
     };
-    expect(await applyTaskDefinition(clients, step)).toBe("");
+    expect(await applyTaskDefinition(clients, step, { sleep })).toBe("");
     expect(ecs.commandCalls(ListTaskDefinitionsCommand)[1]?.args[0].input).toMatchObject({
       nextToken: "page-2",
     });
@@ -475,7 +488,7 @@ describe("applyTaskDefinition", () => {
     ecs
       .on(RegisterTaskDefinitionCommand)
       .rejects(new ClientException({ message: "Invalid 'cpu' setting for task.", $metadata: {} }));
-    const failure = applyTaskDefinition(clients, planTaskDefinition(spec(), undefined, "nightly"));
+    const failure = applyTaskDefinition(clients, planTaskDefinition(spec(), undefined, "nightly"), { sleep });
     await expect(failure).rejects.toBeInstanceOf(FlexjobError);
     await expect(failure).rejects.toMatchObject({
       code: "AWS_ERROR",

@@ -28,6 +28,8 @@ export interface TaskDefinitionLive {
   spec: TaskDefinitionSpec;
   /** The `flexjob:spec-hash` tag; undefined on a revision flexjob did not register. */
   hash: string | undefined;
+  /** False once deregistered: ECS starts no new task from an INACTIVE revision, so a schedule on it never runs. */
+  active: boolean;
 }
 
 /** `update` means: register a new revision (revisions are immutable). */
@@ -54,6 +56,7 @@ export async function observeTaskDefinition(
       revision: taskDefinition.revision ?? 0,
       spec,
       hash: spec.tags[TAG_SPEC_HASH],
+      active: taskDefinition.status !== "INACTIVE",
     };
   } catch (error) {
     // ECS has no NotFound error for task definitions: a family without an ACTIVE revision is a
@@ -172,10 +175,14 @@ function comparable(spec: TaskDefinitionSpec): Record<string, unknown> {
 
 /**
  * Registers the desired revision (create, update), or deregisters every ACTIVE revision of the
- * family (delete). Returns the ARN tasks should run: the new revision, the live one for a no-op
- * step, "" after a delete.
+ * family (delete). Returns the ARN tasks should run: the new revision (or the lower twin of it that a
+ * concurrent deploy registered), the live one for a no-op step, "" after a delete.
  */
-export async function applyTaskDefinition(clients: AwsClients, step: TaskDefinitionStep): Promise<string> {
+export async function applyTaskDefinition(
+  clients: AwsClients,
+  step: TaskDefinitionStep,
+  options: { sleep: (ms: number) => Promise<void> },
+): Promise<string> {
   const family = step.id;
   if (step.action === "noop") {
     if (step.live === undefined)
@@ -194,17 +201,107 @@ export async function applyTaskDefinition(clients: AwsClients, step: TaskDefinit
   }
   if (step.desired === undefined)
     throw internal(`${step.action} step for task definition ${family} has no spec`);
-  let arn: string | undefined;
   try {
-    const { taskDefinition } = await clients.ecs.send(
-      new RegisterTaskDefinitionCommand(registerTaskDefinitionInput(step.desired)),
-    );
-    arn = taskDefinition?.taskDefinitionArn;
+    return await registerRevision(clients, step.desired, step.live?.revision ?? 0, options.sleep);
   } catch (error) {
     throw wrapAwsError(error, `registering task definition ${family}`);
   }
-  if (arn === undefined) throw internal(`ECS registered task definition ${family} but returned no ARN`);
-  return arn;
+}
+
+/** Tries at one registration, as many as the SDK's own default; each retry first looks for a twin. */
+const REGISTER_ATTEMPTS = 3;
+const REGISTER_BACKOFF_MS = 500;
+
+/**
+ * RegisterTaskDefinition has no idempotency token: a retry after a lost response registers a second,
+ * identical revision. So it is sent once, without the SDK's retries, and when the outcome is unknown
+ * the family is searched for a revision with the same content hash (registered by the lost request)
+ * before registering again. `after` is the revision the plan saw: only newer ones can be twins.
+ */
+async function registerRevision(
+  clients: AwsClients,
+  spec: TaskDefinitionSpec,
+  after: number,
+  sleep: (ms: number) => Promise<void>,
+): Promise<string> {
+  const hash = spec.tags[TAG_SPEC_HASH];
+  for (let attempt = 1; ; attempt++) {
+    let arn: string | undefined;
+    try {
+      const command = withoutSdkRetries(new RegisterTaskDefinitionCommand(registerTaskDefinitionInput(spec)));
+      arn = (await clients.ecs.send(command)).taskDefinition?.taskDefinitionArn;
+    } catch (error) {
+      if (!outcomeUnknown(error) || attempt >= REGISTER_ATTEMPTS || hash === undefined) throw error;
+      await sleep(REGISTER_BACKOFF_MS * 2 ** (attempt - 1));
+      const twin = await lowestTwin(clients, spec.family, hash, { after, before: Number.POSITIVE_INFINITY });
+      if (twin !== undefined) return twin.arn;
+      continue;
+    }
+    if (arn === undefined)
+      throw internal(`ECS registered task definition ${spec.family} but returned no ARN`);
+    return hash === undefined ? arn : keepLowestTwin(clients, spec.family, hash, arn, after);
+  }
+}
+
+/**
+ * Two deploys of the same content racing each register a revision. Both converge on the lower one
+ * (revision numbers grow, so whoever registered the higher one sees the lower), and the owner of the
+ * higher deregisters it before any of its schedules point at it.
+ */
+async function keepLowestTwin(
+  clients: AwsClients,
+  family: string,
+  hash: string,
+  own: string,
+  after: number,
+): Promise<string> {
+  const twin = await lowestTwin(clients, family, hash, { after, before: revisionOf(own) });
+  if (twin === undefined) return own;
+  await clients.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: own }));
+  return twin.arn;
+}
+
+/** The lowest ACTIVE revision of `family` between `after` and `before` (exclusive) carrying `hash`. */
+async function lowestTwin(
+  clients: AwsClients,
+  family: string,
+  hash: string,
+  range: { after: number; before: number },
+): Promise<TaskDefinitionLive | undefined> {
+  const candidates = (await activeRevisions(clients, family))
+    .filter((arn) => revisionOf(arn) > range.after && revisionOf(arn) < range.before)
+    .sort((a, b) => revisionOf(a) - revisionOf(b));
+  for (const arn of candidates) {
+    const revision = await observeTaskDefinition(clients, arn);
+    if (revision?.active && revision.hash === hash) return revision;
+  }
+  return undefined;
+}
+
+/**
+ * Whether a failed call may still have been carried out: no response at all (a dropped connection, a
+ * timeout), a server error, or throttling. A client error (4xx) means ECS refused it.
+ */
+function outcomeUnknown(error: unknown): boolean {
+  if (isAwsError(error, "ThrottlingException")) return true;
+  const fault = (error as { $fault?: unknown } | undefined)?.$fault;
+  return fault !== "client";
+}
+
+/**
+ * Replaces the client's retry middleware for this one command: the SDK would otherwise resend a
+ * registration whose response was lost. Smithy lets a command's stack override a client middleware
+ * of the same name, step and priority.
+ */
+function withoutSdkRetries(command: RegisterTaskDefinitionCommand): RegisterTaskDefinitionCommand {
+  command.middlewareStack.add((next) => (args) => next(args), {
+    name: "retryMiddleware",
+    tags: ["RETRY"],
+    step: "finalizeRequest",
+    priority: "high",
+    override: true,
+  });
+  return command;
 }
 
 /**
@@ -260,6 +357,11 @@ async function activeRevisions(clients: AwsClients, family: string): Promise<str
     arns.push(...(page.taskDefinitionArns ?? []).filter((arn) => familyOfArn(arn) === family));
   }
   return arns;
+}
+
+/** `arn:aws:ecs:eu-west-1:123456789012:task-definition/billing-nightly:3` → `3`. */
+function revisionOf(arn: string): number {
+  return Number(arn.slice(arn.lastIndexOf(":") + 1));
 }
 
 /** `arn:aws:ecs:eu-west-1:123456789012:task-definition/billing-nightly:3` → `billing-nightly`. */

@@ -94,7 +94,7 @@ export async function apply(plan: Plan, deps: Deps): Promise<ApplyResult> {
       case "log-group":
         return applyLogGroup(clients, step as LogGroupStep);
       case "task-definition": {
-        const arn = await applyTaskDefinition(clients, step as TaskDefinitionStep);
+        const arn = await applyTaskDefinition(clients, step as TaskDefinitionStep, { sleep });
         if (step.action !== "delete") result.taskDefinitionArns[step.id] = arn;
         return;
       }

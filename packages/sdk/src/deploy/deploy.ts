@@ -17,6 +17,7 @@ import {
   type RetainedJob,
   renderDesired,
 } from "./render.js";
+import { settleRoles } from "./settle.js";
 import { type Plan, planIsNoop } from "./types.js";
 
 /** What an image resolver may know: where the image will run. */
@@ -148,7 +149,8 @@ export async function deploy(
   const notes = resolved.notes;
   plan.notes.unshift(...notes);
   const dryRun = options.dryRun ?? false;
-  const applied: ApplyResult | undefined = dryRun || planIsNoop(plan) ? undefined : await apply(plan, deps);
+  const applied: ApplyResult | undefined =
+    dryRun || planIsNoop(plan) ? undefined : await applyAndSettle(plan, config, resolved.context, deps);
   const selected = new Set(selectJobs(config, options.jobs).map((job) => job.name));
   const arns = applied ?? liveArns(plan);
   const jobs = config.jobs
@@ -171,6 +173,34 @@ export async function deploy(
       };
     });
   return { plan, changed: (applied?.changed ?? 0) > 0, dryRun, jobs };
+}
+
+/**
+ * Apply, then make the roles cover every live schedule of the app, whatever other deploys wrote
+ * meanwhile (see settleRoles). A failed apply settles too: its role write may already have dropped
+ * what a concurrent deploy's schedules need, and that deploy may already have reported success.
+ */
+async function applyAndSettle(
+  plan: Plan,
+  config: FlexjobConfig,
+  context: RenderContext,
+  deps: Deps,
+): Promise<ApplyResult> {
+  let applied: ApplyResult;
+  try {
+    applied = await apply(plan, deps);
+  } catch (error) {
+    await settleRoles(config, context, deps).catch((settleError: unknown) => {
+      deps.logger.warn(`roles not checked after the failure: ${errorMessage(settleError)}`);
+    });
+    throw error;
+  }
+  const writes = await settleRoles(config, context, deps);
+  return { ...applied, changed: applied.changed + writes };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 async function retainedJobs(deps: Deps, app: string, jobs: string[]): Promise<RetainedJob[]> {

@@ -95,7 +95,8 @@ export async function observe(
     const equivalentArns = (
       await Promise.all(others.map((arn) => observeTaskDefinition(clients, arn)))
     ).flatMap((revision) =>
-      revision !== undefined && revision.hash !== undefined && revision.hash === taskDefinition?.hash
+      // A deregistered twin is not equivalent: ECS starts no task from it, so its schedules move.
+      revision?.active && revision.hash !== undefined && revision.hash === taskDefinition?.hash
         ? [revision.arn]
         : [],
     );
