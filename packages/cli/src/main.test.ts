@@ -30,6 +30,27 @@ describe("flexjob next", () => {
     expect(result.code).toBe(0);
   });
 
+  it("lists next runs from the job's startDate and none after its endDate", async () => {
+    const dir = await tempDir();
+    await writeFile(
+      join(dir, "flexjob.yml"),
+      [
+        "app: demo",
+        "jobs:",
+        "  report:",
+        "    image: redis:alpine",
+        "    schedule: cron(0 9 * * ? *)",
+        '    startDate: "2027-03-01T00:00:00Z"',
+        '    endDate: "2027-03-02T12:00:00Z"',
+        "",
+      ].join("\n"),
+    );
+    const result = await runCli(["validate", "--json"], { cwd: dir });
+    expect(result.code).toBe(0);
+    const parsed = JSON.parse(result.stdout) as { jobs: { nextRuns: string[] }[] };
+    expect(parsed.jobs[0]?.nextRuns).toEqual(["2027-03-01T09:00:00Z", "2027-03-02T09:00:00Z"]);
+  });
+
   it("prints JSON with --json", async () => {
     const result = await runCli(["next", "every day at 03:30", "--count", "1", "--json"]);
     expect(JSON.parse(result.stdout)).toEqual({

@@ -133,6 +133,19 @@ describe("flexjob run, status and logs", () => {
     expect(job?.recent.map((run) => run.exitCode).sort()).toEqual([0, 0, 2, 2]);
   });
 
+  it("status counts a rate's next runs from when the schedule was created, not from now", async () => {
+    await writeFile(join(dir, "flexjob.yml"), CONFIG.replace("every day at 03:30", "rate(1 hour)"));
+    aws.clock.advance(25 * 60_000); // created at 00:25
+    await cli(["deploy"]);
+    aws.clock.advance(60 * 60_000); // now 01:25
+    const status = await cli(["status", "--json"]);
+    const [job] = JSON.parse(status.stdout) as { nextRuns: string[] }[];
+    expect(job?.nextRuns).toEqual(["2026-12-05T02:25:00Z", "2026-12-05T03:25:00Z", "2026-12-05T04:25:00Z"]);
+    aws.clock.advance(20 * 60_000); // 01:45: still on the hour's 25th minute
+    const later = JSON.parse((await cli(["status", "--json"])).stdout) as { nextRuns: string[] }[];
+    expect(later[0]?.nextRuns[0]).toBe("2026-12-05T02:25:00Z");
+  });
+
   it("prints a job's log lines since a duration ago", async () => {
     await cli(["deploy"]);
     aws.logs.appendLogLines(

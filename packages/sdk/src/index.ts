@@ -4,6 +4,7 @@
  */
 export { accountIdOf } from "./aws/account.js";
 export { type AwsClients, type ClientOptions, createClients } from "./aws/clients.js";
+export { boundaryPolicy } from "./aws/permissions-boundary.js";
 export * from "./build/index.js";
 export * from "./bulk/index.js";
 export * from "./config/index.js";
@@ -21,6 +22,7 @@ export {
 } from "./deploy/deploy.js";
 export { type DestroyOptions, type DestroyResult, destroy } from "./deploy/destroy.js";
 export { type DeployPolicyOptions, deployPolicy } from "./deploy/iam-policy.js";
+export { type JobRunsOptions, jobNextRuns, type ScheduleTiming } from "./deploy/job-runs.js";
 export { followLogs, type LogLine, type LogsOptions, logs } from "./deploy/logs.js";
 export type { PlanOptions } from "./deploy/plan.js";
 export type { DesiredState, ResolvedNetwork } from "./deploy/render.js";

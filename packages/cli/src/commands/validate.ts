@@ -2,10 +2,9 @@ import {
   describeSchedule,
   type FlexjobConfig,
   formatMemory,
-  isoSeconds,
   type JobSpec,
+  jobNextRuns,
   loadConfig,
-  nextRuns,
 } from "@flexjob/sdk";
 import type { Command } from "commander";
 import { type CliIo, printJson } from "../io.js";
@@ -43,11 +42,15 @@ function summarise(job: JobSpec, now: Date) {
     description: describeSchedule(job.schedule.expression, job.timezone),
     timezone: job.timezone,
     enabled: job.enabled,
-    nextRuns: nextRuns(job.schedule.expression, {
-      timezone: job.timezone,
-      from: now,
-      count: PREVIEW_RUNS,
-    }).map(isoSeconds),
+    nextRuns: jobNextRuns(
+      {
+        expression: job.schedule.expression,
+        timezone: job.timezone,
+        startDate: job.startDate,
+        endDate: job.endDate,
+      },
+      { from: now, count: PREVIEW_RUNS },
+    ),
     size: {
       cpu: job.size.cpu,
       memoryGiB: job.size.memoryGiB,

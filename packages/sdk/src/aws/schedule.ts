@@ -64,6 +64,8 @@ export interface ScheduleLive {
   arn: string;
   spec: ScheduleLiveSpec;
   settings: ScheduleSettings;
+  /** CreationDate, ISO UTC: what a rate without a StartDate counts from. */
+  createdAt?: string | undefined;
 }
 
 /**
@@ -116,6 +118,7 @@ function normaliseSchedule(schedule: GetScheduleOutput, groupName: string, name:
   const window = schedule.FlexibleTimeWindow;
   return {
     arn: schedule.Arn ?? "",
+    createdAt: schedule.CreationDate?.toISOString(),
     spec: {
       name: schedule.Name ?? name,
       groupName: schedule.GroupName ?? groupName,

@@ -4,7 +4,8 @@ import { observeSchedule } from "../aws/schedule.js";
 import type { FlexjobConfig, JobSpec } from "../config/index.js";
 import { type Deps, mapLimit } from "../deps.js";
 import { names } from "../naming.js";
-import { describeSchedule, isoSeconds, nextRuns } from "../schedule/index.js";
+import { describeSchedule } from "../schedule/index.js";
+import { jobNextRuns } from "./job-runs.js";
 import { describeTasks, type TaskRun, toTaskRun } from "./run-now.js";
 
 export interface JobStatus {
@@ -68,7 +69,7 @@ async function jobStatus(config: FlexjobConfig, job: JobSpec, deps: Deps): Promi
     description: describeSchedule(spec.expression, spec.timezone),
     nextRuns:
       spec.state === "ENABLED"
-        ? nextRuns(spec.expression, { timezone: spec.timezone, from: deps.now(), count: 3 }).map(isoSeconds)
+        ? jobNextRuns(spec, { from: deps.now(), count: 3, createdAt: schedule.createdAt })
         : [],
     running: tasks.filter((task) => task.lastStatus !== "STOPPED").sort(byNewest),
     recent: tasks

@@ -20,6 +20,15 @@ export interface NextRunsOptions {
   from?: Date;
   /** How many runs, 0-10000. Default 5; fewer come back when the schedule ends before 2200. */
   count?: number;
+  /** The schedule's `startDate`: no run before it; a rate runs first at it. Ignored by `at()`. */
+  startDate?: Date | undefined;
+  /** The schedule's `endDate`: no run after it. Ignored by `at()`. */
+  endDate?: Date | undefined;
+  /**
+   * For a rate without a `startDate`: when the deployed schedule was created (its CreationDate),
+   * which AWS counts from. Without either, a rate counts from `from`.
+   */
+  rateStart?: Date | undefined;
 }
 
 /**
@@ -34,6 +43,9 @@ export function nextRuns(expression: string, options: NextRunsOptions = {}): Dat
     timezone,
     from: options.from ?? new Date(),
     count: options.count ?? 5,
+    startDate: options.startDate,
+    endDate: options.endDate,
+    rateStart: options.rateStart,
   });
 }
 

@@ -115,14 +115,6 @@ describe("nextRuns: plain cron, rate and at", () => {
       count: 5,
       runs: [],
     },
-    {
-      behaviour: "at a local time the clock skips has no runs",
-      expression: "at(2026-03-29T02:30:00)",
-      timezone: "Europe/Berlin",
-      from: "2026-01-01T00:00:00Z",
-      count: 1,
-      runs: [],
-    },
   ]);
 });
 
@@ -611,6 +603,82 @@ describe("nextRuns: bounds and inputs", () => {
       code: "INPUT_INVALID",
       message: "nextRuns: from is not a valid date",
       remedy: "pass a valid Date",
+    });
+  });
+});
+
+describe("nextRuns inside a schedule's startDate and endDate", () => {
+  const iso = (runs: Date[]) => runs.map((run) => run.toISOString());
+  const from = new Date("2026-01-01T00:00:00Z");
+
+  it("lists no cron run before startDate, and counts a run at startDate itself", () => {
+    const runs = nextRuns("cron(0 9 * * ? *)", {
+      from,
+      count: 2,
+      startDate: new Date("2026-02-01T09:00:00Z"),
+    });
+    expect(iso(runs)).toEqual(["2026-02-01T09:00:00.000Z", "2026-02-02T09:00:00.000Z"]);
+  });
+
+  it("lists no run after endDate, and counts a run at endDate itself", () => {
+    const runs = nextRuns("cron(0 9 * * ? *)", { from, count: 5, endDate: new Date("2026-01-02T09:00:00Z") });
+    expect(iso(runs)).toEqual(["2026-01-01T09:00:00.000Z", "2026-01-02T09:00:00.000Z"]);
+  });
+
+  it("runs a rate first at its startDate, then every interval from it", () => {
+    const runs = nextRuns("rate(2 hours)", { from, count: 3, startDate: new Date("2026-01-05T10:30:00Z") });
+    expect(iso(runs)).toEqual([
+      "2026-01-05T10:30:00.000Z",
+      "2026-01-05T12:30:00.000Z",
+      "2026-01-05T14:30:00.000Z",
+    ]);
+  });
+
+  it("counts a rate from its creation when it has no startDate, not from now", () => {
+    const runs = nextRuns("rate(1 hour)", {
+      from: new Date("2026-01-01T12:10:00Z"),
+      count: 2,
+      rateStart: new Date("2025-12-31T08:45:00Z"),
+    });
+    expect(iso(runs)).toEqual(["2026-01-01T12:45:00.000Z", "2026-01-01T13:45:00.000Z"]);
+  });
+
+  it("counts a rate from a startDate that has passed by whole intervals", () => {
+    const runs = nextRuns("rate(30 minutes)", {
+      from: new Date("2026-01-01T12:00:00Z"),
+      count: 1,
+      startDate: new Date("2026-01-01T11:20:00Z"),
+    });
+    expect(iso(runs)).toEqual(["2026-01-01T12:20:00.000Z"]);
+  });
+
+  it("stops a rate at its endDate", () => {
+    const runs = nextRuns("rate(1 day)", {
+      from,
+      count: 5,
+      startDate: new Date("2026-01-01T06:00:00Z"),
+      endDate: new Date("2026-01-03T06:00:00Z"),
+    });
+    expect(iso(runs)).toEqual([
+      "2026-01-01T06:00:00.000Z",
+      "2026-01-02T06:00:00.000Z",
+      "2026-01-03T06:00:00.000Z",
+    ]);
+  });
+
+  it("ignores both dates for a one-time schedule, as AWS does", () => {
+    const runs = nextRuns("at(2026-06-01T09:00:00)", { from, startDate: new Date("2026-07-01T00:00:00Z") });
+    expect(iso(runs)).toEqual(["2026-06-01T09:00:00.000Z"]);
+  });
+
+  it("rejects an at() in a daylight-saving gap instead of listing no run", () => {
+    expect(
+      rejectionOf(() => nextRuns("at(2026-03-29T02:30:00)", { from, timezone: "Europe/Berlin" })),
+    ).toEqual({
+      code: "INPUT_INVALID",
+      message:
+        "2026-03-29 02:30 does not exist in Europe/Berlin: the clock skips it for daylight saving time",
+      remedy: "pick a time outside the skipped hour, e.g. one hour later",
     });
   });
 });

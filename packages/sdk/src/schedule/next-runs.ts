@@ -22,6 +22,12 @@ export interface RunWindow {
   /** Runs strictly after this instant are listed. */
   from: Date;
   count: number;
+  /** The schedule's StartDate: no run before it, and a rate's first run is at it. */
+  startDate?: Date | undefined;
+  /** The schedule's EndDate: no run after it. */
+  endDate?: Date | undefined;
+  /** When a rate without a StartDate started counting: the schedule's creation, as AWS has it. */
+  rateStart?: Date | undefined;
 }
 
 const END_OF_2199 = Date.UTC(2200, 0, 1);
@@ -42,27 +48,65 @@ export function nextRunsOf(schedule: ParsedSchedule, window: RunWindow): Date[] 
     });
   }
   switch (schedule.kind) {
-    case "rate":
-      return rateRuns(schedule.rate.intervalMs, from, window.count);
+    case "rate": {
+      const anchor = (window.startDate ?? window.rateStart)?.getTime();
+      const interval = schedule.rate.intervalMs;
+      return withinDates((after, count) => rateRuns(interval, after, count, anchor), window);
+    }
     case "at": {
-      const instant = instantOfWallTime(schedule.at.wall, window.timezone);
-      return instant !== undefined && instant > from && window.count > 0 ? [new Date(instant)] : [];
+      const instant = atInstant(schedule, window.timezone);
+      return instant > from && window.count > 0 ? [new Date(instant)] : [];
     }
     case "cron":
-      return cronRuns(schedule.cron, window.timezone, from, window.count);
+      return withinDates((after, count) => cronRuns(schedule.cron, window.timezone, after, count), window);
   }
 }
 
 /**
- * AWS counts a rate from the schedule's start (its creation, or StartDate), which a pure function
- * cannot know; we count from `from`, so the runs are `from` + k × interval for k = 1, 2, ….
- * Pass the schedule's start as `from` to get its real times.
+ * The instant of a one-time schedule. A local time the clock jumps over (a DST gap) never happens:
+ * an error naming the fix, never a silent "no next run".
  */
-function rateRuns(intervalMs: number, from: number, count: number): Date[] {
+function atInstant(schedule: Extract<ParsedSchedule, { kind: "at" }>, zone: string): number {
+  const instant = instantOfWallTime(schedule.at.wall, zone);
+  if (instant !== undefined) return instant;
+  const { year, month, day, hour, minute } = schedule.at.wall;
+  const wall = `${year}-${pad(month)}-${pad(day)} ${pad(hour)}:${pad(minute)}`;
+  throw new FlexjobError(`${wall} does not exist in ${zone}: the clock skips it for daylight saving time`, {
+    code: "INPUT_INVALID",
+    remedy: "pick a time outside the skipped hour, e.g. one hour later",
+  });
+}
+
+const pad = (value: number) => String(value).padStart(2, "0");
+
+/**
+ * AWS runs a rate first at its StartDate, else at its creation, then every interval. With neither
+ * known (a schedule not deployed yet), the runs count from `from`: `from` + k × interval, k ≥ 1.
+ * https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html#rate-based
+ */
+function rateRuns(intervalMs: number, from: number, count: number, anchor: number | undefined): Date[] {
+  const first = anchor === undefined ? from + intervalMs : anchor + firstStepAfter(anchor, from, intervalMs);
   const runs: Date[] = [];
-  for (let k = 1; k <= count && from + k * intervalMs < END_OF_2199; k++)
-    runs.push(new Date(from + k * intervalMs));
+  for (let at = first; runs.length < count && at < END_OF_2199; at += intervalMs) runs.push(new Date(at));
   return runs;
+}
+
+/** The smallest multiple of the interval that takes `anchor` past `from` (0 when it already is). */
+function firstStepAfter(anchor: number, from: number, intervalMs: number): number {
+  if (anchor > from) return 0;
+  return (Math.floor((from - anchor) / intervalMs) + 1) * intervalMs;
+}
+
+/**
+ * The runs of a recurring schedule inside its StartDate/EndDate, which AWS documents as inclusive
+ * ("on, or after" and "on, or before"). One-time schedules ignore both, as AWS does.
+ */
+function withinDates(runs: (from: number, count: number) => Date[], window: RunWindow): Date[] {
+  const start = window.startDate?.getTime();
+  const end = window.endDate?.getTime();
+  const from = start === undefined ? window.from.getTime() : Math.max(window.from.getTime(), start - 1);
+  const listed = runs(from, window.count);
+  return end === undefined ? listed : listed.filter((run) => run.getTime() <= end);
 }
 
 function cronRuns(cron: CronSpec, zone: string, from: number, count: number): Date[] {
