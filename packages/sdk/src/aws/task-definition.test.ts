@@ -7,6 +7,7 @@ import {
   ListTaskDefinitionFamiliesCommand,
   ListTaskDefinitionsCommand,
   RegisterTaskDefinitionCommand,
+  ServerException,
 } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -496,6 +497,102 @@ describe("applyTaskDefinition", () => {
       message:
         "registering task definition billing-nightly: ClientException: Invalid 'cpu' setting for task.",
     });
+  });
+});
+
+describe("applyTaskDefinition when a registration's outcome is unknown", () => {
+  it("sends a refused registration once: ECS said no, so nothing was registered", async () => {
+    ecs
+      .on(RegisterTaskDefinitionCommand)
+      .rejects(new ClientException({ message: "Invalid 'cpu' setting for task.", $metadata: {} }));
+    await expect(
+      applyTaskDefinition(clients, planTaskDefinition(spec(), undefined, "nightly"), { sleep }),
+    ).rejects.toBeInstanceOf(FlexjobError);
+    expect(ecs.calls().map((call) => call.args[0].constructor.name)).toEqual([
+      "RegisterTaskDefinitionCommand",
+    ]);
+  });
+
+  it("adopts the revision a lost response registered, with the same content hash, instead of registering again", async () => {
+    const desired = spec((draft) => {
+      draft.cpu = "512";
+    });
+    ecs
+      .on(RegisterTaskDefinitionCommand)
+      .rejects(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))
+      .on(ListTaskDefinitionsCommand, { familyPrefix: "billing-nightly", status: "ACTIVE" })
+      .resolves({ taskDefinitionArns: [`${ARN}:3`, `${ARN}:4`] })
+      .on(DescribeTaskDefinitionCommand, { taskDefinition: `${ARN}:4`, include: ["TAGS"] })
+      .resolves(described(desired, 4));
+    expect(
+      await applyTaskDefinition(clients, planTaskDefinition(desired, live(spec(), 3), "nightly"), { sleep }),
+    ).toBe(`${ARN}:4`);
+    expect(ecs.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(1);
+    // Only revisions newer than the one the plan saw can be the lost registration.
+    expect(
+      ecs.commandCalls(DescribeTaskDefinitionCommand).map((call) => call.args[0].input.taskDefinition),
+    ).toEqual([`${ARN}:4`]);
+    expect(sleeps).toEqual([500]);
+  });
+
+  it("registers again after a server error when no revision carries the content, up to three tries", async () => {
+    ecs
+      .on(RegisterTaskDefinitionCommand)
+      .rejects(new ServerException({ message: "internal error", $metadata: { httpStatusCode: 500 } }))
+      .on(ListTaskDefinitionsCommand)
+      .resolves({ taskDefinitionArns: [] });
+    const failure = applyTaskDefinition(clients, planTaskDefinition(spec(), undefined, "nightly"), { sleep });
+    await expect(failure).rejects.toMatchObject({
+      message: "registering task definition billing-nightly: ServerException: internal error",
+      remedy: "check the AWS error above; rerunning is safe, flexjob converges from wherever it stopped",
+    });
+    expect(ecs.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(3);
+    expect(sleeps).toEqual([500, 1000]);
+  });
+
+  it("converges on the lower twin a concurrent deploy of the same content registered, deregistering its own", async () => {
+    const desired = spec((draft) => {
+      draft.cpu = "512";
+    });
+    ecs
+      .on(RegisterTaskDefinitionCommand)
+      .resolves({ taskDefinition: { taskDefinitionArn: `${ARN}:5` } })
+      .on(ListTaskDefinitionsCommand)
+      .resolves({ taskDefinitionArns: [`${ARN}:3`, `${ARN}:4`, `${ARN}:5`] })
+      .on(DescribeTaskDefinitionCommand, { taskDefinition: `${ARN}:4`, include: ["TAGS"] })
+      .resolves(described(desired, 4))
+      .on(DeregisterTaskDefinitionCommand)
+      .resolves({});
+    expect(
+      await applyTaskDefinition(clients, planTaskDefinition(desired, live(spec(), 3), "nightly"), { sleep }),
+    ).toBe(`${ARN}:4`);
+    expect(ecs.commandCalls(DeregisterTaskDefinitionCommand).map((call) => call.args[0].input)).toEqual([
+      { taskDefinition: `${ARN}:5` },
+    ]);
+  });
+
+  it("keeps its revision when the newer one between carries other content", async () => {
+    ecs
+      .on(RegisterTaskDefinitionCommand)
+      .resolves({ taskDefinition: { taskDefinitionArn: `${ARN}:5` } })
+      .on(ListTaskDefinitionsCommand)
+      .resolves({ taskDefinitionArns: [`${ARN}:3`, `${ARN}:4`, `${ARN}:5`] })
+      .on(DescribeTaskDefinitionCommand)
+      .resolves(
+        described(
+          spec((draft) => {
+            draft.memory = "2048";
+          }),
+          4,
+        ),
+      );
+    const desired = spec((draft) => {
+      draft.cpu = "512";
+    });
+    expect(
+      await applyTaskDefinition(clients, planTaskDefinition(desired, live(spec(), 3), "nightly"), { sleep }),
+    ).toBe(`${ARN}:5`);
+    expect(ecs.commandCalls(DeregisterTaskDefinitionCommand)).toEqual([]);
   });
 });
 
