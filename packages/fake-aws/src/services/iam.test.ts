@@ -336,7 +336,7 @@ describe("managed policies and permissions boundaries", () => {
     );
     const { Role } = await iam.send(new GetRoleCommand({ RoleName: "app" }));
     expect(Role?.PermissionsBoundary).toEqual({
-      PermissionsBoundaryType: "Policy",
+      PermissionsBoundaryType: "PermissionsBoundaryPolicy",
       PermissionsBoundaryArn: BOUNDARY,
     });
     expect(

@@ -137,7 +137,7 @@ export function createIamService(options: { seed: number }): {
     PermissionsBoundary:
       role.boundary === undefined
         ? undefined
-        : { PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: role.boundary },
+        : { PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: role.boundary },
     RoleLastUsed: {},
   });
   const policyByArn = (arn: string): ManagedPolicy => {

@@ -254,7 +254,7 @@ describe("applyRole", () => {
             { Key: "flexjob:managed", Value: "true" },
             { Key: "flexjob:app", Value: "billing" },
           ],
-          PermissionsBoundary: { PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: BOUNDARY },
+          PermissionsBoundary: { PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: BOUNDARY },
         },
       })
       .on(ListRolePoliciesCommand)

@@ -1,6 +1,10 @@
+import { CreatePolicyCommand } from "@aws-sdk/client-iam";
+import { type FakeAws, isAllowed } from "fake-aws";
 import { afterEach, describe, expect, it } from "vitest";
+import { callRequests } from "../../test/call-requests.js";
 import { shopConfig, startWorld } from "../../test/harness.js";
-import type { PolicyStatement } from "../aws/policy.js";
+import { boundaryPolicy } from "../aws/permissions-boundary.js";
+import type { PolicyDocument, PolicyStatement } from "../aws/policy.js";
 import { deleteBulkSchedules, syncBulkSchedules } from "../bulk/index.js";
 import { parseConfig } from "../config/index.js";
 import { deploy } from "./deploy.js";
@@ -47,22 +51,33 @@ describe("deployPolicy", () => {
           Resource: "*",
         },
         {
-          Sid: "ManageRoles",
+          Sid: "ReadAndTagRoles",
           Effect: "Allow",
-          Action: [
-            "iam:CreateRole",
-            "iam:DeleteRolePolicy",
-            "iam:GetRole",
-            "iam:GetRolePolicy",
-            "iam:ListRolePolicies",
-            "iam:PutRolePolicy",
-            "iam:TagRole",
-            "iam:UpdateAssumeRolePolicy",
-          ],
+          Action: ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:TagRole"],
           Resource: [
             "arn:aws:iam::123456789012:role/billing-flexjob-execution",
             "arn:aws:iam::123456789012:role/billing-flexjob-scheduler",
           ],
+        },
+        {
+          Sid: "WriteRolesOnlyUnderTheBoundary",
+          Effect: "Allow",
+          Action: ["iam:CreateRole", "iam:DeleteRolePolicy", "iam:PutRolePolicy"],
+          Resource: [
+            "arn:aws:iam::123456789012:role/billing-flexjob-execution",
+            "arn:aws:iam::123456789012:role/billing-flexjob-scheduler",
+          ],
+          Condition: {
+            StringEquals: {
+              "iam:PermissionsBoundary": "arn:aws:iam::123456789012:policy/billing-flexjob-boundary",
+            },
+          },
+        },
+        {
+          Sid: "ReadBoundary",
+          Effect: "Allow",
+          Action: "iam:GetPolicy",
+          Resource: "arn:aws:iam::123456789012:policy/billing-flexjob-boundary",
         },
         {
           Sid: "PassRolesToEcs",
@@ -106,7 +121,7 @@ describe("deployPolicy", () => {
           Condition: { StringEquals: { "ecs:CreateAction": ["CreateCluster", "RegisterTaskDefinition"] } },
         },
         {
-          Sid: "DeregisterTaskDefinitions",
+          Sid: "DeregisterTaskDefinitionsAwsCannotScope",
           Effect: "Allow",
           Action: "ecs:DeregisterTaskDefinition",
           Resource: "*",
@@ -157,7 +172,7 @@ describe("deployPolicy", () => {
     });
     const document = deployPolicy(config);
     expect(statement(document, "ManageCluster")?.Resource).toBe("arn:aws:ecs:*:*:cluster/billing");
-    expect(statement(document, "ManageRoles")?.Resource).toEqual([
+    expect(statement(document, "ReadAndTagRoles")?.Resource).toEqual([
       "arn:aws:iam::*:role/billing-flexjob-execution",
       "arn:aws:iam::*:role/billing-flexjob-scheduler",
     ]);
@@ -213,15 +228,166 @@ describe("deployPolicy", () => {
   });
 });
 
+const ACCOUNT = "123456789012";
+const BOUNDARY = "arn:aws:iam::123456789012:policy/billing-flexjob-boundary";
+const role = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
+
+describe("the deploy role cannot escalate", () => {
+  const deployer = { identity: [deployPolicy(billing, { accountId: ACCOUNT, destroy: true })] };
+  const may = (action: string, resource: string, context: Record<string, string> = {}) =>
+    isAllowed(deployer, { action, resource, context });
+  const appRoles = ["billing-flexjob-execution", "billing-flexjob-scheduler"].map(role);
+
+  it("creates the app's roles only with the app's boundary", () => {
+    for (const arn of appRoles) {
+      expect(may("iam:CreateRole", arn, { "iam:PermissionsBoundary": BOUNDARY })).toBe(true);
+      expect(may("iam:CreateRole", arn)).toBe(false);
+      expect(
+        may("iam:CreateRole", arn, {
+          "iam:PermissionsBoundary": "arn:aws:iam::aws:policy/AdministratorAccess",
+        }),
+      ).toBe(false);
+    }
+    expect(may("iam:CreateRole", role("admin"), { "iam:PermissionsBoundary": BOUNDARY })).toBe(false);
+  });
+
+  it("writes or deletes inline policies only on roles that carry the boundary", () => {
+    for (const action of ["iam:PutRolePolicy", "iam:DeleteRolePolicy"]) {
+      expect(may(action, appRoles[0] ?? "", { "iam:PermissionsBoundary": BOUNDARY })).toBe(true);
+      expect(may(action, appRoles[0] ?? "")).toBe(false);
+      expect(may(action, role("billing-report"), { "iam:PermissionsBoundary": BOUNDARY })).toBe(false);
+    }
+  });
+
+  it("cannot remove or replace a role's boundary, attach managed policies or change a trust", () => {
+    for (const arn of appRoles) {
+      for (const action of [
+        "iam:PutRolePermissionsBoundary",
+        "iam:DeleteRolePermissionsBoundary",
+        "iam:AttachRolePolicy",
+        "iam:UpdateAssumeRolePolicy",
+      ]) {
+        expect([action, may(action, arn, { "iam:PermissionsBoundary": BOUNDARY })]).toEqual([action, false]);
+      }
+    }
+  });
+
+  it("cannot edit, replace or delete the boundary policy", () => {
+    for (const action of [
+      "iam:CreatePolicy",
+      "iam:CreatePolicyVersion",
+      "iam:SetDefaultPolicyVersion",
+      "iam:DeletePolicyVersion",
+      "iam:DeletePolicy",
+    ]) {
+      expect([action, may(action, BOUNDARY)]).toEqual([action, false]);
+    }
+    expect(may("iam:GetPolicy", BOUNDARY)).toBe(true);
+  });
+
+  it("a role under the boundary cannot use IAM or other services even with an inline *:* policy", () => {
+    const everything: PolicyDocument = {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
+    };
+    const escalated = { identity: [everything], boundary: boundaryPolicy("billing", { accountId: ACCOUNT }) };
+    const can = (action: string, resource: string, context: Record<string, string> = {}) =>
+      isAllowed(escalated, { action, resource, context });
+    expect(can("iam:CreateRole", role("x"))).toBe(false);
+    expect(can("iam:PutRolePolicy", role("billing-flexjob-execution"))).toBe(false);
+    expect(can("iam:AttachRolePolicy", role("billing-flexjob-execution"))).toBe(false);
+    expect(can("sts:AssumeRole", role("admin"))).toBe(false);
+    expect(can("s3:GetObject", "arn:aws:s3:::bucket/key")).toBe(false);
+    expect(can("ecs:RunTask", "arn:aws:ecs:eu-west-1:123456789012:task-definition/other-app:1")).toBe(false);
+    expect(can("iam:PassRole", role("admin"), { "iam:PassedToService": "ec2.amazonaws.com" })).toBe(false);
+    // What flexjob's roles need stays possible.
+    expect(can("ecs:RunTask", "arn:aws:ecs:eu-west-1:123456789012:task-definition/billing-report:3")).toBe(
+      true,
+    );
+    expect(
+      can(
+        "logs:PutLogEvents",
+        "arn:aws:logs:eu-west-1:123456789012:log-group:/flexjob/billing/report:log-stream:x",
+      ),
+    ).toBe(true);
+    expect(
+      can("kms:Decrypt", "arn:aws:kms:eu-west-1:123456789012:key/k", {
+        "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com",
+      }),
+    ).toBe(true);
+    expect(can("kms:Decrypt", "arn:aws:kms:eu-west-1:123456789012:key/k")).toBe(false);
+  });
+
+  it("keeps discovery out of the policy unless discovery: is set, and tag-scopes its deletes", () => {
+    const actions = (document: PolicyDocument) => document.Statement.flatMap((each) => [each.Action].flat());
+    const without = actions(deployPolicy(billing, { accountId: ACCOUNT, destroy: true }));
+    expect(without.filter((action) => /^(servicediscovery|route53):/.test(action))).toEqual([]);
+    const withDiscovery = deployPolicy(
+      { ...billing, discovery: { namespace: "billing.internal" } },
+      { accountId: ACCOUNT, destroy: true },
+    );
+    expect(statement(withDiscovery, "DestroyAppDiscovery")).toEqual({
+      Sid: "DestroyAppDiscovery",
+      Effect: "Allow",
+      Action: ["servicediscovery:DeleteNamespace", "servicediscovery:DeleteService"],
+      Resource: "*",
+      Condition: { StringEquals: { "aws:ResourceTag/flexjob:app": "billing" } },
+    });
+    const deleter = { identity: [withDiscovery] };
+    const namespace = "arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-1";
+    const deleteNamespace = (app: string) =>
+      isAllowed(deleter, {
+        action: "servicediscovery:DeleteNamespace",
+        resource: namespace,
+        context: { "aws:ResourceTag/flexjob:app": app },
+      });
+    expect(deleteNamespace("billing")).toBe(true);
+    expect(deleteNamespace("payroll")).toBe(false);
+    expect(statement(withDiscovery, "CreateHostedZoneAwsCannotScope")?.Action).toBe(
+      "route53:CreateHostedZone",
+    );
+  });
+});
+
+/**
+ * The calls fake-aws saw that `document` would not allow: IAM and Scheduler calls (and the roles
+ * they pass) evaluated with their resource and condition keys, the others by action.
+ */
+function deniedCalls(aws: FakeAws, document: PolicyDocument, fromCall = 0): string[] {
+  const principal = { identity: [document] };
+  const actions = document.Statement.flatMap((each) => [each.Action].flat());
+  const requests = callRequests(aws.calls, aws.accountId).filter((request) => request.call >= fromCall);
+  const denied = requests.filter((request) =>
+    request.exact ? !isAllowed(principal, request) : !actions.includes(request.action),
+  );
+  return [...new Set(denied.map((request) => `${request.action} ${request.resource}`))].sort();
+}
+
+function sentActions(aws: FakeAws): string[] {
+  return [...new Set(aws.calls.map((call) => `${call.service}:${call.operation}`))].sort();
+}
+
 describe("deployPolicy against what a deploy sends", () => {
   let close: (() => Promise<void>) | undefined;
   afterEach(async () => {
     await close?.();
   });
 
-  it("allows every operation of a first deploy, a no-op redeploy, a scale-down and a prune", async () => {
+  /** The boundary exists before CI deploys: an administrator created it (see README). */
+  async function withBoundary(aws: FakeAws, deps: Awaited<ReturnType<typeof startWorld>>["deps"]) {
+    await deps.clients.iam.send(
+      new CreatePolicyCommand({
+        PolicyName: "shop-flexjob-boundary",
+        PolicyDocument: JSON.stringify(boundaryPolicy("shop", { accountId: aws.accountId })),
+      }),
+    );
+    aws.clearCalls();
+  }
+
+  it("allows every call of a first deploy, a no-op redeploy, a scale-down and a prune", async () => {
     const { aws, deps } = await startWorld();
     close = () => aws.close();
+    await withBoundary(aws, deps);
     await deploy(shopConfig(), {}, deps);
     await deploy(shopConfig(), {}, deps);
     await deploy(shopConfig({ report: { tasks: 1 } }), {}, deps);
@@ -232,26 +398,33 @@ describe("deployPolicy against what a deploy sends", () => {
     });
     await deploy(withoutCleanup, { prune: true }, deps);
 
-    const allowed = deployPolicy(shopConfig(), { accountId: aws.accountId }).Statement.flatMap((each) =>
-      [each.Action].flat(),
-    );
-    const sent = [...new Set(aws.calls.map((call) => `${call.service}:${call.operation}`))].sort();
-    expect(sent.filter((action) => !allowed.includes(action))).toEqual([]);
+    expect(deniedCalls(aws, deployPolicy(shopConfig(), { accountId: aws.accountId }))).toEqual([]);
     // The scenario did exercise the writes, not only the reads.
-    expect(sent).toEqual(
+    expect(sentActions(aws)).toEqual(
       expect.arrayContaining([
         "ecs:RegisterTaskDefinition",
         "ecs:DeregisterTaskDefinition",
         "scheduler:CreateSchedule",
         "scheduler:DeleteSchedule",
+        "iam:CreateRole",
         "iam:PutRolePolicy",
       ]),
     );
   });
 
-  it("allows every operation of a bulk schedule sync and of deleting the bulk schedules", async () => {
+  it("a deploy whose boundary is missing fails for the deploy role at its first role write", async () => {
     const { aws, deps } = await startWorld();
     close = () => aws.close();
+    await deploy(shopConfig(), {}, deps);
+    // Run by an administrator, the deploy created the boundary; the deploy role could not have.
+    const denied = deniedCalls(aws, deployPolicy(shopConfig(), { accountId: aws.accountId }));
+    expect(denied).toEqual([`iam:CreatePolicy arn:aws:iam::${aws.accountId}:policy/shop-flexjob-boundary`]);
+  });
+
+  it("allows every call of a bulk schedule sync and of deleting the bulk schedules", async () => {
+    const { aws, deps } = await startWorld();
+    close = () => aws.close();
+    await withBoundary(aws, deps);
     await deploy(shopConfig(), {}, deps);
     const entries = [1, 2, 3].map((index) => ({
       key: `c${index}`,
@@ -261,48 +434,43 @@ describe("deployPolicy against what a deploy sends", () => {
     await syncBulkSchedules(shopConfig(), "report", entries, {}, deps);
     await syncBulkSchedules(shopConfig(), "report", entries.slice(1), { prune: true }, deps);
     await deleteBulkSchedules(shopConfig(), "report", deps);
-    const allowed = deployPolicy(shopConfig(), { accountId: aws.accountId }).Statement.flatMap((each) =>
-      [each.Action].flat(),
-    );
-    const sent = [...new Set(aws.calls.map((call) => `${call.service}:${call.operation}`))].sort();
-    expect(sent.filter((action) => !allowed.includes(action))).toEqual([]);
-    expect(sent).toEqual(
+    expect(deniedCalls(aws, deployPolicy(shopConfig(), { accountId: aws.accountId }))).toEqual([]);
+    expect(sentActions(aws)).toEqual(
       expect.arrayContaining(["scheduler:CreateSchedule", "scheduler:DeleteScheduleGroup"]),
     );
   });
 
-  it("with destroy, allows every operation of destroying the whole app, discovery included", async () => {
+  it("with destroy, allows every call of destroying the whole app, discovery included", async () => {
     const { aws, deps } = await startWorld();
     close = () => aws.close();
     const config = { ...shopConfig(), discovery: { namespace: "shop.internal" } };
+    await withBoundary(aws, deps);
     await deploy(config, {}, deps);
     await syncBulkSchedules(config, "report", [{ key: "a", expression: "@daily" }], {}, deps);
-    aws.clearCalls();
+    const destroyStarts = aws.calls.length;
     await destroy(config, {}, deps);
-    const allowed = (options: { destroy: boolean }) =>
-      deployPolicy(config, { accountId: aws.accountId, ...options }).Statement.flatMap((each) =>
-        [each.Action].flat(),
-      );
-    const sent = [...new Set(aws.calls.map((call) => `${call.service}:${call.operation}`))].sort();
-    expect(sent.filter((action) => !allowed({ destroy: true }).includes(action))).toEqual([]);
+    const policyFor = (options: { destroy: boolean }) =>
+      deployPolicy(config, { accountId: aws.accountId, ...options });
+    expect(deniedCalls(aws, policyFor({ destroy: true }), destroyStarts)).toEqual([]);
     // Without destroy, the deploy role cannot delete the app.
-    expect(sent.filter((action) => !allowed({ destroy: false }).includes(action))).toEqual(
-      expect.arrayContaining(["iam:DeleteRole", "logs:DeleteLogGroup", "ecs:DeleteCluster"]),
+    expect(deniedCalls(aws, policyFor({ destroy: false }), destroyStarts)).toEqual(
+      expect.arrayContaining([
+        `iam:DeleteRole arn:aws:iam::${aws.accountId}:role/shop-flexjob-execution`,
+        "logs:DeleteLogGroup *",
+        "ecs:DeleteCluster *",
+      ]),
     );
   });
 
-  it("allows every operation of a deploy with service discovery", async () => {
+  it("allows every call of a deploy with service discovery", async () => {
     const { aws, deps } = await startWorld();
     close = () => aws.close();
     const config = { ...shopConfig(), discovery: { namespace: "shop.internal" } };
+    await withBoundary(aws, deps);
     await deploy(config, {}, deps);
     await deploy(config, {}, deps);
-    const allowed = deployPolicy(config, { accountId: aws.accountId }).Statement.flatMap((each) =>
-      [each.Action].flat(),
-    );
-    const sent = [...new Set(aws.calls.map((call) => `${call.service}:${call.operation}`))].sort();
-    expect(sent.filter((action) => !allowed.includes(action))).toEqual([]);
-    expect(sent).toEqual(
+    expect(deniedCalls(aws, deployPolicy(config, { accountId: aws.accountId }))).toEqual([]);
+    expect(sentActions(aws)).toEqual(
       expect.arrayContaining(["servicediscovery:CreatePrivateDnsNamespace", "servicediscovery:GetOperation"]),
     );
     const passable = deployPolicy(config, { accountId: aws.accountId }).Statement.find(

@@ -47,6 +47,8 @@ export function deployPolicy(config: FlexjobConfig, options: DeployPolicyOptions
   );
   const scheduleGroup = names.scheduleGroup(app);
   const ownTags = { [`aws:RequestTag/${TAG_APP}`]: app };
+  const appRoles = [executionRole, schedulerRole, ...flexjobTaskRole];
+  const boundary = arn("iam", `policy/${names.boundaryPolicy(app)}`, "");
 
   const statements: PolicyStatement[] = [
     {
@@ -67,19 +69,29 @@ export function deployPolicy(config: FlexjobConfig, options: DeployPolicyOptions
       Resource: "*",
     },
     {
-      Sid: "ManageRoles",
+      Sid: "ReadAndTagRoles",
       Effect: "Allow",
-      Action: [
-        "iam:CreateRole",
-        "iam:DeleteRolePolicy",
-        "iam:GetRole",
-        "iam:GetRolePolicy",
-        "iam:ListRolePolicies",
-        "iam:PutRolePolicy",
-        "iam:TagRole",
-        "iam:UpdateAssumeRolePolicy",
-      ],
-      Resource: [executionRole, schedulerRole, ...flexjobTaskRole],
+      Action: ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:TagRole"],
+      Resource: appRoles,
+    },
+    {
+      // The boundary caps whatever inline policy this role writes: no role it creates or edits can
+      // do more than the boundary allows. Never granted: changing or removing a role's boundary,
+      // writing the boundary policy, attaching managed policies, or changing a role's trust — IAM
+      // has no condition that limits UpdateAssumeRolePolicy to one document, so trust is written at
+      // CreateRole only, and a role whose trust drifted needs an administrator (see role.ts).
+      Sid: "WriteRolesOnlyUnderTheBoundary",
+      Effect: "Allow",
+      Action: ["iam:CreateRole", "iam:DeleteRolePolicy", "iam:PutRolePolicy"],
+      Resource: appRoles,
+      Condition: { StringEquals: { "iam:PermissionsBoundary": boundary } },
+    },
+    {
+      // Only to see that the boundary exists before creating a role under it.
+      Sid: "ReadBoundary",
+      Effect: "Allow",
+      Action: "iam:GetPolicy",
+      Resource: boundary,
     },
     {
       Sid: "PassRolesToEcs",
@@ -117,8 +129,9 @@ export function deployPolicy(config: FlexjobConfig, options: DeployPolicyOptions
       Condition: { StringEquals: { "ecs:CreateAction": ["CreateCluster", "RegisterTaskDefinition"] } },
     },
     {
-      // Prune deregisters the revisions of jobs no longer in the config; ECS takes no ARN here.
-      Sid: "DeregisterTaskDefinitions",
+      // Prune deregisters the revisions of jobs no longer in the config. AWS cannot scope this
+      // action: it takes no resource ARN and no tag condition.
+      Sid: "DeregisterTaskDefinitionsAwsCannotScope",
       Effect: "Allow",
       Action: "ecs:DeregisterTaskDefinition",
       Resource: "*",
@@ -190,10 +203,10 @@ export function deployPolicy(config: FlexjobConfig, options: DeployPolicyOptions
     // Deploy never deletes these; only a role that may remove the whole app needs it.
     statements.push(
       {
-        Sid: "DestroyAppResources",
+        Sid: "DestroyAppRoles",
         Effect: "Allow",
-        Action: ["iam:DeleteRole", "iam:DeleteRolePolicy"],
-        Resource: [executionRole, schedulerRole, ...flexjobTaskRole],
+        Action: "iam:DeleteRole",
+        Resource: appRoles,
       },
       { Sid: "DestroyCluster", Effect: "Allow", Action: "ecs:DeleteCluster", Resource: cluster },
       {
@@ -204,40 +217,54 @@ export function deployPolicy(config: FlexjobConfig, options: DeployPolicyOptions
       },
     );
     if (config.discovery) {
-      statements.push({
-        Sid: "DestroyDiscovery",
-        Effect: "Allow",
-        Action: [
-          "servicediscovery:DeleteNamespace",
-          "servicediscovery:DeleteService",
-          "servicediscovery:GetService",
-          "servicediscovery:ListServices",
-        ],
-        Resource: "*",
-      });
+      statements.push(
+        {
+          // Namespace and service ids are random, so the app's own tag scopes the deletes.
+          Sid: "DestroyAppDiscovery",
+          Effect: "Allow",
+          Action: ["servicediscovery:DeleteNamespace", "servicediscovery:DeleteService"],
+          Resource: "*",
+          Condition: { StringEquals: { [`aws:ResourceTag/${TAG_APP}`]: app } },
+        },
+        {
+          Sid: "ReadDiscoveryServices",
+          Effect: "Allow",
+          Action: ["servicediscovery:GetService", "servicediscovery:ListServices"],
+          Resource: "*",
+        },
+      );
     }
   }
   if (config.discovery) {
     // Cloud Map grants namespace creation per account, not per name; what it calls on our behalf
     // (the private hosted zone in the VPC) follows its permissions reference.
     // https://docs.aws.amazon.com/cloud-map/latest/dg/cloud-map-api-permissions-ref.html
-    statements.push({
-      Sid: "ManageDiscoveryNamespace",
-      Effect: "Allow",
-      Action: [
-        "ec2:DescribeRegions",
-        "route53:CreateHostedZone",
-        "route53:GetHostedZone",
-        "route53:ListHostedZonesByName",
-        "servicediscovery:CreatePrivateDnsNamespace",
-        "servicediscovery:GetNamespace",
-        "servicediscovery:GetOperation",
-        "servicediscovery:ListNamespaces",
-        "servicediscovery:ListTagsForResource",
-        "servicediscovery:TagResource",
-      ],
-      Resource: "*",
-    });
+    statements.push(
+      {
+        // Cloud Map creates the namespace's private hosted zone as the caller. AWS cannot scope
+        // this action: the zone does not exist yet, and Route 53 has no tag condition for it.
+        Sid: "CreateHostedZoneAwsCannotScope",
+        Effect: "Allow",
+        Action: "route53:CreateHostedZone",
+        Resource: "*",
+      },
+      {
+        Sid: "ManageDiscoveryNamespace",
+        Effect: "Allow",
+        Action: [
+          "ec2:DescribeRegions",
+          "route53:GetHostedZone",
+          "route53:ListHostedZonesByName",
+          "servicediscovery:CreatePrivateDnsNamespace",
+          "servicediscovery:GetNamespace",
+          "servicediscovery:GetOperation",
+          "servicediscovery:ListNamespaces",
+          "servicediscovery:ListTagsForResource",
+          "servicediscovery:TagResource",
+        ],
+        Resource: "*",
+      },
+    );
   }
   return policy(...statements);
 }
