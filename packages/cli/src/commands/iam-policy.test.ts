@@ -28,9 +28,35 @@ describe("flexjob iam-policy", () => {
         }
       ).Statement.map((statement) => statement.Sid);
     expect(await sids(["--destroy"])).toEqual(
-      expect.arrayContaining(["DestroyAppResources", "DestroyCluster", "DestroyLogGroups"]),
+      expect.arrayContaining(["DestroyAppRoles", "DestroyCluster", "DestroyLogGroups"]),
     );
     expect(await sids([])).not.toContain("DestroyCluster");
+  });
+
+  it("prints the app's permissions boundary with --boundary: no IAM writes, passes only to ECS tasks", async () => {
+    const result = await runCli([
+      "iam-policy",
+      "--boundary",
+      "--config",
+      example,
+      "--account",
+      "123456789012",
+    ]);
+    expect(result.code).toBe(0);
+    const document = JSON.parse(result.stdout) as {
+      Statement: { Sid: string; Action: unknown; Resource: unknown }[];
+    };
+    const actions = document.Statement.flatMap((statement) => [statement.Action].flat());
+    expect(actions.filter((action) => String(action).startsWith("iam:"))).toEqual(["iam:PassRole"]);
+    expect(document.Statement.find((statement) => statement.Sid === "WriteAppLogs")?.Resource).toBe(
+      "arn:aws:logs:*:123456789012:log-group:/flexjob/hello/*",
+    );
+  });
+
+  it("refuses --deploy and --boundary together, exit 2", async () => {
+    const result = await runCli(["iam-policy", "--deploy", "--boundary", "--config", example]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--deploy and --boundary were both given");
   });
 
   it("asks which role when --deploy is missing, exit 2", async () => {
