@@ -192,7 +192,13 @@ describe("resolveNetwork with subnets from flexjob.yml", () => {
       code: "CONFIG_INVALID",
       fault: "user",
       message: "network.subnets: subnet subnet-missing does not exist in eu-west-1",
-      issues: [expect.objectContaining({ path: "network.subnets" })],
+      // Printed as "network.subnets: <message>": the message does not say the path again.
+      issues: [
+        expect.objectContaining({
+          path: "network.subnets",
+          message: "subnet subnet-missing does not exist in eu-west-1",
+        }),
+      ],
     });
   });
 
@@ -217,6 +223,12 @@ describe("resolveNetwork with subnets from flexjob.yml", () => {
     ).rejects.toMatchObject({
       fault: "user",
       message: "network.subnets are in different VPCs: subnet-a (vpc-1), subnet-b (vpc-2)",
+      issues: [
+        expect.objectContaining({
+          path: "network.subnets",
+          message: "are in different VPCs: subnet-a (vpc-1), subnet-b (vpc-2)",
+        }),
+      ],
     });
   });
 

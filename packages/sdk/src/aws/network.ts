@@ -112,27 +112,28 @@ async function describeSubnets(clients: AwsClients, ids: string[]): Promise<Foun
   const vpcs = unique(found.map((subnet) => subnet.vpcId));
   if (vpcs.length > 1) {
     const listing = found.map((subnet) => `${subnet.id} (${subnet.vpcId})`).join(", ");
-    const message = `network.subnets are in different VPCs: ${listing}`;
+    const problem = `are in different VPCs: ${listing}`;
     const remedy = "list subnets of one VPC: a task's network interface lives in a single VPC";
-    throw new FlexjobError(message, {
+    throw new FlexjobError(`network.subnets ${problem}`, {
       code: "CONFIG_INVALID",
       fault: "user",
       remedy,
-      issues: [{ path: "network.subnets", message, remedy }],
+      // The issue is printed after its path: its message must not repeat it.
+      issues: [{ path: "network.subnets", message: problem, remedy }],
     });
   }
   return found;
 }
 
 function missingSubnets(region: string, ids: string[], cause: unknown): FlexjobError {
-  const message = `network.subnets: ${subnetList(ids)} ${ids.length === 1 ? "does" : "do"} not exist in ${region}`;
+  const problem = `${subnetList(ids)} ${ids.length === 1 ? "does" : "do"} not exist in ${region}`;
   const remedy = "check the subnet ids, and that the deploy uses the account and region the subnets are in";
-  return new FlexjobError(message, {
+  return new FlexjobError(`network.subnets: ${problem}`, {
     code: "CONFIG_INVALID",
     fault: "user",
     remedy,
     cause,
-    issues: [{ path: "network.subnets", message, remedy }],
+    issues: [{ path: "network.subnets", message: problem, remedy }],
   });
 }
 
