@@ -1,4 +1,4 @@
-import { FlexjobError } from "../errors.js";
+import { FlexjobError, showValue } from "../errors.js";
 import { RUNTIMES, type Runtime, tagFor } from "./base-images.js";
 import type { BuildOverrides } from "./plan.js";
 import type { RepoFiles } from "./repo-files.js";
@@ -78,6 +78,13 @@ export function stringAt(object: unknown, ...path: string[]): string | undefined
   return typeof value === "string" ? value : undefined;
 }
 
+/** The parser's reason and position, without the part of the file V8 quotes after them. */
+function jsonProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const reason = message.replace(/,\s*"[\s\S]*" is not valid JSON$/, "");
+  return (reason.split(/\r?\n/)[0] ?? "").slice(0, 120);
+}
+
 /** A JSON (or JSONC) manifest as an object; undefined when absent. */
 export async function readJsonFile(
   ctx: DetectContext,
@@ -91,7 +98,7 @@ export async function readJsonFile(
     value = JSON.parse(jsonc ? stripJsonc(text) : text.replace(/^\uFEFF/, ""));
   } catch (error) {
     throw inputError(
-      `${path} in ${ctx.dir} is not valid JSON: ${(error as Error).message}`,
+      `${path} in ${ctx.dir} is not valid JSON: ${jsonProblem(error)}`,
       `fix the syntax of ${path}; flexjob reads it to decide how to build the image`,
       error,
     );
@@ -110,7 +117,7 @@ export async function readTomlFile(ctx: DetectContext, path: string): Promise<To
   } catch (error) {
     if (!(error instanceof TomlSyntaxError)) throw error;
     throw inputError(
-      `${path} in ${ctx.dir} is not valid TOML: ${error.reason} at line ${error.line}`,
+      `${path} in ${ctx.dir} is not valid TOML: ${error.reason}${error.line === undefined ? "" : ` at line ${error.line}`}`,
       `fix the syntax of ${path}; flexjob reads it to decide how to build the image`,
       error,
     );
@@ -190,7 +197,7 @@ export function resolveVersion(
     const parts = versionParts(found.text);
     if (!parts) {
       throw inputError(
-        `${found.source} in ${ctx.dir} has ${JSON.stringify(found.text)}, which is not a ${table.language} version`,
+        `${found.source} in ${ctx.dir} has ${showValue(found.text)}, which is not a ${table.language} version`,
         remedy,
       );
     }
@@ -212,10 +219,10 @@ export function resolveVersion(
     return { value, source: found.source, tag: tagFor(runtime, value) };
   }
   const constraint = parseConstraint(found.text, found.flavor);
-  const source = `${found.source} ${JSON.stringify(found.text)}`;
+  const source = `${found.source} ${showValue(found.text)}`;
   if (!constraint) {
     throw inputError(
-      `${found.source} in ${ctx.dir} has ${JSON.stringify(found.text)}, which flexjob cannot read as a version range`,
+      `${found.source} in ${ctx.dir} has ${showValue(found.text)}, which flexjob cannot read as a version range`,
       remedy,
     );
   }
@@ -228,7 +235,7 @@ export function resolveVersion(
     .find((version) => satisfies(constraint, version));
   if (bound === undefined) {
     throw inputError(
-      `${found.source} in ${ctx.dir} asks for ${JSON.stringify(found.text)}, which none of the ${table.language} versions flexjob pins (${lines.join(", ")}) satisfies`,
+      `${found.source} in ${ctx.dir} asks for ${showValue(found.text)}, which none of the ${table.language} versions flexjob pins (${lines.join(", ")}) satisfies`,
       `set build arg VERSION to the ${table.language} version to build with, e.g. "${table.defaultLine}"`,
     );
   }

@@ -376,7 +376,9 @@ describe("detectBuildPlan: one plan per ecosystem and package manager", () => {
       systemPackages: [],
       buildPackages: [],
       baseImages: { build: "node:22-alpine", runtime: "gcr.io/distroless/nodejs22-debian12" },
-      notes: ["Dockerfile found: building it as is; flexjob generates no Dockerfile or .dockerignore"],
+      notes: [
+        "Dockerfile found: building it as is; with no .dockerignore in the repository, flexjob leaves only credential files (.env, .npmrc, keys, .git) out of the build context",
+      ],
       dependencyFiles: [],
     } satisfies BuildPlan);
   });
@@ -650,8 +652,10 @@ describe("detectBuildPlan: other input errors", () => {
   });
 
   it("a pyproject.toml that is not TOML names the line", async () => {
-    const error = await failure(detectTree({ "pyproject.toml": '[project]\nname = "x\n' }));
-    expect(error.message).toBe("pyproject.toml in jobs/report is not valid TOML: unclosed string at line 2");
+    const error = await failure(detectTree({ "pyproject.toml": '[project]\nname = "x = 1\n' }));
+    expect(error.message).toBe(
+      "pyproject.toml in jobs/report is not valid TOML: control characters are not allowed in strings at line 2",
+    );
   });
 
   it("a Yarn 2+ lockfile without a known Yarn version", async () => {

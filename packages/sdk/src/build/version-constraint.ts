@@ -21,9 +21,13 @@ export interface Comparison {
 /** Alternatives (any may hold), each a conjunction (all must hold). */
 export type Constraint = Comparison[][];
 
-/** "22", "22.12", "v22.12.0", "3.12.4rc1" → parts of a release number; undefined when not one. */
+/**
+ * "22", "22.12", "v22.12.0", "3.12.4rc1" → parts of a release number; undefined when not one.
+ * No runtime numbers a release part past six digits; longer runs (`99999999999999999999999`)
+ * would come back as `1e+23` and name an image that cannot exist.
+ */
 export function versionParts(text: string): number[] | undefined {
-  const match = /^[vV=]?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:[-+.]?[A-Za-z].*)?$/.exec(text.trim());
+  const match = /^[vV=]?(\d{1,6})(?:\.(\d{1,6}))?(?:\.(\d{1,6}))?(?:[-+.]?[A-Za-z].*)?$/.exec(text.trim());
   if (!match) return undefined;
   return match.slice(1).flatMap((part) => (part === undefined ? [] : [Number(part)]));
 }

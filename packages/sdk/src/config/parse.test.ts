@@ -435,6 +435,27 @@ describe("source and image", () => {
     ]);
   });
 
+  it("rejects a rootDir or dockerfile that leads out of the repository, and keeps one that stays in", () => {
+    expect(jobProblem({ source: { rootDir: "apps/../../outside" } })).toEqual([
+      "jobs.nightly.source.rootDir",
+      'rootDir "apps/../../outside" leads out of the repository (the folder of flexjob.yml)',
+      'keep the build folder inside the repository, e.g. "." or "services/report"; copy or move what it needs there',
+    ]);
+    expect(jobProblem({ source: { rootDir: "apps/x", dockerfile: "../../../Dockerfile" } })).toEqual([
+      "jobs.nightly.source.dockerfile",
+      'dockerfile "../../../Dockerfile" leads out of the repository (the folder of flexjob.yml)',
+      'keep the Dockerfile inside the repository, e.g. "Dockerfile" or "docker/Dockerfile.jobs"; copy or move what it needs there',
+    ]);
+    expect(jobProblem({ source: { dockerfile: "/etc/Dockerfile" } })).toEqual([
+      "jobs.nightly.source.dockerfile",
+      'dockerfile "/etc/Dockerfile" is not a relative path',
+      'give the Dockerfile relative to rootDir, e.g. "Dockerfile" or "docker/Dockerfile.jobs"',
+    ]);
+    expect(
+      parseJob({ source: { rootDir: "apps/x", dockerfile: "../../docker/Dockerfile" } }).source?.dockerfile,
+    ).toBe("../../docker/Dockerfile");
+  });
+
   it("runs an image instead of building when image is given", () => {
     expect([parseJob({ image: "redis:alpine" }).image, parseJob({ image: "redis:alpine" }).source]).toEqual([
       "redis:alpine",

@@ -48,6 +48,7 @@ import {
   jobNameProblem,
 } from "./names.js";
 import { convertWith, type Problem, raise, refineWith } from "./problem.js";
+import { repositoryPathProblem } from "./repo-path.js";
 import { splitCommand } from "./shell-words.js";
 
 /**
@@ -207,16 +208,7 @@ const sourceSchema = z
   .strictObject({
     rootDir: z
       .string()
-      .superRefine(
-        refineWith((dir) =>
-          dir === "" || dir.startsWith("/") || /^[A-Za-z]:[\\/]/.test(dir)
-            ? {
-                message: `rootDir ${JSON.stringify(dir)} is not a relative path`,
-                remedy: 'give the folder relative to flexjob.yml, e.g. "." or "services/report"',
-              }
-            : undefined,
-        ),
-      )
+      .superRefine(refineWith((dir) => repositoryPathProblem("rootDir", dir)))
       .default(".")
       .meta(
         doc("Build context: the folder the image is built from, relative to flexjob.yml.", "services/report"),
@@ -244,6 +236,22 @@ const sourceSchema = z
           ["NPM_TOKEN"],
         ),
       ),
+  })
+  .superRefine((source, ctx) => {
+    // The Dockerfile is relative to rootDir, so only the two together say where it is.
+    const problem =
+      source.dockerfile === undefined
+        ? undefined
+        : repositoryPathProblem("dockerfile", source.dockerfile, source.rootDir);
+    if (problem) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["dockerfile"],
+        message: problem.message,
+        params: { remedy: problem.remedy },
+        input: source.dockerfile,
+      });
+    }
   })
   .meta(
     doc(
