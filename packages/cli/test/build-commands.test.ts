@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClients } from "@flexjob/sdk";
@@ -72,6 +72,118 @@ describe("flexjob dockerfile", () => {
     const result = await runCli(["dockerfile", "--job", "cache"], { cwd: dir });
     expect(result).toMatchObject({ code: 2 });
     expect(result.stderr).toContain("job cache runs the image redis:7: nothing to build");
+  });
+});
+
+describe("flexjob dockerfile on hostile repositories: exit 2 with the file, the value and the fix", () => {
+  const node = {
+    "package.json": JSON.stringify({ name: "job", scripts: { start: "node job.js" } }),
+    "job.js": "",
+  };
+
+  it("a .nvmrc linked to /proc/self/environ is refused, and no environment is printed", async () => {
+    await write(node);
+    await symlink("/proc/self/environ", join(dir, ".nvmrc"));
+    const result = await runCli(["dockerfile"], { cwd: dir });
+    expect(result).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `error: .nvmrc in ${dir} is a symbolic link (or inside one) that leads out of the repository\n  fix: replace the link with the file itself, or point it at a file inside ${dir}\n`,
+    });
+  });
+
+  it("a pyproject.toml nested 50,000 deep is a TOML error, not a stack overflow", async () => {
+    await write({ "pyproject.toml": `x = ${"[".repeat(50_000)}${"]".repeat(50_000)}\n`, "main.py": "" });
+    const result = await runCli(["dockerfile"], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `error: pyproject.toml in ${dir} is not valid TOML: document contains excessively nested structures. aborting. at line 1\n  fix: fix the syntax of pyproject.toml; flexjob reads it to decide how to build the image\n`,
+    );
+  });
+
+  it("a folder named Dockerfile, or .nvmrc, is not read as a file", async () => {
+    await write({ ...node, "Dockerfile/README": "" });
+    const dockerfile = await runCli(["dockerfile"], { cwd: dir });
+    expect(dockerfile.code).toBe(2);
+    expect(dockerfile.stderr).toBe(
+      `error: Dockerfile in ${dir} is a folder, not a file\n  fix: make Dockerfile a regular file, or rename the folder; flexjob reads it to decide how to build the image\n`,
+    );
+    dir = await mkdtemp(join(tmpdir(), "flexjob-cli-build-"));
+    await write({ ...node, ".nvmrc/x": "" });
+    const nvmrc = await runCli(["dockerfile"], { cwd: dir });
+    expect(nvmrc.code).toBe(2);
+    expect(nvmrc.stderr).toContain(`error: .nvmrc in ${dir} is a folder, not a file\n`);
+  });
+
+  it("a .nvmrc of 99999999999999999999999 is not a Node.js version (never 1e+23)", async () => {
+    await write({ ...node, ".nvmrc": "99999999999999999999999\n" });
+    const result = await runCli(["dockerfile"], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `error: .nvmrc in ${dir} has "99999999999999999999999", which is not a Node.js version\n  fix: write a Node.js version such as "22" there, or set build arg VERSION\n`,
+    );
+  });
+
+  it("go.mod's go 1.99999999999999999999 is not a Go version", async () => {
+    await write({
+      "go.mod": "module example.com/job\n\ngo 1.99999999999999999999\n",
+      "main.go": "package main\n",
+    });
+    const result = await runCli(["dockerfile"], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `error: go.mod go directive in ${dir} has "1.99999999999999999999", which is not a Go version\n`,
+    );
+  });
+
+  it("a value quoted from a repository file is capped", async () => {
+    await write({ ...node, ".nvmrc": `${"x".repeat(5000)}\n` });
+    const result = await runCli(["dockerfile"], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`has "${"x".repeat(76)}..., which is not a Node.js version`);
+    expect(result.stderr.length).toBeLessThan(400);
+  });
+
+  it("a job whose rootDir is a link out of the repository, or goes up out of it, is refused", async () => {
+    const outside = await mkdtemp(join(tmpdir(), "flexjob-outside-"));
+    await writeFile(join(outside, "package.json"), node["package.json"]);
+    await write({
+      "flexjob.yml":
+        "app: shop\njobs:\n  report:\n    source: { rootDir: apps/report }\n    schedule: '@daily'\n",
+    });
+    await mkdir(join(dir, "apps"));
+    await symlink(outside, join(dir, "apps", "report"));
+    const linked = await runCli(["dockerfile", "--job", "report"], { cwd: dir });
+    expect(linked).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `error: jobs.report.source.rootDir "apps/report" leads out of the repository ${dir} through a symbolic link\n  fix: point source.rootDir at a folder inside ${dir}, or replace the link with what it points at\n`,
+    });
+    await write({
+      "flexjob.yml":
+        "app: shop\njobs:\n  report:\n    source: { rootDir: ../outside, dockerfile: /etc/Dockerfile }\n    schedule: '@daily'\n",
+    });
+    const upward = await runCli(["dockerfile", "--job", "report"], { cwd: dir });
+    expect(upward.code).toBe(2);
+    expect(upward.stderr).toContain(
+      'rootDir "../outside" leads out of the repository (the folder of flexjob.yml)',
+    );
+  });
+
+  it("shows the .dockerignore it uses, in text on stderr and in --json", async () => {
+    await write({ ...node, ".gitignore": "secrets/\n" });
+    await mkdir(join(dir, "secrets"));
+    const text = await runCli(["dockerfile"], { cwd: dir });
+    expect(text.code).toBe(0);
+    expect(text.stderr).toContain("# .dockerignore (left out of the build context):\n#   # Added by flexjob");
+    expect(text.stderr).toContain("#   **/.env\n");
+    expect(text.stderr).toContain("#   # Ignored by the repository's .gitignore files\n#   secrets\n");
+    const json = await runCli(["dockerfile", "--json"], { cwd: dir });
+    const printed = JSON.parse(json.stdout) as { dockerignore: string };
+    expect(printed.dockerignore).toContain("\n**/.npmrc\n");
+    expect(printed.dockerignore.endsWith("# Ignored by the repository's .gitignore files\nsecrets\n")).toBe(
+      true,
+    );
   });
 });
 

@@ -1,11 +1,11 @@
 import { resolve } from "node:path";
 import {
   type BuildPlan,
-  detectBuildPlan,
   FlexjobError,
-  generateDockerfile,
   loadConfig,
+  type PreparedBuild,
   prepareBuild,
+  prepareFolderBuild,
 } from "@flexjob/sdk";
 import type { Command } from "commander";
 import { type CliIo, printJson } from "../io.js";
@@ -44,26 +44,28 @@ export function registerDockerfile(program: Command, io: CliIo): void {
     .option(...CONFIG_FLAG)
     .option("--json", "print the build plan, Dockerfile and .dockerignore as JSON")
     .action(async (dir: string | undefined, flags: DockerfileFlags) => {
-      const { plan, dockerfile, dockerignore } =
+      const build =
         flags.job === undefined
-          ? await fromFolder(resolve(io.cwd, dir ?? "."))
+          ? await prepareFolderBuild(resolve(io.cwd, dir ?? "."))
           : await fromJob(io, flags.job, flags.config);
+      // A user's own Dockerfile is not printed: it is in the repository already.
+      const dockerfile = build.plan.provider === "dockerfile" ? "" : build.dockerfile;
       if (flags.json) {
-        printJson(io, { plan, dockerfile, dockerignore });
+        printJson(io, { plan: build.plan, dockerfile, dockerignore: build.dockerignore });
         return;
       }
-      io.stderr(`${describePlan(plan).join("\n")}\n`);
+      io.stderr(`${describePlan(build.plan).join("\n")}\n${describeIgnore(build.dockerignore)}`);
       io.stdout(dockerfile);
     });
 }
 
-async function fromFolder(dir: string) {
-  const plan = await detectBuildPlan(dir);
-  const dockerfile = plan.provider === "dockerfile" ? "" : generateDockerfile(plan);
-  return { plan, dockerfile, dockerignore: undefined };
+/** The .dockerignore as comments: what the build context leaves out, beside the plan. */
+function describeIgnore(dockerignore: string): string {
+  const lines = dockerignore.replace(/\n$/, "").split("\n");
+  return `# .dockerignore (left out of the build context):\n${lines.map((line) => `#   ${line}`).join("\n")}\n`;
 }
 
-async function fromJob(io: CliIo, name: string, config: string | undefined) {
+async function fromJob(io: CliIo, name: string, config: string | undefined): Promise<PreparedBuild> {
   const loaded = await loadConfig(config, { cwd: io.cwd });
   const job = loaded.config.jobs.find((candidate) => candidate.name === name);
   if (job?.source === undefined) {
@@ -74,6 +76,5 @@ async function fromJob(io: CliIo, name: string, config: string | undefined) {
       { code: "INPUT_INVALID", remedy: "give a job that builds from source (source: or no image:)" },
     );
   }
-  const build = await prepareBuild(job, job.source, resolve(loaded.file, ".."));
-  return { plan: build.plan, dockerfile: build.dockerfile, dockerignore: build.dockerignore };
+  return prepareBuild(job, job.source, resolve(loaded.file, ".."));
 }

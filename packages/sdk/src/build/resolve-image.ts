@@ -1,12 +1,12 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import type { JobSpec, SourceSpec } from "../config/index.js";
 import type { ImageContext, ImageResolver, ResolvedImage } from "../deploy/deploy.js";
 import type { Deps } from "../deps.js";
-import { FlexjobError } from "../errors.js";
+import { FlexjobError, showValue } from "../errors.js";
 import { names, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";
-import { type CpuArchitecture, imagePlatformsFor } from "../sizing/index.js";
+import { type CpuArchitecture, DEFAULT_ARCHITECTURE, imagePlatformsFor } from "../sizing/index.js";
 import { detectBuildPlan } from "./detect.js";
 import {
   type DockerBuild,
@@ -20,9 +20,11 @@ import {
 import { generateDockerignore } from "./dockerignore.js";
 import { ensureRepository, imagePlatforms, imageTagExists, registryLogin } from "./ecr.js";
 import { generateDockerfile, LABEL_BUILD_ARGS } from "./generate-dockerfile.js";
+import { gitignoredPaths } from "./gitignore.js";
 import { commitTag, imageTag, sourceIdentity } from "./image-tag.js";
 import { BUILD_OVERRIDE_NAMES, type BuildPlan, buildOverridesFrom } from "./plan.js";
 import { registryImagePlatforms } from "./registry-manifest.js";
+import { findRepositoryRoot, nodeRepoFiles } from "./repo-files.js";
 
 export interface BuildResolverOptions {
   /** The folder flexjob.yml is in: `source.rootDir` is relative to it. */
@@ -47,47 +49,116 @@ export interface PreparedBuild {
   dockerfile: string;
   /** Where the user's Dockerfile is; undefined for a generated one. */
   userDockerfile: string | undefined;
-  dockerignore: string | undefined;
+  /** The .dockerignore the build uses: what is left out of the build context. */
+  dockerignore: string;
   platforms: string[];
   /** Build args sent to docker: the user's, less flexjob's own override names (already in a generated Dockerfile). */
   buildArgs: Record<string, string>;
 }
 
-/** Detects the build of a job's folder and writes its Dockerfile, reading files only. */
+function outsideRepository(job: string, field: "rootDir" | "dockerfile", value: string, root: string) {
+  return new FlexjobError(
+    `jobs.${job}.source.${field} ${showValue(value)} leads out of the repository ${root} through a symbolic link`,
+    {
+      code: "INPUT_INVALID",
+      fault: "user",
+      remedy: `point source.${field} at a ${field === "rootDir" ? "folder" : "file"} inside ${root}, or replace the link with what it points at`,
+    },
+  );
+}
+
+/** Refuses a path that a link takes out of the repository; a missing one is detection's to report. */
+async function checkInside(
+  job: string,
+  field: "rootDir" | "dockerfile",
+  value: string,
+  path: string,
+  root: string,
+): Promise<void> {
+  const real = await realpath(path).catch(() => undefined);
+  if (real !== undefined && real !== root && !real.startsWith(`${root}${sep}`))
+    throw outsideRepository(job, field, value, root);
+}
+
+/** Detects the build of a job's folder and writes its Dockerfile and .dockerignore, reading files only. */
 export async function prepareBuild(
   job: JobSpec,
   source: SourceSpec,
   configDir: string,
 ): Promise<PreparedBuild> {
+  const root = await realpath(await findRepositoryRoot(configDir));
   const dir = resolve(configDir, source.rootDir);
-  const plan = await detectBuildPlan(dir, buildOverridesFrom(source.buildArgs), {
+  await checkInside(job.name, "rootDir", source.rootDir, dir, root);
+  if (source.dockerfile !== undefined)
+    await checkInside(job.name, "dockerfile", source.dockerfile, resolve(dir, source.dockerfile), root);
+  return prepareFolderBuild(dir, {
+    repositoryRoot: root,
+    job: job.name,
     ...(job.command === undefined ? {} : { command: job.command }),
     ...(source.dockerfile === undefined ? {} : { dockerfile: source.dockerfile }),
-    job: job.name,
+    buildArgs: source.buildArgs,
+    buildSecrets: source.buildSecrets,
+    platforms: imagePlatformsFor(job.arch),
   });
-  const platforms = imagePlatformsFor(job.arch);
+}
+
+export interface FolderBuildOptions {
+  /** Links out of it are refused and its .gitignore files apply. Default: {@link findRepositoryRoot}. */
+  repositoryRoot?: string;
+  job?: string;
+  command?: readonly string[];
+  dockerfile?: string;
+  buildArgs?: Readonly<Record<string, string>>;
+  /** `source.buildSecrets`: the generated Dockerfile's install and build steps read them. */
+  buildSecrets?: readonly string[];
+  /** Default: the platforms of a job without `arch`. */
+  platforms?: string[];
+}
+
+/** {@link prepareBuild} for a folder without flexjob.yml, as `flexjob dockerfile DIR` shows it. */
+export async function prepareFolderBuild(
+  dir: string,
+  options: FolderBuildOptions = {},
+): Promise<PreparedBuild> {
+  const root = await realpath(options.repositoryRoot ?? (await findRepositoryRoot(dir)));
+  const buildArgs = options.buildArgs ?? {};
+  const files = nodeRepoFiles(dir, { boundary: root });
+  const plan = await detectBuildPlan(dir, buildOverridesFrom(buildArgs), {
+    ...(options.command === undefined ? {} : { command: options.command }),
+    ...(options.dockerfile === undefined ? {} : { dockerfile: options.dockerfile }),
+    ...(options.job === undefined ? {} : { job: options.job }),
+    ...(options.buildSecrets === undefined ? {} : { buildSecrets: options.buildSecrets }),
+    files,
+  });
+  const platforms = options.platforms ?? imagePlatformsFor(DEFAULT_ARCHITECTURE);
   if (plan.provider === "dockerfile") {
-    const userDockerfile = resolve(dir, source.dockerfile ?? "Dockerfile");
+    const path = options.dockerfile ?? "Dockerfile";
+    // BuildKit prefers the ignore file beside the Dockerfile to the one at the context's root.
+    const existing = (await files.read(`${path}.dockerignore`)) ?? (await files.read(".dockerignore"));
     return {
       dir,
       plan,
-      dockerfile: await readFile(userDockerfile, "utf8"),
-      userDockerfile,
-      dockerignore: undefined,
+      dockerfile: (await files.read(path)) ?? "",
+      userDockerfile: resolve(dir, path),
+      dockerignore: generateDockerignore(plan, { existing }),
       platforms,
-      buildArgs: { ...source.buildArgs },
+      buildArgs: { ...buildArgs },
     };
   }
   const overrides = new Set<string>(BUILD_OVERRIDE_NAMES);
-  const existingIgnore = await readFile(join(dir, ".dockerignore"), "utf8").catch(() => undefined);
+  // Inside the repository by now: detection read the folder through the link-checking reader.
+  const start = relative(root, await realpath(dir))
+    .split(sep)
+    .join("/");
+  const gitignored = await gitignoredPaths(nodeRepoFiles(root), start);
   return {
     dir,
     plan,
     dockerfile: generateDockerfile(plan),
     userDockerfile: undefined,
-    dockerignore: generateDockerignore(plan, existingIgnore),
+    dockerignore: generateDockerignore(plan, { existing: await files.read(".dockerignore"), gitignored }),
     platforms,
-    buildArgs: Object.fromEntries(Object.entries(source.buildArgs).filter(([name]) => !overrides.has(name))),
+    buildArgs: Object.fromEntries(Object.entries(buildArgs).filter(([name]) => !overrides.has(name))),
   };
 }
 
@@ -173,12 +244,11 @@ async function buildJobImage(
   });
   const workDir = await mkdtemp(join(tmpdir(), "flexjob-build-"));
   try {
-    // A generated Dockerfile lives outside the repository; BuildKit reads the .dockerignore beside it.
-    const dockerfile = build.userDockerfile ?? join(workDir, "Dockerfile");
-    if (build.userDockerfile === undefined) {
-      await writeFile(dockerfile, build.dockerfile);
-      await writeFile(`${dockerfile}.dockerignore`, build.dockerignore ?? "");
-    }
+    // The Dockerfile built (a user's own as read, link-checked) lives outside the repository, and
+    // BuildKit reads the .dockerignore beside it: flexjob's, not whatever the context holds.
+    const dockerfile = join(workDir, "Dockerfile");
+    await writeFile(dockerfile, build.dockerfile);
+    await writeFile(`${dockerfile}.dockerignore`, build.dockerignore);
     const spec: DockerBuild = {
       context: build.dir,
       dockerfile,

@@ -1,3 +1,4 @@
+import { showValue } from "../../errors.js";
 import { RUNTIMES } from "../base-images.js";
 import {
   type DetectContext,
@@ -72,9 +73,7 @@ async function chooseManager(ctx: DetectContext, pkg: JsonObject): Promise<Manag
   const field = stringAt(pkg, "packageManager");
   const declared = field === undefined ? undefined : /^(npm|pnpm|yarn|bun)@([^+\s]+)/.exec(field);
   if (field !== undefined && !declared) {
-    ctx.notes.push(
-      `package.json packageManager ${JSON.stringify(field)} is not npm, pnpm, yarn or bun: ignored`,
-    );
+    ctx.notes.push(`package.json packageManager ${showValue(field)} is not npm, pnpm, yarn or bun: ignored`);
   }
   if (declared) {
     const name = declared[1] as Manager;
@@ -137,9 +136,7 @@ function nvmrcSource(text: string | undefined, file: string): VersionSource | un
       : alias.startsWith("lts/")
         ? LTS_CODENAMES[alias.slice(4)]
         : undefined;
-  return line === undefined
-    ? { text, source: file }
-    : { text: line, source: `${file} ${JSON.stringify(text)}` };
+  return line === undefined ? { text, source: file } : { text: line, source: `${file} ${showValue(text)}` };
 }
 
 async function nodeVersionSources(
@@ -244,6 +241,24 @@ function commands(
   }
 }
 
+/** A registry credential written out, rather than read from the environment as `${NPM_TOKEN}`. */
+const NPMRC_LITERAL_CREDENTIAL = /^\s*(?:[^#;\s=][^=]*)?_(?:authToken|auth|password)\s*=\s*(?!\$\{)\S/m;
+
+/**
+ * Whether the root .npmrc goes into the build, where the install reads its settings. One holding
+ * a literal token stays out (the .dockerignore leaves every .npmrc out unless this says so), so a
+ * token written by CI before the build never lands in an image layer.
+ */
+async function npmrcForInstall(ctx: DetectContext): Promise<boolean> {
+  const text = await ctx.files.read(".npmrc");
+  if (text === undefined) return false;
+  if (!NPMRC_LITERAL_CREDENTIAL.test(text)) return true;
+  ctx.notes.push(
+    `.npmrc holds a registry token: it is left out of the build context; reference the token as \${NPM_TOKEN} in .npmrc and pass it with source.buildSecrets`,
+  );
+  return false;
+}
+
 export async function planNode(ctx: DetectContext): Promise<BuildPlan> {
   const pkg = (await readJsonFile(ctx, "package.json")) ?? {};
   const choice = await chooseManager(ctx, pkg);
@@ -265,7 +280,7 @@ export async function planNode(ctx: DetectContext): Promise<BuildPlan> {
     const parts = versionParts(version.tag);
     if (constraint && parts && !satisfies(constraint, toVersion(parts))) {
       ctx.notes.push(
-        `Node.js ${version.value} (${version.source}) does not satisfy package.json engines.node ${JSON.stringify(engines)}`,
+        `Node.js ${version.value} (${version.source}) does not satisfy package.json engines.node ${showValue(engines)}`,
       );
     }
   }
@@ -315,7 +330,8 @@ export async function planNode(ctx: DetectContext): Promise<BuildPlan> {
 
   const dependencyFiles = ["package.json"];
   if (choice.lockfile) dependencyFiles.push(choice.lockfile);
-  for (const extra of [".npmrc", "pnpm-workspace.yaml", ".yarnrc.yml", ".yarnrc", "bunfig.toml"]) {
+  if (await npmrcForInstall(ctx)) dependencyFiles.push(".npmrc");
+  for (const extra of ["pnpm-workspace.yaml", ".yarnrc.yml", ".yarnrc", "bunfig.toml"]) {
     if (await ctx.files.exists(extra)) dependencyFiles.push(extra);
   }
   for (const folder of [

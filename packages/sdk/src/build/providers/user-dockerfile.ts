@@ -41,7 +41,13 @@ export async function userDockerfile(
 /** The user's own Dockerfile always wins: the plan only records what it builds from. */
 export async function planUserDockerfile(ctx: DetectContext, path: string): Promise<BuildPlan> {
   const images = fromImages((await ctx.files.read(path)) ?? "");
-  ctx.notes.push(`${path} found: building it as is; flexjob generates no Dockerfile or .dockerignore`);
+  const ownIgnore =
+    (await ctx.files.exists(`${path}.dockerignore`)) || (await ctx.files.exists(".dockerignore"));
+  ctx.notes.push(
+    ownIgnore
+      ? `${path} found: building it as is, with the repository's .dockerignore`
+      : `${path} found: building it as is; with no .dockerignore in the repository, flexjob leaves only credential files (.env, .npmrc, keys, .git) out of the build context`,
+  );
   const unused = Object.keys(ctx.overrides).filter((name) => name !== "START_CMD");
   if (unused.length > 0) {
     ctx.notes.push(
