@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -76,6 +76,18 @@ describe("sourceIdentity", () => {
     expect((await sourceIdentity(dir)).treeHash).toBe(dirty.treeHash);
     await write(dir, { "new.js": "untracked but not ignored" });
     expect((await sourceIdentity(dir)).treeHash).not.toBe(dirty.treeHash);
+  });
+
+  it("hashes an untracked link by its target and a FIFO by its kind, never reading through them", async () => {
+    const dir = await repo({ "index.js": "one" });
+    await symlink("/proc/self/environ", join(dir, "env-link"));
+    execFileSync("mkfifo", [join(dir, "pipe")]);
+    const first = await sourceIdentity(dir);
+    expect(first.from).toBe("files");
+    expect((await sourceIdentity(dir)).treeHash).toBe(first.treeHash);
+    await rm(join(dir, "env-link"));
+    await symlink("/etc/hostname", join(dir, "env-link"));
+    expect((await sourceIdentity(dir)).treeHash).not.toBe(first.treeHash);
   });
 
   it("hashes every file outside a git repository", async () => {

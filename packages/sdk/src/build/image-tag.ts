@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
+import { lstat, readdir, readFile, readlink } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { promisify } from "node:util";
 import { canonicalJson } from "../aws/task-definition-spec.js";
@@ -84,15 +84,25 @@ async function walk(dir: string, prefix = ""): Promise<string[]> {
   return files;
 }
 
+/**
+ * What a path contributes to the hash, as git sees it: a file its content, a link the text of its
+ * target (never what it points at, which may be outside the repository or endless), anything
+ * else — a FIFO would block a read — only its kind.
+ */
+async function entryDigest(path: string): Promise<string> {
+  const info = await lstat(path).catch(() => undefined);
+  // A file deleted but still listed by git (removed in the work tree) contributes its absence.
+  if (info === undefined) return "-";
+  if (info.isSymbolicLink()) return `link:${await readlink(path)}`;
+  if (!info.isFile()) return "special";
+  return createHash("sha256")
+    .update(await readFile(path))
+    .digest("hex");
+}
+
 async function hashFiles(dir: string, files: string[]): Promise<string> {
   const hash = createHash("sha256");
-  for (const file of [...files].sort()) {
-    // A file deleted but still listed by git (removed in the work tree) contributes its absence.
-    const content = await readFile(join(dir, file)).catch(() => undefined);
-    hash.update(
-      `${file}\0${content === undefined ? "-" : createHash("sha256").update(content).digest("hex")}\n`,
-    );
-  }
+  for (const file of [...files].sort()) hash.update(`${file}\0${await entryDigest(join(dir, file))}\n`);
   return hash.digest("hex");
 }
 
