@@ -3,6 +3,7 @@ import {
   ListTaskDefinitionsCommand,
   RegisterTaskDefinitionCommand,
 } from "@aws-sdk/client-ecs";
+import { CreateRoleCommand } from "@aws-sdk/client-iam";
 import { CreateScheduleCommand, GetScheduleCommand, ListSchedulesCommand } from "@aws-sdk/client-scheduler";
 import type { FakeAws } from "fake-aws";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -179,6 +180,19 @@ describe("destroy", () => {
         containerDefinitions: [{ name: "main", image: "busybox" }],
       }),
     );
+    // flexjob's scheduler role trusts only the app's schedule groups, so a schedule made by hand in
+    // the default group needs a role of its own.
+    await deps.clients.iam.send(
+      new CreateRoleCommand({
+        RoleName: "by-hand-scheduler",
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Effect: "Allow", Principal: { Service: "scheduler.amazonaws.com" }, Action: "sts:AssumeRole" },
+          ],
+        }),
+      }),
+    );
     await deps.clients.scheduler.send(
       new CreateScheduleCommand({
         Name: "shop-report-by-hand",
@@ -186,7 +200,7 @@ describe("destroy", () => {
         FlexibleTimeWindow: { Mode: "OFF" },
         Target: {
           Arn: "arn:aws:ecs:eu-west-1:123456789012:cluster/shop",
-          RoleArn: "arn:aws:iam::123456789012:role/shop-flexjob-scheduler",
+          RoleArn: "arn:aws:iam::123456789012:role/by-hand-scheduler",
           EcsParameters: {
             TaskDefinitionArn: "arn:aws:ecs:eu-west-1:123456789012:task-definition/shop-foreign:1",
             LaunchType: "FARGATE",

@@ -130,10 +130,21 @@ describe("first deploy", () => {
           Effect: "Allow",
           Principal: { Service: "scheduler.amazonaws.com" },
           Action: "sts:AssumeRole",
-          Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+          Condition: {
+            StringEquals: { "aws:SourceAccount": "123456789012" },
+            ArnLike: {
+              "aws:SourceArn": [
+                "arn:aws:scheduler:eu-west-1:123456789012:schedule-group/flexjob-shop",
+                "arn:aws:scheduler:eu-west-1:123456789012:schedule-group/flexjob-shop.*",
+              ],
+            },
+          },
         },
       ],
     });
+    expect(role.Role?.PermissionsBoundary?.PermissionsBoundaryArn).toBe(
+      "arn:aws:iam::123456789012:policy/shop-flexjob-boundary",
+    );
     const execution = await deps.clients.iam.send(
       new GetRolePolicyCommand({ RoleName: "shop-flexjob-execution", PolicyName: "flexjob-execution" }),
     );
