@@ -2,9 +2,11 @@ import {
   CreateLogGroupCommand,
   DeleteLogGroupCommand,
   DescribeLogGroupsCommand,
+  ListTagsForResourceCommand,
   PutRetentionPolicyCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
 import type { PlanStep } from "../deploy/types.js";
+import { TAG_APP, TAG_MANAGED } from "../naming.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 
@@ -75,20 +77,49 @@ export async function applyLogGroup(clients: AwsClients, step: LogGroupStep): Pr
   }
 }
 
-/** Names of the log groups under a prefix, e.g. every job's group of an app for destroy. */
-export async function listLogGroups(clients: AwsClients, prefix: string): Promise<string[]> {
-  const found: string[] = [];
+/**
+ * The log groups under a prefix that carry the app's flexjob tags, e.g. every job's group for
+ * destroy. A name alone proves nothing: a user may have made `/flexjob/<app>/handmade` by hand, and
+ * destroy and prune delete only what flexjob created.
+ */
+export async function listOwnedLogGroups(
+  clients: AwsClients,
+  prefix: string,
+  app: string,
+): Promise<string[]> {
+  const found: { name: string; arn: string }[] = [];
   let nextToken: string | undefined;
   try {
     do {
       const page = await clients.logs.send(
         new DescribeLogGroupsCommand({ logGroupNamePrefix: prefix, nextToken }),
       );
-      for (const group of page.logGroups ?? []) if (group.logGroupName) found.push(group.logGroupName);
+      for (const group of page.logGroups ?? []) {
+        if (group.logGroupName && group.logGroupArn)
+          found.push({ name: group.logGroupName, arn: group.logGroupArn });
+      }
       nextToken = page.nextToken;
     } while (nextToken);
   } catch (error) {
     throw wrapAwsError(error, `listing log groups under ${prefix}`);
   }
-  return found;
+  const owned = await Promise.all(
+    found.map(async (group) => ((await ownedBy(clients, group, app)) ? [group.name] : [])),
+  );
+  return owned.flat();
+}
+
+async function ownedBy(
+  clients: AwsClients,
+  group: { name: string; arn: string },
+  app: string,
+): Promise<boolean> {
+  try {
+    const { tags = {} } = await clients.logs.send(new ListTagsForResourceCommand({ resourceArn: group.arn }));
+    return tags[TAG_APP] === app && tags[TAG_MANAGED] === "true";
+  } catch (error) {
+    // Deleted between the listing and now: nothing of ours to remove.
+    if (isAwsError(error, "ResourceNotFoundException")) return false;
+    throw wrapAwsError(error, `reading the tags of log group ${group.name}`);
+  }
 }

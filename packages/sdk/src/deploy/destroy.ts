@@ -1,7 +1,7 @@
 import { accountIdOf } from "../aws/account.js";
 import { observeCluster } from "../aws/cluster.js";
 import { listServices } from "../aws/discovery-service.js";
-import { listLogGroups } from "../aws/log-group.js";
+import { listOwnedLogGroups } from "../aws/log-group.js";
 import { observeNamespace } from "../aws/namespace.js";
 import { observeRole } from "../aws/role.js";
 import { listScheduleNames, planScheduleDelete } from "../aws/schedule.js";
@@ -55,7 +55,7 @@ export async function destroy(
     accountIdOf(clients),
     observeScheduleGroup(clients, groupName),
     listFlexjobFamilies(clients, app),
-    listLogGroups(clients, `${names.logGroup(app, "")}`),
+    listOwnedLogGroups(clients, names.logGroup(app, ""), app),
   ]);
   const scheduleNames = group === undefined ? [] : await listScheduleNames(clients, groupName);
   const reason = wholeApp ? `destroying app ${app}` : `destroying job ${options.job}`;

@@ -210,9 +210,10 @@ export function deployPolicy(config: FlexjobConfig, options: DeployPolicyOptions
       },
       { Sid: "DestroyCluster", Effect: "Allow", Action: "ecs:DeleteCluster", Resource: cluster },
       {
+        // Destroy reads each group's tags first: it deletes only groups flexjob tagged for this app.
         Sid: "DestroyLogGroups",
         Effect: "Allow",
-        Action: "logs:DeleteLogGroup",
+        Action: ["logs:DeleteLogGroup", "logs:ListTagsForResource"],
         Resource: arn("logs", `log-group:${names.logGroup(app, "*")}`),
       },
     );
