@@ -5,9 +5,9 @@ import type { FlexjobConfig, JobSpec } from "../config/index.js";
 import type { Deps } from "../deps.js";
 import { FlexjobError } from "../errors.js";
 import { names } from "../naming.js";
-import { isoSeconds, nextRuns } from "../schedule/index.js";
 import type { CpuArchitecture } from "../sizing/index.js";
 import { type ApplyResult, apply, liveArns } from "./apply.js";
+import { jobNextRuns } from "./job-runs.js";
 import { observe } from "./observe.js";
 import { type PlanOptions, planDeploy, strayJobs } from "./plan.js";
 import {
@@ -166,8 +166,18 @@ export async function deploy(
           return arn === undefined ? [] : [arn];
         }),
         nextRuns: job.enabled
-          ? nextRuns(job.schedule.expression, { timezone: job.timezone, from: deps.now(), count: 3 }).map(
-              isoSeconds,
+          ? jobNextRuns(
+              {
+                expression: job.schedule.expression,
+                timezone: job.timezone,
+                startDate: job.startDate,
+                endDate: job.endDate,
+              },
+              {
+                from: deps.now(),
+                count: 3,
+                createdAt: live.jobs[job.name]?.schedules[names.schedule(config.app, job.name)]?.createdAt,
+              },
             )
           : [],
       };
