@@ -4,6 +4,7 @@ import { detectBuildPlan } from "./detect.js";
 import { generateDockerfile } from "./generate-dockerfile.js";
 import type { BuildOverrides } from "./plan.js";
 import { memoryRepoFiles } from "./repo-files.js";
+import { parseDockerfile } from "./test-dockerfile-parser.js";
 import { FIXTURES, type FixtureName } from "./test-fixtures.js";
 
 const plan = (name: FixtureName, overrides: BuildOverrides = {}) =>
@@ -109,3 +110,178 @@ const FIXED_PLAN = {
   notes: [],
   dependencyFiles: [],
 } as const satisfies Parameters<typeof generateDockerfile>[0];
+
+/** The Dockerfile of an in-memory repository, as BuildKit would split it. */
+async function parsedFor(
+  tree: Record<string, string>,
+  overrides: BuildOverrides = {},
+  options: { command?: string[]; buildSecrets?: string[] } = {},
+) {
+  const text = generateDockerfile(
+    await detectBuildPlan("job", overrides, { files: memoryRepoFiles(tree), job: "nightly", ...options }),
+  );
+  return { text, ...parseDockerfile(text) };
+}
+
+const nodeRepo = (pkg: Record<string, unknown>, extra: Record<string, string> = {}) => ({
+  "package.json": JSON.stringify({ name: "job", ...pkg }),
+  "package-lock.json": "{}",
+  ...extra,
+});
+const keywordsOf = (parsed: { instructions: { keyword: string }[] }) =>
+  parsed.instructions.map((instruction) => instruction.keyword);
+
+describe("generated Dockerfiles from hostile repositories", () => {
+  const injected = "\nRUN touch /pwned";
+
+  const lineBreaks: [string, Record<string, string>, BuildOverrides, { command?: string[] }, string[]][] = [
+    ["package.json main", nodeRepo({ main: `job.js${injected}` }), {}, {}, ["node", `job.js${injected}`]],
+    [
+      "jobs.<name>.command",
+      nodeRepo({ main: "job.js" }),
+      {},
+      { command: ["sh", "-c", `echo a${injected}`] },
+      ["sh", "-c", `echo a${injected}`],
+    ],
+    [
+      "build arg START_CMD",
+      nodeRepo({ main: "job.js" }),
+      { START_CMD: `sh -c "echo a${injected}\u2028FROM evil"` },
+      {},
+      ["sh", "-c", `echo a${injected}\u2028FROM evil`],
+    ],
+    [
+      "pyproject.toml [project.scripts]",
+      {
+        "pyproject.toml":
+          '[project]\nname = "job"\n\n[project.scripts]\n"job\\nRUN touch /pwned" = "job:main"\n',
+        "requirements.txt": "\n",
+      },
+      {},
+      {},
+      [`job${injected}`],
+    ],
+  ];
+  it.each(lineBreaks)(
+    "a line break in %s stays inside CMD and the comment",
+    async (_, tree, overrides, options, exec) => {
+      const parsed = await parsedFor(tree, overrides, options);
+      const benign = await parsedFor(tree, overrides.START_CMD ? { START_CMD: "./job" } : overrides, {
+        ...(options.command ? { command: ["./job"] } : {}),
+      });
+      expect(parsed.directives).toEqual({});
+      expect(keywordsOf(parsed)).toEqual(keywordsOf(benign));
+      expect(parsed.instructions.filter((instruction) => instruction.args.includes("pwned"))).toEqual([
+        expect.objectContaining({ keyword: "CMD", json: exec }),
+      ]);
+      expect(parsed.text.split("\n").filter((line) => line.includes("pwned"))).toHaveLength(2);
+      expect(parsed.text).toMatch(/^# Starts: .*touch \/pwned.* \(.*\)\.$/m);
+    },
+  );
+
+  it("a legitimate multi-line sh -c command is carried exactly", async () => {
+    const command = ["sh", "-c", "echo a\necho b"];
+    const parsed = await parsedFor(nodeRepo({ main: "job.js" }), {}, { command });
+    expect(parsed.instructions.at(-1)).toEqual(expect.objectContaining({ keyword: "CMD", json: command }));
+    expect(parsed.text).toContain('CMD ["sh", "-c", "echo a\\necho b"]\n');
+  });
+
+  it.each([
+    ["INSTALL_CMD", "npm ci \\", FIXTURES.npm],
+    ["BUILD_CMD", "npm run build \\", FIXTURES.pnpm],
+  ] as const)(
+    "a trailing backslash in %s is an error, not a swallowed instruction",
+    async (name, value, tree) => {
+      const failure = await parsedFor(tree, { [name]: value }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(FlexjobError);
+      expect(failure).toMatchObject({
+        code: "INPUT_INVALID",
+        message: `build arg ${name} ${JSON.stringify(value)} ends with \\, which would join the next Dockerfile instruction to it`,
+        remedy: `remove the trailing backslash from build arg ${name}`,
+      });
+    },
+  );
+
+  it("Go: cmd/ folder names and the module path are one shell word each", async () => {
+    const main = "package main\n\nfunc main() {}\n";
+    const spaced = await parsedFor({
+      "go.mod": "module example.com/tools\n\ngo 1.23\n",
+      "cmd/my tool;id/main.go": main,
+    });
+    expect(spaced.instructions.find((instruction) => instruction.args.includes("go build"))?.args).toBe(
+      `go build -trimpath -ldflags="-s -w" -o '/out/my tool;id' './cmd/my tool;id'`,
+    );
+    expect(spaced.instructions.at(-1)?.json).toEqual(["/app/my tool;id"]);
+    const module = await parsedFor({
+      "go.mod": "module example.com/x;id$(id)\n\ngo 1.23\n",
+      "main.go": main,
+    });
+    expect(module.text).toContain(`go build -trimpath -ldflags="-s -w" -o '/out/x;id$(id)' .\n`);
+  });
+
+  it("Go: a line break in a cmd/ folder name is an error naming it", async () => {
+    const tree = {
+      "go.mod": "module example.com/tools\n\ngo 1.23\n",
+      "cmd/a\nRUN x/main.go": "package main\n",
+    };
+    await expect(parsedFor(tree)).rejects.toMatchObject({
+      code: "INPUT_INVALID",
+      message: `cmd/ folder name "/out/a\\nRUN x" has a line break, which a Dockerfile RUN line cannot hold`,
+    });
+  });
+
+  it("workspace folders: a space makes a JSON-form COPY, a $ is an error naming the file", async () => {
+    const workspace = (folder: string) =>
+      parsedFor(
+        nodeRepo(
+          { main: "job.js", workspaces: ["packages/*"] },
+          { [`packages/${folder}/package.json`]: "{}" },
+        ),
+      );
+    const spaced = await workspace("my lib");
+    expect(spaced.instructions.filter((instruction) => instruction.keyword === "COPY")[1]).toMatchObject({
+      json: ["packages/my lib/package.json", "packages/my lib/"],
+    });
+    await expect(workspace("a$HOME")).rejects.toMatchObject({
+      code: "INPUT_INVALID",
+      message: `a dependency file "packages/a$HOME/package.json" has "$", which a Dockerfile COPY cannot hold as is`,
+    });
+  });
+});
+
+describe("build secrets in generated Dockerfiles", () => {
+  const secretMount = (name: string) => `--mount=type=secret,id=${name},required=true`;
+
+  it("every install, build and prune step reads them, nothing else does, and no ENV or ARG names them", async () => {
+    const parsed = await parsedFor(FIXTURES.pnpm, {}, { buildSecrets: ["NPM_TOKEN"] });
+    const withSecret = parsed.instructions.filter((instruction) =>
+      instruction.flags.includes(secretMount("NPM_TOKEN")),
+    );
+    expect(withSecret.map((instruction) => instruction.args)).toEqual([
+      'NPM_TOKEN="$(cat /run/secrets/NPM_TOKEN)" || exit 1;     export NPM_TOKEN;     pnpm install --frozen-lockfile',
+      'NPM_TOKEN="$(cat /run/secrets/NPM_TOKEN)" || exit 1;     export NPM_TOKEN;     pnpm run build',
+      'NPM_TOKEN="$(cat /run/secrets/NPM_TOKEN)" || exit 1;     export NPM_TOKEN;     pnpm prune --prod',
+    ]);
+    const others = parsed.instructions.filter((instruction) => !withSecret.includes(instruction));
+    expect(others.filter((instruction) => instruction.args.includes("NPM_TOKEN"))).toEqual([]);
+  });
+
+  it("pip's index URL reaches the tool and dependency installs of a Python job", async () => {
+    const parsed = await parsedFor(FIXTURES.uv, {}, { buildSecrets: ["UV_INDEX_URL", "PIP_INDEX_URL"] });
+    const withSecret = parsed.instructions.filter((instruction) =>
+      instruction.flags.includes(secretMount("UV_INDEX_URL")),
+    );
+    expect(withSecret.map((instruction) => instruction.args.split(/\s{2,}/).at(-1))).toEqual([
+      expect.stringMatching(/^pip install uv==\d+\.\d+\.\d+$/),
+      "uv sync --locked --no-dev --no-install-project",
+    ]);
+    expect(withSecret[0]?.flags).toContain(secretMount("PIP_INDEX_URL"));
+  });
+
+  it("without buildSecrets no step mounts a secret", async () => {
+    expect(generateDockerfile(await plan("pnpm"))).not.toContain("type=secret");
+  });
+});

@@ -74,14 +74,21 @@ function step(plan: BuildPlan, what: string, command: string, caches: readonly s
   };
 }
 
+/** The build arg that set a command, else the command as detected: what an error about it names. */
+function commandName(plan: BuildPlan, arg: "INSTALL_CMD" | "BUILD_CMD", step: string): string {
+  return plan.notes.some((note) => note.startsWith(`build arg ${arg} `))
+    ? `build arg ${arg}`
+    : `the detected ${step} command`;
+}
+
 function installStep(plan: BuildPlan, caches?: readonly string[]): Instruction[] {
-  return plan.installCommand === undefined
-    ? []
-    : [step(plan, "the install command", plan.installCommand, caches)];
+  if (plan.installCommand === undefined) return [];
+  return [step(plan, commandName(plan, "INSTALL_CMD", "install"), plan.installCommand, caches)];
 }
 
 function buildStep(plan: BuildPlan, caches?: readonly string[]): Instruction[] {
-  return plan.buildCommand === undefined ? [] : [step(plan, "the build command", plan.buildCommand, caches)];
+  if (plan.buildCommand === undefined) return [];
+  return [step(plan, commandName(plan, "BUILD_CMD", "build"), plan.buildCommand, caches)];
 }
 
 function apt(packages: readonly string[]): Instruction[] {
@@ -267,7 +274,7 @@ function nodeBody(plan: BuildPlan): Body {
       ...(plan.pruneCommand
         ? [
             comment("The build is done: drop what only it needed."),
-            step(plan, "the prune command", plan.pruneCommand, cache),
+            step(plan, "the detected prune command", plan.pruneCommand, cache),
           ]
         : []),
     ]);

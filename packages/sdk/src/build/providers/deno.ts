@@ -7,6 +7,7 @@ import {
   readVersionFile,
   resolveVersion,
 } from "../context.js";
+import { shellWord } from "../dockerfile-syntax.js";
 import type { BuildPlan } from "../plan.js";
 import { chooseStart, commandWords } from "../start.js";
 
@@ -83,7 +84,7 @@ export async function planDeno(ctx: DetectContext): Promise<BuildPlan> {
     language: RUNTIMES.deno.language,
     version: { value: version.value, source: version.source },
     installCommand: `deno install${locked ? " --frozen" : ""}`,
-    ...(entry === undefined ? {} : { buildCommand: `deno cache ${entry}` }),
+    ...(entry === undefined ? {} : { buildCommand: `deno cache ${shellWord(entry, "the start module")}` }),
     startCommand: start.command,
     startSource: start.source,
     systemPackages: [],

@@ -6,6 +6,7 @@ import {
   resolveVersion,
   type VersionSource,
 } from "../context.js";
+import { shellWord } from "../dockerfile-syntax.js";
 import type { BuildPlan } from "../plan.js";
 import { chooseStart } from "../start.js";
 import { compareVersions, toVersion, versionParts } from "../version-constraint.js";
@@ -66,11 +67,15 @@ export async function planGo(ctx: DetectContext): Promise<BuildPlan> {
       }
     }
   }
-  const build = (target: string) => `go build -trimpath -ldflags="-s -w" -o ${target}`;
+  // The module path and cmd/ folder names come from the repository: one shell word each.
+  const build = (target: string, what: string) =>
+    `go build -trimpath -ldflags="-s -w" -o ${shellWord(target, what)}`;
   let buildCommand: string;
-  if (rootIsMain) buildCommand = `${build(`/out/${binaryName(module)}`)} .`;
-  else if (mains.length === 1) buildCommand = `${build(`/out/${mains[0]}`)} ./cmd/${mains[0]}`;
-  else buildCommand = `${build("/out/")} ./cmd/...`;
+  if (rootIsMain) buildCommand = `${build(`/out/${binaryName(module)}`, "go.mod module path")} .`;
+  else if (mains[0] !== undefined && mains.length === 1) {
+    const folder = `cmd/${mains[0]}`;
+    buildCommand = `${build(`/out/${mains[0]}`, "cmd/ folder name")} ${shellWord(`./${folder}`, "cmd/ folder name")}`;
+  } else buildCommand = `${build("/out/", "output folder")} ./cmd/...`;
   const binaries = rootIsMain ? [binaryName(module)] : mains;
 
   const start = await chooseStart(ctx, {

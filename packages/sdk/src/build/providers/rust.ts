@@ -8,6 +8,7 @@ import {
   resolveVersion,
   type VersionSource,
 } from "../context.js";
+import { shellWord } from "../dockerfile-syntax.js";
 import { addNativeLibraries, RUST_NATIVE } from "../native-libraries.js";
 import type { BuildPlan } from "../plan.js";
 import { chooseStart } from "../start.js";
@@ -107,7 +108,8 @@ export async function planRust(ctx: DetectContext): Promise<BuildPlan> {
     );
   const built = chosen !== undefined && start.command[0] === `/app/${chosen}` ? [chosen] : [...bins];
   const flags = `--release${locked ? " --locked" : ""}`;
-  const buildCommand = `cargo build ${flags}${built.map((bin) => ` --bin ${bin}`).join("")} && mkdir -p /out && cp ${built.map((bin) => `target/release/${bin}`).join(" ")} /out/`;
+  const word = (value: string) => shellWord(value, "Cargo.toml binary name");
+  const buildCommand = `cargo build ${flags}${built.map((bin) => ` --bin ${word(bin)}`).join("")} && mkdir -p /out && cp ${built.map((bin) => word(`target/release/${bin}`)).join(" ")} /out/`;
 
   const packages = { build: [] as string[], runtime: ["ca-certificates"] };
   if (locked) await addNativeLibraries(ctx, ["Cargo.lock"], RUST_NATIVE, packages);
