@@ -376,6 +376,79 @@ describe("real Docker builds (npm run test:docker)", () => {
       expect(await runImage(image, environment)).toBe("built from my own Dockerfile, job own\n");
     });
 
+    it("a build secret is an environment variable of the install and build steps, and no layer, history or config keeps it", async () => {
+      recorded.length = 0;
+      const app = `${prefix}-secret`;
+      repositories.push(`flexjob/${app}/publish`);
+      const token = `npm_${randomBytes(18).toString("hex")}`;
+      const digest = createHash("sha256").update(token).digest("hex");
+      // Each step fails without the token and leaves only its hash, which the job prints.
+      const record = (step: string) =>
+        `node -e "const t = process.env.NPM_TOKEN; if (!t) { console.error('NPM_TOKEN is not set'); process.exit(1); } require('fs').writeFileSync('${step}-token.sha256', require('crypto').createHash('sha256').update(t).digest('hex'))"`;
+      // A secret is not part of BuildKit's cache key: a manifest new to this run keeps an install
+      // layer cached by an earlier run (with its token's hash) from being reused.
+      const manifest = { name: `publish-${prefix}`, version: "1.0.0", private: true };
+      const dir = await gitRepo("build-secret", {
+        "package.json": JSON.stringify({
+          ...manifest,
+          scripts: { preinstall: record("install"), build: record("build"), start: "node job.js" },
+        }),
+        "package-lock.json": JSON.stringify({
+          ...manifest,
+          lockfileVersion: 3,
+          requires: true,
+          packages: { "": { ...manifest, hasInstallScript: true } },
+        }),
+        // How a private registry's token is usually given to npm: by reference, never written out.
+        ".npmrc": `//registry.npmjs.org/:_authToken=\${NPM_TOKEN}\n`,
+        "job.js":
+          'const read = (step) => require("fs").readFileSync(step + "-token.sha256", "utf8");\nconsole.log("install " + read("install") + " build " + read("build"));\n',
+      });
+      const config = parseConfig({
+        app,
+        region: REGION,
+        jobs: {
+          publish: {
+            source: { rootDir: ".", buildArgs: { BASE_IMAGE: env.nodeBase }, buildSecrets: ["NPM_TOKEN"] },
+            schedule: "rate(1 hour)",
+          },
+        },
+      });
+
+      // The deploying machine's environment, as a CI secret would set it.
+      process.env.NPM_TOKEN = token;
+      try {
+        await deploy(
+          config,
+          { resolveImage: buildImageResolver({ configDir: dir, docker: recordingDocker }) },
+          deps,
+        );
+      } finally {
+        delete process.env.NPM_TOKEN;
+      }
+
+      const [build] = builds();
+      expect(build?.args).toEqual(expect.arrayContaining(["--secret", "id=NPM_TOKEN,env=NPM_TOKEN"]));
+      expect(build?.dockerfile).toContain("--mount=type=secret,id=NPM_TOKEN,required=true");
+      expect(build?.lines.join("\n")).not.toContain(token);
+      const { image, environment } = await taskDefinition(`${app}-publish`);
+      expect(await runImage(image, environment)).toBe(`install ${digest} build ${digest}\n`);
+
+      // Every layer and the image config, as `docker save` writes them (uncompressed tars).
+      const archive = join(work, "build-secret.tar");
+      await docker(["image", "save", "--output", archive, image]);
+      const saved = await readFile(archive);
+      expect(saved.includes(digest)).toBe(true);
+      expect(saved.includes(token)).toBe(false);
+      const history = await docker(["history", "--no-trunc", "--format", "{{.CreatedBy}}", image]);
+      // The secret's steps ran in the deps and build stages; the image's history is the runtime stage's.
+      expect(history).toContain("USER 10001:10001");
+      expect(history).not.toContain(token);
+      const inspected = await docker(["image", "inspect", image]);
+      expect(inspected).not.toContain(token);
+      expect(inspected).not.toContain("NPM_TOKEN=");
+    });
+
     it("a folder with no detectable start command fails before any build, saying what to add", async () => {
       recorded.length = 0;
       aws.clearCalls();
