@@ -232,7 +232,7 @@ const sourceSchema = z
       .prefault([])
       .meta(
         doc(
-          "Environment variables of the deploying machine passed to the build as BuildKit secrets (`--secret id=NAME,env=NAME`; read them with `RUN --mount=type=secret,id=NAME`). Never build args, which end up in the image's history.",
+          "Environment variables of the deploying machine passed to the build as BuildKit secrets (`--secret id=NAME,env=NAME`), never as build args, which end up in the image's history. A generated Dockerfile makes each an environment variable of its install and build steps only; your own Dockerfile reads them with `RUN --mount=type=secret,id=NAME`.",
           ["NPM_TOKEN"],
         ),
       ),
