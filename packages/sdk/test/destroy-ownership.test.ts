@@ -43,3 +43,33 @@ describe("destroy and ownership", () => {
     expect(await logGroups()).toEqual(["/flexjob/shop/handmade", "/flexjob/shop/other-app"]);
   });
 });
+
+describe("names shared by two apps", () => {
+  const billing = () =>
+    shopConfig({
+      jobs: { "eu-report": { image: "public.ecr.aws/docker/library/busybox:1.37", schedule: "rate(1 day)" } },
+    });
+  const billingEu = () => ({
+    ...shopConfig({
+      jobs: { report: { image: "public.ecr.aws/docker/library/busybox:1.37", schedule: "rate(2 days)" } },
+    }),
+    app: "shop-eu",
+  });
+
+  it("refuses to deploy a job whose task definition family another app owns, and changes nothing", async () => {
+    await deploy(billing(), {}, deps); // family shop-eu-report, app shop
+    aws.clearCalls();
+    const refused = deploy(billingEu(), {}, deps); // job report of app shop-eu: family shop-eu-report too
+    await expect(refused).rejects.toMatchObject({
+      code: "CONFIG_INVALID",
+      message: "job report: task definition family shop-eu-report belongs to flexjob app shop, not shop-eu",
+    });
+    expect(aws.mutatingCalls()).toEqual([]);
+  });
+
+  it("destroy of one app leaves the other app's family whose name starts like its own", async () => {
+    await deploy(billing(), {}, deps);
+    const result = await destroy({ ...shopConfig(), app: "shop-eu" }, {}, deps);
+    expect(result.plan.steps.filter((step) => step.kind === "task-definition")).toEqual([]);
+  });
+});

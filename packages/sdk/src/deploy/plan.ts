@@ -4,7 +4,9 @@ import { planNamespace } from "../aws/namespace.js";
 import { planRole } from "../aws/role.js";
 import { planSchedule, planScheduleDelete } from "../aws/schedule.js";
 import { planScheduleGroup } from "../aws/schedule-group.js";
-import { planTaskDefinition } from "../aws/task-definition.js";
+import { planTaskDefinition, type TaskDefinitionLive } from "../aws/task-definition.js";
+import { FlexjobError } from "../errors.js";
+import { TAG_APP } from "../naming.js";
 import type { LiveState } from "./observe.js";
 import type { DesiredState } from "./render.js";
 import type { Plan, PlanStep } from "./types.js";
@@ -26,6 +28,7 @@ export interface PlanOptions {
 export function planDeploy(desired: DesiredState, live: LiveState, options: PlanOptions = {}): Plan {
   const selected = new Set(options.jobs ?? desired.jobs.map((job) => job.name));
   const jobs = desired.jobs.filter((job) => selected.has(job.name));
+  for (const job of jobs) assertOwnFamily(desired.app, job.name, live.jobs[job.name]?.taskDefinition);
   const notes: string[] = [];
   const steps: PlanStep[] = [
     planRole(desired.executionRole, live.executionRole),
@@ -175,4 +178,32 @@ export function jobOfSchedule(app: string, scheduleName: string): string | undef
   const rest = scheduleName.slice(prefix.length);
   const job = rest.replace(/\.\d+$/, "");
   return job.length > 0 ? job : undefined;
+}
+
+/**
+ * A task definition family is `<app>-<job>`, so app `billing` with job `eu-report` and app
+ * `billing-eu` with job `report` name the same family. Whichever deploys second would overwrite
+ * the other's job: refuse, naming the app that owns it (by its `flexjob:app` tag, never by name).
+ */
+function assertOwnFamily(app: string, job: string, live: TaskDefinitionLive | undefined): void {
+  if (live === undefined || live.spec.tags[TAG_APP] === app) return;
+  const owner = live.spec.tags[TAG_APP];
+  const family = live.spec.family;
+  throw new FlexjobError(
+    owner === undefined
+      ? `job ${job}: task definition family ${family} already exists and was not created by flexjob`
+      : `job ${job}: task definition family ${family} belongs to flexjob app ${owner}, not ${app}`,
+    {
+      code: "CONFIG_INVALID",
+      fault: "user",
+      remedy: `rename job ${job} (or the app), so that "${app}-${job}" names no other app's or your own task definitions`,
+      issues: [
+        {
+          path: `jobs.${job}`,
+          message: `its task definition family ${family} is ${owner === undefined ? "not flexjob's" : `app ${owner}'s`}`,
+          remedy: `rename the job, e.g. ${job}-2, or the app`,
+        },
+      ],
+    },
+  );
 }
