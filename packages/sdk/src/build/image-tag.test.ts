@@ -101,7 +101,13 @@ describe("sourceIdentity", () => {
 });
 
 describe("imageTag", () => {
-  const inputs = { treeHash: "abc", dockerfile: "FROM x", buildArgs: { A: "1" }, platforms: ["linux/amd64"] };
+  const inputs = {
+    treeHash: "abc",
+    dockerfile: "FROM x",
+    buildArgs: { A: "1" },
+    platforms: ["linux/amd64"],
+    contextRules: "**/.env",
+  };
 
   it("is stable for the same inputs and a valid ECR tag", () => {
     expect(imageTag(inputs)).toBe(imageTag({ ...inputs, buildArgs: { A: "1" } }));
@@ -113,6 +119,8 @@ describe("imageTag", () => {
     ["the Dockerfile", { dockerfile: "FROM y" }],
     ["a build arg", { buildArgs: { A: "2" } }],
     ["the platforms", { platforms: ["linux/amd64", "linux/arm64"] }],
+    // An image built when flexjob left fewer files out may hold credentials: it is rebuilt.
+    ["flexjob's build-context rules", { contextRules: "**/.env\n**/.npmrc" }],
   ])("changes with %s", (_what, change) => {
     expect(imageTag({ ...inputs, ...change })).not.toBe(imageTag(inputs));
   });

@@ -112,6 +112,12 @@ export interface BuildInputs {
   dockerfile: string;
   buildArgs: Readonly<Record<string, string>>;
   platforms: readonly string[];
+  /**
+   * flexjob's own build-context rules (its default .dockerignore lines for the build): when a new
+   * version leaves more out (credential files, nested .env), an image built under the old rules,
+   * which may hold them, is rebuilt rather than reused.
+   */
+  contextRules: string;
 }
 
 /**

@@ -218,6 +218,9 @@ async function buildJobImage(
     dockerfile: build.dockerfile,
     buildArgs: build.buildArgs,
     platforms: build.platforms,
+    // flexjob's defaults only: the repository's own lines are in the tree hash already, and
+    // gitignored paths differ between machines, which must not change the tag.
+    contextRules: generateDockerignore(build.plan, {}),
   });
   const repository = names.repository(context.app, job.name);
   const login = await registryLogin(clients);
