@@ -1,3 +1,5 @@
+import { looksSecretValue, REDACTED, redactSecretText } from "./secret-values.js";
+
 /**
  * Every error flexjob raises on purpose. `code` is stable and machine-readable; `message` names
  * the field or resource and the bad value; `remedy` says what to do about it. Only the CLI and
@@ -62,8 +64,22 @@ export function isFlexjobError(value: unknown): value is FlexjobError {
   return value instanceof FlexjobError;
 }
 
-/** Renders a value for an error message: short, quoted, never a multi-line dump. */
+/**
+ * Renders a value for an error message: short, quoted, never a multi-line dump, and never a
+ * secret by its shape (a key, a URL's password: the rule of secret-values.ts).
+ */
 export function showValue(value: unknown): string {
-  const text = typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  if (typeof value === "string" && looksSecretValue(value)) return `"${REDACTED}"`;
+  const json = typeof value === "number" && !Number.isFinite(value) ? undefined : safeJson(value);
+  const text = redactSecretText(json ?? String(value));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** JSON.stringify, or undefined for what it cannot render (a cycle, nesting too deep, a BigInt). */
+function safeJson(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
 }

@@ -51,5 +51,13 @@ export {
 export * from "./errors.js";
 export * from "./naming.js";
 export * from "./schedule/index.js";
-export { looksSecret, REDACTED, redactPlan } from "./secret-values.js";
+export {
+  looksSecret,
+  looksSecretValue,
+  REDACTED,
+  redactPlan,
+  redactSecretData,
+  redactSecretText,
+  secretsInText,
+} from "./secret-values.js";
 export * from "./sizing/index.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Plan } from "./deploy/types.js";
-import { looksSecret, redactPlan } from "./secret-values.js";
+import { looksSecret, redactPlan, redactSecretText, secretsInText } from "./secret-values.js";
 
 describe("looksSecret", () => {
   it.each([
@@ -45,7 +45,68 @@ describe("looksSecret", () => {
   });
 });
 
+describe("credentials in URLs", () => {
+  it.each([
+    ["redis://:hunter2@cache:6379", "redis://:***@cache:6379", ["hunter2"]],
+    ["postgres://app:pa55word@db:5432/app", "postgres://app:***@db:5432/app", ["pa55word"]],
+    ["postgres+psycopg://app:hunter2@db/app", "postgres+psycopg://app:***@db/app", ["hunter2"]],
+    [
+      "mongodb+srv://admin:hunter2@cluster0.example.net",
+      "mongodb+srv://admin:***@cluster0.example.net",
+      ["hunter2"],
+    ],
+    ["amqp://u:p%40ss%3Aw0rd@mq", "amqp://u:***@mq", ["p%40ss%3Aw0rd", "p@ss:w0rd"]],
+    ["redis://:p@ss@cache:6379", "redis://:***@cache:6379", ["p@ss"]],
+    [
+      "https://ghp_0123456789abcdefghijABCDEFGHIJ0123456789@github.com/o/r.git",
+      "https://***@github.com/o/r.git",
+      ["ghp_0123456789abcdefghijABCDEFGHIJ0123456789"],
+    ],
+    [
+      "psql postgres://app:hunter2@db/app -c 'select 1'",
+      "psql postgres://app:***@db/app -c 'select 1'",
+      ["hunter2"],
+    ],
+  ])("%s: the password or token user is redacted and found", (text, redacted, secrets) => {
+    expect(redactSecretText(text)).toBe(redacted);
+    expect(secretsInText(text)).toEqual(secrets);
+    expect(looksSecret("URL", text)).toBe(true);
+  });
+
+  it.each([
+    "https://git@github.com/o/r.git",
+    "postgres://app@db/app",
+    "postgres://app:@db/app",
+    "see https://example.com/a@b",
+    "mail me at ops@example.com",
+  ])("%s holds no secret", (text) => {
+    expect(redactSecretText(text)).toBe(text);
+    expect(secretsInText(text)).toEqual([]);
+  });
+});
+
 describe("redactPlan", () => {
+  it("redacts URL credentials anywhere in the plan, a command line included", () => {
+    const plan: Plan = {
+      app: "shop",
+      region: "eu-west-1",
+      accountId: "123456789012",
+      notes: [],
+      steps: [
+        {
+          kind: "task-definition",
+          id: "shop-report",
+          action: "create",
+          changes: [],
+          desired: { container: { command: ["psql", "postgres://app:hunter2@db/app"] } },
+        },
+      ],
+    };
+    expect(redactPlan(plan).steps[0]?.desired).toEqual({
+      container: { command: ["psql", "postgres://app:***@db/app"] },
+    });
+  });
+
   it("hides secret-looking env values in changes and in the task definitions the plan carries", () => {
     const container = {
       environment: [

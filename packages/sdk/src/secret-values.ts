@@ -1,29 +1,39 @@
 import type { Plan } from "./deploy/types.js";
 
 /**
- * Which environment values are secret-looking, so that nothing flexjob prints shows them: the
- * Action masks them, the CLI and plans redact them.
+ * The one rule for what flexjob never prints. The Action masks what it picks, the CLI, plans and
+ * error messages redact it, and config errors never quote it.
  *
- * The rule: a value is secret-looking when its NAME contains SECRET, TOKEN, PASSWORD, PASSWD,
+ * A value is secret-looking when its NAME contains SECRET, TOKEN, PASSWORD, PASSWD,
  * API_KEY/APIKEY, PRIVATE, CREDENTIAL or AUTH, in any case — or when its VALUE looks like a key:
  * an AWS access key id (AKIA…/ASIA…), a PEM private key, a GitHub, Slack or Stripe token, a JWT,
- * a URL with a password in it, or a long random-looking string (20+ characters of a token
- * alphabet, letters and digits mixed, high entropy). `secrets:` entries are ARNs, not secrets.
+ * a URL with credentials in it (`user:pass@`, `:pass@`, or a token-looking `user@`, in any
+ * scheme, anywhere in the text), or a long random-looking string (20+ characters of a token
+ * alphabet, letters and digits mixed, high entropy). `secrets:` entries are ARNs, but a secret
+ * typed where an ARN belongs is still a secret: config errors never quote them.
  */
+
+/** What flexjob shows instead of a secret-looking value. */
+export const REDACTED = "***";
 
 const SECRET_NAME = /(SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|PRIVATE|CREDENTIAL|AUTH)/i;
 
+/** Key shapes, found anywhere in a text; global so that redaction replaces each one. */
 const KEY_SHAPES: readonly RegExp[] = [
-  /\b(AKIA|ASIA)[0-9A-Z]{16}\b/,
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
-  /\b(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}/,
-  /\bgithub_pat_[A-Za-z0-9_]{30,}/,
-  /\bxox[abposr]-[A-Za-z0-9-]{10,}/,
-  /\b(sk|rk)_(live|test)_[A-Za-z0-9]{16,}/,
-  /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/,
-  // user:password@ in a URL (a DATABASE_URL, say)
-  /:\/\/[^/\s:@]+:[^/\s@]+@/,
+  /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g,
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
+  /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}/g,
+  /\bgithub_pat_[A-Za-z0-9_]{30,}/g,
+  /\bxox[abposr]-[A-Za-z0-9-]{10,}/g,
+  /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}/g,
+  /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/g,
 ];
+
+/**
+ * `scheme://userinfo@`: any scheme (`postgres+psycopg`, `mongodb+srv`), userinfo up to the last
+ * `@` of the authority, so a password with an unencoded `@` in it is covered whole.
+ */
+const URL_USERINFO = /\b([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^\s/?#"'`<>\\]*)@/g;
 
 /** Shannon entropy in bits per character. */
 function entropy(value: string): number {
@@ -52,15 +62,61 @@ function looksRandom(value: string): boolean {
   );
 }
 
-/** The masking rule for one env variable. */
-export function looksSecret(name: string, value: string): boolean {
-  if (value.trim() === "") return false;
-  return SECRET_NAME.test(name) || KEY_SHAPES.some((shape) => shape.test(value)) || looksRandom(value);
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
-/** What flexjob shows instead of a secret-looking value. */
-export const REDACTED = "***";
+/** The secret part of a URL's userinfo: the password, or a user that is itself a token. */
+function userinfoSecret(userinfo: string): string | undefined {
+  const colon = userinfo.indexOf(":");
+  if (colon !== -1) return colon === userinfo.length - 1 ? undefined : userinfo.slice(colon + 1);
+  const user = decoded(userinfo);
+  return looksRandom(user) || KEY_SHAPES.some((shape) => new RegExp(shape.source).test(user))
+    ? userinfo
+    : undefined;
+}
 
+/**
+ * Every secret a text holds by its shape: URL passwords and token users (as written and
+ * percent-decoded, since a program may print either) and key-shaped substrings.
+ */
+export function secretsInText(text: string): string[] {
+  const found: string[] = [];
+  for (const match of text.matchAll(URL_USERINFO)) {
+    const secret = userinfoSecret(match[2] ?? "");
+    if (secret !== undefined) found.push(secret, decoded(secret));
+  }
+  for (const shape of KEY_SHAPES) for (const match of text.matchAll(shape)) found.push(match[0]);
+  return [...new Set(found)].filter((secret) => secret !== "");
+}
+
+/** The text with every secret it holds by its shape replaced by `***`. */
+export function redactSecretText(text: string): string {
+  let result = text.replace(URL_USERINFO, (whole, scheme: string, userinfo: string) => {
+    const secret = userinfoSecret(userinfo);
+    if (secret === undefined) return whole;
+    return secret === userinfo
+      ? `${scheme}${REDACTED}@`
+      : `${scheme}${userinfo.slice(0, -secret.length)}${REDACTED}@`;
+  });
+  for (const shape of KEY_SHAPES) result = result.replace(shape, REDACTED);
+  return result;
+}
+
+/** The value half of the rule: a value that is secret whatever it is called. */
+export function looksSecretValue(value: string): boolean {
+  return value.trim() !== "" && (secretsInText(value).length > 0 || looksRandom(value.trim()));
+}
+
+/** The masking rule for one named value (an env variable, a build argument). */
+export function looksSecret(name: string, value: string): boolean {
+  if (value.trim() === "") return false;
+  return SECRET_NAME.test(name) || looksSecretValue(value);
+}
 function redactEnvironment(environment: unknown): unknown {
   if (!Array.isArray(environment)) return environment;
   return environment.map((entry: unknown) => {
@@ -82,11 +138,8 @@ function redactSpec(spec: unknown): unknown {
   return { ...spec, container: { ...container, environment: redactEnvironment(environment) } };
 }
 
-/**
- * The plan with every secret-looking environment value replaced by `***`: in the task
- * definitions it carries and in the changes it lists. For printing; never for applying.
- */
-export function redactPlan(plan: Plan): Plan {
+/** Env values by the rule, in the task definitions the plan carries and in its changes. */
+function redactEnvironmentValues(plan: Plan): Plan {
   return {
     ...plan,
     steps: plan.steps.map((step) => ({
@@ -106,4 +159,26 @@ export function redactPlan(plan: Plan): Plan {
       }),
     })),
   };
+}
+
+/** A deep copy of plain data with {@link redactSecretText} applied to every string in it. */
+export function redactSecretData<T>(data: T): T {
+  const walk = (value: unknown): unknown => {
+    if (typeof value === "string") return redactSecretText(value);
+    if (Array.isArray(value)) return value.map(walk);
+    if (value !== null && typeof value === "object") {
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, walk(item)]));
+    }
+    return value;
+  };
+  return walk(data) as T;
+}
+
+/**
+ * The plan with every secret-looking environment value replaced by `***`, in the task
+ * definitions it carries and in the changes it lists, and every credential in a URL or key in a
+ * text anywhere else (a command line, say) too. For printing; never for applying.
+ */
+export function redactPlan(plan: Plan): Plan {
+  return redactSecretData(redactEnvironmentValues(plan));
 }

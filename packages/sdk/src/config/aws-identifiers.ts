@@ -85,7 +85,8 @@ export function secretArnProblem(arn: string): Problem | undefined {
   else if (/^arn:[^:]*:(secretsmanager|ssm):[^:]*:(?!\d{12}:)/.test(arn))
     why = "the account ID must be 12 digits";
   return {
-    message: `secret ${showValue(arn)} is not valid: ${why}`,
+    // Never the value: a secret typed where its ARN belongs is the secret itself.
+    message: `the value is not valid: ${why} (the value is not shown, as it may be the secret itself)`,
     remedy:
       'use the full ARN: "arn:aws:secretsmanager:<region>:<account>:secret:<name>" (optionally with ":<json-key>:<version-stage>:<version-id>") or "arn:aws:ssm:<region>:<account>:parameter/<name>"',
   };

@@ -21,5 +21,6 @@ export {
   type RetrySpec,
   type SourceSpec,
 } from "./schema.js";
+export { isSecretConfigValue, redactConfigValue, secretsInConfig } from "./secret-fields.js";
 export { splitCommand } from "./shell-words.js";
 export { starterConfig } from "./starter.js";

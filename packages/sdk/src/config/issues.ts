@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { showValue } from "../errors.js";
+import { REDACTED } from "../secret-values.js";
 import { listWithOr } from "../sizing/index.js";
 import type { ProblemParams } from "./problem.js";
+import { redactConfigValue } from "./secret-fields.js";
 
 /** One problem with one field, before it is given a file location. */
 export interface PathProblem {
@@ -16,6 +18,19 @@ type Path = (string | number)[];
 /** Turns zod's issues into flexjob's: a message naming the field and the bad value, and a remedy. */
 export function problemsFromIssues(issues: readonly Issue[], root: z.ZodType): PathProblem[] {
   return issues.flatMap((issue) => problemsFromIssue(issue, toPath(issue.path), root, []));
+}
+
+/** The value at `path` as a message may quote it: never a secret, which is named by its kind only. */
+function shownValue(input: unknown, path: Path): string {
+  const redacted = redactConfigValue(input, path);
+  if (redacted !== REDACTED) return showValue(redacted);
+  return `${kindOf(input)} (not shown: it may be a secret)`;
+}
+
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return "a list";
+  if (value !== null && typeof value === "object") return "a mapping";
+  return typeof value === "string" ? "a string" : typeof value === "number" ? "a number" : "a value";
 }
 
 function toPath(path: readonly PropertyKey[]): Path {
@@ -64,7 +79,7 @@ function problemsFromIssue(issue: Issue, path: Path, root: z.ZodType, base: Path
     case "invalid_type": {
       if (fullPath.length === 0) {
         return at(
-          `the config must be a mapping, got ${showValue(input)}`,
+          `the config must be a mapping, got ${shownValue(input, fullPath)}`,
           'write app: and jobs: at the top level; "flexjob init" writes a starter flexjob.yml',
         );
       }
@@ -72,29 +87,29 @@ function problemsFromIssue(issue: Issue, path: Path, root: z.ZodType, base: Path
         return at(`${label} is required`, `add ${lastKey(fullPath)}${exampleFor(root, path)}`);
       if (issue.expected === "int") {
         return at(
-          `${label} must be a whole number, got ${showValue(input)}`,
+          `${label} must be a whole number, got ${shownValue(input, fullPath)}`,
           rangeRemedy(schemaAt(root, path)),
         );
       }
       const expected = typeWords(issue.expected);
       return at(
-        `${label} must be ${expected}, got ${showValue(input)}`,
+        `${label} must be ${expected}, got ${shownValue(input, fullPath)}`,
         `write ${lastKey(fullPath)} as ${expected}${exampleFor(root, path)}`,
       );
     }
     case "not_multiple_of":
       return at(
-        `${label} must be a whole number, got ${showValue(input)}`,
+        `${label} must be a whole number, got ${shownValue(input, fullPath)}`,
         rangeRemedy(schemaAt(root, path)),
       );
     case "too_small":
     case "too_big":
-      return at(...sizeProblem(issue, label, input, schemaAt(root, path)));
+      return at(...sizeProblem(issue, label, shownValue(input, fullPath), schemaAt(root, path)));
     case "invalid_value": {
       const values = issue.values.map((value) => showValue(value));
       const suggestion = typeof input === "string" ? closest(input, issue.values.map(String)) : undefined;
       return at(
-        `${label} must be ${listWithOr(values)}, got ${showValue(input)}`,
+        `${label} must be ${listWithOr(values)}, got ${shownValue(input, fullPath)}`,
         suggestion === undefined
           ? `use one of ${values.join(", ")}`
           : `did you mean ${JSON.stringify(suggestion)}?`,
@@ -102,7 +117,7 @@ function problemsFromIssue(issue: Issue, path: Path, root: z.ZodType, base: Path
     }
     case "invalid_format":
       return at(
-        `${label} ${showValue(input)} is not in the expected format`,
+        `${label} ${shownValue(input, fullPath)} is not in the expected format`,
         `write it like${exampleFor(root, path)}`,
       );
     default:
@@ -156,7 +171,7 @@ function unionProblems(
   return [
     {
       path: fullPath,
-      message: `${label} must be ${words}, got ${showValue(input)}`,
+      message: `${label} must be ${words}, got ${shownValue(input, fullPath)}`,
       remedy: `write ${lastKey(fullPath)} as ${words}${exampleFor(root, path)}`,
     },
   ];
@@ -165,15 +180,16 @@ function unionProblems(
 function sizeProblem(
   issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig,
   label: string,
-  input: unknown,
+  shown: string,
   schema: z.ZodType | undefined,
 ): [string, string] {
+  const input: unknown = issue.input;
   if (issue.origin === "number" || issue.origin === "int") {
     const range = numberRange(schema);
     const remedy = rangeRemedy(schema);
-    if (range) return [`${label} must be ${range}, got ${showValue(input)}`, remedy];
+    if (range) return [`${label} must be ${range}, got ${shown}`, remedy];
     const bound = issue.code === "too_small" ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
-    return [`${label} must be ${bound}, got ${showValue(input)}`, remedy];
+    return [`${label} must be ${bound}, got ${shown}`, remedy];
   }
   const count = Array.isArray(input) ? input.length : typeof input === "string" ? input.length : undefined;
   const unit = issue.origin === "string" ? "characters" : "entries";

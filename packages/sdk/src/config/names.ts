@@ -97,7 +97,9 @@ export function buildArgNameProblem(name: string): Problem | undefined {
 export function buildSecretNameProblem(name: string): Problem | undefined {
   if (new RegExp(BUILD_ARG_NAME_PATTERN).test(name)) return undefined;
   return {
-    message: `build secret ${showValue(name)} is not an environment variable name`,
+    // Never the value: a token typed where its variable's name belongs is the secret itself.
+    message:
+      "a build secret is not an environment variable name (the entry is not shown, as it may be the secret itself)",
     remedy: 'name the variable that holds the secret: letters, digits and underscores, e.g. "NPM_TOKEN"',
   };
 }

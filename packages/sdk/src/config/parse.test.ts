@@ -425,7 +425,7 @@ describe("source and image", () => {
     ]);
     expect(jobProblem({ source: { buildSecrets: ["npm-token"] } })).toEqual([
       "jobs.nightly.source.buildSecrets.0",
-      'build secret "npm-token" is not an environment variable name',
+      "a build secret is not an environment variable name (the entry is not shown, as it may be the secret itself)",
       'name the variable that holds the secret: letters, digits and underscores, e.g. "NPM_TOKEN"',
     ]);
     expect(jobProblem({ source: { buildArgs: { "node-version": "22" } } })).toEqual([
@@ -904,17 +904,17 @@ describe("env and secrets", () => {
       'use the full ARN: "arn:aws:secretsmanager:<region>:<account>:secret:<name>" (optionally with ":<json-key>:<version-stage>:<version-id>") or "arn:aws:ssm:<region>:<account>:parameter/<name>"';
     expect(jobProblem({ secrets: { DB: "prod/db" } })).toEqual([
       "jobs.nightly.secrets.DB",
-      'secret "prod/db" is not valid: it is not an ARN',
+      "the value is not valid: it is not an ARN (the value is not shown, as it may be the secret itself)",
       remedy,
     ]);
     expect(jobProblem({ secrets: { DB: "arn:aws:ssm:eu-west-1:123456789012:parameterx" } })[1]).toBe(
-      'secret "arn:aws:ssm:eu-west-1:123456789012:parameterx" is not valid: an SSM parameter ARN has "parameter/" before the name',
+      'the value is not valid: an SSM parameter ARN has "parameter/" before the name (the value is not shown, as it may be the secret itself)',
     );
     expect(jobProblem({ secrets: { DB: "arn:aws:secretsmanager:eu-west-1:1234:secret:x" } })[1]).toBe(
-      'secret "arn:aws:secretsmanager:eu-west-1:1234:secret:x" is not valid: the account ID must be 12 digits',
+      "the value is not valid: the account ID must be 12 digits (the value is not shown, as it may be the secret itself)",
     );
     expect(jobProblem({ secrets: { DB: "arn:aws:s3:::bucket/key" } })[1]).toBe(
-      'secret "arn:aws:s3:::bucket/key" is not valid: it is not a Secrets Manager secret or SSM parameter ARN',
+      "the value is not valid: it is not a Secrets Manager secret or SSM parameter ARN (the value is not shown, as it may be the secret itself)",
     );
   });
 
@@ -973,5 +973,91 @@ describe("branch", () => {
         `branch ${JSON.stringify(branch)} is not a valid git branch name`,
       );
     }
+  });
+});
+
+describe("errors never quote a secret", () => {
+  it.each([
+    ["a secret typed where its ARN belongs", { secrets: { DB_PASSWORD: "hunter2" } }],
+    ["a secret-named env value of the wrong type", { env: { API_TOKEN: ["hunter2"] } }],
+    ["a secret-named env value in a mapping", { env: { DB_PASSWORD: { value: "hunter2" } } }],
+    ["env written as a list of NAME=value", { env: ["DB_PASSWORD=hunter2"] }],
+    ["a URL with a password in a list", { env: { CACHE: ["redis://:hunter2@cache:6379"] } }],
+    ["a build secret's value where its name belongs", { source: { buildSecrets: ["hunter2-token!"] } }],
+    [
+      "a secret-named build argument of the wrong type",
+      { source: { buildArgs: { NPM_TOKEN: ["hunter2"] } } },
+    ],
+    ["a job that is not a mapping", { env: { A: "x" }, enabled: "postgres://app:hunter2@db/app" }],
+  ])("%s", (_, fields) => {
+    const issues = issuesOf(withJob(fields));
+    expect(issues.length).toBeGreaterThan(0);
+    expect(JSON.stringify(issues)).not.toContain("hunter2");
+  });
+
+  it("names the kind of a hidden value and the field, so the error is still actionable", () => {
+    expect(problems(withJob({ env: { API_TOKEN: ["hunter2"], LOG_LEVEL: ["info"] } }))).toEqual([
+      [
+        "jobs.nightly.env.API_TOKEN",
+        'env.API_TOKEN must be a string, a number or a boolean, got ["***"]',
+        "write API_TOKEN as a string, a number or a boolean",
+      ],
+      [
+        "jobs.nightly.env.LOG_LEVEL",
+        'env.LOG_LEVEL must be a string, a number or a boolean, got ["info"]',
+        "write LOG_LEVEL as a string, a number or a boolean",
+      ],
+    ]);
+    expect(jobProblem({ env: { DB_PASSWORD: { v: 1 } } })[1]).toBe(
+      'env.DB_PASSWORD must be a string, a number or a boolean, got {"v":"***"}',
+    );
+  });
+
+  it("redacts a key-shaped value or URL password in any field's message", () => {
+    expect(problems(withJob({}, { region: "AKIAIOSFODNN7EXAMPLE" }))[0]?.[1]).toBe(
+      'region "***" is not an AWS region name',
+    );
+    const [, message] = jobProblem({ image: "https://u:hunter2@registry.example.com/app" });
+    expect(message).not.toContain("hunter2");
+  });
+});
+
+describe("user keys that JavaScript objects already have", () => {
+  it("accepts jobs, env and secrets named like Object.prototype members", () => {
+    const config = parseConfig({
+      app: "billing",
+      jobs: {
+        constructor: {
+          schedule: "rate(5 minutes)",
+          env: { toString: "a", constructor: "b" },
+          secrets: { valueOf: ARN_SECRET, hasOwnProperty: ARN_PARAMETER },
+        },
+      },
+    });
+    expect(config.jobs.map((job) => job.name)).toEqual(["constructor"]);
+    expect(config.jobs[0]?.secrets).toEqual({ valueOf: ARN_SECRET, hasOwnProperty: ARN_PARAMETER });
+  });
+
+  it("rejects __proto__ as a job, env or build argument name instead of dropping it", () => {
+    const raw = JSON.parse(
+      '{"app":"billing","jobs":{"nightly":{"schedule":"rate(5 minutes)","env":{"__proto__":"x"},"source":{"buildArgs":{"__proto__":"y"}}},"__proto__":{"schedule":"rate(1 hour)"}}}',
+    );
+    expect(problems(raw)).toEqual([
+      [
+        "jobs.__proto__",
+        'the name "__proto__" is not allowed',
+        "rename it: __proto__ has a meaning of its own in JavaScript, so flexjob cannot use it as a name",
+      ],
+      [
+        "jobs.nightly.env.__proto__",
+        'the name "__proto__" is not allowed',
+        "rename it: __proto__ has a meaning of its own in JavaScript, so flexjob cannot use it as a name",
+      ],
+      [
+        "jobs.nightly.source.buildArgs.__proto__",
+        'the name "__proto__" is not allowed',
+        "rename it: __proto__ has a meaning of its own in JavaScript, so flexjob cannot use it as a name",
+      ],
+    ]);
   });
 });

@@ -1,6 +1,8 @@
 import { type FieldIssue, FlexjobError } from "../errors.js";
-import { dottedPath, problemsFromIssues } from "./issues.js";
+import { REDACTED } from "../secret-values.js";
+import { dottedPath, type PathProblem, problemsFromIssues } from "./issues.js";
 import { type FlexjobConfig, flexjobConfigSchema } from "./schema.js";
+import { secretsInConfig } from "./secret-fields.js";
 
 /** Maps a field path to where it is written; for a missing field, where its parent is. */
 export type Locate = (path: (string | number)[]) => { line: number; column: number } | undefined;
@@ -18,11 +20,18 @@ export interface ParseConfigOptions {
  * message, remedy and, when `locate` is given, its file and line.
  */
 export function parseConfig(raw: unknown, options: ParseConfigOptions = {}): FlexjobConfig {
+  const prototypeKeys = prototypeKeyProblems(raw, []);
   const result = flexjobConfigSchema.safeParse(raw, { reportInput: true });
-  if (result.success) return result.data;
-  const issues = problemsFromIssues(result.error.issues, flexjobConfigSchema).map((problem): FieldIssue => {
-    const issue: FieldIssue = { path: dottedPath(problem.path), message: problem.message };
-    if (problem.remedy !== undefined && problem.remedy !== "") issue.remedy = problem.remedy;
+  if (result.success && prototypeKeys.length === 0) return result.data;
+  const problems = [
+    ...prototypeKeys,
+    ...(result.success ? [] : problemsFromIssues(result.error.issues, flexjobConfigSchema)),
+  ];
+  // Messages never quote a secret field (issues.ts); this also catches one quoted by accident.
+  const scrub = scrubber(secretsInConfig(raw));
+  const issues = problems.map((problem): FieldIssue => {
+    const issue: FieldIssue = { path: dottedPath(problem.path), message: scrub(problem.message) };
+    if (problem.remedy !== undefined && problem.remedy !== "") issue.remedy = scrub(problem.remedy);
     if (options.file !== undefined) {
       const position = options.locate?.(problem.path);
       issue.location = position ? { file: options.file, ...position } : { file: options.file };
@@ -40,6 +49,38 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions = {}): Fle
     remedy: `fix ${sorted.length === 1 ? "it" : "each of them"} in ${subject}`,
     issues: sorted,
   });
+}
+
+/**
+ * `__proto__` as a key: JavaScript objects give it a meaning of its own, and zod drops it
+ * silently, so a job, variable or build argument of that name would vanish without a word.
+ */
+function prototypeKeyProblems(value: unknown, path: (string | number)[], depth = 0): PathProblem[] {
+  if (value === null || typeof value !== "object" || depth > 64) return [];
+  const problems: PathProblem[] = [];
+  if (!Array.isArray(value) && Object.hasOwn(value, "__proto__")) {
+    problems.push({
+      path: [...path, "__proto__"],
+      message: 'the name "__proto__" is not allowed',
+      remedy:
+        "rename it: __proto__ has a meaning of its own in JavaScript, so flexjob cannot use it as a name",
+    });
+  }
+  for (const [key, item] of Object.entries(value)) {
+    problems.push(
+      ...prototypeKeyProblems(item, [...path, Array.isArray(value) ? Number(key) : key], depth + 1),
+    );
+  }
+  return problems;
+}
+
+/** Replaces every secret (the longest first, as written and as JSON escapes it) by `***`. */
+function scrubber(secrets: readonly string[]): (text: string) => string {
+  const forms = secrets
+    .filter((secret) => secret.length >= 3)
+    .flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)])
+    .sort((a, b) => b.length - a.length);
+  return (text) => forms.reduce((result, form) => result.replaceAll(form, REDACTED), text);
 }
 
 function lineOf(issue: FieldIssue): number {

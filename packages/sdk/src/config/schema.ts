@@ -664,7 +664,8 @@ export const jobSchema = z
   .superRefine(
     (job, ctx) => {
       for (const name of Object.keys(job.secrets)) {
-        if (name in job.env) {
+        // Own keys only: `constructor` is in every object, not in every env.
+        if (Object.hasOwn(job.env, name)) {
           addProblem(
             ctx,
             ["secrets", name],

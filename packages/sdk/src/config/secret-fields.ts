@@ -1,0 +1,89 @@
+import {
+  looksSecret,
+  looksSecretValue,
+  REDACTED,
+  redactSecretText,
+  secretsInText,
+} from "../secret-values.js";
+
+/**
+ * Which values of a raw config are secret, by where they are written: the SDK's one rule
+ * (secret-values.ts) applied to flexjob.yml's fields. Error messages never quote these, and the
+ * Action masks them before it prints anything.
+ */
+
+type Path = readonly (string | number)[];
+
+/** Fields whose every value is secret: `secrets:` (a value typed where an ARN belongs is the secret itself) and `buildSecrets`. */
+function alwaysSecret(path: Path): boolean {
+  return (
+    (path[0] === "jobs" && path[2] === "secrets") ||
+    (path[0] === "jobs" && path[2] === "source" && path[3] === "buildSecrets")
+  );
+}
+
+/** `env` and `buildArgs` values are secret by name or value; misshapen ones (a list, a scalar) always. */
+function namedValueSecret(path: Path, leaf: string): boolean | undefined {
+  const named =
+    path[0] === "jobs" && path[2] === "env"
+      ? 3
+      : path[0] === "jobs" && path[2] === "source" && path[3] === "buildArgs"
+        ? 4
+        : undefined;
+  if (named === undefined || path.length < named) return undefined;
+  const name = path[named];
+  return typeof name !== "string" || looksSecret(name, leaf);
+}
+
+/** Whether the scalar at `path` of a raw config is secret, by its field or by its value. */
+export function isSecretConfigValue(path: Path, value: string): boolean {
+  if (value.trim() === "") return false;
+  return alwaysSecret(path) || (namedValueSecret(path, value) ?? looksSecretValue(value));
+}
+
+/** Calls `visit` for every scalar of plain data with its path; depth-limited, never recursing forever. */
+function eachScalar(value: unknown, path: Path, visit: (path: Path, text: string) => void, depth = 0): void {
+  if (depth > 64) return;
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) eachScalar(item, [...path, index], visit, depth + 1);
+  } else if (value !== null && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) eachScalar(item, [...path, key], visit, depth + 1);
+  } else if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+    visit(path, String(value));
+  }
+}
+
+/**
+ * Every secret a raw config holds: whole values of secret fields, and the credentials and keys
+ * inside any other text (a password in a URL in a command line).
+ */
+export function secretsInConfig(raw: unknown): string[] {
+  const found = new Set<string>();
+  eachScalar(raw, [], (path, text) => {
+    if (isSecretConfigValue(path, text)) found.add(text);
+    else for (const secret of secretsInText(text)) found.add(secret);
+  });
+  return [...found];
+}
+
+/**
+ * A copy of the value found at `path`, with every secret in it replaced by `***`, for an error
+ * message to show; a secret scalar becomes `***` itself.
+ */
+export function redactConfigValue(value: unknown, path: Path): unknown {
+  const walk = (item: unknown, at: Path, depth: number): unknown => {
+    if (depth > 64) return "…";
+    if (Array.isArray(item)) return item.map((each, index) => walk(each, [...at, index], depth + 1));
+    if (item !== null && typeof item === "object") {
+      return Object.fromEntries(
+        Object.entries(item).map(([key, each]) => [key, walk(each, [...at, key], depth + 1)]),
+      );
+    }
+    if (typeof item === "string" || typeof item === "number" || typeof item === "boolean") {
+      if (isSecretConfigValue(at, String(item))) return REDACTED;
+      return typeof item === "string" ? redactSecretText(item) : item;
+    }
+    return item;
+  };
+  return walk(value, path, 0);
+}
