@@ -7,6 +7,7 @@ import {
   FlexjobError,
   parseConfig,
   readConfigFile,
+  secretsInConfig,
 } from "@flexjob/sdk";
 import {
   type ActionInputs,
@@ -24,7 +25,8 @@ export interface ActionConfig {
 
 /**
  * The config of this run: the job given by inputs, or the config file under root-directory.
- * Secret-looking env values are masked from the raw data, before validation can print anything.
+ * Every secret the config holds (the SDK's rule: secret fields, env by name or value, URL
+ * credentials anywhere) is masked from the raw data, before validation can print anything.
  */
 export async function loadActionConfig(
   inputs: ActionInputs,
@@ -32,7 +34,7 @@ export async function loadActionConfig(
   mask: SecretMask,
 ): Promise<ActionConfig> {
   if (inputs.inline !== undefined) {
-    if (inputs.inline.env !== undefined) mask.maskEnv(inputs.inline.env);
+    mask.addAll(secretsInConfig(inlineRawConfig(inputs.inline)));
     return { config: parseInlineConfig(inputs.inline), file: undefined };
   }
   const root = resolve(workspace, inputs.rootDirectory);
@@ -54,7 +56,8 @@ export async function loadActionConfig(
     inputs.config === undefined ? await findConfigFile(root, workspace) : resolve(root, inputs.config);
   const file = workspacePath(path, workspace);
   const { raw, locate } = await readConfigFile(path, file);
-  maskRawEnv(raw, mask);
+  // Masked from the data as read, before the schema (whose messages name fields) sees it.
+  mask.addAll(secretsInConfig(raw));
   return { config: parseConfig(raw, { file, locate }), file };
 }
 
@@ -90,18 +93,6 @@ function workspacePath(path: string, workspace: string): string {
   const inside = relative(workspace, path);
   if (inside.startsWith("..") || isAbsolute(inside)) return path;
   return inside.split(sep).join("/");
-}
-
-/** Masks from the data as read, before the schema (whose messages may quote values) sees it. */
-function maskRawEnv(raw: unknown, mask: SecretMask): void {
-  if (!isRecord(raw) || !isRecord(raw.jobs)) return;
-  for (const job of Object.values(raw.jobs)) {
-    if (isRecord(job) && isRecord(job.env)) mask.maskEnv(job.env);
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 async function isFile(path: string): Promise<boolean> {

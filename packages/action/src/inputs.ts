@@ -188,8 +188,9 @@ export function parsePairs(
   input: string,
   valueWord: string,
 ): { pairs: Record<string, string>; issues: FieldIssue[] } {
-  const pairs: Record<string, string> = {};
-  const firstLine: Record<string, number> = {};
+  // No prototype: a variable named constructor or __proto__ is a key like any other.
+  const pairs: Record<string, string> = Object.create(null);
+  const firstLine: Record<string, number> = Object.create(null);
   const issues: FieldIssue[] = [];
   for (const [index, raw] of value.split(/\r?\n/).entries()) {
     const line = raw.trim();

@@ -1,9 +1,9 @@
-import { looksSecret, type Plan } from "@flexjob/sdk";
+import { looksSecret, type Plan, redactSecretText, secretsInText } from "@flexjob/sdk";
 
 /**
- * Which env values the Action masks (the SDK's looksSecret rule, documented in the README), and
- * redaction of what it writes itself. `secrets:` entries are ARNs, not secrets: the values live in
- * Secrets Manager / SSM and never pass here.
+ * Which values the Action masks (the SDK's one rule: looksSecret, secretsInConfig, documented in
+ * the README), and redaction of what it writes itself. `secrets:` entries are ARNs, but a secret
+ * typed where its ARN belongs is masked all the same.
  */
 
 /**
@@ -47,16 +47,23 @@ export class SecretMask {
     }
   }
 
+  /** Masks each of the values, e.g. the SDK's secretsInConfig of a config. */
+  addAll(values: readonly string[]): void {
+    for (const value of values) this.add(value);
+  }
+
   add(value: string): void {
     const lines = value.split(/\r?\n/).map((line) => line.trim());
-    // The runner masks line by line, so a multi-line value (a PEM key) is registered per line too.
-    for (const part of new Set([value, ...lines])) {
+    // The runner masks line by line, so a multi-line value (a PEM key) is registered per line too;
+    // a URL's password alone too, as a program may print it without the URL.
+    for (const part of new Set([value, ...lines, ...secretsInText(value)])) {
       if (part.length < 3 || this.#values.has(part)) continue;
       this.#values.add(part);
       this.#register(part);
     }
   }
 
+  /** Registered values, then any credential or key by its shape (the SDK's one rule). */
   redact(text: string): string {
     let result = text;
     // Longest first, so a value containing another is replaced whole.
@@ -66,7 +73,7 @@ export class SecretMask {
       const escaped = JSON.stringify(value).slice(1, -1);
       if (escaped !== value) result = result.replaceAll(escaped, "***");
     }
-    return result;
+    return redactSecretText(result);
   }
 
   /** A deep copy of plain data with every masked value replaced in every string, keys included. */
