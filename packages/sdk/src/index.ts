@@ -21,7 +21,7 @@ export {
   registryImage,
 } from "./deploy/deploy.js";
 export { type DestroyOptions, type DestroyResult, destroy } from "./deploy/destroy.js";
-export { type DeployPolicyOptions, deployPolicy } from "./deploy/iam-policy.js";
+export { type DeployPolicyOptions, deployPolicy, runPolicy } from "./deploy/iam-policy.js";
 export { type JobRunsOptions, jobNextRuns, type ScheduleTiming } from "./deploy/job-runs.js";
 export { followLogs, type LogLine, type LogsOptions, logs } from "./deploy/logs.js";
 export type { PlanOptions } from "./deploy/plan.js";

@@ -15,16 +15,19 @@ export interface CallRequest extends AuthorizationRequest {
 export function callRequests(calls: readonly CallRecord[], accountId: string): CallRequest[] {
   // A role's boundary is part of the request context of later calls on it.
   const boundaries = new Map<string, string>();
+  // RunTask passes the roles of the revision it starts: those its family was last registered with.
+  const familyRoles = new Map<string, string[]>();
   return calls.flatMap((call, index) =>
-    requestsOf(call, accountId, boundaries).map((request) => ({ ...request, call: index })),
+    requestsOf(call, accountId, { boundaries, familyRoles }).map((request) => ({ ...request, call: index })),
   );
 }
 
 function requestsOf(
   call: CallRecord,
   accountId: string,
-  boundaries: Map<string, string>,
+  seen: { boundaries: Map<string, string>; familyRoles: Map<string, string[]> },
 ): Omit<CallRequest, "call">[] {
+  const { boundaries } = seen;
   const input = call.input;
   const text = (key: string) => (typeof input[key] === "string" ? (input[key] as string) : undefined);
   const action = `${call.service}:${call.operation}`;
@@ -48,12 +51,69 @@ function requestsOf(
   if (call.service === "scheduler") return schedulerRequests(call, accountId);
   if (call.service === "ecs" && call.operation === "RegisterTaskDefinition") {
     const passed = ["executionRoleArn", "taskRoleArn"].flatMap((key) => text(key) ?? []);
+    seen.familyRoles.set(text("family") ?? "", passed);
     return [
       { action, resource: "*", exact: false },
       ...passed.map((resource) => passRole(resource, "ecs-tasks.amazonaws.com")),
     ];
   }
+  if (call.service === "ecs") return ecsTaskRequests(call, accountId, seen.familyRoles);
+  if (call.service === "logs" && call.operation === "FilterLogEvents") {
+    const group = text("logGroupName") ?? "";
+    return [{ action, resource: `arn:aws:logs:${call.region}:${accountId}:log-group:${group}`, exact: true }];
+  }
   return [{ action, resource: "*", exact: false }];
+}
+
+/** The task calls of `flexjob run` and `status`, with the cluster as ECS sets `ecs:cluster`. */
+function ecsTaskRequests(
+  call: CallRecord,
+  accountId: string,
+  familyRoles: Map<string, string[]>,
+): Omit<CallRequest, "call">[] {
+  const input = call.input;
+  const action = `ecs:${call.operation}`;
+  const base = `arn:aws:ecs:${call.region}:${accountId}`;
+  const clusterRef = typeof input.cluster === "string" ? input.cluster : "default";
+  const cluster = clusterRef.startsWith("arn:") ? clusterRef : `${base}:cluster/${clusterRef}`;
+  const context = { "ecs:cluster": cluster };
+  switch (call.operation) {
+    case "RunTask": {
+      const ref = String(input.taskDefinition ?? "");
+      const taskDefinition = ref.startsWith("arn:") ? ref : `${base}:task-definition/${ref}`;
+      const family = /task-definition\/([^:]+)/.exec(taskDefinition)?.[1] ?? "";
+      const tagged = Array.isArray(input.tags) && input.tags.length > 0;
+      // The id of the task RunTask creates is not known before it exists; any id in the cluster stands for it.
+      const newTask = `${base}:task/${cluster.split("/").pop() ?? ""}/new-task`;
+      return [
+        { action, resource: taskDefinition, context, exact: true },
+        ...(familyRoles.get(family) ?? []).map((role) => passRole(role, "ecs-tasks.amazonaws.com")),
+        ...(tagged
+          ? [
+              {
+                action: "ecs:TagResource",
+                resource: newTask,
+                context: { "ecs:CreateAction": "RunTask" },
+                exact: true,
+              },
+            ]
+          : []),
+      ];
+    }
+    case "DescribeTasks":
+      return (Array.isArray(input.tasks) ? input.tasks : []).map((task) => ({
+        action,
+        resource: String(task),
+        context,
+        exact: true,
+      }));
+    case "StopTask":
+      return [{ action, resource: String(input.task ?? ""), context, exact: true }];
+    case "ListTasks":
+      return [{ action, resource: "*", context, exact: true }];
+    default:
+      return [{ action, resource: "*", exact: false }];
+  }
 }
 
 function passRole(resource: string, service: string): Omit<CallRequest, "call"> {

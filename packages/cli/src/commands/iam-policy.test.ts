@@ -33,6 +33,50 @@ describe("flexjob iam-policy", () => {
     expect(await sids([])).not.toContain("DestroyCluster");
   });
 
+  it("prints what running jobs needs with --run, alone or added to --deploy", async () => {
+    const sids = async (argv: string[]) => {
+      const result = await runCli(["iam-policy", "--config", example, "--account", "123456789012", ...argv]);
+      expect(result.code).toBe(0);
+      return (JSON.parse(result.stdout) as { Statement: { Sid: string }[] }).Statement.map(
+        (each) => each.Sid,
+      );
+    };
+    const run = [
+      "ReadJobSchedules",
+      "RunJobTasksInTheCluster",
+      "TagTasksAtRunTask",
+      "FollowAndStopTasks",
+      "ListClusterTasks",
+      "ReadJobLogs",
+    ];
+    expect(await sids(["--run"])).toEqual([...run, "PassRolesToEcs"]);
+    const both = await sids(["--deploy", "--run"]);
+    expect(both).toEqual(expect.arrayContaining(["ManageSchedules", "PassRolesToEcs", ...run]));
+    expect(both.filter((sid) => sid === "PassRolesToEcs")).toHaveLength(1);
+    expect(await sids(["--deploy"])).not.toContain("RunJobTasksInTheCluster");
+    const document = JSON.parse(
+      (await runCli(["iam-policy", "--run", "--config", example, "--account", "123456789012"])).stdout,
+    ) as { Statement: { Sid: string; Resource: unknown; Condition?: unknown }[] };
+    expect(document.Statement.find((each) => each.Sid === "RunJobTasksInTheCluster")).toMatchObject({
+      Resource: [
+        "arn:aws:ecs:eu-west-1:123456789012:task-definition/hello-greet:*",
+        "arn:aws:ecs:eu-west-1:123456789012:task-definition/hello-crunch:*",
+      ],
+      Condition: { ArnEquals: { "ecs:cluster": "arn:aws:ecs:eu-west-1:123456789012:cluster/hello" } },
+    });
+  });
+
+  it("refuses --run with --boundary, and --destroy without --deploy, exit 2", async () => {
+    const mixed = await runCli(["iam-policy", "--run", "--boundary", "--config", example]);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toContain("--run and --boundary were both given");
+    const destroyOnly = await runCli(["iam-policy", "--destroy", "--config", example]);
+    expect(destroyOnly.code).toBe(2);
+    expect(destroyOnly.stderr).toContain(
+      "--destroy adds to the deploy role's policy, but --deploy was not given",
+    );
+  });
+
   it("prints the app's permissions boundary with --boundary: no IAM writes, passes only to ECS tasks", async () => {
     const result = await runCli([
       "iam-policy",

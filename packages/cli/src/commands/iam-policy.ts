@@ -1,4 +1,4 @@
-import { boundaryPolicy, deployPolicy, FlexjobError, loadConfig } from "@flexjob/sdk";
+import { boundaryPolicy, deployPolicy, FlexjobError, loadConfig, runPolicy } from "@flexjob/sdk";
 import type { Command } from "commander";
 import { type CliIo, printJson } from "../io.js";
 import { CONFIG_FLAG } from "./context.js";
@@ -7,6 +7,7 @@ interface IamPolicyFlags {
   config?: string;
   deploy?: boolean;
   destroy?: boolean;
+  run?: boolean;
   boundary?: boolean;
   account?: string;
   region?: string;
@@ -15,11 +16,17 @@ interface IamPolicyFlags {
 export function registerIamPolicy(program: Command, io: CliIo): void {
   program
     .command("iam-policy")
-    .description("Print the least-privilege IAM policy a role needs to deploy this config (reads no AWS).")
+    .description(
+      "Print the least-privilege IAM policy a role needs to deploy or run this config (reads no AWS).",
+    )
     .option("--deploy", "the policy of the role that deploys: flexjob deploy, or the GitHub Action")
     .option(
       "--destroy",
       "with --deploy: also what flexjob destroy needs (deleting the app's roles, cluster, logs)",
+    )
+    .option(
+      "--run",
+      "what running jobs needs: flexjob run, status, logs and the Action's run-now (alone, or added to --deploy)",
     )
     .option(
       "--boundary",
@@ -32,22 +39,12 @@ export function registerIamPolicy(program: Command, io: CliIo): void {
       "after",
       "\nAttach the output to the role your workflow assumes with aws-actions/configure-aws-credentials.\n" +
         "Example: flexjob iam-policy --deploy --account 123456789012 > flexjob-deploy-policy.json\n" +
+        "With the Action's run-now: flexjob iam-policy --deploy --run --account 123456789012\n" +
         "The boundary: flexjob iam-policy --boundary --account 123456789012 > boundary.json, then\n" +
         "aws iam create-policy --policy-name <app>-flexjob-boundary --policy-document file://boundary.json",
     )
     .action(async (flags: IamPolicyFlags) => {
-      if (flags.deploy === flags.boundary) {
-        throw new FlexjobError(
-          flags.deploy
-            ? "iam-policy prints one policy: --deploy and --boundary were both given"
-            : "iam-policy needs to know which role the policy is for",
-          {
-            code: "INPUT_INVALID",
-            remedy:
-              "add --deploy for the policy of the role that runs flexjob deploy, or --boundary for the permissions boundary of the roles flexjob creates",
-          },
-        );
-      }
+      checkRoleFlags(flags);
       if (flags.account !== undefined && !/^\d{12}$/.test(flags.account)) {
         throw new FlexjobError(`--account "${flags.account}" is not a 12-digit AWS account id`, {
           code: "INPUT_INVALID",
@@ -62,13 +59,48 @@ export function registerIamPolicy(program: Command, io: CliIo): void {
         );
         return;
       }
+      const where = {
+        ...(flags.account === undefined ? {} : { accountId: flags.account }),
+        ...(flags.region === undefined ? {} : { region: flags.region }),
+      };
       printJson(
         io,
-        deployPolicy(config, {
-          ...(flags.account === undefined ? {} : { accountId: flags.account }),
-          ...(flags.region === undefined ? {} : { region: flags.region }),
-          destroy: flags.destroy ?? false,
-        }),
+        flags.deploy
+          ? deployPolicy(config, { ...where, destroy: flags.destroy ?? false, run: flags.run ?? false })
+          : runPolicy(config, where),
       );
     });
+}
+
+/** --deploy and --run add up to one role's policy; --destroy adds to --deploy; --boundary stands alone. */
+function checkRoleFlags(flags: IamPolicyFlags): void {
+  const roleFlags = [flags.deploy && "--deploy", flags.run && "--run", flags.destroy && "--destroy"].filter(
+    (flag): flag is string => typeof flag === "string",
+  );
+  const remedy =
+    "add --deploy for the role that runs flexjob deploy (with --run and --destroy to add running and destroying), --run for a role that only runs jobs, or --boundary for the permissions boundary of the roles flexjob creates";
+  if (flags.boundary && roleFlags.length > 0) {
+    throw new FlexjobError(
+      `iam-policy prints one policy: ${roleFlags.join(" and ")} and --boundary were both given`,
+      {
+        code: "INPUT_INVALID",
+        remedy,
+      },
+    );
+  }
+  if (flags.destroy && !flags.deploy) {
+    throw new FlexjobError(
+      "iam-policy --destroy adds to the deploy role's policy, but --deploy was not given",
+      {
+        code: "INPUT_INVALID",
+        remedy: "add --deploy: flexjob iam-policy --deploy --destroy [--run]",
+      },
+    );
+  }
+  if (!flags.boundary && !flags.deploy && !flags.run) {
+    throw new FlexjobError("iam-policy needs to know which role the policy is for", {
+      code: "INPUT_INVALID",
+      remedy,
+    });
+  }
 }

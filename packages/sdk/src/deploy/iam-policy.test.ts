@@ -9,7 +9,10 @@ import { deleteBulkSchedules, syncBulkSchedules } from "../bulk/index.js";
 import { parseConfig } from "../config/index.js";
 import { deploy } from "./deploy.js";
 import { destroy } from "./destroy.js";
-import { deployPolicy } from "./iam-policy.js";
+import { deployPolicy, runPolicy } from "./iam-policy.js";
+import { logs } from "./logs.js";
+import { runNow } from "./run-now.js";
+import { status } from "./status.js";
 
 const billing = parseConfig({
   app: "billing",
@@ -477,5 +480,82 @@ describe("deployPolicy against what a deploy sends", () => {
       (each) => each.Sid === "PassRolesToEcs",
     );
     expect(passable?.Resource).toContain("arn:aws:iam::123456789012:role/shop-flexjob-task");
+  });
+});
+
+describe("runPolicy against what run, status and logs send", () => {
+  let close: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await close?.();
+    close = undefined;
+  });
+
+  it("allows every call of running a job and waiting for it, status and logs, resources included", async () => {
+    const { aws, deps } = await startWorld();
+    close = () => aws.close();
+    await deploy(shopConfig(), {}, deps);
+    // Replayed from the deploy on: RunTask passes the roles the deploy registered its families with.
+    const runStarts = aws.calls.length;
+    aws.ecs.setExitCode("shop-report", 0);
+    const run = await runNow(shopConfig(), "report", { wait: true, pollMs: 1_000 }, deps);
+    expect(run.succeeded).toBe(true);
+    await status(shopConfig(), deps);
+    await logs(shopConfig(), "report", { since: new Date("2026-12-01T00:00:00Z") }, deps);
+
+    const document = runPolicy(shopConfig(), { accountId: aws.accountId });
+    expect(deniedCalls(aws, document, runStarts)).toEqual([]);
+    expect(
+      deniedCalls(aws, deployPolicy(shopConfig(), { accountId: aws.accountId, run: true }), runStarts),
+    ).toEqual([]);
+    // The scenario sent each call the policy is for, each checked with its resource.
+    const exact = callRequests(aws.calls, aws.accountId).filter(
+      (request) => request.exact && request.call >= runStarts,
+    );
+    expect([...new Set(exact.map((request) => request.action))].sort()).toEqual([
+      "ecs:DescribeTasks",
+      "ecs:ListTasks",
+      "ecs:RunTask",
+      "ecs:TagResource",
+      "iam:PassRole",
+      "logs:FilterLogEvents",
+      "scheduler:GetSchedule",
+    ]);
+    // Without --run, the deploy role cannot start or read tasks.
+    expect(deniedCalls(aws, deployPolicy(shopConfig(), { accountId: aws.accountId }), runStarts)).toEqual(
+      expect.arrayContaining([
+        `ecs:RunTask arn:aws:ecs:eu-west-1:${aws.accountId}:task-definition/shop-report:1`,
+        "ecs:ListTasks *",
+      ]),
+    );
+  });
+
+  it("starts only the app's families, only in its cluster, and passes only the jobs' roles", () => {
+    const runner = { identity: [runPolicy(billing, { accountId: ACCOUNT })] };
+    const cluster = "arn:aws:ecs:eu-west-1:123456789012:cluster/billing";
+    const may = (action: string, resource: string, context: Record<string, string>) =>
+      isAllowed(runner, { action, resource, context });
+    const family = (name: string) => `arn:aws:ecs:eu-west-1:123456789012:task-definition/${name}:4`;
+    expect(may("ecs:RunTask", family("billing-report"), { "ecs:cluster": cluster })).toBe(true);
+    expect(may("ecs:RunTask", family("payroll-report"), { "ecs:cluster": cluster })).toBe(false);
+    expect(
+      may("ecs:RunTask", family("billing-report"), {
+        "ecs:cluster": "arn:aws:ecs:eu-west-1:123456789012:cluster/payroll",
+      }),
+    ).toBe(false);
+    const task = "arn:aws:ecs:eu-west-1:123456789012:task/billing/0123456789abcdef";
+    expect(may("ecs:StopTask", task, { "ecs:cluster": cluster })).toBe(true);
+    expect(may("ecs:StopTask", "arn:aws:ecs:eu-west-1:123456789012:task/payroll/01", {})).toBe(false);
+    // Tags only as RunTask creates a task, never on an existing one.
+    expect(may("ecs:TagResource", task, { "ecs:CreateAction": "RunTask" })).toBe(true);
+    expect(may("ecs:TagResource", task, {})).toBe(false);
+    const toEcs = { "iam:PassedToService": "ecs-tasks.amazonaws.com" };
+    expect(may("iam:PassRole", role("billing-report"), toEcs)).toBe(true);
+    expect(may("iam:PassRole", role("billing-flexjob-scheduler"), toEcs)).toBe(false);
+    expect(may("iam:PassRole", role("billing-report"), { "iam:PassedToService": "ec2.amazonaws.com" })).toBe(
+      false,
+    );
+    // Running is not deploying: no writes to schedules, task definitions or roles.
+    const actions = runPolicy(billing).Statement.flatMap((each) => [each.Action].flat());
+    expect(actions.filter((action) => /Create|Register|Put|Delete|Update/.test(action))).toEqual([]);
   });
 });

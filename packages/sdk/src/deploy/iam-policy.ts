@@ -9,6 +9,128 @@ export interface DeployPolicyOptions {
   region?: string;
   /** Also what `flexjob destroy` needs: deleting the app's roles, cluster, log groups, namespace. */
   destroy?: boolean;
+  /** Also what running jobs needs: `flexjob run`, `status`, `logs`, the Action's `run-now` (see {@link runPolicy}). */
+  run?: boolean;
+}
+
+/** The app's deterministic ARNs, as the policies grant them. */
+function appScope(config: FlexjobConfig, options: DeployPolicyOptions) {
+  const app = config.app;
+  const account = options.accountId ?? "*";
+  const region = options.region ?? config.region ?? "*";
+  const arn = (service: string, resource: string, inRegion = region) =>
+    `arn:aws:${service}:${inRegion}:${account}:${resource}`;
+  const executionRole = arn("iam", `role/${names.executionRole(app)}`, "");
+  // With discovery, jobs without their own task role run as flexjob's, which the deploy manages.
+  const flexjobTaskRole = config.discovery ? [arn("iam", `role/${names.taskRole(app)}`, "")] : [];
+  const taskRoles = [
+    ...new Set(
+      config.jobs.flatMap((job) => {
+        if (job.taskRole === undefined) return [];
+        return [job.taskRole.startsWith("arn:") ? job.taskRole : arn("iam", `role/${job.taskRole}`, "")];
+      }),
+    ),
+  ].sort();
+  const clusterName = names.cluster(app, config.cluster);
+  return {
+    app,
+    arn,
+    executionRole,
+    schedulerRole: arn("iam", `role/${names.schedulerRole(app)}`, ""),
+    flexjobTaskRole,
+    /** Every role a job's tasks run with: what ECS needs `iam:PassRole` for. */
+    ecsRoles: [executionRole, ...flexjobTaskRole, ...taskRoles],
+    clusterName,
+    cluster: arn("ecs", `cluster/${clusterName}`),
+    families: config.jobs.map((job) => arn("ecs", `task-definition/${names.taskFamily(app, job.name)}:*`)),
+    scheduleGroup: names.scheduleGroup(app),
+    logGroups: arn("logs", `log-group:${names.logGroup(app, "*")}`),
+  };
+}
+
+type AppScope = ReturnType<typeof appScope>;
+
+function passRolesToEcs(scope: AppScope): PolicyStatement {
+  return {
+    Sid: "PassRolesToEcs",
+    Effect: "Allow",
+    Action: "iam:PassRole",
+    Resource: scope.ecsRoles,
+    Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+  };
+}
+
+/**
+ * What starting and following the app's jobs needs: RunTask of the jobs' families only in the
+ * app's cluster, tagging only the tasks RunTask creates, reading and stopping tasks of that
+ * cluster, the schedules a run copies, and the jobs' log groups. flexjob itself never stops a task;
+ * StopTask is there so whoever may start a run can also end a runaway one (`aws ecs stop-task`).
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html
+ */
+function runStatements(scope: AppScope): PolicyStatement[] {
+  const inCluster = { ArnEquals: { "ecs:cluster": scope.cluster } };
+  const tasks = scope.arn("ecs", `task/${scope.clusterName}/*`);
+  return [
+    {
+      // A run copies what the deployed schedules would start (task definition, network, env).
+      Sid: "ReadJobSchedules",
+      Effect: "Allow",
+      Action: "scheduler:GetSchedule",
+      Resource: scope.arn("scheduler", `schedule/${scope.scheduleGroup}/*`),
+    },
+    {
+      Sid: "RunJobTasksInTheCluster",
+      Effect: "Allow",
+      Action: "ecs:RunTask",
+      Resource: scope.families,
+      Condition: inCluster,
+    },
+    {
+      // RunTask tags the tasks it starts; ECS then authorizes TagResource with ecs:CreateAction.
+      Sid: "TagTasksAtRunTask",
+      Effect: "Allow",
+      Action: "ecs:TagResource",
+      Resource: tasks,
+      Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } },
+    },
+    {
+      Sid: "FollowAndStopTasks",
+      Effect: "Allow",
+      Action: ["ecs:DescribeTasks", "ecs:StopTask"],
+      Resource: tasks,
+      Condition: inCluster,
+    },
+    {
+      // ListTasks takes no task ARN (its resource type is the container instance); the cluster scopes it.
+      Sid: "ListClusterTasks",
+      Effect: "Allow",
+      Action: "ecs:ListTasks",
+      Resource: "*",
+      Condition: inCluster,
+    },
+    {
+      Sid: "ReadJobLogs",
+      Effect: "Allow",
+      Action: "logs:FilterLogEvents",
+      Resource: scope.logGroups,
+    },
+  ];
+}
+
+/**
+ * The least-privilege IAM policy a role needs to run `config`'s deployed jobs and follow them:
+ * `flexjob run`, `status`, `logs`, and the Action's `run-now`. Pure: nothing is read from AWS.
+ * `deployPolicy(config, { run: true })` is the deploy policy with these statements added.
+ *
+ * @example
+ * const document = runPolicy(config, { accountId: "123456789012" });
+ */
+export function runPolicy(
+  config: FlexjobConfig,
+  options: Pick<DeployPolicyOptions, "accountId" | "region"> = {},
+): PolicyDocument {
+  const scope = appScope(config, options);
+  return policy(...runStatements(scope), passRolesToEcs(scope));
 }
 
 /**
@@ -23,29 +145,8 @@ export interface DeployPolicyOptions {
  * console.log(JSON.stringify(document, null, 2));
  */
 export function deployPolicy(config: FlexjobConfig, options: DeployPolicyOptions = {}): PolicyDocument {
-  const app = config.app;
-  const account = options.accountId ?? "*";
-  const region = options.region ?? config.region ?? "*";
-  const arn = (service: string, resource: string, inRegion = region) =>
-    `arn:aws:${service}:${inRegion}:${account}:${resource}`;
-
-  const executionRole = arn("iam", `role/${names.executionRole(app)}`, "");
-  const schedulerRole = arn("iam", `role/${names.schedulerRole(app)}`, "");
-  // With discovery, jobs without their own task role run as flexjob's, which the deploy manages.
-  const flexjobTaskRole = config.discovery ? [arn("iam", `role/${names.taskRole(app)}`, "")] : [];
-  const taskRoles = [
-    ...new Set(
-      config.jobs.flatMap((job) => {
-        if (job.taskRole === undefined) return [];
-        return [job.taskRole.startsWith("arn:") ? job.taskRole : arn("iam", `role/${job.taskRole}`, "")];
-      }),
-    ),
-  ].sort();
-  const cluster = arn("ecs", `cluster/${names.cluster(app, config.cluster)}`);
-  const families = config.jobs.map((job) =>
-    arn("ecs", `task-definition/${names.taskFamily(app, job.name)}:*`),
-  );
-  const scheduleGroup = names.scheduleGroup(app);
+  const scope = appScope(config, options);
+  const { app, arn, executionRole, schedulerRole, flexjobTaskRole, cluster, families, scheduleGroup } = scope;
   const ownTags = { [`aws:RequestTag/${TAG_APP}`]: app };
   const appRoles = [executionRole, schedulerRole, ...flexjobTaskRole];
   const boundary = arn("iam", `policy/${names.boundaryPolicy(app)}`, "");
@@ -93,13 +194,7 @@ export function deployPolicy(config: FlexjobConfig, options: DeployPolicyOptions
       Action: "iam:GetPolicy",
       Resource: boundary,
     },
-    {
-      Sid: "PassRolesToEcs",
-      Effect: "Allow",
-      Action: "iam:PassRole",
-      Resource: [executionRole, ...flexjobTaskRole, ...taskRoles],
-      Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
-    },
+    passRolesToEcs(scope),
     {
       Sid: "PassRoleToScheduler",
       Effect: "Allow",
@@ -140,7 +235,7 @@ export function deployPolicy(config: FlexjobConfig, options: DeployPolicyOptions
       Sid: "ManageLogGroups",
       Effect: "Allow",
       Action: ["logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:TagLogGroup", "logs:TagResource"],
-      Resource: arn("logs", `log-group:${names.logGroup(app, "*")}`),
+      Resource: scope.logGroups,
     },
     {
       Sid: "ManageScheduleGroup",
@@ -214,7 +309,7 @@ export function deployPolicy(config: FlexjobConfig, options: DeployPolicyOptions
         Sid: "DestroyLogGroups",
         Effect: "Allow",
         Action: ["logs:DeleteLogGroup", "logs:ListTagsForResource"],
-        Resource: arn("logs", `log-group:${names.logGroup(app, "*")}`),
+        Resource: scope.logGroups,
       },
     );
     if (config.discovery) {
@@ -267,5 +362,6 @@ export function deployPolicy(config: FlexjobConfig, options: DeployPolicyOptions
       },
     );
   }
+  if (options.run) statements.push(...runStatements(scope));
   return policy(...statements);
 }
