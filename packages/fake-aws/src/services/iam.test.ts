@@ -158,6 +158,20 @@ describe("roles", () => {
     expect(decodeURIComponent(Role?.AssumeRolePolicyDocument ?? "")).toBe(TRUST_SCHEDULER);
   });
 
+  it("DeleteRole names what is in the way: attached managed policies, then inline ones", async () => {
+    await createRole();
+    await iam.send(
+      new PutRolePolicyCommand({ RoleName: "flexjob-exec", PolicyName: "logs", PolicyDocument: INLINE }),
+    );
+    await iam.send(new AttachRolePolicyCommand({ RoleName: "flexjob-exec", PolicyArn: EXECUTION_POLICY }));
+    const attached = await rejects(iam.send(new DeleteRoleCommand({ RoleName: "flexjob-exec" })));
+    expect(attached).toBeInstanceOf(DeleteConflictException);
+    expect((attached as Error).message).toBe("Cannot delete entity, must detach all policies first.");
+    await iam.send(new DetachRolePolicyCommand({ RoleName: "flexjob-exec", PolicyArn: EXECUTION_POLICY }));
+    const inline = await rejects(iam.send(new DeleteRoleCommand({ RoleName: "flexjob-exec" })));
+    expect((inline as Error).message).toBe("Cannot delete entity, must delete policies first.");
+  });
+
   it("DeleteRole refuses while policies remain, then deletes", async () => {
     await createRole();
     await iam.send(
@@ -252,6 +266,21 @@ describe("managed policies and tags", () => {
       await rejects(
         iam.send(new DetachRolePolicyCommand({ RoleName: "flexjob-exec", PolicyArn: EXECUTION_POLICY })),
       ),
+    ).toBeInstanceOf(NoSuchEntityException);
+  });
+
+  it("attaches the account's own customer managed policies by ARN, listed by their name", async () => {
+    await createRole();
+    await iam.send(new CreatePolicyCommand({ PolicyName: "team-extra", PolicyDocument: INLINE }));
+    const arn = "arn:aws:iam::123456789012:policy/team-extra";
+    await iam.send(new AttachRolePolicyCommand({ RoleName: "flexjob-exec", PolicyArn: arn }));
+    const { AttachedPolicies } = await iam.send(
+      new ListAttachedRolePoliciesCommand({ RoleName: "flexjob-exec" }),
+    );
+    expect(AttachedPolicies).toEqual([{ PolicyName: "team-extra", PolicyArn: arn }]);
+    const missing = "arn:aws:iam::123456789012:policy/not-created";
+    expect(
+      await rejects(iam.send(new AttachRolePolicyCommand({ RoleName: "flexjob-exec", PolicyArn: missing }))),
     ).toBeInstanceOf(NoSuchEntityException);
   });
 

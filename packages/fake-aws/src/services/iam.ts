@@ -1,8 +1,9 @@
 import { paginate } from "../core/pagination.js";
 import { createRandom, deriveSeed, type Random } from "../core/random.js";
 import { type Fail, Reader } from "../core/readers.js";
-import { AwsError, type CallContext, type ServiceDefinition } from "../core/types.js";
-import { evaluate } from "./iam/evaluate.js";
+import { AwsError, type CallContext, type PermissionRequest, type ServiceDefinition } from "../core/types.js";
+import { evaluate, isAllowed } from "./iam/evaluate.js";
+import { AWS_MANAGED_POLICY_DOCUMENTS } from "./iam/managed-policies.js";
 import { policySize, trustsService, validatePolicy } from "./iam/policy.js";
 
 /**
@@ -59,6 +60,8 @@ export interface IamControls {
    * a request context (`aws:SourceArn`, `aws:SourceAccount`), the trust's conditions must hold too.
    */
   roleTrusts(roleArn: string, servicePrincipal: string, context?: Record<string, string>): boolean;
+  /** Whether the role may make the request (World.roleAllows): inline + attached, within its boundary. */
+  roleAllows(roleArn: string, request: PermissionRequest): boolean;
 }
 
 const fail: Fail = (message) => new AwsError("ValidationError", message);
@@ -352,7 +355,11 @@ export function createIamService(options: { seed: number }): {
     },
     DeleteRole(input: Record<string, unknown>) {
       const role = roleByName(Reader.of(input, fail).string("RoleName", NAME));
-      if (role.inline.size > 0 || role.attached.size > 0) {
+      // IAM names what is in the way: attached managed policies first, then inline ones.
+      if (role.attached.size > 0) {
+        throw new AwsError("DeleteConflict", "Cannot delete entity, must detach all policies first.", 409);
+      }
+      if (role.inline.size > 0) {
         throw new AwsError("DeleteConflict", "Cannot delete entity, must delete policies first.", 409);
       }
       roles.delete(role.name.toLowerCase());
@@ -423,13 +430,15 @@ export function createIamService(options: { seed: number }): {
       const arn = reader.string("PolicyArn", { required: true, min: 20, max: 2048 });
       const match = POLICY_ARN.exec(arn);
       if (!match) throw new AwsError("InvalidInput", `ARN ${arn} is not valid.`);
-      if (!MANAGED_POLICIES.has(arn) || match[1] === context.accountId) {
+      // AWS managed policies, or this account's own customer managed policies.
+      const customer = match[1] === context.accountId ? policies.get(arn) : undefined;
+      if (!(match[1] === "aws" && MANAGED_POLICIES.has(arn)) && customer === undefined) {
         throw noSuchEntity(`Policy ${arn} does not exist or is not attachable.`);
       }
       if (role.attached.size >= 10 && !role.attached.has(arn)) {
         throw new AwsError("LimitExceeded", "Cannot exceed quota for PoliciesPerRole: 10", 409);
       }
-      role.attached.set(arn, match[3] ?? arn);
+      role.attached.set(arn, customer?.name ?? match[3] ?? arn);
       return {};
     },
     DetachRolePolicy(input: Record<string, unknown>) {
@@ -541,6 +550,19 @@ export function createIamService(options: { seed: number }): {
           context,
         };
         return evaluate([role.trustPolicy], request) === "Allow";
+      },
+      roleAllows: (arn, request) => {
+        const role = roleByArn(arn);
+        if (role === undefined) return false;
+        // A managed policy acts through its default version; AWS's through the documents modeled.
+        const documentOf = (policyArn: string): unknown => {
+          const policy = policies.get(policyArn);
+          if (policy === undefined) return AWS_MANAGED_POLICY_DOCUMENTS.get(policyArn);
+          return policy.versions.find((version) => version.id === policy.defaultVersion)?.document;
+        };
+        const identity = [...role.inline.values(), ...[...role.attached.keys()].map(documentOf)];
+        const boundary = role.boundary === undefined ? undefined : (documentOf(role.boundary) ?? {});
+        return isAllowed({ identity, ...(boundary !== undefined && { boundary }) }, request);
       },
     },
   };
