@@ -35,10 +35,19 @@ function namedValueSecret(path: Path, leaf: string): boolean | undefined {
   return typeof name !== "string" || looksSecret(name, leaf);
 }
 
-/** Whether the scalar at `path` of a raw config is secret, by its field or by its value. */
+/**
+ * Whether the scalar at `path` of a raw config is secret: by its field, by the name of the key
+ * nearest to it (a DB_PASSWORD key anywhere, even where it does not belong), or by its value.
+ */
 export function isSecretConfigValue(path: Path, value: string): boolean {
   if (value.trim() === "") return false;
-  return alwaysSecret(path) || (namedValueSecret(path, value) ?? looksSecretValue(value));
+  const nearestKey = path.findLast((segment): segment is string => typeof segment === "string");
+  return (
+    alwaysSecret(path) ||
+    (namedValueSecret(path, value) ?? false) ||
+    looksSecret(nearestKey ?? "", value) ||
+    looksSecretValue(value)
+  );
 }
 
 /** Calls `visit` for every scalar of plain data with its path; depth-limited, never recursing forever. */

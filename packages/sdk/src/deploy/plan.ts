@@ -59,17 +59,19 @@ export function planDeploy(desired: DesiredState, live: LiveState, options: Plan
     );
   }
 
+  // Own keys only: a job named `constructor` is not in every object.
+  const liveJobOf = (name: string) => (Object.hasOwn(live.jobs, name) ? live.jobs[name] : undefined);
   const taskDefinitionSteps = jobs.map((job) =>
-    planTaskDefinition(job.taskDefinition, live.jobs[job.name]?.taskDefinition, job.name),
+    planTaskDefinition(job.taskDefinition, liveJobOf(job.name)?.taskDefinition, job.name),
   );
-  for (const job of jobs) steps.push(planLogGroup(job.logGroup, live.jobs[job.name]?.logGroup, job.name));
+  for (const job of jobs) steps.push(planLogGroup(job.logGroup, liveJobOf(job.name)?.logGroup, job.name));
   steps.push(...taskDefinitionSteps);
 
   for (const [index, job] of jobs.entries()) {
     const taskDefinitionStep = taskDefinitionSteps[index];
     // A schedule can name the revision only when it is not about to be replaced.
     const knownArn = taskDefinitionStep?.action === "noop" ? taskDefinitionStep.live?.arn : undefined;
-    const liveJob = live.jobs[job.name];
+    const liveJob = liveJobOf(job.name);
     const started = startedAt(options.now);
     const ended = job.schedules.some(
       (schedule) =>
