@@ -36,3 +36,4 @@ export {
   type PrincipalPolicies,
 } from "./services/iam/evaluate.js";
 export type { LogLine, LogsControls } from "./services/logs.js";
+export type { SecretOptions, SecretsControls } from "./services/secrets.js";

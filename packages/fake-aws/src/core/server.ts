@@ -6,6 +6,7 @@ import type { EcrControls, ImageStore } from "../services/ecr.js";
 import type { EcsControls } from "../services/ecs.js";
 import { createRegistry } from "../services/index.js";
 import type { LogsControls } from "../services/logs.js";
+import type { SecretsControls } from "../services/secrets.js";
 import { type ClockOptions, createClock, type FakeClock } from "./clock.js";
 import { handleControl } from "./control-api.js";
 import {
@@ -85,6 +86,8 @@ export interface FakeAws {
   /** EC2: the default VPC's ids, extra VPCs, subnets and security groups. */
   readonly ec2: Ec2Controls;
   readonly cloudmap: CloudMapControls;
+  /** Secrets Manager secrets and SSM parameters that tasks read at start. */
+  readonly secrets: SecretsControls;
   /** Cross-service existence checks, as services see them. */
   readonly world: World;
   close(): Promise<void>;
@@ -104,6 +107,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   const registry = createRegistry({
     clock,
     seed,
+    region,
     ...(options.imageStore !== undefined && { imageStore: options.imageStore }),
   });
   let chaos = new Chaos(createRandom(deriveSeed(seed, "chaos")), options.latency);
@@ -158,6 +162,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     logs: registry.logs,
     ec2: registry.ec2,
     cloudmap: registry.cloudmap,
+    secrets: registry.secrets,
     world: registry.world,
     close: () =>
       new Promise<void>((resolve, reject) => {

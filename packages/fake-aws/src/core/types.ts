@@ -74,6 +74,34 @@ export interface World {
    * worlds stay small.
    */
   roleTrusts?(roleArn: string, servicePrincipal: string, context?: Record<string, string>): boolean;
+  /**
+   * Whether the role (by ARN) may make the request: its inline and attached policies, capped by
+   * its permissions boundary; false when the role does not exist. Optional: a world without it
+   * checks no permission.
+   */
+  roleAllows?(roleArn: string, request: PermissionRequest): boolean;
+  /** The secret or parameter a task definition's `valueFrom` names in `region`, if it exists. */
+  findSecret?(valueFrom: string, region: string): StoredSecret | undefined;
+}
+
+/** A call a role makes on someone's behalf, as IAM authorizes it. */
+export interface PermissionRequest {
+  /** `service:Operation`, e.g. `ecr:BatchGetImage`. */
+  action: string;
+  /** The resource ARN, `*` for actions that take none. */
+  resource: string;
+  /** Condition keys, e.g. `kms:ViaService`. */
+  context?: Record<string, string>;
+}
+
+/** A Secrets Manager secret or an SSM parameter, as ECS reads one at task start. */
+export interface StoredSecret {
+  service: "secretsmanager" | "ssm";
+  /** The full ARN: a secret's ends in "-" and 6 random characters. */
+  arn: string;
+  region: string;
+  /** The customer managed KMS key it is encrypted with; undefined for the AWS managed key. */
+  kmsKeyArn?: string;
 }
 
 export type Handler = (input: Record<string, unknown>, context: CallContext) => unknown | Promise<unknown>;

@@ -22,7 +22,7 @@ import {
   StopTaskCommand,
   TagResourceCommand,
 } from "@aws-sdk/client-ecs";
-import { CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
+import { AttachRolePolicyCommand, CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakeAws, startFakeAws } from "../index.js";
 import { defaultSubnet, TRUST_ECS_TASKS, TRUST_SCHEDULER } from "../test-support.js";
@@ -543,6 +543,13 @@ describe("tasks", () => {
 
   it("a task whose ECR repository does not exist fails to start with CannotPullContainerError", async () => {
     await setUp();
+    // The role may pull: what is missing is the repository.
+    await iam.send(
+      new AttachRolePolicyCommand({
+        RoleName: "exec",
+        PolicyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+      }),
+    );
     const image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/nightly:abc";
     await ecs.send(new RegisterTaskDefinitionCommand({ ...withContainer({ image }), family: "from-ecr" }));
     expect(await stopCodeOf("from-ecr")).toEqual(["TaskFailedToStart", "CannotPullContainerError"]);
@@ -555,7 +562,7 @@ describe("tasks", () => {
     ]);
   });
 
-  it("ListTasks filters by desired status, family and startedBy, and pages", async () => {
+  it("ListTasks filters by desired status, family and startedBy, and pages; stopped tasks go after an hour", async () => {
     await setUp();
     await run({ count: 3, startedBy: "a" });
     await run({ startedBy: "b" });
@@ -571,10 +578,20 @@ describe("tasks", () => {
     expect(
       (await ecs.send(new ListTasksCommand({ cluster: "jobs", desiredStatus: "STOPPED" }))).taskArns,
     ).toEqual([]);
-    aws.clock.advance(24 * 3600_000);
+    // The default phases stop a task 100 s after RunTask; ECS forgets it an hour after that.
+    aws.clock.advance(100_000 + 3600_000 - 1);
+    const stopped = (await ecs.send(new ListTasksCommand({ cluster: "jobs", desiredStatus: "STOPPED" })))
+      .taskArns;
+    expect(stopped).toHaveLength(4);
+    aws.clock.advance(1);
     expect(
       (await ecs.send(new ListTasksCommand({ cluster: "jobs", desiredStatus: "STOPPED" }))).taskArns,
-    ).toHaveLength(4);
+    ).toEqual([]);
+    const described = await ecs.send(new DescribeTasksCommand({ cluster: "jobs", tasks: stopped ?? [] }));
+    expect([described.tasks, described.failures?.map((failure) => failure.reason)]).toEqual([
+      [],
+      ["MISSING", "MISSING", "MISSING", "MISSING"],
+    ]);
   });
 
   it("runs on a capacity provider associated with the cluster", async () => {

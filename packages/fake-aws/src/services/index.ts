@@ -7,6 +7,7 @@ import { createEcsService, type EcsControls } from "./ecs.js";
 import { createIamService } from "./iam.js";
 import { createLogsService, type LogsControls } from "./logs.js";
 import { createSchedulerService } from "./scheduler.js";
+import { createSecretsService, type SecretsControls } from "./secrets.js";
 import { createStsService } from "./sts.js";
 
 /** Every service fake-aws speaks, and the World that lets them look into each other's state. */
@@ -19,11 +20,14 @@ export interface Registry {
   logs: LogsControls;
   ec2: Ec2Controls;
   cloudmap: CloudMapControls;
+  secrets: SecretsControls;
 }
 
 export interface RegistryOptions {
   clock: FakeClock;
   seed: number;
+  /** The region test controls create resources in when they are given none; default us-east-1. */
+  region?: string;
   /** Where ECR keeps images; default in memory. */
   imageStore?: ImageStore;
 }
@@ -31,6 +35,8 @@ export interface RegistryOptions {
 export function createRegistry(options: RegistryOptions): Registry {
   const services = new Map<string, ServiceDefinition>();
   let roleTrusts: NonNullable<World["roleTrusts"]> = () => false;
+  let roleAllows: NonNullable<World["roleAllows"]> = () => false;
+  let findSecret: NonNullable<World["findSecret"]> = () => undefined;
   // Services receive the World before it can answer; it reads the registry only when asked.
   const world: World = {
     exists(kind: ResourceKind, idOrArn: string, region: string): boolean {
@@ -41,10 +47,15 @@ export function createRegistry(options: RegistryOptions): Registry {
       return false;
     },
     roleTrusts: (roleArn, servicePrincipal, context) => roleTrusts(roleArn, servicePrincipal, context),
+    roleAllows: (roleArn, request) => roleAllows(roleArn, request),
+    findSecret: (valueFrom, region) => findSecret(valueFrom, region),
   };
   const ecs = createEcsService(world, options);
   const iam = createIamService(options);
   roleTrusts = iam.controls.roleTrusts;
+  roleAllows = iam.controls.roleAllows;
+  const secrets = createSecretsService({ seed: options.seed, region: options.region ?? "us-east-1" });
+  findSecret = secrets.find;
   const ecr = createEcrService(world, {
     clock: options.clock,
     seed: options.seed,
@@ -62,6 +73,7 @@ export function createRegistry(options: RegistryOptions): Registry {
     cloudmap,
     logs,
     ec2,
+    secrets.service,
   ]) {
     services.set(service.signingName, service);
   }
@@ -73,5 +85,6 @@ export function createRegistry(options: RegistryOptions): Registry {
     logs: logs.controls,
     ec2: ec2.controls,
     cloudmap: cloudmap.controls,
+    secrets: secrets.controls,
   };
 }

@@ -44,6 +44,17 @@ export function timelineOf(task: Task): Timeline {
   };
 }
 
+/**
+ * ECS answers for a stopped task "for at least one hour" after it stops, then forgets it; here
+ * exactly one hour on the fake clock, so callers cannot rely on stopped tasks forever.
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeTasks.html
+ */
+export const STOPPED_TASK_RETENTION_MS = 60 * 60 * 1000;
+
+export function forgottenAt(task: Task): number {
+  return timelineOf(task).stoppedAtMs + STOPPED_TASK_RETENTION_MS;
+}
+
 export function statusAt(task: Task, nowMs: number): TaskStatus {
   const t = timelineOf(task);
   if (nowMs >= t.stoppedAtMs) return "STOPPED";

@@ -3,7 +3,8 @@ import { uuidFrom } from "../../core/random.js";
 import type { Reader } from "../../core/readers.js";
 import type { CallContext } from "../../core/types.js";
 import { readStrategy } from "./clusters.js";
-import { desiredStatusAt, exitCodeAt, statusAt, timelineOf } from "./lifecycle.js";
+import { desiredStatusAt, exitCodeAt, forgottenAt, statusAt, timelineOf } from "./lifecycle.js";
+import { startProblem } from "./start-checks.js";
 import {
   type CapacityProviderItem,
   type Cluster,
@@ -27,6 +28,7 @@ const FARGATE_PROVIDERS = new Set(["FARGATE", "FARGATE_SPOT"]);
 export function taskHandlers(env: EcsEnv) {
   return {
     RunTask(input: Record<string, unknown>, context: CallContext) {
+      forgetStoppedTasks(env);
       const reader = read(input);
       const cluster = requireCluster(env.state, context.region, context.accountId, reader.string("cluster"));
       const ref = reader.string("taskDefinition", { required: true });
@@ -95,7 +97,7 @@ export function taskHandlers(env: EcsEnv) {
             capacityProviderName: placement.capacityProviderName,
           }),
         };
-        const failure = env.controls.startFailures.get(td.family) ?? startProblem(env, td, context);
+        const failure = env.controls.startFailures.get(td.family) ?? startProblem(env, td, context, id);
         if (failure !== undefined) task.startFailure = failure;
         env.state.tasks.set(task.arn, task);
         arns.push(task.arn);
@@ -105,6 +107,7 @@ export function taskHandlers(env: EcsEnv) {
     },
 
     DescribeTasks(input: Record<string, unknown>, context: CallContext) {
+      forgetStoppedTasks(env);
       const reader = read(input);
       const cluster = requireCluster(env.state, context.region, context.accountId, reader.string("cluster"));
       const refs = reader.strings("tasks", { required: true, max: 100 }) ?? [];
@@ -120,6 +123,7 @@ export function taskHandlers(env: EcsEnv) {
     },
 
     ListTasks(input: Record<string, unknown>, context: CallContext) {
+      forgetStoppedTasks(env);
       const reader = read(input);
       const cluster = requireCluster(env.state, context.region, context.accountId, reader.string("cluster"));
       const family = reader.string("family");
@@ -152,6 +156,7 @@ export function taskHandlers(env: EcsEnv) {
     },
 
     StopTask(input: Record<string, unknown>, context: CallContext) {
+      forgetStoppedTasks(env);
       const reader = read(input);
       const cluster = requireCluster(env.state, context.region, context.accountId, reader.string("cluster"));
       const ref = reader.string("task", { required: true });
@@ -165,38 +170,6 @@ export function taskHandlers(env: EcsEnv) {
       return { task: described };
     },
   };
-}
-
-const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)/;
-
-/**
- * What would stop a task at start on Fargate, checked against the other services' state: an
- * image in a private ECR repository of this account that does not exist, or an awslogs log
- * group that does not exist (and is not to be created by the driver).
- */
-function startProblem(env: EcsEnv, td: TaskDefinition, context: CallContext): string | undefined {
-  for (const container of td.body.containerDefinitions as Record<string, unknown>[]) {
-    const image = String(container.image);
-    const ecr = ECR_IMAGE.exec(image);
-    if (
-      ecr &&
-      ecr[1] === context.accountId &&
-      !env.world.exists("ecr-repository", ecr[3] ?? "", ecr[2] ?? "")
-    ) {
-      return `CannotPullContainerError: pull image manifest has been retried 1 time(s): failed to resolve ref ${image}: not found`;
-    }
-    const log = container.logConfiguration as
-      | { logDriver?: unknown; options?: Record<string, unknown> }
-      | undefined;
-    if (log?.logDriver !== "awslogs") continue;
-    const options = log.options ?? {};
-    const group = String(options["awslogs-group"]);
-    const region = String(options["awslogs-region"] ?? context.region);
-    if (options["awslogs-create-group"] !== "true" && !env.world.exists("log-group", group, region)) {
-      return `ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist. : exit status 1`;
-    }
-  }
-  return undefined;
 }
 
 function findTask(env: EcsEnv, cluster: Cluster, ref: string): Task | undefined {
@@ -309,7 +282,16 @@ function readOverrides(env: EcsEnv, reader: Reader, td: TaskDefinition): Record<
   return { ...overrides.input, containerOverrides, inferenceAcceleratorOverrides: [] };
 }
 
+/** Drops the tasks ECS no longer answers for (see STOPPED_TASK_RETENTION_MS). */
+function forgetStoppedTasks(env: EcsEnv): void {
+  const nowMs = env.clock.nowMs();
+  for (const [arn, task] of env.state.tasks) {
+    if (nowMs >= forgottenAt(task)) env.state.tasks.delete(arn);
+  }
+}
+
 export function describeTasks(env: EcsEnv, arns: string[], include: string[]): Record<string, unknown>[] {
+  forgetStoppedTasks(env);
   const nowMs = env.clock.nowMs();
   const out: Record<string, unknown>[] = [];
   for (const arn of arns) {
