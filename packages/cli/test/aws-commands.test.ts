@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { AttachRolePolicyCommand, DetachRolePolicyCommand } from "@aws-sdk/client-iam";
 import { createClients } from "@flexjob/sdk";
 import { type FakeAws, startFakeAws } from "fake-aws";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -180,6 +181,31 @@ describe("flexjob destroy", () => {
     expect(done.stdout).toContain("removed");
     const again = await cli(["destroy", "report", "--yes"]);
     expect(again.stdout).toContain("nothing to remove");
+  });
+
+  it("a role someone attached a managed policy to stops destroy with that policy, the role and the fix, exit 1", async () => {
+    await cli(["deploy"]);
+    const iam = createClients({ region: "eu-west-1", endpoint: aws.url }).iam;
+    const policyArn = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess";
+    await iam.send(new AttachRolePolicyCommand({ RoleName: "shop-flexjob-execution", PolicyArn: policyArn }));
+    const result = await cli(["destroy", "--all", "--yes"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      "error: destroy of shop stopped: 1 step failed, first delete role shop-flexjob-execution: IAM role shop-flexjob-execution cannot be deleted: it has managed policies attached that flexjob did not attach: arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess\n",
+    );
+    expect(result.stderr).toContain(
+      "  fix: if nothing else needs them on this role, detach them: aws iam detach-role-policy --role-name shop-flexjob-execution --policy-arn arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess; then destroy again; or keep the role (a role costs nothing) and ignore this error\n",
+    );
+    expect(result.stderr).not.toContain("deploy");
+    // flexjob never detaches a policy it did not attach.
+    expect(aws.calls.filter((call) => call.operation === "DetachRolePolicy")).toEqual([]);
+    await iam.send(new DetachRolePolicyCommand({ RoleName: "shop-flexjob-execution", PolicyArn: policyArn }));
+    const again = await cli(["destroy", "--all", "--yes"]);
+    // The first destroy removed everything else; only the role was left to delete.
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(
+      "  - role            shop-flexjob-execution  destroying app shop\n0 to create, 0 to update, 1 to delete, 0 unchanged\nremoved\n",
+    );
   });
 
   it("needs a job or --all", async () => {

@@ -5,6 +5,7 @@ import {
   DeleteRolePolicyCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
+  ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
   PutRolePermissionsBoundaryCommand,
   PutRolePolicyCommand,
@@ -253,9 +254,64 @@ async function deleteRole(clients: AwsClients, step: RoleStep): Promise<void> {
   });
   if (policyNames === undefined) return;
   for (const policyName of policyNames) await deleteInlinePolicy(clients, name, policyName);
-  await clients.iam.send(new DeleteRoleCommand({ RoleName: name })).catch((error: unknown) => {
-    if (!isAwsError(error, "NoSuchEntityException")) throw error;
-  });
+  try {
+    await clients.iam.send(new DeleteRoleCommand({ RoleName: name }));
+  } catch (error) {
+    if (isAwsError(error, "NoSuchEntityException")) return;
+    if (isAwsError(error, "DeleteConflictException"))
+      throw await attachedPoliciesConflict(clients, name, error);
+    throw error;
+  }
+}
+
+/**
+ * IAM refuses to delete a role someone attached a managed policy to. Those attachments are not
+ * flexjob's to undo (the policy may grant what another team relies on), so the error names each
+ * one and the command that detaches it, and leaves the choice to the user.
+ */
+async function attachedPoliciesConflict(
+  clients: AwsClients,
+  roleName: string,
+  conflict: unknown,
+): Promise<FlexjobError> {
+  const attached = await listAttachedPolicyArns(clients, roleName).catch(() => undefined);
+  const detach = (arn: string) => `aws iam detach-role-policy --role-name ${roleName} --policy-arn ${arn}`;
+  // Rerunning alone would fail the same way: the way out is detaching, or choosing to keep the role.
+  const keep = "then destroy again; or keep the role (a role costs nothing) and ignore this error";
+  if (attached === undefined || attached.length === 0) {
+    const reason = conflict instanceof Error ? conflict.message : String(conflict);
+    return new FlexjobError(`IAM role ${roleName} cannot be deleted: IAM answered "${reason}"`, {
+      code: "AWS_ERROR",
+      fault: "aws",
+      cause: conflict,
+      remedy: `list what is attached with aws iam list-attached-role-policies --role-name ${roleName} and detach each with ${detach("<arn>")} (flexjob never detaches a policy it did not attach); ${keep}`,
+    });
+  }
+  return new FlexjobError(
+    `IAM role ${roleName} cannot be deleted: it has managed policies attached that flexjob did not attach: ${attached.join(", ")}`,
+    {
+      code: "AWS_ERROR",
+      fault: "aws",
+      cause: conflict,
+      remedy: `if nothing else needs them on this role, detach them: ${attached.map(detach).join(" && ")}; ${keep}`,
+    },
+  );
+}
+
+async function listAttachedPolicyArns(clients: AwsClients, roleName: string): Promise<string[]> {
+  const arns: string[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await clients.iam.send(
+      new ListAttachedRolePoliciesCommand({
+        RoleName: roleName,
+        ...(marker === undefined ? {} : { Marker: marker }),
+      }),
+    );
+    arns.push(...(page.AttachedPolicies ?? []).flatMap((policy) => policy.PolicyArn ?? []));
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker !== undefined);
+  return arns;
 }
 
 async function listInlinePolicyNames(clients: AwsClients, roleName: string): Promise<string[]> {

@@ -66,8 +66,13 @@ export function liveArns(plan: Plan): ApplyResult {
   return result;
 }
 
+export interface ApplyOptions {
+  /** What the plan is for, as a failure names it: a failed destroy must not say "deploy". */
+  operation?: "deploy" | "destroy";
+}
+
 /** Executes exactly the create/update/delete steps of a plan; no-op steps send nothing. */
-export async function apply(plan: Plan, deps: Deps): Promise<ApplyResult> {
+export async function apply(plan: Plan, deps: Deps, options: ApplyOptions = {}): Promise<ApplyResult> {
   const { clients, logger, sleep } = deps;
   const runId = randomUUID();
   const result = liveArns(plan);
@@ -128,12 +133,15 @@ export async function apply(plan: Plan, deps: Deps): Promise<ApplyResult> {
         failures.push({ step, error });
       }
     });
-    if (failures.length > 0) throw partialFailure(plan, pending, done, failures);
+    if (failures.length > 0) {
+      throw partialFailure(options.operation ?? "deploy", plan, pending, done, failures);
+    }
   }
   return result;
 }
 
 function partialFailure(
+  operation: "deploy" | "destroy",
   plan: Plan,
   pending: PlanStep[],
   done: PlanStep[],
@@ -143,17 +151,24 @@ function partialFailure(
   const first = failures[0];
   const cause = first?.error instanceof Error ? first.error.message : String(first?.error);
   const lines = [
-    `deploy of ${plan.app} stopped: ${failures.length} step${failures.length === 1 ? "" : "s"} failed, first ${first ? describeStep(first.step) : ""}: ${cause}`,
+    `${operation} of ${plan.app} stopped: ${failures.length} step${failures.length === 1 ? "" : "s"} failed, first ${first ? describeStep(first.step) : ""}: ${cause}`,
     `done (${done.length}): ${done.map(describeStep).join(", ") || "nothing"}`,
     `not done (${notDone.length}): ${notDone.map(describeStep).join(", ")}`,
   ];
   const firstError = first?.error;
+  const ownRemedy = firstError instanceof FlexjobError ? firstError.remedy : undefined;
   return new FlexjobError(lines.join("\n"), {
     code: "AWS_ERROR",
     fault: firstError instanceof FlexjobError ? firstError.fault : "aws",
     cause: firstError,
-    remedy:
-      (firstError instanceof FlexjobError && firstError.remedy ? `${firstError.remedy}; then ` : "") +
-      "deploy again: flexjob reads what exists and finishes the rest",
+    remedy: rerunRemedy(operation, ownRemedy),
   });
+}
+
+/** A step's own remedy comes first; a destroy's says itself when to run again, since a bare rerun can fail the same way. */
+function rerunRemedy(operation: "deploy" | "destroy", ownRemedy: string | undefined): string {
+  if (operation === "destroy") {
+    return ownRemedy ?? "destroy again: flexjob reads what exists and removes the rest";
+  }
+  return `${ownRemedy ? `${ownRemedy}; then ` : ""}deploy again: flexjob reads what exists and finishes the rest`;
 }

@@ -145,6 +145,6 @@ export async function destroy(
   }
   const plan: Plan = { app, region: clients.region, accountId, steps, notes: [] };
   if (options.dryRun || steps.length === 0) return { plan, changed: false };
-  const applied = await apply(plan, deps);
+  const applied = await apply(plan, deps, { operation: "destroy" });
   return { plan, changed: applied.changed > 0 };
 }

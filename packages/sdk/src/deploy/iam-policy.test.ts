@@ -1,4 +1,4 @@
-import { CreatePolicyCommand } from "@aws-sdk/client-iam";
+import { AttachRolePolicyCommand, CreatePolicyCommand } from "@aws-sdk/client-iam";
 import { type FakeAws, isAllowed } from "fake-aws";
 import { afterEach, describe, expect, it } from "vitest";
 import { callRequests } from "../../test/call-requests.js";
@@ -463,6 +463,25 @@ describe("deployPolicy against what a deploy sends", () => {
         "ecs:DeleteCluster *",
       ]),
     );
+  });
+
+  it("with destroy, may name the managed policies that block a role's delete, and never detaches them", async () => {
+    const { aws, deps } = await startWorld();
+    close = () => aws.close();
+    await withBoundary(aws, deps);
+    await deploy(shopConfig(), {}, deps);
+    const policyArn = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess";
+    await deps.clients.iam.send(
+      new AttachRolePolicyCommand({ RoleName: "shop-flexjob-scheduler", PolicyArn: policyArn }),
+    );
+    const destroyStarts = aws.calls.length;
+    await expect(destroy(shopConfig(), {}, deps)).rejects.toThrow(
+      `IAM role shop-flexjob-scheduler cannot be deleted: it has managed policies attached that flexjob did not attach: ${policyArn}`,
+    );
+    const document = deployPolicy(shopConfig(), { accountId: aws.accountId, destroy: true });
+    expect(deniedCalls(aws, document, destroyStarts)).toEqual([]);
+    expect(aws.callsTo("iam", "ListAttachedRolePolicies")).toHaveLength(1);
+    expect(aws.callsTo("iam", "DetachRolePolicy")).toEqual([]);
   });
 
   it("allows every call of a deploy with service discovery", async () => {

@@ -295,13 +295,33 @@ export function deployPolicy(config: FlexjobConfig, options: DeployPolicyOptions
     );
   }
   if (options.destroy) {
+    // Destroy also removes flexjob's task role when discovery: was on once and is off now.
+    const leftoverTaskRole = config.discovery ? [] : [arn("iam", `role/${names.taskRole(app)}`, "")];
+    if (leftoverTaskRole.length > 0) {
+      statements.push(
+        {
+          Sid: "ReadLeftoverTaskRole",
+          Effect: "Allow",
+          Action: ["iam:GetRole", "iam:ListRolePolicies"],
+          Resource: leftoverTaskRole,
+        },
+        {
+          Sid: "EmptyLeftoverTaskRoleUnderTheBoundary",
+          Effect: "Allow",
+          Action: "iam:DeleteRolePolicy",
+          Resource: leftoverTaskRole,
+          Condition: { StringEquals: { "iam:PermissionsBoundary": boundary } },
+        },
+      );
+    }
     // Deploy never deletes these; only a role that may remove the whole app needs it.
     statements.push(
       {
+        // Listing attached policies only names them when IAM refuses the delete; flexjob never detaches.
         Sid: "DestroyAppRoles",
         Effect: "Allow",
-        Action: "iam:DeleteRole",
-        Resource: appRoles,
+        Action: ["iam:DeleteRole", "iam:ListAttachedRolePolicies"],
+        Resource: [...appRoles, ...leftoverTaskRole],
       },
       { Sid: "DestroyCluster", Effect: "Allow", Action: "ecs:DeleteCluster", Resource: cluster },
       {
