@@ -60,7 +60,7 @@ describe("parseCpu", () => {
     ]);
     expect(failure(() => parseCpu(true))[1]).toBe("cpu true is not a CPU size");
     expect(failure(() => parseCpu("-1"))[1]).toBe('cpu "-1" is not a CPU size');
-    expect(failure(() => parseCpu(Number.NaN))[1]).toBe("cpu null is not a CPU size");
+    expect(failure(() => parseCpu(Number.NaN))[1]).toBe("cpu NaN is not a CPU size");
   });
 });
 
