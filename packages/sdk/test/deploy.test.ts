@@ -152,7 +152,11 @@ describe("first deploy", () => {
       Sid: "ReadJobSecrets",
       Effect: "Allow",
       Action: "secretsmanager:GetSecretValue",
-      Resource: ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/db-AbCdEf"],
+      // Ends in "-" + 6 characters: a full ARN, or a partial one of a secret named shop/db-AbCdEf.
+      Resource: [
+        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/db-AbCdEf",
+        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/db-AbCdEf-??????",
+      ],
     });
   });
 

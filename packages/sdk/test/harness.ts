@@ -16,6 +16,8 @@ export async function startWorld(options: { latencyMs?: number } = {}): Promise<
     clock: { start: "2026-12-01T10:00:00Z" },
     ...(options.latencyMs ? { latency: { fixedMs: options.latencyMs } } : {}),
   });
+  // The secret shopConfig reads: tasks that cannot read it fail to start, as in ECS.
+  aws.secrets.put("shop/db", { region: REGION, suffix: "AbCdEf" });
   const logs: string[] = [];
   const deps: Deps = {
     clients: createClients({ region: REGION, endpoint: aws.url, maxAttempts: 3 }),

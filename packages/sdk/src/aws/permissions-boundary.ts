@@ -21,10 +21,12 @@ export function boundaryPolicy(app: string, options: { accountId?: string } = {}
   return policy(
     { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
     {
-      Sid: "PullAppImages",
+      // A job may run any image the config names, in any account or region (cross-account pulls
+      // also need the repository's own policy); the inline policy names the repositories.
+      Sid: "PullImages",
       Effect: "Allow",
       Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-      Resource: `arn:aws:ecr:*:${account}:repository/${names.repository(app, "*")}`,
+      Resource: "arn:aws:ecr:*:*:repository/*",
     },
     {
       Sid: "WriteAppLogs",

@@ -176,7 +176,9 @@ export async function deploy(
               {
                 from: deps.now(),
                 count: 3,
-                createdAt: live.jobs[job.name]?.schedules[names.schedule(config.app, job.name)]?.createdAt,
+                createdAt: Object.hasOwn(live.jobs, job.name)
+                  ? live.jobs[job.name]?.schedules[names.schedule(config.app, job.name)]?.createdAt
+                  : undefined,
               },
             )
           : [],
@@ -223,6 +225,7 @@ async function retainedJobs(deps: Deps, app: string, jobs: string[]): Promise<Re
       : [
           {
             family: revision.spec.family,
+            image: revision.spec.container.image,
             secretArns: revision.spec.container.secrets.map((secret) => secret.valueFrom),
             taskRoleArn: revision.spec.taskRoleArn,
           },

@@ -7,6 +7,7 @@ import { type PolicyStatement, policy } from "../aws/policy.js";
 import type { BoundarySpec, RoleSpec } from "../aws/role-spec.js";
 import type { ScheduleSpec } from "../aws/schedule-spec.js";
 import { canonicalJson, type TaskDefinitionSpec, taskDefinitionHash } from "../aws/task-definition-spec.js";
+import { parseImageReference } from "../config/image-reference.js";
 import type { FlexjobConfig, JobSpec } from "../config/index.js";
 import { names, TAG_APP, TAG_JOB, TAG_MANAGED, TAG_SPEC_HASH } from "../naming.js";
 import { type CpuArchitecture, capacityProviderFor, cpuArchitectureFor } from "../sizing/index.js";
@@ -38,6 +39,8 @@ export interface RenderContext {
 /** What a job that is kept without being configured still needs the app's roles to allow. */
 export interface RetainedJob {
   family: string;
+  /** The image its live task definition runs: the execution role must keep pulling it. */
+  image: string;
   secretArns: string[];
   taskRoleArn: string | undefined;
 }
@@ -142,7 +145,13 @@ export function renderDesired(config: FlexjobConfig, context: RenderContext): De
     scheduleGroup: { name: scheduleGroup, tags: appTags },
     executionRole: renderExecutionRole(
       app,
-      [...configuredSecrets, ...retained.flatMap((job) => job.secretArns)],
+      {
+        secrets: [...configuredSecrets, ...retained.flatMap((job) => job.secretArns)],
+        images: [
+          ...jobs.map((job) => job.taskDefinition.container.image),
+          ...retained.map((job) => job.image),
+        ],
+      },
       {
         accountId,
         region,
@@ -288,19 +297,66 @@ function renderSchedule(
 }
 
 /**
- * The resource part of a secret's ARN: ECS lets `valueFrom` add `:json-key:stage:version` to a
- * Secrets Manager ARN, and a name given without AWS's random 6-character suffix needs `-??????`.
+ * What IAM checks a read of a secret against is its full ARN, which ends in "-" and 6 random
+ * characters; a `valueFrom` may also be a partial ARN (without them), and ECS lets it add
+ * `:json-key:stage:version`. A name can itself end in "-" and 6 characters (`prod/api-backup`), so
+ * the shape alone cannot tell a full ARN from a partial one: such a value gets both its exact ARN
+ * and `-??????` (exactly one more suffix, never `*`, which would also match `prod/api-backup-old-…`).
+ * https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html
  */
-export function secretPolicyResource(arn: string): string {
+export function secretPolicyResources(arn: string): string[] {
   const parts = arn.split(":");
-  if (parts[2] !== "secretsmanager") return arn;
+  if (parts[2] !== "secretsmanager") return [arn];
   const resource = parts.slice(0, 7).join(":");
-  return /-[A-Za-z0-9]{6}$/.test(parts[6] ?? "") ? resource : `${resource}-??????`;
+  const partial = `${resource}-??????`;
+  return /-[A-Za-z0-9]{6}$/.test(parts[6] ?? "") ? [resource, partial] : [partial];
+}
+
+/**
+ * The ECR repository an image names, as the ARN IAM checks a pull against: in the registry's own
+ * account and region, which may differ from the task's. Undefined for images outside private ECR
+ * (Docker Hub, ECR Public, other registries): pulling those needs no permission of the role.
+ * https://docs.aws.amazon.com/AmazonECR/latest/userguide/Registries.html
+ */
+export function ecrRepositoryArn(image: string): string | undefined {
+  const parsed = parseImageReference(image);
+  if (!("image" in parsed) || parsed.image.registry === undefined) return undefined;
+  const host = ECR_REGISTRY.exec(parsed.image.registry);
+  if (host === null) return undefined;
+  const [, account, region, china] = host;
+  return `arn:${china ? "aws-cn" : "aws"}:ecr:${region}:${account}:repository/${parsed.image.repository}`;
+}
+
+const ECR_REGISTRY = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/;
+
+/**
+ * Decrypting a secret under a customer managed key needs kms:Decrypt; which key is not in the
+ * config, so the grant names no key but only what the key may be used for: through Secrets
+ * Manager or SSM in this region, for exactly the secrets and parameters this role may read (the
+ * encryption context each service sends). The AWS managed keys need none of this.
+ * https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html
+ * https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+ */
+function decryptStatements(region: string, secrets: string[], parameters: string[]): PolicyStatement[] {
+  const via = (service: string, key: string, values: string[]): PolicyStatement => ({
+    Sid: service === "secretsmanager" ? "DecryptJobSecrets" : "DecryptJobParameters",
+    Effect: "Allow",
+    Action: "kms:Decrypt",
+    Resource: "*",
+    Condition: {
+      StringEquals: { "kms:ViaService": `${service}.${region}.amazonaws.com` },
+      StringLike: { [`kms:EncryptionContext:${key}`]: values },
+    },
+  });
+  return [
+    ...(secrets.length > 0 ? [via("secretsmanager", "SecretARN", secrets)] : []),
+    ...(parameters.length > 0 ? [via("ssm", "PARAMETER_ARN", parameters)] : []),
+  ];
 }
 
 function renderExecutionRole(
   app: string,
-  secrets: readonly string[],
+  uses: { secrets: readonly string[]; images: readonly string[] },
   context: {
     accountId: string;
     region: string;
@@ -309,18 +365,25 @@ function renderExecutionRole(
   },
 ): RoleSpec {
   const { accountId, region } = context;
-  const secretArns = [...new Set(secrets)].sort();
-  const secretsManager = secretArns
-    .filter((arn) => arn.startsWith("arn:aws:secretsmanager:"))
-    .map(secretPolicyResource);
+  const secretArns = [...new Set(uses.secrets)].sort();
+  const secretsManager = [
+    ...new Set(
+      secretArns.filter((arn) => arn.startsWith("arn:aws:secretsmanager:")).flatMap(secretPolicyResources),
+    ),
+  ];
   const parameters = secretArns.filter((arn) => arn.includes(":ssm:"));
+  const appRepositories = `arn:aws:ecr:${region}:${accountId}:repository/${names.repository(app, "*")}`;
+  // Images the config names by reference may live in any repository, account or region.
+  const otherRepositories = uses.images
+    .map(ecrRepositoryArn)
+    .filter((arn): arn is string => arn !== undefined && !wildcardMatches(appRepositories, arn));
   const statements: PolicyStatement[] = [
     { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
     {
       Sid: "PullJobImages",
       Effect: "Allow",
       Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-      Resource: `arn:aws:ecr:${region}:${accountId}:repository/${names.repository(app, "*")}`,
+      Resource: [appRepositories, ...[...new Set(otherRepositories)].sort()],
     },
     {
       Sid: "WriteJobLogs",
@@ -334,7 +397,7 @@ function renderExecutionRole(
       Sid: "ReadJobSecrets",
       Effect: "Allow",
       Action: "secretsmanager:GetSecretValue",
-      Resource: [...new Set(secretsManager)],
+      Resource: secretsManager,
     });
   }
   if (parameters.length > 0) {
@@ -345,6 +408,7 @@ function renderExecutionRole(
       Resource: parameters,
     });
   }
+  statements.push(...decryptStatements(region, secretsManager, parameters));
   return {
     name: names.executionRole(app),
     description: `flexjob ${app}: lets ECS pull job images, write logs and read job secrets`,
@@ -353,6 +417,12 @@ function renderExecutionRole(
     tags: context.tags,
     permissionsBoundary: context.permissionsBoundary,
   };
+}
+
+/** IAM's `*` in a resource pattern: any run of characters. */
+function wildcardMatches(pattern: string, value: string): boolean {
+  const [head = "", ...rest] = pattern.split("*");
+  return rest.length === 0 ? pattern === value : value.startsWith(head) && value.endsWith(rest.at(-1) ?? "");
 }
 
 function renderSchedulerRole(

@@ -113,6 +113,7 @@ async function liveTargets(deps: Deps, groupName: string): Promise<LiveTargets> 
       : [
           {
             family: revision.spec.family,
+            image: revision.spec.container.image,
             secretArns: revision.spec.container.secrets.map((secret) => secret.valueFrom),
             taskRoleArn: revision.spec.taskRoleArn,
           },
