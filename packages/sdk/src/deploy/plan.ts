@@ -28,7 +28,6 @@ export interface PlanOptions {
 export function planDeploy(desired: DesiredState, live: LiveState, options: PlanOptions = {}): Plan {
   const selected = new Set(options.jobs ?? desired.jobs.map((job) => job.name));
   const jobs = desired.jobs.filter((job) => selected.has(job.name));
-  for (const job of jobs) assertOwnFamily(desired.app, job.name, live.jobs[job.name]?.taskDefinition);
   const notes: string[] = [];
   const steps: PlanStep[] = [
     planRole(desired.executionRole, live.executionRole),
@@ -61,6 +60,7 @@ export function planDeploy(desired: DesiredState, live: LiveState, options: Plan
 
   // Own keys only: a job named `constructor` is not in every object.
   const liveJobOf = (name: string) => (Object.hasOwn(live.jobs, name) ? live.jobs[name] : undefined);
+  for (const job of jobs) assertOwnFamily(desired.app, job.name, liveJobOf(job.name)?.taskDefinition);
   const taskDefinitionSteps = jobs.map((job) =>
     planTaskDefinition(job.taskDefinition, liveJobOf(job.name)?.taskDefinition, job.name),
   );
