@@ -3,124 +3,231 @@
  *
  * Pinning rule: a version the repository states exactly (`.nvmrc` "20.11.1", `go 1.23.4`) is
  * used exactly. A release line or a range ("22", `>=18`, `requires-python >=3.10`) resolves to a
- * line in the table below, and the table pins that line to major.minor: the tag names the minor,
- * so a rebuild picks up the line's patch releases (security fixes) but never a new minor. Java
- * lines are majors, whose minor is always 0. A line the table does not list is used as written,
- * with a note, so a repository can ask for a newer runtime than this table knows.
+ * supported line in the table below, and the table pins that line to its floating tag (`node:24`,
+ * `python:3.14`): security fixes land only on a line's newest patch release, so a tag naming an
+ * older minor (`24.1`) would never get them. A rebuild picks up the newest patch of the line,
+ * never a new line. Java lines are majors. A line the table does not list is used as written,
+ * with a note, so a repository can ask for a newer runtime than this table knows; a line the
+ * table lists as ended still builds (the repository asked for it), with a note saying so.
  *
- * Base images are Debian 12 (bookworm) everywhere a shell is needed, so apt package names mean
- * the same thing in every generated Dockerfile; Java's Temurin images are Ubuntu 24.04 (noble),
- * also apt-based. A BASE_IMAGE or BUILD_IMAGE build arg replaces these (a registry mirror, say)
- * and must stay Debian-family for the same reason. Bump the table in one pull request with the
- * snapshots it changes.
+ * Debian: the supported lines build on Debian 13 (trixie), the release Debian supports now.
+ * An exact release or an ended line keeps Debian 12 (bookworm): official images carry a
+ * `-trixie` tag only for releases published since August 2025, while `-bookworm` tags exist for
+ * every release since June 2023. Runtime stages that need only a shell (Rust, Go with
+ * APT_PACKAGES) are Debian 13, which runs binaries built on 12. Java's Temurin images are
+ * Ubuntu 24.04 (noble), also apt-based. A BASE_IMAGE or BUILD_IMAGE build arg replaces these (a
+ * registry mirror, say) and must stay Debian-family. Bump the table, TABLE_CHECKED and the
+ * snapshots it changes in one pull request; base-images.test.ts fails once a listed line is
+ * past its end of life.
  */
+import type { Version } from "./version-constraint.js";
 
 export type Runtime = "node" | "bun" | "python" | "ruby" | "php" | "go" | "rust" | "java" | "deno" | "debian";
+
+/** The day every line, tag and date below was last checked against its project's own schedule. */
+export const TABLE_CHECKED = "2026-12-06";
+
+export type DebianRelease = "trixie" | "bookworm";
+
+export interface ReleaseLine {
+  /** Image tag version: the line's floating tag where the image publishes one. */
+  tag: string;
+  /**
+   * Last day the project fixes security issues in the line (YYYY-MM-DD), as its schedule states
+   * it; undefined where only the newest release is ever supported (Rust, Bun, Deno), which the
+   * floating tag always is.
+   */
+  endOfLife: string | undefined;
+}
 
 export interface RuntimeTable {
   /** Human name, for plans and messages. */
   language: string;
   /** How many parts of a version name a release line: 1 for Node's 22, 2 for Python's 3.12. */
   linePrecision: 1 | 2 | 3;
-  /** Release line → pinned image tag version. Newest last. */
-  lines: Readonly<Record<string, string>>;
+  /** Supported release lines, oldest first. */
+  lines: Readonly<Record<string, ReleaseLine>>;
+  /** Lines past their end of life at TABLE_CHECKED → the day it was: still built, with a note. */
+  ended: Readonly<Record<string, string>>;
   /** The line used when the repository names none. */
   defaultLine: string;
-  /** Image for the build stage, from the tag version. */
+  /** Image for the build stage, from the tag version and the Debian release. */
+  buildTemplate(tag: string, debian: DebianRelease): string;
+  /** Image the job runs on, from the tag version and the Debian release. */
+  runtimeTemplate(tag: string, debian: DebianRelease): string;
+  /** `buildTemplate` with the Debian release {@link debianFor} picks. */
   buildImage(tag: string): string;
-  /** Image the job runs on, from the tag version. */
+  /** `runtimeTemplate` with the Debian release {@link debianFor} picks. */
   runtimeImage(tag: string): string;
 }
 
-/** Debian 12 point release for runtime stages that need only a shell and apt. */
-export const DEBIAN_IMAGE = "debian:12.11-slim";
+/** Debian 13 for runtime stages that need only a shell and apt; the floating tag takes point releases. */
+export const DEBIAN_IMAGE = "debian:13-slim";
 /** Static Go binaries need no libc: distroless is published per Debian release, not versioned further. */
-export const DISTROLESS_STATIC_IMAGE = "gcr.io/distroless/static-debian12:nonroot";
+export const DISTROLESS_STATIC_IMAGE = "gcr.io/distroless/static-debian13:nonroot";
+
+type TableSpec = Omit<RuntimeTable, "buildImage" | "runtimeImage">;
+
+/** Supported lines use trixie tags; see the header for why everything else keeps bookworm. */
+function debianOf(spec: Pick<TableSpec, "lines">, tag: string): DebianRelease {
+  return Object.values(spec.lines).some((line) => line.tag === tag) ? "trixie" : "bookworm";
+}
+
+function table(spec: TableSpec): RuntimeTable {
+  const debian = (tag: string) => debianOf(spec, tag);
+  return {
+    ...spec,
+    buildImage: (tag) => spec.buildTemplate(tag, debian(tag)),
+    runtimeImage: (tag) => spec.runtimeTemplate(tag, debian(tag)),
+  };
+}
+
+const line = (tag: string, endOfLife: string | undefined): ReleaseLine => ({ tag, endOfLife });
 
 export const RUNTIMES: Readonly<Record<Runtime, RuntimeTable>> = {
-  node: {
+  // github.com/nodejs/Release: 26 became LTS on 2026-10-28; odd lines end after 8 months.
+  node: table({
     language: "Node.js",
     linePrecision: 1,
-    lines: { "18": "18.20", "20": "20.19", "22": "22.16", "24": "24.1" },
-    // Node 22 is an LTS line with the widest support among current dependencies.
-    defaultLine: "22",
-    buildImage: (tag) => `node:${tag}-bookworm-slim`,
-    runtimeImage: (tag) => `node:${tag}-bookworm-slim`,
-  },
-  bun: {
+    lines: { "22": line("22", "2027-04-30"), "24": line("24", "2028-04-30"), "26": line("26", "2029-04-30") },
+    ended: {
+      "16": "2023-09-11",
+      "18": "2025-04-30",
+      "19": "2023-06-01",
+      "20": "2026-04-30",
+      "21": "2024-06-01",
+      "23": "2025-06-01",
+      "25": "2026-06-01",
+    },
+    // LTS until 2028 and covered by every native addon's prebuilt binaries; 26 is LTS since
+    // only October 2026 (`lts/*` still picks it, see NODE_LTS_LINE).
+    defaultLine: "24",
+    buildTemplate: (tag, debian) => `node:${tag}-${debian}-slim`,
+    runtimeTemplate: (tag, debian) => `node:${tag}-${debian}-slim`,
+  }),
+  // Bun supports only its newest release; `oven/bun:1-slim` follows it.
+  bun: table({
     language: "Bun",
     linePrecision: 1,
-    lines: { "1": "1.2" },
+    lines: { "1": line("1", undefined) },
+    ended: {},
     defaultLine: "1",
-    buildImage: (tag) => `oven/bun:${tag}-slim`,
-    runtimeImage: (tag) => `oven/bun:${tag}-slim`,
-  },
-  python: {
+    buildTemplate: (tag) => `oven/bun:${tag}-slim`,
+    runtimeTemplate: (tag) => `oven/bun:${tag}-slim`,
+  }),
+  // devguide.python.org/versions gives the month of each end of life; the table uses its last day.
+  // 3.15.0 was scheduled for 2026-10-01 (PEP 790); 3.14 stays the default while wheels catch up.
+  python: table({
     language: "Python",
     linePrecision: 2,
-    lines: { "3.9": "3.9", "3.10": "3.10", "3.11": "3.11", "3.12": "3.12", "3.13": "3.13" },
-    defaultLine: "3.13",
-    buildImage: (tag) => `python:${tag}-slim-bookworm`,
-    runtimeImage: (tag) => `python:${tag}-slim-bookworm`,
-  },
-  ruby: {
+    lines: {
+      "3.11": line("3.11", "2027-10-31"),
+      "3.12": line("3.12", "2028-10-31"),
+      "3.13": line("3.13", "2029-10-31"),
+      "3.14": line("3.14", "2030-10-31"),
+      "3.15": line("3.15", "2031-10-31"),
+    },
+    ended: { "3.8": "2024-10-07", "3.9": "2025-10-31", "3.10": "2026-10-31" },
+    defaultLine: "3.14",
+    buildTemplate: (tag, debian) => `python:${tag}-slim-${debian}`,
+    runtimeTemplate: (tag, debian) => `python:${tag}-slim-${debian}`,
+  }),
+  // ruby-lang.org/en/downloads/branches: 3.3 ends 2027-03-31; 3.4 and 4.0 follow the same
+  // three-years-and-a-quarter pattern (expected dates).
+  ruby: table({
     language: "Ruby",
     linePrecision: 2,
-    lines: { "3.1": "3.1", "3.2": "3.2", "3.3": "3.3", "3.4": "3.4" },
+    lines: {
+      "3.3": line("3.3", "2027-03-31"),
+      "3.4": line("3.4", "2028-03-31"),
+      "4.0": line("4.0", "2029-03-31"),
+    },
+    ended: { "3.0": "2024-04-23", "3.1": "2025-03-26", "3.2": "2026-04-01" },
     defaultLine: "3.4",
-    buildImage: (tag) => `ruby:${tag}-slim-bookworm`,
-    runtimeImage: (tag) => `ruby:${tag}-slim-bookworm`,
-  },
-  php: {
+    buildTemplate: (tag, debian) => `ruby:${tag}-slim-${debian}`,
+    runtimeTemplate: (tag, debian) => `ruby:${tag}-slim-${debian}`,
+  }),
+  // php.net/supported-versions: security support ends on 31 December of a line's fourth year.
+  php: table({
     language: "PHP",
     linePrecision: 2,
-    lines: { "8.1": "8.1", "8.2": "8.2", "8.3": "8.3", "8.4": "8.4" },
+    lines: {
+      "8.2": line("8.2", "2026-12-31"),
+      "8.3": line("8.3", "2027-12-31"),
+      "8.4": line("8.4", "2028-12-31"),
+      "8.5": line("8.5", "2029-12-31"),
+    },
+    ended: { "8.0": "2023-11-26", "8.1": "2025-12-31" },
     defaultLine: "8.4",
-    buildImage: (tag) => `php:${tag}-cli-bookworm`,
-    runtimeImage: (tag) => `php:${tag}-cli-bookworm`,
-  },
-  go: {
+    buildTemplate: (tag, debian) => `php:${tag}-cli-${debian}`,
+    runtimeTemplate: (tag, debian) => `php:${tag}-cli-${debian}`,
+  }),
+  // go.dev/doc/devel/release#policy: a line is supported until two newer ones exist. 1.27.0 came
+  // out 2026-08-19; 1.28 is expected in February 2027 and 1.29 in August (end of month assumed).
+  go: table({
     language: "Go",
     linePrecision: 2,
-    lines: { "1.22": "1.22", "1.23": "1.23", "1.24": "1.24" },
-    defaultLine: "1.24",
-    buildImage: (tag) => `golang:${tag}-bookworm`,
-    runtimeImage: () => DISTROLESS_STATIC_IMAGE,
-  },
-  rust: {
+    lines: { "1.26": line("1.26", "2027-02-28"), "1.27": line("1.27", "2027-08-31") },
+    ended: { "1.22": "2025-02-11", "1.23": "2025-08-12", "1.24": "2026-02-11", "1.25": "2026-08-19" },
+    defaultLine: "1.27",
+    buildTemplate: (tag, debian) => `golang:${tag}-${debian}`,
+    runtimeTemplate: () => DISTROLESS_STATIC_IMAGE,
+  }),
+  // Only the newest stable Rust is supported; `rust:1` is always it. rust-version ranges are
+  // checked against the newest release the tag can carry (see lineVersion).
+  rust: table({
     language: "Rust",
     linePrecision: 2,
-    lines: { "1.87": "1.87" },
-    defaultLine: "1.87",
-    buildImage: (tag) => `rust:${tag}-slim-bookworm`,
+    lines: { "1": line("1", undefined) },
+    ended: {},
+    defaultLine: "1",
+    buildTemplate: (tag, debian) => `rust:${tag}-slim-${debian}`,
     // glibc and libgcc, which Rust binaries link; apt stays available for APT_PACKAGES.
-    runtimeImage: () => DEBIAN_IMAGE,
-  },
-  java: {
+    runtimeTemplate: () => DEBIAN_IMAGE,
+  }),
+  // adoptium.net/support: Temurin LTS lines; dates are "at least until" as Adoptium states them.
+  java: table({
     language: "Java",
     linePrecision: 1,
-    lines: { "8": "8", "11": "11", "17": "17", "21": "21" },
+    lines: {
+      "8": line("8", "2030-12-31"),
+      "11": line("11", "2027-10-31"),
+      "17": line("17", "2027-10-31"),
+      "21": line("21", "2029-12-31"),
+      "25": line("25", "2031-09-30"),
+    },
+    ended: {},
     defaultLine: "21",
-    buildImage: (tag) => `eclipse-temurin:${tag}-jdk-noble`,
-    runtimeImage: (tag) => `eclipse-temurin:${tag}-jre-noble`,
-  },
-  deno: {
+    buildTemplate: (tag) => `eclipse-temurin:${tag}-jdk-noble`,
+    runtimeTemplate: (tag) => `eclipse-temurin:${tag}-jre-noble`,
+  }),
+  // denoland/deno publishes no tag that follows a line, only exact releases (and `debian`, which
+  // would jump to Deno 3): this one is the newest the table's check could confirm, and only the
+  // newest Deno release gets fixes, so bump it with every table check.
+  deno: table({
     language: "Deno",
     linePrecision: 1,
-    lines: { "2": "2.2.0" },
+    lines: { "2": line("2.8.2", undefined) },
+    ended: {},
     defaultLine: "2",
-    buildImage: (tag) => `denoland/deno:debian-${tag}`,
-    runtimeImage: (tag) => `denoland/deno:debian-${tag}`,
-  },
-  debian: {
+    buildTemplate: (tag) => `denoland/deno:debian-${tag}`,
+    runtimeTemplate: (tag) => `denoland/deno:debian-${tag}`,
+  }),
+  // Debian 12's regular security support ended 2026-06-10 (LTS, a subset of packages, runs to
+  // 2028); 13's is expected to end three years after its 2025-08-09 release.
+  debian: table({
     language: "Debian",
     linePrecision: 1,
-    lines: { "12": "12.11" },
-    defaultLine: "12",
-    buildImage: (tag) => `debian:${tag}-slim`,
-    runtimeImage: (tag) => `debian:${tag}-slim`,
-  },
+    lines: { "13": line("13", "2028-08-09") },
+    ended: { "11": "2024-08-14", "12": "2026-06-10" },
+    defaultLine: "13",
+    buildTemplate: (tag) => `debian:${tag}-slim`,
+    runtimeTemplate: (tag) => `debian:${tag}-slim`,
+  }),
 };
+
+/** The LTS line nvm's `lts/*` names: the newest line in Active LTS at TABLE_CHECKED. */
+export const NODE_LTS_LINE = "26";
 
 /** Build tools that come from their own image or package, pinned like the runtimes. */
 export const TOOLS = {
@@ -136,7 +243,32 @@ export const TOOLS = {
   pipenv: "2024.4.0",
 } as const;
 
-/** The image tag version of a release line or exact version: the pinned tag of a known line. */
+/** The image tag version of a release line or exact version: the pinned tag of a supported line. */
 export function tagFor(runtime: Runtime, value: string): string {
-  return RUNTIMES[runtime].lines[value] ?? value;
+  return RUNTIMES[runtime].lines[value]?.tag ?? value;
+}
+
+/** The Debian release of the images for a tag version: see the header. */
+export function debianFor(runtime: Runtime, tag: string): DebianRelease {
+  return debianOf(RUNTIMES[runtime], tag);
+}
+
+/**
+ * The newest release a supported line's tag can carry, for range checks: `node:24` is whatever
+ * 24.x is newest, so it satisfies `^24.5`; an exact tag (Deno's "2.8.2") is just itself.
+ */
+export function lineVersion(runtime: Runtime, line: string): Version | undefined {
+  const tag = tagFor(runtime, line);
+  const parts = tag.split(".").map(Number);
+  if (parts.some((part) => !Number.isInteger(part))) return undefined;
+  const open = RUNTIMES[runtime].lines[line] !== undefined ? Number.MAX_SAFE_INTEGER : 0;
+  return [parts[0] ?? open, parts[1] ?? open, parts[2] ?? open];
+}
+
+/** The day the line `value` belongs to reached its end of life, when the table records it as ended. */
+export function endedOn(runtime: Runtime, value: string): { line: string; date: string } | undefined {
+  const table = RUNTIMES[runtime];
+  const line = value.split(".").slice(0, table.linePrecision).join(".");
+  const date = table.ended[line];
+  return date === undefined ? undefined : { line, date };
 }

@@ -1,5 +1,5 @@
 import { FlexjobError, showValue } from "../errors.js";
-import { RUNTIMES, type Runtime, tagFor } from "./base-images.js";
+import { endedOn, lineVersion, RUNTIMES, type Runtime, tagFor } from "./base-images.js";
 import type { BuildOverrides } from "./plan.js";
 import type { RepoFiles } from "./repo-files.js";
 import { parseToml, TomlSyntaxError, type TomlTable } from "./toml.js";
@@ -171,9 +171,27 @@ function format(version: Version, precision: number): string {
 /**
  * Picks the runtime version: the VERSION build arg, else the first source the provider found,
  * else the table's default line. A range picks the default line when it allows it, else the
- * newest line of the table it allows, else its own lower bound.
+ * newest line of the table it allows, else its own lower bound. A version on a line the table
+ * records as ended is still used, with a note.
  */
 export function resolveVersion(
+  ctx: DetectContext,
+  runtime: Runtime,
+  sources: readonly (VersionSource | undefined)[],
+): ResolvedVersion {
+  const resolved = pickVersion(ctx, runtime, sources);
+  const ended = endedOn(runtime, resolved.value);
+  if (ended !== undefined) {
+    // Built as asked (the repository chose it), but never silently: the line gets no fixes.
+    const table = RUNTIMES[runtime];
+    ctx.notes.push(
+      `${table.language} ${ended.line} (${resolved.source}) reached its end of life on ${ended.date} and gets no security fixes: move to a supported line (${Object.keys(table.lines).join(", ")})`,
+    );
+  }
+  return resolved;
+}
+
+function pickVersion(
   ctx: DetectContext,
   runtime: Runtime,
   sources: readonly (VersionSource | undefined)[],
@@ -211,7 +229,11 @@ export function resolveVersion(
       return { value, source: found.source, tag: tagFor(runtime, value) };
     }
     const value = parts.join(".");
-    if (parts.length === table.linePrecision && table.lines[value] === undefined) {
+    if (
+      parts.length === table.linePrecision &&
+      table.lines[value] === undefined &&
+      table.ended[value] === undefined
+    ) {
       ctx.notes.push(
         `${table.language} ${value} (${found.source}) is not in flexjob's pinned versions (${lines.join(", ")}): the image tag is used as written`,
       );
@@ -226,8 +248,7 @@ export function resolveVersion(
       remedy,
     );
   }
-  const allowed = (line: string) =>
-    satisfies(constraint, toVersion(versionParts(tagFor(runtime, line)) ?? []));
+  const allowed = (line: string) => satisfies(constraint, lineVersion(runtime, line) ?? toVersion([]));
   const line = [table.defaultLine, ...[...lines].reverse()].find(allowed);
   if (line !== undefined) return { value: line, source, tag: tagFor(runtime, line) };
   const bound = lowerBounds(constraint)
@@ -240,6 +261,7 @@ export function resolveVersion(
     );
   }
   const value = format(bound, table.linePrecision);
+  if (endedOn(runtime, value) !== undefined) return { value, source, tag: tagFor(runtime, value) };
   ctx.notes.push(
     `${table.language} ${value} (${source}) is not in flexjob's pinned versions (${lines.join(", ")}): the image tag is used as written`,
   );

@@ -31,14 +31,14 @@ describe("detectBuildPlan: one plan per ecosystem and package manager", () => {
     expect(await detect("npm")).toEqual({
       provider: "node",
       language: "Node.js",
-      version: { value: "22", source: 'package.json engines.node ">=18"' },
+      version: { value: "24", source: 'package.json engines.node ">=18"' },
       packageManager: { name: "npm", source: "package-lock.json" },
       installCommand: "npm ci --omit=dev",
       startCommand: ["node", "src/report.js"],
       startSource: "package.json scripts.start",
       systemPackages: [],
       buildPackages: [],
-      baseImages: { build: "node:22.16-bookworm-slim", runtime: "node:22.16-bookworm-slim" },
+      baseImages: { build: "node:24-trixie-slim", runtime: "node:24-trixie-slim" },
       notes: [],
       dependencyFiles: ["package.json", "package-lock.json"],
     } satisfies BuildPlan);
@@ -48,7 +48,7 @@ describe("detectBuildPlan: one plan per ecosystem and package manager", () => {
     expect(await detect("pnpm")).toEqual({
       provider: "node",
       language: "Node.js",
-      version: { value: "20", source: ".nvmrc" },
+      version: { value: "22", source: ".nvmrc" },
       packageManager: { name: "pnpm", version: "9.15.0", source: "package.json packageManager" },
       installCommand: "pnpm install --frozen-lockfile",
       buildCommand: "pnpm run build",
@@ -57,7 +57,7 @@ describe("detectBuildPlan: one plan per ecosystem and package manager", () => {
       startSource: "package.json scripts.start",
       systemPackages: [],
       buildPackages: [],
-      baseImages: { build: "node:20.19-bookworm-slim", runtime: "node:20.19-bookworm-slim" },
+      baseImages: { build: "node:22-trixie-slim", runtime: "node:22-trixie-slim" },
       notes: [],
       dependencyFiles: ["package.json", "pnpm-lock.yaml"],
     } satisfies BuildPlan);
@@ -75,7 +75,9 @@ describe("detectBuildPlan: one plan per ecosystem and package manager", () => {
       systemPackages: [],
       buildPackages: [],
       baseImages: { build: "node:20.11.1-bookworm-slim", runtime: "node:20.11.1-bookworm-slim" },
-      notes: [],
+      notes: [
+        "Node.js 20 (.node-version) reached its end of life on 2026-04-30 and gets no security fixes: move to a supported line (22, 24, 26)",
+      ],
       dependencyFiles: ["package.json", "yarn.lock"],
     } satisfies BuildPlan);
   });
@@ -110,7 +112,7 @@ describe("detectBuildPlan: one plan per ecosystem and package manager", () => {
       startSource: "package.json scripts.start",
       systemPackages: [],
       buildPackages: [],
-      baseImages: { build: "oven/bun:1.2-slim", runtime: "oven/bun:1.2-slim" },
+      baseImages: { build: "oven/bun:1-slim", runtime: "oven/bun:1-slim" },
       notes: [],
       dependencyFiles: ["package.json", "bun.lockb"],
     } satisfies BuildPlan);
@@ -127,7 +129,7 @@ describe("detectBuildPlan: one plan per ecosystem and package manager", () => {
       startSource: "main.py",
       systemPackages: [],
       buildPackages: [],
-      baseImages: { build: "python:3.12-slim-bookworm", runtime: "python:3.12-slim-bookworm" },
+      baseImages: { build: "python:3.12-slim-trixie", runtime: "python:3.12-slim-trixie" },
       notes: [],
       dependencyFiles: ["requirements.txt", "requirements/base.txt", "requirements/constraints.txt"],
     } satisfies BuildPlan);
@@ -137,7 +139,7 @@ describe("detectBuildPlan: one plan per ecosystem and package manager", () => {
     expect(await detect("poetry")).toEqual({
       provider: "python",
       language: "Python",
-      version: { value: "3.13", source: 'pyproject.toml tool.poetry.dependencies.python "^3.11"' },
+      version: { value: "3.14", source: 'pyproject.toml tool.poetry.dependencies.python "^3.11"' },
       packageManager: { name: "poetry", version: "1.8.3", source: "poetry.lock" },
       installCommand: "poetry install --only main --no-root",
       buildCommand: "poetry install --only main",
@@ -145,7 +147,7 @@ describe("detectBuildPlan: one plan per ecosystem and package manager", () => {
       startSource: "pyproject.toml [tool.poetry.scripts] report",
       systemPackages: [],
       buildPackages: [],
-      baseImages: { build: "python:3.13-slim-bookworm", runtime: "python:3.13-slim-bookworm" },
+      baseImages: { build: "python:3.14-slim-trixie", runtime: "python:3.14-slim-trixie" },
       notes: [],
       dependencyFiles: ["pyproject.toml", "poetry.lock"],
     } satisfies BuildPlan);
@@ -162,7 +164,7 @@ describe("detectBuildPlan: one plan per ecosystem and package manager", () => {
       startSource: "Procfile worker",
       systemPackages: [],
       buildPackages: [],
-      baseImages: { build: "python:3.12-slim-bookworm", runtime: "python:3.12-slim-bookworm" },
+      baseImages: { build: "python:3.12-slim-trixie", runtime: "python:3.12-slim-trixie" },
       notes: [],
       dependencyFiles: ["pyproject.toml", "uv.lock"],
     } satisfies BuildPlan);
@@ -179,7 +181,7 @@ describe("detectBuildPlan: one plan per ecosystem and package manager", () => {
       startSource: "app.py",
       systemPackages: ["libpq5"],
       buildPackages: ["gcc", "libpq-dev"],
-      baseImages: { build: "python:3.11-slim-bookworm", runtime: "python:3.11-slim-bookworm" },
+      baseImages: { build: "python:3.11-slim-trixie", runtime: "python:3.11-slim-trixie" },
       notes: [
         "psycopg2 compiles against a system library: build stage gets gcc, libpq-dev, runtime gets libpq5",
       ],
@@ -198,8 +200,10 @@ describe("detectBuildPlan: one plan per ecosystem and package manager", () => {
       startSource: "go.mod main package .",
       systemPackages: [],
       buildPackages: [],
-      baseImages: { build: "golang:1.23.4-bookworm", runtime: "gcr.io/distroless/static-debian12:nonroot" },
-      notes: [],
+      baseImages: { build: "golang:1.23.4-bookworm", runtime: "gcr.io/distroless/static-debian13:nonroot" },
+      notes: [
+        "Go 1.23 (go.mod toolchain) reached its end of life on 2025-08-12 and gets no security fixes: move to a supported line (1.26, 1.27)",
+      ],
       dependencyFiles: ["go.mod", "go.sum"],
     } satisfies BuildPlan);
   });
@@ -215,8 +219,10 @@ describe("detectBuildPlan: one plan per ecosystem and package manager", () => {
       startSource: "main package cmd/sync",
       systemPackages: [],
       buildPackages: [],
-      baseImages: { build: "golang:1.23.2-bookworm", runtime: "gcr.io/distroless/static-debian12:nonroot" },
-      notes: [],
+      baseImages: { build: "golang:1.23.2-bookworm", runtime: "gcr.io/distroless/static-debian13:nonroot" },
+      notes: [
+        "Go 1.23 (go.mod go directive) reached its end of life on 2025-08-12 and gets no security fixes: move to a supported line (1.26, 1.27)",
+      ],
       dependencyFiles: ["go.mod"],
     } satisfies BuildPlan);
   });
@@ -248,11 +254,11 @@ describe("detectBuildPlan: one plan per ecosystem and package manager", () => {
         "cargo build --release --locked --bin invoice-run && mkdir -p /out && cp target/release/invoice-run /out/",
       startCommand: ["/app/invoice-run"],
       startSource: "Cargo.toml binary invoice-run",
-      systemPackages: ["ca-certificates", "libssl3"],
+      systemPackages: ["ca-certificates", "libssl3t64"],
       buildPackages: ["pkg-config", "libssl-dev"],
-      baseImages: { build: "rust:1.83.0-slim-bookworm", runtime: "debian:12.11-slim" },
+      baseImages: { build: "rust:1.83.0-slim-bookworm", runtime: "debian:13-slim" },
       notes: [
-        "openssl-sys compiles against a system library: build stage gets pkg-config, libssl-dev, runtime gets libssl3",
+        "openssl-sys compiles against a system library: build stage gets pkg-config, libssl-dev, runtime gets libssl3t64",
       ],
       dependencyFiles: [],
     } satisfies BuildPlan);
@@ -306,7 +312,7 @@ describe("detectBuildPlan: one plan per ecosystem and package manager", () => {
       startSource: "composer.json bin",
       systemPackages: [],
       buildPackages: ["git", "unzip"],
-      baseImages: { build: "php:8.4-cli-bookworm", runtime: "php:8.4-cli-bookworm" },
+      baseImages: { build: "php:8.4-cli-trixie", runtime: "php:8.4-cli-trixie" },
       notes: [
         "composer.json requires ext-intl: the php image has only its built-in extensions; add others with your own Dockerfile (docker-php-ext-install)",
       ],
@@ -325,7 +331,7 @@ describe("detectBuildPlan: one plan per ecosystem and package manager", () => {
       startSource: "deno.jsonc tasks.start",
       systemPackages: [],
       buildPackages: [],
-      baseImages: { build: "denoland/deno:debian-2.2.0", runtime: "denoland/deno:debian-2.2.0" },
+      baseImages: { build: "denoland/deno:debian-2.8.2", runtime: "denoland/deno:debian-2.8.2" },
       notes: [],
       dependencyFiles: ["deno.jsonc", "deno.lock"],
     } satisfies BuildPlan);
@@ -335,12 +341,12 @@ describe("detectBuildPlan: one plan per ecosystem and package manager", () => {
     expect(await detect("procfile")).toEqual({
       provider: "procfile",
       language: "Debian",
-      version: { value: "12", source: "default (no version file)" },
+      version: { value: "13", source: "default (no version file)" },
       startCommand: ["./bin/rotate-logs", "--all"],
       startSource: "Procfile worker",
       systemPackages: [],
       buildPackages: [],
-      baseImages: { build: "debian:12.11-slim", runtime: "debian:12.11-slim" },
+      baseImages: { build: "debian:13-slim", runtime: "debian:13-slim" },
       notes: [
         "Procfile has worker, web: using worker (precedence worker > job > web)",
         "no language detected: the image is plain Debian with the folder's files; add packages with APT_PACKAGES",
@@ -353,12 +359,12 @@ describe("detectBuildPlan: one plan per ecosystem and package manager", () => {
     expect(await detect("startScript")).toEqual({
       provider: "procfile",
       language: "Debian",
-      version: { value: "12", source: "default (no version file)" },
+      version: { value: "13", source: "default (no version file)" },
       startCommand: ["/usr/bin/env", "bash", "start.sh"],
       startSource: "start.sh",
       systemPackages: [],
       buildPackages: [],
-      baseImages: { build: "debian:12.11-slim", runtime: "debian:12.11-slim" },
+      baseImages: { build: "debian:13-slim", runtime: "debian:13-slim" },
       notes: [
         "no language detected: the image is plain Debian with the folder's files; add packages with APT_PACKAGES",
       ],
@@ -436,21 +442,21 @@ describe("detectBuildPlan: precedence and the notes it leaves", () => {
 
   it("engines.node that excludes the default line picks the newest line it allows", async () => {
     const plan = await detectTree({
-      "package.json": json({ engines: { node: "18.x || 20.x" }, main: "job.js" }),
+      "package.json": json({ engines: { node: "20.x || 22.x" }, main: "job.js" }),
     });
-    expect(plan.version).toEqual({ value: "20", source: 'package.json engines.node "18.x || 20.x"' });
-    expect(plan.baseImages.runtime).toBe("node:20.19-bookworm-slim");
+    expect(plan.version).toEqual({ value: "22", source: 'package.json engines.node "20.x || 22.x"' });
+    expect(plan.baseImages.runtime).toBe("node:22-trixie-slim");
   });
 
   it("a line the table does not pin is used as written, with a note", async () => {
     const plan = await detectTree({
       "package.json": json({ main: "job.js" }),
       "package-lock.json": "{}",
-      ".nvmrc": "26",
+      ".nvmrc": "28",
     });
-    expect(plan.baseImages.runtime).toBe("node:26-bookworm-slim");
+    expect(plan.baseImages.runtime).toBe("node:28-bookworm-slim");
     expect(plan.notes).toEqual([
-      "Node.js 26 (.nvmrc) is not in flexjob's pinned versions (18, 20, 22, 24): the image tag is used as written",
+      "Node.js 28 (.nvmrc) is not in flexjob's pinned versions (22, 24, 26): the image tag is used as written",
     ]);
   });
 
@@ -484,7 +490,7 @@ describe("detectBuildPlan: precedence and the notes it leaves", () => {
       "pyproject.toml": '[project]\nrequires-python = ">=3.9"\n',
       "main.py": "",
     });
-    expect(plan.version).toEqual({ value: "3.13", source: ".python-version" });
+    expect(plan.version).toEqual({ value: "3.14", source: ".python-version" });
     const runtimeTxt = await detectTree({
       "requirements.txt": "",
       "runtime.txt": "python-3.10.4",
@@ -492,6 +498,9 @@ describe("detectBuildPlan: precedence and the notes it leaves", () => {
     });
     expect(runtimeTxt.version).toEqual({ value: "3.10.4", source: "runtime.txt" });
     expect(runtimeTxt.baseImages.runtime).toBe("python:3.10.4-slim-bookworm");
+    expect(runtimeTxt.notes).toEqual([
+      "Python 3.10 (runtime.txt) reached its end of life on 2026-10-31 and gets no security fixes: move to a supported line (3.11, 3.12, 3.13, 3.14, 3.15)",
+    ]);
   });
 
   it("a Python app with a package.json for tooling builds as Python, with a note", async () => {
@@ -676,9 +685,9 @@ describe("detectBuildPlan: other input errors", () => {
       detectTree({ "package.json": json({ engines: { node: "<16" }, main: "a.js" }) }),
     );
     expect(error.message).toBe(
-      'package.json engines.node in jobs/report asks for "<16", which none of the Node.js versions flexjob pins (18, 20, 22, 24) satisfies',
+      'package.json engines.node in jobs/report asks for "<16", which none of the Node.js versions flexjob pins (22, 24, 26) satisfies',
     );
-    expect(error.remedy).toBe('set build arg VERSION to the Node.js version to build with, e.g. "22"');
+    expect(error.remedy).toBe('set build arg VERSION to the Node.js version to build with, e.g. "24"');
   });
 
   it("a version file that holds no version", async () => {
@@ -694,8 +703,8 @@ describe("detectBuildPlan: build args override every choice", () => {
     const plan = await detect("pnpm", { VERSION: "22" });
     expect(plan.version).toEqual({ value: "22", source: "build arg VERSION" });
     expect(plan.baseImages).toEqual({
-      build: "node:22.16-bookworm-slim",
-      runtime: "node:22.16-bookworm-slim",
+      build: "node:22-trixie-slim",
+      runtime: "node:22-trixie-slim",
     });
     const java = await detect("maven", { VERSION: "21.0.5" });
     expect(java.baseImages.runtime).toBe("eclipse-temurin:21-jre-noble");
@@ -743,9 +752,10 @@ describe("detectBuildPlan: build args override every choice", () => {
     const plan = await detect("goRoot", { APT_PACKAGES: "tzdata, fonts-dejavu-core" });
     expect(plan.systemPackages).toEqual(["tzdata", "fonts-dejavu-core"]);
     expect(plan.buildPackages).toEqual(["tzdata", "fonts-dejavu-core"]);
-    expect(plan.baseImages.runtime).toBe("debian:12.11-slim");
+    expect(plan.baseImages.runtime).toBe("debian:13-slim");
     expect(plan.notes).toEqual([
-      "APT_PACKAGES needs apt: the image runs on debian:12.11-slim instead of distroless",
+      "Go 1.23 (go.mod toolchain) reached its end of life on 2025-08-12 and gets no security fixes: move to a supported line (1.26, 1.27)",
+      "APT_PACKAGES needs apt: the image runs on debian:13-slim instead of distroless",
     ]);
   });
 
@@ -756,7 +766,7 @@ describe("detectBuildPlan: build args override every choice", () => {
   });
 
   it("BASE_IMAGE sets both stages where they share an image, only the runtime where they do not", async () => {
-    const mirror = "registry.example.com/library/node:22.16-bookworm-slim";
+    const mirror = "registry.example.com/library/node:24-trixie-slim";
     expect((await detect("npm", { BASE_IMAGE: mirror })).baseImages).toEqual({
       build: mirror,
       runtime: mirror,

@@ -23,7 +23,7 @@ const EXPECTED: Record<string, Record<string, Detected>> = {
   discovery: {
     "sync-invoices": {
       provider: "node",
-      version: 'Node.js 22 (package.json engines.node ">=22.12")',
+      version: 'Node.js 24 (package.json engines.node ">=22.12")',
       packageManager: "npm (default (no lockfile))",
       install: "npm install --omit=dev",
       start: ["node", "sync-invoices.mjs"],
@@ -59,7 +59,7 @@ const EXPECTED: Record<string, Record<string, Detected>> = {
   monorepo: {
     digest: {
       provider: "node",
-      version: 'Node.js 22 (package.json engines.node ">=22")',
+      version: 'Node.js 24 (package.json engines.node ">=22")',
       packageManager: "npm (package-lock.json)",
       install: "npm ci --omit=dev",
       start: ["node", "digest.js"],

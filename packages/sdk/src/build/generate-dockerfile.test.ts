@@ -84,7 +84,7 @@ describe("generateDockerfile", () => {
 
   it("a Go job with APT_PACKAGES runs on Debian, with the user created there", async () => {
     const text = generateDockerfile(await plan("goRoot", { APT_PACKAGES: "tzdata" }));
-    expect(text).toContain("ARG BASE_IMAGE=debian:12.11-slim\n");
+    expect(text).toContain("ARG BASE_IMAGE=debian:13-slim\n");
     expect(text).toContain("apt-get install --yes --no-install-recommends ca-certificates tzdata");
     expect(text).toContain("useradd --system --uid 10001");
   });
@@ -101,12 +101,12 @@ describe("generateDockerfile", () => {
 const FIXED_PLAN = {
   provider: "procfile",
   language: "Debian",
-  version: { value: "12", source: "default (no version file)" },
+  version: { value: "13", source: "default (no version file)" },
   startCommand: ["./run"],
   startSource: "Procfile worker",
   systemPackages: [],
   buildPackages: [],
-  baseImages: { build: "debian:12.11-slim", runtime: "debian:12.11-slim" },
+  baseImages: { build: "debian:13-slim", runtime: "debian:13-slim" },
   notes: [],
   dependencyFiles: [],
 } as const satisfies Parameters<typeof generateDockerfile>[0];

@@ -1,5 +1,5 @@
 import { FlexjobError, showValue } from "../errors.js";
-import { RUNTIMES, type Runtime, TOOLS, tagFor } from "./base-images.js";
+import { debianFor, RUNTIMES, type Runtime, TOOLS, tagFor } from "./base-images.js";
 import { inputError } from "./context.js";
 import { type Instruction, renderDockerfile, shellWord } from "./dockerfile-syntax.js";
 import type { BuildPlan } from "./plan.js";
@@ -188,7 +188,14 @@ function imageArgs(plan: BuildPlan): Instruction[] {
   const runtime = runtimeOf(plan);
   const table = RUNTIMES[runtime];
   const tag = tagFor(runtime, plan.version.value);
-  const templates = [table.buildImage, table.runtimeImage, TOOLS.mavenImage, TOOLS.gradleImage];
+  // The Debian release follows the tag the table pins, so `${VERSION}` keeps it.
+  const debian = debianFor(runtime, tag);
+  const templates = [
+    (version: string) => table.buildTemplate(version, debian),
+    (version: string) => table.runtimeTemplate(version, debian),
+    TOOLS.mavenImage,
+    TOOLS.gradleImage,
+  ];
   const withVersion = (image: string) => {
     const template = templates.find((make) => make(tag) === image && make(`\${VERSION}`) !== image);
     return template ? template(`\${VERSION}`) : image;

@@ -27,7 +27,8 @@ export const RUBY_NATIVE: readonly NativeLibrary[] = [
 ];
 
 export const RUST_NATIVE: readonly NativeLibrary[] = [
-  { dependency: "openssl-sys", build: ["pkg-config", "libssl-dev"], runtime: ["libssl3"] },
+  // Rust runs on Debian 13, where the OpenSSL 3 library package is named libssl3t64.
+  { dependency: "openssl-sys", build: ["pkg-config", "libssl-dev"], runtime: ["libssl3t64"] },
 ];
 
 function mentions(text: string, name: string): boolean {

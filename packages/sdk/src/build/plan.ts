@@ -42,7 +42,7 @@ export interface BuildPlan {
   systemPackages: string[];
   /** apt packages for the stages that install and build (compilers, -dev headers). */
   buildPackages: string[];
-  /** Pinned, e.g. `node:22.16-bookworm-slim`; see base-images.ts. */
+  /** Pinned, e.g. `node:24-trixie-slim`; see base-images.ts. */
   baseImages: { build: string; runtime: string };
   /** Decisions a person may want to know about: ambiguities, fallbacks, ignored files. */
   notes: string[];

@@ -25,7 +25,7 @@ export const FIXTURES = {
       devDependencies: { typescript: "^5.7.2" },
     }),
     "pnpm-lock.yaml": "lockfileVersion: '9.0'\n",
-    ".nvmrc": "20\n",
+    ".nvmrc": "22\n",
     "src/job.ts": "export {};\n",
   },
   yarn1: {

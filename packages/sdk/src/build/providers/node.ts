@@ -1,5 +1,5 @@
 import { showValue } from "../../errors.js";
-import { RUNTIMES } from "../base-images.js";
+import { lineVersion, NODE_LTS_LINE, RUNTIMES } from "../base-images.js";
 import {
   type DetectContext,
   inputError,
@@ -54,6 +54,7 @@ const LTS_CODENAMES: Readonly<Record<string, string>> = {
   iron: "20",
   jod: "22",
   krypton: "24",
+  lithium: "26",
 };
 
 export async function isNodeProject(ctx: DetectContext): Promise<boolean> {
@@ -131,11 +132,13 @@ function nvmrcSource(text: string | undefined, file: string): VersionSource | un
   const lines = Object.keys(RUNTIMES.node.lines);
   const newest = lines[lines.length - 1] ?? RUNTIMES.node.defaultLine;
   const line =
-    alias === "lts/*" || alias === "node" || alias === "stable" || alias === "latest" || alias === "current"
-      ? newest
-      : alias.startsWith("lts/")
-        ? LTS_CODENAMES[alias.slice(4)]
-        : undefined;
+    alias === "lts/*"
+      ? NODE_LTS_LINE
+      : alias === "node" || alias === "stable" || alias === "latest" || alias === "current"
+        ? newest
+        : alias.startsWith("lts/")
+          ? LTS_CODENAMES[alias.slice(4)]
+          : undefined;
   return line === undefined ? { text, source: file } : { text: line, source: `${file} ${showValue(text)}` };
 }
 
@@ -277,8 +280,10 @@ export async function planNode(ctx: DetectContext): Promise<BuildPlan> {
   const engines = stringAt(pkg, "engines", "node");
   if (!bun && engines !== undefined && !version.source.startsWith("package.json engines")) {
     const constraint = parseConstraint(engines, "npm");
+    // A supported line's tag carries its newest release, which is what engines is checked against.
     const parts = versionParts(version.tag);
-    if (constraint && parts && !satisfies(constraint, toVersion(parts))) {
+    const built = lineVersion("node", version.value) ?? (parts && toVersion(parts));
+    if (constraint && built && !satisfies(constraint, built)) {
       ctx.notes.push(
         `Node.js ${version.value} (${version.source}) does not satisfy package.json engines.node ${showValue(engines)}`,
       );
