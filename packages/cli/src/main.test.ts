@@ -184,6 +184,88 @@ describe("flexjob init", () => {
   });
 });
 
+describe("--json errors", () => {
+  const parse = (stdout: string) => JSON.parse(stdout) as { error: Record<string, unknown> };
+
+  it("a bad config is one JSON object on stdout, each issue with its path, fix and place, exit 2", async () => {
+    const dir = await tempDir();
+    await writeFile(
+      join(dir, "flexjob.yml"),
+      [
+        "app: demo",
+        "jobs:",
+        "  report:",
+        "    image: redis:alpine",
+        "    schedule: '@daily'",
+        "    cpu: 3",
+        "",
+      ].join("\n"),
+    );
+    const result = await runCli(["validate", "--json"], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe("");
+    expect(parse(result.stdout)).toEqual({
+      error: {
+        code: "CONFIG_INVALID",
+        message: "flexjob.yml has 1 problem",
+        remedy: expect.any(String),
+        issues: [
+          {
+            path: "jobs.report.cpu",
+            message: "cpu 3 is not a Fargate CPU size",
+            remedy: expect.stringContaining("use cpu 0.25, 0.5, 1, 2, 4, 8 or 16"),
+            location: { file: "flexjob.yml", line: 6, column: 5 },
+          },
+        ],
+      },
+    });
+  });
+
+  it("a usage error is JSON too, exit 2, with commander's text left on stderr", async () => {
+    const result = await runCli(["validate", "--json", "--bogus"]);
+    expect(result.code).toBe(2);
+    expect(parse(result.stdout)).toEqual({
+      error: {
+        code: "INPUT_INVALID",
+        message: "unknown option '--bogus'",
+        remedy: "see the command's --help for its arguments and options",
+        issues: [],
+      },
+    });
+  });
+
+  it("an unexpected error is JSON with code INTERNAL, exit 1", async () => {
+    const result = await runCli(["status", "--json", "--config", example]);
+    expect(result).toEqual({
+      code: 1,
+      stdout: `${JSON.stringify(
+        {
+          error: {
+            code: "INTERNAL",
+            message: "this test reaches no AWS",
+            remedy: "this is a bug in flexjob; please report it with the command you ran",
+            issues: [],
+          },
+        },
+        null,
+        2,
+      )}\n`,
+      stderr: "",
+    });
+  });
+
+  it("never carries a secret, and --json after -- is an argument, not the flag", async () => {
+    const token = "ghp_0123456789abcdefghijklmnopqrstuvwxyz";
+    const result = await runCli(["validate", "--json", "--config", `/nowhere/${token}.yml`]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).not.toContain(token);
+    expect(parse(result.stdout).error.code).toBe("CONFIG_NOT_FOUND");
+    const plain = await runCli(["next", "not-a-schedule", "--", "--json"]);
+    expect(plain.stdout).toBe("");
+    expect(plain.stderr).toMatch(/^error: /);
+  });
+});
+
 describe("flexjob usage", () => {
   it.each(["next", "validate", "init"])("has --help for %s", async (command) => {
     const result = await runCli([command, "--help"]);

@@ -1,3 +1,4 @@
+import { FlexjobError } from "@flexjob/sdk";
 import { Command, CommanderError } from "commander";
 import packageJson from "../package.json" with { type: "json" };
 import { registerBuild } from "./commands/build.js";
@@ -46,10 +47,29 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;
   } catch (error) {
+    const json = wantsJson(argv);
     if (error instanceof CommanderError) {
       // Commander has already printed the usage problem (or the help/version it was asked for).
-      return error.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+      if (error.exitCode === 0) return 0;
+      if (json) reportError(io, usageError(error), { json });
+      return EXIT_BAD_INPUT;
     }
-    return reportError(io, error);
+    return reportError(io, error, { json });
   }
+}
+
+/**
+ * Whether the command was asked for JSON. Read from argv, not from the parsed options: an error
+ * can come before commander has parsed them (an unknown option), and must be JSON all the same.
+ */
+function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end === -1 ? argv : argv.slice(0, end)).includes("--json");
+}
+
+function usageError(error: CommanderError): FlexjobError {
+  return new FlexjobError(error.message.replace(/^error: /, ""), {
+    code: "INPUT_INVALID",
+    remedy: "see the command's --help for its arguments and options",
+  });
 }
