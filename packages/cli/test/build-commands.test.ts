@@ -120,7 +120,7 @@ describe("flexjob dockerfile on hostile repositories: exit 2 with the file, the 
     const result = await runCli(["dockerfile"], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      `error: .nvmrc in ${dir} has "99999999999999999999999", which is not a Node.js version\n  fix: write a Node.js version such as "22" there, or set build arg VERSION\n`,
+      `error: .nvmrc in ${dir} has "99999999999999999999999", which is not a Node.js version\n  fix: write a Node.js version such as "24" there, or set build arg VERSION\n`,
     );
   });
 

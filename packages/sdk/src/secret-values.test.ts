@@ -63,6 +63,12 @@ describe("credentials in URLs", () => {
       ["ghp_0123456789abcdefghijABCDEFGHIJ0123456789"],
     ],
     [
+      // A URL given where a file path belongs, as path resolution prints it: one slash left.
+      "no such file /work/https:/bob:hunter2@host/f.yml",
+      "no such file /work/https:/bob:***@host/f.yml",
+      ["hunter2"],
+    ],
+    [
       "psql postgres://app:hunter2@db/app -c 'select 1'",
       "psql postgres://app:***@db/app -c 'select 1'",
       ["hunter2"],

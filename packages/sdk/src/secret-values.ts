@@ -32,8 +32,9 @@ const KEY_SHAPES: readonly RegExp[] = [
 /**
  * `scheme://userinfo@`: any scheme (`postgres+psycopg`, `mongodb+srv`), userinfo up to the last
  * `@` of the authority, so a password with an unencoded `@` in it is covered whole.
+ * One slash is enough: a URL resolved as a file path (`https:/bob:pw@host/f.yml`) keeps its password.
  */
-const URL_USERINFO = /\b([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^\s/?#"'`<>\\]*)@/g;
+const URL_USERINFO = /\b([A-Za-z][A-Za-z0-9+.-]*:\/{1,3})([^\s/?#"'`<>\\]*)@/g;
 
 /** Shannon entropy in bits per character. */
 function entropy(value: string): number {

@@ -311,7 +311,8 @@ describe("observeSchedule", () => {
       .on(GetScheduleCommand, { GroupName: "flexjob-billing", Name: "billing-nightly" })
       .resolves(getScheduleOutput());
     const observed = await observeSchedule(clients, "flexjob-billing", "billing-nightly");
-    expect(observed).toEqual(liveOf(shard0(), REVISION_3));
+    // CreationDate is kept: a rate without a StartDate counts its runs from it.
+    expect(observed).toEqual({ ...liveOf(shard0(), REVISION_3), createdAt: "2025-06-30T12:00:00.000Z" });
     expect(planSchedule(shard0(), observed, REVISION_3, "nightly")).toMatchObject({
       action: "noop",
       changes: [],
