@@ -254,7 +254,10 @@ describe("applyRole", () => {
             { Key: "flexjob:managed", Value: "true" },
             { Key: "flexjob:app", Value: "billing" },
           ],
-          PermissionsBoundary: { PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: BOUNDARY },
+          PermissionsBoundary: {
+            PermissionsBoundaryType: "PermissionsBoundaryPolicy",
+            PermissionsBoundaryArn: BOUNDARY,
+          },
         },
       })
       .on(ListRolePoliciesCommand)
