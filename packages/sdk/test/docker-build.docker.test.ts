@@ -343,12 +343,19 @@ describe("real Docker builds (npm run test:docker)", () => {
       const dir = await gitRepo("own-dockerfile", {
         // Detection alone would generate a Node.js Dockerfile for this folder; the user's wins.
         "package.json": JSON.stringify({ name: "own", private: true, scripts: { start: "node index.js" } }),
-        "greet.sh": 'echo "built from my own Dockerfile, job $FLEXJOB_JOB"\n',
+        // The folder has no .dockerignore: flexjob's credential lines still keep these out.
+        "config/.env": "DB_PASSWORD=hunter2\n",
+        "greet.sh": [
+          'echo "built from my own Dockerfile, job $FLEXJOB_JOB"',
+          'for leak in /app/config/.env /app/.git; do [ -e "$leak" ] && echo "leaked $leak"; done',
+          "true",
+          "",
+        ].join("\n"),
         Dockerfile: [
           "ARG BASE_IMAGE",
           "FROM $BASE_IMAGE",
-          "COPY greet.sh /greet.sh",
-          'CMD ["sh", "/greet.sh"]',
+          "COPY . /app",
+          'CMD ["sh", "/app/greet.sh"]',
           "",
         ].join("\n"),
       });
@@ -370,7 +377,11 @@ describe("real Docker builds (npm run test:docker)", () => {
       );
 
       const [build] = builds();
-      expect(build?.args[build.args.indexOf("--file") + 1]).toBe(join(dir, "Dockerfile"));
+      // Built from a copy of the user's Dockerfile, so flexjob's .dockerignore can sit beside it
+      // (BuildKit reads `<Dockerfile>.dockerignore` first); the content is the user's, unchanged.
+      const file = build?.args[build.args.indexOf("--file") + 1] ?? "";
+      expect(file).not.toBe(join(dir, "Dockerfile"));
+      expect(basename(file)).toBe("Dockerfile");
       expect(build?.dockerfile).toBe(await readFile(join(dir, "Dockerfile"), "utf8"));
       const { image, environment } = await taskDefinition(`${app}-own`);
       expect(await runImage(image, environment)).toBe("built from my own Dockerfile, job own\n");
