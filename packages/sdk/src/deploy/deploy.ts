@@ -16,6 +16,7 @@ import {
   type ResolvedNetwork,
   type RetainedJob,
   renderDesired,
+  retainedJobOf,
 } from "./render.js";
 import { settleRoles } from "./settle.js";
 import { type Plan, planIsNoop } from "./types.js";
@@ -219,18 +220,7 @@ async function retainedJobs(deps: Deps, app: string, jobs: string[]): Promise<Re
   const revisions = await Promise.all(
     jobs.map((job) => observeTaskDefinition(deps.clients, names.taskFamily(app, job))),
   );
-  return revisions.flatMap((revision) =>
-    revision === undefined
-      ? []
-      : [
-          {
-            family: revision.spec.family,
-            image: revision.spec.container.image,
-            secretArns: revision.spec.container.secrets.map((secret) => secret.valueFrom),
-            taskRoleArn: revision.spec.taskRoleArn,
-          },
-        ],
-  );
+  return revisions.flatMap((revision) => (revision === undefined ? [] : [retainedJobOf(revision.spec)]));
 }
 
 /**

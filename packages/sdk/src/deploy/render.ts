@@ -45,6 +45,16 @@ export interface RetainedJob {
   taskRoleArn: string | undefined;
 }
 
+/** What a kept job's live task definition needs from the roles. */
+export function retainedJobOf(spec: TaskDefinitionSpec): RetainedJob {
+  return {
+    family: spec.family,
+    image: spec.container.image,
+    secretArns: spec.container.secrets.map((secret) => secret.valueFrom),
+    taskRoleArn: spec.taskRoleArn,
+  };
+}
+
 export interface DesiredJob {
   name: string;
   logGroup: LogGroupSpec;

@@ -8,7 +8,7 @@ import type { FlexjobConfig } from "../config/index.js";
 import { type Deps, mapLimit } from "../deps.js";
 import { FlexjobError } from "../errors.js";
 import { jobOfSchedule } from "./plan.js";
-import { type RenderContext, type RetainedJob, renderDesired } from "./render.js";
+import { type RenderContext, type RetainedJob, renderDesired, retainedJobOf } from "./render.js";
 
 /**
  * Why this exists: the app's role policies are computed from a config, but the schedules they must
@@ -108,16 +108,7 @@ async function liveTargets(deps: Deps, groupName: string): Promise<LiveTargets> 
       : [];
   });
   const retained = [...revisions.values()].flatMap((revision) =>
-    revision === undefined
-      ? []
-      : [
-          {
-            family: revision.spec.family,
-            image: revision.spec.container.image,
-            secretArns: revision.spec.container.secrets.map((secret) => secret.valueFrom),
-            taskRoleArn: revision.spec.taskRoleArn,
-          },
-        ],
+    revision === undefined ? [] : [retainedJobOf(revision.spec)],
   );
   return { retained, stranded };
 }
