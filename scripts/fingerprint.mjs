@@ -40,12 +40,15 @@ function filesUnder(path) {
   return readdirSync(path).flatMap((name) => filesUnder(join(path, name)));
 }
 
-/** sha256 over each file's repository path and content under `paths`, in a fixed order. */
-export function digestOf(paths) {
+/**
+ * sha256 over each file's path (relative to `base`, the repository by default) and content under
+ * `paths`, in a fixed order. Only names and bytes count: never file times or modes.
+ */
+export function digestOf(paths, base = root) {
   const hash = createHash("sha256");
   const files = paths
-    .flatMap((path) => filesUnder(join(root, path)))
-    .map((file) => ({ file, name: relative(root, file).split(sep).join("/") }))
+    .flatMap((path) => filesUnder(join(base, path)))
+    .map((file) => ({ file, name: relative(base, file).split(sep).join("/") }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const { file, name } of files) {
     const content = readFileSync(file);

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { digestOf, distIsFresh } from "./fingerprint.mjs";
+import { countResults } from "./test-results.mjs";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const toolsDir = join(root, ".toolchain");
@@ -112,24 +113,6 @@ function ensureDependencies(tools) {
   if (existsSync(marker) && readFileSync(marker, "utf8") === digest) return;
   tools.pnpm(["install", "--frozen-lockfile", "--reporter=append-only"]);
   writeFileSync(marker, digest);
-}
-
-/**
- * The closing line's counts from vitest's JSON report. A failing hook or a file that could not load
- * fails no single test, yet the run failed: each such file counts as one failure, and a failed run
- * never reports "0 failed".
- */
-function countResults(report, status) {
-  const failedFiles = (report.testResults ?? []).filter(
-    (file) =>
-      file.status === "failed" && !(file.assertionResults ?? []).some((test) => test.status === "failed"),
-  ).length;
-  const failed = report.numFailedTests + failedFiles;
-  return {
-    passed: report.numPassedTests,
-    failed: status !== 0 && failed === 0 ? 1 : failed,
-    skipped: report.numPendingTests + (report.numTodoTests ?? 0),
-  };
 }
 
 const steps = {
