@@ -55,7 +55,8 @@ describe("flexjob dockerfile", () => {
     const result = await runCli(["dockerfile"], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: nothing in .* says how to build the job/);
-    expect(result.stderr).toContain("fix: add a Dockerfile or your language's manifest");
+    expect(result.stderr).toMatch(/fix: set jobs\.\S+\.command in flexjob\.yml \(or build arg START_CMD\)/);
+    expect(result.stderr).toContain('a Procfile with a "cron:" or "worker:" line, a start.sh');
   });
 
   it("fails with the fix when nothing says how the job starts", async () => {

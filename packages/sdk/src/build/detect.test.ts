@@ -348,7 +348,7 @@ describe("detectBuildPlan: one plan per ecosystem and package manager", () => {
       buildPackages: [],
       baseImages: { build: "debian:13-slim", runtime: "debian:13-slim" },
       notes: [
-        "Procfile has worker, web: using worker (precedence worker > job > web)",
+        "Procfile has worker, web: using worker (precedence cron > clock > scheduler > worker > job > web)",
         "no language detected: the image is plain Debian with the folder's files; add packages with APT_PACKAGES",
       ],
       dependencyFiles: [],
@@ -622,9 +622,9 @@ describe("detectBuildPlan: no way to start the job fails before any build", () =
       code: "INPUT_INVALID",
       fault: "user",
       message:
-        "nothing in jobs/report says how to build the job (the folder is empty or missing): no Dockerfile, package.json, pyproject.toml, requirements.txt, go.mod, Gemfile, Cargo.toml, pom.xml, build.gradle, composer.json, deno.json, Procfile or start.sh",
+        "nothing in jobs/report says how to build the job (the folder is empty or missing): no Dockerfile, package.json, pyproject.toml, requirements.txt, go.mod, Gemfile, Cargo.toml, pom.xml, build.gradle, composer.json, deno.json, Procfile or start.sh, and jobs.report.command is not set",
       remedy:
-        "add a Dockerfile or your language's manifest to jobs/report, point source.rootDir at the folder that has them, or set jobs.report.image to run an existing image",
+        'set jobs.report.command in flexjob.yml (or build arg START_CMD) to the command the job runs, e.g. ["bin/backup.sh"], and flexjob builds a Debian image with the tools it names; or add a Procfile with a "cron:" or "worker:" line, a start.sh, a Dockerfile or your language\'s manifest to jobs/report; or point source.rootDir at the folder that has them, or set jobs.report.image to run an existing image',
     });
   });
 });

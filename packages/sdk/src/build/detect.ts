@@ -2,7 +2,7 @@ import { parseImageReference } from "../config/image-reference.js";
 import { splitCommand } from "../config/shell-words.js";
 import { type DetectContext, inputError, jobCommandPath, type Start } from "./context.js";
 import type { BuildOverrides, BuildPlan, BuildProvider, DetectOptions } from "./plan.js";
-import { isDenoProject, planDeno } from "./providers/deno.js";
+import { isDenoProject, planDeno, runsDeno } from "./providers/deno.js";
 import { isGoProject, planGo } from "./providers/go.js";
 import { isJavaProject, planJava } from "./providers/java.js";
 import { isNodeProject, planNode } from "./providers/node.js";
@@ -11,6 +11,7 @@ import { isProcfileProject, planProcfile } from "./providers/procfile.js";
 import { hasPythonEntry, isPythonProject, planPython } from "./providers/python.js";
 import { isRubyProject, planRuby } from "./providers/ruby.js";
 import { isRustProject, planRust } from "./providers/rust.js";
+import { planShell } from "./providers/shell.js";
 import { planUserDockerfile, userDockerfile } from "./providers/user-dockerfile.js";
 import { nodeRepoFiles } from "./repo-files.js";
 
@@ -42,7 +43,15 @@ const PROVIDERS: readonly Provider[] = [
 const PRECEDENCE = [...new Set(PROVIDERS.map((provider) => provider.name))].join(" > ");
 
 /** Providers whose build and runtime stages share one image, so BASE_IMAGE sets both. */
-const ONE_IMAGE: ReadonlySet<BuildProvider> = new Set(["node", "python", "ruby", "php", "deno", "procfile"]);
+const ONE_IMAGE: ReadonlySet<BuildProvider> = new Set([
+  "node",
+  "python",
+  "ruby",
+  "php",
+  "deno",
+  "procfile",
+  "shell",
+]);
 
 const APT_PACKAGE = /^[a-z0-9][a-z0-9+.-]+(?:=[A-Za-z0-9.+~:-]+)?$/;
 
@@ -147,6 +156,21 @@ function applyOverrides(plan: BuildPlan, overrides: BuildOverrides): BuildPlan {
 }
 
 /**
+ * Nothing detected: the job's own command (or START_CMD) still says what to run, so build the
+ * least that runs it — Deno when the command runs `deno`, else Debian with the tools it names.
+ */
+async function commandOnlyPlan(ctx: DetectContext): Promise<BuildPlan> {
+  if (runsDeno(ctx.start)) return planDeno(ctx);
+  if (ctx.start) return planShell(ctx, ctx.start);
+  const empty = (await ctx.files.list("")).length === 0;
+  const job = ctx.job === undefined ? "jobs.<name>" : `jobs.${ctx.job}`;
+  throw inputError(
+    `nothing in ${ctx.dir} says how to build the job${empty ? " (the folder is empty or missing)" : ""}: no Dockerfile, package.json, pyproject.toml, requirements.txt, go.mod, Gemfile, Cargo.toml, pom.xml, build.gradle, composer.json, deno.json, Procfile or start.sh, and ${jobCommandPath(ctx)} is not set`,
+    `set ${jobCommandPath(ctx)} in flexjob.yml (or build arg START_CMD) to the command the job runs, e.g. ["bin/backup.sh"], and flexjob builds a Debian image with the tools it names; or add a Procfile with a "cron:" or "worker:" line, a start.sh, a Dockerfile or your language's manifest to ${ctx.dir}; or point source.rootDir at the folder that has them, or set ${job}.image to run an existing image`,
+  );
+}
+
+/**
  * Decides how to build the image of a job from the files in its folder alone: the user's
  * Dockerfile when there is one, else the language and how to install, build and start it.
  * Nothing runs and nothing is built; a job that cannot start fails here, before any build.
@@ -185,19 +209,12 @@ export async function detectBuildPlan(
       found.push(provider);
   }
   const [chosen, ...others] = found.filter((provider) => provider.name !== "procfile" || found.length === 1);
-  if (!chosen) {
-    const empty = (await ctx.files.list("")).length === 0;
-    throw inputError(
-      `nothing in ${dir} says how to build the job${empty ? " (the folder is empty or missing)" : ""}: no Dockerfile, package.json, pyproject.toml, requirements.txt, go.mod, Gemfile, Cargo.toml, pom.xml, build.gradle, composer.json, deno.json, Procfile or start.sh`,
-      `add a Dockerfile or your language's manifest to ${dir}, point source.rootDir at the folder that has them, or set ${ctx.job === undefined ? "jobs.<name>" : `jobs.${ctx.job}`}.image to run an existing image`,
-    );
-  }
-  if (others.length > 0) {
+  if (chosen && others.length > 0) {
     ctx.notes.push(
       `${[chosen, ...others].map((provider) => provider.label).join(" and ")} found: building as ${chosen.label.replace(/ \(.*\)$/, "")} (precedence ${PRECEDENCE}); add a Dockerfile to choose otherwise`,
     );
   }
-  const plan = applyOverrides(await chosen.plan(ctx), checked);
+  const plan = applyOverrides(await (chosen ? chosen.plan(ctx) : commandOnlyPlan(ctx)), checked);
   const secrets = [...new Set(options.buildSecrets ?? [])];
   return secrets.length === 0 ? plan : { ...plan, buildSecrets: secrets };
 }

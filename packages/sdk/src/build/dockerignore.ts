@@ -56,6 +56,7 @@ const BY_PROVIDER: Readonly<Record<BuildPlan["provider"], readonly string[]>> = 
   php: ["vendor"],
   deno: [],
   procfile: [],
+  shell: [],
   dockerfile: [],
 };
 

@@ -176,7 +176,7 @@ function runtimeTail(plan: BuildPlan, options: GenerateOptions): Instruction[] {
 /** The runtime table a plan's images come from, for writing them with `${VERSION}`. */
 function runtimeOf(plan: BuildPlan): Runtime {
   if (plan.provider === "node") return plan.packageManager?.name === "bun" ? "bun" : "node";
-  if (plan.provider === "procfile") return "debian";
+  if (plan.provider === "procfile" || plan.provider === "shell") return "debian";
   if (plan.provider === "dockerfile") throw new Error("unreachable");
   return plan.provider;
 }
@@ -621,6 +621,7 @@ function bodyOf(plan: BuildPlan): Body {
     case "java":
       return javaBody(plan);
     case "procfile":
+    case "shell":
       return procfileBody(plan);
   }
 }

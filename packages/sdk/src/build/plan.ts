@@ -10,6 +10,8 @@ export type BuildProvider =
   | "php"
   | "deno"
   | "procfile"
+  /** Nothing detected, but the job has a command: Debian with the tools the command names. */
+  | "shell"
   | "dockerfile";
 
 /**

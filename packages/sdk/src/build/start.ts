@@ -1,8 +1,6 @@
 import { splitCommand } from "../config/shell-words.js";
 import { type DetectContext, inputError, jobCommandPath, type Start } from "./context.js";
-
-/** Process types of a Procfile that may start a scheduled job, most fitting first. */
-export const PROCFILE_TYPES = ["worker", "job", "web"] as const;
+import { PROCFILE_TYPES, procfileLineWarnings } from "./procfile-lines.js";
 
 /**
  * A command line as exec-form words when it has no shell syntax, so the job's process is PID 1
@@ -16,7 +14,7 @@ export function commandWords(line: string): string[] {
   return words.length > 0 && !assignment ? words : ["/bin/sh", "-c", line];
 }
 
-/** The Procfile's process for a scheduled job: worker, then job, then web. */
+/** The Procfile's process for a scheduled job, by {@link PROCFILE_TYPES} (cron first, web last). */
 export async function procfileStart(ctx: DetectContext): Promise<Start | undefined> {
   const text = await ctx.files.read("Procfile");
   if (text === undefined) return undefined;
@@ -34,6 +32,7 @@ export async function procfileStart(ctx: DetectContext): Promise<Start | undefin
           `Procfile has ${[type, ...others].join(", ")}: using ${type} (precedence ${PROCFILE_TYPES.join(" > ")})`,
         );
       }
+      ctx.notes.push(...procfileLineWarnings(type, line));
       return { command: commandWords(line), source: `Procfile ${type}` };
     }
   }

@@ -2,10 +2,12 @@ import { RUNTIMES } from "../base-images.js";
 import {
   type DetectContext,
   isObject,
+  jobCommandPath,
   readJsonFile,
   readToolVersions,
   readVersionFile,
   resolveVersion,
+  type Start,
 } from "../context.js";
 import { shellWord } from "../dockerfile-syntax.js";
 import type { BuildPlan } from "../plan.js";
@@ -20,6 +22,14 @@ import { chooseStart, commandWords } from "../start.js";
  */
 const CONFIGS = ["deno.json", "deno.jsonc"];
 const ENTRIES = ["main.ts", "main.js", "mod.ts"];
+
+/**
+ * A job whose command runs `deno` (`deno run -A main.ts`) in a folder with no deno.json: a Deno
+ * script as people write them, which needs no config file to run.
+ */
+export function runsDeno(start: Start | undefined): boolean {
+  return start?.command[0] === "deno";
+}
 
 export async function isDenoProject(ctx: DetectContext): Promise<boolean> {
   for (const file of [...CONFIGS, "deno.lock"]) if (await ctx.files.exists(file)) return true;
@@ -79,11 +89,18 @@ export async function planDeno(ctx: DetectContext): Promise<BuildPlan> {
   for (const file of ["package.json", "import_map.json"])
     if (await ctx.files.exists(file)) dependencyFiles.push(file);
   const entry = entryOf(start.command);
+  if (configFile === undefined && !locked) {
+    ctx.notes.push(
+      `no deno.json: assumed a Deno script because ${start.source === "build arg START_CMD" ? "build arg START_CMD" : jobCommandPath(ctx)} runs deno${entry === undefined ? "" : `; ${entry}'s imports are cached at build time`}`,
+    );
+  }
+  // `deno install` reads deno.json or package.json; with neither there is nothing to install.
+  const install = dependencyFiles.some((file) => file !== "import_map.json");
   return {
     provider: "deno",
     language: RUNTIMES.deno.language,
     version: { value: version.value, source: version.source },
-    installCommand: `deno install${locked ? " --frozen" : ""}`,
+    ...(install ? { installCommand: `deno install${locked ? " --frozen" : ""}` } : {}),
     ...(entry === undefined ? {} : { buildCommand: `deno cache ${shellWord(entry, "the start module")}` }),
     startCommand: start.command,
     startSource: start.source,
