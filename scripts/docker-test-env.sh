@@ -9,7 +9,8 @@
 #   FLEXJOB_DOCKER          Debian's docker client, whose `docker build` runs BuildKit without buildx
 #   FLEXJOB_BUILD_NETWORK   host: the daemon runs without a bridge network
 #   FLEXJOB_TEST_REGISTRY   127.0.0.1:PORT, the registry this script started
-#   FLEXJOB_TEST_NODE_BASE  the local Node 24 base image, for BASE_IMAGE
+#   FLEXJOB_TEST_NODE_BASE  the local stand-in for node:24-trixie-slim, for BASE_IMAGE
+#   FLEXJOB_TEST_DEBIAN_BASE  the local stand-in for debian:13-slim, for BASE_IMAGE
 # Progress goes to stderr. The daemon and the registry keep running after the script ends; their
 # pids and logs are under /tmp/flexjob-docker-test/.
 set -euo pipefail
@@ -17,6 +18,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STATE=/tmp/flexjob-docker-test
 DOCKER=/usr/bin/docker
+DEBIAN_RELEASE=trixie
+DEBIAN_BASE=flexjob-test/debian:$DEBIAN_RELEASE
 NODE_BASE=flexjob-test/node:24
 
 log() { printf 'docker-test-env: %s\n' "$*" >&2; }
@@ -29,13 +32,13 @@ fail() {
 mkdir -p "$STATE"
 
 # ---------------------------------------------------------------------------------------------
-# Packages: Debian's Docker engine and client, its registry, and a static busybox for base images.
+# Packages: Debian's Docker engine and client, its registry, and debootstrap for the base images.
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
 ensure_packages() {
   local missing=()
-  for package in docker.io docker-registry busybox-static; do
+  for package in docker.io docker-registry debootstrap; do
     installed "$package" || missing+=("$package")
   done
   [ "${#missing[@]}" -eq 0 ] && return 0
@@ -160,9 +163,106 @@ EOF
 }
 
 # ---------------------------------------------------------------------------------------------
-# Base image: flexjob-test/node:24, a small stand-in for node:24-bookworm-slim made from what
-# this machine has: busybox, the toolchain's Node 24 binary with its glibc libraries, and npm
-# and corepack. Test infrastructure only.
+# Base images. There is no Docker Hub here, so two local images stand in for the official ones
+# generated Dockerfiles name: flexjob-test/debian:trixie for debian:13-slim, made by debootstrap
+# from Debian's mirror, and flexjob-test/node:24 for node:24-trixie-slim, that Debian with the
+# toolchain's Node 24, npm and corepack laid out as the official image lays them out. Both keep
+# a working apt-get, so a generated Dockerfile's `apt-get install` step (build tools for a native
+# module, a shell job's packages) runs as it would on the real image. Each image is rebuilt only
+# when its recipe or inputs change (a fingerprint label), so a warm machine skips both.
+
+DEBIAN_MIRROR=${FLEXJOB_TEST_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+DEBIAN_SECURITY_MIRROR=${FLEXJOB_TEST_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+
+fingerprint_of() {
+  "$DOCKER" image inspect --format '{{ index .Config.Labels "org.flexjob.test.fingerprint" }}' "$1" 2>/dev/null || true
+}
+
+image_id() { "$DOCKER" image inspect --format '{{.Id}}' "$1" 2>/dev/null || true; }
+
+# The image a rebuild replaced, now untagged; kept if anything still uses it.
+drop_replaced() {
+  [ -n "$1" ] && [ "$1" != "$(image_id "$2")" ] && "$DOCKER" image rm "$1" >/dev/null 2>&1
+  return 0
+}
+
+# What debian:*-slim changes after debootstrap: deb822 sources with updates and security, no
+# daemons started by package scripts, no documentation, and no package lists (so a Dockerfile
+# must run apt-get update first, as on the real image).
+slim_debian_rootfs() {
+  local rootfs=$1
+  rm -f "$rootfs/etc/apt/sources.list" "$rootfs/etc/resolv.conf" "$rootfs/etc/hostname"
+  cat >"$rootfs/etc/apt/sources.list.d/debian.sources" <<SOURCES
+Types: deb
+URIs: $DEBIAN_MIRROR
+Suites: $DEBIAN_RELEASE $DEBIAN_RELEASE-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: $DEBIAN_SECURITY_MIRROR
+Suites: $DEBIAN_RELEASE-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SOURCES
+  printf '#!/bin/sh\nexit 101\n' >"$rootfs/usr/sbin/policy-rc.d"
+  chmod 755 "$rootfs/usr/sbin/policy-rc.d"
+  cat >"$rootfs/etc/dpkg/dpkg.cfg.d/docker" <<'DPKG'
+path-exclude /usr/share/doc/*
+path-include /usr/share/doc/*/copyright
+path-exclude /usr/share/man/*
+path-exclude /usr/share/info/*
+path-exclude /usr/share/locale/*
+DPKG
+  rm -rf "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/* \
+    "$rootfs"/usr/share/locale/* "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/cache/apt/*.bin \
+    "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/log/*.log "$rootfs"/var/log/apt/*
+}
+
+build_debian_base() {
+  local fingerprint
+  fingerprint=$(
+    {
+      echo "$DEBIAN_RELEASE $DEBIAN_MIRROR $DEBIAN_SECURITY_MIRROR"
+      # The recipe itself: a change to it rebuilds the image (and so the Node image on top).
+      declare -f build_debian_base slim_debian_rootfs
+    } | sha256sum | cut -c1-32
+  )
+  if [ "$(fingerprint_of "$DEBIAN_BASE")" = "$fingerprint" ]; then
+    log "$DEBIAN_BASE is up to date"
+    return 0
+  fi
+  command -v debootstrap >/dev/null || fail "debootstrap is missing (package debootstrap)"
+  local rootfs=$STATE/debian-$DEBIAN_RELEASE started_at=$SECONDS
+  rm -rf "$rootfs"
+  log "building $DEBIAN_BASE: debootstrap --variant=minbase $DEBIAN_RELEASE from $DEBIAN_MIRROR (log: $STATE/debootstrap.log)"
+  # shellcheck disable=SC2064
+  trap "rm -rf '$rootfs'" EXIT
+  debootstrap --variant=minbase "$DEBIAN_RELEASE" "$rootfs" "$DEBIAN_MIRROR" >"$STATE/debootstrap.log" 2>&1 ||
+    fail "debootstrap $DEBIAN_RELEASE from $DEBIAN_MIRROR failed; see $STATE/debootstrap.log (set FLEXJOB_TEST_DEBIAN_MIRROR for another mirror)"
+  slim_debian_rootfs "$rootfs"
+  local previous
+  previous=$(image_id "$DEBIAN_BASE")
+  tar -C "$rootfs" --numeric-owner -c . |
+    "$DOCKER" import \
+      --change "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+      --change "LABEL org.flexjob.test.fingerprint=$fingerprint" \
+      --change 'CMD ["bash"]' \
+      - "$DEBIAN_BASE" >/dev/null
+  rm -rf "$rootfs"
+  trap - EXIT
+  drop_replaced "$previous" "$DEBIAN_BASE"
+  log "built $DEBIAN_BASE in $((SECONDS - started_at)) s"
+}
+
+# apt-get in a build step reaches the mirror only if a container on the host network does.
+check_mirror_from_container() {
+  "$DOCKER" run --rm --network=host "$DEBIAN_BASE" apt-get update -q >"$STATE/apt-check.log" 2>&1 ||
+    fail "apt-get update fails inside $DEBIAN_BASE with --network=host, so generated apt-get steps cannot run; see $STATE/apt-check.log"
+  grep -q '^\(W\|E\): ' "$STATE/apt-check.log" &&
+    fail "apt-get update inside $DEBIAN_BASE warned; see $STATE/apt-check.log"
+  log "apt-get reaches $DEBIAN_MIRROR from a container"
+}
 
 node_version_wanted() {
   sed -n 's/^const NODE_VERSION = "\([0-9.]*\)";$/\1/p' "$ROOT/scripts/toolchain.mjs"
@@ -204,136 +304,65 @@ find_node_module() {
 
 package_version() { sed -n 's/^  "version": "\(.*\)",$/\1/p' "$1/package.json" | head -n 1; }
 
-# groupadd/useradd for the flags generated Dockerfiles use; busybox has neither.
-write_account_shims() {
-  # Not through a busybox applet's symlink, which would overwrite busybox itself.
-  rm -f "$1/usr/sbin/groupadd" "$1/usr/sbin/useradd"
-  cat >"$1/usr/sbin/groupadd" <<'EOF'
-#!/bin/sh
-# Test stand-in for shadow's groupadd: --gid N [--system] NAME.
-gid=""
-while [ $# -gt 1 ]; do
-  case "$1" in
-    -g | --gid) gid="$2"; shift ;;
-  esac
-  shift
-done
-name="$1"
-grep -q "^$name:" /etc/group && { echo "groupadd: group '$name' already exists" >&2; exit 9; }
-[ -n "$gid" ] || gid=$(awk -F: 'BEGIN { n = 999 } $3 > n && $3 < 60000 { n = $3 } END { print n + 1 }' /etc/group)
-echo "$name:x:$gid:" >>/etc/group
-EOF
-  cat >"$1/usr/sbin/useradd" <<'EOF'
-#!/bin/sh
-# Test stand-in for shadow's useradd: --uid N --gid GROUP --create-home --home-dir DIR --shell SH NAME.
-uid="" gid="" home="" shell=/bin/sh create=""
-while [ $# -gt 1 ]; do
-  case "$1" in
-    -u | --uid) uid="$2"; shift ;;
-    -g | --gid) gid="$2"; shift ;;
-    -d | --home-dir) home="$2"; shift ;;
-    -s | --shell) shell="$2"; shift ;;
-    -m | --create-home) create=1 ;;
-  esac
-  shift
-done
-name="$1"
-grep -q "^$name:" /etc/passwd && { echo "useradd: user '$name' already exists" >&2; exit 9; }
-[ -n "$uid" ] || uid=$(awk -F: 'BEGIN { n = 999 } $3 > n && $3 < 60000 { n = $3 } END { print n + 1 }' /etc/passwd)
-case "$gid" in
-  "") gid="$uid" ;;
-  *[!0-9]*) gid=$(awk -F: -v g="$gid" '$1 == g { print $3 }' /etc/group) ;;
-esac
-[ -n "$gid" ] || { echo "useradd: group does not exist" >&2; exit 6; }
-[ -n "$home" ] || home="/home/$name"
-echo "$name:x:$uid:$gid::$home:$shell" >>/etc/passwd
-if [ -n "$create" ]; then mkdir -p "$home" && chown "$uid:$gid" "$home"; fi
-EOF
-  chmod 755 "$1/usr/sbin/groupadd" "$1/usr/sbin/useradd"
+# The official image's layout (/usr/local/bin shims, so `corepack enable` puts pnpm and yarn there)
+# and its `node` user; the CA line lets Node trust a TLS-inspecting proxy in front of npm, if any.
+write_node_dockerfile() {
+  local version=$1 fingerprint=$2 ca=$3
+  cat <<DOCKERFILE
+FROM $DEBIAN_BASE
+COPY node /usr/local/bin/node
+COPY npm /usr/local/lib/node_modules/npm
+COPY corepack /usr/local/lib/node_modules/corepack
+RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \\
+ && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx \\
+ && ln -s ../lib/node_modules/corepack/dist/corepack.js /usr/local/bin/corepack \\
+ && groupadd --gid 1000 node \\
+ && useradd --uid 1000 --gid node --shell /bin/bash --create-home node
+ENV NODE_VERSION=$version
+$([ -n "$ca" ] && printf 'COPY ca-certificates.crt %s\nENV NODE_EXTRA_CA_CERTS=%s' "$ca" "$ca")
+LABEL org.flexjob.test.fingerprint=$fingerprint
+CMD ["node"]
+DOCKERFILE
 }
 
 build_node_base() {
-  local node npm corepack busybox ca fingerprint current
+  local node npm corepack ca fingerprint
   node=$(find_node24)
   npm=$(find_node_module npm)
   corepack=$(find_node_module corepack)
-  busybox=/bin/busybox
-  [ -x "$busybox" ] || fail "$busybox is missing (package busybox-static)"
   ca=/etc/ssl/certs/ca-certificates.crt
+  [ -f "$ca" ] || ca=""
   fingerprint=$(
     {
       "$node" --version
       echo "npm $(package_version "$npm") corepack $(package_version "$corepack")"
-      # This script too: a change to the recipe below rebuilds the image.
-      sha256sum "$busybox" "$node" "${BASH_SOURCE[0]}"
-      [ -f "$ca" ] && sha256sum "$ca"
+      image_id "$DEBIAN_BASE"
+      sha256sum "$node"
+      [ -n "$ca" ] && sha256sum "$ca"
+      declare -f build_node_base write_node_dockerfile
     } | sha256sum | cut -c1-32
   )
-  current=$("$DOCKER" image inspect --format '{{ index .Config.Labels "org.flexjob.test.fingerprint" }}' \
-    "$NODE_BASE" 2>/dev/null || true)
-  if [ "$current" = "$fingerprint" ]; then
+  if [ "$(fingerprint_of "$NODE_BASE")" = "$fingerprint" ]; then
     log "$NODE_BASE is up to date"
     return 0
   fi
-  log "building $NODE_BASE from $node ($("$node" --version)), npm $(package_version "$npm"), corepack $(package_version "$corepack")"
-  local rootfs
-  rootfs=$(mktemp -d "$STATE/rootfs.XXXXXX")
+  log "building $NODE_BASE on $DEBIAN_BASE from $node ($("$node" --version)), npm $(package_version "$npm"), corepack $(package_version "$corepack")"
+  local context
+  context=$(mktemp -d "$STATE/node-context.XXXXXX")
   # shellcheck disable=SC2064
-  trap "rm -rf '$rootfs'" EXIT
-  mkdir -p "$rootfs"/{bin,sbin,usr/bin,usr/sbin,usr/local/bin,usr/local/lib/node_modules,etc,root,home,tmp,app}
-  mkdir -p "$rootfs"/{lib64,lib/x86_64-linux-gnu,etc/ssl/certs,dev,proc,sys,var/tmp,run}
-  chmod 1777 "$rootfs/tmp" "$rootfs/var/tmp"
-  chmod 700 "$rootfs/root"
-
-  cp "$busybox" "$rootfs/bin/busybox"
-  local applet
-  for applet in $("$busybox" --list-full); do
-    [ -e "$rootfs/$applet" ] || ln -s /bin/busybox "$rootfs/$applet"
-  done
-
-  cp "$node" "$rootfs/usr/local/bin/node"
-  # The npm package's Node is linked against glibc: bring the exact libraries it loads.
-  local lib
-  for lib in $(ldd "$node" | grep -o '/[^ ]*'); do
-    mkdir -p "$rootfs$(dirname "$lib")"
-    cp -L "$lib" "$rootfs$lib"
-  done
-  cp -a "$npm" "$rootfs/usr/local/lib/node_modules/npm"
-  cp -a "$corepack" "$rootfs/usr/local/lib/node_modules/corepack"
-  # Laid out as in the official node images, so `corepack enable` puts its shims in /usr/local/bin.
-  ln -s ../lib/node_modules/npm/bin/npm-cli.js "$rootfs/usr/local/bin/npm"
-  ln -s ../lib/node_modules/npm/bin/npx-cli.js "$rootfs/usr/local/bin/npx"
-  ln -s ../lib/node_modules/corepack/dist/corepack.js "$rootfs/usr/local/bin/corepack"
-
-  write_account_shims "$rootfs"
-  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n' \
-    >"$rootfs/etc/passwd"
-  printf 'root:x:0:\nnogroup:x:65534:\n' >"$rootfs/etc/group"
-  printf 'hosts: files dns\n' >"$rootfs/etc/nsswitch.conf"
-  # This machine's CAs, so Node trusts a TLS-inspecting proxy in front of the npm registry, if any.
-  local ca_env=()
-  if [ -f "$ca" ]; then
-    cp -L "$ca" "$rootfs$ca"
-    ca_env=(--change "ENV NODE_EXTRA_CA_CERTS=$ca")
-  fi
-
+  trap "rm -rf '$context'" EXIT
+  cp "$node" "$context/node"
+  cp -a "$npm" "$context/npm"
+  cp -a "$corepack" "$context/corepack"
+  [ -n "$ca" ] && cp -L "$ca" "$context/ca-certificates.crt"
+  write_node_dockerfile "$("$node" --version | tr -d v)" "$fingerprint" "$ca" >"$context/Dockerfile"
   local previous
-  previous=$("$DOCKER" image inspect --format '{{.Id}}' "$NODE_BASE" 2>/dev/null || true)
-  tar -C "$rootfs" --numeric-owner --owner=0 --group=0 -c . |
-    "$DOCKER" import \
-      --change "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
-      --change "ENV NODE_VERSION=$("$node" --version | tr -d v)" \
-      --change "ENV COREPACK_INTEGRITY_KEYS=0" \
-      "${ca_env[@]}" \
-      --change "LABEL org.flexjob.test.fingerprint=$fingerprint" \
-      --change 'CMD ["node"]' \
-      - "$NODE_BASE" >/dev/null
-  rm -rf "$rootfs"
+  previous=$(image_id "$NODE_BASE")
+  "$DOCKER" build --quiet --network=host --tag "$NODE_BASE" "$context" >/dev/null ||
+    fail "docker build of $NODE_BASE failed"
+  rm -rf "$context"
   trap - EXIT
-  # The image this one replaces, now untagged; kept if anything still uses it.
-  if [ -n "$previous" ] && [ "$previous" != "$("$DOCKER" image inspect --format '{{.Id}}' "$NODE_BASE")" ]; then
-    "$DOCKER" image rm "$previous" >/dev/null 2>&1 || true
-  fi
+  drop_replaced "$previous" "$NODE_BASE"
   "$DOCKER" run --rm --network=host "$NODE_BASE" node -e 'process.stdout.write("")' ||
     fail "$NODE_BASE does not run node"
 }
@@ -344,6 +373,8 @@ started=$SECONDS
 ensure_packages
 ensure_dockerd
 ensure_registry
+build_debian_base
+check_mirror_from_container
 build_node_base
 
 cat >"$STATE/env" <<EOF
@@ -351,6 +382,7 @@ export FLEXJOB_DOCKER=$DOCKER
 export FLEXJOB_BUILD_NETWORK=host
 export FLEXJOB_TEST_REGISTRY=127.0.0.1:$REGISTRY_PORT
 export FLEXJOB_TEST_NODE_BASE=$NODE_BASE
+export FLEXJOB_TEST_DEBIAN_BASE=$DEBIAN_BASE
 EOF
 log "ready in $((SECONDS - started)) s; source $STATE/env"
 cat "$STATE/env"
