@@ -68,7 +68,7 @@ describe("detectBuildPlan: one plan per ecosystem and package manager", () => {
       provider: "node",
       language: "Node.js",
       version: { value: "20.11.1", source: ".node-version" },
-      packageManager: { name: "yarn", source: "yarn.lock" },
+      packageManager: { name: "yarn", version: "1.22.22", source: "yarn.lock in the Yarn 1 format" },
       installCommand: "yarn install --frozen-lockfile --production",
       startCommand: ["node", "lib/index.js"],
       startSource: "package.json main",
@@ -397,9 +397,14 @@ describe("detectBuildPlan: precedence and the notes it leaves", () => {
       "package-lock.json": "{}",
       "pnpm-lock.yaml": "lockfileVersion: '9.0'\n",
     });
-    expect(plan.packageManager).toEqual({ name: "pnpm", source: "pnpm-lock.yaml" });
+    expect(plan.packageManager).toEqual({
+      name: "pnpm",
+      version: "9.15.9",
+      source: 'pnpm-lock.yaml lockfileVersion "9.0"',
+    });
     expect(plan.notes).toEqual([
       "pnpm-lock.yaml and package-lock.json found: using pnpm (precedence bun > pnpm > yarn > npm; set package.json packageManager to choose)",
+      `pnpm-lock.yaml lockfileVersion "9.0" is written by pnpm 9 and 10: installing pnpm 9, which runs dependencies' install scripts; set package.json packageManager for pnpm 10`,
     ]);
   });
 
@@ -431,6 +436,7 @@ describe("detectBuildPlan: precedence and the notes it leaves", () => {
   it("Node version: .nvmrc beats engines.node, and a mismatch between them is noted", async () => {
     const plan = await detectTree({
       "package.json": json({ engines: { node: "^20.11" }, main: "job.js" }),
+      "job.js": "",
       ".nvmrc": "lts/jod\n",
       ".node-version": "18\n",
     });
@@ -443,6 +449,7 @@ describe("detectBuildPlan: precedence and the notes it leaves", () => {
   it("engines.node that excludes the default line picks the newest line it allows", async () => {
     const plan = await detectTree({
       "package.json": json({ engines: { node: "20.x || 22.x" }, main: "job.js" }),
+      "job.js": "",
     });
     expect(plan.version).toEqual({ value: "22", source: 'package.json engines.node "20.x || 22.x"' });
     expect(plan.baseImages.runtime).toBe("node:22-trixie-slim");
@@ -452,6 +459,7 @@ describe("detectBuildPlan: precedence and the notes it leaves", () => {
     const plan = await detectTree({
       "package.json": json({ main: "job.js" }),
       "package-lock.json": "{}",
+      "job.js": "",
       ".nvmrc": "28",
     });
     expect(plan.baseImages.runtime).toBe("node:28-bookworm-slim");
@@ -516,7 +524,7 @@ describe("detectBuildPlan: precedence and the notes it leaves", () => {
   });
 
   it("a lone app.py does not turn a Node project into a Python one", async () => {
-    const plan = await detectTree({ "package.json": json({ main: "job.js" }), "app.py": "" });
+    const plan = await detectTree({ "package.json": json({ main: "job.js" }), "job.js": "", "app.py": "" });
     expect(plan.provider).toBe("node");
   });
 
@@ -553,9 +561,9 @@ describe("detectBuildPlan: no way to start the job fails before any build", () =
       code: "INPUT_INVALID",
       fault: "user",
       message:
-        'no start command for the job in jobs/report: package.json has no "start" script or "main" field, and there is no index.js, server.js, Procfile or start.sh',
+        'no start command for the job in jobs/report: package.json has no "start" script and no "main" or "bin" file that exists or that the build writes, and there is no index.js, server.js, Procfile or start.sh',
       remedy:
-        'add a "start" script to package.json, set jobs.report.command in flexjob.yml, or set build arg START_CMD',
+        'add a "start" script to package.json (e.g. "node dist/job.js"), set jobs.report.command in flexjob.yml, add a Procfile line (e.g. "worker: node dist/job.js"), add a start.sh, or set build arg START_CMD',
     });
   });
 
@@ -667,16 +675,16 @@ describe("detectBuildPlan: other input errors", () => {
     );
   });
 
-  it("a Yarn 2+ lockfile without a known Yarn version", async () => {
+  it("a Yarn 2+ lockfile whose __metadata.version maps to no Yarn version", async () => {
     const error = await failure(
-      detectTree({ "package.json": json({ main: "job.js" }), "yarn.lock": "__metadata:\n  version: 8\n" }),
+      detectTree({ "package.json": json({ main: "job.js" }), "yarn.lock": "__metadata:\n  version: 99\n" }),
     );
     expect(error).toEqual({
       code: "INPUT_INVALID",
       fault: "user",
       message:
-        "jobs/report uses Yarn 2 or later (yarn.lock), but neither package.json packageManager nor .yarnrc.yml yarnPath says which version",
-      remedy: 'run "corepack use yarn@4" (it adds "packageManager" to package.json) and commit the change',
+        'yarn.lock in jobs/report has __metadata.version "99", which flexjob cannot map to a yarn version',
+      remedy: 'add "packageManager": "yarn@4.18.1" (the version you use) to package.json and commit it',
     });
   });
 

@@ -135,7 +135,13 @@ describe("generated Dockerfiles from hostile repositories", () => {
   const injected = "\nRUN touch /pwned";
 
   const lineBreaks: [string, Record<string, string>, BuildOverrides, { command?: string[] }, string[]][] = [
-    ["package.json main", nodeRepo({ main: `job.js${injected}` }), {}, {}, ["node", `job.js${injected}`]],
+    [
+      "package.json main",
+      nodeRepo({ main: `job.js${injected}` }, { [`job.js${injected}`]: "" }),
+      {},
+      {},
+      ["node", `job.js${injected}`],
+    ],
     [
       "jobs.<name>.command",
       nodeRepo({ main: "job.js" }),
@@ -238,7 +244,7 @@ describe("generated Dockerfiles from hostile repositories", () => {
       parsedFor(
         nodeRepo(
           { main: "job.js", workspaces: ["packages/*"] },
-          { [`packages/${folder}/package.json`]: "{}" },
+          { [`packages/${folder}/package.json`]: "{}", "job.js": "" },
         ),
       );
     const spaced = await workspace("my lib");

@@ -3,6 +3,7 @@ import { debianFor, RUNTIMES, type Runtime, TOOLS, tagFor } from "./base-images.
 import { inputError } from "./context.js";
 import { type Instruction, renderDockerfile, shellWord } from "./dockerfile-syntax.js";
 import type { BuildPlan } from "./plan.js";
+import { managerPackage } from "./providers/node-managers.js";
 
 /**
  * Writes the Dockerfile of a {@link BuildPlan}. Every generated file has the same shape:
@@ -252,20 +253,39 @@ function nodeCaches(plan: BuildPlan): string[] {
 
 const PNPM_HOME = [env("PNPM_HOME=/pnpm"), env('PATH="$PNPM_HOME:$PATH"')];
 
+/**
+ * pnpm, Yarn or npm at the exact release the plan pins, from the npm registry the install reaches
+ * anyway. Not corepack: Node.js 25 and later no longer ship it, and an old corepack fails the
+ * signature check of a new release. `--force` replaces the Yarn 1 some Node.js images carry.
+ */
+function managerInstall(plan: BuildPlan): Instruction[] {
+  const manager = plan.packageManager;
+  if (manager === undefined || manager.version === undefined || manager.name === "bun") return [];
+  const spec = shellWord(
+    `${managerPackage(manager.name, manager.version)}@${manager.version}`,
+    "package manager version",
+  );
+  const force = manager.name === "yarn" ? " --force" : "";
+  return [
+    comment(`${manager.name} ${manager.version} (${manager.source}), never the newest at build time.`),
+    step(
+      { ...plan, buildSecrets: [] },
+      `the ${manager.name} install`,
+      `npm install --global${force} ${spec}`,
+      ["/root/.npm"],
+    ),
+  ];
+}
+
 function nodeBody(plan: BuildPlan): Body {
   const manager = plan.packageManager?.name ?? "npm";
   const cache = nodeCaches(plan);
-  // corepack runs the exact pnpm or Yarn that package.json's packageManager pins.
-  const corepack =
-    manager === "pnpm" ||
-    (manager === "yarn" && plan.packageManager?.source === "package.json packageManager");
+  const tool = managerInstall(plan);
   const deps: Stage = [
     from(`\${BUILD_IMAGE}`, "deps"),
     ...apt(plan.buildPackages),
     ...(manager === "pnpm" ? PNPM_HOME : []),
-    ...(corepack
-      ? [env("COREPACK_ENABLE_DOWNLOAD_PROMPT=0"), script("corepack enable", "corepack enable")]
-      : []),
+    ...tool,
     workdir("/app"),
     comment(MANIFESTS_FIRST),
     ...copyDependencies(plan.dependencyFiles),
@@ -287,23 +307,18 @@ function nodeBody(plan: BuildPlan): Body {
     ]);
   }
   const starter = plan.startCommand[0];
-  const pmAtRuntime = corepack && (starter === "pnpm" || starter === "yarn");
+  // The job starts through its package manager: install it now, so no task downloads it at start.
+  const pmAtRuntime = tool.length > 0 && starter === manager;
   const runtime: Stage = [
     from(`\${BASE_IMAGE}`, "runtime"),
     ...apt(plan.systemPackages),
     CREATE_USER,
     ...(manager === "pnpm" && pmAtRuntime ? PNPM_HOME : []),
+    ...(pmAtRuntime ? tool : []),
     comment("node_modules/.bin on PATH: the start command's tools resolve as they do under npm run."),
     env('NODE_ENV=production PATH="/app/node_modules/.bin:$PATH"'),
     workdir("/app"),
     ...(built ? [copyFrom("build", "/app", "./")] : [copyFrom("deps", "/app", "./"), COPY_SOURCE]),
-    ...(pmAtRuntime
-      ? [
-          comment(`The job starts through ${starter}: install it now, so no task downloads it at start.`),
-          env("COREPACK_HOME=/usr/local/share/corepack COREPACK_ENABLE_DOWNLOAD_PROMPT=0"),
-          script("corepack install", "corepack enable && corepack install"),
-        ]
-      : []),
   ];
   return { stages, runtime };
 }

@@ -2,9 +2,9 @@ import { showValue } from "../../errors.js";
 import { lineVersion, NODE_LTS_LINE, RUNTIMES } from "../base-images.js";
 import {
   type DetectContext,
-  inputError,
   isObject,
   type JsonObject,
+  jobCommandPath,
   readJsonFile,
   readToolVersions,
   readVersionFile,
@@ -16,6 +16,15 @@ import {
 import type { BuildPlan } from "../plan.js";
 import { chooseStart, commandWords } from "../start.js";
 import { parseConstraint, satisfies, toVersion, versionParts } from "../version-constraint.js";
+import {
+  checkNpmLockfile,
+  type Manager,
+  type PinnedManager,
+  pinDeclared,
+  pinPnpm,
+  pinYarn,
+} from "./node-managers.js";
+import { addNodeGyp } from "./node-native.js";
 
 /**
  * Node.js (and Bun) from package.json.
@@ -28,7 +37,6 @@ import { parseConstraint, satisfies, toVersion, versionParts } from "../version-
  * - Start: a Procfile, then `scripts.start` (run directly when it is a plain command), `main`,
  *   index.js, server.js, then start.sh. Build: `scripts.build`, after which devDependencies go.
  */
-type Manager = "npm" | "pnpm" | "yarn" | "bun";
 
 /** Lockfiles by the manager that writes them, in the order that breaks a tie. */
 const LOCKFILES: readonly (readonly [Manager, string])[] = [
@@ -103,23 +111,29 @@ async function chooseManager(ctx: DetectContext, pkg: JsonObject): Promise<Manag
   return { name: first[0], version: undefined, source: first[1], lockfile: first[1] };
 }
 
-/** Yarn 2+ ("berry") runs the version the project pins; its lockfile says which major family. */
-async function yarnRelease(ctx: DetectContext, choice: ManagerChoice): Promise<string | undefined> {
-  if (choice.version !== undefined) return choice.version;
+/**
+ * The exact pnpm or Yarn release the build installs, and the npm lockfile check. `packageManager`
+ * pins it when set; else Yarn's committed release (.yarnrc.yml yarnPath), else the lockfile's
+ * own version field, mapped in node-managers.ts.
+ */
+async function pinManager(ctx: DetectContext, choice: ManagerChoice): Promise<string | undefined> {
+  if (choice.version !== undefined) return pinDeclared(ctx, choice.name, choice.version);
+  if (choice.name === "pnpm") return setSource(choice, await pinPnpm(ctx));
+  if (choice.name === "npm" && choice.lockfile !== undefined) await checkNpmLockfile(ctx, choice.lockfile);
+  if (choice.name !== "yarn") return undefined;
   const yarnrc = (await ctx.files.read(".yarnrc.yml")) ?? "";
   const yarnPath = /^yarnPath:\s*["']?([^"'\s]+)/m.exec(yarnrc)?.[1];
   const pinned = yarnPath === undefined ? undefined : /yarn-(\d+\.\d+\.\d+[^/]*)\.c?js$/.exec(yarnPath)?.[1];
   if (pinned) {
-    choice.source = `.yarnrc.yml yarnPath`;
+    choice.source = ".yarnrc.yml yarnPath";
     return pinned;
   }
-  const lock = choice.lockfile === "yarn.lock" ? ((await ctx.files.read("yarn.lock")) ?? "") : "";
-  const berry = /^__metadata:/m.test(lock) || yarnrc !== "";
-  if (!berry) return undefined;
-  throw inputError(
-    `${ctx.dir} uses Yarn 2 or later (${lock === "" ? ".yarnrc.yml" : "yarn.lock"}), but neither package.json packageManager nor .yarnrc.yml yarnPath says which version`,
-    'run "corepack use yarn@4" (it adds "packageManager" to package.json) and commit the change',
-  );
+  return setSource(choice, await pinYarn(ctx));
+}
+
+function setSource(choice: ManagerChoice, pinned: PinnedManager): string | undefined {
+  choice.source = pinned.source;
+  return pinned.version;
 }
 
 function isBerry(version: string | undefined): boolean {
@@ -262,10 +276,130 @@ async function npmrcForInstall(ctx: DetectContext): Promise<boolean> {
   return false;
 }
 
+/** Script names npm runs by itself, or that never build what a job runs. */
+const NOT_A_BUILD =
+  /^(pre|post)?(install|prepare|prepublish|prepublishOnly|prepack|postpack|start|test)$|watch|dev|lint|serve|test|start/i;
+/** A compiler or bundler run by a script: what makes it the build step whatever its name. */
+const COMPILER =
+  /(?:^|[\s;&|(/])(tsc|tsup|esbuild|rollup|webpack|webpack-cli|swc|babel|ncc|vite build)(?=\s|$)/;
+
+interface CompileStep {
+  script: string;
+  line: string;
+}
+
+/** `scripts.build`, else the first other script that runs a compiler (`transpile: tsc`), not in watch mode. */
+function compileStep(ctx: DetectContext, scripts: JsonObject): CompileStep | undefined {
+  const build = scripts.build;
+  if (typeof build === "string") return { script: "build", line: build };
+  for (const [name, line] of Object.entries(scripts)) {
+    if (typeof line !== "string" || NOT_A_BUILD.test(name) || /\s(--watch|-w)(\s|=|$)/.test(line)) continue;
+    const tool = COMPILER.exec(line)?.[1];
+    if (tool === undefined) continue;
+    ctx.notes.push(`package.json scripts.${name} runs ${tool}: it is the build step`);
+    return { script: name, line };
+  }
+  return undefined;
+}
+
+const folderOf = (path: string) => path.replace(/^\.\//, "").replace(/\/+$/, "");
+
+/** Folders or files the build step writes: tsconfig's outDir and the compile script's output flags. */
+async function compiledOutputs(ctx: DetectContext, line: string): Promise<string[]> {
+  const outputs: string[] = [];
+  let tsconfig: JsonObject | undefined;
+  try {
+    tsconfig = await readJsonFile(ctx, "tsconfig.json", true);
+  } catch {
+    tsconfig = undefined; // tsc reports its own config's errors; here it only hints at outputs.
+  }
+  const outDir = stringAt(tsconfig, "compilerOptions", "outDir");
+  if (outDir !== undefined) outputs.push(folderOf(outDir));
+  for (const match of line.matchAll(
+    /(?:--outDir|--outdir|--out-dir|--outfile|--out-file|-o|-d)[=\s]+["']?([^\s"';&|]+)/g,
+  )) {
+    if (match[1]) outputs.push(folderOf(match[1]));
+  }
+  return [...new Set(outputs)];
+}
+
+/**
+ * A `main` or `bin` path as a start: when the file is in the repository (as Node.js resolves it:
+ * as written, with .js, or a folder's index.js), or when the build step writes it.
+ */
+async function startFile(ctx: DetectContext, path: string, outputs: readonly string[]): Promise<boolean> {
+  const clean = folderOf(path);
+  for (const candidate of [clean, `${clean}.js`, `${clean}/index.js`]) {
+    if (await ctx.files.exists(candidate)) return true;
+  }
+  return outputs.some((output) => clean === output || clean.startsWith(`${output}/`));
+}
+
+/** `bin` as a path: the string, the only entry, or the entry named after the package. */
+function binPath(pkg: JsonObject): string | undefined {
+  if (typeof pkg.bin === "string") return pkg.bin;
+  if (!isObject(pkg.bin)) return undefined;
+  const entries = Object.entries(pkg.bin).filter(
+    (entry): entry is [string, string] => typeof entry[1] === "string",
+  );
+  const name = stringAt(pkg, "name")?.replace(/^@[^/]+\//, "");
+  const [only] = entries;
+  return entries.length === 1 ? only?.[1] : entries.find(([key]) => key === name)?.[1];
+}
+
+interface StartFacts {
+  manager: Manager;
+  pnp: boolean;
+  /** What the build step writes (empty without one): a main there exists once it has run. */
+  outputs: string[];
+}
+
+/** The start of a Node.js job: a Procfile, scripts.start, main or bin that exists, index.js, server.js, start.sh. */
+async function nodeStart(ctx: DetectContext, pkg: JsonObject, facts: StartFacts): Promise<Start> {
+  const scripts = isObject(pkg.scripts) ? pkg.scripts : {};
+  const runner = facts.manager === "bun" ? "bun" : "node";
+  return chooseStart(ctx, {
+    procfile: true,
+    lookedFor: `package.json has no "start" script and no "main" or "bin" file that exists or that the build writes, and there is no index.js, server.js, Procfile or start.sh`,
+    remedy: `add a "start" script to package.json (e.g. "node dist/job.js"), set ${jobCommandPath(ctx)} in flexjob.yml, add a Procfile line (e.g. "worker: node dist/job.js"), add a start.sh, or set build arg START_CMD`,
+    remedyIsComplete: true,
+    conventional: async (): Promise<Start | undefined> => {
+      const startScript = scripts.start;
+      if (typeof startScript === "string") {
+        const words = commandWords(startScript);
+        // A plain command runs directly (node_modules/.bin is on PATH), so the job's process gets
+        // SIGTERM itself; lifecycle hooks, shell syntax and Plug'n'Play need the package manager.
+        const hooks = scripts.prestart !== undefined || scripts.poststart !== undefined;
+        if (words[0] !== "/bin/sh" && !hooks && !facts.pnp) {
+          return { command: words, source: "package.json scripts.start" };
+        }
+        const manager = facts.manager === "bun" ? ["bun", "run"] : [facts.manager];
+        return { command: [...manager, "start"], source: "package.json scripts.start" };
+      }
+      for (const [field, path] of [
+        ["main", stringAt(pkg, "main")],
+        ["bin", binPath(pkg)],
+      ] as const) {
+        if (path === undefined) continue;
+        if (await startFile(ctx, path, facts.outputs)) {
+          return { command: [runner, path], source: `package.json ${field}` };
+        }
+        ctx.notes.push(
+          `package.json ${field} ${showValue(path)} does not exist and no build step writes it: not used as the start`,
+        );
+      }
+      for (const file of ["index.js", "server.js"]) {
+        if (await ctx.files.exists(file)) return { command: [runner, file], source: file };
+      }
+      return undefined;
+    },
+  });
+}
+
 export async function planNode(ctx: DetectContext): Promise<BuildPlan> {
   const pkg = (await readJsonFile(ctx, "package.json")) ?? {};
   const choice = await chooseManager(ctx, pkg);
-  const release = choice.name === "yarn" ? await yarnRelease(ctx, choice) : choice.version;
+  const release = await pinManager(ctx, choice);
   const bun = choice.name === "bun";
   const runtime = bun ? "bun" : "node";
 
@@ -291,47 +425,16 @@ export async function planNode(ctx: DetectContext): Promise<BuildPlan> {
   }
 
   const scripts = isObject(pkg.scripts) ? pkg.scripts : {};
-  const script = (name: string) =>
-    typeof scripts[name] === "string" ? (scripts[name] as string) : undefined;
+  const script = (name: string) => (typeof scripts[name] === "string" ? scripts[name] : undefined);
   const yarnrc = (await ctx.files.read(".yarnrc.yml")) ?? "";
   const pnp = choice.name === "yarn" && isBerry(release) && !/^nodeLinker:\s*["']?node-modules/m.test(yarnrc);
-  const buildScript = script("build");
-  const buildCommand = buildScript === undefined ? undefined : runScript(choice.name, "build");
+  const compile = compileStep(ctx, scripts);
+  const buildCommand = compile === undefined ? undefined : runScript(choice.name, compile.script);
   const hasBuild = (ctx.overrides.BUILD_CMD ?? buildCommand ?? "") !== "";
   const steps = commands(choice.name, release, choice.lockfile !== undefined, hasBuild);
   ctx.notes.push(...steps.notes);
-
-  const runner = bun ? "bun" : "node";
-  const start = await chooseStart(ctx, {
-    procfile: true,
-    lookedFor: `package.json has no "start" script or "main" field, and there is no index.js, server.js, Procfile or start.sh`,
-    remedy: 'add a "start" script to package.json',
-    conventional: async (): Promise<Start | undefined> => {
-      const startScript = script("start");
-      if (startScript !== undefined) {
-        const words = commandWords(startScript);
-        // A plain command runs directly (node_modules/.bin is on PATH), so the job's process gets
-        // SIGTERM itself; lifecycle hooks, shell syntax and Plug'n'Play need the package manager.
-        const direct = words[0] !== "/bin/sh" && !script("prestart") && !script("poststart") && !pnp;
-        if (direct) return { command: words, source: "package.json scripts.start" };
-        if (bun) return { command: ["bun", "run", "start"], source: "package.json scripts.start" };
-        if (choice.name === "pnpm" && release === undefined) {
-          // Without packageManager the runtime image cannot hold a pinned pnpm; npm runs scripts too.
-          ctx.notes.push(
-            "scripts.start runs through npm start: package.json names no pnpm version to install in the image",
-          );
-          return { command: ["npm", "start"], source: "package.json scripts.start" };
-        }
-        return { command: [choice.name, "start"], source: "package.json scripts.start" };
-      }
-      const main = stringAt(pkg, "main");
-      if (main !== undefined) return { command: [runner, main], source: "package.json main" };
-      for (const file of ["index.js", "server.js"]) {
-        if (await ctx.files.exists(file)) return { command: [runner, file], source: file };
-      }
-      return undefined;
-    },
-  });
+  const outputs = hasBuild ? await compiledOutputs(ctx, compile?.line ?? ctx.overrides.BUILD_CMD ?? "") : [];
+  const start = await nodeStart(ctx, pkg, { manager: choice.name, pnp, outputs });
 
   const dependencyFiles = ["package.json"];
   if (choice.lockfile) dependencyFiles.push(choice.lockfile);
@@ -351,6 +454,10 @@ export async function planNode(ctx: DetectContext): Promise<BuildPlan> {
   }
   const members = await workspaceManifests(ctx, pkg);
   dependencyFiles.push(...members);
+  const manifests = [{ file: "package.json", pkg }];
+  for (const file of members) manifests.push({ file, pkg: (await readJsonFile(ctx, file)) ?? {} });
+  const buildPackages: string[] = [];
+  await addNodeGyp(ctx, manifests, choice.lockfile, buildPackages);
   for (const hook of ["preinstall", "install", "postinstall", "prepare"]) {
     if (script(hook) !== undefined) {
       ctx.notes.push(
@@ -375,7 +482,7 @@ export async function planNode(ctx: DetectContext): Promise<BuildPlan> {
     startCommand: start.command,
     startSource: start.source,
     systemPackages: [],
-    buildPackages: [],
+    buildPackages,
     baseImages: { build: table.buildImage(version.tag), runtime: table.runtimeImage(version.tag) },
     notes: ctx.notes,
     dependencyFiles,
