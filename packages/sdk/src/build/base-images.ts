@@ -20,7 +20,7 @@
  * snapshots it changes in one pull request; base-images.test.ts fails once a listed line is
  * past its end of life.
  */
-import type { Version } from "./version-constraint.js";
+import { compareVersions, toVersion, type Version, versionParts } from "./version-constraint.js";
 
 export type Runtime = "node" | "bun" | "python" | "ruby" | "php" | "go" | "rust" | "java" | "deno" | "debian";
 
@@ -271,4 +271,65 @@ export function endedOn(runtime: Runtime, value: string): { line: string; date: 
   const line = value.split(".").slice(0, table.linePrecision).join(".");
   const date = table.ended[line];
   return date === undefined ? undefined : { line, date };
+}
+
+/**
+ * Per line, the oldest exact release with a `-bookworm` image: the release each line had when
+ * Debian 12 came out (2023-06-10), which the official images rebuilt on it, so earlier releases
+ * of these lines have no tag flexjob can use. Lines not listed here, and every line first
+ * released later, have bookworm images for all their releases. Go's and Deno's oldest table lines
+ * are newer than Debian 12; Java's Temurin images are Ubuntu and not covered.
+ */
+const FIRST_ON_BOOKWORM: Partial<Record<Runtime, Readonly<Record<string, string>>>> = {
+  node: { "16": "16.20.0", "18": "18.16.0", "20": "20.3.0" },
+  python: { "3.8": "3.8.17", "3.9": "3.9.17", "3.10": "3.10.12", "3.11": "3.11.4" },
+  ruby: { "3.0": "3.0.6", "3.1": "3.1.4", "3.2": "3.2.2" },
+  php: { "8.0": "8.0.29", "8.1": "8.1.20", "8.2": "8.2.7" },
+  rust: { "1": "1.70.0" },
+};
+
+const versionOf = (text: string): Version => toVersion(versionParts(text) ?? []);
+
+/** Every line the table knows, supported or ended, oldest first. */
+export function knownLines(runtime: Runtime): string[] {
+  const table = RUNTIMES[runtime];
+  return [...Object.keys(table.ended), ...Object.keys(table.lines)].sort((a, b) =>
+    compareVersions(versionOf(a), versionOf(b)),
+  );
+}
+
+/**
+ * Why no image exists for a resolved version, or undefined when it does: a line older than the
+ * table's oldest, a line inside the table's range it does not list (Node.js 17: never built on
+ * Debian 12), or a release older than its line's first bookworm image. A line newer than the
+ * table may exist already, so it passes.
+ */
+export function missingImage(runtime: Runtime, value: string): string | undefined {
+  const table = RUNTIMES[runtime];
+  const lines = knownLines(runtime);
+  const parts = versionParts(value) ?? [];
+  const line = parts.slice(0, table.linePrecision).join(".");
+  const oldest = lines[0];
+  const newest = lines[lines.length - 1];
+  if (oldest === undefined || newest === undefined) return undefined;
+  const lineVersionOf = versionOf(line);
+  const byLine = (known: string) => compareVersions(lineVersionOf, versionOf(known));
+  if (byLine(oldest) < 0) return `is older than ${table.language} ${oldest}, the oldest line flexjob builds`;
+  if (!lines.includes(line) && byLine(newest) < 0 && table.lines[value] === undefined) {
+    return `is on a line with no images flexjob can build on (its lines: ${lines.join(", ")})`;
+  }
+  // Only a version more precise than the listed line names a release; the line's tag floats.
+  const [known, first] =
+    Object.entries(FIRST_ON_BOOKWORM[runtime] ?? {}).find(
+      ([listed]) => value === listed || value.startsWith(`${listed}.`),
+    ) ?? [];
+  if (
+    known !== undefined &&
+    first !== undefined &&
+    parts.length > known.split(".").length &&
+    compareVersions(versionOf(value), versionOf(first)) < 0
+  ) {
+    return `has no Debian 12 (bookworm) image: ${first} is the oldest ${table.language} ${known} release published with one`;
+  }
+  return undefined;
 }

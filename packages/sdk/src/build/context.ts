@@ -1,5 +1,13 @@
 import { FlexjobError, showValue } from "../errors.js";
-import { endedOn, lineVersion, RUNTIMES, type Runtime, tagFor } from "./base-images.js";
+import {
+  endedOn,
+  knownLines,
+  lineVersion,
+  missingImage,
+  RUNTIMES,
+  type Runtime,
+  tagFor,
+} from "./base-images.js";
 import type { BuildOverrides } from "./plan.js";
 import type { RepoFiles } from "./repo-files.js";
 import { parseToml, TomlSyntaxError, type TomlTable } from "./toml.js";
@@ -180,6 +188,19 @@ export function resolveVersion(
   sources: readonly (VersionSource | undefined)[],
 ): ResolvedVersion {
   const resolved = pickVersion(ctx, runtime, sources);
+  const missing = missingImage(runtime, resolved.value);
+  if (missing !== undefined) {
+    // A FROM that does not exist fails only in the build, with a registry error that names no file.
+    const table = RUNTIMES[runtime];
+    throw inputError(
+      `${table.language} ${resolved.value} (${resolved.source} in ${ctx.dir}) ${missing}`,
+      `ask for a line flexjob can build: ${Object.keys(table.lines).join(", ")} (supported), or ${
+        knownLines(runtime)
+          .filter((line) => table.lines[line] === undefined)
+          .join(", ") || "none"
+      } (ended, built with a note); write it in ${resolved.source.replace(/ ".*"$/, "")} or set build arg VERSION`,
+    );
+  }
   const ended = endedOn(runtime, resolved.value);
   if (ended !== undefined) {
     // Built as asked (the repository chose it), but never silently: the line gets no fixes.

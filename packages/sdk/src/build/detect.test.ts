@@ -501,11 +501,11 @@ describe("detectBuildPlan: precedence and the notes it leaves", () => {
     expect(plan.version).toEqual({ value: "3.14", source: ".python-version" });
     const runtimeTxt = await detectTree({
       "requirements.txt": "",
-      "runtime.txt": "python-3.10.4",
+      "runtime.txt": "python-3.10.14",
       "main.py": "",
     });
-    expect(runtimeTxt.version).toEqual({ value: "3.10.4", source: "runtime.txt" });
-    expect(runtimeTxt.baseImages.runtime).toBe("python:3.10.4-slim-bookworm");
+    expect(runtimeTxt.version).toEqual({ value: "3.10.14", source: "runtime.txt" });
+    expect(runtimeTxt.baseImages.runtime).toBe("python:3.10.14-slim-bookworm");
     expect(runtimeTxt.notes).toEqual([
       "Python 3.10 (runtime.txt) reached its end of life on 2026-10-31 and gets no security fixes: move to a supported line (3.11, 3.12, 3.13, 3.14, 3.15)",
     ]);
