@@ -27,7 +27,7 @@ export const NODE_GYP_TOOLS: readonly string[] = ["g++", "make", "python3"];
 const DEPENDENCY_FIELDS = ["dependencies", "optionalDependencies", "devDependencies"] as const;
 const INSTALL_HOOKS = ["preinstall", "install", "postinstall"] as const;
 
-/** Why one package.json needs node-gyp, e.g. `sqlite3 (package.json dependencies)`. */
+/** Why one package.json needs node-gyp, e.g. `sqlite3 in package.json dependencies`. */
 function manifestReasons(file: string, pkg: JsonObject): string[] {
   const reasons: string[] = [];
   if (pkg.gypfile === true) reasons.push(`${file} gypfile`);
@@ -41,7 +41,7 @@ function manifestReasons(file: string, pkg: JsonObject): string[] {
   for (const field of DEPENDENCY_FIELDS) {
     const deps = pkg[field];
     if (!isObject(deps)) continue;
-    for (const name of NODE_GYP_PACKAGES) if (name in deps) reasons.push(`${name} (${file} ${field})`);
+    for (const name of NODE_GYP_PACKAGES) if (name in deps) reasons.push(`${name} in ${file} ${field}`);
   }
   return reasons;
 }
@@ -60,7 +60,7 @@ async function lockfileReasons(ctx: DetectContext, lockfile: string | undefined)
   for (const [path, entry] of Object.entries(packages)) {
     const name = path.slice(path.lastIndexOf("node_modules/") + "node_modules/".length);
     if (isObject(entry) && entry.hasInstallScript === true && NODE_GYP_PACKAGES.includes(name)) {
-      found.add(`${name} (${lockfile} hasInstallScript)`);
+      found.add(`${name} in ${lockfile} with hasInstallScript`);
     }
   }
   return [...found];
