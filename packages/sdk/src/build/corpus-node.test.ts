@@ -43,7 +43,7 @@ const json = (value: unknown) => JSON.stringify(value);
 const FROM_DEPS = `FROM \${BUILD_IMAGE} AS deps`;
 const NODE_24 = { build: "node:24-trixie-slim", runtime: "node:24-trixie-slim" };
 const DEFAULT_VERSION = { value: "24", source: "default (no version file)" };
-const NPM_LOCKED = {
+const NPM_LOCKED: Omit<BuildPlan, "startCommand" | "startSource"> = {
   provider: "node",
   language: "Node.js",
   version: DEFAULT_VERSION,
@@ -54,7 +54,7 @@ const NPM_LOCKED = {
   baseImages: NODE_24,
   notes: [],
   dependencyFiles: ["package.json", "package-lock.json"],
-} as const;
+};
 const GYP_TOOLS = ["g++", "make", "python3"];
 const APT_GYP =
   "RUN apt-get update && apt-get install --yes --no-install-recommends g++ make python3 && rm -rf /var/lib/apt/lists/*";
