@@ -490,9 +490,9 @@ describe("real Docker builds (npm run test:docker)", () => {
       expect(failure).toBeInstanceOf(FlexjobError);
       expect(failure).toMatchObject({
         code: "INPUT_INVALID",
-        message: `no start command for the job in ${dir}: package.json has no "start" script or "main" field, and there is no index.js, server.js, Procfile or start.sh`,
+        message: `no start command for the job in ${dir}: package.json has no "start" script and no "main" or "bin" file that exists or that the build writes, and there is no index.js, server.js, Procfile or start.sh`,
         remedy:
-          'add a "start" script to package.json, set jobs.sweep.command in flexjob.yml, or set build arg START_CMD',
+          'add a "start" script to package.json (e.g. "node dist/job.js"), set jobs.sweep.command in flexjob.yml, add a Procfile line (e.g. "worker: node dist/job.js"), add a start.sh, or set build arg START_CMD',
       });
       expect(recorded).toEqual([]);
       expect(aws.mutatingCalls()).toEqual([]);

@@ -29,13 +29,15 @@ import { addNodeGyp } from "./node-native.js";
 /**
  * Node.js (and Bun) from package.json.
  *
- * - Package manager: package.json `packageManager` (exact version, run by corepack), else the
- *   lockfile by precedence bun.lock(b) > pnpm-lock.yaml > yarn.lock > package-lock.json, else npm.
- *   Yarn 2+ needs a known version: `packageManager` or `.yarnrc.yml` yarnPath.
+ * - Package manager: package.json `packageManager`, else the lockfile by precedence
+ *   bun.lock(b) > pnpm-lock.yaml > yarn.lock > package-lock.json, else npm; pnpm and Yarn are
+ *   pinned to an exact release from `packageManager`, yarnPath or the lockfile's version field
+ *   (node-managers.ts).
  * - Version: .nvmrc > .node-version > .tool-versions `nodejs` > `engines.node` > default. The
  *   files name the version developers run; engines is a range, checked against it in a note.
- * - Start: a Procfile, then `scripts.start` (run directly when it is a plain command), `main`,
- *   index.js, server.js, then start.sh. Build: `scripts.build`, after which devDependencies go.
+ * - Start: a Procfile, then `scripts.start` (run directly when it is a plain command), `main`
+ *   or `bin` when the file exists or the build writes it, index.js, server.js, then start.sh.
+ *   Build: `scripts.build`, else a script that runs a compiler; devDependencies go after it.
  */
 
 /** Lockfiles by the manager that writes them, in the order that breaks a tie. */
