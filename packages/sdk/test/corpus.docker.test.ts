@@ -36,12 +36,14 @@ const env = {
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
-/** A Node-API addon with its own binding.gyp, compiled by node-gyp when npm installs it. */
+/**
+ * A repository with its own Node-API addon (`gypfile`, binding.gyp at the root) that its build
+ * script compiles with node-gyp: the build stage needs python3, make and g++, the runtime none.
+ */
 const ADDER = {
-  "adder/package.json": json({ name: "adder", version: "1.0.0", main: "index.js", gypfile: true }),
-  "adder/binding.gyp": json({ targets: [{ target_name: "adder", sources: ["adder.c"] }] }),
-  "adder/index.js": 'module.exports = require("./build/Release/adder.node");\n',
-  "adder/adder.c": [
+  "binding.gyp": json({ targets: [{ target_name: "adder", sources: ["adder.c"] }] }),
+  "adder.js": 'module.exports = require("./build/Release/adder.node");\n',
+  "adder.c": [
     "#include <node_api.h>",
     "static napi_value Add(napi_env env, napi_callback_info info) {",
     "  size_t argc = 2; napi_value argv[2]; double a, b; napi_value sum;",
@@ -79,10 +81,10 @@ const FIXTURES = (prefix: string): Record<string, Fixture> => ({
       "package.json": json({
         name: `native-${prefix}`,
         private: true,
-        scripts: { start: "node job.js" },
-        dependencies: { adder: "file:adder" },
+        gypfile: true,
+        scripts: { build: "node-gyp rebuild", start: "node job.js" },
       }),
-      "job.js": `console.log("native ${prefix}: 2 + 3 = " + require("adder").add(2, 3));\n`,
+      "job.js": `console.log("native ${prefix}: 2 + 3 = " + require("./adder.js").add(2, 3));\n`,
     },
     base: () => env.nodeBase,
     prints: `native ${prefix}: 2 + 3 = 5\n`,
@@ -104,7 +106,7 @@ const FIXTURES = (prefix: string): Record<string, Fixture> => ({
           strict: true,
         },
       }),
-      "src/job.ts": `const greet = (who: string): string => \`compiled ${prefix} for \${who}\`;\nconsole.log(greet(process.env.FLEXJOB_JOB ?? "nobody"));\n`,
+      "src/job.ts": `declare const process: { env: Record<string, string | undefined> };\nconst greet = (who: string): string => \`compiled ${prefix} for \${who}\`;\nconsole.log(greet(process.env.FLEXJOB_JOB ?? "nobody"));\n`,
     },
     base: () => env.nodeBase,
     prints: `compiled ${prefix} for transpile\n`,
@@ -297,9 +299,13 @@ describe("the corpus, built and started for real (npm run test:docker)", () => {
 
   const fixtures = FIXTURES(prefix);
 
-  it("a native module with its own binding.gyp compiles at install (python3, make, g++ in the build stage) and loads at run time", async () => {
+  it("a native module with its own binding.gyp compiles in the build stage (python3, make, g++ there only) and loads at run time", async () => {
     const fixture = fixtures.native as Fixture;
     expect(await buildAndStart("native", fixture)).toBe(fixture.prints);
+    const [dockerfile] = buildOutput.get("native")?.filter((text) => text.startsWith("# Generated")) ?? [];
+    const [deps, , runtime] = (dockerfile ?? "").split(/\n(?=FROM )/).slice(1);
+    expect(deps).toContain("apt-get install --yes --no-install-recommends g++ make python3");
+    expect(runtime).not.toContain("apt-get");
   });
 
   it("a TypeScript project compiled by a script named transpile ships its dist/ and starts from it", async () => {
@@ -311,6 +317,9 @@ describe("the corpus, built and started for real (npm run test:docker)", () => {
     const fixture = fixtures.pnpm as Fixture;
     const files = { ...fixture.files, "pnpm-lock.yaml": await pnpmLockfile() };
     expect(await buildAndStart("pnpm", { ...fixture, files })).toBe(fixture.prints);
+    const [dockerfile] = buildOutput.get("pnpm")?.filter((text) => text.startsWith("# Generated")) ?? [];
+    expect(dockerfile).toMatch(/npm install --global pnpm@\d+\.\d+\.\d+\n/);
+    expect(dockerfile).not.toContain("corepack");
   });
 
   it("a Procfile with web and cron lines starts the cron process", async () => {
