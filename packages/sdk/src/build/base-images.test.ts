@@ -72,6 +72,7 @@ describe("base images a build resolves to", () => {
   it(".nvmrc lts/* builds on the current LTS line's floating tag", async () => {
     const node = await plan({
       "package.json": '{"main":"job.js"}',
+      "job.js": "",
       "package-lock.json": "{}",
       ".nvmrc": "lts/*\n",
     });
@@ -92,6 +93,7 @@ describe("base images a build resolves to", () => {
   it("a floating line tag satisfies a range that needs a newer patch than the line's first", async () => {
     const node = await plan({
       "package.json": '{"main":"job.js","engines":{"node":">=24.5"}}',
+      "job.js": "",
       "package-lock.json": "{}",
       ".nvmrc": "24\n",
     });
@@ -102,6 +104,7 @@ describe("base images a build resolves to", () => {
   it("an explicit end-of-life line still builds, on the images that exist for it, with a note", async () => {
     const node = await plan({
       "package.json": '{"main":"job.js"}',
+      "job.js": "",
       "package-lock.json": "{}",
       ".nvmrc": "20\n",
     });
