@@ -89,6 +89,21 @@ const FIXTURES = (prefix: string): Record<string, Fixture> => ({
     base: () => env.nodeBase,
     prints: `native ${prefix}: 2 + 3 = 5\n`,
   },
+  locnative: {
+    files: {
+      ...Object.fromEntries(Object.entries(ADDER).map(([path, text]) => [`adder/${path}`, text])),
+      "adder/package.json": json({ name: "adder", version: "1.0.0", main: "adder.js" }),
+      "package.json": json({
+        name: `local-native-${prefix}`,
+        private: true,
+        scripts: { start: "node job.js" },
+        dependencies: { adder: "file:./adder" },
+      }),
+      "job.js": `console.log("local native ${prefix}: 2 + 3 = " + require("adder").add(2, 3));\n`,
+    },
+    base: () => env.nodeBase,
+    prints: `local native ${prefix}: 2 + 3 = 5\n`,
+  },
   transpile: {
     files: {
       "package.json": json({
@@ -306,6 +321,11 @@ describe("the corpus, built and started for real (npm run test:docker)", () => {
     const [deps, , runtime] = (dockerfile ?? "").split(/\n(?=FROM )/).slice(1);
     expect(deps).toContain("apt-get install --yes --no-install-recommends g++ make python3");
     expect(runtime).not.toContain("apt-get");
+  });
+
+  it("a file: dependency with its own binding.gyp is copied into the install stage and compiled there", async () => {
+    const fixture = fixtures.locnative as Fixture;
+    expect(await buildAndStart("locnative", fixture)).toBe(fixture.prints);
   });
 
   it("a TypeScript project compiled by a script named transpile ships its dist/ and starts from it", async () => {

@@ -375,3 +375,43 @@ describe("Node corpus: start commands that exist", () => {
     });
   });
 });
+
+describe("local file: dependencies", () => {
+  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+  it("copies a file: package into the install stage and compiles its binding.gyp there", async () => {
+    const plan = await detectTree({
+      "package.json": json({ name: "report", main: "index.js", dependencies: { adder: "file:./adder" } }),
+      "package-lock.json": json({ name: "report", lockfileVersion: 3 }),
+      "index.js": "require('adder');\n",
+      "adder/package.json": json({ name: "adder", main: "index.js" }),
+      "adder/binding.gyp": json({ targets: [{ target_name: "adder", sources: ["adder.cc"] }] }),
+      "adder/adder.cc": "",
+    });
+    expect(plan).toEqual({
+      ...NPM_LOCKED,
+      startCommand: ["node", "index.js"],
+      startSource: "package.json main",
+      buildPackages: GYP_TOOLS,
+      notes: [
+        "node-gyp may compile native code (adder/binding.gyp): the install stage gets g++, make, python3; the runtime stage stays without them",
+      ],
+      dependencyFiles: ["package.json", "package-lock.json", "adder/"],
+    } satisfies BuildPlan);
+    expect(stages(plan).deps).toContain("COPY adder/ adder/");
+  });
+
+  it("refuses a file: package outside the job's folder, which the build cannot see", async () => {
+    const tree = {
+      "package.json": json({ name: "report", main: "index.js", dependencies: { shared: "file:../shared" } }),
+      "index.js": "",
+    };
+    expect(await failure(detectTree(tree))).toEqual({
+      code: "INPUT_INVALID",
+      fault: "user",
+      message: `package.json dependencies.shared is "file:../shared", outside the job's folder, so the build cannot see it`,
+      remedy:
+        "set source.rootDir to a folder that holds both the job and that package, or publish the package",
+    });
+  });
+});

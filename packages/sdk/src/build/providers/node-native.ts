@@ -1,4 +1,6 @@
-import { type DetectContext, isObject, type JsonObject } from "../context.js";
+import { posix } from "node:path";
+import { showValue } from "../../errors.js";
+import { type DetectContext, inputError, isObject, type JsonObject } from "../context.js";
 
 /**
  * Dependencies that compile C/C++ with node-gyp when no prebuilt binary matches (a new Node.js
@@ -24,7 +26,7 @@ export const NODE_GYP_PACKAGES: readonly string[] = [
 /** What node-gyp needs on Debian: Python for gyp, make, and a C++ compiler. */
 export const NODE_GYP_TOOLS: readonly string[] = ["g++", "make", "python3"];
 
-const DEPENDENCY_FIELDS = ["dependencies", "optionalDependencies", "devDependencies"] as const;
+export const DEPENDENCY_FIELDS = ["dependencies", "optionalDependencies", "devDependencies"] as const;
 const INSTALL_HOOKS = ["preinstall", "install", "postinstall"] as const;
 
 /** Why one package.json needs node-gyp, e.g. `sqlite3 in package.json dependencies`. */
@@ -79,8 +81,12 @@ export async function addNodeGyp(
   buildPackages: string[],
 ): Promise<void> {
   const reasons: string[] = [];
-  if (await ctx.files.exists("binding.gyp")) reasons.push("binding.gyp");
-  for (const { file, pkg } of manifests) reasons.push(...manifestReasons(file, pkg));
+  for (const { file, pkg } of manifests) {
+    // npm runs `node-gyp rebuild` for any package with a binding.gyp and no install script of its own.
+    const gyp = file.replace(/package\.json$/, "binding.gyp");
+    if (await ctx.files.exists(gyp)) reasons.push(gyp);
+    reasons.push(...manifestReasons(file, pkg));
+  }
   const direct = new Set(reasons.map((reason) => reason.split(" ")[0]));
   reasons.push(...(await lockfileReasons(ctx, lockfile)).filter((r) => !direct.has(r.split(" ")[0])));
   if (reasons.length === 0) return;
@@ -88,4 +94,36 @@ export async function addNodeGyp(
   ctx.notes.push(
     `node-gyp may compile native code (${reasons.join(", ")}): the install stage gets ${NODE_GYP_TOOLS.join(", ")}; the runtime stage stays without them`,
   );
+}
+
+/**
+ * Folders (and tarballs) that `file:`/`link:` dependencies install from: the deps stage copies them
+ * whole before installing, since the install reads (and may compile) them. One outside the job's
+ * folder is not in the build context: an error naming the dependency and the fix.
+ */
+export async function localDependencies(
+  ctx: DetectContext,
+  file: string,
+  pkg: JsonObject,
+): Promise<string[]> {
+  const found: string[] = [];
+  const base = posix.dirname(file) === "." ? "" : `${posix.dirname(file)}/`;
+  for (const field of DEPENDENCY_FIELDS) {
+    const deps = pkg[field];
+    if (!isObject(deps)) continue;
+    for (const [name, spec] of Object.entries(deps)) {
+      const local = typeof spec === "string" ? /^(?:file|link):(.+)$/.exec(spec)?.[1] : undefined;
+      if (local === undefined) continue;
+      const path = posix.normalize(`${base}${local}`).replace(/\/+$/, "");
+      if (posix.isAbsolute(local) || path === ".." || path.startsWith("../")) {
+        throw inputError(
+          `${file} ${field}.${name} is ${showValue(spec)}, outside the job's folder, so the build cannot see it`,
+          "set source.rootDir to a folder that holds both the job and that package, or publish the package",
+        );
+      }
+      if (path === "." || !(await ctx.files.exists(path))) continue; // npm reports a missing one itself.
+      found.push(path.endsWith(".tgz") || path.endsWith(".tar.gz") ? path : `${path}/`);
+    }
+  }
+  return found;
 }

@@ -24,7 +24,7 @@ import {
   pinPnpm,
   pinYarn,
 } from "./node-managers.js";
-import { addNodeGyp } from "./node-native.js";
+import { addNodeGyp, localDependencies } from "./node-native.js";
 
 /**
  * Node.js (and Bun) from package.json.
@@ -458,6 +458,14 @@ export async function planNode(ctx: DetectContext): Promise<BuildPlan> {
   dependencyFiles.push(...members);
   const manifests = [{ file: "package.json", pkg }];
   for (const file of members) manifests.push({ file, pkg: (await readJsonFile(ctx, file)) ?? {} });
+  for (const { file, pkg: manifest } of [...manifests]) {
+    for (const local of await localDependencies(ctx, file, manifest)) {
+      if (dependencyFiles.includes(local)) continue;
+      dependencyFiles.push(local);
+      const localManifest = local.endsWith("/") ? await readJsonFile(ctx, `${local}package.json`) : undefined;
+      if (localManifest !== undefined) manifests.push({ file: `${local}package.json`, pkg: localManifest });
+    }
+  }
   const buildPackages: string[] = [];
   await addNodeGyp(ctx, manifests, choice.lockfile, buildPackages);
   for (const hook of ["preinstall", "install", "postinstall", "prepare"]) {
