@@ -22,7 +22,7 @@ export type {
   OperationTiming,
   OperationType,
   TestInstance,
-} from "./services/cloudmap.js";
+} from "./services/cloudmap/index.js";
 export type { DefaultVpcInfo, Ec2Controls } from "./services/ec2.js";
 export type { EcrControls, ImageStore, PushedImage, PushImage } from "./services/ecr.js";
 export { createRegistryImageStore, type RegistryImageStoreOptions } from "./services/ecr-registry-store.js";

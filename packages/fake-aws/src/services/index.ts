@@ -1,6 +1,6 @@
 import type { FakeClock } from "../core/clock.js";
 import type { ResourceKind, ServiceDefinition, World } from "../core/types.js";
-import { type CloudMapControls, createCloudMapService } from "./cloudmap.js";
+import { type CloudMapControls, createCloudMapService } from "./cloudmap/index.js";
 import { createEc2Service, type Ec2Controls } from "./ec2.js";
 import { createEcrService, type EcrControls, type ImageStore } from "./ecr.js";
 import { createEcsService, type EcsControls } from "./ecs.js";

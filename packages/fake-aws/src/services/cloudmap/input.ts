@@ -1,6 +1,6 @@
 import { isIPv4, isIPv6 } from "node:net";
-import { constraint, type Reader } from "../core/readers.js";
-import { AwsError } from "../core/types.js";
+import { constraint, type Reader } from "../../core/readers.js";
+import { AwsError } from "../../core/types.js";
 
 /**
  * Cloud Map's input rules beyond member constraints: tags, instance attributes (what each record

@@ -32,9 +32,9 @@ import {
   UpdateInstanceCustomHealthStatusCommand,
 } from "@aws-sdk/client-servicediscovery";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { CallContext, World } from "../core/types.js";
-import { type FakeAws, startFakeAws } from "../index.js";
-import { AwsErrorWithMembers, type CloudMapService, createCloudMapService } from "./cloudmap.js";
+import type { CallContext, World } from "../../core/types.js";
+import { type FakeAws, startFakeAws } from "../../index.js";
+import { AwsErrorWithMembers, type CloudMapService, createCloudMapService } from "./index.js";
 
 let aws: FakeAws;
 let sd: ServiceDiscoveryClient;
