@@ -31,7 +31,7 @@ export const FINGERPRINT_FILE = join(root, "dist", "sources.sha256");
 
 /** Tests and their fixtures are not bundled, so changing them never makes dist/ stale. */
 function bundled(path) {
-  return !/\.test\.ts$|__snapshots__|test-fixtures\.ts$/.test(path);
+  return !/\.test\.ts$|__snapshots__/.test(path);
 }
 
 function filesUnder(path) {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { runCli } from "./test-io.js";
+import { runCli } from "../test/run-cli.js";
 
 const repoRoot = resolve(import.meta.dirname, "../../..");
 const example = join(repoRoot, "examples/hello/flexjob.yml");

@@ -5,7 +5,7 @@ import { AttachRolePolicyCommand, DetachRolePolicyCommand } from "@aws-sdk/clien
 import { createClients } from "@flexjob/sdk";
 import { type FakeAws, startFakeAws } from "fake-aws";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runCli } from "../src/test-io.js";
+import { runCli } from "./run-cli.js";
 
 const CONFIG = `app: shop
 region: eu-west-1

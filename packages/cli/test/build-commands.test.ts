@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { createClients } from "@flexjob/sdk";
 import { type FakeAws, startFakeAws } from "fake-aws";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runCli } from "../src/test-io.js";
+import { runCli } from "./run-cli.js";
 
 let dir: string;
 

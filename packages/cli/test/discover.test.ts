@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { type AwsClients, createClients } from "@flexjob/sdk";
 import { type FakeAws, startFakeAws } from "fake-aws";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { runCli } from "../src/test-io.js";
+import { runCli } from "./run-cli.js";
 
 const REGION = "eu-west-1";
 

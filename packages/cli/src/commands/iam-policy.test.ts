@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../test-io.js";
+import { runCli } from "../../test/run-cli.js";
 
 const example = resolve(import.meta.dirname, "../../../../examples/hello/flexjob.yml");
 

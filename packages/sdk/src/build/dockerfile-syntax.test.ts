@@ -8,7 +8,7 @@ import {
   type Section,
   shellWord,
 } from "./dockerfile-syntax.js";
-import { parseDockerfile } from "./test-dockerfile-parser.js";
+import { parseDockerfile } from "../../test/dockerfile-parser.js";
 
 /** Values a repository or a build arg could carry to break out of where they land. */
 const LINE_BREAKS = {

@@ -7,7 +7,7 @@ import { detectBuildPlan } from "./detect.js";
 import { generateDockerignore, literalPattern } from "./dockerignore.js";
 import { memoryRepoFiles } from "./repo-files.js";
 import { prepareFolderBuild } from "./resolve-image.js";
-import { FIXTURES } from "./test-fixtures.js";
+import { FIXTURES } from "../../test/build-fixtures.js";
 
 const plan = (name: keyof typeof FIXTURES) =>
   detectBuildPlan(name, {}, { files: memoryRepoFiles(FIXTURES[name]) });

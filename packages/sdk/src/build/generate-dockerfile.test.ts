@@ -4,8 +4,8 @@ import { detectBuildPlan } from "./detect.js";
 import { generateDockerfile } from "./generate-dockerfile.js";
 import type { BuildOverrides } from "./plan.js";
 import { memoryRepoFiles } from "./repo-files.js";
-import { parseDockerfile } from "./test-dockerfile-parser.js";
-import { FIXTURES, type FixtureName } from "./test-fixtures.js";
+import { parseDockerfile } from "../../test/dockerfile-parser.js";
+import { FIXTURES, type FixtureName } from "../../test/build-fixtures.js";
 
 const plan = (name: FixtureName, overrides: BuildOverrides = {}) =>
   detectBuildPlan(name, overrides, { files: memoryRepoFiles(FIXTURES[name]), job: "nightly" });

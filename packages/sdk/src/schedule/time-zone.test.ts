@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rejectionOf } from "./rejection.js";
+import { rejectionOf } from "../../test/rejection.js";
 import { assertTimezone } from "./time-zone.js";
 
 describe("assertTimezone", () => {

@@ -1,6 +1,6 @@
 import type { AwsClients } from "@flexjob/sdk";
-import type { CliIo } from "./io.js";
-import { main } from "./main.js";
+import type { CliIo } from "../src/io.js";
+import { main } from "../src/main.js";
 
 /** Runs the CLI in-process with captured output, as a user at a terminal would see it. */
 export async function runCli(

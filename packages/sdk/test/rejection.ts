@@ -1,4 +1,4 @@
-import { FlexjobError } from "../errors.js";
+import { FlexjobError } from "../src/errors.js";
 
 /** Test support: what a call rejects with, as plain data for one exact `toEqual`. */
 export interface Rejection {
