@@ -1,4 +1,4 @@
-import { internal, showValue } from "../errors.js";
+import { FlexjobError, showValue } from "../errors.js";
 import { debianFor, RUNTIMES, type Runtime, TOOLS, tagFor } from "./base-images.js";
 import { inputError } from "./context.js";
 import { type Instruction, renderDockerfile, shellWord } from "./dockerfile-syntax.js";
@@ -178,8 +178,7 @@ function runtimeTail(plan: BuildPlan, options: GenerateOptions): Instruction[] {
 function runtimeOf(plan: BuildPlan): Runtime {
   if (plan.provider === "node") return plan.packageManager?.name === "bun" ? "bun" : "node";
   if (plan.provider === "procfile" || plan.provider === "shell") return "debian";
-  if (plan.provider === "dockerfile")
-    throw internal("runtimeOf was called for a job that has its own Dockerfile");
+  if (plan.provider === "dockerfile") throw new Error("unreachable");
   return plan.provider;
 }
 
@@ -615,10 +614,11 @@ function procfileBody(plan: BuildPlan): Body {
 function bodyOf(plan: BuildPlan): Body {
   switch (plan.provider) {
     case "dockerfile":
-      throw internal(
-        "generateDockerfile was called for a job that has its own Dockerfile",
-        "build the job's own Dockerfile (plan.version.source names it) instead of generating one",
-      );
+      throw new FlexjobError("generateDockerfile was called for a job that has its own Dockerfile", {
+        code: "INTERNAL",
+        fault: "internal",
+        remedy: "build the job's own Dockerfile (plan.version.source names it) instead of generating one",
+      });
     case "node":
       return nodeBody(plan);
     case "python":

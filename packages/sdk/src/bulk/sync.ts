@@ -13,7 +13,7 @@ import { applyScheduleGroup, observeScheduleGroup, planScheduleGroup } from "../
 import { canonicalJson } from "../aws/task-definition-spec.js";
 import type { FlexjobConfig, JobSpec } from "../config/index.js";
 import { type Deps, mapLimit } from "../deps.js";
-import { FlexjobError, internal } from "../errors.js";
+import { FlexjobError } from "../errors.js";
 import { names, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";
 import { type BulkSchedule, checkBulkSchedules } from "./entries.js";
 import { bulkGroupName, decodeKey, parseBulkScheduleName } from "./names.js";
@@ -326,7 +326,7 @@ async function applyBulkPlan(
     try {
       if (operation.kind === "create") {
         const schedule = byName.get(operation.name);
-        if (schedule === undefined) throw internal(`no rendered schedule named ${operation.name}`);
+        if (schedule === undefined) throw new Error(`no rendered schedule named ${operation.name}`);
         doing = `creating bulk schedule ${operation.name} (key ${JSON.stringify(operation.key)})`;
         await create(schedule);
         for (const name of operation.replaces) {

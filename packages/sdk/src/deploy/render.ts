@@ -9,7 +9,6 @@ import type { ScheduleSpec } from "../aws/schedule-spec.js";
 import { canonicalJson, type TaskDefinitionSpec, taskDefinitionHash } from "../aws/task-definition-spec.js";
 import { parseImageReference } from "../config/image-reference.js";
 import type { FlexjobConfig, JobSpec } from "../config/index.js";
-import { internal } from "../errors.js";
 import { names, TAG_APP, TAG_JOB, TAG_MANAGED, TAG_SPEC_HASH } from "../naming.js";
 import { type CpuArchitecture, capacityProviderFor, cpuArchitectureFor } from "../sizing/index.js";
 import type { ResolvedImage } from "./deploy.js";
@@ -115,7 +114,7 @@ export function renderDesired(config: FlexjobConfig, context: RenderContext): De
   const jobs = config.jobs.map((job): DesiredJob => {
     const jobTags = { ...appTags, [TAG_JOB]: job.name };
     const resolved = context.images[job.name];
-    if (resolved === undefined) throw internal(`renderDesired: no image resolved for job ${job.name}`);
+    if (resolved === undefined) throw new Error(`renderDesired: no image resolved for job ${job.name}`);
     const taskDefinition = renderTaskDefinition(job, {
       app,
       region,
