@@ -1,6 +1,6 @@
-import { type FieldIssue, FlexjobError } from "../src/errors.js";
 import { type ParseConfigOptions, parseConfig } from "../src/config/parse.js";
 import type { FlexjobConfig, JobSpec } from "../src/config/schema.js";
+import { type FieldIssue, FlexjobError } from "../src/errors.js";
 
 /** A config with one job, `nightly`, made of the minimum plus `fields`. */
 export function withJob(fields: Record<string, unknown>, top: Record<string, unknown> = {}): unknown {

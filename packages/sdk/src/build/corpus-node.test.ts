@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { FlexjobError } from "../errors.js";
 import { NODE_CORPUS, type NodeCorpusName } from "../../test/corpus-node.js";
+import { type ParsedInstruction, parseDockerfile } from "../../test/dockerfile-parser.js";
+import { FlexjobError } from "../errors.js";
 import { detectBuildPlan } from "./detect.js";
 import { generateDockerfile } from "./generate-dockerfile.js";
 import type { BuildPlan } from "./plan.js";
 import { memoryRepoFiles } from "./repo-files.js";
-import { type ParsedInstruction, parseDockerfile } from "../../test/dockerfile-parser.js";
 
 const detect = (name: NodeCorpusName) =>
   detectBuildPlan(name, {}, { files: memoryRepoFiles(NODE_CORPUS[name]), job: "nightly" });

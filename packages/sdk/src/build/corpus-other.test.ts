@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { FlexjobError } from "../errors.js";
 import { CORPUS_OTHER } from "../../test/corpus-other.js";
+import { parseDockerfile } from "../../test/dockerfile-parser.js";
+import { FlexjobError } from "../errors.js";
 import { detectBuildPlan } from "./detect.js";
 import { generateDockerfile } from "./generate-dockerfile.js";
 import type { BuildPlan } from "./plan.js";
 import { memoryRepoFiles } from "./repo-files.js";
-import { parseDockerfile } from "../../test/dockerfile-parser.js";
 
 type Name = keyof typeof CORPUS_OTHER;
 

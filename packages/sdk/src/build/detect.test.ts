@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { FIXTURES, type FixtureName } from "../../test/build-fixtures.js";
 import { FlexjobError } from "../errors.js";
 import { detectBuildPlan } from "./detect.js";
 import type { BuildOverrides, BuildPlan, DetectOptions } from "./plan.js";
 import { memoryRepoFiles } from "./repo-files.js";
-import { FIXTURES, type FixtureName } from "../../test/build-fixtures.js";
 
 const detect = (name: FixtureName, overrides: BuildOverrides = {}, options: DetectOptions = {}) =>
   detectBuildPlan(name, overrides, { files: memoryRepoFiles(FIXTURES[name]), job: "nightly", ...options });

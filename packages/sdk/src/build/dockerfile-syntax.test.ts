@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { parseDockerfile } from "../../test/dockerfile-parser.js";
 import { FlexjobError } from "../errors.js";
 import {
   commentText,
@@ -8,7 +9,6 @@ import {
   type Section,
   shellWord,
 } from "./dockerfile-syntax.js";
-import { parseDockerfile } from "../../test/dockerfile-parser.js";
 
 /** Values a repository or a build arg could carry to break out of where they land. */
 const LINE_BREAKS = {

@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import dockerignore from "@balena/dockerignore";
 import { afterEach, describe, expect, it } from "vitest";
+import { FIXTURES } from "../../test/build-fixtures.js";
 import { detectBuildPlan } from "./detect.js";
 import { generateDockerignore, literalPattern } from "./dockerignore.js";
 import { memoryRepoFiles } from "./repo-files.js";
 import { prepareFolderBuild } from "./resolve-image.js";
-import { FIXTURES } from "../../test/build-fixtures.js";
 
 const plan = (name: keyof typeof FIXTURES) =>
   detectBuildPlan(name, {}, { files: memoryRepoFiles(FIXTURES[name]) });

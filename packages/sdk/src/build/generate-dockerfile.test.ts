@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { FIXTURES, type FixtureName } from "../../test/build-fixtures.js";
+import { parseDockerfile } from "../../test/dockerfile-parser.js";
 import { FlexjobError } from "../errors.js";
 import { detectBuildPlan } from "./detect.js";
 import { generateDockerfile } from "./generate-dockerfile.js";
 import type { BuildOverrides } from "./plan.js";
 import { memoryRepoFiles } from "./repo-files.js";
-import { parseDockerfile } from "../../test/dockerfile-parser.js";
-import { FIXTURES, type FixtureName } from "../../test/build-fixtures.js";
 
 const plan = (name: FixtureName, overrides: BuildOverrides = {}) =>
   detectBuildPlan(name, overrides, { files: memoryRepoFiles(FIXTURES[name]), job: "nightly" });

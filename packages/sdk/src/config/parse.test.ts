@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { issuesOf, jobProblem, parseJob, problems, withJob } from "../../test/config-helpers.js";
 import { FlexjobError } from "../errors.js";
 import { parseConfig } from "./parse.js";
-import { issuesOf, jobProblem, parseJob, problems, withJob } from "../../test/config-helpers.js";
 
 const ARN_SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf";
 const ARN_PARAMETER = "arn:aws:ssm:eu-west-1:123456789012:parameter/billing/api-key";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseAt } from "./at.js";
 import { rejectionOf } from "../../test/rejection.js";
+import { parseAt } from "./at.js";
 
 function invalid(message: string, remedy: string) {
   return { code: "SCHEDULE_INVALID", message, remedy };

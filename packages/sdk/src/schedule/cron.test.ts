@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseAwsCron } from "./cron.js";
 import { rejectionOf } from "../../test/rejection.js";
+import { parseAwsCron } from "./cron.js";
 
 function invalid(message: string, remedy: string) {
   return { code: "SCHEDULE_INVALID", message, remedy };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { englishToAws } from "./english.js";
 import { rejectionOf } from "../../test/rejection.js";
+import { englishToAws } from "./english.js";
 
 describe("englishToAws", () => {
   it("maps counted intervals to rates and clock times to cron", () => {

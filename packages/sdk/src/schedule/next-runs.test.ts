@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { nextRuns } from "./index.js";
 import { rejectionOf } from "../../test/rejection.js";
+import { nextRuns } from "./index.js";
 
 /**
  * Every expected time below was worked out by hand from the calendar, not by running code:

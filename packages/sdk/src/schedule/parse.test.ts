@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseSchedule } from "./index.js";
 import { rejectionOf } from "../../test/rejection.js";
+import { parseSchedule } from "./index.js";
 
 describe("parseSchedule", () => {
   it("returns the AWS expression, its kind and the trimmed source for every form", () => {

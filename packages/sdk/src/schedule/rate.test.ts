@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseRate } from "./rate.js";
 import { rejectionOf } from "../../test/rejection.js";
+import { parseRate } from "./rate.js";
 
 function invalid(message: string, remedy: string) {
   return { code: "SCHEDULE_INVALID", message, remedy };
