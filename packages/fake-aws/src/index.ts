@@ -35,5 +35,5 @@ export {
   isAllowed,
   type PrincipalPolicies,
 } from "./services/iam/evaluate.js";
-export type { LogLine, LogsControls } from "./services/logs.js";
+export type { LogLine, LogsControls } from "./services/logs/index.js";
 export type { SecretOptions, SecretsControls } from "./services/secrets.js";

@@ -5,7 +5,7 @@ import type { Ec2Controls } from "../services/ec2.js";
 import type { EcrControls, ImageStore } from "../services/ecr.js";
 import type { EcsControls } from "../services/ecs.js";
 import { createRegistry } from "../services/index.js";
-import type { LogsControls } from "../services/logs.js";
+import type { LogsControls } from "../services/logs/index.js";
 import type { SecretsControls } from "../services/secrets.js";
 import { type ClockOptions, createClock, type FakeClock } from "./clock.js";
 import { handleControl } from "./control-api.js";

@@ -5,7 +5,7 @@ import { createEc2Service, type Ec2Controls } from "./ec2.js";
 import { createEcrService, type EcrControls, type ImageStore } from "./ecr.js";
 import { createEcsService, type EcsControls } from "./ecs.js";
 import { createIamService } from "./iam.js";
-import { createLogsService, type LogsControls } from "./logs.js";
+import { createLogsService, type LogsControls } from "./logs/index.js";
 import { createSchedulerService } from "./scheduler.js";
 import { createSecretsService, type SecretsControls } from "./secrets.js";
 import { createStsService } from "./sts.js";

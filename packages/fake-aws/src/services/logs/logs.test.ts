@@ -21,8 +21,8 @@ import {
   UntagResourceCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type FakeAws, startFakeAws } from "../index.js";
-import { compileFilterPattern } from "./logs-filter.js";
+import { type FakeAws, startFakeAws } from "../../index.js";
+import { compileFilterPattern } from "./filter.js";
 
 const START = Date.parse("2030-01-01T00:00:00Z");
 let aws: FakeAws;

@@ -1,4 +1,4 @@
-import type { AwsError } from "../core/types.js";
+import type { AwsError } from "../../core/types.js";
 
 /**
  * CloudWatch Logs filter patterns for unstructured messages
