@@ -3,7 +3,7 @@ import { FlexjobError } from "../errors.js";
 import { names, TAG_APP, TAG_MANAGED } from "../naming.js";
 import { awsErrorName, isAwsError, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
-import { type PolicyDocument, policy } from "./policy.js";
+import { type PolicyDocument, passRoleStatement, policy } from "./policy.js";
 import type { BoundarySpec } from "./role-spec.js";
 
 /**
@@ -63,13 +63,7 @@ export function boundaryPolicy(app: string, options: { accountId?: string } = {}
       Resource: `arn:aws:ecs:*:${account}:task/*`,
       Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } },
     },
-    {
-      Sid: "PassRolesToEcsTasksOnly",
-      Effect: "Allow",
-      Action: "iam:PassRole",
-      Resource: `arn:aws:iam::${account}:role/*`,
-      Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
-    },
+    passRoleStatement("PassRolesToEcsTasksOnly", `arn:aws:iam::${account}:role/*`, "ecs-tasks.amazonaws.com"),
     {
       Sid: "DiscoverServices",
       Effect: "Allow",

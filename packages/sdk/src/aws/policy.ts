@@ -19,6 +19,21 @@ export function policy(...statements: PolicyStatement[]): PolicyDocument {
 }
 
 /**
+ * iam:PassRole on `roles`, only to `service`. The condition names one exact service principal, so
+ * it is a StringEquals match (no wildcard can widen it), as AWS's own examples write it:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_PassedToService
+ */
+export function passRoleStatement(sid: string, roles: string | string[], service: string): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Action: "iam:PassRole",
+    Resource: roles,
+    Condition: { StringEquals: { "iam:PassedToService": service } },
+  };
+}
+
+/**
  * IAM hands documents back URL-encoded and may reorder nothing but whitespace; comparing the parsed
  * JSON, with single-element arrays and strings treated alike, avoids false "changed" plans.
  */

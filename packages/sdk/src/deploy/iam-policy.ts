@@ -1,4 +1,4 @@
-import { type PolicyDocument, type PolicyStatement, policy } from "../aws/policy.js";
+import { type PolicyDocument, type PolicyStatement, passRoleStatement, policy } from "../aws/policy.js";
 import type { FlexjobConfig } from "../config/index.js";
 import { names, TAG_APP } from "../naming.js";
 
@@ -51,13 +51,7 @@ function appScope(config: FlexjobConfig, options: DeployPolicyOptions) {
 type AppScope = ReturnType<typeof appScope>;
 
 function passRolesToEcs(scope: AppScope): PolicyStatement {
-  return {
-    Sid: "PassRolesToEcs",
-    Effect: "Allow",
-    Action: "iam:PassRole",
-    Resource: scope.ecsRoles,
-    Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
-  };
+  return passRoleStatement("PassRolesToEcs", scope.ecsRoles, "ecs-tasks.amazonaws.com");
 }
 
 /**
@@ -195,13 +189,7 @@ export function deployPolicy(config: FlexjobConfig, options: DeployPolicyOptions
       Resource: boundary,
     },
     passRolesToEcs(scope),
-    {
-      Sid: "PassRoleToScheduler",
-      Effect: "Allow",
-      Action: "iam:PassRole",
-      Resource: schedulerRole,
-      Condition: { StringEquals: { "iam:PassedToService": "scheduler.amazonaws.com" } },
-    },
+    passRoleStatement("PassRoleToScheduler", schedulerRole, "scheduler.amazonaws.com"),
     {
       Sid: "ManageCluster",
       Effect: "Allow",

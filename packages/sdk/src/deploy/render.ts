@@ -3,12 +3,13 @@ import { discoveryPolicyStatement } from "../aws/discovery-service.js";
 import type { LogGroupSpec } from "../aws/log-group.js";
 import { type NamespaceSpec, TAG_VPC } from "../aws/namespace.js";
 import { boundarySpec } from "../aws/permissions-boundary.js";
-import { type PolicyStatement, policy } from "../aws/policy.js";
+import { type PolicyStatement, passRoleStatement, policy } from "../aws/policy.js";
 import type { BoundarySpec, RoleSpec } from "../aws/role-spec.js";
 import type { ScheduleSpec } from "../aws/schedule-spec.js";
 import { canonicalJson, type TaskDefinitionSpec, taskDefinitionHash } from "../aws/task-definition-spec.js";
 import { parseImageReference } from "../config/image-reference.js";
 import type { FlexjobConfig, JobSpec } from "../config/index.js";
+import { internal } from "../errors.js";
 import { names, TAG_APP, TAG_JOB, TAG_MANAGED, TAG_SPEC_HASH } from "../naming.js";
 import { type CpuArchitecture, capacityProviderFor, cpuArchitectureFor } from "../sizing/index.js";
 import type { ResolvedImage } from "./deploy.js";
@@ -114,7 +115,7 @@ export function renderDesired(config: FlexjobConfig, context: RenderContext): De
   const jobs = config.jobs.map((job): DesiredJob => {
     const jobTags = { ...appTags, [TAG_JOB]: job.name };
     const resolved = context.images[job.name];
-    if (resolved === undefined) throw new Error(`renderDesired: no image resolved for job ${job.name}`);
+    if (resolved === undefined) throw internal(`renderDesired: no image resolved for job ${job.name}`);
     const taskDefinition = renderTaskDefinition(job, {
       app,
       region,
@@ -495,13 +496,7 @@ function renderSchedulerRole(
           Resource: `arn:aws:ecs:${region}:${accountId}:task/${clusterName}/*`,
           Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } },
         },
-        {
-          Sid: "PassJobRoles",
-          Effect: "Allow",
-          Action: "iam:PassRole",
-          Resource: passable,
-          Condition: { StringLike: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
-        },
+        passRoleStatement("PassJobRoles", passable, "ecs-tasks.amazonaws.com"),
       ),
     },
     tags: context.tags,
