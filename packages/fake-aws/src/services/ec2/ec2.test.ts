@@ -8,7 +8,7 @@ import {
   type RouteTable,
 } from "@aws-sdk/client-ec2";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type FakeAws, startFakeAws } from "../index.js";
+import { type FakeAws, startFakeAws } from "../../index.js";
 
 let aws: FakeAws;
 let ec2: EC2Client;
