@@ -1,5 +1,5 @@
 import { dirname } from "node:path";
-import { accountIdOf, buildImageResolver, FlexjobError } from "@flexjob/sdk";
+import { accountIdOf, buildImageResolver, jobNamed } from "@flexjob/sdk";
 import type { Command } from "commander";
 import { type CliIo, printJson } from "../io.js";
 import { CONFIG_FLAG, commandContext } from "./context.js";
@@ -20,13 +20,7 @@ export function registerBuild(program: Command, io: CliIo): void {
     .option("--json", "print the result as JSON")
     .action(async (name: string, flags: BuildFlags) => {
       const { config, deps, file } = await commandContext(io, flags);
-      const job = config.jobs.find((candidate) => candidate.name === name);
-      if (job === undefined) {
-        throw new FlexjobError(`no job named "${name}" in the config`, {
-          code: "INPUT_INVALID",
-          remedy: `use one of: ${config.jobs.map((candidate) => candidate.name).join(", ")}`,
-        });
-      }
+      const job = jobNamed(config, name);
       const resolveImage = buildImageResolver({ configDir: dirname(file) });
       const context = {
         app: config.app,

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import {
   type BuildPlan,
   FlexjobError,
+  jobNamed,
   loadConfig,
   type PreparedBuild,
   prepareBuild,
@@ -67,14 +68,12 @@ function describeIgnore(dockerignore: string): string {
 
 async function fromJob(io: CliIo, name: string, config: string | undefined): Promise<PreparedBuild> {
   const loaded = await loadConfig(config, { cwd: io.cwd });
-  const job = loaded.config.jobs.find((candidate) => candidate.name === name);
-  if (job?.source === undefined) {
-    throw new FlexjobError(
-      job === undefined
-        ? `no job named "${name}" in ${loaded.file}`
-        : `job ${name} runs the image ${job.image ?? ""}: nothing to build`,
-      { code: "INPUT_INVALID", remedy: "give a job that builds from source (source: or no image:)" },
-    );
+  const job = jobNamed(loaded.config, name, loaded.file);
+  if (job.source === undefined) {
+    throw new FlexjobError(`job ${name} runs the image ${job.image ?? ""}: nothing to build`, {
+      code: "INPUT_INVALID",
+      remedy: "give a job that builds from source (source: or no image:)",
+    });
   }
   return prepareBuild(job, job.source, resolve(loaded.file, ".."));
 }

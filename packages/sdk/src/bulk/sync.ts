@@ -12,8 +12,9 @@ import { observeSchedule } from "../aws/schedule.js";
 import { applyScheduleGroup, observeScheduleGroup, planScheduleGroup } from "../aws/schedule-group.js";
 import { canonicalJson } from "../aws/task-definition-spec.js";
 import type { FlexjobConfig, JobSpec } from "../config/index.js";
+import { jobNamed } from "../config/job-named.js";
 import { type Deps, mapLimit } from "../deps.js";
-import { FlexjobError } from "../errors.js";
+import { FlexjobError, internal } from "../errors.js";
 import { names, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";
 import { type BulkSchedule, checkBulkSchedules } from "./entries.js";
 import { bulkGroupName, decodeKey, parseBulkScheduleName } from "./names.js";
@@ -67,17 +68,6 @@ const LIST_PAGE_SIZE = 100;
 const DEFAULT_CONCURRENCY = 64;
 const DEFAULT_PROGRESS_EVERY = 1_000;
 
-function findJob(config: FlexjobConfig, name: string): JobSpec {
-  const job = config.jobs.find((candidate) => candidate.name === name);
-  if (job === undefined) {
-    throw new FlexjobError(`no job named "${name}" in the config`, {
-      code: "INPUT_INVALID",
-      remedy: `use one of: ${config.jobs.map((candidate) => candidate.name).join(", ")}`,
-    });
-  }
-  return job;
-}
-
 /** Counts every call flexjob sends; reads and writes are reported separately. */
 class CallCounter {
   reads = 0;
@@ -105,7 +95,7 @@ export async function syncBulkSchedules(
   options: BulkSyncOptions,
   deps: Deps,
 ): Promise<BulkSyncResult> {
-  const jobSpec = findJob(config, job);
+  const jobSpec = jobNamed(config, job);
   const entries = checkBulkSchedules(schedules);
   const { clients, logger } = deps;
   const counter = new CallCounter();
@@ -326,7 +316,7 @@ async function applyBulkPlan(
     try {
       if (operation.kind === "create") {
         const schedule = byName.get(operation.name);
-        if (schedule === undefined) throw new Error(`no rendered schedule named ${operation.name}`);
+        if (schedule === undefined) throw internal(`no rendered schedule named ${operation.name}`);
         doing = `creating bulk schedule ${operation.name} (key ${JSON.stringify(operation.key)})`;
         await create(schedule);
         for (const name of operation.replaces) {

@@ -1,5 +1,6 @@
 export { describeSeconds, durationSeconds } from "./duration.js";
 export { type ImageReference, parseImageReference } from "./image-reference.js";
+export { jobNamed } from "./job-named.js";
 export { CONFIG_SCHEMA_URL, configJsonSchema, renderConfigJsonSchema } from "./json-schema.js";
 export {
   CONFIG_FILE_NAMES,

@@ -8,8 +8,8 @@ import { listScheduleNames, planScheduleDelete } from "../aws/schedule.js";
 import { observeScheduleGroup } from "../aws/schedule-group.js";
 import { listFlexjobFamilies } from "../aws/task-definition.js";
 import type { FlexjobConfig } from "../config/index.js";
+import { jobNamed } from "../config/job-named.js";
 import type { Deps } from "../deps.js";
-import { FlexjobError } from "../errors.js";
 import { names, TAG_APP, TAG_MANAGED } from "../naming.js";
 import { apply } from "./apply.js";
 import { jobOfSchedule } from "./plan.js";
@@ -42,12 +42,7 @@ export async function destroy(
 ): Promise<DestroyResult> {
   const { clients } = deps;
   const app = config.app;
-  if (options.job !== undefined && !config.jobs.some((job) => job.name === options.job)) {
-    throw new FlexjobError(`no job named "${options.job}" in the config`, {
-      code: "INPUT_INVALID",
-      remedy: `use one of: ${config.jobs.map((job) => job.name).join(", ")}`,
-    });
-  }
+  if (options.job !== undefined) jobNamed(config, options.job);
   const wholeApp = options.job === undefined;
   const inScope = (job: string | undefined) => wholeApp || job === options.job;
   const groupName = names.scheduleGroup(app);

@@ -1,6 +1,7 @@
 import { FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { isAwsError, wrapAwsError } from "../aws/aws-error.js";
 import type { FlexjobConfig } from "../config/index.js";
+import { jobNamed } from "../config/job-named.js";
 import type { Deps } from "../deps.js";
 import { FlexjobError } from "../errors.js";
 import { names } from "../naming.js";
@@ -21,13 +22,7 @@ export interface LogsOptions {
 }
 
 function logGroupOf(config: FlexjobConfig, jobName: string): string {
-  if (!config.jobs.some((job) => job.name === jobName)) {
-    throw new FlexjobError(`no job named "${jobName}" in the config`, {
-      code: "INPUT_INVALID",
-      remedy: `use one of: ${config.jobs.map((job) => job.name).join(", ")}`,
-    });
-  }
-  return names.logGroup(config.app, jobName);
+  return names.logGroup(config.app, jobNamed(config, jobName).name);
 }
 
 async function readPage(

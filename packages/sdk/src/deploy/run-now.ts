@@ -3,6 +3,7 @@ import { DescribeTasksCommand, RunTaskCommand, type Task, type TaskOverride } fr
 import { wrapAwsError } from "../aws/aws-error.js";
 import { observeSchedule, type ScheduleLive } from "../aws/schedule.js";
 import type { FlexjobConfig, JobSpec } from "../config/index.js";
+import { jobNamed } from "../config/job-named.js";
 import type { Deps } from "../deps.js";
 import { FlexjobError } from "../errors.js";
 import { names } from "../naming.js";
@@ -37,17 +38,6 @@ export interface RunNowResult {
   succeeded: boolean;
 }
 
-function findJob(config: FlexjobConfig, name: string): JobSpec {
-  const job = config.jobs.find((candidate) => candidate.name === name);
-  if (job === undefined) {
-    throw new FlexjobError(`no job named "${name}" in the config`, {
-      code: "INPUT_INVALID",
-      remedy: `use one of: ${config.jobs.map((candidate) => candidate.name).join(", ")}`,
-    });
-  }
-  return job;
-}
-
 /** Fills Scheduler's per-invocation placeholders the way Scheduler would for a run started now. */
 function runInput(input: string, context: { runId: string; now: Date }): unknown {
   const filled = input
@@ -67,7 +57,7 @@ export async function runNow(
   options: RunNowOptions,
   deps: Deps,
 ): Promise<RunNowResult> {
-  const job = findJob(config, jobName);
+  const job = jobNamed(config, jobName);
   const { clients, logger } = deps;
   const groupName = names.scheduleGroup(config.app);
   const shards = Array.from({ length: job.tasks }, (_, shard) => shard);
