@@ -24,8 +24,8 @@ export type {
   TestInstance,
 } from "./services/cloudmap/index.js";
 export type { DefaultVpcInfo, Ec2Controls } from "./services/ec2/index.js";
-export type { EcrControls, ImageStore, PushedImage, PushImage } from "./services/ecr.js";
-export { createRegistryImageStore, type RegistryImageStoreOptions } from "./services/ecr-registry-store.js";
+export type { EcrControls, ImageStore, PushedImage, PushImage } from "./services/ecr/index.js";
+export { createRegistryImageStore, type RegistryImageStoreOptions } from "./services/ecr/registry-store.js";
 export type { EcsControls, EcsPhases } from "./services/ecs.js";
 export {
   type AuthorizationRequest,

@@ -2,7 +2,7 @@ import type { FakeClock } from "../core/clock.js";
 import type { ResourceKind, ServiceDefinition, World } from "../core/types.js";
 import { type CloudMapControls, createCloudMapService } from "./cloudmap/index.js";
 import { createEc2Service, type Ec2Controls } from "./ec2/index.js";
-import { createEcrService, type EcrControls, type ImageStore } from "./ecr.js";
+import { createEcrService, type EcrControls, type ImageStore } from "./ecr/index.js";
 import { createEcsService, type EcsControls } from "./ecs.js";
 import { createIamService } from "./iam.js";
 import { createLogsService, type LogsControls } from "./logs/index.js";

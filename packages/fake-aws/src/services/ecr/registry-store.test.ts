@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { CallContext, World } from "../core/types.js";
-import { createEcrService } from "./ecr.js";
-import { digestOf, MEDIA_TYPES, type RepositoryRef } from "./ecr-images.js";
-import { createRegistryImageStore } from "./ecr-registry-store.js";
+import type { CallContext, World } from "../../core/types.js";
+import { digestOf, MEDIA_TYPES, type RepositoryRef } from "./images.js";
+import { createEcrService } from "./index.js";
+import { createRegistryImageStore } from "./registry-store.js";
 
 /**
  * A registry speaking the part of distribution's HTTP API v2 the store uses, as distribution 2.8

@@ -26,11 +26,11 @@ import {
   UntagResourceCommand,
 } from "@aws-sdk/client-ecr";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { CallContext, World } from "../core/types.js";
-import { type FakeAws, startFakeAws } from "../index.js";
-import { createEcrService, type ImageStore } from "./ecr.js";
-import { createMemoryImageStore } from "./ecr-images.js";
-import { lifecyclePolicyProblem } from "./ecr-lifecycle.js";
+import type { CallContext, World } from "../../core/types.js";
+import { type FakeAws, startFakeAws } from "../../index.js";
+import { createMemoryImageStore } from "./images.js";
+import { createEcrService, type ImageStore } from "./index.js";
+import { lifecyclePolicyProblem } from "./lifecycle.js";
 
 let aws: FakeAws;
 let ecr: ECRClient;

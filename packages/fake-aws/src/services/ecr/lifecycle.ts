@@ -1,4 +1,4 @@
-import { isRecord } from "../core/readers.js";
+import { isRecord } from "../../core/readers.js";
 
 /**
  * Checks a lifecycle policy document the way ECR's PutLifecyclePolicy does, against the

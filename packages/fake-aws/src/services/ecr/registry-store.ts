@@ -6,7 +6,7 @@ import {
   type RegistryEndpoint,
   type RepositoryRef,
   type StoredImage,
-} from "./ecr-images.js";
+} from "./images.js";
 
 /**
  * An {@link ImageStore} kept in a real Docker registry (distribution's HTTP API v2), so that ECR's
