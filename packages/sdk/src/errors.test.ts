@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FlexjobError, isFlexjobError, showValue } from "./errors.js";
+import { FlexjobError, internal, isFlexjobError, showValue } from "./errors.js";
 
 describe("FlexjobError", () => {
   it("carries code, fault, remedy and cause", () => {
@@ -22,6 +22,24 @@ describe("FlexjobError", () => {
 
   it("is told apart from other errors", () => {
     expect(isFlexjobError(new Error("x"))).toBe(false);
+  });
+});
+
+describe("internal", () => {
+  it("is a flexjob bug the user is asked to report", () => {
+    const error = internal("step has no spec");
+    expect([error.message, error.code, error.fault, error.remedy]).toEqual([
+      "step has no spec",
+      "INTERNAL",
+      "internal",
+      "this is a bug in flexjob; please report it",
+    ]);
+  });
+
+  it("takes a remedy that says what the report needs", () => {
+    expect(internal("bad line", "report it with the job's folder").remedy).toBe(
+      "report it with the job's folder",
+    );
   });
 });
 

@@ -14,6 +14,8 @@ export type FlexjobErrorCode =
   | "SIZE_INVALID"
   | "INPUT_INVALID"
   | "AWS_ERROR"
+  /** A job's own code failed (a task exited non-zero or was stopped): neither flexjob nor AWS did. */
+  | "JOB_FAILED"
   | "INTERNAL";
 
 /** Who has to act: the user (bad input), AWS (service or permission), or flexjob itself (a bug). */
@@ -58,6 +60,20 @@ export class FlexjobError extends Error {
     this.remedy = options.remedy;
     this.issues = options.issues ?? [];
   }
+}
+
+/**
+ * A broken invariant in flexjob itself: the user cannot fix it, so the remedy asks for a report.
+ * `remedy` replaces the default where the report needs something particular (the plan, a folder).
+ */
+/** The remedy for a plan step that breaks an invariant: the plan is what reproduces it. */
+export const REPORT_WITH_PLAN = "this is a bug in flexjob; please report it with the plan that triggered it";
+
+export function internal(
+  message: string,
+  remedy = "this is a bug in flexjob; please report it",
+): FlexjobError {
+  return new FlexjobError(message, { code: "INTERNAL", fault: "internal", remedy });
 }
 
 export function isFlexjobError(value: unknown): value is FlexjobError {

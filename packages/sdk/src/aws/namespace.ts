@@ -11,7 +11,7 @@ import type { PlanStep } from "../deploy/types.js";
 import { changedTags, cloudMapTagList, readCloudMapTags, tagChanges } from "../discovery/cloud-map-tags.js";
 import type { DiscoveryClients } from "../discovery/deps.js";
 import { followOperation } from "../discovery/operation.js";
-import { FlexjobError } from "../errors.js";
+import { FlexjobError, internal } from "../errors.js";
 import { TAG_MANAGED } from "../naming.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 
@@ -276,13 +276,9 @@ async function deleteNamespace(client: ServiceDiscoveryClient, step: NamespaceSt
   const live = step.live;
   if (live === undefined) return;
   if (live.tags[TAG_MANAGED] !== "true") {
-    throw new FlexjobError(
+    throw internal(
       `refusing to delete Cloud Map namespace ${live.name}: it is not tagged ${TAG_MANAGED}=true`,
-      {
-        code: "INTERNAL",
-        fault: "internal",
-        remedy: "this is a flexjob bug: it planned to delete a namespace it does not own; please report it",
-      },
+      "this is a flexjob bug: it planned to delete a namespace it does not own; please report it",
     );
   }
   let operationId: string | undefined;

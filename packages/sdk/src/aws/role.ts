@@ -13,7 +13,7 @@ import {
   UpdateAssumeRolePolicyCommand,
 } from "@aws-sdk/client-iam";
 import type { FieldChange, PlanStep } from "../deploy/types.js";
-import { FlexjobError } from "../errors.js";
+import { FlexjobError, internal } from "../errors.js";
 import { TAG_MANAGED } from "../naming.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
@@ -133,7 +133,7 @@ export async function applyRole(clients: AwsClients, step: RoleStep): Promise<vo
       // A concurrent deploy created it a moment ago. Re-reading and re-planning converges on the spec
       // and still refuses a role that is not flexjob's.
       const live = await observeRole(clients, name);
-      if (live === undefined) throw new Error(`IAM role ${name} was reported to exist but could not be read`);
+      if (live === undefined) throw internal(`IAM role ${name} was reported to exist but could not be read`);
       planRole(spec, live);
       await converge(clients, spec, live);
       return;
@@ -240,11 +240,10 @@ async function converge(clients: AwsClients, spec: RoleSpec, live: RoleLive): Pr
 async function deleteRole(clients: AwsClients, step: RoleStep): Promise<void> {
   const name = step.id;
   if (step.live !== undefined && step.live.tags[TAG_MANAGED] !== "true") {
-    throw new FlexjobError(`refusing to delete IAM role ${name}: it is not tagged ${TAG_MANAGED}=true`, {
-      code: "INTERNAL",
-      fault: "internal",
-      remedy: "this is a flexjob bug: it planned to delete a role it does not own; please report it",
-    });
+    throw internal(
+      `refusing to delete IAM role ${name}: it is not tagged ${TAG_MANAGED}=true`,
+      "this is a flexjob bug: it planned to delete a role it does not own; please report it",
+    );
   }
   // IAM refuses to delete a role that still has inline policies; list them now rather than trusting
   // the plan's snapshot, which a concurrent deploy may have outdated.
@@ -386,9 +385,5 @@ async function adminOnly(call: Promise<unknown>, message: string, command: strin
 }
 
 function missingLive(step: RoleStep): FlexjobError {
-  return new FlexjobError(`cannot update IAM role ${step.id}: the plan step carries no live state`, {
-    code: "INTERNAL",
-    fault: "internal",
-    remedy: "this is a flexjob bug; please report it",
-  });
+  return internal(`cannot update IAM role ${step.id}: the plan step carries no live state`);
 }

@@ -7,7 +7,7 @@ import {
 } from "@aws-sdk/client-scheduler";
 import { tagChanges } from "../deploy/diff.js";
 import type { PlanStep } from "../deploy/types.js";
-import { FlexjobError } from "../errors.js";
+import { FlexjobError, internal } from "../errors.js";
 import { TAG_MANAGED } from "../naming.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
@@ -68,13 +68,9 @@ export async function applyScheduleGroup(clients: AwsClients, step: ScheduleGrou
   try {
     if (step.action === "delete") {
       if (step.live !== undefined && step.live.tags[TAG_MANAGED] !== "true") {
-        throw new FlexjobError(
+        throw internal(
           `refusing to delete schedule group ${name}: it is not tagged ${TAG_MANAGED}=true`,
-          {
-            code: "INTERNAL",
-            fault: "internal",
-            remedy: "this is a flexjob bug: it planned to delete a group it does not own; please report it",
-          },
+          "this is a flexjob bug: it planned to delete a group it does not own; please report it",
         );
       }
       // Scheduler deletes every schedule in the group with it, asynchronously (the group shows DELETING).

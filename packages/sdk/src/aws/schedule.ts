@@ -13,7 +13,7 @@ import {
 } from "@aws-sdk/client-scheduler";
 import { diffFields } from "../deploy/diff.js";
 import type { PlanStep } from "../deploy/types.js";
-import { FlexjobError } from "../errors.js";
+import { FlexjobError, internal, REPORT_WITH_PLAN } from "../errors.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import type { ScheduleSpec } from "./schedule-spec.js";
@@ -297,7 +297,8 @@ export async function applySchedule(
 ): Promise<string> {
   const { groupName, id: name } = step;
   if (step.action === "noop") {
-    if (step.live === undefined) throw internal(`no-op step for schedule ${step.id} has no live schedule`);
+    if (step.live === undefined)
+      throw internal(`no-op step for schedule ${step.id} has no live schedule`, REPORT_WITH_PLAN);
     return step.live.arn;
   }
   if (step.action === "delete") {
@@ -310,7 +311,8 @@ export async function applySchedule(
     return "";
   }
   const spec = step.desired;
-  if (spec === undefined) throw internal(`${step.action} step for schedule ${step.id} has no spec`);
+  if (spec === undefined)
+    throw internal(`${step.action} step for schedule ${step.id} has no spec`, REPORT_WITH_PLAN);
   const input = scheduleInput(spec, context.taskDefinitionArnFor(spec.target.taskDefinitionFamily));
   const create = () =>
     withRolePropagation(
@@ -346,7 +348,8 @@ export async function applySchedule(
     }
     throw wrapAwsError(error, `${step.action === "create" ? "creating" : "updating"} schedule ${step.id}`);
   }
-  if (arn === undefined) throw internal(`Scheduler wrote schedule ${step.id} but returned no ARN`);
+  if (arn === undefined)
+    throw internal(`Scheduler wrote schedule ${step.id} but returned no ARN`, REPORT_WITH_PLAN);
   return arn;
 }
 
@@ -460,12 +463,4 @@ async function withRolePropagation<T>(
 
 function totalSeconds(): number {
   return ROLE_PROPAGATION_DELAYS_MS.reduce((sum, delay) => sum + delay, 0) / 1000;
-}
-
-function internal(message: string): FlexjobError {
-  return new FlexjobError(message, {
-    code: "INTERNAL",
-    fault: "internal",
-    remedy: "this is a bug in flexjob; please report it with the plan that triggered it",
-  });
 }

@@ -11,7 +11,7 @@ import {
 } from "@aws-sdk/client-ecs";
 import { change, diffFields, Leaf } from "../deploy/diff.js";
 import type { PlanStep } from "../deploy/types.js";
-import { FlexjobError } from "../errors.js";
+import { internal, REPORT_WITH_PLAN } from "../errors.js";
 import { TAG_APP, TAG_MANAGED, TAG_SPEC_HASH } from "../naming.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
@@ -186,7 +186,7 @@ export async function applyTaskDefinition(
   const family = step.id;
   if (step.action === "noop") {
     if (step.live === undefined)
-      throw internal(`no-op step for task definition ${family} has no live revision`);
+      throw internal(`no-op step for task definition ${family} has no live revision`, REPORT_WITH_PLAN);
     return step.live.arn;
   }
   if (step.action === "delete") {
@@ -200,7 +200,7 @@ export async function applyTaskDefinition(
     }
   }
   if (step.desired === undefined)
-    throw internal(`${step.action} step for task definition ${family} has no spec`);
+    throw internal(`${step.action} step for task definition ${family} has no spec`, REPORT_WITH_PLAN);
   try {
     return await registerRevision(clients, step.desired, step.live?.revision ?? 0, options.sleep);
   } catch (error) {
@@ -238,7 +238,7 @@ async function registerRevision(
       continue;
     }
     if (arn === undefined)
-      throw internal(`ECS registered task definition ${spec.family} but returned no ARN`);
+      throw internal(`ECS registered task definition ${spec.family} but returned no ARN`, REPORT_WITH_PLAN);
     return hash === undefined ? arn : keepLowestTwin(clients, spec.family, hash, arn, after);
   }
 }
@@ -393,12 +393,4 @@ export async function listFlexjobFamilies(clients: AwsClients, app: string): Pro
     if (live?.spec.tags[TAG_APP] === app && live.spec.tags[TAG_MANAGED] === "true") owned.push(family);
   }
   return owned;
-}
-
-function internal(message: string): FlexjobError {
-  return new FlexjobError(message, {
-    code: "INTERNAL",
-    fault: "internal",
-    remedy: "this is a bug in flexjob; please report it with the plan that triggered it",
-  });
 }

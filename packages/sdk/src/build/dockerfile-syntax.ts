@@ -1,4 +1,4 @@
-import { FlexjobError, showValue } from "../errors.js";
+import { FlexjobError, internal, showValue } from "../errors.js";
 
 /**
  * Dockerfile instructions as data, and the one function that writes them as text. Every value
@@ -252,11 +252,10 @@ function renderCmd(cmd: Extract<Instruction, { op: "CMD" }>): string {
 /** flexjob's own single-line text (image references, ARG defaults, ENV): a line break here is a bug. */
 function fixed(text: string): string {
   if (LINE_BREAK.test(text) || TRAILING_ESCAPE.test(text)) {
-    throw new FlexjobError(`a generated Dockerfile line would span lines: ${showValue(text)}`, {
-      code: "INTERNAL",
-      fault: "internal",
-      remedy: "report this as a flexjob bug, with the job's folder",
-    });
+    throw internal(
+      `a generated Dockerfile line would span lines: ${showValue(text)}`,
+      "report this as a flexjob bug, with the job's folder",
+    );
   }
   return text;
 }
@@ -303,13 +302,9 @@ export function renderDockerfile(sections: readonly Section[]): string {
     .map((section) => section.map(render).join("\n"))
     .join("\n\n");
   if (!text.startsWith("#") || /^#\s*[a-zA-Z][a-zA-Z0-9]*\s*=/.test(text)) {
-    throw new FlexjobError(
+    throw internal(
       "a generated Dockerfile must start with a comment that is not a parser directive",
-      {
-        code: "INTERNAL",
-        fault: "internal",
-        remedy: "report this as a flexjob bug",
-      },
+      "report this as a flexjob bug",
     );
   }
   return `${text}\n`;

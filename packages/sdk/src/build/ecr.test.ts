@@ -33,6 +33,16 @@ describe("registryLogin", () => {
       password: "secret-password",
     });
   });
+
+  it("an answer without a token is an AWS error naming the call, not a bare Error", async () => {
+    ecr.on(GetAuthorizationTokenCommand).resolves({ authorizationData: [] });
+    await expect(registryLogin(clients)).rejects.toMatchObject({
+      name: "FlexjobError",
+      code: "AWS_ERROR",
+      fault: "aws",
+      message: "getting an ECR login: GetAuthorizationToken returned no authorization data",
+    });
+  });
 });
 
 describe("imageTagExists", () => {

@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/client-ecr";
 import { isAwsError, wrapAwsError } from "../aws/aws-error.js";
 import type { AwsClients } from "../aws/clients.js";
+import { FlexjobError } from "../errors.js";
 
 /** How many images each job's repository keeps; older ones expire, so storage stays bounded. */
 export const KEEP_IMAGES = 20;
@@ -24,7 +25,12 @@ export async function registryLogin(clients: AwsClients): Promise<RegistryLogin>
     const { authorizationData = [] } = await clients.ecr.send(new GetAuthorizationTokenCommand({}));
     const data = authorizationData[0];
     if (data?.authorizationToken === undefined || data.proxyEndpoint === undefined) {
-      throw new Error("ECR returned no authorization data");
+      throw new FlexjobError("getting an ECR login: GetAuthorizationToken returned no authorization data", {
+        code: "AWS_ERROR",
+        fault: "aws",
+        remedy:
+          "rerun the build; if ECR keeps answering without a token, check the registry's service health",
+      });
     }
     const [username = "", password = ""] = Buffer.from(data.authorizationToken, "base64")
       .toString("utf8")

@@ -1,4 +1,4 @@
-import { FlexjobError, showValue } from "../errors.js";
+import { internal, showValue } from "../errors.js";
 import { debianFor, RUNTIMES, type Runtime, TOOLS, tagFor } from "./base-images.js";
 import { inputError } from "./context.js";
 import { type Instruction, renderDockerfile, shellWord } from "./dockerfile-syntax.js";
@@ -178,7 +178,8 @@ function runtimeTail(plan: BuildPlan, options: GenerateOptions): Instruction[] {
 function runtimeOf(plan: BuildPlan): Runtime {
   if (plan.provider === "node") return plan.packageManager?.name === "bun" ? "bun" : "node";
   if (plan.provider === "procfile" || plan.provider === "shell") return "debian";
-  if (plan.provider === "dockerfile") throw new Error("unreachable");
+  if (plan.provider === "dockerfile")
+    throw internal("runtimeOf was called for a job that has its own Dockerfile");
   return plan.provider;
 }
 
@@ -614,11 +615,10 @@ function procfileBody(plan: BuildPlan): Body {
 function bodyOf(plan: BuildPlan): Body {
   switch (plan.provider) {
     case "dockerfile":
-      throw new FlexjobError("generateDockerfile was called for a job that has its own Dockerfile", {
-        code: "INTERNAL",
-        fault: "internal",
-        remedy: "build the job's own Dockerfile (plan.version.source names it) instead of generating one",
-      });
+      throw internal(
+        "generateDockerfile was called for a job that has its own Dockerfile",
+        "build the job's own Dockerfile (plan.version.source names it) instead of generating one",
+      );
     case "node":
       return nodeBody(plan);
     case "python":

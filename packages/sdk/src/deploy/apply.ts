@@ -8,7 +8,7 @@ import { applySchedule, type ScheduleStep } from "../aws/schedule.js";
 import { applyScheduleGroup, type ScheduleGroupStep } from "../aws/schedule-group.js";
 import { applyTaskDefinition, type TaskDefinitionStep } from "../aws/task-definition.js";
 import { type Deps, mapLimit } from "../deps.js";
-import { FlexjobError } from "../errors.js";
+import { FlexjobError, internal, REPORT_WITH_PLAN } from "../errors.js";
 import type { Plan, PlanStep } from "./types.js";
 
 export interface ApplyResult {
@@ -110,7 +110,10 @@ export async function apply(plan: Plan, deps: Deps, options: ApplyOptions = {}):
           taskDefinitionArnFor: (family) => {
             const found = result.taskDefinitionArns[family];
             if (found === undefined)
-              throw new Error(`no task definition revision for ${family} before its schedule`);
+              throw internal(
+                `no task definition revision for ${family} before its schedule`,
+                REPORT_WITH_PLAN,
+              );
             return found;
           },
         });

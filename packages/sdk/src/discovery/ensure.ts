@@ -12,7 +12,7 @@ import {
   type ServiceSpec,
 } from "../aws/discovery-service.js";
 import { applyNamespace, observeNamespace, planNamespace } from "../aws/namespace.js";
-import { FlexjobError } from "../errors.js";
+import { internal } from "../errors.js";
 import { TAG_APP, TAG_MANAGED } from "../naming.js";
 import type { DiscoveryDeps } from "./deps.js";
 import { followOperation } from "./operation.js";
@@ -57,11 +57,7 @@ export async function ensureNamespace(
   if (step.action !== "noop") deps.logger?.info(`${step.action} namespace ${name}`);
   const id = await applyNamespace(deps.clients, step, deps);
   if (id === undefined) {
-    throw new FlexjobError(`Cloud Map namespace ${name} has no id after ${step.action}`, {
-      code: "INTERNAL",
-      fault: "internal",
-      remedy: "this is a flexjob bug; please report it",
-    });
+    throw internal(`Cloud Map namespace ${name} has no id after ${step.action}`);
   }
   return { id, name, vpcId: input.vpcId, changed: step.action !== "noop" };
 }
