@@ -14,6 +14,7 @@ import {
   planIsNoop,
   type RunNowResult,
   realSleep,
+  runFailure,
   runNow,
 } from "@flexjob/sdk";
 import { loadActionConfig } from "./config-source.js";
@@ -128,7 +129,7 @@ async function deployFromWorkflow(world: ActionWorld, mask: SecretMask): Promise
     await core.summary.addRaw(mask.redact(markdown)).write();
   }
   const failed = runs.filter((run) => !run.succeeded);
-  if (failed.length > 0) throw runNowFailure(failed);
+  if (failed.length > 0) throw runFailure(failed);
 }
 
 function requireRegion(region: string | undefined): string {
@@ -151,23 +152,6 @@ function actionDeps(world: ActionWorld, region: string, mask: SecretMask): Deps 
     sleep: world.sleep,
     now: world.now,
   };
-}
-
-function runNowFailure(failed: readonly RunNowResult[]): FlexjobError {
-  const what = failed.map((run) => {
-    const tasks = run.tasks.map((task) =>
-      task.exitCode === undefined
-        ? `task ${task.shard + 1} stopped: ${task.stoppedReason ?? task.lastStatus}`
-        : `task ${task.shard + 1} exit ${task.exitCode}`,
-    );
-    return `${run.job} (${tasks.join(", ")})`;
-  });
-  // The job's own code failed, not flexjob and not AWS; AWS_ERROR is the nearest code there is.
-  return new FlexjobError(`run-now: ${what.join("; ")}`, {
-    code: "AWS_ERROR",
-    fault: "user",
-    remedy: "the job's code failed; read its output in the logs linked from the job summary",
-  });
 }
 
 /** "Plan" reads and shows the plan; "Deploy" applies it, unless it is a dry run or a no-op. */

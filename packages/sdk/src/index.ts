@@ -26,7 +26,7 @@ export { type JobRunsOptions, jobNextRuns, type ScheduleTiming } from "./deploy/
 export { followLogs, type LogLine, type LogsOptions, logs } from "./deploy/logs.js";
 export type { PlanOptions } from "./deploy/plan.js";
 export type { DesiredState, ResolvedNetwork } from "./deploy/render.js";
-export { type RunNowOptions, type RunNowResult, runNow, type TaskRun } from "./deploy/run-now.js";
+export { type RunNowOptions, type RunNowResult, runFailure, runNow, type TaskRun } from "./deploy/run-now.js";
 export { type JobStatus, status } from "./deploy/status.js";
 export {
   type FieldChange,

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { DescribeTasksCommand, RunTaskCommand, type Task, type TaskOverride } from "@aws-sdk/client-ecs";
 import { wrapAwsError } from "../aws/aws-error.js";
 import { observeSchedule, type ScheduleLive } from "../aws/schedule.js";
-import type { FlexjobConfig, JobSpec } from "../config/index.js";
+import type { FlexjobConfig } from "../config/index.js";
 import { jobNamed } from "../config/job-named.js";
 import type { Deps } from "../deps.js";
 import { FlexjobError } from "../errors.js";
@@ -28,6 +28,26 @@ export interface TaskRun {
   startedAt: string | undefined;
   stoppedAt: string | undefined;
   durationSeconds: number | undefined;
+}
+
+/**
+ * The error for runs whose tasks failed: one line naming each job and how each of its tasks ended.
+ * JOB_FAILED, not AWS_ERROR: the job's own code failed, so the remedy points at its logs.
+ */
+export function runFailure(failed: readonly RunNowResult[]): FlexjobError {
+  const what = failed.map((run) => {
+    const tasks = run.tasks.map((task) =>
+      task.exitCode === undefined
+        ? `task ${task.shard + 1} stopped: ${task.stoppedReason ?? task.lastStatus}`
+        : `task ${task.shard + 1} exit ${task.exitCode}`,
+    );
+    return `${run.job} (${tasks.join(", ")})`;
+  });
+  return new FlexjobError(`run-now: ${what.join("; ")}`, {
+    code: "JOB_FAILED",
+    fault: "user",
+    remedy: "the job's code failed; read its output in the logs linked from the job summary",
+  });
 }
 
 export interface RunNowResult {
