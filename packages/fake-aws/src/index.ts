@@ -26,7 +26,7 @@ export type {
 export type { DefaultVpcInfo, Ec2Controls } from "./services/ec2/index.js";
 export type { EcrControls, ImageStore, PushedImage, PushImage } from "./services/ecr/index.js";
 export { createRegistryImageStore, type RegistryImageStoreOptions } from "./services/ecr/registry-store.js";
-export type { EcsControls, EcsPhases } from "./services/ecs.js";
+export type { EcsControls, EcsPhases } from "./services/ecs/index.js";
 export {
   type AuthorizationRequest,
   authorize,

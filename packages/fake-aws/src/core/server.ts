@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { CloudMapControls } from "../services/cloudmap/index.js";
 import type { Ec2Controls } from "../services/ec2/index.js";
 import type { EcrControls, ImageStore } from "../services/ecr/index.js";
-import type { EcsControls } from "../services/ecs.js";
+import type { EcsControls } from "../services/ecs/index.js";
 import { createRegistry } from "../services/index.js";
 import type { LogsControls } from "../services/logs/index.js";
 import type { SecretsControls } from "../services/secrets.js";

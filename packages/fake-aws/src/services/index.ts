@@ -3,7 +3,7 @@ import type { ResourceKind, ServiceDefinition, World } from "../core/types.js";
 import { type CloudMapControls, createCloudMapService } from "./cloudmap/index.js";
 import { createEc2Service, type Ec2Controls } from "./ec2/index.js";
 import { createEcrService, type EcrControls, type ImageStore } from "./ecr/index.js";
-import { createEcsService, type EcsControls } from "./ecs.js";
+import { createEcsService, type EcsControls } from "./ecs/index.js";
 import { createIamService } from "./iam.js";
 import { createLogsService, type LogsControls } from "./logs/index.js";
 import { createSchedulerService } from "./scheduler.js";

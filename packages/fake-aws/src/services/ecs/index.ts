@@ -1,7 +1,7 @@
-import type { FakeClock } from "../core/clock.js";
-import { createRandom, deriveSeed } from "../core/random.js";
-import type { ServiceDefinition, World } from "../core/types.js";
-import { clusterHandlers } from "./ecs/clusters.js";
+import type { FakeClock } from "../../core/clock.js";
+import { createRandom, deriveSeed } from "../../core/random.js";
+import type { ServiceDefinition, World } from "../../core/types.js";
+import { clusterHandlers } from "./clusters.js";
 import {
   DEFAULT_PHASES,
   type EcsControlState,
@@ -10,12 +10,12 @@ import {
   emptyEcsState,
   findCluster,
   findTaskDefinition,
-} from "./ecs/state.js";
-import { tagHandlers } from "./ecs/tags.js";
-import { describeTaskDefinition, taskDefinitionHandlers } from "./ecs/task-definitions.js";
-import { describeTasks, taskHandlers } from "./ecs/tasks.js";
+} from "./state.js";
+import { tagHandlers } from "./tags.js";
+import { describeTaskDefinition, taskDefinitionHandlers } from "./task-definitions.js";
+import { describeTasks, taskHandlers } from "./tasks.js";
 
-export type { EcsPhases } from "./ecs/state.js";
+export type { EcsPhases } from "./state.js";
 
 /** Test controls for ECS task life cycles, on the in-process handle as `aws.ecs`. */
 export interface EcsControls {

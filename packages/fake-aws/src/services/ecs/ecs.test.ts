@@ -24,8 +24,8 @@ import {
 } from "@aws-sdk/client-ecs";
 import { AttachRolePolicyCommand, CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type FakeAws, startFakeAws } from "../index.js";
-import { defaultSubnet, TRUST_ECS_TASKS, TRUST_SCHEDULER } from "../test-support.js";
+import { type FakeAws, startFakeAws } from "../../index.js";
+import { defaultSubnet, TRUST_ECS_TASKS, TRUST_SCHEDULER } from "../../test-support.js";
 
 let aws: FakeAws;
 let ecs: ECSClient;
