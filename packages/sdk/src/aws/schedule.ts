@@ -313,7 +313,8 @@ export async function applySchedule(
   const spec = step.desired;
   if (spec === undefined)
     throw internal(`${step.action} step for schedule ${step.id} has no spec`, REPORT_WITH_PLAN);
-  const input = scheduleInput(spec, context.taskDefinitionArnFor(spec.target.taskDefinitionFamily));
+  const taskDefinitionArn = context.taskDefinitionArnFor(spec.target.taskDefinitionFamily);
+  const input = scheduleRequest({ ...spec, target: { ...spec.target, taskDefinitionArn } });
   const create = () =>
     withRolePropagation(
       () =>
@@ -360,14 +361,17 @@ function orOnError<T>(name: string, fallback: () => Promise<T>): (error: unknown
   };
 }
 
+/** A schedule to write: its spec, with the target's task definition resolved to an exact revision. */
+export type ScheduleWrite = Omit<ScheduleSpec, "target"> & {
+  target: Omit<ScheduleSpec["target"], "taskDefinitionFamily"> & { taskDefinitionArn: string };
+};
+
 /**
- * The complete schedule, as both CreateSchedule and UpdateSchedule take it.
+ * The complete schedule, as both CreateSchedule and UpdateSchedule take it: the one mapping from a
+ * spec to Scheduler's request, for a job's schedules and its bulk schedules alike.
  * https://docs.aws.amazon.com/scheduler/latest/APIReference/API_UpdateSchedule.html
  */
-function scheduleInput(
-  spec: ScheduleSpec,
-  taskDefinitionArn: string,
-): Omit<CreateScheduleInput, "ClientToken"> {
+export function scheduleRequest(spec: ScheduleWrite): Omit<CreateScheduleInput, "ClientToken"> {
   const { target } = spec;
   const settings = SCHEDULE_SETTINGS;
   return {
@@ -392,7 +396,7 @@ function scheduleInput(
         MaximumEventAgeInSeconds: target.retry.maxAgeSeconds,
       },
       EcsParameters: {
-        TaskDefinitionArn: taskDefinitionArn,
+        TaskDefinitionArn: target.taskDefinitionArn,
         TaskCount: settings.taskCount,
         // RunTask takes a launch type or a capacity provider strategy, never both.
         ...(target.capacityProvider === "FARGATE"

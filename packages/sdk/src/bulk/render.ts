@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { CreateScheduleInput } from "@aws-sdk/client-scheduler";
-import { SCHEDULE_SETTINGS, type ScheduleLive } from "../aws/schedule.js";
+import { type ScheduleLive, scheduleRequest } from "../aws/schedule.js";
 import { canonicalJson } from "../aws/task-definition-spec.js";
 import { FlexjobError, showValue } from "../errors.js";
 import type { CheckedBulkSchedule } from "./entries.js";
@@ -128,50 +128,31 @@ export function renderBulkSchedule(entry: CheckedBulkSchedule, target: BulkTarge
       },
     );
   }
-  const settings = SCHEDULE_SETTINGS;
-  const description = `flexjob ${target.app}/${target.job} bulk schedule ${showValue(entry.key)}`;
-  const request: Omit<CreateScheduleInput, "ClientToken" | "Name"> = {
-    GroupName: target.groupName,
-    ScheduleExpression: entry.expression,
-    ScheduleExpressionTimezone: entry.timezone ?? target.timezone,
-    State: entry.enabled ? "ENABLED" : "DISABLED",
-    Description: description,
-    FlexibleTimeWindow:
-      target.flexibleWindowMinutes === undefined
-        ? { Mode: "OFF" }
-        : { Mode: "FLEXIBLE", MaximumWindowInMinutes: target.flexibleWindowMinutes },
-    Target: {
-      Arn: target.clusterArn,
-      RoleArn: target.roleArn,
-      Input: input,
-      RetryPolicy: {
-        MaximumRetryAttempts: target.retry.attempts,
-        MaximumEventAgeInSeconds: target.retry.maxAgeSeconds,
-      },
-      EcsParameters: {
-        TaskDefinitionArn: target.taskDefinitionArn,
-        TaskCount: settings.taskCount,
-        // RunTask takes a launch type or a capacity provider strategy, never both.
-        ...(target.capacityProvider === "FARGATE"
-          ? { LaunchType: "FARGATE" as const }
-          : { CapacityProviderStrategy: [{ capacityProvider: target.capacityProvider, weight: 1 }] }),
-        PlatformVersion: settings.platformVersion,
-        NetworkConfiguration: {
-          awsvpcConfiguration: {
-            Subnets: target.subnets,
-            SecurityGroups: target.securityGroups,
-            AssignPublicIp: target.assignPublicIp ? "ENABLED" : "DISABLED",
-          },
-        },
-        EnableECSManagedTags: settings.enableEcsManagedTags,
-        ...(settings.propagateTags === undefined ? {} : { PropagateTags: settings.propagateTags }),
-        Tags: Object.keys(target.taskTags)
-          .sort()
-          .map((key) => ({ [key]: target.taskTags[key] ?? "" })),
-      },
+  // The job's own request builder, so a bulk schedule is written exactly as the job's schedules are;
+  // the name comes from the content, so it is left out until the hash is taken.
+  const { Name: _named, ...request } = scheduleRequest({
+    name: "",
+    groupName: target.groupName,
+    expression: entry.expression,
+    timezone: entry.timezone ?? target.timezone,
+    state: entry.enabled ? "ENABLED" : "DISABLED",
+    flexibleWindowMinutes: target.flexibleWindowMinutes,
+    startDate: undefined,
+    endDate: undefined,
+    description: `flexjob ${target.app}/${target.job} bulk schedule ${showValue(entry.key)}`,
+    target: {
+      clusterArn: target.clusterArn,
+      roleArn: target.roleArn,
+      taskDefinitionArn: target.taskDefinitionArn,
+      capacityProvider: target.capacityProvider,
+      subnets: target.subnets,
+      securityGroups: target.securityGroups,
+      assignPublicIp: target.assignPublicIp,
+      retry: target.retry,
+      input,
+      taskTags: target.taskTags,
     },
-    ActionAfterCompletion: settings.actionAfterCompletion,
-  };
+  });
   const contentHash = createHash("sha256")
     .update(`${RENDER_VERSION}\n${canonicalJson(request)}`)
     .digest("hex")
