@@ -171,6 +171,9 @@ const steps = {
     tools.pnpm(["run", "lint"]);
     tools.pnpm(["run", "build:action"]);
     buildPackages(tools);
+    // The SDK's public surface is chosen: api-extractor fails when the built types differ from the
+    // committed api/*.api.md, so a changed export is reviewed there (`pnpm --filter @flexjob/sdk run api`).
+    tools.pnpm(["--filter", "@flexjob/sdk", "run", "api:check"]);
     mustRun(tools.node, [join(root, "scripts", "check-packages.mjs")], tools.env);
     // `git status`, not `git diff`: a new chunk file ncc starts emitting is untracked, not modified.
     const stale = spawnSync("git", ["status", "--porcelain", "--", "dist/"], { cwd: root, encoding: "utf8" });

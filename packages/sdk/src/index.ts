@@ -1,13 +1,61 @@
 /**
  * @flexjob/sdk — typed, idempotent functions to build, size and schedule container jobs on AWS
  * Fargate. The CLI and the GitHub Action are thin faces over these.
+ *
+ * This is the chosen public surface: what the CLI and the Action import, and the documented entry
+ * points. Everything else stays internal so it can change without a major version; api/sdk.api.md
+ * records the surface and `npm run check` fails when it changes without that report.
  */
+
 export { accountIdOf } from "./aws/account.js";
 export { type AwsClients, type ClientOptions, createClients } from "./aws/clients.js";
+export type { DnsRecordSpec } from "./aws/discovery-service.js";
 export { boundaryPolicy } from "./aws/permissions-boundary.js";
-export * from "./build/index.js";
-export * from "./bulk/index.js";
-export * from "./config/index.js";
+export type { PolicyDocument, PolicyStatement } from "./aws/policy.js";
+export type { DockerCommand, DockerRunner } from "./build/docker.js";
+export type { BuildPlan, BuildProvider } from "./build/plan.js";
+export {
+  type BuildResolverOptions,
+  buildImageResolver,
+  type FolderBuildOptions,
+  type PreparedBuild,
+  prepareBuild,
+  prepareFolderBuild,
+} from "./build/resolve-image.js";
+export type { BulkSchedule } from "./bulk/entries.js";
+export { loadBulkScheduleFile } from "./bulk/load.js";
+export {
+  type BulkScheduleListing,
+  type BulkSyncOptions,
+  type BulkSyncResult,
+  deleteBulkSchedules,
+  listBulkSchedules,
+  syncBulkSchedules,
+} from "./bulk/sync.js";
+export { durationSeconds } from "./config/duration.js";
+export { jobNamed } from "./config/job-named.js";
+export {
+  CONFIG_FILE_NAMES,
+  type ConfigFile,
+  type LoadConfigOptions,
+  loadConfig,
+  parseConfigText,
+  readConfigFile,
+} from "./config/load.js";
+export { type Locate, type ParseConfigOptions, parseConfig } from "./config/parse.js";
+export {
+  type FlexjobConfig,
+  type FlexjobConfigInput,
+  type FlexjobConfigOutput,
+  flexjobConfigSchema,
+  type HealthCheckSpec,
+  type JobSpec,
+  type NetworkSpec,
+  type RetrySpec,
+  type SourceSpec,
+} from "./config/schema.js";
+export { secretsInConfig } from "./config/secret-fields.js";
+export { starterConfig } from "./config/starter.js";
 export {
   type DeployedJob,
   type DeployOptions,
@@ -18,14 +66,13 @@ export {
   plan,
   planOffline,
   type ResolvedImage,
-  registryImage,
 } from "./deploy/deploy.js";
 export { type DestroyOptions, type DestroyResult, destroy } from "./deploy/destroy.js";
 export { type DeployPolicyOptions, deployPolicy, runPolicy } from "./deploy/iam-policy.js";
 export { type JobRunsOptions, jobNextRuns, type ScheduleTiming } from "./deploy/job-runs.js";
 export { followLogs, type LogLine, type LogsOptions, logs } from "./deploy/logs.js";
 export type { PlanOptions } from "./deploy/plan.js";
-export type { DesiredState, ResolvedNetwork } from "./deploy/render.js";
+export { ACTION_SYMBOL, changeLines, countLine, type PlanTextOptions, planText } from "./deploy/plan-text.js";
 export { type RunNowOptions, type RunNowResult, runFailure, runNow, type TaskRun } from "./deploy/run-now.js";
 export { type JobStatus, status } from "./deploy/status.js";
 export {
@@ -48,16 +95,32 @@ export {
   type InstanceInput,
   registerInstance,
 } from "./discovery/ensure.js";
-export * from "./errors.js";
-export * from "./naming.js";
-export * from "./schedule/index.js";
+export {
+  type Fault,
+  type FieldIssue,
+  FlexjobError,
+  type FlexjobErrorCode,
+  type FlexjobErrorOptions,
+  isFlexjobError,
+  type SourceLocation,
+} from "./errors.js";
+export { names } from "./naming.js";
+export {
+  assertTimezone,
+  describeSchedule,
+  isoSeconds,
+  type NextRunsOptions,
+  nextRuns,
+  parseSchedule,
+  type Schedule,
+  type ScheduleKind,
+} from "./schedule/index.js";
 export {
   looksSecret,
-  looksSecretValue,
-  REDACTED,
   redactPlan,
   redactSecretData,
   redactSecretText,
   secretsInText,
 } from "./secret-values.js";
-export * from "./sizing/index.js";
+export { ARCHITECTURES, type Architecture, type CpuArchitecture } from "./sizing/architecture.js";
+export { formatMemory, type ResolvedSize } from "./sizing/parse.js";

@@ -103,7 +103,10 @@ export async function prepareBuild(
 }
 
 export interface FolderBuildOptions {
-  /** Links out of it are refused and its .gitignore files apply. Default: {@link findRepositoryRoot}. */
+  /**
+   * Links out of it are refused and its .gitignore files apply. Default: the nearest folder at
+   * or above the job's folder holding `.git`, else the job's folder.
+   */
   repositoryRoot?: string;
   job?: string;
   command?: readonly string[];

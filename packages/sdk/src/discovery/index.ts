@@ -20,6 +20,16 @@ import {
 } from "./client.js";
 import type { DiscoveredInstance, DiscoverResult } from "./types.js";
 
+// DiscoveryError is a FlexjobError: exported so `instanceof FlexjobError` works from this entry alone.
+export {
+  type Fault,
+  type FieldIssue,
+  FlexjobError,
+  type FlexjobErrorCode,
+  type FlexjobErrorOptions,
+  isFlexjobError,
+  type SourceLocation,
+} from "../errors.js";
 export {
   createDiscovery,
   createServiceDiscoveryClient,
