@@ -1,5 +1,4 @@
-import type { DeployResult } from "@flexjob/sdk";
-import { planOutput } from "./plan-text.js";
+import type { DeployResult, Plan } from "@flexjob/sdk";
 
 /** The step's outputs, as action.yml declares them. Objects are JSON, keyed by job name. */
 export interface ActionOutputs {
@@ -27,5 +26,26 @@ export function actionOutputs(result: DeployResult | undefined): ActionOutputs {
     "next-run": byJob((job) => job.nextRuns[0] ?? null),
     changed: result?.changed === true ? "true" : "false",
     plan: JSON.stringify(result === undefined ? null : planOutput(result.plan)),
+  };
+}
+
+/**
+ * The plan as the `plan` output carries it: every step without the desired and live resource
+ * bodies (large, and nothing a workflow needs); an update keeps its changed fields.
+ */
+export function planOutput(plan: Plan): unknown {
+  return {
+    app: plan.app,
+    region: plan.region,
+    accountId: plan.accountId,
+    steps: plan.steps.map(({ kind, id, job, action, changes, reason }) => ({
+      kind,
+      id,
+      ...(job === undefined ? {} : { job }),
+      action,
+      ...(action === "update" ? { changes } : {}),
+      ...(reason === undefined ? {} : { reason }),
+    })),
+    notes: plan.notes,
   };
 }

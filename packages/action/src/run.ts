@@ -3,6 +3,7 @@ import * as core from "@actions/core";
 import {
   type AwsClients,
   buildImageResolver,
+  countLine,
   createClients,
   type DeployOptions,
   type DeployResult,
@@ -12,6 +13,7 @@ import {
   FlexjobError,
   type ImageResolver,
   planIsNoop,
+  planText,
   type RunNowResult,
   realSleep,
   runFailure,
@@ -20,7 +22,6 @@ import {
 import { loadActionConfig } from "./config-source.js";
 import { type ActionInputs, INPUT_NAMES, PLAN_ONLY_EVENTS, readInputs } from "./inputs.js";
 import { actionOutputs } from "./outputs.js";
-import { countLine, planText } from "./plan-text.js";
 import { SecretMask } from "./secrets.js";
 import { renderSummary, type SkippedJob } from "./summary.js";
 import { locateInputIssues } from "./workflow-location.js";

@@ -1,4 +1,7 @@
 import {
+  ACTION_SYMBOL,
+  changeLines,
+  countLine,
   type DeployResult,
   describeSchedule,
   type FlexjobConfig,
@@ -8,7 +11,6 @@ import {
   type PlanStep,
   type RunNowResult,
 } from "@flexjob/sdk";
-import { ACTION_SYMBOL, changeLines, countLine } from "./plan-text.js";
 
 /** A job the branch filter left out. */
 export interface SkippedJob {

@@ -1,8 +1,7 @@
 import { dirname } from "node:path";
-import { buildImageResolver, deploy, redactPlan } from "@flexjob/sdk";
+import { buildImageResolver, deploy, planText, redactPlan } from "@flexjob/sdk";
 import type { Command } from "commander";
 import { type CliIo, printJson } from "../io.js";
-import { renderPlan } from "../render-plan.js";
 import { CONFIG_FLAG, commandContext } from "./context.js";
 
 interface DeployFlags {
@@ -41,7 +40,7 @@ export function registerDeploy(program: Command, io: CliIo): void {
         printJson(io, { ...result, plan: redactPlan(result.plan) });
         return;
       }
-      io.stdout(renderPlan(result.plan));
+      io.stdout(`${planText(result.plan)}\n`);
       if (result.dryRun) {
         io.stdout("dry run: nothing was changed\n");
         return;

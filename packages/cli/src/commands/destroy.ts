@@ -1,7 +1,6 @@
-import { destroy, FlexjobError, redactPlan } from "@flexjob/sdk";
+import { destroy, FlexjobError, planText, redactPlan } from "@flexjob/sdk";
 import type { Command } from "commander";
 import { type CliIo, printJson } from "../io.js";
-import { renderPlan } from "../render-plan.js";
 import { CONFIG_FLAG, commandContext } from "./context.js";
 
 interface DestroyFlags {
@@ -41,7 +40,7 @@ export function registerDestroy(program: Command, io: CliIo): void {
         printJson(io, { ...result, plan: redactPlan(result.plan) });
         return;
       }
-      io.stdout(renderPlan(result.plan));
+      io.stdout(`${planText(result.plan)}\n`);
       if (!flags.yes) io.stdout("nothing removed: pass --yes to remove the above\n");
       else io.stdout(result.changed ? "removed\n" : "nothing to remove\n");
     });

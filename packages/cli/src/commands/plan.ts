@@ -1,8 +1,7 @@
 import { dirname } from "node:path";
-import { buildImageResolver, deploy, loadConfig, planOffline, redactPlan } from "@flexjob/sdk";
+import { buildImageResolver, deploy, loadConfig, planOffline, planText, redactPlan } from "@flexjob/sdk";
 import type { Command } from "commander";
 import { type CliIo, printJson } from "../io.js";
-import { renderPlan } from "../render-plan.js";
 import { CONFIG_FLAG, commandContext } from "./context.js";
 
 interface PlanFlags {
@@ -33,6 +32,6 @@ export function registerPlan(program: Command, io: CliIo): void {
             return (await deploy(config, { ...options, dryRun: true, resolveImage }, deps)).plan;
           })();
       if (flags.json) printJson(io, redactPlan(plan));
-      else io.stdout(renderPlan(plan));
+      else io.stdout(`${planText(plan)}\n`);
     });
 }
