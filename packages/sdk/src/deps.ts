@@ -14,8 +14,18 @@ export interface Deps {
   now: () => Date;
 }
 
+/**
+ * A {@link Logger} that drops every line, for scripts that print only their own result.
+ * @example
+ * const deps = { clients, logger: silentLogger, sleep: realSleep, now: () => new Date() };
+ */
 export const silentLogger: Logger = { info: () => {}, warn: () => {} };
 
+/**
+ * Waits `ms` milliseconds: the `sleep` of {@link Deps} outside tests.
+ * @example
+ * const deps = { clients, logger: console, sleep: realSleep, now: () => new Date() };
+ */
 export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**

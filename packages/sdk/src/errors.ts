@@ -46,6 +46,17 @@ export interface FlexjobErrorOptions {
   issues?: readonly FieldIssue[];
 }
 
+/**
+ * Every error flexjob throws on purpose: a `code` to branch on, the `fault` (the user's input,
+ * AWS, or flexjob itself), a message naming the field or resource and its bad value, and a
+ * separate `remedy`.
+ * @example
+ * try {
+ *   parseConfig(raw);
+ * } catch (error) {
+ *   if (error instanceof FlexjobError) console.error(`${error.message}\n${error.remedy ?? ""}`);
+ * }
+ */
 export class FlexjobError extends Error {
   override readonly name = "FlexjobError";
   readonly code: FlexjobErrorCode;
@@ -76,6 +87,11 @@ export function internal(
   return new FlexjobError(message, { code: "INTERNAL", fault: "internal", remedy });
 }
 
+/**
+ * True for a {@link FlexjobError}; narrows the type.
+ * @example
+ * if (isFlexjobError(error) && error.fault === "user") process.exitCode = 2;
+ */
 export function isFlexjobError(value: unknown): value is FlexjobError {
   return value instanceof FlexjobError;
 }

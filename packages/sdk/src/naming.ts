@@ -19,6 +19,12 @@ export function fitName(name: string, max: number): string {
   return `${name.slice(0, max - hash.length - 1)}-${hash}`;
 }
 
+/**
+ * The AWS names flexjob gives an app's and a job's resources, each cut to its AWS length limit
+ * with a stable hash suffix, so a lookup finds what an earlier deploy created.
+ * @example
+ * names.cluster("billing"); // "billing"
+ */
 export const names = {
   cluster: (app: string, cluster?: string) => cluster ?? app,
   /** Scheduler group names: `[0-9a-zA-Z-_.]`, 1–64. */

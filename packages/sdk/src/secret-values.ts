@@ -84,6 +84,8 @@ function userinfoSecret(userinfo: string): string | undefined {
 /**
  * Every secret a text holds by its shape: URL passwords and token users (as written and
  * percent-decoded, since a program may print either) and key-shaped substrings.
+ * @example
+ * secretsInText("postgres://app:hunter2@db.internal:5432/app"); // ["hunter2"]
  */
 export function secretsInText(text: string): string[] {
   const found: string[] = [];
@@ -95,7 +97,11 @@ export function secretsInText(text: string): string[] {
   return [...new Set(found)].filter((secret) => secret !== "");
 }
 
-/** The text with every secret it holds by its shape replaced by `***`. */
+/**
+ * The text with every secret it holds by its shape replaced by `***`.
+ * @example
+ * redactSecretText("postgres://app:hunter2@db.internal:5432/app"); // "postgres://app:***@db.internal:5432/app"
+ */
 export function redactSecretText(text: string): string {
   let result = text.replace(URL_USERINFO, (whole, scheme: string, userinfo: string) => {
     const secret = userinfoSecret(userinfo);
@@ -113,7 +119,12 @@ export function looksSecretValue(value: string): boolean {
   return value.trim() !== "" && (secretsInText(value).length > 0 || looksRandom(value.trim()));
 }
 
-/** The masking rule for one named value (an env variable, a build argument). */
+/**
+ * The masking rule for one named value (an env variable, a build argument).
+ * @example
+ * looksSecret("DB_PASSWORD", "hunter2"); // true
+ * looksSecret("LOG_LEVEL", "info"); // false
+ */
 export function looksSecret(name: string, value: string): boolean {
   if (value.trim() === "") return false;
   return SECRET_NAME.test(name) || looksSecretValue(value);
@@ -162,7 +173,11 @@ function redactEnvironmentValues(plan: Plan): Plan {
   };
 }
 
-/** A deep copy of plain data with {@link redactSecretText} applied to every string in it. */
+/**
+ * A deep copy of plain data with {@link redactSecretText} applied to every string in it.
+ * @example
+ * redactSecretData({ url: "https://user:pw123@example.com/x" }); // { url: "https://user:***@example.com/x" }
+ */
 export function redactSecretData<T>(data: T): T {
   const walk = (value: unknown): unknown => {
     if (typeof value === "string") return redactSecretText(value);
@@ -179,6 +194,8 @@ export function redactSecretData<T>(data: T): T {
  * The plan with every secret-looking environment value replaced by `***`, in the task
  * definitions it carries and in the changes it lists, and every credential in a URL or key in a
  * text anywhere else (a command line, say) too. For printing; never for applying.
+ * @example
+ * console.log(JSON.stringify(redactPlan(await plan(config, {}, deps)), null, 2));
  */
 export function redactPlan(plan: Plan): Plan {
   return redactSecretData(redactEnvironmentValues(plan));

@@ -19,6 +19,8 @@ const REJECTED_CREDENTIALS = [
 /**
  * The account the credentials belong to. It is the first AWS call of a deploy, so it is where
  * missing or stale credentials show up, and the error says how to provide them.
+ * @example
+ * const account = await accountIdOf(createClients({ region: "eu-west-1" })); // "123456789012"
  */
 export async function accountIdOf(clients: AwsClients): Promise<string> {
   let account: string | undefined;

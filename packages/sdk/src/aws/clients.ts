@@ -31,6 +31,9 @@ export interface ClientOptions {
 /**
  * Builds each client on first use, so a command that only reads schedules never constructs the
  * ECR or EC2 client, and nothing happens at import time.
+ * @example
+ * const clients = createClients({ region: "eu-west-1" });
+ * await deploy(config, {}, { clients, logger: console, sleep: realSleep, now: () => new Date() });
  */
 export function createClients(options: ClientOptions): AwsClients {
   const config = {

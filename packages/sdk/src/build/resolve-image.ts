@@ -80,7 +80,12 @@ async function checkInside(
     throw outsideRepository(job, field, value, root);
 }
 
-/** Detects the build of a job's folder and writes its Dockerfile and .dockerignore, reading files only. */
+/**
+ * Detects the build of a job's folder and writes its Dockerfile and .dockerignore, reading files only.
+ * @example
+ * const job = config.jobs[0];
+ * if (job?.source) console.log((await prepareBuild(job, job.source, ".")).dockerfile);
+ */
 export async function prepareBuild(
   job: JobSpec,
   source: SourceSpec,
@@ -118,7 +123,11 @@ export interface FolderBuildOptions {
   platforms?: string[];
 }
 
-/** {@link prepareBuild} for a folder without flexjob.yml, as `flexjob dockerfile DIR` shows it. */
+/**
+ * {@link prepareBuild} for a folder without flexjob.yml, as `flexjob dockerfile DIR` shows it.
+ * @example
+ * const { plan, dockerfile } = await prepareFolderBuild("jobs/report");
+ */
 export async function prepareFolderBuild(
   dir: string,
   options: FolderBuildOptions = {},
@@ -175,6 +184,9 @@ function architectureOf(platforms: readonly string[]): CpuArchitecture {
  * architecture the image offers), `source:` jobs are built and pushed to the job's ECR repository
  * — unless the repository already has the tag for this exact source and build input, in which
  * case nothing is built at all.
+ * @example
+ * const resolveImage = buildImageResolver({ configDir: dirname(file) });
+ * await deploy(config, { resolveImage }, deps);
  */
 export function buildImageResolver(options: BuildResolverOptions): ImageResolver {
   const docker = options.docker ?? dockerCli();

@@ -11,6 +11,9 @@ export const DURATION_PATTERN = String.raw`^\s*(\d+|(\d+\s*d)?\s*(\d+\s*h)?\s*(\
 /**
  * Reads a duration written as whole seconds (`3600`, `"3600"`) or with units (`"90s"`, `"30m"`,
  * `"6h"`, `"1d"`, `"1h30m"`) and returns whole seconds, or undefined when it is neither.
+ * @example
+ * durationSeconds("1h30m"); // 5400
+ * durationSeconds("soon"); // undefined
  */
 export function durationSeconds(value: number | string): number | undefined {
   if (typeof value === "number") return Number.isInteger(value) && value >= 0 ? value : undefined;

@@ -16,7 +16,11 @@ import { FlexjobError } from "../errors.js";
 import { type Locate, parseConfig } from "./parse.js";
 import type { FlexjobConfig } from "./schema.js";
 
-/** The names flexjob looks for, in this order, when no config file is given. */
+/**
+ * The names flexjob looks for, in this order, when no config file is given.
+ * @example
+ * CONFIG_FILE_NAMES[0]; // "flexjob.yml"
+ */
 export const CONFIG_FILE_NAMES = ["flexjob.yml", "flexjob.yaml", "flexjob.json"] as const;
 
 export interface ConfigFile {
@@ -30,6 +34,8 @@ export interface ConfigFile {
  * Reads a YAML or JSON config file into plain data and a locator for its fields. YAML syntax
  * errors throw `CONFIG_PARSE` with the file and line; a missing file throws `CONFIG_NOT_FOUND`.
  * JSON is read by the same YAML 1.2 parser (JSON is YAML), so both get line numbers.
+ * @example
+ * const { raw, locate } = await readConfigFile("flexjob.yml");
  */
 export async function readConfigFile(path: string, displayName: string = path): Promise<ConfigFile> {
   return parseConfigText(await readConfigText(path, displayName), displayName);
@@ -111,7 +117,12 @@ function shortPath(path: string): string {
   return path.length > 120 ? `…${path.slice(-100)}` : path;
 }
 
-/** The pure part of {@link readConfigFile}: text to data and locator. */
+/**
+ * The pure part of {@link readConfigFile}: text to data and locator.
+ * @example
+ * const { raw, locate } = parseConfigText("app: billing\njobs: {}\n", "flexjob.yml");
+ * const config = parseConfig(raw, { locate });
+ */
 export function parseConfigText(text: string, file: string): ConfigFile {
   const lineCounter = new LineCounter();
   const document = parseYaml(text, file, lineCounter);
@@ -240,6 +251,8 @@ export interface LoadConfigOptions {
  * Finds, reads and validates the config: `path` when given, else the one of flexjob.yml,
  * flexjob.yaml, flexjob.json in `cwd` (two of them at once is an error, not a silent choice).
  * Returns the config and the absolute path of its file.
+ * @example
+ * const { config, file } = await loadConfig(undefined, { cwd: "examples/hello" });
  */
 export async function loadConfig(
   path?: string,

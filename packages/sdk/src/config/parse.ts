@@ -18,6 +18,9 @@ export interface ParseConfigOptions {
  * {@link flexjobConfigSchema} and returns it with every default filled and every value resolved.
  * Throws one `CONFIG_INVALID` FlexjobError carrying every problem, each with its dotted path,
  * message, remedy and, when `locate` is given, its file and line.
+ * @example
+ * const config = parseConfig({ app: "billing", jobs: { report: { image: "busybox:1.37", schedule: "every day at 6:00" } } });
+ * config.jobs[0]?.schedule.expression; // "cron(0 6 * * ? *)"
  */
 export function parseConfig(raw: unknown, options: ParseConfigOptions = {}): FlexjobConfig {
   const prototypeKeys = prototypeKeyProblems(raw, []);

@@ -840,6 +840,13 @@ const topShape = {
     }),
 };
 
+/**
+ * The zod schema of flexjob.yml: the one definition its types, JSON Schema and docs come from.
+ * Prefer {@link parseConfig}, which adds field paths, file lines and remedies to every problem.
+ * @example
+ * const result = flexjobConfigSchema.safeParse(raw);
+ * if (!result.success) console.log(result.error.issues.map((issue) => issue.path.join(".")));
+ */
 export const flexjobConfigSchema = z
   .strictObject(topShape)
   .superRefine(

@@ -65,6 +65,9 @@ function eachScalar(value: unknown, path: Path, visit: (path: Path, text: string
 /**
  * Every secret a raw config holds: whole values of secret fields, and the credentials and keys
  * inside any other text (a password in a URL in a command line).
+ * @example
+ * secretsInConfig({ jobs: { sync: { env: { DB_URL: "postgres://app:hunter2@db/app" } } } });
+ * // ["postgres://app:hunter2@db/app"]
  */
 export function secretsInConfig(raw: unknown): string[] {
   const found = new Set<string>();

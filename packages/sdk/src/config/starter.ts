@@ -4,6 +4,8 @@ import { CONFIG_SCHEMA_URL } from "./json-schema.js";
  * A commented starter flexjob.yml, as `flexjob init` writes it: one job that runs as is, and every
  * other field commented out with its default or an example. The schema comment on the first line
  * gives editors completion and checking as the user types.
+ * @example
+ * await writeFile("flexjob.yml", starterConfig({ app: "billing" }));
  */
 export function starterConfig(options: { app?: string } = {}): string {
   const app = options.app ?? "my-app";

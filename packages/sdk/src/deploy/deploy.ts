@@ -237,6 +237,9 @@ const OFFLINE_ACCOUNT = "<account-id>";
 /**
  * Renders the desired resources with no AWS call: every resource shows as a create, with the
  * account id, default-VPC network and built image tags left as placeholders.
+ * @example
+ * const { plan } = planOffline(config);
+ * plan.steps.map((step) => `${step.action} ${step.kind}`); // ["create role", "create role", "create cluster", …]
  */
 export function planOffline(
   config: FlexjobConfig,

@@ -34,6 +34,8 @@ const isOwned = (tags: Record<string, string> | undefined, app: string) =>
  * Removes what flexjob created for one job or the whole app, and nothing else: schedules live in
  * flexjob's own group, and every other resource must carry flexjob's tags for this app. Running it
  * again finds nothing and changes nothing.
+ * @example
+ * const result = await destroy(config, { job: "report" }, deps);
  */
 export async function destroy(
   config: FlexjobConfig,

@@ -20,6 +20,9 @@ export interface JobRunsOptions {
  * A job's next runs as AWS will start them: inside its startDate/endDate, and for a rate counted
  * from its start rather than from now. Every face (validate, deploy, status, the Action) lists
  * runs through this one function.
+ * @example
+ * jobNextRuns({ expression: "cron(0 6 * * ? *)", timezone: "UTC" }, { from: new Date("2026-01-01T00:00:00Z"), count: 2 });
+ * // ["2026-01-01T06:00:00Z", "2026-01-02T06:00:00Z"]
  */
 export function jobNextRuns(timing: ScheduleTiming, options: JobRunsOptions): string[] {
   const date = (value: string | undefined) => (value === undefined ? undefined : new Date(value));

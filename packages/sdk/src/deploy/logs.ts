@@ -55,7 +55,12 @@ async function readPage(
   }
 }
 
-/** A job's log lines since an instant, oldest first. */
+/**
+ * A job's log lines since an instant, oldest first.
+ * @example
+ * const since = new Date(Date.now() - 3_600_000);
+ * for (const line of await logs(config, "report", { since }, deps)) console.log(line.message);
+ */
 export async function logs(
   config: FlexjobConfig,
   jobName: string,
@@ -78,6 +83,11 @@ export async function logs(
  * Follows a job's logs: yields lines as they arrive until `signal` aborts. Polls FilterLogEvents,
  * restarting each poll at the newest timestamp seen and skipping event ids already yielded, since
  * CloudWatch may deliver a line late with an earlier timestamp within the same millisecond.
+ * @example
+ * const stop = new AbortController();
+ * for await (const line of followLogs(config, "report", { since: new Date(), signal: stop.signal }, deps)) {
+ *   console.log(line.message);
+ * }
  */
 export async function* followLogs(
   config: FlexjobConfig,

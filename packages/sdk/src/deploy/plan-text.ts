@@ -1,7 +1,11 @@
 import { redactPlan } from "../secret-values.js";
 import type { Plan, PlanAction, PlanStep } from "./types.js";
 
-/** The mark a step's line starts with, as in a diff: `+` create, `~` update, `-` delete, `=` unchanged. */
+/**
+ * The mark a step's line starts with, as in a diff: `+` create, `~` update, `-` delete, `=` unchanged.
+ * @example
+ * ACTION_SYMBOL.create; // "+"
+ */
 export const ACTION_SYMBOL: Readonly<Record<PlanAction, string>> = {
   create: "+",
   update: "~",
@@ -15,13 +19,21 @@ function show(value: unknown): string {
   return text.length > 100 ? `${text.slice(0, 97)}...` : text;
 }
 
-/** `container.image: "a" → "b"`, one line a changed field of an update (none for other actions). */
+/**
+ * `container.image: "a" → "b"`, one line a changed field of an update (none for other actions).
+ * @example
+ * for (const step of plan.steps) console.log(changeLines(step).join("\n"));
+ */
 export function changeLines(step: PlanStep): string[] {
   if (step.action !== "update") return [];
   return step.changes.map((change) => `${change.path}: ${show(change.before)} → ${show(change.after)}`);
 }
 
-/** `1 to create, 0 to update, …` for a plan; `1 created, 0 updated, …` once applied. */
+/**
+ * `1 to create, 0 to update, …` for a plan; `1 created, 0 updated, …` once applied.
+ * @example
+ * countLine(plan); // "1 to create, 0 to update, 0 to delete, 6 unchanged"
+ */
 export function countLine(plan: Plan, tense: "planned" | "applied" = "planned"): string {
   const counts: Record<PlanAction, number> = { create: 0, update: 0, delete: 0, noop: 0 };
   for (const step of plan.steps) counts[step.action]++;

@@ -33,6 +33,9 @@ export interface TaskRun {
 /**
  * The error for runs whose tasks failed: one line naming each job and how each of its tasks ended.
  * JOB_FAILED, not AWS_ERROR: the job's own code failed, so the remedy points at its logs.
+ * @example
+ * const result = await runNow(config, "report", { wait: true }, deps);
+ * if (!result.succeeded) throw runFailure([result]);
  */
 export function runFailure(failed: readonly RunNowResult[]): FlexjobError {
   const what = failed.map((run) => {
@@ -70,6 +73,8 @@ function runInput(input: string, context: { runId: string; now: Date }): unknown
 /**
  * Starts a job's tasks now, with exactly what its schedules would start: each shard's deployed
  * schedule is the source of the task definition revision, network, capacity and per-task env.
+ * @example
+ * const { succeeded } = await runNow(config, "report", { wait: true }, deps);
  */
 export async function runNow(
   config: FlexjobConfig,

@@ -26,7 +26,11 @@ export interface JobStatus {
 
 const RECENT_LIMIT = 10;
 
-/** Per job: the deployed schedule, its next runs, and its running and recent tasks. Reads only. */
+/**
+ * Per job: the deployed schedule, its next runs, and its running and recent tasks. Reads only.
+ * @example
+ * for (const job of await status(config, deps)) console.log(job.name, job.nextRuns[0]);
+ */
 export async function status(config: FlexjobConfig, deps: Deps): Promise<JobStatus[]> {
   return mapLimit(config.jobs, 4, (job) => jobStatus(config, job, deps));
 }

@@ -47,7 +47,11 @@ export interface Plan {
   notes: string[];
 }
 
-/** True when applying the plan would change nothing. */
+/**
+ * True when applying the plan would change nothing.
+ * @example
+ * if (planIsNoop(await plan(config, {}, deps))) console.log("nothing to deploy");
+ */
 export function planIsNoop(plan: Plan): boolean {
   return plan.steps.every((step) => step.action === "noop");
 }

@@ -23,6 +23,12 @@ const FAULTS: Record<DiscoveryFailure, [FlexjobErrorCode, Fault]> = {
 /**
  * A FlexjobError from service discovery, with `failure` saying which one: e.g. retry on
  * `"unavailable"`, alert on `"no-instances"`.
+ * @example
+ * try {
+ *   await discover("api");
+ * } catch (error) {
+ *   if (error instanceof DiscoveryError && error.failure === "unavailable") await retryLater();
+ * }
  */
 export class DiscoveryError extends FlexjobError {
   readonly failure: DiscoveryFailure;

@@ -39,6 +39,14 @@ export function parseScheduleDetail(input: string): ParsedSchedule {
   return fromCronOrRate(source, awsExpressionFor(source));
 }
 
+/**
+ * Reads any schedule a user may write (English, 5-field Unix cron, AWS `cron()`, `rate()`, `at()`)
+ * into the exact EventBridge Scheduler expression it deploys as; throws a FlexjobError naming what
+ * is wrong and how to write it otherwise.
+ * @example
+ * parseSchedule("every 5 minutes"); // { expression: "rate(5 minutes)", kind: "rate", source: "every 5 minutes" }
+ * parseSchedule("0 9 * * MON-FRI").expression; // "cron(0 9 ? * MON-FRI *)"
+ */
 export function parseSchedule(input: string): Schedule {
   const { expression, kind, source } = parseScheduleDetail(input);
   return { expression, kind, source };

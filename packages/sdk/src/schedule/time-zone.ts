@@ -9,6 +9,9 @@ import { FlexjobError } from "../errors.js";
  * is on that list, or when Intl resolves it and it is spelled as IANA spells names (every
  * segment starting with a capital): `europe/berlin` would resolve, but it is not the name AWS
  * expects, and `+01:00` resolves too but is an offset, not a zone.
+ * @example
+ * assertTimezone("Europe/Berlin"); // "Europe/Berlin"
+ * assertTimezone("Mars/Base"); // throws FlexjobError TIMEZONE_INVALID
  */
 export function assertTimezone(timezone: string): string {
   if (isIanaTimezone(timezone)) return timezone;

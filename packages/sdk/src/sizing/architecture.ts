@@ -9,6 +9,8 @@
  * `x86_64` and `arm64` build and run the image for that one architecture. `flex` builds a
  * multi-architecture image (linux/amd64 and linux/arm64) and runs it on ARM64 (Graviton, cheaper
  * per vCPU-hour than x86_64), so a job can move between architectures without a rebuild.
+ * @example
+ * ARCHITECTURES.includes("arm64"); // true
  */
 export const ARCHITECTURES = ["x86_64", "arm64", "flex"] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];

@@ -135,7 +135,12 @@ export function parseStorage(value: unknown): number {
   return quantity.amount;
 }
 
-/** "3 GiB", "0.5 GiB", or "1000 MiB" when the size is not a round half GiB. */
+/**
+ * "3 GiB", "0.5 GiB", or "1000 MiB" when the size is not a round half GiB.
+ * @example
+ * formatMemory(0.5); // "0.5 GiB"
+ * formatMemory(1.75); // "1792 MiB"
+ */
 export function formatMemory(memoryGiB: number): string {
   return Number.isInteger(memoryGiB * 2) ? `${memoryGiB} GiB` : `${memoryGiB * MIB_PER_GIB} MiB`;
 }
