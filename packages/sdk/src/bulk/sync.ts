@@ -11,7 +11,7 @@ import { isAwsError, wrapAwsError } from "../aws/aws-error.js";
 import { observeSchedule } from "../aws/schedule.js";
 import { applyScheduleGroup, observeScheduleGroup, planScheduleGroup } from "../aws/schedule-group.js";
 import { canonicalJson } from "../aws/task-definition-spec.js";
-import type { FlexjobConfig, JobSpec } from "../config/index.js";
+import type { FlexjobConfig } from "../config/index.js";
 import { jobNamed } from "../config/job-named.js";
 import { type Deps, mapLimit } from "../deps.js";
 import { FlexjobError, internal } from "../errors.js";
