@@ -1,9 +1,8 @@
-import { RUNTIMES } from "../base-images.js";
 import { type DetectContext, resolveVersion } from "../context.js";
 import type { BuildPlan } from "../plan.js";
 import { PROCFILE_TYPES } from "../procfile-lines.js";
 import { chooseStart } from "../start.js";
-import { toolsNamedBy } from "./shell.js";
+import { debianPlan, toolsNamedBy } from "./shell.js";
 
 export async function isProcfileProject(ctx: DetectContext): Promise<boolean> {
   return (await ctx.files.exists("Procfile")) || (await ctx.files.exists("start.sh"));
@@ -27,19 +26,5 @@ export async function planProcfile(ctx: DetectContext): Promise<BuildPlan> {
       ? "no language detected: the image is plain Debian with the folder's files; add packages with APT_PACKAGES"
       : `no language detected: the image is plain Debian with the folder's files and the tools the start command names: ${tools.reasons.join(", ")}; add others with APT_PACKAGES`,
   );
-  return {
-    provider: "procfile",
-    language: RUNTIMES.debian.language,
-    version: { value: version.value, source: version.source },
-    startCommand: start.command,
-    startSource: start.source,
-    systemPackages: tools.packages,
-    buildPackages: [],
-    baseImages: {
-      build: RUNTIMES.debian.buildImage(version.tag),
-      runtime: RUNTIMES.debian.runtimeImage(version.tag),
-    },
-    notes: ctx.notes,
-    dependencyFiles: [],
-  };
+  return debianPlan("procfile", ctx, version, start, tools);
 }

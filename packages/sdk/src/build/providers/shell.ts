@@ -120,8 +120,19 @@ export async function planShell(ctx: DetectContext, start: Start): Promise<Build
       ? "no tools detected in the command or the scripts it runs: add Debian packages with build arg APT_PACKAGES"
       : `installs the tools the command and its scripts name: ${tools.reasons.join(", ")}; add others with build arg APT_PACKAGES`,
   );
+  return debianPlan("shell", ctx, version, start, tools);
+}
+
+/** A plan on plain Debian: the start command, and the Debian packages of the tools it names. */
+export function debianPlan(
+  provider: "shell" | "procfile",
+  ctx: DetectContext,
+  version: ReturnType<typeof resolveVersion>,
+  start: Start,
+  tools: NamedTools,
+): BuildPlan {
   return {
-    provider: "shell",
+    provider,
     language: RUNTIMES.debian.language,
     version: { value: version.value, source: version.source },
     startCommand: start.command,
