@@ -50,6 +50,7 @@ export {
   flexjobConfigSchema,
   type HealthCheckSpec,
   type JobSpec,
+  type LogRetentionDays,
   type NetworkSpec,
   type RetrySpec,
   type SourceSpec,

@@ -18,6 +18,7 @@ export {
   type HealthCheckSpec,
   type JobSpec,
   LOG_RETENTION_DAYS,
+  type LogRetentionDays,
   type NetworkSpec,
   type RetrySpec,
   type SourceSpec,

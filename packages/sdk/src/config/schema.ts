@@ -485,10 +485,38 @@ const secretsSchema = z
     ),
   );
 
+/**
+ * A retention period CloudWatch Logs accepts, in days. Named, so declarations (and the API report)
+ * print this name instead of a union whose member order follows the type checker's history.
+ */
+export type LogRetentionDays =
+  | 1
+  | 3
+  | 5
+  | 7
+  | 14
+  | 30
+  | 60
+  | 90
+  | 120
+  | 150
+  | 180
+  | 365
+  | 400
+  | 545
+  | 731
+  | 1096
+  | 1827
+  | 2192
+  | 2557
+  | 2922
+  | 3288
+  | 3653;
+
 /** The retention periods CloudWatch Logs accepts, in days. */
-export const LOG_RETENTION_DAYS = [
+export const LOG_RETENTION_DAYS: readonly LogRetentionDays[] = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+];
 
 const logsSchema = z
   .strictObject({
