@@ -42,6 +42,39 @@ function binaryName(importPath: string): string {
 export async function planGo(ctx: DetectContext): Promise<BuildPlan> {
   const goMod = (await ctx.files.read("go.mod")) ?? "";
   const module = /^module\s+"?([^"\s]+)"?/m.exec(goMod)?.[1] ?? "app";
+  const version = resolveVersion(ctx, "go", await goVersionSources(ctx, goMod));
+
+  const rootIsMain = await isMainPackage(ctx, "");
+  const mains = rootIsMain ? [] : await cmdMainPackages(ctx);
+  const buildCommand = goBuildCommand(module, rootIsMain, mains);
+  const binaries = rootIsMain ? [binaryName(module)] : mains;
+  const start = await chooseGoStart(ctx, { rootIsMain, mains, binaries });
+
+  const dependencyFiles = ["go.mod"];
+  if (await ctx.files.exists("go.sum")) dependencyFiles.push("go.sum");
+  const vendored = await ctx.files.exists("vendor/modules.txt");
+  if (vendored) ctx.notes.push("vendor/ holds the modules: nothing to download before the build");
+
+  return {
+    provider: "go",
+    language: RUNTIMES.go.language,
+    version: { value: version.value, source: version.source },
+    ...(vendored ? {} : { installCommand: "go mod download" }),
+    buildCommand,
+    startCommand: start.command,
+    startSource: start.source,
+    systemPackages: [],
+    buildPackages: [],
+    baseImages: {
+      build: RUNTIMES.go.buildImage(version.tag),
+      runtime: goRuntimeImage(ctx, start.command, version.tag),
+    },
+    notes: ctx.notes,
+    dependencyFiles,
+  };
+}
+
+async function goVersionSources(ctx: DetectContext, goMod: string): Promise<(VersionSource | undefined)[]> {
   const directive = /^go\s+(\d+\.\d+(?:\.\d+)?)/m.exec(goMod)?.[1];
   const toolchain = /^toolchain\s+go(\d+\.\d+(?:\.\d+)?)/m.exec(goMod)?.[1];
   const tool = (await readToolVersions(ctx)).get("golang");
@@ -51,34 +84,42 @@ export async function planGo(ctx: DetectContext): Promise<BuildPlan> {
     (directive === undefined ||
       compareVersions(toVersion(versionParts(toolchain) ?? []), toVersion(versionParts(directive) ?? [])) >=
         0);
-  const sources: (VersionSource | undefined)[] = [
+  return [
     newer ? { text: toolchain, source: "go.mod toolchain" } : undefined,
     directive === undefined ? undefined : { text: directive, source: "go.mod go directive" },
     tool === undefined ? undefined : { text: tool, source: ".tool-versions golang" },
   ];
-  const version = resolveVersion(ctx, "go", sources);
+}
 
+/** The folder names under cmd/ that hold a main package. */
+async function cmdMainPackages(ctx: DetectContext): Promise<string[]> {
   const mains: string[] = [];
-  const rootIsMain = await isMainPackage(ctx, "");
-  if (!rootIsMain) {
-    for (const entry of await ctx.files.list("cmd")) {
-      if (entry.endsWith("/") && (await isMainPackage(ctx, `cmd/${entry.slice(0, -1)}`))) {
-        mains.push(entry.slice(0, -1));
-      }
+  for (const entry of await ctx.files.list("cmd")) {
+    if (entry.endsWith("/") && (await isMainPackage(ctx, `cmd/${entry.slice(0, -1)}`))) {
+      mains.push(entry.slice(0, -1));
     }
   }
+  return mains;
+}
+
+function goBuildCommand(module: string, rootIsMain: boolean, mains: readonly string[]): string {
   // The module path and cmd/ folder names come from the repository: one shell word each.
   const build = (target: string, what: string) =>
     `go build -trimpath -ldflags="-s -w" -o ${shellWord(target, what)}`;
-  let buildCommand: string;
-  if (rootIsMain) buildCommand = `${build(`/out/${binaryName(module)}`, "go.mod module path")} .`;
-  else if (mains[0] !== undefined && mains.length === 1) {
+  if (rootIsMain) return `${build(`/out/${binaryName(module)}`, "go.mod module path")} .`;
+  if (mains[0] !== undefined && mains.length === 1) {
     const folder = `cmd/${mains[0]}`;
-    buildCommand = `${build(`/out/${mains[0]}`, "cmd/ folder name")} ${shellWord(`./${folder}`, "cmd/ folder name")}`;
-  } else buildCommand = `${build("/out/", "output folder")} ./cmd/...`;
-  const binaries = rootIsMain ? [binaryName(module)] : mains;
+    return `${build(`/out/${mains[0]}`, "cmd/ folder name")} ${shellWord(`./${folder}`, "cmd/ folder name")}`;
+  }
+  return `${build("/out/", "output folder")} ./cmd/...`;
+}
 
-  const start = await chooseStart(ctx, {
+function chooseGoStart(
+  ctx: DetectContext,
+  found: { rootIsMain: boolean; mains: readonly string[]; binaries: readonly string[] },
+) {
+  const { rootIsMain, mains, binaries } = found;
+  return chooseStart(ctx, {
     procfile: false,
     lookedFor:
       mains.length > 1
@@ -98,35 +139,15 @@ export async function planGo(ctx: DetectContext): Promise<BuildPlan> {
       };
     },
   });
+}
 
-  const dependencyFiles = ["go.mod"];
-  if (await ctx.files.exists("go.sum")) dependencyFiles.push("go.sum");
-  const vendored = await ctx.files.exists("vendor/modules.txt");
-  if (vendored) ctx.notes.push("vendor/ holds the modules: nothing to download before the build");
-
-  const needsShell =
-    start.command[0] === "/bin/sh" || start.command[0] === "sh" || start.command[0] === "bash";
+/** Distroless has neither a shell nor apt: a start command or packages that need them move the image to Debian. */
+function goRuntimeImage(ctx: DetectContext, startCommand: readonly string[], tag: string): string {
+  const needsShell = startCommand[0] === "/bin/sh" || startCommand[0] === "sh" || startCommand[0] === "bash";
   const wantsApt = (ctx.overrides.APT_PACKAGES ?? "").trim() !== "";
-  let runtime = RUNTIMES.go.runtimeImage(version.tag);
-  if (needsShell || wantsApt) {
-    runtime = DEBIAN_IMAGE;
-    ctx.notes.push(
-      `${wantsApt ? "APT_PACKAGES needs apt" : "the start command needs a shell"}: the image runs on ${DEBIAN_IMAGE} instead of distroless`,
-    );
-  }
-
-  return {
-    provider: "go",
-    language: RUNTIMES.go.language,
-    version: { value: version.value, source: version.source },
-    ...(vendored ? {} : { installCommand: "go mod download" }),
-    buildCommand,
-    startCommand: start.command,
-    startSource: start.source,
-    systemPackages: [],
-    buildPackages: [],
-    baseImages: { build: RUNTIMES.go.buildImage(version.tag), runtime },
-    notes: ctx.notes,
-    dependencyFiles,
-  };
+  if (!needsShell && !wantsApt) return RUNTIMES.go.runtimeImage(tag);
+  ctx.notes.push(
+    `${wantsApt ? "APT_PACKAGES needs apt" : "the start command needs a shell"}: the image runs on ${DEBIAN_IMAGE} instead of distroless`,
+  );
+  return DEBIAN_IMAGE;
 }

@@ -109,58 +109,9 @@ export async function planJava(ctx: DetectContext): Promise<BuildPlan> {
     await javaVersionSources(ctx, pom ?? "", maven ? "" : gradleText),
   );
 
-  const dependencyFiles: string[] = [];
-  let installCommand: string | undefined;
-  let buildCommand: string;
-  let packageManager: BuildPlan["packageManager"];
-  let buildImage = RUNTIMES.java.buildImage(version.tag);
-  if (maven) {
-    const wrapper = await ctx.files.exists("mvnw");
-    const mvn = wrapper ? "./mvnw" : "mvn";
-    const toolVersion = wrapper
-      ? await wrapperVersion(ctx, ".mvn/wrapper/maven-wrapper.properties", "maven")
-      : undefined;
-    packageManager = {
-      name: "maven",
-      ...(toolVersion ? { version: toolVersion } : {}),
-      source: wrapper ? "mvnw" : "pom.xml",
-    };
-    dependencyFiles.push("pom.xml", ...(wrapper ? ["mvnw"] : []));
-    if (await ctx.files.exists(".mvn")) dependencyFiles.push(".mvn/");
-    if (/<modules>/.test(pom)) {
-      // go-offline would try to download the reactor's own modules, which only the build makes.
-      ctx.notes.push(
-        "pom.xml has <modules>: dependencies download during the build, not in a layer of their own",
-      );
-    } else installCommand = `${mvn} --batch-mode dependency:go-offline`;
-    buildCommand = `${mvn} --batch-mode -DskipTests package`;
-    if (!wrapper) buildImage = TOOLS.mavenImage(version.tag);
-    if (/<packaging>\s*war\s*<\/packaging>/.test(pom)) {
-      ctx.notes.push(
-        "pom.xml packages a war: it runs with java -jar only when it is executable (Spring Boot)",
-      );
-    }
-  } else {
-    const wrapper = await ctx.files.exists("gradlew");
-    const gradle = wrapper ? "./gradlew" : "gradle";
-    const toolVersion = wrapper
-      ? await wrapperVersion(ctx, "gradle/wrapper/gradle-wrapper.properties", "gradle")
-      : undefined;
-    packageManager = {
-      name: "gradle",
-      ...(toolVersion ? { version: toolVersion } : {}),
-      source: wrapper ? "gradlew" : (gradleFiles[0] ?? "build.gradle"),
-    };
-    dependencyFiles.push(...gradleFiles);
-    for (const file of ["gradle.properties", ...(wrapper ? ["gradlew"] : [])]) {
-      if (await ctx.files.exists(file)) dependencyFiles.push(file);
-    }
-    for (const folder of ["gradle", "buildSrc"])
-      if (await ctx.files.exists(folder)) dependencyFiles.push(`${folder}/`);
-    installCommand = `${gradle} --no-daemon dependencies`;
-    buildCommand = `${gradle} --no-daemon build -x test`;
-    if (!wrapper) buildImage = TOOLS.gradleImage(version.tag);
-  }
+  const { packageManager, dependencyFiles, installCommand, buildCommand, buildImage } = maven
+    ? await mavenSteps(ctx, pom, version.tag)
+    : await gradleSteps(ctx, gradleFiles, version.tag);
   ctx.notes.push(
     `tests are skipped in the image build (${maven ? "-DskipTests" : "-x test"}): run them in CI before deploying`,
   );
@@ -189,5 +140,70 @@ export async function planJava(ctx: DetectContext): Promise<BuildPlan> {
     baseImages: { build: buildImage, runtime: RUNTIMES.java.runtimeImage(version.tag) },
     notes: ctx.notes,
     dependencyFiles,
+  };
+}
+
+/** The build tool's part of the plan: what it installs and builds with, and in which image. */
+interface JavaToolSteps {
+  packageManager: NonNullable<BuildPlan["packageManager"]>;
+  dependencyFiles: string[];
+  installCommand?: string | undefined;
+  buildCommand: string;
+  buildImage: string;
+}
+
+async function mavenSteps(ctx: DetectContext, pom: string, tag: string): Promise<JavaToolSteps> {
+  const wrapper = await ctx.files.exists("mvnw");
+  const mvn = wrapper ? "./mvnw" : "mvn";
+  const toolVersion = wrapper
+    ? await wrapperVersion(ctx, ".mvn/wrapper/maven-wrapper.properties", "maven")
+    : undefined;
+  const dependencyFiles = ["pom.xml", ...(wrapper ? ["mvnw"] : [])];
+  if (await ctx.files.exists(".mvn")) dependencyFiles.push(".mvn/");
+  let installCommand: string | undefined;
+  if (/<modules>/.test(pom)) {
+    // go-offline would try to download the reactor's own modules, which only the build makes.
+    ctx.notes.push(
+      "pom.xml has <modules>: dependencies download during the build, not in a layer of their own",
+    );
+  } else installCommand = `${mvn} --batch-mode dependency:go-offline`;
+  if (/<packaging>\s*war\s*<\/packaging>/.test(pom)) {
+    ctx.notes.push("pom.xml packages a war: it runs with java -jar only when it is executable (Spring Boot)");
+  }
+  return {
+    packageManager: {
+      name: "maven",
+      ...(toolVersion ? { version: toolVersion } : {}),
+      source: wrapper ? "mvnw" : "pom.xml",
+    },
+    dependencyFiles,
+    installCommand,
+    buildCommand: `${mvn} --batch-mode -DskipTests package`,
+    buildImage: wrapper ? RUNTIMES.java.buildImage(tag) : TOOLS.mavenImage(tag),
+  };
+}
+
+async function gradleSteps(ctx: DetectContext, gradleFiles: string[], tag: string): Promise<JavaToolSteps> {
+  const wrapper = await ctx.files.exists("gradlew");
+  const gradle = wrapper ? "./gradlew" : "gradle";
+  const toolVersion = wrapper
+    ? await wrapperVersion(ctx, "gradle/wrapper/gradle-wrapper.properties", "gradle")
+    : undefined;
+  const dependencyFiles = [...gradleFiles];
+  for (const file of ["gradle.properties", ...(wrapper ? ["gradlew"] : [])]) {
+    if (await ctx.files.exists(file)) dependencyFiles.push(file);
+  }
+  for (const folder of ["gradle", "buildSrc"])
+    if (await ctx.files.exists(folder)) dependencyFiles.push(`${folder}/`);
+  return {
+    packageManager: {
+      name: "gradle",
+      ...(toolVersion ? { version: toolVersion } : {}),
+      source: wrapper ? "gradlew" : (gradleFiles[0] ?? "build.gradle"),
+    },
+    dependencyFiles,
+    installCommand: `${gradle} --no-daemon dependencies`,
+    buildCommand: `${gradle} --no-daemon build -x test`,
+    buildImage: wrapper ? RUNTIMES.java.buildImage(tag) : TOOLS.gradleImage(tag),
   };
 }
