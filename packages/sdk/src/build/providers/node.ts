@@ -5,6 +5,7 @@ import {
   isObject,
   type JsonObject,
   jobCommandPath,
+  type ResolvedVersion,
   readJsonFile,
   readToolVersions,
   readVersionFile,
@@ -405,26 +406,7 @@ export async function planNode(ctx: DetectContext): Promise<BuildPlan> {
   const bun = choice.name === "bun";
   const runtime = bun ? "bun" : "node";
 
-  const bunTool = (await readToolVersions(ctx)).get("bun");
-  const sources = bun
-    ? [
-        release === undefined ? undefined : { text: release, source: "package.json packageManager" },
-        bunTool === undefined ? undefined : { text: bunTool, source: ".tool-versions bun" },
-      ]
-    : await nodeVersionSources(ctx, pkg);
-  const version = resolveVersion(ctx, runtime, sources);
-  const engines = stringAt(pkg, "engines", "node");
-  if (!bun && engines !== undefined && !version.source.startsWith("package.json engines")) {
-    const constraint = parseConstraint(engines, "npm");
-    // A supported line's tag carries its newest release, which is what engines is checked against.
-    const parts = versionParts(version.tag);
-    const built = lineVersion("node", version.value) ?? (parts && toVersion(parts));
-    if (constraint && built && !satisfies(constraint, built)) {
-      ctx.notes.push(
-        `Node.js ${version.value} (${version.source}) does not satisfy package.json engines.node ${showValue(engines)}`,
-      );
-    }
-  }
+  const version = await nodeRuntimeVersion(ctx, pkg, bun, release);
 
   const scripts = isObject(pkg.scripts) ? pkg.scripts : {};
   const script = (name: string) => (typeof scripts[name] === "string" ? scripts[name] : undefined);
@@ -438,34 +420,7 @@ export async function planNode(ctx: DetectContext): Promise<BuildPlan> {
   const outputs = hasBuild ? await compiledOutputs(ctx, compile?.line ?? ctx.overrides.BUILD_CMD ?? "") : [];
   const start = await nodeStart(ctx, pkg, { manager: choice.name, pnp, outputs });
 
-  const dependencyFiles = ["package.json"];
-  if (choice.lockfile) dependencyFiles.push(choice.lockfile);
-  if (await npmrcForInstall(ctx)) dependencyFiles.push(".npmrc");
-  for (const extra of ["pnpm-workspace.yaml", ".yarnrc.yml", ".yarnrc", "bunfig.toml"]) {
-    if (await ctx.files.exists(extra)) dependencyFiles.push(extra);
-  }
-  for (const folder of [
-    ".yarn/releases/",
-    ".yarn/plugins/",
-    ".yarn/patches/",
-    ".yarn/cache/",
-    "patches/",
-    "prisma/",
-  ]) {
-    if (await ctx.files.exists(folder.slice(0, -1))) dependencyFiles.push(folder);
-  }
-  const members = await workspaceManifests(ctx, pkg);
-  dependencyFiles.push(...members);
-  const manifests = [{ file: "package.json", pkg }];
-  for (const file of members) manifests.push({ file, pkg: (await readJsonFile(ctx, file)) ?? {} });
-  for (const { file, pkg: manifest } of [...manifests]) {
-    for (const local of await localDependencies(ctx, file, manifest)) {
-      if (dependencyFiles.includes(local)) continue;
-      dependencyFiles.push(local);
-      const localManifest = local.endsWith("/") ? await readJsonFile(ctx, `${local}package.json`) : undefined;
-      if (localManifest !== undefined) manifests.push({ file: `${local}package.json`, pkg: localManifest });
-    }
-  }
+  const { dependencyFiles, manifests } = await nodeDependencyFiles(ctx, pkg, choice.lockfile);
   const buildPackages: string[] = [];
   await addNodeGyp(ctx, manifests, choice.lockfile, buildPackages);
   for (const hook of ["preinstall", "install", "postinstall", "prepare"]) {
@@ -497,4 +452,74 @@ export async function planNode(ctx: DetectContext): Promise<BuildPlan> {
     notes: ctx.notes,
     dependencyFiles,
   };
+}
+
+/** The Node.js or Bun release to build with, noting when Node.js misses package.json's engines. */
+async function nodeRuntimeVersion(
+  ctx: DetectContext,
+  pkg: JsonObject,
+  bun: boolean,
+  release: string | undefined,
+): Promise<ResolvedVersion> {
+  const bunTool = (await readToolVersions(ctx)).get("bun");
+  const sources = bun
+    ? [
+        release === undefined ? undefined : { text: release, source: "package.json packageManager" },
+        bunTool === undefined ? undefined : { text: bunTool, source: ".tool-versions bun" },
+      ]
+    : await nodeVersionSources(ctx, pkg);
+  const version = resolveVersion(ctx, bun ? "bun" : "node", sources);
+  const engines = stringAt(pkg, "engines", "node");
+  if (!bun && engines !== undefined && !version.source.startsWith("package.json engines")) {
+    const constraint = parseConstraint(engines, "npm");
+    // A supported line's tag carries its newest release, which is what engines is checked against.
+    const parts = versionParts(version.tag);
+    const built = lineVersion("node", version.value) ?? (parts && toVersion(parts));
+    if (constraint && built && !satisfies(constraint, built)) {
+      ctx.notes.push(
+        `Node.js ${version.value} (${version.source}) does not satisfy package.json engines.node ${showValue(engines)}`,
+      );
+    }
+  }
+  return version;
+}
+
+/**
+ * What the install layer copies before the source: manifests, lockfile, manager config, workspace
+ * members and local dependencies; with the manifests read on the way, for the native-module check.
+ */
+async function nodeDependencyFiles(
+  ctx: DetectContext,
+  pkg: JsonObject,
+  lockfile: string | undefined,
+): Promise<{ dependencyFiles: string[]; manifests: { file: string; pkg: JsonObject }[] }> {
+  const dependencyFiles = ["package.json"];
+  if (lockfile) dependencyFiles.push(lockfile);
+  if (await npmrcForInstall(ctx)) dependencyFiles.push(".npmrc");
+  for (const extra of ["pnpm-workspace.yaml", ".yarnrc.yml", ".yarnrc", "bunfig.toml"]) {
+    if (await ctx.files.exists(extra)) dependencyFiles.push(extra);
+  }
+  for (const folder of [
+    ".yarn/releases/",
+    ".yarn/plugins/",
+    ".yarn/patches/",
+    ".yarn/cache/",
+    "patches/",
+    "prisma/",
+  ]) {
+    if (await ctx.files.exists(folder.slice(0, -1))) dependencyFiles.push(folder);
+  }
+  const members = await workspaceManifests(ctx, pkg);
+  dependencyFiles.push(...members);
+  const manifests = [{ file: "package.json", pkg }];
+  for (const file of members) manifests.push({ file, pkg: (await readJsonFile(ctx, file)) ?? {} });
+  for (const { file, pkg: manifest } of [...manifests]) {
+    for (const local of await localDependencies(ctx, file, manifest)) {
+      if (dependencyFiles.includes(local)) continue;
+      dependencyFiles.push(local);
+      const localManifest = local.endsWith("/") ? await readJsonFile(ctx, `${local}package.json`) : undefined;
+      if (localManifest !== undefined) manifests.push({ file: `${local}package.json`, pkg: localManifest });
+    }
+  }
+  return { dependencyFiles, manifests };
 }
