@@ -2,11 +2,13 @@ import { RUNTIMES, TOOLS } from "../base-images.js";
 import {
   type DetectContext,
   isObject,
+  type JsonObject,
   readJsonFile,
   readToolVersions,
   readVersionFile,
   resolveVersion,
   stringAt,
+  type VersionSource,
 } from "../context.js";
 import type { BuildPlan } from "../plan.js";
 import { chooseStart } from "../start.js";
@@ -23,18 +25,7 @@ export async function isPhpProject(ctx: DetectContext): Promise<boolean> {
 
 export async function planPhp(ctx: DetectContext): Promise<BuildPlan> {
   const composer = await readJsonFile(ctx, "composer.json");
-  const platform = stringAt(composer, "config", "platform", "php");
-  const required = stringAt(composer, "require", "php");
-  const phpVersion = await readVersionFile(ctx, ".php-version");
-  const tool = (await readToolVersions(ctx)).get("php");
-  const version = resolveVersion(ctx, "php", [
-    platform === undefined ? undefined : { text: platform, source: "composer.json config.platform.php" },
-    phpVersion === undefined ? undefined : { text: phpVersion, source: ".php-version" },
-    tool === undefined ? undefined : { text: tool, source: ".tool-versions php" },
-    required === undefined
-      ? undefined
-      : { text: required, source: "composer.json require.php", flavor: "composer" },
-  ]);
+  const version = resolveVersion(ctx, "php", await phpVersionSources(ctx, composer));
 
   const requires = isObject(composer?.require) ? Object.keys(composer.require) : [];
   const extensions = requires.filter((name) => name.startsWith("ext-")).map((name) => name.slice(4));
@@ -43,23 +34,7 @@ export async function planPhp(ctx: DetectContext): Promise<BuildPlan> {
       `composer.json requires ${extensions.map((name) => `ext-${name}`).join(", ")}: the php image has only its built-in extensions; add others with your own Dockerfile (docker-php-ext-install)`,
     );
   }
-  const bins = Array.isArray(composer?.bin)
-    ? composer.bin.filter((bin): bin is string => typeof bin === "string")
-    : [];
-  const start = await chooseStart(ctx, {
-    procfile: true,
-    lookedFor: "there is no Procfile, index.php, composer.json bin script or start.sh",
-    remedy: 'add a Procfile with a "worker:" line, an index.php or a composer.json "bin" script',
-    conventional: async () => {
-      if (await ctx.files.exists("index.php")) return { command: ["php", "index.php"], source: "index.php" };
-      const [only] = bins;
-      if (only !== undefined && bins.length === 1)
-        return { command: ["php", only], source: "composer.json bin" };
-      if (bins.length > 1)
-        ctx.notes.push(`composer.json has several bin scripts (${bins.join(", ")}): none is chosen`);
-      return undefined;
-    },
-  });
+  const start = await choosePhpStart(ctx, composer);
 
   const locked = await ctx.files.exists("composer.lock");
   if (composer && !locked) {
@@ -101,4 +76,42 @@ export async function planPhp(ctx: DetectContext): Promise<BuildPlan> {
     notes: ctx.notes,
     dependencyFiles: composer ? ["composer.json", ...(locked ? ["composer.lock"] : [])] : [],
   };
+}
+
+async function phpVersionSources(
+  ctx: DetectContext,
+  composer: JsonObject | undefined,
+): Promise<(VersionSource | undefined)[]> {
+  const platform = stringAt(composer, "config", "platform", "php");
+  const required = stringAt(composer, "require", "php");
+  const phpVersion = await readVersionFile(ctx, ".php-version");
+  const tool = (await readToolVersions(ctx)).get("php");
+  return [
+    platform === undefined ? undefined : { text: platform, source: "composer.json config.platform.php" },
+    phpVersion === undefined ? undefined : { text: phpVersion, source: ".php-version" },
+    tool === undefined ? undefined : { text: tool, source: ".tool-versions php" },
+    required === undefined
+      ? undefined
+      : { text: required, source: "composer.json require.php", flavor: "composer" },
+  ];
+}
+
+function choosePhpStart(ctx: DetectContext, composer: JsonObject | undefined) {
+  const bins = Array.isArray(composer?.bin)
+    ? composer.bin.filter((bin): bin is string => typeof bin === "string")
+    : [];
+  return chooseStart(ctx, {
+    procfile: true,
+    lookedFor: "there is no Procfile, index.php, composer.json bin script or start.sh",
+    remedy: 'add a Procfile with a "worker:" line, an index.php or a composer.json "bin" script',
+    conventional: async () => {
+      if (await ctx.files.exists("index.php")) return { command: ["php", "index.php"], source: "index.php" };
+      const [only] = bins;
+      if (only !== undefined && bins.length === 1)
+        return { command: ["php", only], source: "composer.json bin" };
+      if (bins.length > 1)
+        ctx.notes.push(`composer.json has several bin scripts (${bins.join(", ")}): none is chosen`);
+      return undefined;
+    },
+  });
 }

@@ -12,7 +12,7 @@ import { shellWord } from "../dockerfile-syntax.js";
 import { addNativeLibraries, RUST_NATIVE } from "../native-libraries.js";
 import type { BuildPlan } from "../plan.js";
 import { chooseStart } from "../start.js";
-import { tomlGet, tomlString, tomlTables } from "../toml.js";
+import { type TomlTable, tomlGet, tomlString, tomlTables } from "../toml.js";
 
 /**
  * Rust from Cargo.toml: a release binary on Debian slim.
@@ -59,26 +59,7 @@ export async function planRust(ctx: DetectContext): Promise<BuildPlan> {
     msrv === undefined ? undefined : { text: `>=${msrv}`, source: "Cargo.toml rust-version", flavor: "npm" },
   ]);
 
-  // Explicit [[bin]] targets, then the ones Cargo infers from files no explicit target claims.
-  const bins = new Set<string>();
-  const claimed = new Set<string>();
-  for (const bin of tomlTables(cargo, "bin")) {
-    const binName = tomlString(bin, "name");
-    if (binName === undefined) continue;
-    bins.add(binName);
-    claimed.add(tomlString(bin, "path") ?? (binName === name ? "src/main.rs" : `src/bin/${binName}.rs`));
-  }
-  if (tomlGet(cargo, "package", "autobins") !== false) {
-    const inferred: [string, string][] = [];
-    if (await ctx.files.exists("src/main.rs")) inferred.push([name, "src/main.rs"]);
-    for (const entry of await ctx.files.list("src/bin")) {
-      if (entry.endsWith(".rs")) inferred.push([entry.slice(0, -3), `src/bin/${entry}`]);
-      else if (entry.endsWith("/") && (await ctx.files.exists(`src/bin/${entry}main.rs`))) {
-        inferred.push([entry.slice(0, -1), `src/bin/${entry}main.rs`]);
-      }
-    }
-    for (const [binName, path] of inferred) if (!claimed.has(path) && !bins.has(binName)) bins.add(binName);
-  }
+  const bins = await crateBinaries(ctx, cargo, name);
   const defaultRun = tomlString(cargo, "package", "default-run");
   const chosen = defaultRun ?? (bins.size === 1 ? [...bins][0] : undefined);
   if (defaultRun === undefined && bins.size > 1) {
@@ -107,9 +88,7 @@ export async function planRust(ctx: DetectContext): Promise<BuildPlan> {
       "no Cargo.lock: dependency versions resolve at build time; commit it for reproducible builds",
     );
   const built = chosen !== undefined && start.command[0] === `/app/${chosen}` ? [chosen] : [...bins];
-  const flags = `--release${locked ? " --locked" : ""}`;
-  const word = (value: string) => shellWord(value, "Cargo.toml binary name");
-  const buildCommand = `cargo build ${flags}${built.map((bin) => ` --bin ${word(bin)}`).join("")} && mkdir -p /out && cp ${built.map((bin) => word(`target/release/${bin}`)).join(" ")} /out/`;
+  const buildCommand = cargoBuildCommand(built, locked);
 
   const packages = { build: [] as string[], runtime: ["ca-certificates"] };
   if (locked) await addNativeLibraries(ctx, ["Cargo.lock"], RUST_NATIVE, packages);
@@ -133,4 +112,34 @@ export async function planRust(ctx: DetectContext): Promise<BuildPlan> {
     // layer; target/ and the registry are cache mounts instead (see generate-dockerfile.ts).
     dependencyFiles: [],
   };
+}
+
+/** Explicit [[bin]] targets, then the ones Cargo infers from files no explicit target claims. */
+async function crateBinaries(ctx: DetectContext, cargo: TomlTable, name: string): Promise<Set<string>> {
+  const bins = new Set<string>();
+  const claimed = new Set<string>();
+  for (const bin of tomlTables(cargo, "bin")) {
+    const binName = tomlString(bin, "name");
+    if (binName === undefined) continue;
+    bins.add(binName);
+    claimed.add(tomlString(bin, "path") ?? (binName === name ? "src/main.rs" : `src/bin/${binName}.rs`));
+  }
+  if (tomlGet(cargo, "package", "autobins") === false) return bins;
+  const inferred: [string, string][] = [];
+  if (await ctx.files.exists("src/main.rs")) inferred.push([name, "src/main.rs"]);
+  for (const entry of await ctx.files.list("src/bin")) {
+    if (entry.endsWith(".rs")) inferred.push([entry.slice(0, -3), `src/bin/${entry}`]);
+    else if (entry.endsWith("/") && (await ctx.files.exists(`src/bin/${entry}main.rs`))) {
+      inferred.push([entry.slice(0, -1), `src/bin/${entry}main.rs`]);
+    }
+  }
+  for (const [binName, path] of inferred) if (!claimed.has(path) && !bins.has(binName)) bins.add(binName);
+  return bins;
+}
+
+/** Builds the binaries and copies them to /out/; the names come from Cargo.toml, one shell word each. */
+function cargoBuildCommand(built: readonly string[], locked: boolean): string {
+  const flags = `--release${locked ? " --locked" : ""}`;
+  const word = (value: string) => shellWord(value, "Cargo.toml binary name");
+  return `cargo build ${flags}${built.map((bin) => ` --bin ${word(bin)}`).join("")} && mkdir -p /out && cp ${built.map((bin) => word(`target/release/${bin}`)).join(" ")} /out/`;
 }
