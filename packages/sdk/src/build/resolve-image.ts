@@ -18,10 +18,16 @@ import {
   loginCommand,
 } from "./docker.js";
 import { generateDockerignore } from "./dockerignore.js";
-import { ensureRepository, imagePlatforms, imageTagExists, registryLogin } from "./ecr.js";
+import {
+  ensureRepository,
+  imagePlatforms,
+  imageTagExists,
+  type RegistryLogin,
+  registryLogin,
+} from "./ecr.js";
 import { generateDockerfile, LABEL_BUILD_ARGS } from "./generate-dockerfile.js";
 import { gitignoredPaths } from "./gitignore.js";
-import { commitTag, imageTag, sourceIdentity } from "./image-tag.js";
+import { commitTag, imageTag, type SourceIdentity, sourceIdentity } from "./image-tag.js";
 import { BUILD_OVERRIDE_NAMES, type BuildPlan, buildOverridesFrom } from "./plan.js";
 import { registryImagePlatforms } from "./registry-manifest.js";
 import { findRepositoryRoot, nodeRepoFiles } from "./repo-files.js";
@@ -267,43 +273,69 @@ async function buildJobImage(
     const dockerfile = join(workDir, "Dockerfile");
     await writeFile(dockerfile, build.dockerfile);
     await writeFile(`${dockerfile}.dockerignore`, build.dockerignore);
-    const spec: DockerBuild = {
-      context: build.dir,
-      dockerfile,
-      tags: [image, ...(identity.commit === undefined ? [] : [`${reference}:${commitTag(identity.commit)}`])],
-      platforms: build.platforms,
-      buildArgs: {
-        ...build.buildArgs,
-        ...(build.userDockerfile === undefined
-          ? {
-              ...(options.sourceUrl === undefined ? {} : { [LABEL_BUILD_ARGS.source]: options.sourceUrl }),
-              ...(identity.commit === undefined ? {} : { [LABEL_BUILD_ARGS.revision]: identity.commit }),
-            }
-          : {}),
-      },
-      secretEnv: [...new Set([...source.buildSecrets, ...(options.secretEnv ?? [])])],
-      labels: {},
-      cacheRef: `${reference}:buildcache`,
-      sourceDateEpoch: identity.commitTime,
-      network: options.network ?? process.env.FLEXJOB_BUILD_NETWORK,
-    };
-    const mode = (await options.docker.hasBuildx()) ? "buildx" : "classic";
-    logger.info(
-      `${job.name}: building ${image} with ${mode === "buildx" ? "docker buildx" : "docker build"} (${build.plan.language} ${build.plan.version.value})`,
-    );
-    await runDocker(options.docker, loginCommand(login), job.name, deps, "logging in to the registry");
-    for (const command of dockerCommands(spec, mode)) {
-      await runDocker(
-        options.docker,
-        command,
-        job.name,
-        deps,
-        command.args[0] === "push" ? "pushing" : "building",
-      );
-    }
+    const spec = dockerBuildSpec({ build, identity, image, reference, dockerfile }, source, options);
+    await runBuild(spec, { job: job.name, image, plan: build.plan, login }, deps, options.docker);
     return resolved;
   } finally {
     await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** Tags, labels, secrets and cache for one build; a user's own Dockerfile gets no label build args. */
+function dockerBuildSpec(
+  at: {
+    build: PreparedBuild;
+    identity: SourceIdentity;
+    image: string;
+    reference: string;
+    dockerfile: string;
+  },
+  source: SourceSpec,
+  options: BuildResolverOptions,
+): DockerBuild {
+  const { build, identity, image, reference } = at;
+  return {
+    context: build.dir,
+    dockerfile: at.dockerfile,
+    tags: [image, ...(identity.commit === undefined ? [] : [`${reference}:${commitTag(identity.commit)}`])],
+    platforms: build.platforms,
+    buildArgs: {
+      ...build.buildArgs,
+      ...(build.userDockerfile === undefined
+        ? {
+            ...(options.sourceUrl === undefined ? {} : { [LABEL_BUILD_ARGS.source]: options.sourceUrl }),
+            ...(identity.commit === undefined ? {} : { [LABEL_BUILD_ARGS.revision]: identity.commit }),
+          }
+        : {}),
+    },
+    secretEnv: [...new Set([...source.buildSecrets, ...(options.secretEnv ?? [])])],
+    labels: {},
+    cacheRef: `${reference}:buildcache`,
+    sourceDateEpoch: identity.commitTime,
+    network: options.network ?? process.env.FLEXJOB_BUILD_NETWORK,
+  };
+}
+
+/** Logs in to the registry, then builds and pushes with buildx when Docker has it. */
+async function runBuild(
+  spec: DockerBuild,
+  about: {
+    job: string;
+    image: string;
+    plan: PreparedBuild["plan"];
+    login: RegistryLogin;
+  },
+  deps: Deps,
+  docker: DockerRunner,
+): Promise<void> {
+  const { job, image, plan, login } = about;
+  const mode = (await docker.hasBuildx()) ? "buildx" : "classic";
+  deps.logger.info(
+    `${job}: building ${image} with ${mode === "buildx" ? "docker buildx" : "docker build"} (${plan.language} ${plan.version.value})`,
+  );
+  await runDocker(docker, loginCommand(login), job, deps, "logging in to the registry");
+  for (const command of dockerCommands(spec, mode)) {
+    await runDocker(docker, command, job, deps, command.args[0] === "push" ? "pushing" : "building");
   }
 }
 
