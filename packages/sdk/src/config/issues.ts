@@ -59,44 +59,12 @@ function problemsFromIssue(issue: Issue, path: Path, root: z.ZodType, base: Path
       if (inner) return at(inner.message, (inner.params as Partial<ProblemParams> | undefined)?.remedy);
       return at(`${label} is not an allowed name`, "rename it");
     }
-    case "unrecognized_keys": {
-      const known = objectKeys(schemaAt(root, path));
-      return issue.keys.map((key) => {
-        const suggestion = closest(key, known);
-        const where = fullPath.length === 0 ? "" : ` in ${fieldLabel(fullPath)}`;
-        return {
-          path: [...fullPath, key],
-          message: `unknown field ${JSON.stringify(key)}${where}`,
-          remedy:
-            suggestion === undefined
-              ? `remove it; the fields here are ${known.join(", ")}`
-              : `did you mean ${JSON.stringify(suggestion)}?`,
-        };
-      });
-    }
+    case "unrecognized_keys":
+      return unknownFieldProblems(issue.keys, objectKeys(schemaAt(root, path)), fullPath);
     case "invalid_union":
       return unionProblems(issue, path, root, base, label);
-    case "invalid_type": {
-      if (fullPath.length === 0) {
-        return at(
-          `the config must be a mapping, got ${shownValue(input, fullPath)}`,
-          'write app: and jobs: at the top level; "flexjob init" writes a starter flexjob.yml',
-        );
-      }
-      if (input === undefined)
-        return at(`${label} is required`, `add ${lastKey(fullPath)}${exampleFor(root, path)}`);
-      if (issue.expected === "int") {
-        return at(
-          `${label} must be a whole number, got ${shownValue(input, fullPath)}`,
-          rangeRemedy(schemaAt(root, path)),
-        );
-      }
-      const expected = typeWords(issue.expected);
-      return at(
-        `${label} must be ${expected}, got ${shownValue(input, fullPath)}`,
-        `write ${lastKey(fullPath)} as ${expected}${exampleFor(root, path)}`,
-      );
-    }
+    case "invalid_type":
+      return [invalidTypeProblem(issue, { path, root, fullPath })];
     case "not_multiple_of":
       return at(
         `${label} must be a whole number, got ${shownValue(input, fullPath)}`,
@@ -123,6 +91,56 @@ function problemsFromIssue(issue: Issue, path: Path, root: z.ZodType, base: Path
     default:
       return at(`${label}: ${issue.message}`, undefined);
   }
+}
+
+/** One problem per unknown key, suggesting the nearest known field when one is close. */
+function unknownFieldProblems(keys: readonly string[], known: string[], fullPath: Path): PathProblem[] {
+  return keys.map((key) => {
+    const suggestion = closest(key, known);
+    const where = fullPath.length === 0 ? "" : ` in ${fieldLabel(fullPath)}`;
+    return {
+      path: [...fullPath, key],
+      message: `unknown field ${JSON.stringify(key)}${where}`,
+      remedy:
+        suggestion === undefined
+          ? `remove it; the fields here are ${known.join(", ")}`
+          : `did you mean ${JSON.stringify(suggestion)}?`,
+    };
+  });
+}
+
+/** A missing field, a non-mapping config, or a value of the wrong type, each with the fix it needs. */
+function invalidTypeProblem(
+  issue: z.core.$ZodIssueInvalidType,
+  where: { path: Path; root: z.ZodType; fullPath: Path },
+): PathProblem {
+  const { path, root, fullPath } = where;
+  const at = (message: string, remedy: string | undefined): PathProblem => ({
+    path: fullPath,
+    message,
+    remedy,
+  });
+  const label = fieldLabel(fullPath);
+  const input: unknown = issue.input;
+  if (fullPath.length === 0) {
+    return at(
+      `the config must be a mapping, got ${shownValue(input, fullPath)}`,
+      'write app: and jobs: at the top level; "flexjob init" writes a starter flexjob.yml',
+    );
+  }
+  if (input === undefined)
+    return at(`${label} is required`, `add ${lastKey(fullPath)}${exampleFor(root, path)}`);
+  if (issue.expected === "int") {
+    return at(
+      `${label} must be a whole number, got ${shownValue(input, fullPath)}`,
+      rangeRemedy(schemaAt(root, path)),
+    );
+  }
+  const expected = typeWords(issue.expected);
+  return at(
+    `${label} must be ${expected}, got ${shownValue(input, fullPath)}`,
+    `write ${lastKey(fullPath)} as ${expected}${exampleFor(root, path)}`,
+  );
 }
 
 /**
