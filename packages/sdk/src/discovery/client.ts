@@ -164,165 +164,269 @@ export function createServiceDiscoveryClient(
  * const url = await discovery.resolveUrl("api", { strategy: "round-robin" }); // "http://10.0.1.23:8080"
  */
 export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
-  const ttlMs = options.ttlMs ?? 5_000;
-  const maxAgeMs = options.maxAgeMs ?? 30_000;
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = options.random ?? Math.random;
-  const retry = options.retry ?? {};
-  const cache = new Map<string, Entry>();
   let client = options.client;
-  /** Set once DiscoverInstancesRevision is denied (a role granting DiscoverInstances only). */
-  let revisionDenied = false;
+  const reader = cloudMapReader({
+    client: () => {
+      client ??= createServiceDiscoveryClient(options);
+      return client;
+    },
+    retry: options.retry ?? {},
+    sleep: options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
+    random,
+    now,
+    maxAgeMs: options.maxAgeMs ?? 30_000,
+  });
+  const cache = lookupCache(reader, { now, ttlMs: options.ttlMs ?? 5_000, onStale: options.onStale });
+  const namespaceOf = (given: string | undefined, service: string): string =>
+    namespaceFor(given ?? options.namespace ?? (options.env ?? process.env).FLEXJOB_NAMESPACE, service);
+  const lookupOf = (service: string, given: DiscoverOptions): Lookup =>
+    lookupFor(namespaceOf(given.namespace, service), service, given);
 
-  const env = () => options.env ?? process.env;
-  const getClient = () => {
-    client ??= createServiceDiscoveryClient(options);
-    return client;
-  };
-
-  const namespaceOf = (given: string | undefined, service: string): string => {
-    const namespace = given ?? options.namespace ?? env().FLEXJOB_NAMESPACE;
-    if (namespace === undefined || namespace === "") {
-      throw new DiscoveryError("no-namespace", `no Cloud Map namespace to look up service "${service}" in`, {
-        remedy:
-          'pass { namespace: "billing.internal" }, or set FLEXJOB_NAMESPACE (flexjob deploy sets it in every job when flexjob.yml has discovery:)',
-      });
-    }
-    return namespace;
-  };
-
-  const lookupOf = (service: string, given: DiscoverOptions): Lookup => {
-    const namespace = namespaceOf(given.namespace, service);
-    const health = given.healthStatus ?? "HEALTHY_OR_ELSE_ALL";
-    const key = `${namespace}\0${service}\0${health}\0${attributesText(given.query)}\0${attributesText(given.optional)}\0${given.maxResults ?? ""}`;
-    return {
-      key,
-      namespace,
-      service,
-      health,
-      query: given.query,
-      optional: given.optional,
-      maxResults: given.maxResults,
-    };
-  };
-
-  const describeLookup = (lookup: Lookup) =>
-    `health filter ${lookup.health}${lookup.query === undefined ? "" : `, query ${attributesText(lookup.query)}`}${lookup.optional === undefined ? "" : `, optional ${attributesText(lookup.optional)}`}`;
-
-  const translate = (error: unknown, lookup: Lookup): DiscoveryError => {
-    if (error instanceof DiscoveryError) return error;
-    const name = error instanceof Error ? error.name : "Error";
-    const message = error instanceof Error ? error.message : String(error);
-    if (name === "NamespaceNotFound") {
-      return new DiscoveryError(
-        "namespace-not-found",
-        `Cloud Map namespace "${lookup.namespace}" does not exist (looking up service "${lookup.service}")`,
-        {
-          cause: error,
-          remedy:
-            "check the name: it is the namespace's HTTP name, by default its DNS name (discovery.namespace in flexjob.yml, default <app>.internal), in this account and region; flexjob deploy creates it when flexjob.yml has discovery:",
-        },
+  const pick = async (service: string, given: PickOptions = {}): Promise<DiscoveredInstance> => {
+    const lookup = lookupOf(service, given);
+    const entry = cache.entryFor(lookup);
+    const cached = cache.resolve(lookup, entry);
+    // A warm cache answers without awaiting a promise: pick() is called per request.
+    const result = cached instanceof Promise ? await cached : cached;
+    if (result.instances.length === 0) throw noInstances(lookup);
+    const weightAttribute = given.weightAttribute ?? "weight";
+    const chosen = choose(result.instances, given.strategy ?? "random", entry.pick, random, weightAttribute);
+    if (chosen === undefined) {
+      throw new DiscoveryError(
+        "no-instances",
+        `every instance of service "${service}" in "${lookup.namespace}" has ${weightAttribute} 0 (${describeLookup(lookup)})`,
+        { remedy: "give at least one instance a positive weight, or pick with another strategy" },
       );
     }
-    if (name === "ServiceNotFound") {
-      return new DiscoveryError(
-        "service-not-found",
-        `Cloud Map namespace "${lookup.namespace}" has no service "${lookup.service}"`,
-        {
-          cause: error,
-          remedy: `check the service name; "aws servicediscovery list-services" lists them, and ensureService creates one`,
-        },
-      );
-    }
-    if (isTransient(error)) {
-      return new DiscoveryError(
-        "unavailable",
-        `Cloud Map did not answer for service "${lookup.service}" in "${lookup.namespace}": ${name}: ${message}`,
-        {
-          cause: error,
-          remedy: "try again shortly; answers are served from the cache once one has succeeded",
-        },
-      );
-    }
-    const denied = /AccessDenied|not authorized/i.test(`${name} ${message}`);
-    return new DiscoveryError(
-      "aws-error",
-      `looking up service "${lookup.service}" in "${lookup.namespace}": ${name}: ${message}`,
+    return chosen;
+  };
+
+  return {
+    discoverDetailed: async (service, given = {}) => cache.resolve(lookupOf(service, given)),
+    async discover(service, given = {}) {
+      const lookup = lookupOf(service, given);
+      const result = await cache.resolve(lookup);
+      if (result.instances.length === 0 && !given.allowEmpty) throw noInstances(lookup);
+      return [...result.instances];
+    },
+    pick,
+    async resolveUrl(service, given = {}) {
+      return instanceUrl(await pick(service, given), service, given);
+    },
+    serviceUrl(service, port, given = {}) {
+      return `${given.scheme ?? "http"}://${service}.${namespaceOf(given.namespace, service)}:${port}`;
+    },
+    clear() {
+      cache.clear();
+    },
+  };
+}
+
+function namespaceFor(namespace: string | undefined, service: string): string {
+  if (namespace === undefined || namespace === "") {
+    throw new DiscoveryError("no-namespace", `no Cloud Map namespace to look up service "${service}" in`, {
+      remedy:
+        'pass { namespace: "billing.internal" }, or set FLEXJOB_NAMESPACE (flexjob deploy sets it in every job when flexjob.yml has discovery:)',
+    });
+  }
+  return namespace;
+}
+
+/** The lookup, keyed by everything that changes Cloud Map's answer: one cache entry per key. */
+function lookupFor(namespace: string, service: string, given: DiscoverOptions): Lookup {
+  const health = given.healthStatus ?? "HEALTHY_OR_ELSE_ALL";
+  const key = `${namespace}\0${service}\0${health}\0${attributesText(given.query)}\0${attributesText(given.optional)}\0${given.maxResults ?? ""}`;
+  return {
+    key,
+    namespace,
+    service,
+    health,
+    query: given.query,
+    optional: given.optional,
+    maxResults: given.maxResults,
+  };
+}
+
+function describeLookup(lookup: Lookup): string {
+  return `health filter ${lookup.health}${lookup.query === undefined ? "" : `, query ${attributesText(lookup.query)}`}${lookup.optional === undefined ? "" : `, optional ${attributesText(lookup.optional)}`}`;
+}
+
+function noInstances(lookup: Lookup): DiscoveryError {
+  return new DiscoveryError(
+    "no-instances",
+    `service "${lookup.service}" in "${lookup.namespace}" has no instances matching ${describeLookup(lookup)}`,
+    {
+      remedy:
+        lookup.health === "HEALTHY"
+          ? 'register instances or wait for them to report healthy; healthStatus: "HEALTHY_OR_ELSE_ALL" falls back to unhealthy ones'
+          : "register instances (ECS services register their tasks; registerInstance adds others), or relax the query",
+    },
+  );
+}
+
+function instanceUrl(instance: DiscoveredInstance, service: string, given: ResolveUrlOptions): string {
+  const port = given.port ?? instance.port;
+  if (instance.ipv4 === undefined || port === undefined) {
+    const missing = instance.ipv4 === undefined ? "AWS_INSTANCE_IPV4" : "AWS_INSTANCE_PORT";
+    throw new DiscoveryError(
+      "no-address",
+      `instance ${instance.id} of service "${service}" has no ${missing}`,
       {
-        cause: error,
-        remedy: denied
-          ? "the job's task role needs servicediscovery:DiscoverInstances (flexjob deploy grants it when flexjob.yml has discovery:)"
-          : "check the AWS error above",
+        remedy:
+          missing === "AWS_INSTANCE_PORT"
+            ? "pass { port } to resolveUrl, or register the instance with a port"
+            : "register the instance with an IPv4 address, or read its attributes from discover()",
       },
     );
-  };
+  }
+  return `${given.scheme ?? "http"}://${instance.ipv4}:${port}`;
+}
 
-  const fetchInstances = async (lookup: Lookup): Promise<DiscoverResult> => {
-    const out = await withRetry(
-      () =>
-        getClient().send(
-          new DiscoverInstancesCommand({
-            NamespaceName: lookup.namespace,
-            ServiceName: lookup.service,
-            HealthStatus: lookup.health,
-            ...(lookup.query === undefined ? {} : { QueryParameters: { ...lookup.query } }),
-            ...(lookup.optional === undefined ? {} : { OptionalParameters: { ...lookup.optional } }),
-            ...(lookup.maxResults === undefined ? {} : { MaxResults: lookup.maxResults }),
-          }),
-        ),
-      retry,
-      sleep,
-      random,
+function translateError(error: unknown, lookup: Lookup): DiscoveryError {
+  if (error instanceof DiscoveryError) return error;
+  const name = error instanceof Error ? error.name : "Error";
+  const message = error instanceof Error ? error.message : String(error);
+  if (name === "NamespaceNotFound") {
+    return new DiscoveryError(
+      "namespace-not-found",
+      `Cloud Map namespace "${lookup.namespace}" does not exist (looking up service "${lookup.service}")`,
+      {
+        cause: error,
+        remedy:
+          "check the name: it is the namespace's HTTP name, by default its DNS name (discovery.namespace in flexjob.yml, default <app>.internal), in this account and region; flexjob deploy creates it when flexjob.yml has discovery:",
+      },
     );
-    // Cloud Map answers in random order; sorted, round-robin is a stable rotation.
-    const instances = (out.Instances ?? []).map(toInstance).sort(byId);
-    return { instances, stale: false, revision: out.InstancesRevision, fetchedAt: now() };
-  };
+  }
+  if (name === "ServiceNotFound") {
+    return new DiscoveryError(
+      "service-not-found",
+      `Cloud Map namespace "${lookup.namespace}" has no service "${lookup.service}"`,
+      {
+        cause: error,
+        remedy: `check the service name; "aws servicediscovery list-services" lists them, and ensureService creates one`,
+      },
+    );
+  }
+  if (isTransient(error)) {
+    return new DiscoveryError(
+      "unavailable",
+      `Cloud Map did not answer for service "${lookup.service}" in "${lookup.namespace}": ${name}: ${message}`,
+      {
+        cause: error,
+        remedy: "try again shortly; answers are served from the cache once one has succeeded",
+      },
+    );
+  }
+  const denied = /AccessDenied|not authorized/i.test(`${name} ${message}`);
+  return new DiscoveryError(
+    "aws-error",
+    `looking up service "${lookup.service}" in "${lookup.namespace}": ${name}: ${message}`,
+    {
+      cause: error,
+      remedy: denied
+        ? "the job's task role needs servicediscovery:DiscoverInstances (flexjob deploy grants it when flexjob.yml has discovery:)"
+        : "check the AWS error above",
+    },
+  );
+}
 
+/** The two Cloud Map reads a lookup makes, retried; remembers when the revision call is denied. */
+interface CloudMapReader {
+  fetchInstances(lookup: Lookup): Promise<DiscoverResult>;
   /** Whether the cached list is still current by Cloud Map's revision; false when it cannot tell (too old, or not allowed to ask). */
-  const unchanged = async (lookup: Lookup, cached: DiscoverResult): Promise<boolean> => {
-    if (revisionDenied || cached.revision === undefined || now() - cached.fetchedAt >= maxAgeMs) return false;
-    try {
-      const { InstancesRevision } = await withRetry(
+  unchanged(lookup: Lookup, cached: DiscoverResult): Promise<boolean>;
+}
+
+function cloudMapReader(world: {
+  client: () => ServiceDiscoveryClient;
+  retry: RetryOptions;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+  now: () => number;
+  maxAgeMs: number;
+}): CloudMapReader {
+  const { retry, sleep, random, now } = world;
+  /** Set once DiscoverInstancesRevision is denied (a role granting DiscoverInstances only). */
+  let revisionDenied = false;
+  return {
+    async fetchInstances(lookup) {
+      const out = await withRetry(
         () =>
-          getClient().send(
-            new DiscoverInstancesRevisionCommand({
+          world.client().send(
+            new DiscoverInstancesCommand({
               NamespaceName: lookup.namespace,
               ServiceName: lookup.service,
+              HealthStatus: lookup.health,
+              ...(lookup.query === undefined ? {} : { QueryParameters: { ...lookup.query } }),
+              ...(lookup.optional === undefined ? {} : { OptionalParameters: { ...lookup.optional } }),
+              ...(lookup.maxResults === undefined ? {} : { MaxResults: lookup.maxResults }),
             }),
           ),
         retry,
         sleep,
         random,
       );
-      return InstancesRevision === cached.revision;
-    } catch (error) {
-      const name = error instanceof Error ? error.name : "";
-      if (/AccessDenied/i.test(name)) {
-        revisionDenied = true;
+      // Cloud Map answers in random order; sorted, round-robin is a stable rotation.
+      const instances = (out.Instances ?? []).map(toInstance).sort(byId);
+      return { instances, stale: false, revision: out.InstancesRevision, fetchedAt: now() };
+    },
+    async unchanged(lookup, cached) {
+      if (revisionDenied || cached.revision === undefined || now() - cached.fetchedAt >= world.maxAgeMs)
         return false;
+      try {
+        const { InstancesRevision } = await withRetry(
+          () =>
+            world
+              .client()
+              .send(
+                new DiscoverInstancesRevisionCommand({
+                  NamespaceName: lookup.namespace,
+                  ServiceName: lookup.service,
+                }),
+              ),
+          retry,
+          sleep,
+          random,
+        );
+        return InstancesRevision === cached.revision;
+      } catch (error) {
+        const name = error instanceof Error ? error.name : "";
+        if (/AccessDenied/i.test(name)) {
+          revisionDenied = true;
+          return false;
+        }
+        throw error;
       }
-      throw error;
-    }
+    },
   };
+}
+
+/** Answers per lookup key, each refreshed at most once per TTL however many callers wait on it. */
+function lookupCache(
+  reader: CloudMapReader,
+  settings: { now: () => number; ttlMs: number; onStale: DiscoveryOptions["onStale"] },
+) {
+  const { now, ttlMs } = settings;
+  const cache = new Map<string, Entry>();
 
   const refresh = async (lookup: Lookup, entry: Entry): Promise<DiscoverResult> => {
     const cached = entry.result;
     try {
-      if (cached !== undefined && (await unchanged(lookup, cached))) {
+      if (cached !== undefined && (await reader.unchanged(lookup, cached))) {
         entry.result = cached.stale ? { ...cached, stale: false } : cached;
       } else {
-        entry.result = await fetchInstances(lookup);
+        entry.result = await reader.fetchInstances(lookup);
       }
       entry.checkedAt = now();
       return entry.result;
     } catch (error) {
-      if (cached === undefined || !isTransient(error)) throw translate(error, lookup);
+      if (cached === undefined || !isTransient(error)) throw translateError(error, lookup);
       // Serve the last good list for another TTL rather than fail, or hammer a throttled API.
       entry.result = cached.stale ? cached : { ...cached, stale: true };
       entry.checkedAt = now();
-      options.onStale?.(error, { namespace: lookup.namespace, service: lookup.service });
+      settings.onStale?.(error, { namespace: lookup.namespace, service: lookup.service });
       return entry.result;
     }
   };
@@ -352,78 +456,5 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
     return own.inFlight;
   };
 
-  const noInstances = (lookup: Lookup) =>
-    new DiscoveryError(
-      "no-instances",
-      `service "${lookup.service}" in "${lookup.namespace}" has no instances matching ${describeLookup(lookup)}`,
-      {
-        remedy:
-          lookup.health === "HEALTHY"
-            ? 'register instances or wait for them to report healthy; healthStatus: "HEALTHY_OR_ELSE_ALL" falls back to unhealthy ones'
-            : "register instances (ECS services register their tasks; registerInstance adds others), or relax the query",
-      },
-    );
-
-  const discoverDetailed = async (service: string, given: DiscoverOptions = {}) =>
-    resolve(lookupOf(service, given));
-
-  const pick = async (service: string, given: PickOptions = {}): Promise<DiscoveredInstance> => {
-    const lookup = lookupOf(service, given);
-    const entry = entryFor(lookup);
-    const cached = resolve(lookup, entry);
-    // A warm cache answers without awaiting a promise: pick() is called per request.
-    const result = cached instanceof Promise ? await cached : cached;
-    if (result.instances.length === 0) throw noInstances(lookup);
-    const chosen = choose(
-      result.instances,
-      given.strategy ?? "random",
-      entry.pick,
-      random,
-      given.weightAttribute ?? "weight",
-    );
-    if (chosen === undefined) {
-      throw new DiscoveryError(
-        "no-instances",
-        `every instance of service "${service}" in "${lookup.namespace}" has ${given.weightAttribute ?? "weight"} 0 (${describeLookup(lookup)})`,
-        { remedy: "give at least one instance a positive weight, or pick with another strategy" },
-      );
-    }
-    return chosen;
-  };
-
-  const discovery: Discovery = {
-    discoverDetailed,
-    async discover(service, given = {}) {
-      const lookup = lookupOf(service, given);
-      const result = await resolve(lookup);
-      if (result.instances.length === 0 && !given.allowEmpty) throw noInstances(lookup);
-      return [...result.instances];
-    },
-    pick,
-    async resolveUrl(service, given = {}) {
-      const instance = await pick(service, given);
-      const port = given.port ?? instance.port;
-      if (instance.ipv4 === undefined || port === undefined) {
-        const missing = instance.ipv4 === undefined ? "AWS_INSTANCE_IPV4" : "AWS_INSTANCE_PORT";
-        throw new DiscoveryError(
-          "no-address",
-          `instance ${instance.id} of service "${service}" has no ${missing}`,
-          {
-            remedy:
-              missing === "AWS_INSTANCE_PORT"
-                ? "pass { port } to resolveUrl, or register the instance with a port"
-                : "register the instance with an IPv4 address, or read its attributes from discover()",
-          },
-        );
-      }
-      return `${given.scheme ?? "http"}://${instance.ipv4}:${port}`;
-    },
-    serviceUrl(service, port, given = {}) {
-      return `${given.scheme ?? "http"}://${service}.${namespaceOf(given.namespace, service)}:${port}`;
-    },
-    clear() {
-      cache.clear();
-    },
-  };
-  return discovery;
+  return { entryFor, resolve, clear: () => cache.clear() };
 }
