@@ -378,14 +378,12 @@ function cloudMapReader(world: {
       try {
         const { InstancesRevision } = await withRetry(
           () =>
-            world
-              .client()
-              .send(
-                new DiscoverInstancesRevisionCommand({
-                  NamespaceName: lookup.namespace,
-                  ServiceName: lookup.service,
-                }),
-              ),
+            world.client().send(
+              new DiscoverInstancesRevisionCommand({
+                NamespaceName: lookup.namespace,
+                ServiceName: lookup.service,
+              }),
+            ),
           retry,
           sleep,
           random,
