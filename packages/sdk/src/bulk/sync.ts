@@ -109,20 +109,7 @@ export async function syncBulkSchedules(
     delete: limiter(startRate),
   };
 
-  const shard0 = names.schedule(config.app, job, 0);
-  counter.reads += 1;
-  const live = await observeSchedule(clients, names.scheduleGroup(config.app), shard0);
-  if (live === undefined) {
-    throw new FlexjobError(
-      `job ${job} is not deployed (no schedule ${shard0}), so its bulk schedules have no target`,
-      {
-        code: "INPUT_INVALID",
-        remedy:
-          "run flexjob deploy first; bulk schedules start exactly what the job's deployed schedule starts",
-      },
-    );
-  }
-  const target = bulkTargetOf(live, { app: config.app, job, groupName: group, timezone: jobSpec.timezone });
+  const target = await deployedTarget(config, job, jobSpec.timezone, counter, deps);
   const rendered = entries.map((entry) => renderBulkSchedule(entry, target));
 
   const groupSpec = {
@@ -145,14 +132,7 @@ export async function syncBulkSchedules(
     `${job}: ${rendered.length} bulk schedules: ${planned.creates} to create, ${planned.deletes} to delete, ${plan.unchanged} unchanged${plan.kept.length > 0 ? `, ${plan.kept.length} no longer listed kept (prune is off)` : ""}`,
   );
   if (options.dryRun) {
-    return {
-      ...summary,
-      created: planned.creates,
-      deleted: planned.deletes,
-      calls: { reads: counter.reads, writes: 0 },
-      throttles: 0,
-      dryRun: true,
-    };
+    return { ...summary, created: planned.creates, deleted: planned.deletes, ...dryRunCalls(counter) };
   }
   if (groupStep.action !== "noop") {
     counter.writes += 1;
@@ -177,6 +157,34 @@ export async function syncBulkSchedules(
     ratePerSecond: { start: startRate, lowest: Math.min(...all.map((item) => item.lowestRate)) },
     dryRun: false,
   };
+}
+
+/** The target of the job's deployed schedule, which every bulk schedule starts too. */
+async function deployedTarget(
+  config: FlexjobConfig,
+  job: string,
+  timezone: string,
+  counter: CallCounter,
+  deps: Deps,
+) {
+  const shard0 = names.schedule(config.app, job, 0);
+  counter.reads += 1;
+  const live = await observeSchedule(deps.clients, names.scheduleGroup(config.app), shard0);
+  if (live === undefined) {
+    throw new FlexjobError(
+      `job ${job} is not deployed (no schedule ${shard0}), so its bulk schedules have no target`,
+      {
+        code: "INPUT_INVALID",
+        remedy:
+          "run flexjob deploy first; bulk schedules start exactly what the job's deployed schedule starts",
+      },
+    );
+  }
+  return bulkTargetOf(live, { app: config.app, job, groupName: bulkGroupName(config.app, job), timezone });
+}
+
+function dryRunCalls(counter: CallCounter) {
+  return { calls: { reads: counter.reads, writes: 0 }, throttles: 0, dryRun: true };
 }
 
 function countPlanned(plan: BulkPlan): { creates: number; deletes: number } {
@@ -241,6 +249,14 @@ interface ApplyContext {
   group: string;
 }
 
+/** The writes done so far, for progress lines and for the error that stops a sync part-way. */
+interface Tally {
+  created: number;
+  deleted: number;
+  done: number;
+  totalWrites: number;
+}
+
 /**
  * Runs the plan's writes with bounded concurrency, each paced by its operation's limiter. The
  * first failure that is not a throttle stops new writes; the ones in flight finish, and the error
@@ -251,100 +267,132 @@ async function applyBulkPlan(
   rendered: readonly RenderedBulkSchedule[],
   context: ApplyContext,
 ): Promise<{ created: number; deleted: number }> {
-  const { deps, limiters, counter } = context;
   const byName = new Map(rendered.map((schedule) => [schedule.name, schedule]));
   const runId = randomUUID();
   const total = countPlanned(plan);
-  const totalWrites = total.creates + total.deletes;
-  let created = 0;
-  let deleted = 0;
-  let done = 0;
+  const tally: Tally = { created: 0, deleted: 0, done: 0, totalWrites: total.creates + total.deletes };
   let failure: { error: unknown; doing: string } | undefined;
-  const progress = () => {
-    done += 1;
-    if (done % context.progressEvery === 0 || done === totalWrites) {
-      deps.logger.info(
-        `${context.job}: ${done}/${totalWrites} bulk schedule writes (${created} created, ${deleted} deleted) at ${Math.round(limiters.create.ratePerSecond)}/s`,
-      );
-    }
-  };
-  const paced = <T>(limiter: AdaptiveRateLimiter, send: () => Promise<T>): Promise<T> => {
-    const before = limiter.throttles;
-    return sendPaced(limiter, deps.sleep, () => {
-      counter.writes += 1;
-      return send();
-    }).finally(() => {
-      if (limiter.throttles > before) {
-        deps.logger.warn(
-          `EventBridge Scheduler is throttling: writes slowed to ${limiter.ratePerSecond}/s (start ${limiter.maxRate}/s)`,
-        );
-      }
-    });
-  };
-  const create = async (schedule: RenderedBulkSchedule) => {
-    const input: CreateScheduleInput = {
-      ...schedule.request,
-      ClientToken: clientToken(schedule.request, runId),
-    };
-    try {
-      await paced(limiters.create, () => deps.clients.scheduler.send(new CreateScheduleCommand(input)));
-    } catch (error) {
-      // The name hashes the content, so it exists only as written before, unless edited by hand:
-      // sending the complete schedule again settles it either way.
-      if (!isAwsError(error, "ConflictException")) throw error;
-      await paced(limiters.update, () =>
-        deps.clients.scheduler.send(new UpdateScheduleCommand(schedule.request)),
-      );
-    }
-    created += 1;
-    progress();
-  };
-  const remove = async (name: string) => {
-    try {
-      await paced(limiters.delete, () =>
-        deps.clients.scheduler.send(new DeleteScheduleCommand({ GroupName: context.group, Name: name })),
-      );
-    } catch (error) {
-      if (!isAwsError(error, "ResourceNotFoundException")) throw error;
-    }
-    deleted += 1;
-    progress();
-  };
   const run = async (operation: BulkOperation) => {
     if (failure !== undefined) return;
-    let doing = "";
+    const step = { doing: "" };
     try {
-      if (operation.kind === "create") {
-        const schedule = byName.get(operation.name);
-        if (schedule === undefined) throw internal(`no rendered schedule named ${operation.name}`);
-        doing = `creating bulk schedule ${operation.name} (key ${JSON.stringify(operation.key)})`;
-        await create(schedule);
-        for (const name of operation.replaces) {
-          doing = `deleting ${name}, replaced by ${operation.name}`;
-          await remove(name);
-        }
-      } else {
-        doing = `deleting bulk schedule ${operation.name}${operation.reason === "pruned" ? " (no longer listed)" : ""}`;
-        await remove(operation.name);
-      }
+      await runOperation(operation, { byName, runId, tally, context, step });
     } catch (error) {
-      failure ??= { error, doing };
+      failure ??= { error, doing: step.doing };
     }
   };
   await mapLimit(plan.operations, context.concurrency, run);
-  if (failure !== undefined) {
-    const cause = wrapAwsError(failure.error, failure.doing);
-    throw new FlexjobError(
-      `bulk sync of job ${context.job} stopped after ${created} of ${total.creates} creates and ${deleted} of ${total.deletes} deletes: ${cause.message}`,
-      {
-        code: cause.code,
-        fault: cause.fault,
-        cause: failure.error,
-        remedy: `${cause.remedy ?? "check the error above"}; then rerun the sync: it converges from where it stopped, repeating no finished write`,
-      },
+  if (failure !== undefined) throw stoppedError(failure, tally, total, context.job);
+  return { created: tally.created, deleted: tally.deleted };
+}
+
+interface OperationRun {
+  byName: ReadonlyMap<string, RenderedBulkSchedule>;
+  runId: string;
+  tally: Tally;
+  context: ApplyContext;
+  /** What the operation is doing now, for the error if it fails there. */
+  step: { doing: string };
+}
+
+/** A create, then the deletes of the versions it replaces; or a delete. */
+async function runOperation(operation: BulkOperation, run: OperationRun): Promise<void> {
+  const { step } = run;
+  if (operation.kind !== "create") {
+    step.doing = `deleting bulk schedule ${operation.name}${operation.reason === "pruned" ? " (no longer listed)" : ""}`;
+    await removeSchedule(operation.name, run);
+    return;
+  }
+  const schedule = run.byName.get(operation.name);
+  if (schedule === undefined) throw internal(`no rendered schedule named ${operation.name}`);
+  step.doing = `creating bulk schedule ${operation.name} (key ${JSON.stringify(operation.key)})`;
+  await createSchedule(schedule, run);
+  for (const name of operation.replaces) {
+    step.doing = `deleting ${name}, replaced by ${operation.name}`;
+    await removeSchedule(name, run);
+  }
+}
+
+async function createSchedule(schedule: RenderedBulkSchedule, run: OperationRun): Promise<void> {
+  const { deps, limiters } = run.context;
+  const input: CreateScheduleInput = {
+    ...schedule.request,
+    ClientToken: clientToken(schedule.request, run.runId),
+  };
+  try {
+    await pacedWrite(run.context, limiters.create, () =>
+      deps.clients.scheduler.send(new CreateScheduleCommand(input)),
+    );
+  } catch (error) {
+    // The name hashes the content, so it exists only as written before, unless edited by hand:
+    // sending the complete schedule again settles it either way.
+    if (!isAwsError(error, "ConflictException")) throw error;
+    await pacedWrite(run.context, limiters.update, () =>
+      deps.clients.scheduler.send(new UpdateScheduleCommand(schedule.request)),
     );
   }
-  return { created, deleted };
+  run.tally.created += 1;
+  reportProgress(run.tally, run.context);
+}
+
+async function removeSchedule(name: string, run: OperationRun): Promise<void> {
+  const { deps, limiters, group } = run.context;
+  try {
+    await pacedWrite(run.context, limiters.delete, () =>
+      deps.clients.scheduler.send(new DeleteScheduleCommand({ GroupName: group, Name: name })),
+    );
+  } catch (error) {
+    if (!isAwsError(error, "ResourceNotFoundException")) throw error;
+  }
+  run.tally.deleted += 1;
+  reportProgress(run.tally, run.context);
+}
+
+function reportProgress(tally: Tally, context: ApplyContext): void {
+  tally.done += 1;
+  if (tally.done % context.progressEvery === 0 || tally.done === tally.totalWrites) {
+    context.deps.logger.info(
+      `${context.job}: ${tally.done}/${tally.totalWrites} bulk schedule writes (${tally.created} created, ${tally.deleted} deleted) at ${Math.round(context.limiters.create.ratePerSecond)}/s`,
+    );
+  }
+}
+
+/** One write, counted and paced; a throttle that slowed the limiter is logged once the write ends. */
+function pacedWrite<T>(
+  context: ApplyContext,
+  limiter: AdaptiveRateLimiter,
+  send: () => Promise<T>,
+): Promise<T> {
+  const { deps, counter } = context;
+  const before = limiter.throttles;
+  return sendPaced(limiter, deps.sleep, () => {
+    counter.writes += 1;
+    return send();
+  }).finally(() => {
+    if (limiter.throttles > before) {
+      deps.logger.warn(
+        `EventBridge Scheduler is throttling: writes slowed to ${limiter.ratePerSecond}/s (start ${limiter.maxRate}/s)`,
+      );
+    }
+  });
+}
+
+function stoppedError(
+  failure: { error: unknown; doing: string },
+  tally: Tally,
+  total: { creates: number; deletes: number },
+  job: string,
+): FlexjobError {
+  const cause = wrapAwsError(failure.error, failure.doing);
+  return new FlexjobError(
+    `bulk sync of job ${job} stopped after ${tally.created} of ${total.creates} creates and ${tally.deleted} of ${total.deletes} deletes: ${cause.message}`,
+    {
+      code: cause.code,
+      fault: cause.fault,
+      cause: failure.error,
+      remedy: `${cause.remedy ?? "check the error above"}; then rerun the sync: it converges from where it stopped, repeating no finished write`,
+    },
+  );
 }
 
 /**
