@@ -168,6 +168,12 @@ const steps = {
   /** What CI adds to the tests: types, lint and format, and a committed Action bundle that is fresh. */
   check(tools) {
     tools.pnpm(["run", "typecheck"]);
+    // The SDK's layers import one way: a file or folder import cycle fails here, listing its members.
+    mustRun(
+      tools.node,
+      [join(root, "scripts", "import-cycles.mjs"), join(root, "packages", "sdk", "src")],
+      tools.env,
+    );
     tools.pnpm(["run", "lint"]);
     tools.pnpm(["run", "build:action"]);
     buildPackages(tools);

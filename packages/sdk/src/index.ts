@@ -8,6 +8,7 @@
  */
 
 export { accountIdOf } from "./aws/account.js";
+export type { DiscoveryClients } from "./aws/clients.js";
 export { type AwsClients, type ClientOptions, createClients } from "./aws/clients.js";
 export type { DnsRecordSpec } from "./aws/discovery-service.js";
 export { boundaryPolicy } from "./aws/permissions-boundary.js";
@@ -62,30 +63,20 @@ export {
   type DeployOptions,
   type DeployResult,
   deploy,
-  type ImageContext,
-  type ImageResolver,
   plan,
   planOffline,
-  type ResolvedImage,
 } from "./deploy/deploy.js";
 export { type DestroyOptions, type DestroyResult, destroy } from "./deploy/destroy.js";
 export { type DeployPolicyOptions, deployPolicy, runPolicy } from "./deploy/iam-policy.js";
+export type { ImageContext, ImageResolver, ResolvedImage } from "./deploy/image-resolver.js";
 export { type JobRunsOptions, jobNextRuns, type ScheduleTiming } from "./deploy/job-runs.js";
 export { followLogs, type LogLine, type LogsOptions, logs } from "./deploy/logs.js";
 export type { PlanOptions } from "./deploy/plan.js";
 export { ACTION_SYMBOL, changeLines, countLine, type PlanTextOptions, planText } from "./deploy/plan-text.js";
 export { type RunNowOptions, type RunNowResult, runFailure, runNow, type TaskRun } from "./deploy/run-now.js";
 export { type JobStatus, status } from "./deploy/status.js";
-export {
-  type FieldChange,
-  type Plan,
-  type PlanAction,
-  type PlanStep,
-  planIsNoop,
-  type ResourceKind,
-} from "./deploy/types.js";
 export { type Deps, type Logger, realSleep, silentLogger } from "./deps.js";
-export type { DiscoveryClients, DiscoveryDeps } from "./discovery/deps.js";
+export type { DiscoveryDeps } from "./discovery/deps.js";
 export {
   deregisterInstance,
   type EnsuredResource,
@@ -106,6 +97,14 @@ export {
   type SourceLocation,
 } from "./errors.js";
 export { names } from "./naming.js";
+export {
+  type FieldChange,
+  type Plan,
+  type PlanAction,
+  type PlanStep,
+  planIsNoop,
+  type ResourceKind,
+} from "./plan/types.js";
 export {
   assertTimezone,
   describeSchedule,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Plan } from "./deploy/types.js";
+import type { Plan } from "./plan/types.js";
 import { looksSecret, redactPlan, redactSecretText, secretsInText } from "./secret-values.js";
 
 describe("looksSecret", () => {

@@ -1,4 +1,4 @@
-import type { Plan } from "./deploy/types.js";
+import type { Plan } from "./plan/types.js";
 
 /**
  * The one rule for what flexjob never prints. The Action masks what it picks, the CLI, plans and

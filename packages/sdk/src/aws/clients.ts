@@ -20,6 +20,14 @@ export interface AwsClients {
   servicediscovery: ServiceDiscoveryClient;
 }
 
+/**
+ * The one client the Cloud Map adapters use. `AwsClients` satisfies it once it carries a
+ * `servicediscovery` client; until then, or in a script, pass `{ servicediscovery: new ServiceDiscoveryClient(…) }`.
+ */
+export interface DiscoveryClients {
+  servicediscovery: ServiceDiscoveryClient;
+}
+
 export interface ClientOptions {
   region: string;
   /** Overrides AWS_ENDPOINT_URL for every client (the SDK honours the variables on its own). */

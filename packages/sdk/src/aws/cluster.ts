@@ -4,9 +4,9 @@ import {
   DescribeClustersCommand,
   PutClusterCapacityProvidersCommand,
 } from "@aws-sdk/client-ecs";
-import type { PlanStep } from "../deploy/types.js";
 import { FlexjobError } from "../errors.js";
 import { TAG_MANAGED } from "../naming.js";
+import type { PlanStep } from "../plan/types.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import type { ClusterSpec } from "./cluster-spec.js";

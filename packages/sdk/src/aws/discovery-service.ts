@@ -8,13 +8,13 @@ import {
   TagResourceCommand,
   UpdateServiceCommand,
 } from "@aws-sdk/client-servicediscovery";
-import type { FieldChange, PlanStep } from "../deploy/types.js";
-import { changedTags, cloudMapTagList, readCloudMapTags, tagChanges } from "../discovery/cloud-map-tags.js";
-import type { DiscoveryClients } from "../discovery/deps.js";
-import { followOperation } from "../discovery/operation.js";
 import { FlexjobError, internal } from "../errors.js";
 import { TAG_MANAGED } from "../naming.js";
+import type { FieldChange, PlanStep } from "../plan/types.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
+import type { DiscoveryClients } from "./clients.js";
+import { changedTags, cloudMapTagList, readCloudMapTags, tagChanges } from "./cloud-map-tags.js";
+import { followOperation } from "./operation.js";
 import type { PolicyStatement } from "./policy.js";
 
 /** One DNS record Cloud Map keeps for each instance: A → its IPv4, SRV → its IPv4 and port. */

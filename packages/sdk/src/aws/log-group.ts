@@ -5,8 +5,8 @@ import {
   ListTagsForResourceCommand,
   PutRetentionPolicyCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
-import type { PlanStep } from "../deploy/types.js";
 import { TAG_APP, TAG_MANAGED } from "../naming.js";
+import type { PlanStep } from "../plan/types.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 

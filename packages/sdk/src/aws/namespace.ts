@@ -7,13 +7,13 @@ import {
   type ServiceDiscoveryClient,
   TagResourceCommand,
 } from "@aws-sdk/client-servicediscovery";
-import type { PlanStep } from "../deploy/types.js";
-import { changedTags, cloudMapTagList, readCloudMapTags, tagChanges } from "../discovery/cloud-map-tags.js";
-import type { DiscoveryClients } from "../discovery/deps.js";
-import { followOperation } from "../discovery/operation.js";
 import { FlexjobError, internal } from "../errors.js";
 import { TAG_MANAGED } from "../naming.js";
+import type { PlanStep } from "../plan/types.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
+import type { DiscoveryClients } from "./clients.js";
+import { changedTags, cloudMapTagList, readCloudMapTags, tagChanges } from "./cloud-map-tags.js";
+import { followOperation } from "./operation.js";
 
 /**
  * The VPC a namespace flexjob created serves, as a tag: Cloud Map does not report a private

@@ -7,10 +7,18 @@ import {
   type Subnet,
 } from "@aws-sdk/client-ec2";
 import type { NetworkSpec } from "../config/index.js";
-import type { ResolvedNetwork } from "../deploy/render.js";
 import { FlexjobError } from "../errors.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
+
+/** Where tasks run, after defaults were looked up in the account (see resolveNetwork). */
+export interface ResolvedNetwork {
+  /** The VPC of the subnets: the Cloud Map namespace lives there. */
+  vpcId: string;
+  subnets: string[];
+  securityGroups: string[];
+  assignPublicIp: boolean;
+}
 
 interface FoundSubnet {
   id: string;

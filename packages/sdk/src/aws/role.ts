@@ -12,9 +12,9 @@ import {
   TagRoleCommand,
   UpdateAssumeRolePolicyCommand,
 } from "@aws-sdk/client-iam";
-import type { FieldChange, PlanStep } from "../deploy/types.js";
 import { FlexjobError, internal } from "../errors.js";
 import { TAG_MANAGED } from "../naming.js";
+import type { FieldChange, PlanStep } from "../plan/types.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import { ensureBoundaryPolicy, isAccessDenied } from "./permissions-boundary.js";

@@ -5,10 +5,10 @@ import {
   ListTagsForResourceCommand,
   TagResourceCommand,
 } from "@aws-sdk/client-scheduler";
-import { tagChanges } from "../deploy/diff.js";
-import type { PlanStep } from "../deploy/types.js";
 import { FlexjobError, internal } from "../errors.js";
 import { TAG_MANAGED } from "../naming.js";
+import { tagChanges } from "../plan/diff.js";
+import type { PlanStep } from "../plan/types.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import type { ScheduleGroupSpec } from "./cluster-spec.js";

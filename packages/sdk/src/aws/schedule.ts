@@ -11,13 +11,13 @@ import {
   paginateListSchedules,
   UpdateScheduleCommand,
 } from "@aws-sdk/client-scheduler";
-import { diffFields } from "../deploy/diff.js";
-import type { PlanStep } from "../deploy/types.js";
 import { FlexjobError, internal, REPORT_WITH_PLAN } from "../errors.js";
+import { canonicalJson } from "../plan/canonical-json.js";
+import { diffFields } from "../plan/diff.js";
+import type { PlanStep } from "../plan/types.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import type { ScheduleSpec } from "./schedule-spec.js";
-import { canonicalJson } from "./task-definition-spec.js";
 
 /**
  * A live schedule's target: the spec's target, except that it points at an exact task definition

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { canonicalJson } from "../plan/canonical-json.js";
 import type { CpuArchitecture } from "../sizing/index.js";
 
 /** One container: flexjob runs one per task. Lists are sorted by name so order never reads as a change. */
@@ -34,15 +35,6 @@ export interface TaskDefinitionSpec {
   container: ContainerSpec;
   /** Includes `flexjob:spec-hash`; not part of the hash itself. */
   tags: Record<string, string>;
-}
-
-/** JSON with object keys sorted, so the same content always serialises to the same text. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) =>
-    item !== null && typeof item === "object" && !Array.isArray(item)
-      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : item,
-  );
 }
 
 /** Content hash of everything that makes a revision different, i.e. all but the tags. */

@@ -9,10 +9,10 @@ import {
   type Tag,
   type TaskDefinition,
 } from "@aws-sdk/client-ecs";
-import { change, diffFields, Leaf } from "../deploy/diff.js";
-import type { PlanStep } from "../deploy/types.js";
 import { internal, REPORT_WITH_PLAN } from "../errors.js";
 import { TAG_APP, TAG_MANAGED, TAG_SPEC_HASH } from "../naming.js";
+import { change, diffFields, Leaf } from "../plan/diff.js";
+import type { PlanStep } from "../plan/types.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import type { ContainerSpec, TaskDefinitionSpec } from "./task-definition-spec.js";

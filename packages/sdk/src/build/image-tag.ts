@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { lstat, readdir, readFile, readlink } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { promisify } from "node:util";
-import { canonicalJson } from "../aws/task-definition-spec.js";
+import { canonicalJson } from "../plan/canonical-json.js";
 
 const exec = promisify(execFile);
 

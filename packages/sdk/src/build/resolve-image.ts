@@ -2,7 +2,7 @@ import { mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
 import type { JobSpec, SourceSpec } from "../config/index.js";
-import type { ImageContext, ImageResolver, ResolvedImage } from "../deploy/deploy.js";
+import type { ImageContext, ImageResolver, ResolvedImage } from "../deploy/image-resolver.js";
 import type { Deps } from "../deps.js";
 import { FlexjobError, showValue } from "../errors.js";
 import { names, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";

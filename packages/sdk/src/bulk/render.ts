@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type { CreateScheduleInput } from "@aws-sdk/client-scheduler";
 import { type ScheduleLive, scheduleRequest } from "../aws/schedule.js";
-import { canonicalJson } from "../aws/task-definition-spec.js";
 import { FlexjobError, showValue } from "../errors.js";
+import { canonicalJson } from "../plan/canonical-json.js";
 import type { CheckedBulkSchedule } from "./entries.js";
 import { bulkScheduleName, CONTENT_HASH_LENGTH, encodeKey } from "./names.js";
 

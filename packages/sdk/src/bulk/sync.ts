@@ -10,12 +10,12 @@ import {
 import { isAwsError, wrapAwsError } from "../aws/aws-error.js";
 import { observeSchedule } from "../aws/schedule.js";
 import { applyScheduleGroup, observeScheduleGroup, planScheduleGroup } from "../aws/schedule-group.js";
-import { canonicalJson } from "../aws/task-definition-spec.js";
 import type { FlexjobConfig } from "../config/index.js";
 import { jobNamed } from "../config/job-named.js";
 import { type Deps, mapLimit } from "../deps.js";
 import { FlexjobError, internal } from "../errors.js";
 import { names, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";
+import { canonicalJson } from "../plan/canonical-json.js";
 import { type BulkSchedule, checkBulkSchedules } from "./entries.js";
 import { bulkGroupName, decodeKey, parseBulkScheduleName } from "./names.js";
 import { type BulkOperation, type BulkPlan, planBulkSchedules } from "./plan.js";

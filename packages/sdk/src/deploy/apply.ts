@@ -9,7 +9,7 @@ import { applyScheduleGroup, type ScheduleGroupStep } from "../aws/schedule-grou
 import { applyTaskDefinition, type TaskDefinitionStep } from "../aws/task-definition.js";
 import { type Deps, mapLimit } from "../deps.js";
 import { FlexjobError, internal, REPORT_WITH_PLAN } from "../errors.js";
-import type { Plan, PlanStep } from "./types.js";
+import type { Plan, PlanStep } from "../plan/types.js";
 
 export interface ApplyResult {
   /** Task definition family → the revision ARN schedules now run. */

@@ -1,47 +1,24 @@
 import { accountIdOf } from "../aws/account.js";
-import { resolveNetwork } from "../aws/network.js";
+import { type ResolvedNetwork, resolveNetwork } from "../aws/network.js";
 import { observeTaskDefinition } from "../aws/task-definition.js";
 import type { FlexjobConfig, JobSpec } from "../config/index.js";
 import type { Deps } from "../deps.js";
 import { FlexjobError } from "../errors.js";
 import { names } from "../naming.js";
-import type { CpuArchitecture } from "../sizing/index.js";
+import { type Plan, planIsNoop } from "../plan/types.js";
 import { type ApplyResult, apply, liveArns } from "./apply.js";
+import type { ImageResolver, ResolvedImage } from "./image-resolver.js";
 import { jobNextRuns } from "./job-runs.js";
 import { observe } from "./observe.js";
 import { type PlanOptions, planDeploy, strayJobs } from "./plan.js";
 import {
   type DesiredState,
   type RenderContext,
-  type ResolvedNetwork,
   type RetainedJob,
   renderDesired,
   retainedJobOf,
 } from "./render.js";
 import { settleRoles } from "./settle.js";
-import { type Plan, planIsNoop } from "./types.js";
-
-/** What an image resolver may know: where the image will run. */
-export interface ImageContext {
-  app: string;
-  region: string;
-  accountId: string;
-  /** A dry run must not push anything; a resolver may still look up what a build would produce. */
-  dryRun: boolean;
-}
-
-/** The image a job's task definition runs, and, for `arch: flex`, the architecture it was found to have. */
-export interface ResolvedImage {
-  image: string;
-  /** Overrides the architecture `arch` implies: `flex` runs ARM64 only when the image has it. */
-  cpuArchitecture?: CpuArchitecture;
-}
-
-/**
- * Turns a job into the exact image its task definition runs: `image:` as is, or `source:` built
- * and pushed to ECR (see `buildImageResolver`).
- */
-export type ImageResolver = (job: JobSpec, context: ImageContext, deps: Deps) => Promise<ResolvedImage>;
 
 /** Registry images only: for deploys that must never build (the source jobs are an error). */
 export const registryImage: ImageResolver = async (job) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { Plan } from "../plan/types.js";
 import { changeLines, countLine, planText } from "./plan-text.js";
-import type { Plan } from "./types.js";
 
 const plan: Plan = {
   app: "billing",

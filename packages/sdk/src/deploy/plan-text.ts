@@ -1,5 +1,5 @@
+import type { Plan, PlanAction, PlanStep } from "../plan/types.js";
 import { redactPlan } from "../secret-values.js";
-import type { Plan, PlanAction, PlanStep } from "./types.js";
 
 /**
  * The mark a step's line starts with, as in a diff: `+` create, `~` update, `-` delete, `=` unchanged.

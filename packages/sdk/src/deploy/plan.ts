@@ -7,9 +7,9 @@ import { planScheduleGroup } from "../aws/schedule-group.js";
 import { planTaskDefinition, type TaskDefinitionLive } from "../aws/task-definition.js";
 import { FlexjobError } from "../errors.js";
 import { TAG_APP } from "../naming.js";
+import type { Plan, PlanStep } from "../plan/types.js";
 import type { LiveState } from "./observe.js";
 import type { DesiredState } from "./render.js";
-import type { Plan, PlanStep } from "./types.js";
 
 export interface PlanOptions {
   /** Remove the schedules and task definitions of jobs that are no longer in the config. */

@@ -2,26 +2,19 @@ import type { ClusterSpec, ScheduleGroupSpec } from "../aws/cluster-spec.js";
 import { discoveryPolicyStatement } from "../aws/discovery-service.js";
 import type { LogGroupSpec } from "../aws/log-group.js";
 import { type NamespaceSpec, TAG_VPC } from "../aws/namespace.js";
+import type { ResolvedNetwork } from "../aws/network.js";
 import { boundarySpec } from "../aws/permissions-boundary.js";
 import { type PolicyStatement, passRoleStatement, policy } from "../aws/policy.js";
 import type { BoundarySpec, RoleSpec } from "../aws/role-spec.js";
 import type { ScheduleSpec } from "../aws/schedule-spec.js";
-import { canonicalJson, type TaskDefinitionSpec, taskDefinitionHash } from "../aws/task-definition-spec.js";
+import { type TaskDefinitionSpec, taskDefinitionHash } from "../aws/task-definition-spec.js";
 import { parseImageReference } from "../config/image-reference.js";
 import type { FlexjobConfig, JobSpec } from "../config/index.js";
 import { internal } from "../errors.js";
 import { names, TAG_APP, TAG_JOB, TAG_MANAGED, TAG_SPEC_HASH } from "../naming.js";
+import { canonicalJson } from "../plan/canonical-json.js";
 import { type CpuArchitecture, capacityProviderFor, cpuArchitectureFor } from "../sizing/index.js";
-import type { ResolvedImage } from "./deploy.js";
-
-/** Where tasks run, after defaults were looked up in the account (see resolveNetwork). */
-export interface ResolvedNetwork {
-  /** The VPC of the subnets: the Cloud Map namespace lives there. */
-  vpcId: string;
-  subnets: string[];
-  securityGroups: string[];
-  assignPublicIp: boolean;
-}
+import type { ResolvedImage } from "./image-resolver.js";
 
 /** What rendering needs besides the config: facts about the account, and each job's image. */
 export interface RenderContext {

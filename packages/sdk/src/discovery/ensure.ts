@@ -12,10 +12,10 @@ import {
   type ServiceSpec,
 } from "../aws/discovery-service.js";
 import { applyNamespace, observeNamespace, planNamespace } from "../aws/namespace.js";
+import { followOperation } from "../aws/operation.js";
 import { internal } from "../errors.js";
 import { TAG_APP, TAG_MANAGED } from "../naming.js";
 import type { DiscoveryDeps } from "./deps.js";
-import { followOperation } from "./operation.js";
 
 /**
  * Idempotent one-call helpers for SDK users: each reads, plans and applies (and nothing when

@@ -1,4 +1,4 @@
-import { canonicalJson } from "../aws/task-definition-spec.js";
+import { canonicalJson } from "./canonical-json.js";
 import type { FieldChange } from "./types.js";
 
 /** Marks an object a plan reports whole rather than field by field. */

@@ -10,7 +10,7 @@ export async function readCloudMapTags(
   return Object.fromEntries(Tags.map((tag) => [tag.Key ?? "", tag.Value ?? ""]));
 }
 
-export { tagChanges } from "../deploy/diff.js";
+export { tagChanges } from "../plan/diff.js";
 
 export function cloudMapTagList(tags: Record<string, string>): { Key: string; Value: string }[] {
   return Object.keys(tags)
