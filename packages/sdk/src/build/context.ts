@@ -230,37 +230,59 @@ function pickVersion(
       tag: tagFor(runtime, table.defaultLine),
     };
   }
-  const lines = Object.keys(table.lines);
   const remedy = `write a ${table.language} version such as "${table.defaultLine}" there, or set build arg VERSION`;
-  if (found.flavor === undefined) {
-    const parts = versionParts(found.text);
-    if (!parts) {
-      throw inputError(
-        `${found.source} in ${ctx.dir} has ${showValue(found.text)}, which is not a ${table.language} version`,
-        remedy,
-      );
-    }
-    if (parts.length < table.linePrecision) {
-      // "3" for Python: the newest known line of that major, preferring the default.
-      const candidates = [table.defaultLine, ...[...lines].reverse()];
-      const line = candidates.find(
-        (candidate) => candidate.split(".").slice(0, parts.length).join(".") === parts.join("."),
-      );
-      const value = line ?? parts.join(".");
-      return { value, source: found.source, tag: tagFor(runtime, value) };
-    }
-    const value = parts.join(".");
-    if (
-      parts.length === table.linePrecision &&
-      table.lines[value] === undefined &&
-      table.ended[value] === undefined
-    ) {
-      ctx.notes.push(
-        `${table.language} ${value} (${found.source}) is not in flexjob's pinned versions (${lines.join(", ")}): the image tag is used as written`,
-      );
-    }
+  return found.flavor === undefined
+    ? versionAsWritten(ctx, runtime, found, remedy)
+    : versionInRange(ctx, runtime, { ...found, flavor: found.flavor }, remedy);
+}
+
+/** A plain version: a line as written, or for a shorter one ("3") the newest known line it names. */
+function versionAsWritten(
+  ctx: DetectContext,
+  runtime: Runtime,
+  found: VersionSource,
+  remedy: string,
+): ResolvedVersion {
+  const table = RUNTIMES[runtime];
+  const lines = Object.keys(table.lines);
+  const parts = versionParts(found.text);
+  if (!parts) {
+    throw inputError(
+      `${found.source} in ${ctx.dir} has ${showValue(found.text)}, which is not a ${table.language} version`,
+      remedy,
+    );
+  }
+  if (parts.length < table.linePrecision) {
+    // "3" for Python: the newest known line of that major, preferring the default.
+    const candidates = [table.defaultLine, ...[...lines].reverse()];
+    const line = candidates.find(
+      (candidate) => candidate.split(".").slice(0, parts.length).join(".") === parts.join("."),
+    );
+    const value = line ?? parts.join(".");
     return { value, source: found.source, tag: tagFor(runtime, value) };
   }
+  const value = parts.join(".");
+  if (
+    parts.length === table.linePrecision &&
+    table.lines[value] === undefined &&
+    table.ended[value] === undefined
+  ) {
+    ctx.notes.push(
+      `${table.language} ${value} (${found.source}) is not in flexjob's pinned versions (${lines.join(", ")}): the image tag is used as written`,
+    );
+  }
+  return { value, source: found.source, tag: tagFor(runtime, value) };
+}
+
+/** A range: the default line if it fits, else the newest pinned line that does, else its lowest bound. */
+function versionInRange(
+  ctx: DetectContext,
+  runtime: Runtime,
+  found: VersionSource & { flavor: ConstraintFlavor },
+  remedy: string,
+): ResolvedVersion {
+  const table = RUNTIMES[runtime];
+  const lines = Object.keys(table.lines);
   const constraint = parseConstraint(found.text, found.flavor);
   const source = `${found.source} ${showValue(found.text)}`;
   if (!constraint) {
