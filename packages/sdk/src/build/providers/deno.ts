@@ -2,6 +2,7 @@ import { RUNTIMES } from "../base-images.js";
 import {
   type DetectContext,
   isObject,
+  type JsonObject,
   jobCommandPath,
   readJsonFile,
   readToolVersions,
@@ -54,35 +55,7 @@ export async function planDeno(ctx: DetectContext): Promise<BuildPlan> {
     tool === undefined ? undefined : { text: tool, source: ".tool-versions deno" },
   ]);
 
-  const tasks = isObject(config?.tasks) ? config.tasks : {};
-  const task = tasks.start;
-  const taskCommand =
-    typeof task === "string"
-      ? task
-      : isObject(task) && typeof task.command === "string"
-        ? task.command
-        : undefined;
-  const start = await chooseStart(ctx, {
-    procfile: true,
-    lookedFor: `${configFile ?? "deno.json"} has no "start" task and there is no main.ts, main.js, mod.ts, Procfile or start.sh`,
-    remedy: `add a "start" task to ${configFile ?? "deno.json"}`,
-    conventional: async () => {
-      if (taskCommand !== undefined) {
-        const words = commandWords(taskCommand);
-        // A plain `deno run …` task runs directly, so the job's process gets SIGTERM itself.
-        return {
-          command: words[0] === "deno" ? words : ["deno", "task", "start"],
-          source: `${configFile} tasks.start`,
-        };
-      }
-      for (const file of ENTRIES) {
-        // A container is the job's sandbox: Deno's own permission prompts would only stop it.
-        if (await ctx.files.exists(file))
-          return { command: ["deno", "run", "--allow-all", file], source: file };
-      }
-      return undefined;
-    },
-  });
+  const start = await chooseDenoStart(ctx, configFile, config);
 
   const locked = await ctx.files.exists("deno.lock");
   const dependencyFiles = [...(configFile ? [configFile] : []), ...(locked ? ["deno.lock"] : [])];
@@ -113,4 +86,37 @@ export async function planDeno(ctx: DetectContext): Promise<BuildPlan> {
     notes: ctx.notes,
     dependencyFiles,
   };
+}
+
+/** The config's start task, else the first conventional entry module, run with every permission. */
+function chooseDenoStart(ctx: DetectContext, configFile: string | undefined, config: JsonObject | undefined) {
+  const tasks = isObject(config?.tasks) ? config.tasks : {};
+  const task = tasks.start;
+  const taskCommand =
+    typeof task === "string"
+      ? task
+      : isObject(task) && typeof task.command === "string"
+        ? task.command
+        : undefined;
+  return chooseStart(ctx, {
+    procfile: true,
+    lookedFor: `${configFile ?? "deno.json"} has no "start" task and there is no main.ts, main.js, mod.ts, Procfile or start.sh`,
+    remedy: `add a "start" task to ${configFile ?? "deno.json"}`,
+    conventional: async () => {
+      if (taskCommand !== undefined) {
+        const words = commandWords(taskCommand);
+        // A plain `deno run …` task runs directly, so the job's process gets SIGTERM itself.
+        return {
+          command: words[0] === "deno" ? words : ["deno", "task", "start"],
+          source: `${configFile} tasks.start`,
+        };
+      }
+      for (const file of ENTRIES) {
+        // A container is the job's sandbox: Deno's own permission prompts would only stop it.
+        if (await ctx.files.exists(file))
+          return { command: ["deno", "run", "--allow-all", file], source: file };
+      }
+      return undefined;
+    },
+  });
 }
