@@ -57,19 +57,7 @@ export async function planRuby(ctx: DetectContext): Promise<BuildPlan> {
   });
 
   const bundler = /^BUNDLED WITH\s*\n\s*(\d+\.\d+\.\d+)/m.exec(lock ?? "")?.[1];
-  const dependencyFiles = ["Gemfile", ...(lock === undefined ? [] : ["Gemfile.lock"])];
-  if (/^\s*ruby\s+file:/m.test(gemfile) && rubyVersion !== undefined) dependencyFiles.push(".ruby-version");
-  if (lock === undefined) {
-    ctx.notes.push(
-      "no Gemfile.lock: gem versions resolve at build time and BUNDLE_DEPLOYMENT is off; commit it for reproducible builds",
-    );
-  }
-  if (/^\s*gemspec\b/m.test(gemfile)) {
-    ctx.notes.push(
-      "Gemfile uses gemspec: the gemspec is read before the source is copied, so it may not require project files",
-    );
-    for (const file of await ctx.files.list("")) if (file.endsWith(".gemspec")) dependencyFiles.push(file);
-  }
+  const dependencyFiles = await gemDependencyFiles(ctx, gemfile, lock, rubyVersion);
   // Native extensions compile in the build stage only; the runtime image gets the results.
   const packages = { build: ["build-essential"], runtime: [] as string[] };
   if (/^GIT$/m.test(lock ?? "")) packages.build.push("git");
@@ -96,4 +84,27 @@ export async function planRuby(ctx: DetectContext): Promise<BuildPlan> {
     notes: ctx.notes,
     dependencyFiles,
   };
+}
+
+/** What bundle install needs before the source is copied: the Gemfile, its lock and any gemspec. */
+async function gemDependencyFiles(
+  ctx: DetectContext,
+  gemfile: string,
+  lock: string | undefined,
+  rubyVersion: string | undefined,
+): Promise<string[]> {
+  const dependencyFiles = ["Gemfile", ...(lock === undefined ? [] : ["Gemfile.lock"])];
+  if (/^\s*ruby\s+file:/m.test(gemfile) && rubyVersion !== undefined) dependencyFiles.push(".ruby-version");
+  if (lock === undefined) {
+    ctx.notes.push(
+      "no Gemfile.lock: gem versions resolve at build time and BUNDLE_DEPLOYMENT is off; commit it for reproducible builds",
+    );
+  }
+  if (/^\s*gemspec\b/m.test(gemfile)) {
+    ctx.notes.push(
+      "Gemfile uses gemspec: the gemspec is read before the source is copied, so it may not require project files",
+    );
+    for (const file of await ctx.files.list("")) if (file.endsWith(".gemspec")) dependencyFiles.push(file);
+  }
+  return dependencyFiles;
 }
