@@ -51,13 +51,7 @@ export async function planRust(ctx: DetectContext): Promise<BuildPlan> {
       'set build args BUILD_CMD (e.g. "cargo build --release --locked -p report && mkdir -p /out && cp target/release/report /out/") and START_CMD ("/app/report"), or add a Dockerfile',
     );
   }
-  const tool = (await readToolVersions(ctx)).get("rust");
-  const msrv = tomlString(cargo, "package", "rust-version");
-  const version = resolveVersion(ctx, "rust", [
-    await toolchainSource(ctx),
-    tool === undefined ? undefined : { text: tool, source: ".tool-versions rust" },
-    msrv === undefined ? undefined : { text: `>=${msrv}`, source: "Cargo.toml rust-version", flavor: "npm" },
-  ]);
+  const version = resolveVersion(ctx, "rust", await rustVersionSources(ctx, cargo));
 
   const bins = await crateBinaries(ctx, cargo, name);
   const defaultRun = tomlString(cargo, "package", "default-run");
@@ -66,21 +60,7 @@ export async function planRust(ctx: DetectContext): Promise<BuildPlan> {
     ctx.notes.push(`Cargo.toml has several binaries (${[...bins].join(", ")}): all are built into /app`);
   }
 
-  const start = await chooseStart(ctx, {
-    procfile: false,
-    lookedFor:
-      bins.size > 1
-        ? `Cargo.toml has several binaries (${[...bins].join(", ")}) and no default-run`
-        : "the crate has no binary (src/main.rs, src/bin/ or [[bin]])",
-    remedy: bins.size > 1 ? "set default-run in Cargo.toml's [package]" : "add src/main.rs",
-    conventional: async () =>
-      chosen === undefined
-        ? undefined
-        : {
-            command: [`/app/${chosen}`],
-            source: defaultRun ? "Cargo.toml default-run" : `Cargo.toml binary ${chosen}`,
-          },
-  });
+  const start = await chooseRustStart(ctx, bins, { defaultRun, chosen });
 
   const locked = await ctx.files.exists("Cargo.lock");
   if (!locked)
@@ -142,4 +122,40 @@ function cargoBuildCommand(built: readonly string[], locked: boolean): string {
   const flags = `--release${locked ? " --locked" : ""}`;
   const word = (value: string) => shellWord(value, "Cargo.toml binary name");
   return `cargo build ${flags}${built.map((bin) => ` --bin ${word(bin)}`).join("")} && mkdir -p /out && cp ${built.map((bin) => word(`target/release/${bin}`)).join(" ")} /out/`;
+}
+
+async function rustVersionSources(
+  ctx: DetectContext,
+  cargo: TomlTable,
+): Promise<(VersionSource | undefined)[]> {
+  const tool = (await readToolVersions(ctx)).get("rust");
+  const msrv = tomlString(cargo, "package", "rust-version");
+  return [
+    await toolchainSource(ctx),
+    tool === undefined ? undefined : { text: tool, source: ".tool-versions rust" },
+    msrv === undefined ? undefined : { text: `>=${msrv}`, source: "Cargo.toml rust-version", flavor: "npm" },
+  ];
+}
+
+/** default-run, else the crate's only binary; several without default-run cannot be chosen. */
+function chooseRustStart(
+  ctx: DetectContext,
+  bins: ReadonlySet<string>,
+  { defaultRun, chosen }: { defaultRun: string | undefined; chosen: string | undefined },
+) {
+  return chooseStart(ctx, {
+    procfile: false,
+    lookedFor:
+      bins.size > 1
+        ? `Cargo.toml has several binaries (${[...bins].join(", ")}) and no default-run`
+        : "the crate has no binary (src/main.rs, src/bin/ or [[bin]])",
+    remedy: bins.size > 1 ? "set default-run in Cargo.toml's [package]" : "add src/main.rs",
+    conventional: async () =>
+      chosen === undefined
+        ? undefined
+        : {
+            command: [`/app/${chosen}`],
+            source: defaultRun ? "Cargo.toml default-run" : `Cargo.toml binary ${chosen}`,
+          },
+  });
 }
