@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fitName, names } from "./naming.js";
+import { familyOfArn, fitName, jobOfSchedule, names, revisionOf } from "./naming.js";
 
 describe("names", () => {
   it("derives every resource name from the app and job", () => {
@@ -44,5 +44,31 @@ describe("fitName", () => {
     expect(fitted).toHaveLength(64);
     expect(fitted).toBe(fitName(long, 64));
     expect(fitted).not.toBe(fitName(`${"x".repeat(69)}y`, 64));
+  });
+});
+
+describe("parsing flexjob's names back", () => {
+  it("a schedule's name gives its job, with a shard's suffix dropped, and nothing for another app's", () => {
+    expect({
+      plain: jobOfSchedule("billing", "billing-nightly"),
+      shard: jobOfSchedule("billing", "billing-nightly.3"),
+      dashed: jobOfSchedule("billing", "billing-eu-report"),
+      other: jobOfSchedule("billing", "payroll-nightly"),
+      bare: jobOfSchedule("billing", "billing-"),
+    }).toEqual({
+      plain: "nightly",
+      shard: "nightly",
+      dashed: "eu-report",
+      other: undefined,
+      bare: undefined,
+    });
+  });
+
+  it("a task definition ARN gives its family and revision", () => {
+    const arn = "arn:aws:ecs:eu-west-1:123456789012:task-definition/billing-nightly:12";
+    expect({ family: familyOfArn(arn), revision: revisionOf(arn) }).toEqual({
+      family: "billing-nightly",
+      revision: 12,
+    });
   });
 });

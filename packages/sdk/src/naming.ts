@@ -52,3 +52,23 @@ export const names = {
   /** The container inside each task definition; ECS overrides address it by this name. */
   container: (job: string) => job,
 } as const;
+
+/** The job a schedule in the app's group belongs to, from its deterministic name. */
+export function jobOfSchedule(app: string, scheduleName: string): string | undefined {
+  const prefix = `${app}-`;
+  if (!scheduleName.startsWith(prefix)) return undefined;
+  const rest = scheduleName.slice(prefix.length);
+  const job = rest.replace(/\.\d+$/, "");
+  return job.length > 0 ? job : undefined;
+}
+
+/** `arn:aws:ecs:eu-west-1:123456789012:task-definition/billing-nightly:3` → `3`. */
+export function revisionOf(arn: string): number {
+  return Number(arn.slice(arn.lastIndexOf(":") + 1));
+}
+
+/** `arn:aws:ecs:eu-west-1:123456789012:task-definition/billing-nightly:3` → `billing-nightly`. */
+export function familyOfArn(arn: string): string {
+  const name = arn.slice(arn.indexOf(":task-definition/") + ":task-definition/".length);
+  return name.slice(0, name.lastIndexOf(":"));
+}

@@ -10,7 +10,7 @@ import {
   type TaskDefinition,
 } from "@aws-sdk/client-ecs";
 import { internal, REPORT_WITH_PLAN } from "../errors.js";
-import { TAG_APP, TAG_MANAGED, TAG_SPEC_HASH } from "../naming.js";
+import { familyOfArn, revisionOf, TAG_APP, TAG_MANAGED, TAG_SPEC_HASH } from "../naming.js";
 import { change, diffFields, Leaf } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
@@ -357,17 +357,6 @@ async function activeRevisions(clients: AwsClients, family: string): Promise<str
     arns.push(...(page.taskDefinitionArns ?? []).filter((arn) => familyOfArn(arn) === family));
   }
   return arns;
-}
-
-/** `arn:aws:ecs:eu-west-1:123456789012:task-definition/billing-nightly:3` → `3`. */
-function revisionOf(arn: string): number {
-  return Number(arn.slice(arn.lastIndexOf(":") + 1));
-}
-
-/** `arn:aws:ecs:eu-west-1:123456789012:task-definition/billing-nightly:3` → `billing-nightly`. */
-function familyOfArn(arn: string): string {
-  const name = arn.slice(arn.indexOf(":task-definition/") + ":task-definition/".length);
-  return name.slice(0, name.lastIndexOf(":"));
 }
 
 /**

@@ -10,10 +10,9 @@ import { listFlexjobFamilies } from "../aws/task-definition.js";
 import type { FlexjobConfig } from "../config/index.js";
 import { jobNamed } from "../config/job-named.js";
 import type { Deps } from "../deps.js";
-import { names, TAG_APP, TAG_MANAGED } from "../naming.js";
+import { jobOfSchedule, names, TAG_APP, TAG_MANAGED } from "../naming.js";
 import type { Plan, PlanStep } from "../plan/types.js";
 import { apply } from "./apply.js";
-import { jobOfSchedule } from "./plan.js";
 
 export interface DestroyOptions {
   /** One job; without it, the whole app. */

@@ -6,7 +6,7 @@ import { planSchedule, planScheduleDelete } from "../aws/schedule.js";
 import { planScheduleGroup } from "../aws/schedule-group.js";
 import { planTaskDefinition, type TaskDefinitionLive } from "../aws/task-definition.js";
 import { FlexjobError } from "../errors.js";
-import { TAG_APP } from "../naming.js";
+import { jobOfSchedule, TAG_APP } from "../naming.js";
 import type { Plan, PlanStep } from "../plan/types.js";
 import type { LiveState } from "./observe.js";
 import type { DesiredState } from "./render.js";
@@ -171,15 +171,6 @@ export function strayJobs(desired: DesiredState, live: LiveState): string[] {
     return job === undefined || configured.has(job) ? [] : [job];
   });
   return [...new Set(strays)].sort();
-}
-
-/** The job a schedule in the app's group belongs to, from its deterministic name. */
-export function jobOfSchedule(app: string, scheduleName: string): string | undefined {
-  const prefix = `${app}-`;
-  if (!scheduleName.startsWith(prefix)) return undefined;
-  const rest = scheduleName.slice(prefix.length);
-  const job = rest.replace(/\.\d+$/, "");
-  return job.length > 0 ? job : undefined;
 }
 
 /**

@@ -7,7 +7,7 @@ import { observeTaskDefinition, type TaskDefinitionLive } from "../aws/task-defi
 import type { FlexjobConfig } from "../config/index.js";
 import { type Deps, mapLimit } from "../deps.js";
 import { FlexjobError } from "../errors.js";
-import { jobOfSchedule } from "./plan.js";
+import { jobOfSchedule } from "../naming.js";
 import { type RenderContext, type RetainedJob, renderDesired, retainedJobOf } from "./render.js";
 
 /**
