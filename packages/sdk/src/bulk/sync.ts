@@ -101,13 +101,7 @@ export async function syncBulkSchedules(
   const counter = new CallCounter();
   const group = bulkGroupName(config.app, job);
   const startRate = options.ratePerSecond ?? defaultSchedulerWriteRate(clients.region);
-  const limiter = (rate: number) => new AdaptiveRateLimiter(rate, deps);
-  const limiters = {
-    read: limiter(startRate),
-    create: limiter(startRate),
-    update: limiter(startRate),
-    delete: limiter(startRate),
-  };
+  const limiters = rateLimiters(startRate, deps);
 
   const target = await deployedTarget(config, job, jobSpec.timezone, counter, deps);
   const rendered = entries.map((entry) => renderBulkSchedule(entry, target));
@@ -147,11 +141,36 @@ export async function syncBulkSchedules(
     job,
     group,
   });
-  const all = Object.values(limiters);
   return {
     ...summary,
     created: outcome.created,
     deleted: outcome.deleted,
+    ...writtenCalls(counter, limiters, startRate),
+  };
+}
+
+/** One limiter per operation: Scheduler's quotas are per API action. */
+function rateLimiters(
+  startRate: number,
+  deps: Deps,
+): Record<"read" | "create" | "update" | "delete", AdaptiveRateLimiter> {
+  const limiter = (rate: number) => new AdaptiveRateLimiter(rate, deps);
+  return {
+    read: limiter(startRate),
+    create: limiter(startRate),
+    update: limiter(startRate),
+    delete: limiter(startRate),
+  };
+}
+
+/** The calls a sync sent, the throttles it met and the lowest rate any limiter slowed to. */
+function writtenCalls(
+  counter: CallCounter,
+  limiters: Record<string, AdaptiveRateLimiter>,
+  startRate: number,
+) {
+  const all = Object.values(limiters);
+  return {
     calls: { reads: counter.reads, writes: counter.writes },
     throttles: all.reduce((sum, item) => sum + item.throttles, 0),
     ratePerSecond: { start: startRate, lowest: Math.min(...all.map((item) => item.lowestRate)) },
