@@ -5,10 +5,10 @@ import {
   DeleteRolePolicyCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
-  ListAttachedRolePoliciesCommand,
-  ListRolePoliciesCommand,
   PutRolePermissionsBoundaryCommand,
   PutRolePolicyCommand,
+  paginateListAttachedRolePolicies,
+  paginateListRolePolicies,
   TagRoleCommand,
   UpdateAssumeRolePolicyCommand,
 } from "@aws-sdk/client-iam";
@@ -299,33 +299,20 @@ async function attachedPoliciesConflict(
 
 async function listAttachedPolicyArns(clients: AwsClients, roleName: string): Promise<string[]> {
   const arns: string[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await clients.iam.send(
-      new ListAttachedRolePoliciesCommand({
-        RoleName: roleName,
-        ...(marker === undefined ? {} : { Marker: marker }),
-      }),
-    );
+  for await (const page of paginateListAttachedRolePolicies(
+    { client: clients.iam },
+    { RoleName: roleName },
+  )) {
     arns.push(...(page.AttachedPolicies ?? []).flatMap((policy) => policy.PolicyArn ?? []));
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker !== undefined);
+  }
   return arns;
 }
 
 async function listInlinePolicyNames(clients: AwsClients, roleName: string): Promise<string[]> {
   const policyNames: string[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await clients.iam.send(
-      new ListRolePoliciesCommand({
-        RoleName: roleName,
-        ...(marker === undefined ? {} : { Marker: marker }),
-      }),
-    );
+  for await (const page of paginateListRolePolicies({ client: clients.iam }, { RoleName: roleName })) {
     policyNames.push(...(page.PolicyNames ?? []));
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker !== undefined);
+  }
   return policyNames;
 }
 

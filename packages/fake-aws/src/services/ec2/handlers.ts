@@ -40,16 +40,31 @@ export function ec2Handlers(env: Ec2Env): Record<string, Handler> {
   return bindHandlers(env, OPERATIONS);
 }
 
+/**
+ * The resources a Describe call names by id, in the order asked: a malformed id and an unknown one
+ * fail the whole call, as EC2 does (`<Prefix>.Malformed`, `<Prefix>.NotFound`).
+ */
+function selectIds<T>(
+  ids: readonly string[],
+  known: ReadonlyMap<string, T>,
+  kind: string,
+  prefix: string,
+  notFound: (id: string) => string,
+  malformed = `${prefix}.Malformed`,
+): T[] {
+  return ids.map((id) => {
+    checkId(id, kind, malformed);
+    const found = known.get(id);
+    if (found === undefined) throw new AwsError(`${prefix}.NotFound`, notFound(id));
+    return found;
+  });
+}
+
 function describeVpcs(env: Ec2Env, input: Record<string, unknown>, ctx: CallContext) {
   const req = readDescribe(input, "VpcId", "vpcIdSet", DESCRIBE_LIMITS.default);
   const state = regionState(env.state, ctx.region);
   const selected = req.ids
-    ? req.ids.map((id) => {
-        checkId(id, "vpc", "InvalidVpcID.Malformed");
-        const vpc = state.vpcs.get(id);
-        if (!vpc) throw new AwsError("InvalidVpcID.NotFound", `The vpc ID '${id}' does not exist`);
-        return vpc;
-      })
+    ? selectIds(req.ids, state.vpcs, "vpc", "InvalidVpcID", (id) => `The vpc ID '${id}' does not exist`)
     : [...state.vpcs.values()];
   const matched = applyFilters(selected, req.filters, VPC_FILTERS, ctx.region);
   const page = pageOf(matched, (v) => v.vpcId, req);
@@ -60,12 +75,13 @@ function describeSubnets(env: Ec2Env, input: Record<string, unknown>, ctx: CallC
   const req = readDescribe(input, "SubnetId", "subnetIdSet", DESCRIBE_LIMITS.default);
   const state = regionState(env.state, ctx.region);
   const selected = req.ids
-    ? req.ids.map((id) => {
-        checkId(id, "subnet", "InvalidSubnetID.Malformed");
-        const subnet = state.subnets.get(id);
-        if (!subnet) throw new AwsError("InvalidSubnetID.NotFound", `The subnet ID '${id}' does not exist`);
-        return subnet;
-      })
+    ? selectIds(
+        req.ids,
+        state.subnets,
+        "subnet",
+        "InvalidSubnetID",
+        (id) => `The subnet ID '${id}' does not exist`,
+      )
     : [...state.subnets.values()];
   const matched = applyFilters(selected, req.filters, SUBNET_FILTERS, ctx.region);
   const page = pageOf(matched, (s) => s.subnetId, req);
@@ -85,13 +101,14 @@ function describeSecurityGroups(env: Ec2Env, input: Record<string, unknown>, ctx
   let selected: SecurityGroup[];
   if (req.ids === undefined && names === undefined) selected = [...state.securityGroups.values()];
   else {
-    selected = [];
-    for (const id of req.ids ?? []) {
-      checkId(id, "sg", "InvalidGroupId.Malformed");
-      const group = state.securityGroups.get(id);
-      if (!group) throw new AwsError("InvalidGroup.NotFound", `The security group '${id}' does not exist`);
-      selected.push(group);
-    }
+    selected = selectIds(
+      req.ids ?? [],
+      state.securityGroups,
+      "sg",
+      "InvalidGroup",
+      (id) => `The security group '${id}' does not exist`,
+      "InvalidGroupId.Malformed",
+    );
     // Names alone only reach the default VPC, as AWS documents.
     for (const name of names ?? []) {
       const group = [...state.securityGroups.values()].find(
