@@ -13,8 +13,8 @@ export { type AwsClients, type ClientOptions, createClients } from "./aws/client
 export type { DnsRecordSpec } from "./aws/discovery-service.js";
 export { boundaryPolicy } from "./aws/permissions-boundary.js";
 export type { PolicyDocument, PolicyStatement } from "./aws/policy.js";
-export type { DockerCommand, DockerRunner } from "./build/docker.js";
-export type { BuildPlan, BuildProvider } from "./build/plan.js";
+export type { DockerCommand, DockerRunner } from "./image/docker.js";
+export type { BuildPlan, BuildProvider } from "./image/plan.js";
 export {
   type BuildResolverOptions,
   buildImageResolver,
@@ -22,7 +22,7 @@ export {
   type PreparedBuild,
   prepareBuild,
   prepareFolderBuild,
-} from "./build/resolve-image.js";
+} from "./image/resolve-image.js";
 export type { BulkSchedule } from "./bulk/entries.js";
 export { loadBulkScheduleFile } from "./bulk/load.js";
 export {
