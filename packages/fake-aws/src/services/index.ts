@@ -6,7 +6,7 @@ import { createEcrService, type EcrControls, type ImageStore } from "./ecr/index
 import { createEcsService, type EcsControls } from "./ecs/index.js";
 import { createIamService } from "./iam.js";
 import { createLogsService, type LogsControls } from "./logs/index.js";
-import { createSchedulerService } from "./scheduler.js";
+import { createSchedulerService } from "./scheduler/index.js";
 import { createSecretsService, type SecretsControls } from "./secrets.js";
 import { createStsService } from "./sts.js";
 

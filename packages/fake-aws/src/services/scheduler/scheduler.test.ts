@@ -19,8 +19,8 @@ import {
   ValidationException,
 } from "@aws-sdk/client-scheduler";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type FakeAws, startFakeAws } from "../index.js";
-import { TRUST_ECS_TASKS, TRUST_SCHEDULER } from "../test-support.js";
+import { type FakeAws, startFakeAws } from "../../index.js";
+import { TRUST_ECS_TASKS, TRUST_SCHEDULER } from "../../test-support.js";
 
 let aws: FakeAws;
 let scheduler: SchedulerClient;
