@@ -1,9 +1,8 @@
 import { z } from "zod";
 import { FlexjobError } from "../errors.js";
-import { assertTimezone, parseSchedule, type Schedule } from "../schedule/index.js";
+import { assertTimezone, parseSchedule } from "../schedule/index.js";
 import {
   ARCHITECTURES,
-  type Architecture,
   assertSizePair,
   DEFAULT_ARCHITECTURE,
   DEFAULT_CPU,
@@ -116,92 +115,6 @@ const numberOrString = () => z.union([z.number(), z.string()]);
 const scalarText = () => z.union([z.string(), z.number(), z.boolean()]).transform((value) => String(value));
 
 // ---------------------------------------------------------------------------------------------
-// Output types
-
-/** Where a job's image is built from. */
-export interface SourceSpec {
-  /** Build context, relative to the config file's folder. */
-  rootDir: string;
-  /** Dockerfile path relative to rootDir; undefined means flexjob detects or generates one. */
-  dockerfile: string | undefined;
-  buildArgs: Record<string, string>;
-  /** Names of environment variables passed to the build as secrets, never as build args. */
-  buildSecrets: string[];
-}
-
-/** EventBridge Scheduler's retry policy for a job's RunTask target. */
-export interface RetrySpec {
-  /** 0–185. */
-  attempts: number;
-  /** 60–86400. */
-  maxAgeSeconds: number;
-}
-
-/** An ECS container health check, in ECS's own units (seconds). */
-export interface HealthCheckSpec {
-  /** ECS form: `["CMD-SHELL", "…"]` for a string, `["CMD", …]` for a list. */
-  command: string[];
-  interval: number;
-  timeout: number;
-  retries: number;
-  startPeriod: number;
-}
-
-/** One job of a {@link FlexjobConfig}: every default filled, every value resolved. */
-export interface JobSpec {
-  name: string;
-  branch: string | undefined;
-  /** Set when the image is built from source; exactly one of source and image is set. */
-  source: SourceSpec | undefined;
-  /** Set when the job runs an existing image. */
-  image: string | undefined;
-  /** Exec form; undefined runs the image's own CMD/ENTRYPOINT. */
-  command: string[] | undefined;
-  schedule: Schedule;
-  timezone: string;
-  enabled: boolean;
-  size: ResolvedSize;
-  arch: Architecture;
-  spot: boolean;
-  tasks: number;
-  retry: RetrySpec;
-  /** undefined when the flexible time window is off. */
-  flexibleWindowMinutes: number | undefined;
-  /** ISO 8601 in UTC. */
-  startDate: string | undefined;
-  /** ISO 8601 in UTC. */
-  endDate: string | undefined;
-  healthCheck: HealthCheckSpec | undefined;
-  env: Record<string, string>;
-  /** Variable name → Secrets Manager or SSM parameter ARN. */
-  secrets: Record<string, string>;
-  logs: { retentionDays: number };
-  /** Role ARN or role name; undefined means the task gets no role. */
-  taskRole: string | undefined;
-}
-
-export interface NetworkSpec {
-  /** undefined means the default VPC's subnets. */
-  subnets: string[] | undefined;
-  /** undefined means the VPC's default security group. */
-  securityGroups: string[] | undefined;
-  assignPublicIp: boolean;
-}
-
-/** flexjob.yml after validation. */
-export interface FlexjobConfigOutput {
-  app: string;
-  /** undefined means the region of the environment (AWS_REGION, the profile). */
-  region: string | undefined;
-  cluster: string;
-  network: NetworkSpec;
-  /** undefined when service discovery is not used. */
-  discovery: { namespace: string } | undefined;
-  /** In the order of flexjob.yml. */
-  jobs: JobSpec[];
-}
-
-// ---------------------------------------------------------------------------------------------
 // Job fields
 
 const sourceSchema = z
@@ -290,38 +203,42 @@ const commandSchema = z
   .transform(convertWith(commandWords))
   .optional();
 
-const cpuSchema = numberOrString()
-  .meta(
-    doc(
-      'vCPU per task: 0.25, 0.5, 1, 2, 4, 8 or 16. Also accepted: CPU units as a string ("1024", "1024 units") and "1 vCPU". A bare number from 128 up means CPU units.',
-      1,
-      AWS_DOCS.taskSize,
-    ),
-  )
-  .transform(convertWith(parseCpu))
-  .prefault(DEFAULT_CPU);
+/** A task size field: a number or a string with units, resolved by its sizing parser. */
+const sizeSchema = (
+  description: string,
+  example: number,
+  parse: (value: number | string) => number,
+  fallback: number,
+  aws: string,
+) =>
+  numberOrString()
+    .meta(doc(description, example, aws))
+    .transform(convertWith(parse))
+    .prefault(fallback);
 
-const memorySchema = numberOrString()
-  .meta(
-    doc(
-      'Memory per task in GiB, valid for the cpu (0.25 vCPU: 0.5, 1 or 2; 0.5: 1-4; 1: 2-8; 2: 4-16; 4: 8-30; 8: 16-60 in steps of 4; 16: 32-120 in steps of 8). Also accepted: "512 MiB", "2 GiB", "2 GB" (read as GiB, as ECS does). A bare number from 128 up means MiB.',
-      2,
-      AWS_DOCS.taskSize,
-    ),
-  )
-  .transform(convertWith(parseMemory))
-  .prefault(DEFAULT_MEMORY_GIB);
+const cpuSchema = sizeSchema(
+  'vCPU per task: 0.25, 0.5, 1, 2, 4, 8 or 16. Also accepted: CPU units as a string ("1024", "1024 units") and "1 vCPU". A bare number from 128 up means CPU units.',
+  1,
+  parseCpu,
+  DEFAULT_CPU,
+  AWS_DOCS.taskSize,
+);
 
-const storageSchema = numberOrString()
-  .meta(
-    doc(
-      "Ephemeral storage per task in whole GiB, 20 (the default, included in the price) to 200.",
-      50,
-      AWS_DOCS.storage,
-    ),
-  )
-  .transform(convertWith(parseStorage))
-  .prefault(STORAGE_GIB.default);
+const memorySchema = sizeSchema(
+  'Memory per task in GiB, valid for the cpu (0.25 vCPU: 0.5, 1 or 2; 0.5: 1-4; 1: 2-8; 2: 4-16; 4: 8-30; 8: 16-60 in steps of 4; 16: 32-120 in steps of 8). Also accepted: "512 MiB", "2 GiB", "2 GB" (read as GiB, as ECS does). A bare number from 128 up means MiB.',
+  2,
+  parseMemory,
+  DEFAULT_MEMORY_GIB,
+  AWS_DOCS.taskSize,
+);
+
+const storageSchema = sizeSchema(
+  "Ephemeral storage per task in whole GiB, 20 (the default, included in the price) to 200.",
+  50,
+  parseStorage,
+  STORAGE_GIB.default,
+  AWS_DOCS.storage,
+);
 
 const RETRY_MAX_AGE = { min: 60, max: 86_400, example: "6h" } as const;
 
@@ -352,7 +269,7 @@ const retrySchema = z
       .transform(convertWith(maxAgeSeconds))
       .prefault(RETRY_MAX_AGE.max),
   })
-  .transform(({ attempts, maxAge }): RetrySpec => ({ attempts, maxAgeSeconds: maxAge }))
+  .transform(({ attempts, maxAge }) => ({ attempts, maxAgeSeconds: maxAge }))
   .prefault({})
   .meta(
     doc(
@@ -434,22 +351,23 @@ function healthCheckCommand(command: string | string[]): string[] {
 const seconds = (min: number, max: number, fallback: number, description: string) =>
   wholeNumber(min, max).default(fallback).meta(doc(description, fallback));
 
-const healthCheckSchema = z
-  .strictObject({
-    command: z
-      .union([z.string().min(1), z.array(z.string()).min(1)])
-      .meta(
-        doc(
-          "The check. A string runs in the container's shell (ECS CMD-SHELL), so `|| exit 1` works; a list runs without a shell (CMD). Exit status 0 is healthy.",
-          "curl -f http://localhost:8080/health || exit 1",
-        ),
-      )
-      .transform(healthCheckCommand),
-    interval: seconds(5, 300, 30, "Seconds between checks, 5-300."),
-    timeout: seconds(2, 60, 5, "Seconds a check may take before it counts as failed, 2-60."),
-    retries: seconds(1, 10, 3, "Failed checks in a row before the container is unhealthy, 1-10."),
-    startPeriod: seconds(0, 300, 0, "Seconds after start during which failures do not count, 0-300."),
-  })
+const healthCheckObject = z.strictObject({
+  command: z
+    .union([z.string().min(1), z.array(z.string()).min(1)])
+    .meta(
+      doc(
+        "The check. A string runs in the container's shell (ECS CMD-SHELL), so `|| exit 1` works; a list runs without a shell (CMD). Exit status 0 is healthy.",
+        "curl -f http://localhost:8080/health || exit 1",
+      ),
+    )
+    .transform(healthCheckCommand),
+  interval: seconds(5, 300, 30, "Seconds between checks, 5-300."),
+  timeout: seconds(2, 60, 5, "Seconds a check may take before it counts as failed, 2-60."),
+  retries: seconds(1, 10, 3, "Failed checks in a row before the container is unhealthy, 1-10."),
+  startPeriod: seconds(0, 300, 0, "Seconds after start during which failures do not count, 0-300."),
+});
+
+const healthCheckSchema = healthCheckObject
   .optional()
   .meta(
     doc(
@@ -618,6 +536,16 @@ const jobShape = {
 
 type JobInputOutput = z.output<z.ZodObject<typeof jobShape>>;
 
+/** Every key present, undefined when not given: a spec reads the same however it was written. */
+function sourceSpec(source: z.output<typeof sourceSchema>) {
+  return {
+    rootDir: source.rootDir,
+    dockerfile: source.dockerfile,
+    buildArgs: source.buildArgs,
+    buildSecrets: source.buildSecrets,
+  };
+}
+
 /**
  * Runs a cross-field check only when the fields it reads parsed, so that it can still report next
  * to other fields' problems instead of waiting for them to be fixed.
@@ -708,31 +636,26 @@ export const jobSchema = z
     },
     whenValid("env", "secrets"),
   )
-  .transform((job: JobInputOutput): Omit<JobSpec, "name"> => {
-    const source =
-      job.image === undefined
-        ? (job.source ?? { rootDir: ".", dockerfile: undefined, buildArgs: {}, buildSecrets: [] })
-        : undefined;
+  .transform((job: JobInputOutput) => {
+    const size: ResolvedSize = {
+      cpu: job.cpu,
+      cpuUnits: job.cpu * UNITS_PER_VCPU,
+      memoryGiB: job.memory,
+      memoryMiB: job.memory * MIB_PER_GIB,
+      storageGiB: job.storage,
+    };
+    // Widened on purpose: code that builds specs by hand passes any number and the schema checks it.
+    const logs: { retentionDays: number } = { retentionDays: job.logs.retentionDays };
     return {
       branch: job.branch,
-      source: source && {
-        rootDir: source.rootDir,
-        dockerfile: source.dockerfile,
-        buildArgs: source.buildArgs,
-        buildSecrets: source.buildSecrets,
-      },
+      /** Set when the image is built from source; exactly one of source and image is set. */
+      source: job.image === undefined ? sourceSpec(job.source ?? sourceSchema.parse({})) : undefined,
       image: job.image,
       command: job.command,
       schedule: job.schedule,
       timezone: job.timezone,
       enabled: job.enabled,
-      size: {
-        cpu: job.cpu,
-        cpuUnits: job.cpu * UNITS_PER_VCPU,
-        memoryGiB: job.memory,
-        memoryMiB: job.memory * MIB_PER_GIB,
-        storageGiB: job.storage,
-      },
+      size,
       arch: job.arch,
       spot: job.spot,
       tasks: job.tasks,
@@ -743,7 +666,7 @@ export const jobSchema = z
       healthCheck: job.healthCheck,
       env: job.env,
       secrets: job.secrets,
-      logs: { retentionDays: job.logs.retentionDays },
+      logs,
       taskRole: job.taskRole,
     };
   })
@@ -895,20 +818,20 @@ export const flexjobConfigSchema = z
         }),
     },
   )
-  .transform(
-    (config): FlexjobConfigOutput => ({
-      app: config.app,
-      region: config.region,
-      cluster: config.cluster ?? config.app,
-      network: {
-        subnets: config.network.subnets,
-        securityGroups: config.network.securityGroups,
-        assignPublicIp: config.network.assignPublicIp,
-      },
-      discovery: config.discovery && { namespace: config.discovery.namespace ?? `${config.app}.internal` },
-      jobs: Object.entries(config.jobs).map(([name, job]) => ({ name, ...job })),
-    }),
-  )
+  .transform((config) => ({
+    app: config.app,
+    region: config.region,
+    cluster: config.cluster ?? config.app,
+    // Every key present, undefined when not given: a spec reads the same however it was written.
+    network: {
+      subnets: config.network.subnets,
+      securityGroups: config.network.securityGroups,
+      assignPublicIp: config.network.assignPublicIp,
+    },
+    discovery: config.discovery && { namespace: config.discovery.namespace ?? `${config.app}.internal` },
+    /** In the order of flexjob.yml. */
+    jobs: Object.entries(config.jobs).map(([name, job]): JobSpec => ({ name, ...job })),
+  }))
   .meta({
     title: "flexjob.yml",
     description: "Scheduled container jobs on AWS Fargate. https://github.com/flexjob/flexjob",
@@ -918,3 +841,23 @@ export const flexjobConfigSchema = z
 export type FlexjobConfigInput = z.input<typeof flexjobConfigSchema>;
 /** flexjob.yml after parseConfig: every default filled, sizes, durations and schedules resolved. */
 export type FlexjobConfig = z.output<typeof flexjobConfigSchema>;
+/** @deprecated The same type as {@link FlexjobConfig}, under its older name. */
+export type FlexjobConfigOutput = FlexjobConfig;
+
+// The types below are the schema's output, each field declared once above, in zod. Interfaces
+// (not aliases) so that editors and the API report show their names instead of zod's types.
+
+/** Where a job's image is built from: {@link JobSpec}'s `source`. */
+export interface SourceSpec extends ReturnType<typeof sourceSpec> {}
+/** EventBridge Scheduler's retry policy for a job's RunTask target, in seconds. */
+export interface RetrySpec extends z.output<typeof retrySchema> {}
+/** An ECS container health check, in ECS's own units (seconds); `command` in ECS form. */
+export interface HealthCheckSpec extends z.output<typeof healthCheckObject> {}
+/** Where tasks run: undefined subnets and security groups mean the default VPC's. */
+export interface NetworkSpec extends NetworkOutput {}
+type NetworkOutput = FlexjobConfig["network"];
+/** One job of a {@link FlexjobConfig}: every default filled, every value resolved. */
+export interface JobSpec extends z.output<typeof jobSchema> {
+  /** The job's key under `jobs`. */
+  name: string;
+}
