@@ -4,7 +4,7 @@ import { type CloudMapControls, createCloudMapService } from "./cloudmap/index.j
 import { createEc2Service, type Ec2Controls } from "./ec2/index.js";
 import { createEcrService, type EcrControls, type ImageStore } from "./ecr/index.js";
 import { createEcsService, type EcsControls } from "./ecs/index.js";
-import { createIamService } from "./iam.js";
+import { createIamService } from "./iam/index.js";
 import { createLogsService, type LogsControls } from "./logs/index.js";
 import { createSchedulerService } from "./scheduler/index.js";
 import { createSecretsService, type SecretsControls } from "./secrets.js";

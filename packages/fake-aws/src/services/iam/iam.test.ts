@@ -27,8 +27,8 @@ import {
   UpdateAssumeRolePolicyCommand,
 } from "@aws-sdk/client-iam";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type FakeAws, startFakeAws } from "../index.js";
-import { TRUST_ECS_TASKS, TRUST_SCHEDULER } from "../test-support.js";
+import { type FakeAws, startFakeAws } from "../../index.js";
+import { TRUST_ECS_TASKS, TRUST_SCHEDULER } from "../../test-support.js";
 
 let aws: FakeAws;
 let iam: IAMClient;
