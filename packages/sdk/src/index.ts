@@ -87,15 +87,7 @@ export {
   type InstanceInput,
   registerInstance,
 } from "./discovery/ensure.js";
-export {
-  type Fault,
-  type FieldIssue,
-  FlexjobError,
-  type FlexjobErrorCode,
-  type FlexjobErrorOptions,
-  isFlexjobError,
-  type SourceLocation,
-} from "./errors.js";
+export * from "./public-errors.js";
 export { names } from "./naming.js";
 export {
   type FieldChange,

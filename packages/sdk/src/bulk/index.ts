@@ -4,11 +4,5 @@ export { loadBulkScheduleFile } from "./load.js";
 export { bulkGroupName, decodeKey, encodeKey, KEY_PART_MAX } from "./names.js";
 export { type BulkOperation, type BulkPlan, planBulkSchedules } from "./plan.js";
 export { defaultSchedulerWriteRate, SCHEDULER_PRIMARY_REGIONS } from "./rate.js";
-export {
-  type BulkScheduleListing,
-  type BulkSyncOptions,
-  type BulkSyncResult,
-  deleteBulkSchedules,
-  listBulkSchedules,
-  syncBulkSchedules,
-} from "./sync.js";
+// sync.js is the public face of bulk sync: the root index.ts lists its names, this barrel takes it whole.
+export * from "./sync.js";

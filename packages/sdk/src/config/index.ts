@@ -2,14 +2,8 @@ export { describeSeconds, durationSeconds } from "./duration.js";
 export { type ImageReference, parseImageReference } from "./image-reference.js";
 export { jobNamed } from "./job-named.js";
 export { CONFIG_SCHEMA_URL, configJsonSchema, renderConfigJsonSchema } from "./json-schema.js";
-export {
-  CONFIG_FILE_NAMES,
-  type ConfigFile,
-  type LoadConfigOptions,
-  loadConfig,
-  parseConfigText,
-  readConfigFile,
-} from "./load.js";
+// load.js is public as it stands: the root index.ts lists its names, this barrel takes it whole.
+export * from "./load.js";
 export { type Locate, type ParseConfigOptions, parseConfig } from "./parse.js";
 export {
   type FlexjobConfig,
