@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DOC_ONLY_KEYS } from "./field-docs.js";
 import { flexjobConfigSchema } from "./schema.js";
 
 /** Where the published JSON Schema lives; starter configs point editors at it. */
@@ -9,7 +10,13 @@ export const CONFIG_SCHEMA_URL = "https://unpkg.com/@flexjob/sdk/schema/flexjob.
  * yaml-language-server. Generated from {@link flexjobConfigSchema}, never written by hand.
  */
 export function configJsonSchema(): Record<string, unknown> {
-  const generated = z.toJSONSchema(flexjobConfigSchema, { io: "input" }) as Record<string, unknown>;
+  const generated = z.toJSONSchema(flexjobConfigSchema, {
+    io: "input",
+    override: ({ jsonSchema }) => {
+      // Editors read description and examples; the parts apart are for the generated docs.
+      for (const key of DOC_ONLY_KEYS) delete (jsonSchema as Record<string, unknown>)[key];
+    },
+  }) as Record<string, unknown>;
   const { $schema, title, ...rest } = generated;
   return { $schema, $id: CONFIG_SCHEMA_URL, title: title ?? "flexjob.yml", ...rest };
 }

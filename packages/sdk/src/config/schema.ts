@@ -32,6 +32,7 @@ import {
   subnetProblem,
 } from "./aws-identifiers.js";
 import { DURATION_PATTERN, durationProblem, durationSeconds } from "./duration.js";
+import { doc, FORMS_KEY, type ScheduleForm } from "./field-docs.js";
 import { IMAGE_REFERENCE_PATTERN, parseImageReference } from "./image-reference.js";
 import {
   APP_NAME_PATTERN,
@@ -86,17 +87,6 @@ const AWS_DOCS = {
   regions: "https://docs.aws.amazon.com/general/latest/gr/rande.html#regional-endpoints",
 } as const;
 
-/** Metadata for one field: its description (with example and AWS link) and the example alone. */
-function doc(
-  description: string,
-  example: unknown,
-  aws?: string,
-): { description: string; examples: unknown[] } {
-  const shown = typeof example === "string" ? example : JSON.stringify(example);
-  const link = aws ? ` AWS: ${aws}` : "";
-  return { description: `${description} Example: \`${shown}\`.${link}`, examples: [example] };
-}
-
 /** A string with a JSON Schema pattern for editors and flexjob's own check for messages. */
 function checkedString(pattern: string, check: (value: string) => Problem | undefined) {
   return z.string().meta({ pattern }).superRefine(refineWith(check));
@@ -134,6 +124,8 @@ const sourceSchema = z
         doc(
           "Dockerfile to build, relative to rootDir. Without it flexjob uses rootDir/Dockerfile, or generates one when there is none.",
           "Dockerfile.jobs",
+          undefined,
+          "`rootDir/Dockerfile`, else generated",
         ),
       ),
     buildArgs: z
@@ -170,6 +162,8 @@ const sourceSchema = z
     doc(
       "Build the job's image from this repository. The default when neither source nor image is given is `{ rootDir: . }`.",
       { rootDir: "." },
+      undefined,
+      '`{ rootDir: "." }` when no `image`',
     ),
   );
 
@@ -198,6 +192,7 @@ const commandSchema = z
       'The command the container runs, overriding the image\'s CMD. A list is used as is (exec form). A string is split into words like a shell splits them (quotes and backslashes), but runs without a shell: no variables, pipes or &&; for those write ["sh", "-c", "…"].',
       'python -m report --since "1 day"',
       AWS_DOCS.command,
+      "the image's own",
     ),
   )
   .transform(convertWith(commandWords))
@@ -240,7 +235,7 @@ const storageSchema = sizeSchema(
   AWS_DOCS.storage,
 );
 
-const RETRY_MAX_AGE = { min: 60, max: 86_400, example: "6h" } as const;
+const RETRY_MAX_AGE = { min: 60, max: 86_400, example: "6h", default: "24h" } as const;
 
 function maxAgeSeconds(value: number | string): number {
   const problem = durationProblem("maxAge", value, RETRY_MAX_AGE);
@@ -267,7 +262,7 @@ const retrySchema = z
         ),
       )
       .transform(convertWith(maxAgeSeconds))
-      .prefault(RETRY_MAX_AGE.max),
+      .prefault(RETRY_MAX_AGE.default),
   })
   .transform(({ attempts, maxAge }) => ({ attempts, maxAgeSeconds: maxAge }))
   .prefault({})
@@ -374,6 +369,7 @@ const healthCheckSchema = healthCheckObject
       "A container health check.",
       { command: "curl -f http://localhost/ || exit 1" },
       AWS_DOCS.healthCheck,
+      "none",
     ),
   );
 
@@ -448,6 +444,28 @@ const logsSchema = z
   .prefault({})
   .meta(doc("The job's CloudWatch log group `/flexjob/<app>/<job>`.", { retentionDays: 90 }));
 
+/**
+ * The forms a schedule can be written in, for the README's Schedules table: what each deploys as
+ * is computed by parsing it, so the table cannot drift from the parser.
+ */
+const SCHEDULE_FORMS: readonly ScheduleForm[] = [
+  {
+    write: ["cron(0 9 ? * MON-FRI *)"],
+    note: "itself (6 fields: minute hour day-of-month month day-of-week year)",
+  },
+  { write: ["rate(5 minutes)", "rate(1 minute)"], note: "itself (`rate(1 minute)` singular, plural above)" },
+  { write: ["at(2030-12-24T18:00:00)"], note: "itself (one run)" },
+  { write: ["0 9 * * 1-5"], note: "Unix cron: Unix 0/7 = Sunday becomes AWS 1" },
+  { write: ["@hourly", "@daily", "@weekly", "@monthly", "@yearly"] },
+  {
+    write: ["every 5 minutes", "every 2 hours", "every 3 days"],
+    note: "counted from when the schedule starts",
+  },
+  { write: ["every hour", "every day"], note: "on the hour / at midnight" },
+  { write: ["every day at 03:30"] },
+  { write: ["every monday at 9:00", "every weekday at 9:00"] },
+];
+
 /** Job fields whose cross-field checks must wait until the fields themselves are valid. */
 type JobKey = keyof typeof jobShape;
 
@@ -456,7 +474,14 @@ const jobShape = {
     .string()
     .superRefine(refineWith(branchProblem))
     .optional()
-    .meta(doc("Deploy this job only from this git branch. Without it, any branch deploys.", "main")),
+    .meta(
+      doc(
+        "Deploy this job only from this git branch. Without it, any branch deploys.",
+        "main",
+        undefined,
+        "any",
+      ),
+    ),
   source: sourceSchema.optional(),
   image: imageSchema.optional(),
   command: commandSchema,
@@ -469,6 +494,7 @@ const jobShape = {
         AWS_DOCS.scheduleTypes,
       ),
     )
+    .meta({ [FORMS_KEY]: SCHEDULE_FORMS })
     .transform(convertWith(parseSchedule)),
   timezone: z
     .string()
@@ -530,6 +556,7 @@ const jobShape = {
         "IAM role the job's code runs as (ARN or role name). Without it the task has no AWS permissions.",
         "arn:aws:iam::123456789012:role/billing-report",
         AWS_DOCS.taskRole,
+        "none",
       ),
     ),
 };
@@ -687,6 +714,7 @@ const networkSchema = z
           "Subnets the tasks run in (up to 16). Without them, the default VPC's subnets.",
           ["subnet-0a1b2c3d4e5f67890"],
           AWS_DOCS.network,
+          "the default VPC's subnets (private first)",
         ),
       ),
     securityGroups: z
@@ -699,6 +727,7 @@ const networkSchema = z
           "Security groups of the tasks (up to 5). Without them, the VPC's default security group.",
           ["sg-0a1b2c3d4e5f67890"],
           AWS_DOCS.network,
+          "the VPC's default security group",
         ),
       ),
     assignPublicIp: z
@@ -721,7 +750,14 @@ const discoverySchema = z
   .strictObject({
     namespace: checkedString(NAMESPACE_PATTERN, namespaceProblem)
       .optional()
-      .meta(doc("Private DNS namespace; default `<app>.internal`.", "billing.internal")),
+      .meta(
+        doc(
+          "Private DNS namespace; default `<app>.internal`.",
+          "billing.internal",
+          undefined,
+          "`<app>.internal`",
+        ),
+      ),
   })
   .optional()
   .meta(
@@ -729,6 +765,7 @@ const discoverySchema = z
       "Cloud Map service discovery, so jobs can reach services as `http://<service>.<namespace>:<port>`.",
       { namespace: "billing.internal" },
       AWS_DOCS.discovery,
+      "off",
     ),
   );
 
@@ -757,6 +794,7 @@ const topShape = {
         "AWS region. Without it, the region of the environment (AWS_REGION or the profile).",
         "eu-west-1",
         AWS_DOCS.regions,
+        "`AWS_REGION` / profile",
       ),
     ),
   cluster: checkedString(CLUSTER_PATTERN, clusterProblem)
@@ -766,6 +804,7 @@ const topShape = {
         "ECS cluster the tasks run in; created when missing. Default: the app name.",
         "billing",
         AWS_DOCS.cluster,
+        "the app name",
       ),
     ),
   network: networkSchema,

@@ -21,16 +21,5 @@ export {
   resolveSize,
   type SizeInput,
 } from "./parse.js";
-export {
-  DEFAULT_CPU,
-  DEFAULT_MEMORY_GIB,
-  FARGATE_SIZES,
-  type FargateSize,
-  fargateSizeFor,
-  MIB_PER_GIB,
-  STORAGE_GIB,
-  UNITS_PER_VCPU,
-  validCpus,
-  validCpusFor,
-  validMemoryFor,
-} from "./sizes.js";
+// Everything sizes.ts exports is the sizing table and its lookups: all of it is this folder's API.
+export * from "./sizes.js";
