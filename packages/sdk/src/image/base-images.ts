@@ -66,7 +66,10 @@ export const DEBIAN_IMAGE = "debian:13-slim";
 /** Static Go binaries need no libc: distroless is published per Debian release, not versioned further. */
 export const DISTROLESS_STATIC_IMAGE = "gcr.io/distroless/static-debian13:nonroot";
 
-type TableSpec = Omit<RuntimeTable, "buildImage" | "runtimeImage">;
+type TableSpec = Omit<RuntimeTable, "buildImage" | "runtimeImage" | "runtimeTemplate"> & {
+  /** Only where the job runs on another image than it builds on; by default the build image. */
+  runtimeTemplate?: RuntimeTable["runtimeTemplate"];
+};
 
 /** Supported lines use trixie tags; see the header for why everything else keeps bookworm. */
 function debianOf(spec: Pick<TableSpec, "lines">, tag: string): DebianRelease {
@@ -75,10 +78,12 @@ function debianOf(spec: Pick<TableSpec, "lines">, tag: string): DebianRelease {
 
 function table(spec: TableSpec): RuntimeTable {
   const debian = (tag: string) => debianOf(spec, tag);
+  const runtimeTemplate = spec.runtimeTemplate ?? spec.buildTemplate;
   return {
     ...spec,
+    runtimeTemplate,
     buildImage: (tag) => spec.buildTemplate(tag, debian(tag)),
-    runtimeImage: (tag) => spec.runtimeTemplate(tag, debian(tag)),
+    runtimeImage: (tag) => runtimeTemplate(tag, debian(tag)),
   };
 }
 
@@ -103,7 +108,6 @@ export const RUNTIMES: Readonly<Record<Runtime, RuntimeTable>> = {
     // only October 2026 (`lts/*` still picks it, see NODE_LTS_LINE).
     defaultLine: "24",
     buildTemplate: (tag, debian) => `node:${tag}-${debian}-slim`,
-    runtimeTemplate: (tag, debian) => `node:${tag}-${debian}-slim`,
   }),
   // Bun supports only its newest release; `oven/bun:1-slim` follows it.
   bun: table({
@@ -113,7 +117,6 @@ export const RUNTIMES: Readonly<Record<Runtime, RuntimeTable>> = {
     ended: {},
     defaultLine: "1",
     buildTemplate: (tag) => `oven/bun:${tag}-slim`,
-    runtimeTemplate: (tag) => `oven/bun:${tag}-slim`,
   }),
   // devguide.python.org/versions gives the month of each end of life; the table uses its last day.
   // 3.15.0 was scheduled for 2026-10-01 (PEP 790); 3.14 stays the default while wheels catch up.
@@ -130,7 +133,6 @@ export const RUNTIMES: Readonly<Record<Runtime, RuntimeTable>> = {
     ended: { "3.8": "2024-10-07", "3.9": "2025-10-31", "3.10": "2026-10-31" },
     defaultLine: "3.14",
     buildTemplate: (tag, debian) => `python:${tag}-slim-${debian}`,
-    runtimeTemplate: (tag, debian) => `python:${tag}-slim-${debian}`,
   }),
   // ruby-lang.org/en/downloads/branches: 3.3 ends 2027-03-31; 3.4 and 4.0 follow the same
   // three-years-and-a-quarter pattern (expected dates).
@@ -145,7 +147,6 @@ export const RUNTIMES: Readonly<Record<Runtime, RuntimeTable>> = {
     ended: { "3.0": "2024-04-23", "3.1": "2025-03-26", "3.2": "2026-04-01" },
     defaultLine: "3.4",
     buildTemplate: (tag, debian) => `ruby:${tag}-slim-${debian}`,
-    runtimeTemplate: (tag, debian) => `ruby:${tag}-slim-${debian}`,
   }),
   // php.net/supported-versions: security support ends on 31 December of a line's fourth year.
   php: table({
@@ -160,7 +161,6 @@ export const RUNTIMES: Readonly<Record<Runtime, RuntimeTable>> = {
     ended: { "8.0": "2023-11-26", "8.1": "2025-12-31" },
     defaultLine: "8.4",
     buildTemplate: (tag, debian) => `php:${tag}-cli-${debian}`,
-    runtimeTemplate: (tag, debian) => `php:${tag}-cli-${debian}`,
   }),
   // go.dev/doc/devel/release#policy: a line is supported until two newer ones exist. 1.27.0 came
   // out 2026-08-19; 1.28 is expected in February 2027 and 1.29 in August (end of month assumed).
@@ -211,7 +211,6 @@ export const RUNTIMES: Readonly<Record<Runtime, RuntimeTable>> = {
     ended: {},
     defaultLine: "2",
     buildTemplate: (tag) => `denoland/deno:debian-${tag}`,
-    runtimeTemplate: (tag) => `denoland/deno:debian-${tag}`,
   }),
   // Debian 12's regular security support ended 2026-06-10 (LTS, a subset of packages, runs to
   // 2028); 13's is expected to end three years after its 2025-08-09 release.
@@ -222,7 +221,6 @@ export const RUNTIMES: Readonly<Record<Runtime, RuntimeTable>> = {
     ended: { "11": "2024-08-14", "12": "2026-06-10" },
     defaultLine: "13",
     buildTemplate: (tag) => `debian:${tag}-slim`,
-    runtimeTemplate: (tag) => `debian:${tag}-slim`,
   }),
 };
 

@@ -2,7 +2,7 @@ import { internal, showValue } from "../errors.js";
 import { debianFor, RUNTIMES, type Runtime, TOOLS, tagFor } from "./base-images.js";
 import { inputError } from "./context.js";
 import { type Instruction, renderDockerfile, shellWord } from "./dockerfile-syntax.js";
-import type { BuildPlan } from "./plan.js";
+import type { BuildPlan, BuildProvider } from "./plan.js";
 import { managerPackage } from "./providers/node-managers.js";
 
 /**
@@ -324,6 +324,34 @@ function nodeBody(plan: BuildPlan): Body {
   return { stages, runtime };
 }
 
+/**
+ * Python's virtualenv and Ruby's bundle are installed outside /app, so the runtime stage copies
+ * that directory and the app, each from the build stage when the plan builds, else from deps.
+ */
+function installedOutsideApp(
+  plan: BuildPlan,
+  stage: {
+    deps: Stage;
+    installed: string;
+    runtimeEnv: readonly Instruction[];
+    buildCaches?: readonly string[];
+  },
+): Body {
+  const built = plan.buildCommand !== undefined;
+  const stages = [stage.deps];
+  if (built) stages.push([from("deps", "build"), COPY_SOURCE, ...buildStep(plan, stage.buildCaches)]);
+  const runtime: Stage = [
+    from(`\${BASE_IMAGE}`, "runtime"),
+    ...apt(plan.systemPackages),
+    CREATE_USER,
+    ...stage.runtimeEnv,
+    workdir("/app"),
+    copyFrom(built ? "build" : "deps", stage.installed, stage.installed),
+    ...(built ? [copyFrom("build", "/app", "./")] : [COPY_SOURCE]),
+  ];
+  return { stages, runtime };
+}
+
 function pythonTool(plan: BuildPlan, manager: string, pipCache: string): Instruction[] {
   if (manager === "pip") return [];
   const version = plan.packageManager?.version ?? "";
@@ -372,21 +400,12 @@ function pythonBody(plan: BuildPlan): Body {
       : []),
     ...installStep(plan, cache),
   ];
-  const stages = [deps];
-  const built = plan.buildCommand !== undefined;
-  if (built) stages.push([from("deps", "build"), COPY_SOURCE, ...buildStep(plan, cache)]);
-  const runtime: Stage = [
-    from(`\${BASE_IMAGE}`, "runtime"),
-    ...apt(plan.systemPackages),
-    CREATE_USER,
+  const runtimeEnv = [
     comment("Unbuffered, so the job's output reaches CloudWatch as it is written."),
     env("PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1"),
     venv,
-    workdir("/app"),
-    copyFrom(built ? "build" : "deps", "/opt/venv", "/opt/venv"),
-    ...(built ? [copyFrom("build", "/app", "./")] : [COPY_SOURCE]),
   ];
-  return { stages, runtime };
+  return installedOutsideApp(plan, { deps, installed: "/opt/venv", runtimeEnv, buildCaches: cache });
 }
 
 function rubyBody(plan: BuildPlan): Body {
@@ -406,19 +425,7 @@ function rubyBody(plan: BuildPlan): Body {
     ...copyDependencies(plan.dependencyFiles),
     ...installStep(plan, cache),
   ];
-  const stages = [deps];
-  const built = plan.buildCommand !== undefined;
-  if (built) stages.push([from("deps", "build"), COPY_SOURCE, ...buildStep(plan)]);
-  const runtime: Stage = [
-    from(`\${BASE_IMAGE}`, "runtime"),
-    ...apt(plan.systemPackages),
-    CREATE_USER,
-    bundle,
-    workdir("/app"),
-    copyFrom(built ? "build" : "deps", "/usr/local/bundle", "/usr/local/bundle"),
-    ...(built ? [copyFrom("build", "/app", "./")] : [COPY_SOURCE]),
-  ];
-  return { stages, runtime };
+  return installedOutsideApp(plan, { deps, installed: "/usr/local/bundle", runtimeEnv: [bundle] });
 }
 
 function phpBody(plan: BuildPlan): Body {
@@ -612,33 +619,28 @@ function procfileBody(plan: BuildPlan): Body {
   return { stages, runtime };
 }
 
+/** The body each generated provider writes; a shell job is built like a Procfile one (a command on Debian). */
+const BODIES: Readonly<Record<Exclude<BuildProvider, "dockerfile">, (plan: BuildPlan) => Body>> = {
+  node: nodeBody,
+  python: pythonBody,
+  ruby: rubyBody,
+  php: phpBody,
+  deno: denoBody,
+  go: goBody,
+  rust: rustBody,
+  java: javaBody,
+  procfile: procfileBody,
+  shell: procfileBody,
+};
+
 function bodyOf(plan: BuildPlan): Body {
-  switch (plan.provider) {
-    case "dockerfile":
-      throw internal(
-        "generateDockerfile was called for a job that has its own Dockerfile",
-        "build the job's own Dockerfile (plan.version.source names it) instead of generating one",
-      );
-    case "node":
-      return nodeBody(plan);
-    case "python":
-      return pythonBody(plan);
-    case "ruby":
-      return rubyBody(plan);
-    case "php":
-      return phpBody(plan);
-    case "deno":
-      return denoBody(plan);
-    case "go":
-      return goBody(plan);
-    case "rust":
-      return rustBody(plan);
-    case "java":
-      return javaBody(plan);
-    case "procfile":
-    case "shell":
-      return procfileBody(plan);
+  if (plan.provider === "dockerfile") {
+    throw internal(
+      "generateDockerfile was called for a job that has its own Dockerfile",
+      "build the job's own Dockerfile (plan.version.source names it) instead of generating one",
+    );
   }
+  return BODIES[plan.provider](plan);
 }
 
 const builtFrom = (stages: readonly Stage[], image: string) =>
