@@ -1,6 +1,5 @@
-import { isRecord } from "../readers.js";
 import { AwsError } from "../types.js";
-import { type ProtocolCodec, stringifyJson } from "./codec.js";
+import { type ProtocolCodec, parseJsonBody, stringifyJson } from "./codec.js";
 
 /** awsJson1_1: `X-Amz-Target: Prefix.Operation`, JSON both ways, errors as `__type`. */
 export const awsJsonCodec: ProtocolCodec = {
@@ -11,17 +10,7 @@ export const awsJsonCodec: ProtocolCodec = {
       throw new AwsError("UnknownOperationException", `Unrecognized X-Amz-Target: ${String(target)}`);
     }
     const operation = target.slice(dot + 1);
-    let input: unknown = {};
-    if (call.body.length > 0) {
-      try {
-        input = JSON.parse(call.body);
-      } catch {
-        throw new AwsError("SerializationException", "The request body is not valid JSON");
-      }
-    }
-    if (!isRecord(input))
-      throw new AwsError("SerializationException", "The request body must be a JSON object");
-    return { operation, input };
+    return { operation, input: parseJsonBody(call.body) };
   },
   success(_service, _operation, output, requestId) {
     return {

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
-import type { AwsError, Protocol, ServiceDefinition } from "../types.js";
+import { isRecord } from "../readers.js";
+import { AwsError, type Protocol, type ServiceDefinition } from "../types.js";
 
 /** One HTTP request as the protocol layer sees it. */
 export interface IncomingCall {
@@ -37,4 +38,18 @@ export function stringifyJson(value: unknown): string {
     const original = this[key];
     return original instanceof Date ? original.getTime() / 1000 : encoded;
   });
+}
+
+/** A JSON protocol's request body: empty means no members; anything but a JSON object is refused. */
+export function parseJsonBody(body: string): Record<string, unknown> {
+  if (body.length === 0) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw new AwsError("SerializationException", "The request body is not valid JSON");
+  }
+  if (!isRecord(parsed))
+    throw new AwsError("SerializationException", "The request body must be a JSON object");
+  return parsed;
 }

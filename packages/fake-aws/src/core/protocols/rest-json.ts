@@ -1,6 +1,5 @@
-import { isRecord } from "../readers.js";
 import { AwsError, type RestRoute, type ServiceDefinition } from "../types.js";
-import { type ProtocolCodec, stringifyJson } from "./codec.js";
+import { type ProtocolCodec, parseJsonBody, stringifyJson } from "./codec.js";
 
 /** restJson1 (Scheduler): method + path template routes, JSON bodies, `x-amzn-ErrorType` errors. */
 
@@ -50,17 +49,7 @@ export const restJsonCodec: ProtocolCodec = {
     for (const candidate of routesOf(service).get(call.method) ?? []) {
       const labels = match(candidate, parts);
       if (labels === undefined) continue;
-      let body: unknown = {};
-      if (call.body.length > 0) {
-        try {
-          body = JSON.parse(call.body);
-        } catch {
-          throw new AwsError("SerializationException", "The request body is not valid JSON");
-        }
-        if (!isRecord(body))
-          throw new AwsError("SerializationException", "The request body must be a JSON object");
-      }
-      const input: Record<string, unknown> = { ...(body as Record<string, unknown>) };
+      const input = parseJsonBody(call.body);
       const multi = candidate.route.multiValueQuery ?? [];
       for (const [param, member] of Object.entries(candidate.route.query ?? {})) {
         if (multi.includes(param)) {

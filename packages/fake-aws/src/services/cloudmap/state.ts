@@ -190,27 +190,42 @@ export function startOperation(
 export const inFlight = (state: CloudMapState, predicate: (effect: Effect) => boolean) =>
   [...state.pending].find((op) => predicate(op.effect));
 
-export function findNamespace(state: CloudMapState, ref: string, region: string): Namespace | undefined {
-  const namespace = state.namespaces.get(idFromRef(ref, "namespace"));
-  return namespace?.region === region ? namespace : undefined;
+/** What a missing namespace or service answers with. */
+const NOT_FOUND = {
+  namespace: { code: "NamespaceNotFound", message: "No namespace exists with ID" },
+  service: { code: "ServiceNotFound", message: "No service exists with ID" },
+} as const;
+
+/** A namespace or service by id or ARN, only in this region. */
+function findInRegion<T extends { region: string }>(
+  items: Map<string, T>,
+  kind: keyof typeof NOT_FOUND,
+  ref: string,
+  region: string,
+): T | undefined {
+  const item = items.get(idFromRef(ref, kind));
+  return item?.region === region ? item : undefined;
 }
 
-export function requireNamespace(state: CloudMapState, ref: string, region: string): Namespace {
-  const namespace = findNamespace(state, ref, region);
-  if (!namespace) throw new AwsError("NamespaceNotFound", `No namespace exists with ID: ${ref}`);
-  return namespace;
+function requireInRegion<T extends { region: string }>(
+  items: Map<string, T>,
+  kind: keyof typeof NOT_FOUND,
+  ref: string,
+  region: string,
+): T {
+  const item = findInRegion(items, kind, ref, region);
+  if (!item) throw new AwsError(NOT_FOUND[kind].code, `${NOT_FOUND[kind].message}: ${ref}`);
+  return item;
 }
 
-export function findService(state: CloudMapState, ref: string, region: string): Service | undefined {
-  const service = state.services.get(idFromRef(ref, "service"));
-  return service?.region === region ? service : undefined;
-}
-
-export function requireService(state: CloudMapState, ref: string, region: string): Service {
-  const service = findService(state, ref, region);
-  if (!service) throw new AwsError("ServiceNotFound", `No service exists with ID: ${ref}`);
-  return service;
-}
+export const findNamespace = (state: CloudMapState, ref: string, region: string): Namespace | undefined =>
+  findInRegion(state.namespaces, "namespace", ref, region);
+export const requireNamespace = (state: CloudMapState, ref: string, region: string): Namespace =>
+  requireInRegion(state.namespaces, "namespace", ref, region);
+export const findService = (state: CloudMapState, ref: string, region: string): Service | undefined =>
+  findInRegion(state.services, "service", ref, region);
+export const requireService = (state: CloudMapState, ref: string, region: string): Service =>
+  requireInRegion(state.services, "service", ref, region);
 
 export function requireInstance(service: Service, instanceId: string): Instance {
   const instance = service.instances.get(instanceId);

@@ -1,4 +1,5 @@
 import type { FakeClock } from "../../core/clock.js";
+import { type Page, paginate } from "../../core/pagination.js";
 import type { Random } from "../../core/random.js";
 import { type Fail, Reader } from "../../core/readers.js";
 import { AwsError, type World } from "../../core/types.js";
@@ -133,6 +134,16 @@ export const failInvalid: Fail = invalidParameter;
 
 export function read(input: Record<string, unknown>, fail: Fail = failInvalid): Reader {
   return Reader.of(input, fail);
+}
+
+/** One page of a List operation by ECS's maxResults and nextToken, read after its filters. */
+export function readPage<T>(reader: Reader, items: readonly T[], keyOf: (item: T) => string): Page<T> {
+  const max = reader.int("maxResults", { min: 1, max: 100 }) ?? 100;
+  return paginate(items, keyOf, {
+    token: reader.string("nextToken"),
+    max,
+    invalidToken: () => invalidParameter("Invalid nextToken."),
+  });
 }
 
 export function clusterArn(region: string, account: string, name: string): string {

@@ -1,12 +1,11 @@
-import { paginate } from "../../core/pagination.js";
 import type { CallContext } from "../../core/types.js";
 import {
   clientException,
   type EcsEnv,
   failClient,
   findTaskDefinition,
-  invalidParameter,
   read,
+  readPage,
   type TaskDefinition,
 } from "./state.js";
 import { readTags } from "./tags.js";
@@ -199,7 +198,6 @@ export function taskDefinitionHandlers(env: EcsEnv) {
       const status =
         reader.string("status", { oneOf: ["ACTIVE", "INACTIVE", "DELETE_IN_PROGRESS"] }) ?? "ACTIVE";
       const sort = reader.string("sort", { oneOf: ["ASC", "DESC"] }) ?? "ASC";
-      const max = reader.int("maxResults", { min: 1, max: 100 }) ?? 100;
       // `familyPrefix` is documented as the full family name, and matches exactly.
       const all = [...env.state.taskDefinitions.values()]
         .filter(
@@ -210,11 +208,7 @@ export function taskDefinitionHandlers(env: EcsEnv) {
         )
         .sort((a, b) => (a.family === b.family ? a.revision - b.revision : a.family < b.family ? -1 : 1));
       if (sort === "DESC") all.reverse();
-      const page = paginate(all, (td) => td.arn, {
-        token: reader.string("nextToken"),
-        max,
-        invalidToken: () => invalidParameter("Invalid nextToken."),
-      });
+      const page = readPage(reader, all, (td) => td.arn);
       return { taskDefinitionArns: page.items.map((td) => td.arn), nextToken: page.nextToken };
     },
 
@@ -223,7 +217,6 @@ export function taskDefinitionHandlers(env: EcsEnv) {
       // Unlike ListTaskDefinitions, this one's familyPrefix really is a prefix.
       const prefix = reader.string("familyPrefix") ?? "";
       const status = reader.string("status", { oneOf: ["ACTIVE", "INACTIVE", "ALL"] }) ?? "ACTIVE";
-      const max = reader.int("maxResults", { min: 1, max: 100 }) ?? 100;
       const byFamily = new Map<string, boolean>();
       for (const td of env.state.taskDefinitions.values()) {
         if (td.region !== context.region || !td.family.startsWith(prefix)) continue;
@@ -234,11 +227,7 @@ export function taskDefinitionHandlers(env: EcsEnv) {
         .filter(([, active]) => status === "ALL" || (status === "ACTIVE") === active)
         .map(([family]) => family)
         .sort();
-      const page = paginate(families, (family) => family, {
-        token: reader.string("nextToken"),
-        max,
-        invalidToken: () => invalidParameter("Invalid nextToken."),
-      });
+      const page = readPage(reader, families, (family) => family);
       return { families: page.items, nextToken: page.nextToken };
     },
 

@@ -1,4 +1,3 @@
-import { paginate } from "../../core/pagination.js";
 import { uuidFrom } from "../../core/random.js";
 import type { Reader } from "../../core/readers.js";
 import type { CallContext } from "../../core/types.js";
@@ -15,6 +14,7 @@ import {
   invalidParameter,
   phasesFor,
   read,
+  readPage,
   requireCluster,
   type Task,
   type TaskDefinition,
@@ -134,7 +134,6 @@ export function taskHandlers(env: EcsEnv) {
       });
       const desired =
         reader.string("desiredStatus", { oneOf: ["RUNNING", "PENDING", "STOPPED"] }) ?? "RUNNING";
-      const max = reader.int("maxResults", { min: 1, max: 100 }) ?? 100;
       const nowMs = env.clock.nowMs();
       const matching = [...env.state.tasks.values()]
         .filter(
@@ -147,11 +146,7 @@ export function taskHandlers(env: EcsEnv) {
             desiredStatusAt(task, nowMs) === desired,
         )
         .sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
-      const page = paginate(matching, (t) => t.arn, {
-        token: reader.string("nextToken"),
-        max,
-        invalidToken: () => invalidParameter("Invalid nextToken."),
-      });
+      const page = readPage(reader, matching, (t) => t.arn);
       return { taskArns: page.items.map((t) => t.arn), nextToken: page.nextToken };
     },
 
