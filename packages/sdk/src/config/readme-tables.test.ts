@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { FlexjobError } from "../errors.js";
+import { documentedFields } from "./documented-fields.js";
 import { configJsonSchema } from "./json-schema.js";
-import { documentedFields, readmeTables, withReadmeTables } from "./readme-tables.js";
+import { readmeTables, withReadmeTables } from "./readme-tables.js";
 
 const README = new URL("../../../../README.md", import.meta.url);
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { documentedFields } from "./documented-fields.js";
 import { parseConfigText } from "./load.js";
 import { parseConfig } from "./parse.js";
 import { starterConfig } from "./starter.js";
@@ -24,6 +25,40 @@ describe("starterConfig", () => {
         "Europe/Berlin",
       ],
     ]);
+  });
+
+  it("shows every documented field, top level and job, at its depth, with what it means", () => {
+    const { top, job } = documentedFields();
+    const lines = starterConfig().split("\n");
+    const missing = [
+      ...top.filter((field) => field.path !== "jobs").map((field) => ({ field, indent: "" })),
+      ...job.map((field) => ({ field, indent: "    " })),
+    ].filter(({ field, indent }) => {
+      const parts = field.path.split(".");
+      const key = `${"  ".repeat(parts.length - 1)}${parts.at(-1)}:`;
+      const summary = field.docs.text.split(/(?<=\.)\s/)[0] ?? "";
+      const at = lines.findIndex(
+        (line) => line.startsWith(`${indent}${key}`) || line.startsWith(`${indent}# ${key}`),
+      );
+      return at === -1 || !(lines[at]?.endsWith(`# ${summary}`) || lines[at - 1]?.endsWith(summary));
+    });
+    expect(missing.map(({ field }) => field.path)).toEqual([]);
+  });
+
+  it("comments out each optional field with its schema default, or its example when it has none", () => {
+    // Each line without its indent and its inline comment.
+    const lines = starterConfig()
+      .split("\n")
+      .map((line) => line.trim().replace(/\s+# .*$/, ""));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        "# cpu: 0.25",
+        "# memory: 0.5",
+        "#   maxAge: 24h",
+        "# flexibleWindow: off",
+        "#   buildSecrets: [NPM_TOKEN]",
+      ]),
+    );
   });
 
   it("uses the given app name", () => {
