@@ -49,45 +49,31 @@ export function createClients(options: ClientOptions): AwsClients {
     maxAttempts: options.maxAttempts ?? 3,
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
   };
-  const cache = new Map<string, unknown>();
-  const lazy = <T>(key: string, make: () => T): T => {
-    let client = cache.get(key) as T | undefined;
-    if (client === undefined) {
-      client = make();
-      cache.set(key, client);
-    }
-    return client;
-  };
-  return {
-    region: options.region,
-    get ecs() {
-      return lazy("ecs", () => new ECSClient(config));
+  return lazyClients(options.region, {
+    ecs: () => new ECSClient(config),
+    ecr: () => new ECRClient(config),
+    scheduler: () => new SchedulerClient(config),
+    iam: () => new IAMClient(config),
+    sts: () => new STSClient(config),
+    logs: () => new CloudWatchLogsClient(config),
+    ec2: () => new EC2Client(config),
+    servicediscovery: () => {
+      // DiscoverInstances is served under a `data-` host prefix, which a custom endpoint lacks.
+      const custom =
+        options.endpoint ?? process.env.AWS_ENDPOINT_URL_SERVICEDISCOVERY ?? process.env.AWS_ENDPOINT_URL;
+      return new ServiceDiscoveryClient({ ...config, ...(custom ? { disableHostPrefix: true } : {}) });
     },
-    get ecr() {
-      return lazy("ecr", () => new ECRClient(config));
-    },
-    get scheduler() {
-      return lazy("scheduler", () => new SchedulerClient(config));
-    },
-    get iam() {
-      return lazy("iam", () => new IAMClient(config));
-    },
-    get sts() {
-      return lazy("sts", () => new STSClient(config));
-    },
-    get logs() {
-      return lazy("logs", () => new CloudWatchLogsClient(config));
-    },
-    get ec2() {
-      return lazy("ec2", () => new EC2Client(config));
-    },
-    get servicediscovery() {
-      return lazy("servicediscovery", () => {
-        // DiscoverInstances is served under a `data-` host prefix, which a custom endpoint lacks.
-        const custom =
-          options.endpoint ?? process.env.AWS_ENDPOINT_URL_SERVICEDISCOVERY ?? process.env.AWS_ENDPOINT_URL;
-        return new ServiceDiscoveryClient({ ...config, ...(custom ? { disableHostPrefix: true } : {}) });
-      });
-    },
-  };
+  });
+}
+
+type ClientMakers = { [K in Exclude<keyof AwsClients, "region">]: () => AwsClients[K] };
+
+/** Each client a getter that builds it on first read and keeps it: one construction at most. */
+function lazyClients(region: string, makers: ClientMakers): AwsClients {
+  const clients = { region } as AwsClients;
+  for (const [service, make] of Object.entries(makers)) {
+    let client: unknown;
+    Object.defineProperty(clients, service, { enumerable: true, get: () => (client ??= make()) });
+  }
+  return clients;
 }

@@ -1,0 +1,40 @@
+import { describe, expect, it, vi } from "vitest";
+import { createClients } from "./clients.js";
+
+// Counts constructions per service without changing what the clients do.
+const built = vi.hoisted(() => new Map<string, number>());
+vi.mock("@aws-sdk/client-ecr", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("@aws-sdk/client-ecr")>();
+  class ECRClient extends actual.ECRClient {
+    constructor(...args: ConstructorParameters<typeof actual.ECRClient>) {
+      super(...args);
+      built.set("ecr", (built.get("ecr") ?? 0) + 1);
+    }
+  }
+  return { ...actual, ECRClient };
+});
+
+describe("createClients", () => {
+  it("builds a client on its first read only, once, and with the region and endpoint given", async () => {
+    const clients = createClients({ region: "eu-west-1", endpoint: "http://127.0.0.1:4566" });
+    expect(built.get("ecr")).toBeUndefined();
+    const first = clients.ecr;
+    expect(clients.ecr).toBe(first);
+    expect(built.get("ecr")).toBe(1);
+    expect(clients.region).toBe("eu-west-1");
+    expect(await first.config.region()).toBe("eu-west-1");
+    expect(await first.config.maxAttempts()).toBe(3);
+    const endpoint = await first.config.endpoint?.();
+    expect(endpoint?.hostname).toBe("127.0.0.1");
+  });
+
+  it("turns off the host prefix of Cloud Map's DiscoverInstances under a custom endpoint", () => {
+    const custom = createClients({ region: "eu-west-1", endpoint: "http://127.0.0.1:4566" });
+    expect(custom.servicediscovery.config.disableHostPrefix).toBe(true);
+    const real = createClients({ region: "eu-west-1" });
+    vi.stubEnv("AWS_ENDPOINT_URL", "");
+    vi.stubEnv("AWS_ENDPOINT_URL_SERVICEDISCOVERY", "");
+    expect(real.servicediscovery.config.disableHostPrefix).toBe(false);
+    vi.unstubAllEnvs();
+  });
+});
