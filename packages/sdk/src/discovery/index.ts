@@ -12,16 +12,8 @@
 
 // DiscoveryError is a FlexjobError: exported so `instanceof FlexjobError` works from this entry alone.
 export * from "../public-errors.js";
-export {
-  createDiscovery,
-  createServiceDiscoveryClient,
-  type DiscoverOptions,
-  type Discovery,
-  type DiscoveryOptions,
-  type PickOptions,
-  type ResolveUrlOptions,
-  type ServiceUrlOptions,
-} from "./client.js";
+// client.js is the entry's client API as it stands (the factory, the interface and its options).
+export * from "./client.js";
 export { DiscoveryError, type DiscoveryFailure } from "./errors.js";
 export type { PickStrategy } from "./pick.js";
 export type { RetryOptions } from "./retry.js";
