@@ -5,6 +5,7 @@ import { AwsError, type CallContext, type Handler } from "../../core/types.js";
 import {
   checkInstanceAttributes,
   checkRecords,
+  type FilterRule,
   invalidInput,
   NAMESPACE_FILTERS,
   readAttributes,
@@ -79,12 +80,23 @@ const OPERATIONS: Record<string, OperationHandler<CloudMapEnv>> = {
   ListTagsForResource: listTagsForResource,
 };
 
+/**
+ * Every operation first settles the asynchronous operations due by the call's time, and sees
+ * that one instant throughout, so what it reads and what it starts agree on "now".
+ */
 export function cloudMapHandlers(env: CloudMapEnv): Record<string, Handler> {
-  return bindHandlers(env, OPERATIONS);
+  const settled: Record<string, OperationHandler<CloudMapEnv>> = {};
+  for (const [operation, handler] of Object.entries(OPERATIONS)) {
+    settled[operation] = (env, input, ctx) => {
+      const at = ctx.now();
+      settle(env.state, at);
+      return handler(env, input, { ...ctx, now: () => new Date(at.getTime()) });
+    };
+  }
+  return bindHandlers(env, settled);
 }
 
 function createPrivateDnsNamespace(env: CloudMapEnv, input: Record<string, unknown>, ctx: CallContext) {
-  settle(env.state, ctx.now());
   const r = Reader.of(input, invalidInput);
   const name = r.string("Name", { required: true, ...NAMESPACE_NAME });
   const vpc = r.string("Vpc", { required: true, max: 64 });
@@ -149,9 +161,8 @@ function createPrivateDnsNamespace(env: CloudMapEnv, input: Record<string, unkno
 }
 
 function deleteNamespace(env: CloudMapEnv, input: Record<string, unknown>, ctx: CallContext) {
-  settle(env.state, ctx.now());
   const r = Reader.of(input, invalidInput);
-  const namespace = requireNamespace(env.state, r.string("Id", { required: true, max: 255 }), ctx.region);
+  const namespace = readNamespace(env.state, r, ctx);
   const running = inFlight(env.state, (e) => e.kind === "delete-namespace" && e.namespaceId === namespace.id);
   if (running) throw duplicateRequest(running, `Namespace ${namespace.id} is already being deleted`);
   if ([...env.state.services.values()].some((s) => s.namespaceId === namespace.id)) {
@@ -166,7 +177,6 @@ function deleteNamespace(env: CloudMapEnv, input: Record<string, unknown>, ctx: 
 
 function getOperation(env: CloudMapEnv, input: Record<string, unknown>, ctx: CallContext) {
   const at = ctx.now();
-  settle(env.state, at);
   const r = Reader.of(input, invalidInput);
   const id = r.string("OperationId", { required: true, max: 255 });
   r.string("OwnerAccount", { min: 12, max: 12 });
@@ -179,38 +189,23 @@ function getOperation(env: CloudMapEnv, input: Record<string, unknown>, ctx: Cal
 }
 
 function getNamespace(env: CloudMapEnv, input: Record<string, unknown>, ctx: CallContext) {
-  settle(env.state, ctx.now());
   const r = Reader.of(input, invalidInput);
-  const namespace = requireNamespace(env.state, r.string("Id", { required: true, max: 255 }), ctx.region);
+  const namespace = readNamespace(env.state, r, ctx);
   return { Namespace: namespaceOut(env.state, namespace, ctx.accountId, true) };
 }
 
 function listNamespaces(env: CloudMapEnv, input: Record<string, unknown>, ctx: CallContext) {
-  settle(env.state, ctx.now());
   const r = Reader.of(input, invalidInput);
-  const max = r.int("MaxResults", { min: 1, max: 100 }) ?? 100;
-  const nextToken = r.string("NextToken", { max: 4096 });
-  const filters = readFilters(r, NAMESPACE_FILTERS);
-  const all = [...env.state.namespaces.values()].filter((n) => n.region === ctx.region).sort(byCreation);
-  // Cloud Map takes MaxResults namespaces and then filters them, so a page can be empty
-  // while a NextToken says there are more.
-  const page = paginate(all, (n) => n.id, { token: nextToken, max, invalidToken });
-  const values = (n: Namespace): Record<string, string> => ({
-    TYPE: n.type,
-    NAME: n.name,
-    HTTP_NAME: n.httpName,
-    RESOURCE_OWNER: "SELF",
-  });
+  const page = filteredPage(r, env.state.namespaces, ctx, NAMESPACE_FILTERS, (n) => [
+    { TYPE: n.type, NAME: n.name, HTTP_NAME: n.httpName, RESOURCE_OWNER: "SELF" },
+  ]);
   return {
-    Namespaces: page.items
-      .filter((n) => filters.every((f) => f.matches(values(n))))
-      .map((n) => namespaceOut(env.state, n, ctx.accountId, false)),
+    Namespaces: page.items.map((n) => namespaceOut(env.state, n, ctx.accountId, false)),
     NextToken: page.nextToken,
   };
 }
 
 function createService(env: CloudMapEnv, input: Record<string, unknown>, ctx: CallContext) {
-  settle(env.state, ctx.now());
   const r = Reader.of(input, invalidInput);
   const name = r.string("Name", { required: true, ...SERVICE_NAME });
   const namespaceRef = r.string("NamespaceId", { max: 255 });
@@ -281,9 +276,8 @@ function createService(env: CloudMapEnv, input: Record<string, unknown>, ctx: Ca
 }
 
 function deleteService(env: CloudMapEnv, input: Record<string, unknown>, ctx: CallContext) {
-  settle(env.state, ctx.now());
   const r = Reader.of(input, invalidInput);
-  const service = requireService(env.state, r.string("Id", { required: true, max: 255 }), ctx.region);
+  const service = readService(env.state, r, ctx, "Id");
   if (service.instances.size > 0) {
     throw new AwsError(
       "ResourceInUse",
@@ -295,37 +289,26 @@ function deleteService(env: CloudMapEnv, input: Record<string, unknown>, ctx: Ca
 }
 
 function getService(env: CloudMapEnv, input: Record<string, unknown>, ctx: CallContext) {
-  settle(env.state, ctx.now());
   const r = Reader.of(input, invalidInput);
-  const service = requireService(env.state, r.string("Id", { required: true, max: 255 }), ctx.region);
+  const service = readService(env.state, r, ctx, "Id");
   return { Service: serviceOut(service, ctx.accountId, false) };
 }
 
 function listServices(env: CloudMapEnv, input: Record<string, unknown>, ctx: CallContext) {
-  settle(env.state, ctx.now());
   const r = Reader.of(input, invalidInput);
-  const max = r.int("MaxResults", { min: 1, max: 100 }) ?? 100;
-  const nextToken = r.string("NextToken", { max: 4096 });
-  const filters = readFilters(r, SERVICE_FILTERS);
-  const all = [...env.state.services.values()].filter((s) => s.region === ctx.region).sort(byCreation);
-  const page = paginate(all, (s) => s.id, { token: nextToken, max, invalidToken });
+  // A NAMESPACE_ID filter matches the namespace's id or its ARN.
   const namespaceArn = (s: Service) => env.state.namespaces.get(s.namespaceId)?.arn ?? "";
+  const page = filteredPage(r, env.state.services, ctx, SERVICE_FILTERS, (s) => [
+    { NAMESPACE_ID: s.namespaceId, RESOURCE_OWNER: "SELF" },
+    { NAMESPACE_ID: namespaceArn(s), RESOURCE_OWNER: "SELF" },
+  ]);
   return {
-    Services: page.items
-      .filter((s) =>
-        filters.every(
-          (f) =>
-            f.matches({ NAMESPACE_ID: s.namespaceId, RESOURCE_OWNER: "SELF" }) ||
-            f.matches({ NAMESPACE_ID: namespaceArn(s), RESOURCE_OWNER: "SELF" }),
-        ),
-      )
-      .map((s) => serviceOut(s, ctx.accountId, true)),
+    Services: page.items.map((s) => serviceOut(s, ctx.accountId, true)),
     NextToken: page.nextToken,
   };
 }
 
 function registerInstance(env: CloudMapEnv, input: Record<string, unknown>, ctx: CallContext) {
-  settle(env.state, ctx.now());
   const r = Reader.of(input, invalidInput);
   const serviceRef = r.string("ServiceId", { required: true, max: 255 });
   const instanceId = r.string("InstanceId", { required: true, ...INSTANCE_ID });
@@ -371,7 +354,6 @@ function registerInstance(env: CloudMapEnv, input: Record<string, unknown>, ctx:
 }
 
 function deregisterInstance(env: CloudMapEnv, input: Record<string, unknown>, ctx: CallContext) {
-  settle(env.state, ctx.now());
   const r = Reader.of(input, invalidInput);
   const serviceRef = r.string("ServiceId", { required: true, max: 255 });
   const instanceId = r.string("InstanceId", { required: true, max: 64 });
@@ -400,42 +382,29 @@ function deregisterInstance(env: CloudMapEnv, input: Record<string, unknown>, ct
 }
 
 function getInstance(env: CloudMapEnv, input: Record<string, unknown>, ctx: CallContext) {
-  settle(env.state, ctx.now());
   const r = Reader.of(input, invalidInput);
-  const service = requireService(env.state, r.string("ServiceId", { required: true, max: 255 }), ctx.region);
+  const service = readService(env.state, r, ctx, "ServiceId");
   const instance = requireInstance(service, r.string("InstanceId", { required: true, max: 64 }));
   return {
     ResourceOwner: ctx.accountId,
-    Instance: {
-      Id: instance.id,
-      CreatorRequestId: instance.creatorRequestId,
-      Attributes: instance.attributes,
-      CreatedByAccount: ctx.accountId,
-    },
+    Instance: { ...instanceOut(instance, ctx.accountId), CreatorRequestId: instance.creatorRequestId },
   };
 }
 
 function listInstances(env: CloudMapEnv, input: Record<string, unknown>, ctx: CallContext) {
-  settle(env.state, ctx.now());
   const r = Reader.of(input, invalidInput);
-  const service = requireService(env.state, r.string("ServiceId", { required: true, max: 255 }), ctx.region);
-  const max = r.int("MaxResults", { min: 1, max: 100 }) ?? 100;
-  const nextToken = r.string("NextToken", { max: 4096 });
+  const service = readService(env.state, r, ctx, "ServiceId");
+  const paging = readPaging(r);
   const all = [...service.instances.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const page = paginate(all, (i) => i.id, { token: nextToken, max, invalidToken });
+  const page = paginate(all, (i) => i.id, paging);
   return {
     ResourceOwner: ctx.accountId,
-    Instances: page.items.map((i) => ({
-      Id: i.id,
-      Attributes: i.attributes,
-      CreatedByAccount: ctx.accountId,
-    })),
+    Instances: page.items.map((i) => instanceOut(i, ctx.accountId)),
     NextToken: page.nextToken,
   };
 }
 
 function discoverInstances(env: CloudMapEnv, input: Record<string, unknown>, ctx: CallContext) {
-  settle(env.state, ctx.now());
   const r = Reader.of(input, invalidInput);
   const max = r.int("MaxResults", { min: 1, max: 1000 }) ?? 100;
   const query = readAttributes(r, "QueryParameters", false);
@@ -469,7 +438,6 @@ function discoverInstances(env: CloudMapEnv, input: Record<string, unknown>, ctx
 }
 
 function discoverInstancesRevision(env: CloudMapEnv, input: Record<string, unknown>, ctx: CallContext) {
-  settle(env.state, ctx.now());
   const { service } = discovered(env.state, Reader.of(input, invalidInput), ctx);
   return { InstancesRevision: service.revision };
 }
@@ -479,7 +447,6 @@ function updateInstanceCustomHealthStatus(
   input: Record<string, unknown>,
   ctx: CallContext,
 ) {
-  settle(env.state, ctx.now());
   const r = Reader.of(input, invalidInput);
   const serviceRef = r.string("ServiceId", { required: true, max: 255 });
   const instanceId = r.string("InstanceId", { required: true, max: 64 });
@@ -500,7 +467,6 @@ function updateInstanceCustomHealthStatus(
 }
 
 function tagResource(env: CloudMapEnv, input: Record<string, unknown>, ctx: CallContext) {
-  settle(env.state, ctx.now());
   const r = Reader.of(input, invalidInput);
   const resource = taggable(env.state, r, ctx);
   const tags = readTags(r, "Tags", true);
@@ -515,7 +481,6 @@ function tagResource(env: CloudMapEnv, input: Record<string, unknown>, ctx: Call
 }
 
 function untagResource(env: CloudMapEnv, input: Record<string, unknown>, ctx: CallContext) {
-  settle(env.state, ctx.now());
   const r = Reader.of(input, invalidInput);
   const resource = taggable(env.state, r, ctx);
   const keys = r.strings("TagKeys", { required: true, min: 0, max: 200, item: { min: 1, max: 128 } }) ?? [];
@@ -524,9 +489,49 @@ function untagResource(env: CloudMapEnv, input: Record<string, unknown>, ctx: Ca
 }
 
 function listTagsForResource(env: CloudMapEnv, input: Record<string, unknown>, ctx: CallContext) {
-  settle(env.state, ctx.now());
   const resource = taggable(env.state, Reader.of(input, invalidInput), ctx);
   return { Tags: [...resource.tags].map(([Key, Value]) => ({ Key, Value })) };
+}
+
+const ID = { required: true, max: 255 } as const;
+
+/** The namespace a request names by its Id, in the caller's region. */
+const readNamespace = (state: CloudMapState, r: Reader, ctx: CallContext): Namespace =>
+  requireNamespace(state, r.string("Id", ID), ctx.region);
+
+/** The service a request names by its Id or ServiceId, in the caller's region. */
+const readService = (
+  state: CloudMapState,
+  r: Reader,
+  ctx: CallContext,
+  member: "Id" | "ServiceId",
+): Service => requireService(state, r.string(member, ID), ctx.region);
+
+/** MaxResults and NextToken as Cloud Map's List operations read them, before any filters. */
+function readPaging(r: Reader) {
+  const max = r.int("MaxResults", { min: 1, max: 100 }) ?? 100;
+  const token = r.string("NextToken", { max: 4096 });
+  return { max, token, invalidToken };
+}
+
+/**
+ * A page of the caller's region's namespaces or services, oldest first. Cloud Map takes
+ * MaxResults of them and then applies the filters, so a page can be empty while a NextToken
+ * says there are more. An item passes a filter when any of its value sets matches.
+ */
+function filteredPage<T extends { id: string; region: string; createDate: Date }>(
+  r: Reader,
+  items: Map<string, T>,
+  ctx: CallContext,
+  rules: Record<string, FilterRule>,
+  valuesOf: (item: T) => Record<string, string>[],
+) {
+  const paging = readPaging(r);
+  const filters = readFilters(r, rules);
+  const all = [...items.values()].filter((item) => item.region === ctx.region).sort(byCreation);
+  const page = paginate(all, (item) => item.id, paging);
+  const passes = (item: T) => filters.every((f) => valuesOf(item).some((values) => f.matches(values)));
+  return { items: page.items.filter(passes), nextToken: page.nextToken };
 }
 
 /** The service a DiscoverInstances call names, by the namespace's HTTP name and the service's name. */
@@ -603,6 +608,12 @@ export const serviceOut = (s: Service, accountId: string, summary: boolean) => (
   HealthCheckCustomConfig: s.customHealth ? { FailureThreshold: 1 } : undefined,
   CreateDate: s.createDate,
   CreatorRequestId: summary ? undefined : s.creatorRequestId,
+  CreatedByAccount: accountId,
+});
+
+const instanceOut = (i: Instance, accountId: string) => ({
+  Id: i.id,
+  Attributes: i.attributes,
   CreatedByAccount: accountId,
 });
 

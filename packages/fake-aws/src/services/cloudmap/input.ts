@@ -131,7 +131,7 @@ export function checkRecords(records: readonly { Type: string }[], routingPolicy
 // ---------------------------------------------------------------------------------------------
 // List filters: `{ Name, Values, Condition }`, every filter must match.
 
-interface FilterRule {
+export interface FilterRule {
   conditions: readonly string[];
   /** Allowed values, checked for EQ and IN. */
   values?: readonly string[];
