@@ -162,6 +162,32 @@ export interface VersionSource {
   flavor?: ConstraintFlavor;
 }
 
+/** A source from text a file or field may lack: undefined when it gave none. */
+export function versionSource(
+  text: string | undefined,
+  source: string,
+  flavor?: ConstraintFlavor,
+): VersionSource | undefined {
+  if (text === undefined) return undefined;
+  return flavor === undefined ? { text, source } : { text, source, flavor };
+}
+
+/** A one-line version file such as .python-version, named by its path. */
+export async function versionFileSource(
+  ctx: DetectContext,
+  path: string,
+): Promise<VersionSource | undefined> {
+  return versionSource(await readVersionFile(ctx, path), path);
+}
+
+/** The version `.tool-versions` gives a tool, under the tool's asdf name (`golang`, `ruby`, …). */
+export async function toolVersionsSource(
+  ctx: DetectContext,
+  tool: string,
+): Promise<VersionSource | undefined> {
+  return versionSource((await readToolVersions(ctx)).get(tool), `.tool-versions ${tool}`);
+}
+
 export interface ResolvedVersion {
   /** The version the image provides, at the precision the repository or the table gives. */
   value: string;

@@ -476,6 +476,38 @@ describe("detectBuildPlan: precedence and the notes it leaves", () => {
     expect(plan.startCommand).toEqual(["npm", "start"]);
   });
 
+  it.each([
+    ["python", { "requirements.txt": "", "main.py": "" }, "python 3.12.1", "3.12.1"],
+    ["ruby", { Gemfile: "source 'https://rubygems.org'\n", "main.rb": "" }, "ruby 3.3.6", "3.3.6"],
+    ["php", { "composer.json": json({ bin: ["bin/job"] }), "bin/job": "" }, "php 8.3.14", "8.3.14"],
+    ["go", { "go.mod": "module example.com/job\n", "main.go": "package main\n" }, "golang 1.26.1", "1.26.1"],
+    [
+      "rust",
+      { "Cargo.toml": '[package]\nname = "job"\nversion = "0.1.0"\n', "src/main.rs": "" },
+      "rust 1.90.0",
+      "1.90.0",
+    ],
+    [
+      "deno",
+      { "deno.json": json({ tasks: { start: "deno run main.ts" } }), "main.ts": "" },
+      "deno 2.8.2",
+      "2.8.2",
+    ],
+    [
+      "bun",
+      { "package.json": json({ scripts: { start: "bun job.ts" } }), "bun.lock": "{}", "job.ts": "" },
+      "bun 1.2.0",
+      "1.2.0",
+    ],
+  ])(
+    "%s: a .tool-versions line is the version, named by the file and the tool",
+    async (_, tree, line, value) => {
+      const [tool] = line.split(" ");
+      const plan = await detectTree({ ...tree, ".tool-versions": `${line}\n` });
+      expect(plan.version).toEqual({ value, source: `.tool-versions ${tool}` });
+    },
+  );
+
   it("poetry.lock and uv.lock both found: uv, by the documented precedence", async () => {
     const plan = await detectTree({
       "pyproject.toml": '[project]\nname = "x"\nversion = "1"\n',

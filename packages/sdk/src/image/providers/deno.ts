@@ -5,10 +5,10 @@ import {
   type JsonObject,
   jobCommandPath,
   readJsonFile,
-  readToolVersions,
-  readVersionFile,
   resolveVersion,
   type Start,
+  toolVersionsSource,
+  versionFileSource,
 } from "../context.js";
 import { shellWord } from "../dockerfile-syntax.js";
 import type { BuildPlan } from "../plan.js";
@@ -48,11 +48,9 @@ export async function planDeno(ctx: DetectContext): Promise<BuildPlan> {
   for (const file of CONFIGS)
     if (configFile === undefined && (await ctx.files.exists(file))) configFile = file;
   const config = configFile === undefined ? undefined : await readJsonFile(ctx, configFile, true);
-  const dvmrc = await readVersionFile(ctx, ".dvmrc");
-  const tool = (await readToolVersions(ctx)).get("deno");
   const version = resolveVersion(ctx, "deno", [
-    dvmrc === undefined ? undefined : { text: dvmrc, source: ".dvmrc" },
-    tool === undefined ? undefined : { text: tool, source: ".tool-versions deno" },
+    await versionFileSource(ctx, ".dvmrc"),
+    await toolVersionsSource(ctx, "deno"),
   ]);
 
   const start = await chooseDenoStart(ctx, configFile, config);

@@ -2,9 +2,10 @@ import { DEBIAN_IMAGE, RUNTIMES } from "../base-images.js";
 import {
   type DetectContext,
   jobCommandPath,
-  readToolVersions,
   resolveVersion,
+  toolVersionsSource,
   type VersionSource,
+  versionSource,
 } from "../context.js";
 import { shellWord } from "../dockerfile-syntax.js";
 import type { BuildPlan } from "../plan.js";
@@ -77,7 +78,6 @@ export async function planGo(ctx: DetectContext): Promise<BuildPlan> {
 async function goVersionSources(ctx: DetectContext, goMod: string): Promise<(VersionSource | undefined)[]> {
   const directive = /^go\s+(\d+\.\d+(?:\.\d+)?)/m.exec(goMod)?.[1];
   const toolchain = /^toolchain\s+go(\d+\.\d+(?:\.\d+)?)/m.exec(goMod)?.[1];
-  const tool = (await readToolVersions(ctx)).get("golang");
   // The go directive is the minimum; a toolchain line names the release the module is built with.
   const newer =
     toolchain !== undefined &&
@@ -86,8 +86,8 @@ async function goVersionSources(ctx: DetectContext, goMod: string): Promise<(Ver
         0);
   return [
     newer ? { text: toolchain, source: "go.mod toolchain" } : undefined,
-    directive === undefined ? undefined : { text: directive, source: "go.mod go directive" },
-    tool === undefined ? undefined : { text: tool, source: ".tool-versions golang" },
+    versionSource(directive, "go.mod go directive"),
+    await toolVersionsSource(ctx, "golang"),
   ];
 }
 

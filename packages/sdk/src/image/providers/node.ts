@@ -12,7 +12,9 @@ import {
   resolveVersion,
   type Start,
   stringAt,
+  toolVersionsSource,
   type VersionSource,
+  versionSource,
 } from "../context.js";
 import type { BuildPlan } from "../plan.js";
 import { chooseStart, commandWords } from "../start.js";
@@ -169,8 +171,8 @@ async function nodeVersionSources(
   return [
     nvmrcSource(await readVersionFile(ctx, ".nvmrc"), ".nvmrc"),
     nvmrcSource(await readVersionFile(ctx, ".node-version"), ".node-version"),
-    toolVersion === undefined ? undefined : { text: toolVersion, source: ".tool-versions nodejs" },
-    engines === undefined ? undefined : { text: engines, source: "package.json engines.node", flavor: "npm" },
+    versionSource(toolVersion, ".tool-versions nodejs"),
+    versionSource(engines, "package.json engines.node", "npm"),
   ];
 }
 
@@ -461,12 +463,8 @@ async function nodeRuntimeVersion(
   bun: boolean,
   release: string | undefined,
 ): Promise<ResolvedVersion> {
-  const bunTool = (await readToolVersions(ctx)).get("bun");
   const sources = bun
-    ? [
-        release === undefined ? undefined : { text: release, source: "package.json packageManager" },
-        bunTool === undefined ? undefined : { text: bunTool, source: ".tool-versions bun" },
-      ]
+    ? [versionSource(release, "package.json packageManager"), await toolVersionsSource(ctx, "bun")]
     : await nodeVersionSources(ctx, pkg);
   const version = resolveVersion(ctx, bun ? "bun" : "node", sources);
   const engines = stringAt(pkg, "engines", "node");

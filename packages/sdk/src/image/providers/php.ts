@@ -4,11 +4,12 @@ import {
   isObject,
   type JsonObject,
   readJsonFile,
-  readToolVersions,
-  readVersionFile,
   resolveVersion,
   stringAt,
+  toolVersionsSource,
   type VersionSource,
+  versionFileSource,
+  versionSource,
 } from "../context.js";
 import type { BuildPlan } from "../plan.js";
 import { chooseStart } from "../start.js";
@@ -84,15 +85,11 @@ async function phpVersionSources(
 ): Promise<(VersionSource | undefined)[]> {
   const platform = stringAt(composer, "config", "platform", "php");
   const required = stringAt(composer, "require", "php");
-  const phpVersion = await readVersionFile(ctx, ".php-version");
-  const tool = (await readToolVersions(ctx)).get("php");
   return [
-    platform === undefined ? undefined : { text: platform, source: "composer.json config.platform.php" },
-    phpVersion === undefined ? undefined : { text: phpVersion, source: ".php-version" },
-    tool === undefined ? undefined : { text: tool, source: ".tool-versions php" },
-    required === undefined
-      ? undefined
-      : { text: required, source: "composer.json require.php", flavor: "composer" },
+    versionSource(platform, "composer.json config.platform.php"),
+    await versionFileSource(ctx, ".php-version"),
+    await toolVersionsSource(ctx, "php"),
+    versionSource(required, "composer.json require.php", "composer"),
   ];
 }
 

@@ -2,10 +2,12 @@ import { RUNTIMES, TOOLS } from "../base-images.js";
 import {
   type DetectContext,
   readTomlFile,
-  readToolVersions,
   readVersionFile,
   resolveVersion,
+  toolVersionsSource,
   type VersionSource,
+  versionFileSource,
+  versionSource,
 } from "../context.js";
 import { addNativeLibraries, PYTHON_NATIVE } from "../native-libraries.js";
 import type { BuildPlan } from "../plan.js";
@@ -58,27 +60,19 @@ async function pythonVersionSources(
   pyproject: TomlTable | undefined,
   pipfile: TomlTable | undefined,
 ): Promise<(VersionSource | undefined)[]> {
-  const pythonVersion = await readVersionFile(ctx, ".python-version");
   const runtimeTxt = await readVersionFile(ctx, "runtime.txt");
-  const tool = (await readToolVersions(ctx)).get("python");
   const pipfileVersion =
     tomlString(pipfile, "requires", "python_full_version") ??
     tomlString(pipfile, "requires", "python_version");
   const requiresPython = tomlString(pyproject, "project", "requires-python");
   const poetryPython = tomlString(pyproject, "tool", "poetry", "dependencies", "python");
   return [
-    pythonVersion === undefined ? undefined : { text: pythonVersion, source: ".python-version" },
-    runtimeTxt === undefined
-      ? undefined
-      : { text: runtimeTxt.replace(/^python-/, ""), source: "runtime.txt" },
-    tool === undefined ? undefined : { text: tool, source: ".tool-versions python" },
-    pipfileVersion === undefined ? undefined : { text: pipfileVersion, source: "Pipfile [requires]" },
-    requiresPython === undefined
-      ? undefined
-      : { text: requiresPython, source: "pyproject.toml requires-python", flavor: "pep440" },
-    poetryPython === undefined
-      ? undefined
-      : { text: poetryPython, source: "pyproject.toml tool.poetry.dependencies.python", flavor: "npm" },
+    await versionFileSource(ctx, ".python-version"),
+    versionSource(runtimeTxt?.replace(/^python-/, ""), "runtime.txt"),
+    await toolVersionsSource(ctx, "python"),
+    versionSource(pipfileVersion, "Pipfile [requires]"),
+    versionSource(requiresPython, "pyproject.toml requires-python", "pep440"),
+    versionSource(poetryPython, "pyproject.toml tool.poetry.dependencies.python", "npm"),
   ];
 }
 

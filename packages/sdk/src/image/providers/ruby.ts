@@ -1,10 +1,11 @@
 import { RUNTIMES } from "../base-images.js";
 import {
   type DetectContext,
-  readToolVersions,
   readVersionFile,
   resolveVersion,
+  toolVersionsSource,
   type VersionSource,
+  versionSource,
 } from "../context.js";
 import { addNativeLibraries, RUBY_NATIVE } from "../native-libraries.js";
 import type { BuildPlan } from "../plan.js";
@@ -34,14 +35,11 @@ export async function planRuby(ctx: DetectContext): Promise<BuildPlan> {
   const lock = await ctx.files.read("Gemfile.lock");
   const rubyVersion = await readVersionFile(ctx, ".ruby-version");
   const lockRuby = /^RUBY VERSION\s*\n\s*ruby (\d+\.\d+\.\d+)/m.exec(lock ?? "")?.[1];
-  const tool = (await readToolVersions(ctx)).get("ruby");
   const version = resolveVersion(ctx, "ruby", [
-    rubyVersion === undefined
-      ? undefined
-      : { text: rubyVersion.replace(/^ruby-/, ""), source: ".ruby-version" },
+    versionSource(rubyVersion?.replace(/^ruby-/, ""), ".ruby-version"),
     gemfileRuby(gemfile),
-    lockRuby === undefined ? undefined : { text: lockRuby, source: "Gemfile.lock RUBY VERSION" },
-    tool === undefined ? undefined : { text: tool, source: ".tool-versions ruby" },
+    versionSource(lockRuby, "Gemfile.lock RUBY VERSION"),
+    await toolVersionsSource(ctx, "ruby"),
   ]);
 
   const start = await chooseStart(ctx, {

@@ -3,10 +3,11 @@ import {
   type DetectContext,
   inputError,
   readTomlFile,
-  readToolVersions,
   readVersionFile,
   resolveVersion,
+  toolVersionsSource,
   type VersionSource,
+  versionSource,
 } from "../context.js";
 import { shellWord } from "../dockerfile-syntax.js";
 import { addNativeLibraries, RUST_NATIVE } from "../native-libraries.js";
@@ -128,12 +129,11 @@ async function rustVersionSources(
   ctx: DetectContext,
   cargo: TomlTable,
 ): Promise<(VersionSource | undefined)[]> {
-  const tool = (await readToolVersions(ctx)).get("rust");
   const msrv = tomlString(cargo, "package", "rust-version");
   return [
     await toolchainSource(ctx),
-    tool === undefined ? undefined : { text: tool, source: ".tool-versions rust" },
-    msrv === undefined ? undefined : { text: `>=${msrv}`, source: "Cargo.toml rust-version", flavor: "npm" },
+    await toolVersionsSource(ctx, "rust"),
+    versionSource(msrv === undefined ? undefined : `>=${msrv}`, "Cargo.toml rust-version", "npm"),
   ];
 }
 
