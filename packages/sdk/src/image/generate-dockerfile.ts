@@ -237,7 +237,14 @@ interface Body {
   runtime: Stage;
 }
 
-const MANIFESTS_FIRST = "Manifests first: a change to the code alone reuses the installed dependencies.";
+/** The dependency manifests before the code, so a change to the code alone reuses the layers they make. */
+function manifestsFirst(files: readonly string[], reused: string): Instruction[] {
+  if (files.length === 0) return [];
+  return [
+    comment(`Manifests first: a change to the code alone reuses the ${reused}.`),
+    ...copyDependencies(files),
+  ];
+}
 
 function nodeCaches(plan: BuildPlan): string[] {
   const manager = plan.packageManager?.name ?? "npm";
@@ -288,8 +295,7 @@ function nodeBody(plan: BuildPlan): Body {
     ...(manager === "pnpm" ? PNPM_HOME : []),
     ...tool,
     workdir("/app"),
-    comment(MANIFESTS_FIRST),
-    ...copyDependencies(plan.dependencyFiles),
+    ...manifestsFirst(plan.dependencyFiles, "installed dependencies"),
     ...installStep(plan, cache),
   ];
   const stages = [deps];
@@ -395,9 +401,7 @@ function pythonBody(plan: BuildPlan): Body {
     venv,
     ...(managerEnv[manager] ?? []),
     workdir("/app"),
-    ...(plan.dependencyFiles.length > 0
-      ? [comment(MANIFESTS_FIRST), ...copyDependencies(plan.dependencyFiles)]
-      : []),
+    ...manifestsFirst(plan.dependencyFiles, "installed dependencies"),
     ...installStep(plan, cache),
   ];
   const runtimeEnv = [
@@ -421,8 +425,7 @@ function rubyBody(plan: BuildPlan): Body {
     ...apt(plan.buildPackages),
     bundle,
     workdir("/app"),
-    comment("Manifests first: a change to the code alone reuses the installed gems."),
-    ...copyDependencies(plan.dependencyFiles),
+    ...manifestsFirst(plan.dependencyFiles, "installed gems"),
     ...installStep(plan, cache),
   ];
   return installedOutsideApp(plan, { deps, installed: "/usr/local/bundle", runtimeEnv: [bundle] });
@@ -445,12 +448,7 @@ function phpBody(plan: BuildPlan): Body {
           ]
         : []),
       workdir("/app"),
-      ...(plan.dependencyFiles.length > 0
-        ? [
-            comment("Manifests first: a change to the code alone reuses the installed packages."),
-            ...copyDependencies(plan.dependencyFiles),
-          ]
-        : []),
+      ...manifestsFirst(plan.dependencyFiles, "installed packages"),
       ...installStep(plan, cache),
     ]);
     stages.push([from("deps", "build"), COPY_SOURCE, ...buildStep(plan, cache)]);
@@ -473,12 +471,7 @@ function denoBody(plan: BuildPlan): Body {
     ...apt(plan.buildPackages),
     env("DENO_DIR=/deno-dir DENO_NO_UPDATE_CHECK=1"),
     workdir("/app"),
-    ...(plan.dependencyFiles.length > 0
-      ? [
-          comment("Manifests first: a change to the code alone reuses the cached modules."),
-          ...copyDependencies(plan.dependencyFiles),
-        ]
-      : []),
+    ...manifestsFirst(plan.dependencyFiles, "cached modules"),
     // DENO_DIR is a layer, not a cache mount: the job reads its modules from it at run time.
     ...installStep(plan),
   ];
@@ -504,8 +497,7 @@ function goBody(plan: BuildPlan): Body {
     from(`\${BUILD_IMAGE}`, "deps", "$BUILDPLATFORM"),
     ...apt(plan.buildPackages),
     workdir("/src"),
-    comment("Manifests first: a change to the code alone reuses the downloaded modules."),
-    ...copyDependencies(plan.dependencyFiles),
+    ...manifestsFirst(plan.dependencyFiles, "downloaded modules"),
     ...installStep(plan, [modules]),
   ];
   const build: Stage = [
