@@ -243,6 +243,10 @@ function maxAgeSeconds(value: number | string): number {
   return durationSeconds(value) ?? RETRY_MAX_AGE.max;
 }
 
+function retrySpec({ attempts, maxAge }: { attempts: number; maxAge: number }) {
+  return { attempts, maxAgeSeconds: maxAge };
+}
+
 const retrySchema = z
   .strictObject({
     attempts: wholeNumber(0, 185)
@@ -264,7 +268,7 @@ const retrySchema = z
       .transform(convertWith(maxAgeSeconds))
       .prefault(RETRY_MAX_AGE.default),
   })
-  .transform(({ attempts, maxAge }) => ({ attempts, maxAgeSeconds: maxAge }))
+  .transform((retry): RetrySpec => retrySpec(retry))
   .prefault({})
   .meta(
     doc(
@@ -663,41 +667,47 @@ export const jobSchema = z
     },
     whenValid("env", "secrets"),
   )
-  .transform((job: JobInputOutput) => {
-    const size: ResolvedSize = {
-      cpu: job.cpu,
-      cpuUnits: job.cpu * UNITS_PER_VCPU,
-      memoryGiB: job.memory,
-      memoryMiB: job.memory * MIB_PER_GIB,
-      storageGiB: job.storage,
-    };
-    // Widened on purpose: code that builds specs by hand passes any number and the schema checks it.
-    const logs: { retentionDays: number } = { retentionDays: job.logs.retentionDays };
-    return {
-      branch: job.branch,
-      /** Set when the image is built from source; exactly one of source and image is set. */
-      source: job.image === undefined ? sourceSpec(job.source ?? sourceSchema.parse({})) : undefined,
-      image: job.image,
-      command: job.command,
-      schedule: job.schedule,
-      timezone: job.timezone,
-      enabled: job.enabled,
-      size,
-      arch: job.arch,
-      spot: job.spot,
-      tasks: job.tasks,
-      retry: job.retry,
-      flexibleWindowMinutes: job.flexibleWindow,
-      startDate: job.startDate,
-      endDate: job.endDate,
-      healthCheck: job.healthCheck,
-      env: job.env,
-      secrets: job.secrets,
-      logs,
-      taskRole: job.taskRole,
-    };
-  })
+  .transform((job): Omit<JobSpec, "name"> => jobSpecFields(job))
   .meta({ description: "One scheduled job. Only schedule is required." });
+
+/** A job's spec from its parsed fields: sizes joined, every key present (undefined when not set). */
+function jobSpecFields(job: JobInputOutput) {
+  const size: ResolvedSize = {
+    cpu: job.cpu,
+    cpuUnits: job.cpu * UNITS_PER_VCPU,
+    memoryGiB: job.memory,
+    memoryMiB: job.memory * MIB_PER_GIB,
+    storageGiB: job.storage,
+  };
+  // Widened on purpose: code that builds specs by hand passes any number and the schema checks it.
+  const logs: { retentionDays: number } = { retentionDays: job.logs.retentionDays };
+  const healthCheck: HealthCheckSpec | undefined = job.healthCheck;
+  const source: SourceSpec | undefined =
+    job.image === undefined ? sourceSpec(job.source ?? sourceSchema.parse({})) : undefined;
+  return {
+    branch: job.branch,
+    /** Set when the image is built from source; exactly one of source and image is set. */
+    source,
+    image: job.image,
+    command: job.command,
+    schedule: job.schedule,
+    timezone: job.timezone,
+    enabled: job.enabled,
+    size,
+    arch: job.arch,
+    spot: job.spot,
+    tasks: job.tasks,
+    retry: job.retry,
+    flexibleWindowMinutes: job.flexibleWindow,
+    startDate: job.startDate,
+    endDate: job.endDate,
+    healthCheck,
+    env: job.env,
+    secrets: job.secrets,
+    logs,
+    taskRole: job.taskRole,
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Top level
@@ -830,6 +840,29 @@ const topShape = {
     }),
 };
 
+/** Every key present, undefined when not given: a spec reads the same however it was written. */
+function networkSpec(network: z.output<typeof networkSchema>) {
+  return {
+    subnets: network.subnets,
+    securityGroups: network.securityGroups,
+    assignPublicIp: network.assignPublicIp,
+  };
+}
+
+/** The config's spec from its parsed fields: defaults that depend on app filled in. */
+function configSpec(config: z.output<z.ZodObject<typeof topShape>>) {
+  const network: NetworkSpec = networkSpec(config.network);
+  return {
+    app: config.app,
+    region: config.region,
+    cluster: config.cluster ?? config.app,
+    network,
+    discovery: config.discovery && { namespace: config.discovery.namespace ?? `${config.app}.internal` },
+    /** In the order of flexjob.yml. */
+    jobs: Object.entries(config.jobs).map(([name, job]): JobSpec => ({ name, ...job })),
+  };
+}
+
 /**
  * The zod schema of flexjob.yml: the one definition its types, JSON Schema and docs come from.
  * Prefer {@link parseConfig}, which adds field paths, file lines and remedies to every problem.
@@ -857,20 +890,7 @@ export const flexjobConfigSchema = z
         }),
     },
   )
-  .transform((config) => ({
-    app: config.app,
-    region: config.region,
-    cluster: config.cluster ?? config.app,
-    // Every key present, undefined when not given: a spec reads the same however it was written.
-    network: {
-      subnets: config.network.subnets,
-      securityGroups: config.network.securityGroups,
-      assignPublicIp: config.network.assignPublicIp,
-    },
-    discovery: config.discovery && { namespace: config.discovery.namespace ?? `${config.app}.internal` },
-    /** In the order of flexjob.yml. */
-    jobs: Object.entries(config.jobs).map(([name, job]): JobSpec => ({ name, ...job })),
-  }))
+  .transform((config): FlexjobConfigOutput => configSpec(config))
   .meta({
     title: "flexjob.yml",
     description: "Scheduled container jobs on AWS Fargate. https://github.com/flexjob/flexjob",
@@ -880,23 +900,23 @@ export const flexjobConfigSchema = z
 export type FlexjobConfigInput = z.input<typeof flexjobConfigSchema>;
 /** flexjob.yml after parseConfig: every default filled, sizes, durations and schedules resolved. */
 export type FlexjobConfig = z.output<typeof flexjobConfigSchema>;
-/** @deprecated The same type as {@link FlexjobConfig}, under its older name. */
-export type FlexjobConfigOutput = FlexjobConfig;
+/** flexjob.yml after validation: the same type as {@link FlexjobConfig}, as an interface. */
+export interface FlexjobConfigOutput extends ReturnType<typeof configSpec> {}
 
-// The types below are the schema's output, each field declared once above, in zod. Interfaces
-// (not aliases) so that editors and the API report show their names instead of zod's types.
+// The types below are the schema's output: each field is declared once above, its type from zod.
+// Interfaces over the spec functions' results (not z.output of the schemas, which would refer
+// back to themselves through the transforms) so that the schema's own type names them.
 
 /** Where a job's image is built from: {@link JobSpec}'s `source`. */
 export interface SourceSpec extends ReturnType<typeof sourceSpec> {}
 /** EventBridge Scheduler's retry policy for a job's RunTask target, in seconds. */
-export interface RetrySpec extends z.output<typeof retrySchema> {}
+export interface RetrySpec extends ReturnType<typeof retrySpec> {}
 /** An ECS container health check, in ECS's own units (seconds); `command` in ECS form. */
 export interface HealthCheckSpec extends z.output<typeof healthCheckObject> {}
 /** Where tasks run: undefined subnets and security groups mean the default VPC's. */
-export interface NetworkSpec extends NetworkOutput {}
-type NetworkOutput = FlexjobConfig["network"];
+export interface NetworkSpec extends ReturnType<typeof networkSpec> {}
 /** One job of a {@link FlexjobConfig}: every default filled, every value resolved. */
-export interface JobSpec extends z.output<typeof jobSchema> {
+export interface JobSpec extends ReturnType<typeof jobSpecFields> {
   /** The job's key under `jobs`. */
   name: string;
 }
