@@ -2,7 +2,7 @@ import { dirname } from "node:path";
 import { accountIdOf, buildImageResolver, jobNamed } from "@flexjob/sdk";
 import type { Command } from "commander";
 import { type CliIo, printJson } from "../io.js";
-import { CONFIG_FLAG, commandContext } from "./context.js";
+import { CONFIG_FLAG, commandContext, JSON_FLAG } from "./context.js";
 
 interface BuildFlags {
   config?: string;
@@ -17,7 +17,7 @@ export function registerBuild(program: Command, io: CliIo): void {
     )
     .argument("<job>", "the job to build")
     .option(...CONFIG_FLAG)
-    .option("--json", "print the result as JSON")
+    .option(...JSON_FLAG)
     .action(async (name: string, flags: BuildFlags) => {
       const { config, deps, file } = await commandContext(io, flags);
       const job = jobNamed(config, name);

@@ -2,7 +2,7 @@ import { dirname } from "node:path";
 import { buildImageResolver, deploy, planText, redactPlan } from "@flexjob/sdk";
 import type { Command } from "commander";
 import { type CliIo, printJson } from "../io.js";
-import { CONFIG_FLAG, commandContext } from "./context.js";
+import { CONFIG_FLAG, commandContext, JSON_FLAG } from "./context.js";
 
 interface DeployFlags {
   config?: string;
@@ -22,7 +22,7 @@ export function registerDeploy(program: Command, io: CliIo): void {
     .option("--dry-run", "plan only: read the account, change nothing")
     .option("--prune", "remove schedules and task definitions of jobs no longer in the config")
     .option("-j, --job <name...>", "only these jobs")
-    .option("--json", "print the result as JSON")
+    .option(...JSON_FLAG)
     .action(async (flags: DeployFlags) => {
       const { config, deps, file } = await commandContext(io, flags);
       const result = await deploy(

@@ -1,7 +1,7 @@
 import { destroy, FlexjobError, planText, redactPlan } from "@flexjob/sdk";
 import type { Command } from "commander";
 import { type CliIo, printJson } from "../io.js";
-import { CONFIG_FLAG, commandContext } from "./context.js";
+import { CONFIG_FLAG, commandContext, JSON_FLAG } from "./context.js";
 
 interface DestroyFlags {
   config?: string;
@@ -23,7 +23,7 @@ export function registerDestroy(program: Command, io: CliIo): void {
       "remove every job of the app, its schedule group, roles and (if flexjob made it) cluster",
     )
     .option("-y, --yes", "really do it; without it, only show what would be removed")
-    .option("--json", "print the result as JSON")
+    .option(...JSON_FLAG)
     .action(async (job: string | undefined, flags: DestroyFlags) => {
       if ((job === undefined) === !flags.all) {
         throw new FlexjobError(

@@ -2,7 +2,7 @@ import { runNow } from "@flexjob/sdk";
 import type { Command } from "commander";
 import { type CliIo, printJson } from "../io.js";
 import { EXIT_FAILURE } from "../report-error.js";
-import { CONFIG_FLAG, commandContext } from "./context.js";
+import { CONFIG_FLAG, commandContext, JSON_FLAG } from "./context.js";
 
 interface RunFlags {
   config?: string;
@@ -17,7 +17,7 @@ export function registerRun(program: Command, io: CliIo, setExitCode: (code: num
     .argument("<job>", "the job to run")
     .option(...CONFIG_FLAG)
     .option("-w, --wait", "follow the tasks to their exit codes; exit 1 if any task fails")
-    .option("--json", "print the result as JSON")
+    .option(...JSON_FLAG)
     .action(async (job: string, flags: RunFlags) => {
       const { config, deps } = await commandContext(io, flags);
       const result = await runNow(config, job, { wait: flags.wait ?? false }, deps);

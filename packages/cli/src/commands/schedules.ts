@@ -9,7 +9,7 @@ import {
 } from "@flexjob/sdk";
 import type { Command } from "commander";
 import { type CliIo, printJson } from "../io.js";
-import { CONFIG_FLAG, commandContext } from "./context.js";
+import { CONFIG_FLAG, commandContext, JSON_FLAG } from "./context.js";
 
 interface SyncFlags {
   config?: string;
@@ -56,7 +56,7 @@ export function registerSchedules(program: Command, io: CliIo): void {
       "--rate <n>",
       "writes per second at most (default: the Region's default Scheduler quota, 1000 or 250)",
     )
-    .option("--json", "print the result as JSON")
+    .option(...JSON_FLAG)
     .action(async (job: string, flags: SyncFlags) => {
       const ratePerSecond = flags.rate === undefined ? undefined : parseRate(flags.rate);
       const entries = await loadBulkScheduleFile(resolve(io.cwd, flags.file));
@@ -95,7 +95,7 @@ export function registerSchedules(program: Command, io: CliIo): void {
     .description("List the job's bulk schedules from the listing alone: name, state and key.")
     .argument("<job>", "the job")
     .option(...CONFIG_FLAG)
-    .option("--json", "print the result as JSON")
+    .option(...JSON_FLAG)
     .action(async (job: string, flags: ListFlags) => {
       const { config, deps } = await commandContext(io, flags);
       const result = await listBulkSchedules(config, job, deps);
@@ -123,7 +123,7 @@ export function registerSchedules(program: Command, io: CliIo): void {
     .argument("<job>", "the job")
     .option(...CONFIG_FLAG)
     .option("-y, --yes", "really do it; without it, only show what would be deleted")
-    .option("--json", "print the result as JSON")
+    .option(...JSON_FLAG)
     .action(async (job: string, flags: DeleteFlags) => {
       const { config, deps } = await commandContext(io, flags);
       if (!flags.yes) {
