@@ -244,7 +244,12 @@ function maxAgeSeconds(value: number | string): number {
 }
 
 function retrySpec({ attempts, maxAge }: { attempts: number; maxAge: number }) {
-  return { attempts, maxAgeSeconds: maxAge };
+  return {
+    /** 0–185. */
+    attempts,
+    /** 60–86400. */
+    maxAgeSeconds: maxAge,
+  };
 }
 
 const retrySchema = z
@@ -570,9 +575,12 @@ type JobInputOutput = z.output<z.ZodObject<typeof jobShape>>;
 /** Every key present, undefined when not given: a spec reads the same however it was written. */
 function sourceSpec(source: z.output<typeof sourceSchema>) {
   return {
+    /** Build context, relative to the config file's folder. */
     rootDir: source.rootDir,
+    /** Relative to rootDir; undefined means flexjob detects or generates one. */
     dockerfile: source.dockerfile,
     buildArgs: source.buildArgs,
+    /** Names of environment variables passed to the build as secrets, never as build args. */
     buildSecrets: source.buildSecrets,
   };
 }
@@ -688,7 +696,9 @@ function jobSpecFields(job: JobInputOutput) {
     branch: job.branch,
     /** Set when the image is built from source; exactly one of source and image is set. */
     source,
+    /** Set when the job runs an existing image. */
     image: job.image,
+    /** Exec form; undefined runs the image's own CMD/ENTRYPOINT. */
     command: job.command,
     schedule: job.schedule,
     timezone: job.timezone,
@@ -698,13 +708,18 @@ function jobSpecFields(job: JobInputOutput) {
     spot: job.spot,
     tasks: job.tasks,
     retry: job.retry,
+    /** undefined when the flexible time window is off. */
     flexibleWindowMinutes: job.flexibleWindow,
+    /** ISO 8601 in UTC. */
     startDate: job.startDate,
+    /** ISO 8601 in UTC. */
     endDate: job.endDate,
     healthCheck,
     env: job.env,
+    /** Variable name → Secrets Manager or SSM parameter ARN. */
     secrets: job.secrets,
     logs,
+    /** Role ARN or role name; undefined means the task gets no role. */
     taskRole: job.taskRole,
   };
 }
@@ -843,7 +858,9 @@ const topShape = {
 /** Every key present, undefined when not given: a spec reads the same however it was written. */
 function networkSpec(network: z.output<typeof networkSchema>) {
   return {
+    /** undefined means the default VPC's subnets. */
     subnets: network.subnets,
+    /** undefined means the VPC's default security group. */
     securityGroups: network.securityGroups,
     assignPublicIp: network.assignPublicIp,
   };
@@ -854,9 +871,11 @@ function configSpec(config: z.output<z.ZodObject<typeof topShape>>) {
   const network: NetworkSpec = networkSpec(config.network);
   return {
     app: config.app,
+    /** undefined means the region of the environment (AWS_REGION, the profile). */
     region: config.region,
     cluster: config.cluster ?? config.app,
     network,
+    /** undefined when service discovery is not used. */
     discovery: config.discovery && { namespace: config.discovery.namespace ?? `${config.app}.internal` },
     /** In the order of flexjob.yml. */
     jobs: Object.entries(config.jobs).map(([name, job]): JobSpec => ({ name, ...job })),
