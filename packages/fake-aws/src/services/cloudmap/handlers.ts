@@ -21,6 +21,7 @@ import {
   type CloudMapOperation,
   type CloudMapState,
   duplicateRequest,
+  type Effect,
   findNamespace,
   findService,
   finish,
@@ -328,13 +329,6 @@ function registerInstance(env: CloudMapEnv, input: Record<string, unknown>, ctx:
       throw duplicateRequest(prior, `CreatorRequestId ${creatorRequestId} was used for another instance`);
     }
   }
-  const running = inFlight(
-    env.state,
-    (e) =>
-      (e.kind === "register" && e.serviceId === service.id && e.instance.id === instanceId) ||
-      (e.kind === "deregister" && e.serviceId === service.id && e.instanceId === instanceId),
-  );
-  if (running) throw duplicateRequest(running, `An operation on instance ${instanceId} is in progress`);
   const init = attributes.AWS_INIT_HEALTH_STATUS;
   const instance: Instance = {
     id: instanceId,
@@ -342,15 +336,8 @@ function registerInstance(env: CloudMapEnv, input: Record<string, unknown>, ctx:
     attributes,
     health: service.customHealth ? (init === "UNHEALTHY" ? "UNHEALTHY" : "HEALTHY") : "UNKNOWN",
   };
-  const op = startOperation(
-    env.state,
-    ctx,
-    "REGISTER_INSTANCE",
-    { INSTANCE: instanceId, SERVICE: service.id },
-    creatorRequestId,
-    { kind: "register", serviceId: service.id, instance },
-  );
-  return { OperationId: op.id };
+  const effect = { kind: "register", serviceId: service.id, instance } as const;
+  return { OperationId: startInstanceOperation(env.state, ctx, creatorRequestId, effect, service).id };
 }
 
 function deregisterInstance(env: CloudMapEnv, input: Record<string, unknown>, ctx: CallContext) {
@@ -358,27 +345,8 @@ function deregisterInstance(env: CloudMapEnv, input: Record<string, unknown>, ct
   const serviceRef = r.string("ServiceId", { required: true, max: 255 });
   const instanceId = r.string("InstanceId", { required: true, max: 64 });
   const service = requireService(env.state, serviceRef, ctx.region);
-  const running = inFlight(
-    env.state,
-    (e) =>
-      (e.kind === "register" && e.serviceId === service.id && e.instance.id === instanceId) ||
-      (e.kind === "deregister" && e.serviceId === service.id && e.instanceId === instanceId),
-  );
-  if (running) throw duplicateRequest(running, `An operation on instance ${instanceId} is in progress`);
-  requireInstance(service, instanceId);
-  const op = startOperation(
-    env.state,
-    ctx,
-    "DEREGISTER_INSTANCE",
-    { INSTANCE: instanceId, SERVICE: service.id },
-    undefined,
-    {
-      kind: "deregister",
-      serviceId: service.id,
-      instanceId,
-    },
-  );
-  return { OperationId: op.id };
+  const effect = { kind: "deregister", serviceId: service.id, instanceId } as const;
+  return { OperationId: startInstanceOperation(env.state, ctx, undefined, effect, service).id };
 }
 
 function getInstance(env: CloudMapEnv, input: Record<string, unknown>, ctx: CallContext) {
@@ -494,6 +462,33 @@ function listTagsForResource(env: CloudMapEnv, input: Record<string, unknown>, c
 }
 
 const ID = { required: true, max: 255 } as const;
+
+/**
+ * Starts a register or deregister of one of the service's instances; its type and targets
+ * follow from the effect. One such operation runs at a time per instance, and that is checked
+ * before whether an instance to deregister exists, as Cloud Map answers.
+ */
+function startInstanceOperation(
+  state: CloudMapState,
+  ctx: CallContext,
+  creatorRequestId: string | undefined,
+  effect: Extract<Effect, { kind: "register" | "deregister" }>,
+  service: Service,
+) {
+  const register = effect.kind === "register";
+  const instanceId = register ? effect.instance.id : effect.instanceId;
+  const running = inFlight(
+    state,
+    (e) =>
+      (e.kind === "register" && e.serviceId === service.id && e.instance.id === instanceId) ||
+      (e.kind === "deregister" && e.serviceId === service.id && e.instanceId === instanceId),
+  );
+  if (running) throw duplicateRequest(running, `An operation on instance ${instanceId} is in progress`);
+  if (!register) requireInstance(service, instanceId);
+  const targets = { INSTANCE: instanceId, SERVICE: service.id };
+  const type = register ? "REGISTER_INSTANCE" : "DEREGISTER_INSTANCE";
+  return startOperation(state, ctx, type, targets, creatorRequestId, effect);
+}
 
 /** The namespace a request names by its Id, in the caller's region. */
 const readNamespace = (state: CloudMapState, r: Reader, ctx: CallContext): Namespace =>
