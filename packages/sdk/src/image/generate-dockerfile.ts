@@ -231,6 +231,11 @@ function header(plan: BuildPlan): Instruction[] {
 // ---------------------------------------------------------------------------------------------
 // Per language: the stages between the ARGs and the runtime's tail.
 
+/** The runtime stage: the base image, the job's system packages and its unprivileged user, then `rest`. */
+function runtimeStage(plan: BuildPlan, rest: readonly Instruction[]): Stage {
+  return [from(`\${BASE_IMAGE}`, "runtime"), ...apt(plan.systemPackages), CREATE_USER, ...rest];
+}
+
 interface Body {
   stages: Stage[];
   /** The runtime stage's instructions before the tail (USER, CMD). */
@@ -316,17 +321,14 @@ function nodeBody(plan: BuildPlan): Body {
   const starter = plan.startCommand[0];
   // The job starts through its package manager: install it now, so no task downloads it at start.
   const pmAtRuntime = tool.length > 0 && starter === manager;
-  const runtime: Stage = [
-    from(`\${BASE_IMAGE}`, "runtime"),
-    ...apt(plan.systemPackages),
-    CREATE_USER,
+  const runtime = runtimeStage(plan, [
     ...(manager === "pnpm" && pmAtRuntime ? PNPM_HOME : []),
     ...(pmAtRuntime ? tool : []),
     comment("node_modules/.bin on PATH: the start command's tools resolve as they do under npm run."),
     env('NODE_ENV=production PATH="/app/node_modules/.bin:$PATH"'),
     workdir("/app"),
     ...(built ? [copyFrom("build", "/app", "./")] : [copyFrom("deps", "/app", "./"), COPY_SOURCE]),
-  ];
+  ]);
   return { stages, runtime };
 }
 
@@ -346,15 +348,12 @@ function installedOutsideApp(
   const built = plan.buildCommand !== undefined;
   const stages = [stage.deps];
   if (built) stages.push([from("deps", "build"), COPY_SOURCE, ...buildStep(plan, stage.buildCaches)]);
-  const runtime: Stage = [
-    from(`\${BASE_IMAGE}`, "runtime"),
-    ...apt(plan.systemPackages),
-    CREATE_USER,
+  const runtime = runtimeStage(plan, [
     ...stage.runtimeEnv,
     workdir("/app"),
     copyFrom(built ? "build" : "deps", stage.installed, stage.installed),
     ...(built ? [copyFrom("build", "/app", "./")] : [COPY_SOURCE]),
-  ];
+  ]);
   return { stages, runtime };
 }
 
@@ -476,16 +475,13 @@ function denoBody(plan: BuildPlan): Body {
     ...installStep(plan),
   ];
   const build: Stage = [from("deps", "build"), COPY_SOURCE, ...buildStep(plan)];
-  const runtime: Stage = [
-    from(`\${BASE_IMAGE}`, "runtime"),
-    ...apt(plan.systemPackages),
-    CREATE_USER,
+  const runtime = runtimeStage(plan, [
     env("DENO_DIR=/deno-dir DENO_NO_UPDATE_CHECK=1"),
     workdir("/app"),
     comment("The job may add to Deno's module cache; nothing else is writable."),
     copyFrom("build", "/deno-dir", "/deno-dir", RUNTIME_USER),
     copyFrom("build", "/app", "./"),
-  ];
+  ]);
   return { stages: [deps, build], runtime };
 }
 
@@ -529,13 +525,7 @@ function rustBody(plan: BuildPlan): Body {
     comment("mounts, a change to the code alone recompiles only the crate on the same builder."),
     ...buildStep(plan, ["/usr/local/cargo/registry", "/usr/local/cargo/git/db", "/src/target"]),
   ];
-  const runtime: Stage = [
-    from(`\${BASE_IMAGE}`, "runtime"),
-    ...apt(plan.systemPackages),
-    CREATE_USER,
-    workdir("/app"),
-    copyFrom("build", "/out/", "./"),
-  ];
+  const runtime = runtimeStage(plan, [workdir("/app"), copyFrom("build", "/out/", "./")]);
   return { stages: [build], runtime };
 }
 
@@ -575,15 +565,12 @@ function javaBody(plan: BuildPlan): Body {
     comment("Exactly one runnable jar: not sources, javadoc or tests jars, nor Spring Boot's -plain jar."),
     pickJar(output),
   ];
-  const runtime: Stage = [
-    from(`\${BASE_IMAGE}`, "runtime"),
-    ...apt(plan.systemPackages),
-    CREATE_USER,
+  const runtime = runtimeStage(plan, [
     comment("The heap follows the task's memory; the JVM's default is a quarter of it."),
     env('JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"'),
     workdir("/app"),
     copyFrom("build", "/out/", "./"),
-  ];
+  ]);
   return { stages: [deps, build], runtime };
 }
 
@@ -601,13 +588,10 @@ function procfileBody(plan: BuildPlan): Body {
         ],
       ]
     : [];
-  const runtime: Stage = [
-    from(`\${BASE_IMAGE}`, "runtime"),
-    ...apt(plan.systemPackages),
-    CREATE_USER,
+  const runtime = runtimeStage(plan, [
     workdir("/app"),
     steps ? copyFrom("build", "/app", "./") : COPY_SOURCE,
-  ];
+  ]);
   return { stages, runtime };
 }
 
