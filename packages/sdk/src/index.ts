@@ -13,16 +13,6 @@ export { type AwsClients, type ClientOptions, createClients } from "./aws/client
 export type { DnsRecordSpec } from "./aws/discovery-service.js";
 export { boundaryPolicy } from "./aws/permissions-boundary.js";
 export type { PolicyDocument, PolicyStatement } from "./aws/policy.js";
-export type { DockerCommand, DockerRunner } from "./image/docker.js";
-export type { BuildPlan, BuildProvider } from "./image/plan.js";
-export {
-  type BuildResolverOptions,
-  buildImageResolver,
-  type FolderBuildOptions,
-  type PreparedBuild,
-  prepareBuild,
-  prepareFolderBuild,
-} from "./image/resolve-image.js";
 export type { BulkSchedule } from "./bulk/entries.js";
 export { loadBulkScheduleFile } from "./bulk/load.js";
 export {
@@ -67,12 +57,13 @@ export {
   planOffline,
 } from "./deploy/deploy.js";
 export { type DestroyOptions, type DestroyResult, destroy } from "./deploy/destroy.js";
+export type { PlanOptions } from "./deploy/engine.js";
 export { type DeployPolicyOptions, deployPolicy, runPolicy } from "./deploy/iam-policy.js";
 export type { ImageContext, ImageResolver, ResolvedImage } from "./deploy/image-resolver.js";
 export { type JobRunsOptions, jobNextRuns, type ScheduleTiming } from "./deploy/job-runs.js";
 export { followLogs, type LogLine, type LogsOptions, logs } from "./deploy/logs.js";
-export type { PlanOptions } from "./deploy/plan.js";
 export { ACTION_SYMBOL, changeLines, countLine, type PlanTextOptions, planText } from "./deploy/plan-text.js";
+export type { Plan, ResourceKind } from "./deploy/registry.js";
 export { type RunNowOptions, type RunNowResult, runFailure, runNow, type TaskRun } from "./deploy/run-now.js";
 export { type JobStatus, status } from "./deploy/status.js";
 export { type Deps, type Logger, realSleep, silentLogger } from "./deps.js";
@@ -87,16 +78,19 @@ export {
   type InstanceInput,
   registerInstance,
 } from "./discovery/ensure.js";
-export * from "./public-errors.js";
-export { names } from "./naming.js";
+export type { DockerCommand, DockerRunner } from "./image/docker.js";
+export type { BuildPlan, BuildProvider } from "./image/plan.js";
 export {
-  type FieldChange,
-  type Plan,
-  type PlanAction,
-  type PlanStep,
-  planIsNoop,
-  type ResourceKind,
-} from "./plan/types.js";
+  type BuildResolverOptions,
+  buildImageResolver,
+  type FolderBuildOptions,
+  type PreparedBuild,
+  prepareBuild,
+  prepareFolderBuild,
+} from "./image/resolve-image.js";
+export { names } from "./naming.js";
+export { type FieldChange, type PlanAction, type PlanOf, type PlanStep, planIsNoop } from "./plan/types.js";
+export * from "./public-errors.js";
 export {
   assertTimezone,
   describeSchedule,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Plan } from "./plan/types.js";
+import type { PlanOf as Plan } from "./plan/types.js";
 import { looksSecret, redactPlan, redactSecretText, secretsInText } from "./secret-values.js";
 
 describe("looksSecret", () => {

@@ -1,4 +1,4 @@
-import type { Plan } from "./plan/types.js";
+import type { PlanOf } from "./plan/types.js";
 
 /**
  * The one rule for what flexjob never prints. The Action masks what it picks, the CLI, plans and
@@ -151,7 +151,7 @@ function redactSpec(spec: unknown): unknown {
 }
 
 /** Env values by the rule, in the task definitions the plan carries and in its changes. */
-function redactEnvironmentValues(plan: Plan): Plan {
+function redactEnvironmentValues<P extends PlanOf>(plan: P): P {
   return {
     ...plan,
     steps: plan.steps.map((step) => ({
@@ -197,6 +197,6 @@ export function redactSecretData<T>(data: T): T {
  * @example
  * console.log(JSON.stringify(redactPlan(await plan(config, {}, deps)), null, 2));
  */
-export function redactPlan(plan: Plan): Plan {
+export function redactPlan<P extends PlanOf>(plan: P): P {
   return redactSecretData(redactEnvironmentValues(plan));
 }

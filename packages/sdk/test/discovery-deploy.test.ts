@@ -36,8 +36,8 @@ describe("deploy with discovery", () => {
     ).toEqual([
       "create role shop-flexjob-execution",
       "create role shop-flexjob-scheduler",
-      "create namespace shop.internal",
       "create role shop-flexjob-task",
+      "create namespace shop.internal",
     ]);
     expect(await namespaces()).toEqual(["shop.internal"]);
     const { taskDefinition } = await deps.clients.ecs.send(

@@ -24,7 +24,7 @@ export function registerPlan(program: Command, io: CliIo): void {
     .action(async (flags: PlanFlags) => {
       const options = { prune: flags.prune ?? false, ...(flags.job ? { jobs: flags.job } : {}) };
       const plan = flags.offline
-        ? planOffline((await loadConfig(flags.config, { cwd: io.cwd })).config, options).plan
+        ? planOffline((await loadConfig(flags.config, { cwd: io.cwd })).config, options)
         : await (async () => {
             const { config, deps, file } = await commandContext(io, flags);
             // A dry run builds nothing; the resolver only looks up the tag a build would push.

@@ -5,11 +5,13 @@ import {
   PutClusterCapacityProvidersCommand,
 } from "@aws-sdk/client-ecs";
 import { FlexjobError } from "../errors.js";
-import { TAG_MANAGED } from "../naming.js";
+import { names, TAG_APP, TAG_MANAGED } from "../naming.js";
 import type { PlanStep } from "../plan/types.js";
+import { capacityProviderFor } from "../sizing/index.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import type { ClusterSpec } from "./cluster-spec.js";
+import { deleteStep, observeEach, type ResourceAdapter } from "./resource.js";
 
 /** An ECS cluster as it exists: flexjob's own, or a user's shared cluster named in flexjob.yml. */
 export interface ClusterLive {
@@ -20,7 +22,7 @@ export interface ClusterLive {
   tags: Record<string, string>;
 }
 
-export type ClusterStep = PlanStep<ClusterSpec, ClusterLive>;
+export type ClusterStep = PlanStep<"cluster", ClusterSpec, ClusterLive>;
 
 /** Tasks flexjob starts name their capacity provider, so this default only matters to other callers. */
 const DEFAULT_STRATEGY = [{ capacityProvider: "FARGATE", weight: 1 }];
@@ -158,3 +160,76 @@ function capacityProvidersFor(spec: ClusterSpec, live: ClusterLive): string[] {
   const desired: readonly string[] = spec.capacityProviders;
   return [...desired, ...live.capacityProviders.filter((provider) => !desired.includes(provider))];
 }
+
+/**
+ * The ECS cluster the jobs run in: flexjob's own `<app>`, or a user's cluster named by `cluster:`,
+ * which is used as it is and never changed or deleted.
+ */
+export const clusters: ResourceAdapter<ClusterStep> = {
+  kind: "cluster",
+  order: { write: 0, remove: 7 },
+  render: ({ config }) => {
+    const name = names.cluster(config.app, config.cluster);
+    const tags = { [TAG_MANAGED]: "true", [TAG_APP]: config.app };
+    return [{ id: name, spec: { name, capacityProviders: ["FARGATE", "FARGATE_SPOT"], tags } }];
+  },
+  observe: observeEach((desired, { clients }) => observeCluster(clients, desired.id)),
+  plan(desired, live, context) {
+    const step = planCluster(desired.spec, live);
+    if (step.reason !== undefined) context.note(`cluster ${desired.id}: ${step.reason}`);
+    const spot = context.config.jobs.some(
+      (job) => context.selected(job.name) && capacityProviderFor(job.spot) === "FARGATE_SPOT",
+    );
+    if (
+      live !== undefined &&
+      !live.capacityProviders.includes("FARGATE_SPOT") &&
+      step.action === "noop" &&
+      spot
+    ) {
+      context.note(
+        `cluster ${desired.id} has no FARGATE_SPOT capacity provider, so spot jobs will fail to start; add it to the cluster`,
+      );
+    }
+    return step;
+  },
+  async owned({ clients, config, job }) {
+    if (job !== undefined) return [];
+    const live = await observeCluster(clients, names.cluster(config.app, config.cluster));
+    return live !== undefined && isFlexjobs(live) && live.tags[TAG_APP] === config.app
+      ? [{ id: live.name, live }]
+      : [];
+  },
+  remove: (found, reason) => deleteStep("cluster", found, reason),
+  apply: async (step, { clients }) => {
+    await applyCluster(clients, step);
+    return undefined;
+  },
+  permissions: (scope) => ({
+    deploy: [
+      {
+        Sid: "ManageCluster",
+        Effect: "Allow",
+        Action: ["ecs:DescribeClusters", "ecs:PutClusterCapacityProviders"],
+        Resource: scope.cluster,
+      },
+      {
+        // CreateCluster takes no resource ARN; the tag each request must carry scopes it to the app.
+        Sid: "CreateCluster",
+        Effect: "Allow",
+        Action: "ecs:CreateCluster",
+        Resource: "*",
+        Condition: { StringEquals: { [`aws:RequestTag/${TAG_APP}`]: scope.app } },
+      },
+      {
+        Sid: "TagClusterOnCreate",
+        Effect: "Allow",
+        Action: "ecs:TagResource",
+        Resource: scope.cluster,
+        Condition: { StringEquals: { "ecs:CreateAction": "CreateCluster" } },
+      },
+    ],
+    destroy: [
+      { Sid: "DestroyCluster", Effect: "Allow", Action: "ecs:DeleteCluster", Resource: scope.cluster },
+    ],
+  }),
+};

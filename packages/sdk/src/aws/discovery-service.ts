@@ -2,20 +2,23 @@ import { createHash } from "node:crypto";
 import {
   CreateServiceCommand,
   DeleteServiceCommand,
-  ListServicesCommand,
   type ServiceDiscoveryClient,
-  type ServiceSummary,
   TagResourceCommand,
   UpdateServiceCommand,
 } from "@aws-sdk/client-servicediscovery";
 import { FlexjobError, internal } from "../errors.js";
-import { TAG_MANAGED } from "../naming.js";
+import { TAG_APP, TAG_MANAGED } from "../naming.js";
 import type { FieldChange, PlanStep } from "../plan/types.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { DiscoveryClients } from "./clients.js";
+import { listServiceSummaries, listServices, liveService, type ServiceLive } from "./cloud-map-services.js";
 import { changedTags, cloudMapTagList, readCloudMapTags, tagChanges } from "./cloud-map-tags.js";
+import { observeNamespace } from "./namespace.js";
 import { followOperation } from "./operation.js";
 import type { PolicyStatement } from "./policy.js";
+import { deleteStep, type ResourceAdapter } from "./resource.js";
+
+export { listServices, type ServiceLive };
 
 /** One DNS record Cloud Map keeps for each instance: A → its IPv4, SRV → its IPv4 and port. */
 export interface DnsRecordSpec {
@@ -41,18 +44,7 @@ export interface ServiceSpec {
   tags: Record<string, string>;
 }
 
-export interface ServiceLive {
-  id: string;
-  arn: string;
-  name: string;
-  namespaceId: string;
-  dnsRecords: { Type: string; TTL: number }[];
-  routingPolicy: string | undefined;
-  healthCheckCustom: boolean;
-  tags: Record<string, string>;
-}
-
-export type ServiceStep = Omit<PlanStep<ServiceSpec, ServiceLive>, "kind"> & { kind: "discovery-service" };
+export type ServiceStep = PlanStep<"discovery-service", ServiceSpec, ServiceLive>;
 
 export interface ServiceApplyContext {
   sleep: (ms: number) => Promise<void>;
@@ -86,62 +78,6 @@ export async function observeService(
   } catch (error) {
     throw wrapAwsError(error, `reading Cloud Map service ${name} in ${namespaceId}`);
   }
-}
-
-/**
- * Every service of a namespace with its tags, e.g. for destroy to delete the flexjob-tagged ones.
- *
- * @example
- * const owned = (await listServices({ servicediscovery }, "ns-abc123")).filter((s) => s.tags["flexjob:managed"] === "true");
- */
-export async function listServices(clients: DiscoveryClients, namespaceId: string): Promise<ServiceLive[]> {
-  const client = clients.servicediscovery;
-  try {
-    const summaries = await listServiceSummaries(client, namespaceId);
-    return await Promise.all(summaries.map((summary) => liveService(client, namespaceId, summary)));
-  } catch (error) {
-    throw wrapAwsError(error, `listing Cloud Map services in ${namespaceId}`);
-  }
-}
-
-async function listServiceSummaries(
-  client: ServiceDiscoveryClient,
-  namespaceId: string,
-): Promise<ServiceSummary[]> {
-  const found: ServiceSummary[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(
-      new ListServicesCommand({
-        NextToken: nextToken,
-        Filters: [{ Name: "NAMESPACE_ID", Values: [namespaceId], Condition: "EQ" }],
-      }),
-    );
-    found.push(...(page.Services ?? []));
-    nextToken = page.NextToken;
-  } while (nextToken);
-  return found;
-}
-
-async function liveService(
-  client: ServiceDiscoveryClient,
-  namespaceId: string,
-  summary: ServiceSummary,
-): Promise<ServiceLive> {
-  const arn = summary.Arn ?? "";
-  return {
-    id: summary.Id ?? "",
-    arn,
-    name: summary.Name ?? "",
-    namespaceId,
-    dnsRecords: (summary.DnsConfig?.DnsRecords ?? []).map((record) => ({
-      Type: record.Type ?? "",
-      TTL: record.TTL ?? 0,
-    })),
-    routingPolicy: summary.DnsConfig?.RoutingPolicy,
-    healthCheckCustom: summary.HealthCheckCustomConfig !== undefined,
-    tags: await readCloudMapTags(client, arn),
-  };
 }
 
 const recordTypes = (records: readonly { Type: string }[]) =>
@@ -402,3 +338,33 @@ export function discoveryPolicyStatement(namespace: string): PolicyStatement {
     Condition: { StringEquals: { "servicediscovery:NamespaceName": namespace } },
   };
 }
+
+const ownedBy = (tags: Record<string, string>, app: string) =>
+  tags[TAG_MANAGED] === "true" && tags[TAG_APP] === app;
+
+/**
+ * Cloud Map services in the app's namespace. A deploy renders none: jobs register their services
+ * when they run (the discovery helper's `ensureService`, with the task role's permissions). Destroy
+ * removes the ones flexjob tagged for the app, before their namespace.
+ */
+export const discoveryServices: ResourceAdapter<ServiceStep> = {
+  kind: "discovery-service",
+  order: { write: 1, remove: 6 },
+  render: () => [],
+  observe: async () => ({ live: new Map(), unwanted: [] }),
+  plan: (desired, live) => planService(desired.spec, live),
+  async owned({ clients, config, job }) {
+    if (job !== undefined || !config.discovery) return [];
+    // A namespace flexjob did not create keeps its services.
+    const namespace = await observeNamespace(clients, config.discovery.namespace);
+    if (namespace === undefined || !ownedBy(namespace.tags, config.app)) return [];
+    const services = await listServices(clients, namespace.id);
+    return services
+      .filter((service) => ownedBy(service.tags, config.app))
+      .map((service) => ({ id: `${namespace.id}/${service.name}`, live: service }));
+  },
+  remove: (found, reason) => deleteStep("discovery-service", found, reason),
+  apply: async (step, { clients, sleep, now }) => (await applyService(clients, step, { sleep, now }))?.arn,
+  // Deploy writes no service; destroy's deletes are granted with the namespace's (DestroyAppDiscovery).
+  permissions: () => ({ deploy: [] }),
+};

@@ -5,10 +5,11 @@ import {
   ListTagsForResourceCommand,
   PutRetentionPolicyCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
-import { TAG_APP, TAG_MANAGED } from "../naming.js";
+import { names, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";
 import type { PlanStep } from "../plan/types.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
+import { deleteStep, observeEach, type ResourceAdapter } from "./resource.js";
 
 /** A job's CloudWatch log group, where the awslogs driver sends its tasks' output. */
 export interface LogGroupSpec {
@@ -22,7 +23,7 @@ export interface LogGroupLive {
   retentionDays: number | undefined;
 }
 
-export type LogGroupStep = PlanStep<LogGroupSpec, LogGroupLive>;
+export type LogGroupStep = PlanStep<"log-group", LogGroupSpec, LogGroupLive>;
 
 export async function observeLogGroup(clients: AwsClients, name: string): Promise<LogGroupLive | undefined> {
   try {
@@ -123,3 +124,50 @@ async function ownedBy(
     throw wrapAwsError(error, `reading the tags of log group ${group.name}`);
   }
 }
+
+/** Each job's log group, `/flexjob/<app>/<job>`. */
+export const logGroups: ResourceAdapter<LogGroupStep> = {
+  kind: "log-group",
+  order: { write: 1, remove: 5 },
+  render: ({ config }) =>
+    config.jobs.map((job) => {
+      const name = names.logGroup(config.app, job.name);
+      const tags = { [TAG_MANAGED]: "true", [TAG_APP]: config.app, [TAG_JOB]: job.name };
+      return { id: name, job: job.name, spec: { name, retentionDays: job.logs.retentionDays, tags } };
+    }),
+  observe: observeEach((desired, { clients }) => observeLogGroup(clients, desired.id)),
+  plan: (desired, live) => planLogGroup(desired.spec, live, desired.job ?? ""),
+  async owned({ clients, config, job }) {
+    const prefix = names.logGroup(config.app, "");
+    const owned = await listOwnedLogGroups(clients, prefix, config.app);
+    return owned.flatMap((name) => {
+      const owner = name.slice(prefix.length);
+      return job === undefined || owner === job ? [{ id: name, job: owner }] : [];
+    });
+  },
+  remove: (found, reason) => deleteStep("log-group", found, reason),
+  apply: async (step, { clients }) => {
+    await applyLogGroup(clients, step);
+    return undefined;
+  },
+  permissions: (scope) => ({
+    reads: ["logs:DescribeLogGroups"],
+    deploy: [
+      {
+        Sid: "ManageLogGroups",
+        Effect: "Allow",
+        Action: ["logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:TagLogGroup", "logs:TagResource"],
+        Resource: scope.logGroups,
+      },
+    ],
+    destroy: [
+      {
+        // Destroy reads each group's tags first: it deletes only groups flexjob tagged for this app.
+        Sid: "DestroyLogGroups",
+        Effect: "Allow",
+        Action: ["logs:DeleteLogGroup", "logs:ListTagsForResource"],
+        Resource: scope.logGroups,
+      },
+    ],
+  }),
+};

@@ -8,12 +8,15 @@ import {
   TagResourceCommand,
 } from "@aws-sdk/client-servicediscovery";
 import { FlexjobError, internal } from "../errors.js";
-import { TAG_MANAGED } from "../naming.js";
+import { names, TAG_APP, TAG_MANAGED } from "../naming.js";
 import type { PlanStep } from "../plan/types.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { DiscoveryClients } from "./clients.js";
+import { listServices } from "./cloud-map-services.js";
 import { changedTags, cloudMapTagList, readCloudMapTags, tagChanges } from "./cloud-map-tags.js";
 import { followOperation } from "./operation.js";
+import { deleteStep, observeEach, type ResourceAdapter } from "./resource.js";
+import { jobTaskRoleArn, roleArn } from "./task-definition.js";
 
 /**
  * The VPC a namespace flexjob created serves, as a tag: Cloud Map does not report a private
@@ -44,7 +47,7 @@ export interface NamespaceLive {
   tags: Record<string, string>;
 }
 
-export type NamespaceStep = Omit<PlanStep<NamespaceSpec, NamespaceLive>, "kind"> & { kind: "namespace" };
+export type NamespaceStep = PlanStep<"namespace", NamespaceSpec, NamespaceLive>;
 
 /** How long to follow a namespace's operation; injected so tests control time. */
 export interface NamespaceApplyContext {
@@ -298,3 +301,95 @@ async function deleteNamespace(client: ServiceDiscoveryClient, step: NamespaceSt
   }
   if (operationId !== undefined) await follow(operationId, `deleting Cloud Map namespace ${live.name}`);
 }
+
+const ownedBy = (tags: Record<string, string>, app: string) =>
+  tags[TAG_MANAGED] === "true" && tags[TAG_APP] === app;
+
+/** With `discovery:`, the Cloud Map private DNS namespace jobs find services in. */
+export const namespaces: ResourceAdapter<NamespaceStep> = {
+  kind: "namespace",
+  order: { write: 0, remove: 7 },
+  render: ({ config, network }) => {
+    if (!config.discovery) return [];
+    const name = config.discovery.namespace;
+    const tags = { [TAG_MANAGED]: "true", [TAG_APP]: config.app, [TAG_VPC]: network.vpcId };
+    return [{ id: name, spec: { name, vpcId: network.vpcId, tags } }];
+  },
+  observe: observeEach((desired, { clients }) => observeNamespace(clients, desired.id, desired.spec.vpcId)),
+  plan(desired, live, context) {
+    const { config, accountId } = context;
+    const flexjobTaskRole = roleArn(accountId, names.taskRole(config.app));
+    for (const job of config.jobs.filter((each) => context.selected(each.name))) {
+      const own = jobTaskRoleArn(config, job, accountId);
+      if (own === flexjobTaskRole) continue;
+      context.note(
+        `job ${job.name} runs as its own task role ${own}: give it servicediscovery:DiscoverInstances on ${desired.id} to use service discovery`,
+      );
+    }
+    return planNamespace(desired.spec, live);
+  },
+  async owned({ clients, config, job }) {
+    if (job !== undefined || !config.discovery) return [];
+    const live = await observeNamespace(clients, config.discovery.namespace);
+    if (live === undefined || !ownedBy(live.tags, config.app)) return [];
+    // Cloud Map refuses to delete a namespace with services; one flexjob did not create keeps it.
+    const services = await listServices(clients, live.id);
+    return services.every((service) => ownedBy(service.tags, config.app)) ? [{ id: live.name, live }] : [];
+  },
+  remove: (found, reason) => deleteStep("namespace", found, reason),
+  apply: async (step, { clients, sleep, now }) => {
+    await applyNamespace(clients, step, { sleep, now });
+    return undefined;
+  },
+  permissions: ({ config, app }) =>
+    config.discovery
+      ? {
+          // Cloud Map grants namespace creation per account, not per name; what it calls on our
+          // behalf (the private hosted zone in the VPC) follows its permissions reference.
+          // https://docs.aws.amazon.com/cloud-map/latest/dg/cloud-map-api-permissions-ref.html
+          deploy: [
+            {
+              // Cloud Map creates the namespace's private hosted zone as the caller. AWS cannot scope
+              // this action: the zone does not exist yet, and Route 53 has no tag condition for it.
+              Sid: "CreateHostedZoneAwsCannotScope",
+              Effect: "Allow",
+              Action: "route53:CreateHostedZone",
+              Resource: "*",
+            },
+            {
+              Sid: "ManageDiscoveryNamespace",
+              Effect: "Allow",
+              Action: [
+                "ec2:DescribeRegions",
+                "route53:GetHostedZone",
+                "route53:ListHostedZonesByName",
+                "servicediscovery:CreatePrivateDnsNamespace",
+                "servicediscovery:GetNamespace",
+                "servicediscovery:GetOperation",
+                "servicediscovery:ListNamespaces",
+                "servicediscovery:ListTagsForResource",
+                "servicediscovery:TagResource",
+              ],
+              Resource: "*",
+            },
+          ],
+          destroy: [
+            {
+              // Namespace and service ids are random, so the app's own tag scopes the deletes (the
+              // namespace's and its services', which destroy removes with it).
+              Sid: "DestroyAppDiscovery",
+              Effect: "Allow",
+              Action: ["servicediscovery:DeleteNamespace", "servicediscovery:DeleteService"],
+              Resource: "*",
+              Condition: { StringEquals: { [`aws:ResourceTag/${TAG_APP}`]: app } },
+            },
+            {
+              Sid: "ReadDiscoveryServices",
+              Effect: "Allow",
+              Action: ["servicediscovery:GetService", "servicediscovery:ListServices"],
+              Resource: "*",
+            },
+          ],
+        }
+      : { deploy: [] },
+};

@@ -13,12 +13,15 @@ import {
   UpdateAssumeRolePolicyCommand,
 } from "@aws-sdk/client-iam";
 import { FlexjobError, internal } from "../errors.js";
-import { TAG_MANAGED } from "../naming.js";
+import { names, TAG_APP, TAG_MANAGED } from "../naming.js";
 import type { FieldChange, PlanStep } from "../plan/types.js";
+import { renderAppRoles } from "./app-roles.js";
+import type { AppScope } from "./app-scope.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import { ensureBoundaryPolicy, isAccessDenied } from "./permissions-boundary.js";
-import { normalisePolicy, parsePolicyDocument } from "./policy.js";
+import { normalisePolicy, type PolicyStatement, parsePolicyDocument, passRoleStatement } from "./policy.js";
+import { deleteStep, observeEach, type ResourceAdapter } from "./resource.js";
 import type { RoleSpec } from "./role-spec.js";
 
 /** An IAM role as it exists, with its documents parsed from IAM's URL-encoded JSON. */
@@ -33,7 +36,7 @@ export interface RoleLive {
   permissionsBoundary: string | undefined;
 }
 
-export type RoleStep = PlanStep<RoleSpec, RoleLive>;
+export type RoleStep = PlanStep<"role", RoleSpec, RoleLive>;
 
 export async function observeRole(clients: AwsClients, name: string): Promise<RoleLive | undefined> {
   try {
@@ -373,4 +376,98 @@ async function adminOnly(call: Promise<unknown>, message: string, command: strin
 
 function missingLive(step: RoleStep): FlexjobError {
   return internal(`cannot update IAM role ${step.id}: the plan step carries no live state`);
+}
+
+/** The app's roles: execution, scheduler, and with `discovery:` the task role (see renderAppRoles). */
+export const roles: ResourceAdapter<RoleStep> = {
+  kind: "role",
+  order: { write: 0, remove: 7 },
+  render: (input) => renderAppRoles(input).map((spec) => ({ id: spec.name, spec })),
+  observe: observeEach((desired, { clients }) => observeRole(clients, desired.id)),
+  plan: (desired, live) => planRole(desired.spec, live),
+  async owned({ clients, config, job }) {
+    if (job !== undefined) return [];
+    const app = config.app;
+    // The task role too when discovery: is off now: it may be left from when it was on.
+    const candidates = [names.executionRole(app), names.schedulerRole(app), names.taskRole(app)];
+    const found = await Promise.all(candidates.map((name) => observeRole(clients, name)));
+    return found.flatMap((live) =>
+      live !== undefined && live.tags[TAG_MANAGED] === "true" && live.tags[TAG_APP] === app
+        ? [{ id: live.name, live }]
+        : [],
+    );
+  },
+  remove: (found, reason) => deleteStep("role", found, reason),
+  apply: async (step, { clients }) => {
+    await applyRole(clients, step);
+    return undefined;
+  },
+  permissions: (scope) => ({
+    deploy: [
+      {
+        Sid: "ReadAndTagRoles",
+        Effect: "Allow",
+        Action: ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:TagRole"],
+        Resource: scope.appRoles,
+      },
+      {
+        // The boundary caps whatever inline policy this role writes: no role it creates or edits can
+        // do more than the boundary allows. Never granted: changing or removing a role's boundary,
+        // writing the boundary policy, attaching managed policies, or changing a role's trust — IAM
+        // has no condition that limits UpdateAssumeRolePolicy to one document, so trust is written at
+        // CreateRole only, and a role whose trust drifted needs an administrator (see applyRole).
+        Sid: "WriteRolesOnlyUnderTheBoundary",
+        Effect: "Allow",
+        Action: ["iam:CreateRole", "iam:DeleteRolePolicy", "iam:PutRolePolicy"],
+        Resource: scope.appRoles,
+        Condition: { StringEquals: { "iam:PermissionsBoundary": scope.boundary } },
+      },
+      {
+        // Only to see that the boundary exists before creating a role under it.
+        Sid: "ReadBoundary",
+        Effect: "Allow",
+        Action: "iam:GetPolicy",
+        Resource: scope.boundary,
+      },
+      passRolesToEcs(scope),
+      passRoleStatement("PassRoleToScheduler", scope.schedulerRole, "scheduler.amazonaws.com"),
+    ],
+    destroy: destroyRoleStatements(scope),
+  }),
+};
+
+/** What lets ECS start the jobs' tasks with their roles: deploy (schedules) and runs both need it. */
+export function passRolesToEcs(scope: AppScope): PolicyStatement {
+  return passRoleStatement("PassRolesToEcs", scope.ecsRoles, "ecs-tasks.amazonaws.com");
+}
+
+function destroyRoleStatements(scope: AppScope): PolicyStatement[] {
+  // Destroy also removes flexjob's task role when discovery: was on once and is off now.
+  const leftover = scope.config.discovery ? [] : [scope.arn("iam", `role/${names.taskRole(scope.app)}`, "")];
+  return [
+    ...(leftover.length === 0
+      ? []
+      : [
+          {
+            Sid: "ReadLeftoverTaskRole",
+            Effect: "Allow" as const,
+            Action: ["iam:GetRole", "iam:ListRolePolicies"],
+            Resource: leftover,
+          },
+          {
+            Sid: "EmptyLeftoverTaskRoleUnderTheBoundary",
+            Effect: "Allow" as const,
+            Action: "iam:DeleteRolePolicy",
+            Resource: leftover,
+            Condition: { StringEquals: { "iam:PermissionsBoundary": scope.boundary } },
+          },
+        ]),
+    {
+      // Listing attached policies only names them when IAM refuses the delete; flexjob never detaches.
+      Sid: "DestroyAppRoles",
+      Effect: "Allow",
+      Action: ["iam:DeleteRole", "iam:ListAttachedRolePolicies"],
+      Resource: [...scope.appRoles, ...leftover],
+    },
+  ];
 }

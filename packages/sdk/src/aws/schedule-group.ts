@@ -6,12 +6,13 @@ import {
   TagResourceCommand,
 } from "@aws-sdk/client-scheduler";
 import { FlexjobError, internal } from "../errors.js";
-import { TAG_MANAGED } from "../naming.js";
+import { names, TAG_APP, TAG_MANAGED } from "../naming.js";
 import { tagChanges } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import type { ScheduleGroupSpec } from "./cluster-spec.js";
+import { deleteStep, observeEach, type ResourceAdapter } from "./resource.js";
 
 export interface ScheduleGroupLive {
   name: string;
@@ -19,7 +20,7 @@ export interface ScheduleGroupLive {
   tags: Record<string, string>;
 }
 
-export type ScheduleGroupStep = PlanStep<ScheduleGroupSpec, ScheduleGroupLive>;
+export type ScheduleGroupStep = PlanStep<"schedule-group", ScheduleGroupSpec, ScheduleGroupLive>;
 
 export async function observeScheduleGroup(
   clients: AwsClients,
@@ -125,3 +126,63 @@ function tagList(tags: Record<string, string>) {
     .sort()
     .map((key) => ({ Key: key, Value: tags[key] ?? "" }));
 }
+
+const isOwned = (live: ScheduleGroupLive, app: string) =>
+  live.tags[TAG_MANAGED] === "true" && live.tags[TAG_APP] === app;
+
+/**
+ * The app's schedule group `flexjob-<app>`, and for destroy also each job's bulk schedule group
+ * (`flexjob schedules sync`): deleting a group deletes every schedule in it.
+ */
+export const scheduleGroups: ResourceAdapter<ScheduleGroupStep> = {
+  kind: "schedule-group",
+  order: { write: 0, remove: 7 },
+  render: ({ config }) => {
+    const name = names.scheduleGroup(config.app);
+    return [{ id: name, spec: { name, tags: { [TAG_MANAGED]: "true", [TAG_APP]: config.app } } }];
+  },
+  observe: observeEach((desired, { clients }) => observeScheduleGroup(clients, desired.id)),
+  plan: (desired, live) => planScheduleGroup(desired.spec, live),
+  async owned({ clients, config, job }) {
+    const own = names.scheduleGroup(config.app);
+    const jobs = job === undefined ? config.jobs.map((each) => each.name) : [job];
+    const [app, ...bulk] = await Promise.all([
+      job === undefined ? observeScheduleGroup(clients, own) : Promise.resolve(undefined),
+      ...jobs.map((each) => observeScheduleGroup(clients, names.bulkScheduleGroup(config.app, each))),
+    ]);
+    return [
+      // Apply refuses to delete the app's group when it is not flexjob's (see applyScheduleGroup).
+      ...(app === undefined ? [] : [{ id: own, live: app }]),
+      ...bulk.flatMap((live, index) =>
+        live === undefined || !isOwned(live, config.app)
+          ? []
+          : [{ id: live.name, job: jobs[index] ?? "", live }],
+      ),
+    ];
+  },
+  remove: (found, reason) => deleteStep("schedule-group", found, reason),
+  apply: async (step, { clients }) => {
+    await applyScheduleGroup(clients, step);
+    return undefined;
+  },
+  permissions: (scope) => ({
+    deploy: [
+      {
+        Sid: "ManageScheduleGroup",
+        Effect: "Allow",
+        Action: [
+          "scheduler:CreateScheduleGroup",
+          "scheduler:DeleteScheduleGroup",
+          "scheduler:GetScheduleGroup",
+          "scheduler:ListTagsForResource",
+          "scheduler:TagResource",
+        ],
+        Resource: [
+          scope.arn("scheduler", `schedule-group/${scope.scheduleGroup}`),
+          // Each job's bulk schedules (flexjob schedules sync) have a group of their own.
+          scope.arn("scheduler", `schedule-group/${scope.scheduleGroup}.*`),
+        ],
+      },
+    ],
+  }),
+};

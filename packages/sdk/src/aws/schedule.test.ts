@@ -13,9 +13,9 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../config/index.js";
-import { renderDesired } from "../deploy/render.js";
 import { FlexjobError } from "../errors.js";
 import { createClients } from "./clients.js";
+import type { ScheduleSpec } from "./schedule.js";
 import {
   applySchedule,
   listScheduleNames,
@@ -25,8 +25,8 @@ import {
   SCHEDULE_SETTINGS,
   type ScheduleLive,
   type ScheduleStep,
+  schedules,
 } from "./schedule.js";
-import type { ScheduleSpec } from "./schedule-spec.js";
 
 const scheduler = mockClient(SchedulerClient);
 const clients = createClients({ region: "eu-west-1" });
@@ -55,19 +55,21 @@ function rendered(job: Record<string, unknown> = {}): ScheduleSpec[] {
       },
     },
   });
-  const [desired] = renderDesired(config, {
-    accountId: "123456789012",
-    region: "eu-west-1",
-    images: { nightly: { image: "public.ecr.aws/docker/library/python:3.13-slim" } },
-    network: {
-      vpcId: "vpc-0a1b2c3d4e5f67890",
-      subnets: ["subnet-0b2b2b2b2b2b2b2b2", "subnet-0a1a1a1a1a1a1a1a1"],
-      securityGroups: ["sg-0c3c3c3c3c3c3c3c3"],
-      assignPublicIp: false,
-    },
-  }).jobs;
-  if (desired === undefined) throw new Error("no job rendered");
-  return desired.schedules;
+  return schedules
+    .render({
+      config,
+      retained: [],
+      accountId: "123456789012",
+      region: "eu-west-1",
+      images: { nightly: { image: "public.ecr.aws/docker/library/python:3.13-slim" } },
+      network: {
+        vpcId: "vpc-0a1b2c3d4e5f67890",
+        subnets: ["subnet-0b2b2b2b2b2b2b2b2", "subnet-0a1a1a1a1a1a1a1a1"],
+        securityGroups: ["sg-0c3c3c3c3c3c3c3c3"],
+        assignPublicIp: false,
+      },
+    })
+    .map((item) => item.spec);
 }
 
 function shard0(job?: Record<string, unknown>): ScheduleSpec {

@@ -11,13 +11,58 @@ import {
   paginateListSchedules,
   UpdateScheduleCommand,
 } from "@aws-sdk/client-scheduler";
+import type { JobSpec } from "../config/index.js";
 import { FlexjobError, internal, REPORT_WITH_PLAN } from "../errors.js";
+import { mapLimit } from "../map-limit.js";
+import { jobOfSchedule, names, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";
 import { canonicalJson } from "../plan/canonical-json.js";
 import { diffFields } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
+import { capacityProviderFor, type FargateCapacityProvider } from "../sizing/index.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
-import type { ScheduleSpec } from "./schedule-spec.js";
+import type { Found, ObserveContext, PlanContext, RenderInput, ResourceAdapter } from "./resource.js";
+import { observeScheduleGroup, scheduleGroups } from "./schedule-group.js";
+import {
+  observeTaskDefinition,
+  roleArn,
+  type TaskDefinitionLive,
+  taskDefinitions,
+} from "./task-definition.js";
+import { sortedPairs } from "./task-definition-spec.js";
+
+/**
+ * One EventBridge Scheduler schedule that starts a job's task (one per shard). Schedules cannot be
+ * tagged and UpdateSchedule replaces the whole schedule, so this is always the complete state.
+ */
+export interface ScheduleSpec {
+  name: string;
+  groupName: string;
+  expression: string;
+  timezone: string;
+  state: "ENABLED" | "DISABLED";
+  /** undefined means the flexible time window is OFF. */
+  flexibleWindowMinutes: number | undefined;
+  /** ISO-8601 UTC. */
+  startDate: string | undefined;
+  endDate: string | undefined;
+  description: string;
+  target: {
+    clusterArn: string;
+    roleArn: string;
+    /** The family; apply resolves the exact revision ARN, which may be registered in the same run. */
+    taskDefinitionFamily: string;
+    capacityProvider: FargateCapacityProvider;
+    subnets: string[];
+    securityGroups: string[];
+    assignPublicIp: boolean;
+    retry: { attempts: number; maxAgeSeconds: number };
+    /** RunTask overrides as the JSON text Scheduler passes on (with its context placeholders). */
+    input: string;
+    /** Tags each started task carries. */
+    taskTags: Record<string, string>;
+  };
+}
 
 /**
  * A live schedule's target: the spec's target, except that it points at an exact task definition
@@ -66,6 +111,11 @@ export interface ScheduleLive {
   settings: ScheduleSettings;
   /** CreationDate, ISO UTC: what a rate without a StartDate counts from. */
   createdAt?: string | undefined;
+  /**
+   * Set when the target is an older ACTIVE revision with the same content as the family's latest:
+   * two deploys racing each register one, and a schedule on either is already right.
+   */
+  targetIsTwin?: true;
 }
 
 /**
@@ -73,7 +123,7 @@ export interface ScheduleLive {
  * is the schedule's name (unique within the app's one group); `groupName` is carried alongside
  * because a delete step planned from a bare name has neither desired nor live state to find it in.
  */
-export type ScheduleStep = PlanStep<ScheduleSpec, ScheduleLive> & { groupName: string };
+export type ScheduleStep = PlanStep<"schedule", ScheduleSpec, ScheduleLive> & { groupName: string };
 
 /** What apply needs besides the step. */
 export interface ScheduleApplyContext {
@@ -468,3 +518,219 @@ async function withRolePropagation<T>(
 function totalSeconds(): number {
   return ROLE_PROPAGATION_DELAYS_MS.reduce((sum, delay) => sum + delay, 0) / 1000;
 }
+
+/**
+ * The per-run context Scheduler fills in: these placeholders are replaced in the target's Input at
+ * each invocation, so every task knows its run, its scheduled time and which attempt it is.
+ * https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-context-attributes.html
+ */
+const RUN_CONTEXT = {
+  FLEXJOB_SCHEDULED_TIME: "<aws.scheduler.scheduled-time>",
+  FLEXJOB_RUN_ID: "<aws.scheduler.execution-id>",
+  FLEXJOB_ATTEMPT: "<aws.scheduler.attempt-number>",
+} as const;
+
+/** One schedule per shard of a job, each starting one task with its shard's index. */
+function renderSchedule(job: JobSpec, shard: number, input: RenderInput): ScheduleSpec {
+  const { config, accountId, region, network } = input;
+  const app = config.app;
+  const shardEnv: Record<string, string> = {
+    ...RUN_CONTEXT,
+    FLEXJOB_TASK_INDEX: String(shard),
+    FLEXJOB_TASK_COUNT: String(job.tasks),
+  };
+  const overrides = {
+    containerOverrides: [{ name: names.container(job.name), environment: sortedPairs(shardEnv, "value") }],
+  };
+  return {
+    name: names.schedule(app, job.name, shard),
+    groupName: names.scheduleGroup(app),
+    expression: job.schedule.expression,
+    timezone: job.timezone,
+    state: job.enabled ? "ENABLED" : "DISABLED",
+    flexibleWindowMinutes: job.flexibleWindowMinutes,
+    startDate: job.startDate,
+    endDate: job.endDate,
+    description: `flexjob ${app}/${job.name}, task ${shard + 1} of ${job.tasks}`,
+    target: {
+      clusterArn: `arn:aws:ecs:${region}:${accountId}:cluster/${names.cluster(app, config.cluster)}`,
+      roleArn: roleArn(accountId, names.schedulerRole(app)),
+      taskDefinitionFamily: names.taskFamily(app, job.name),
+      capacityProvider: capacityProviderFor(job.spot),
+      subnets: [...network.subnets].sort(),
+      securityGroups: [...network.securityGroups].sort(),
+      assignPublicIp: network.assignPublicIp,
+      retry: { attempts: job.retry.attempts, maxAgeSeconds: job.retry.maxAgeSeconds },
+      input: canonicalJson(overrides),
+      taskTags: { [TAG_MANAGED]: "true", [TAG_APP]: app, [TAG_JOB]: job.name },
+    },
+  };
+}
+
+/** Parallel GetSchedule calls: hides latency while staying well under Scheduler's read rate. */
+const READ_CONCURRENCY = 8;
+
+/**
+ * Marks a schedule whose target is an older twin of the family's latest revision (see
+ * ScheduleLive.targetIsTwin). Rare (a lost race or a hand edit), so the extra read costs nothing
+ * on an ordinary deploy; `revisions` shares the reads between shards.
+ */
+async function markTwin(
+  live: ScheduleLive,
+  family: string,
+  context: ObserveContext,
+  revisions: Map<string, Promise<TaskDefinitionLive | undefined>>,
+): Promise<ScheduleLive> {
+  const latest = await context.live(taskDefinitions, family);
+  const arn = live.spec.target.taskDefinitionArn;
+  if (latest === undefined || arn === latest.arn || arn === "") return live;
+  const read = revisions.get(arn) ?? observeTaskDefinition(context.clients, arn);
+  revisions.set(arn, read);
+  const revision = await read;
+  // A deregistered twin is not equivalent: ECS starts no task from it, so its schedules move.
+  const twin = revision?.active && revision.hash !== undefined && revision.hash === latest.hash;
+  return twin ? { ...live, targetIsTwin: true } : live;
+}
+
+/**
+ * Scheduler refuses a StartDate more than a few minutes in the past on every create and update,
+ * and a start that has passed means the same as none: both sides drop it, so a passed date is
+ * neither sent nor seen as a change.
+ */
+function started(date: string | undefined, now: Date | undefined): string | undefined {
+  return date !== undefined && now !== undefined && Date.parse(date) <= now.getTime() ? undefined : date;
+}
+
+/** The schedule diff policy: passed end and start dates, and a target that is a twin of the latest revision. */
+function planJobSchedule(
+  desired: ScheduleSpec,
+  live: ScheduleLive | undefined,
+  job: string,
+  context: PlanContext,
+) {
+  const { now } = context;
+  if (desired.endDate !== undefined && now !== undefined && Date.parse(desired.endDate) <= now.getTime()) {
+    // Scheduler refuses an EndDate in the past, and such a schedule would never run again anyway.
+    context.note(
+      `job ${job}'s endDate has passed: its schedules are left as they are; remove the job (with prune) or move endDate`,
+    );
+    return undefined;
+  }
+  const startDate = started(desired.startDate, now);
+  if (startDate !== desired.startDate) {
+    context.note(
+      `job ${job}'s startDate has passed: its schedules run from now, and the date is not sent again`,
+    );
+  }
+  const liveSpec = live && { ...live.spec, startDate: started(live.spec.startDate, now) };
+  const revision = context.step(taskDefinitions, desired.target.taskDefinitionFamily);
+  // A schedule can name the revision only when it is not about to be replaced.
+  const known = revision?.action === "noop" ? revision.live?.arn : undefined;
+  const arn = known !== undefined && live?.targetIsTwin ? live.spec.target.taskDefinitionArn : known;
+  return planSchedule({ ...desired, startDate }, live && liveSpec && { ...live, spec: liveSpec }, arn, job);
+}
+
+/** Each job's schedules, one per shard, in the app's schedule group. */
+export const schedules: ResourceAdapter<ScheduleStep> = {
+  kind: "schedule",
+  order: { write: 2, remove: 3 },
+  render: (input) =>
+    input.config.jobs.flatMap((job) =>
+      Array.from({ length: job.tasks }, (_, shard) => {
+        const spec = renderSchedule(job, shard, input);
+        return { id: spec.name, job: job.name, spec };
+      }),
+    ),
+  async observe(desired, context) {
+    const { clients, app } = context;
+    const groupName = names.scheduleGroup(app);
+    const group = await context.live(scheduleGroups, groupName);
+    // Only schedules the listing shows are fetched: a first deploy reads no schedule at all.
+    const existing = group === undefined ? [] : await listScheduleNames(clients, groupName);
+    const listed = new Set(existing);
+    const revisions = new Map<string, Promise<TaskDefinitionLive | undefined>>();
+    const found = await mapLimit(
+      desired.filter(({ id, job }) => listed.has(id) && context.selected(job)),
+      READ_CONCURRENCY,
+      async ({ id, spec }) => {
+        const live = await observeSchedule(clients, groupName, id);
+        return [
+          id,
+          live && (await markTwin(live, spec.target.taskDefinitionFamily, context, revisions)),
+        ] as const;
+      },
+    );
+    const wanted = new Set(desired.map(({ id }) => id));
+    return {
+      live: new Map(found.flatMap(([id, live]) => (live === undefined ? [] : [[id, live] as const]))),
+      unwanted: existing
+        .filter((name) => !wanted.has(name))
+        .map((name): Found<ScheduleLive> => ({ id: name, parent: groupName, ...jobOf(app, name) })),
+    };
+  },
+  plan: (desired, live, context) => planJobSchedule(desired.spec, live, desired.job ?? "", context),
+  planUnwanted(found, context) {
+    const job = found.job;
+    if (job !== undefined && context.config.jobs.some((each) => each.name === job)) {
+      return context.selected(job)
+        ? schedules.remove(found, "shard no longer needed: tasks was lowered")
+        : undefined;
+    }
+    if (context.prune) return schedules.remove(found, "job is no longer in the config (prune)");
+    context.note(
+      `job ${job ?? found.id} is no longer in the config but its schedules remain; deploy with prune to remove them`,
+    );
+    return undefined;
+  },
+  async owned({ clients, config, job }) {
+    const groupName = names.scheduleGroup(config.app);
+    if ((await observeScheduleGroup(clients, groupName)) === undefined) return [];
+    return (await listScheduleNames(clients, groupName))
+      .map((name) => ({ id: name, parent: groupName, ...jobOf(config.app, name) }))
+      .filter((found) => job === undefined || found.job === job);
+  },
+  remove: (found, reason) =>
+    planScheduleDelete(
+      found.live ?? found.id,
+      found.parent ?? found.live?.spec.groupName ?? "",
+      found.job,
+      reason,
+    ),
+  apply: async (step, context) => {
+    const arn = await applySchedule(context.clients, step, {
+      sleep: context.sleep,
+      runId: context.runId,
+      taskDefinitionArnFor: (family) => {
+        const found = context.arnOf(taskDefinitions, family);
+        if (found === undefined)
+          throw internal(`no task definition revision for ${family} before its schedule`, REPORT_WITH_PLAN);
+        return found;
+      },
+    });
+    return arn || undefined;
+  },
+  permissions: (scope) => ({
+    reads: ["scheduler:ListSchedules"],
+    deploy: [
+      {
+        Sid: "ManageSchedules",
+        Effect: "Allow",
+        Action: [
+          "scheduler:CreateSchedule",
+          "scheduler:DeleteSchedule",
+          "scheduler:GetSchedule",
+          "scheduler:UpdateSchedule",
+        ],
+        Resource: [
+          scope.arn("scheduler", `schedule/${scope.scheduleGroup}/*`),
+          scope.arn("scheduler", `schedule/${scope.scheduleGroup}.*/*`),
+        ],
+      },
+    ],
+  }),
+};
+
+const jobOf = (app: string, name: string) => {
+  const job = jobOfSchedule(app, name);
+  return job === undefined ? {} : { job };
+};

@@ -12,7 +12,6 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../config/index.js";
-import { renderDesired } from "../deploy/render.js";
 import { FlexjobError } from "../errors.js";
 import { TAG_SPEC_HASH } from "../naming.js";
 import { createClients } from "./clients.js";
@@ -23,6 +22,7 @@ import {
   planTaskDefinition,
   type TaskDefinitionLive,
   type TaskDefinitionStep,
+  taskDefinitions,
 } from "./task-definition.js";
 import { type TaskDefinitionSpec, taskDefinitionHash } from "./task-definition-spec.js";
 
@@ -292,7 +292,9 @@ describe("observeTaskDefinition", () => {
         },
       },
     });
-    const [job] = renderDesired(config, {
+    const [job] = taskDefinitions.render({
+      config,
+      retained: [],
       accountId: "123456789012",
       region: "eu-west-1",
       images: { nightly: { image: IMAGE } },
@@ -302,9 +304,9 @@ describe("observeTaskDefinition", () => {
         securityGroups: ["sg-0a1b2c3d4e5f67890"],
         assignPublicIp: false,
       },
-    }).jobs;
+    });
     if (job === undefined) throw new Error("no job rendered");
-    const rendered = job.taskDefinition;
+    const rendered = job.spec;
     const response = described(rendered, 4);
     const container = response.taskDefinition?.containerDefinitions?.[0];
     // ECS leaves out health check fields that were registered with their default values.

@@ -9,13 +9,22 @@ import {
   type Tag,
   type TaskDefinition,
 } from "@aws-sdk/client-ecs";
-import { internal, REPORT_WITH_PLAN } from "../errors.js";
-import { familyOfArn, revisionOf, TAG_APP, TAG_MANAGED, TAG_SPEC_HASH } from "../naming.js";
+import type { FlexjobConfig, JobSpec } from "../config/index.js";
+import { FlexjobError, internal, REPORT_WITH_PLAN } from "../errors.js";
+import { familyOfArn, names, revisionOf, TAG_APP, TAG_JOB, TAG_MANAGED, TAG_SPEC_HASH } from "../naming.js";
 import { change, diffFields, Leaf } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
+import { cpuArchitectureFor } from "../sizing/index.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
-import type { ContainerSpec, TaskDefinitionSpec } from "./task-definition-spec.js";
+import { deleteStep, type Found, type RenderInput, type ResourceAdapter } from "./resource.js";
+import {
+  type ContainerSpec,
+  DEFAULT_STORAGE_GIB,
+  sortedPairs,
+  type TaskDefinitionSpec,
+  taskDefinitionHash,
+} from "./task-definition-spec.js";
 
 /**
  * The latest ACTIVE revision of a job's family, as ECS describes it.
@@ -33,10 +42,7 @@ export interface TaskDefinitionLive {
 }
 
 /** `update` means: register a new revision (revisions are immutable). */
-export type TaskDefinitionStep = PlanStep<TaskDefinitionSpec, TaskDefinitionLive>;
-
-/** Fargate's ephemeral storage when none is asked for; ECS omits it from descriptions. */
-const DEFAULT_STORAGE_GIB = 20;
+export type TaskDefinitionStep = PlanStep<"task-definition", TaskDefinitionSpec, TaskDefinitionLive>;
 
 /** ECS's container health check defaults, filled in when a description leaves a field out. */
 const HEALTH_CHECK_DEFAULTS = { interval: 30, timeout: 5, retries: 3, startPeriod: 0 } as const;
@@ -383,3 +389,152 @@ export async function listFlexjobFamilies(clients: AwsClients, app: string): Pro
   }
   return owned;
 }
+
+/** An IAM role's ARN from its name. */
+export function roleArn(accountId: string, name: string): string {
+  return `arn:aws:iam::${accountId}:role/${name}`;
+}
+
+/**
+ * The role a job's code runs as: its own `taskRole`, else flexjob's task role when the app uses
+ * discovery (which allows it to discover), else none.
+ */
+export function jobTaskRoleArn(config: FlexjobConfig, job: JobSpec, accountId: string): string | undefined {
+  if (job.taskRole !== undefined) {
+    return job.taskRole.startsWith("arn:") ? job.taskRole : roleArn(accountId, job.taskRole);
+  }
+  return config.discovery ? roleArn(accountId, names.taskRole(config.app)) : undefined;
+}
+
+function renderTaskDefinition(job: JobSpec, input: RenderInput): TaskDefinitionSpec {
+  const { config, accountId, region } = input;
+  const app = config.app;
+  const resolved = input.images[job.name];
+  if (resolved === undefined) throw internal(`no image resolved for job ${job.name}`);
+  const flexjobEnv = {
+    FLEXJOB_JOB: job.name,
+    // The Cloud Map namespace, for the discovery helper.
+    ...(config.discovery && { FLEXJOB_NAMESPACE: config.discovery.namespace }),
+  };
+  const content = {
+    family: names.taskFamily(app, job.name),
+    cpu: String(job.size.cpuUnits),
+    memory: String(job.size.memoryMiB),
+    ephemeralStorageGiB: job.size.storageGiB === DEFAULT_STORAGE_GIB ? undefined : job.size.storageGiB,
+    cpuArchitecture: resolved.cpuArchitecture ?? cpuArchitectureFor(job.arch),
+    executionRoleArn: roleArn(accountId, names.executionRole(app)),
+    taskRoleArn: jobTaskRoleArn(config, job, accountId),
+    container: {
+      name: names.container(job.name),
+      image: resolved.image,
+      command: job.command,
+      environment: sortedPairs({ ...job.env, ...flexjobEnv }, "value"),
+      secrets: sortedPairs(job.secrets, "valueFrom"),
+      healthCheck: job.healthCheck,
+      log: { group: names.logGroup(app, job.name), region, streamPrefix: job.name },
+    },
+  };
+  const tags = { [TAG_MANAGED]: "true", [TAG_APP]: app, [TAG_JOB]: job.name };
+  return { ...content, tags: { ...tags, [TAG_SPEC_HASH]: taskDefinitionHash(content) } };
+}
+
+/**
+ * A task definition family is `<app>-<job>`, so app `billing` with job `eu-report` and app
+ * `billing-eu` with job `report` name the same family. Whichever deploys second would overwrite
+ * the other's job: refuse, naming the app that owns it (by its `flexjob:app` tag, never by name).
+ */
+function assertOwnFamily(app: string, job: string, live: TaskDefinitionLive | undefined): void {
+  if (live === undefined || live.spec.tags[TAG_APP] === app) return;
+  const owner = live.spec.tags[TAG_APP];
+  const family = live.spec.family;
+  throw new FlexjobError(
+    owner === undefined
+      ? `job ${job}: task definition family ${family} already exists and was not created by flexjob`
+      : `job ${job}: task definition family ${family} belongs to flexjob app ${owner}, not ${app}`,
+    {
+      code: "CONFIG_INVALID",
+      fault: "user",
+      remedy: `rename job ${job} (or the app), so that "${app}-${job}" names no other app's or your own task definitions`,
+      issues: [
+        {
+          path: `jobs.${job}`,
+          message: `its task definition family ${family} is ${owner === undefined ? "not flexjob's" : `app ${owner}'s`}`,
+          remedy: `rename the job, e.g. ${job}-2, or the app`,
+        },
+      ],
+    },
+  );
+}
+
+const PRUNED = "job is no longer in the config (prune)";
+
+/** The job a family of the app belongs to. */
+const jobOfFamily = (app: string, family: string) => family.slice(app.length + 1);
+
+/** Each job's task definition family `<app>-<job>`; a changed job registers a new revision. */
+export const taskDefinitions: ResourceAdapter<TaskDefinitionStep> = {
+  kind: "task-definition",
+  order: { write: 1, remove: 4 },
+  render: (input) =>
+    input.config.jobs.map((job) => {
+      const spec = renderTaskDefinition(job, input);
+      return { id: spec.family, job: job.name, spec };
+    }),
+  async observe(desired, { clients, app, prune, selected }) {
+    const read = desired.filter((item) => selected(item.job));
+    const [found, families] = await Promise.all([
+      Promise.all(read.map(async ({ id }) => [id, await observeTaskDefinition(clients, id)] as const)),
+      prune ? listFlexjobFamilies(clients, app) : Promise.resolve([]),
+    ]);
+    const wanted = new Set(desired.map(({ id }) => id));
+    return {
+      live: new Map(found.flatMap(([id, live]) => (live === undefined ? [] : [[id, live] as const]))),
+      unwanted: families
+        .filter((family) => !wanted.has(family))
+        .map((family): Found<TaskDefinitionLive> => ({ id: family, job: jobOfFamily(app, family) })),
+    };
+  },
+  plan(desired, live, context) {
+    assertOwnFamily(context.app, desired.job ?? "", live);
+    return planTaskDefinition(desired.spec, live, desired.job ?? "");
+  },
+  planUnwanted: (found, context) =>
+    context.prune ? deleteStep("task-definition", found, PRUNED) : undefined,
+  async owned({ clients, config, job }) {
+    const families = await listFlexjobFamilies(clients, config.app);
+    return families
+      .map((family) => ({ id: family, job: jobOfFamily(config.app, family) }))
+      .filter((found) => job === undefined || found.job === job);
+  },
+  remove: (found, reason) => deleteStep("task-definition", found, reason),
+  apply: async (step, { clients, sleep }) =>
+    (await applyTaskDefinition(clients, step, { sleep })) || undefined,
+  permissions: (scope) => ({
+    reads: ["ecs:DescribeTaskDefinition", "ecs:ListTaskDefinitionFamilies", "ecs:ListTaskDefinitions"],
+    deploy: [
+      {
+        // RegisterTaskDefinition takes no resource ARN; the tag each request must carry scopes it.
+        Sid: "RegisterTaskDefinitions",
+        Effect: "Allow",
+        Action: "ecs:RegisterTaskDefinition",
+        Resource: "*",
+        Condition: { StringEquals: { [`aws:RequestTag/${TAG_APP}`]: scope.app } },
+      },
+      {
+        Sid: "TagTaskDefinitionsOnCreate",
+        Effect: "Allow",
+        Action: "ecs:TagResource",
+        Resource: scope.families,
+        Condition: { StringEquals: { "ecs:CreateAction": "RegisterTaskDefinition" } },
+      },
+      {
+        // Prune deregisters the revisions of jobs no longer in the config. AWS cannot scope this
+        // action: it takes no resource ARN and no tag condition.
+        Sid: "DeregisterTaskDefinitionsAwsCannotScope",
+        Effect: "Allow",
+        Action: "ecs:DeregisterTaskDefinition",
+        Resource: "*",
+      },
+    ],
+  }),
+};

@@ -1,21 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { applyCluster, type ClusterStep } from "../aws/cluster.js";
-import { applyService, type ServiceStep } from "../aws/discovery-service.js";
-import { applyLogGroup, type LogGroupStep } from "../aws/log-group.js";
-import { applyNamespace, type NamespaceStep } from "../aws/namespace.js";
-import { applyRole, type RoleStep } from "../aws/role.js";
-import { applySchedule, type ScheduleStep } from "../aws/schedule.js";
-import { applyScheduleGroup, type ScheduleGroupStep } from "../aws/schedule-group.js";
-import { applyTaskDefinition, type TaskDefinitionStep } from "../aws/task-definition.js";
-import { type Deps, mapLimit } from "../deps.js";
-import { FlexjobError, internal, REPORT_WITH_PLAN } from "../errors.js";
-import type { Plan, PlanStep } from "../plan/types.js";
+import type { ApplyContext } from "../aws/resource.js";
+import type { Deps } from "../deps.js";
+import { FlexjobError } from "../errors.js";
+import { mapLimit } from "../map-limit.js";
+import type { PlanStep } from "../plan/types.js";
+import { adapterOf, type ResourceKind, type ResourcePlan, type ResourceStep } from "./registry.js";
 
 export interface ApplyResult {
-  /** Task definition family → the revision ARN schedules now run. */
-  taskDefinitionArns: Record<string, string>;
-  /** Schedule name → ARN, for every schedule that exists after apply. */
-  scheduleArns: Record<string, string>;
+  /** Kind → resource id → ARN, for every resource that exists after apply and has one. */
+  arns: Partial<Record<ResourceKind, Record<string, string>>>;
   /** How many steps sent a mutating call. */
   changed: number;
 }
@@ -23,28 +16,16 @@ export interface ApplyResult {
 /** Writes in flight at once; AWS's control-plane write limits are low, and order within a phase is free. */
 const WRITE_CONCURRENCY = 6;
 
+/** Deletes run after every create and update, so they sort after every write order. */
+const DELETES = 1_000;
+
 /**
- * Phases run in order; steps within a phase are independent and run in parallel. Creates and
- * updates go before the schedules that need them; deletes go last, schedules before the task
- * definitions and roles they point at, so a failure midway never leaves a dangling reference.
+ * Phases run in order; steps within a phase are independent and run in parallel. Each kind's
+ * adapter says when its writes and its deletes go (see ResourceAdapter.order).
  */
-function phaseOf(step: PlanStep): number {
-  const deleting = step.action === "delete";
-  switch (step.kind) {
-    case "role":
-    case "cluster":
-    case "schedule-group":
-    case "namespace":
-      return deleting ? 7 : 0;
-    case "discovery-service":
-      return deleting ? 6 : 1;
-    case "log-group":
-      return deleting ? 5 : 1;
-    case "task-definition":
-      return deleting ? 4 : 1;
-    case "schedule":
-      return deleting ? 3 : 2;
-  }
+function phaseOf(step: ResourceStep): number {
+  const { order } = adapterOf(step.kind);
+  return step.action === "delete" ? DELETES + order.remove : order.write;
 }
 
 function describeStep(step: PlanStep): string {
@@ -55,15 +36,21 @@ function describeStep(step: PlanStep): string {
  * The ARNs a plan's resources have before it is applied: what a dry run reports, and where apply
  * starts (it then records what it creates and updates). Resources about to be deleted are left out.
  */
-export function liveArns(plan: Plan): ApplyResult {
-  const result: ApplyResult = { taskDefinitionArns: {}, scheduleArns: {}, changed: 0 };
+export function liveArns(plan: ResourcePlan): ApplyResult {
+  const result: ApplyResult = { arns: {}, changed: 0 };
   for (const step of plan.steps) {
     const arn = (step.live as { arn?: string } | undefined)?.arn;
-    if (arn === undefined || step.action === "delete") continue;
-    if (step.kind === "task-definition") result.taskDefinitionArns[step.id] = arn;
-    if (step.kind === "schedule") result.scheduleArns[step.id] = arn;
+    if (arn !== undefined && step.action !== "delete") record(result, step, arn);
   }
   return result;
+}
+
+/** Records a resource's ARN; a delete (no ARN) forgets it. */
+function record(result: ApplyResult, step: ResourceStep, arn: string | undefined): void {
+  const own = result.arns[step.kind] ?? {};
+  result.arns[step.kind] = own;
+  if (arn === undefined) delete own[step.id];
+  else own[step.id] = arn;
 }
 
 export interface ApplyOptions {
@@ -72,64 +59,31 @@ export interface ApplyOptions {
 }
 
 /** Executes exactly the create/update/delete steps of a plan; no-op steps send nothing. */
-export async function apply(plan: Plan, deps: Deps, options: ApplyOptions = {}): Promise<ApplyResult> {
-  const { clients, logger, sleep } = deps;
-  const runId = randomUUID();
+export async function apply(
+  plan: ResourcePlan,
+  deps: Deps,
+  options: ApplyOptions = {},
+): Promise<ApplyResult> {
   const result = liveArns(plan);
-  const pending = plan.steps.filter((step) => step.action !== "noop");
-  const done: PlanStep[] = [];
-  const phases = [...new Set(pending.map(phaseOf))].sort((a, b) => a - b);
-
-  const run = async (step: PlanStep): Promise<void> => {
-    logger.info(describeStep(step));
-    // The dispatcher is the one place a step's kind decides its spec type.
-    switch (step.kind) {
-      case "role":
-        return applyRole(clients, step as RoleStep);
-      case "cluster":
-        return applyCluster(clients, step as ClusterStep);
-      case "schedule-group":
-        return applyScheduleGroup(clients, step as ScheduleGroupStep);
-      case "namespace":
-        await applyNamespace(clients, step as NamespaceStep, { sleep, now: deps.now });
-        return;
-      case "discovery-service":
-        await applyService(clients, step as ServiceStep, { sleep, now: deps.now });
-        return;
-      case "log-group":
-        return applyLogGroup(clients, step as LogGroupStep);
-      case "task-definition": {
-        const arn = await applyTaskDefinition(clients, step as TaskDefinitionStep, { sleep });
-        if (step.action !== "delete") result.taskDefinitionArns[step.id] = arn;
-        return;
-      }
-      case "schedule": {
-        const arn = await applySchedule(clients, step as ScheduleStep, {
-          sleep,
-          runId,
-          taskDefinitionArnFor: (family) => {
-            const found = result.taskDefinitionArns[family];
-            if (found === undefined)
-              throw internal(
-                `no task definition revision for ${family} before its schedule`,
-                REPORT_WITH_PLAN,
-              );
-            return found;
-          },
-        });
-        if (step.action === "delete") delete result.scheduleArns[step.id];
-        else result.scheduleArns[step.id] = arn;
-        return;
-      }
-    }
+  const context: ApplyContext = {
+    clients: deps.clients,
+    sleep: deps.sleep,
+    now: deps.now,
+    runId: randomUUID(),
+    arnOf: (adapter, id) => result.arns[adapter.kind as ResourceKind]?.[id],
   };
-
+  const pending = plan.steps.filter((step) => step.action !== "noop");
+  const done: ResourceStep[] = [];
+  const phases = [...new Set(pending.map(phaseOf))].sort((a, b) => a - b);
   for (const phase of phases) {
     const steps = pending.filter((step) => phaseOf(step) === phase);
-    const failures: { step: PlanStep; error: unknown }[] = [];
+    const failures: { step: ResourceStep; error: unknown }[] = [];
     await mapLimit(steps, WRITE_CONCURRENCY, async (step) => {
       try {
-        await run(step);
+        deps.logger.info(describeStep(step));
+        const arn = await adapterOf(step.kind).apply(step, context);
+        if (step.action === "delete") record(result, step, undefined);
+        else if (arn !== undefined) record(result, step, arn);
         done.push(step);
         result.changed++;
       } catch (error) {
@@ -145,10 +99,10 @@ export async function apply(plan: Plan, deps: Deps, options: ApplyOptions = {}):
 
 function partialFailure(
   operation: "deploy" | "destroy",
-  plan: Plan,
-  pending: PlanStep[],
-  done: PlanStep[],
-  failures: { step: PlanStep; error: unknown }[],
+  plan: ResourcePlan,
+  pending: ResourceStep[],
+  done: ResourceStep[],
+  failures: { step: ResourceStep; error: unknown }[],
 ): FlexjobError {
   const notDone = pending.filter((step) => !done.includes(step));
   const first = failures[0];

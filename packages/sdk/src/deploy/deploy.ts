@@ -1,23 +1,28 @@
 import { accountIdOf } from "../aws/account.js";
+import { retainedJobOf } from "../aws/app-roles.js";
 import { type ResolvedNetwork, resolveNetwork } from "../aws/network.js";
-import { observeTaskDefinition } from "../aws/task-definition.js";
+import type { RenderInput, RetainedJob } from "../aws/resource.js";
+import { schedules } from "../aws/schedule.js";
+import { observeTaskDefinition, taskDefinitions } from "../aws/task-definition.js";
 import type { FlexjobConfig, JobSpec } from "../config/index.js";
 import type { Deps } from "../deps.js";
 import { FlexjobError } from "../errors.js";
 import { names } from "../naming.js";
-import { type Plan, planIsNoop } from "../plan/types.js";
+import { planIsNoop } from "../plan/types.js";
 import { type ApplyResult, apply, liveArns } from "./apply.js";
-import type { ImageResolver, ResolvedImage } from "./image-resolver.js";
-import { jobNextRuns } from "./job-runs.js";
-import { observe } from "./observe.js";
-import { type PlanOptions, planDeploy, strayJobs } from "./plan.js";
 import {
   type DesiredState,
-  type RenderContext,
-  type RetainedJob,
+  desiredOf,
+  type LiveState,
+  liveOf,
+  observe,
+  type PlanOptions,
+  planDeploy,
   renderDesired,
-  retainedJobOf,
-} from "./render.js";
+} from "./engine.js";
+import type { ImageResolver, ResolvedImage } from "./image-resolver.js";
+import { jobNextRuns } from "./job-runs.js";
+import type { Plan, ResourcePlan } from "./registry.js";
 import { settleRoles } from "./settle.js";
 
 /** Registry images only: for deploys that must never build (the source jobs are an error). */
@@ -68,12 +73,12 @@ function selectJobs(config: FlexjobConfig, only: readonly string[] | undefined):
   return config.jobs.filter((job) => only.includes(job.name));
 }
 
-/** Reads the account facts rendering needs (reads only) and renders the desired state. */
-export async function resolveDesired(
+/** Reads the account facts rendering needs (reads only): the account, the network and each job's image. */
+export async function resolveRenderInput(
   config: FlexjobConfig,
   options: DeployOptions,
   deps: Deps,
-): Promise<{ desired: DesiredState; context: RenderContext; notes: string[] }> {
+): Promise<{ input: RenderInput; notes: string[] }> {
   const selected = new Set(selectJobs(config, options.jobs).map((job) => job.name));
   const { clients } = deps;
   const [accountId, resolved] = await Promise.all([
@@ -89,13 +94,15 @@ export async function resolveDesired(
       ? await resolveImage(job, context, deps)
       : { image: job.image ?? `${names.repository(config.app, job.name)}:unchanged` };
   }
-  const renderContext: RenderContext = {
+  const input = {
+    config,
     accountId,
     region: clients.region,
     images,
     network: resolved.network,
+    retained: [],
   };
-  return { desired: renderDesired(config, renderContext), context: renderContext, notes: resolved.notes };
+  return { input, notes: resolved.notes };
 }
 
 /**
@@ -112,57 +119,71 @@ export async function deploy(
   options: DeployOptions,
   deps: Deps,
 ): Promise<DeployResult> {
-  const resolved = await resolveDesired(config, options, deps);
-  const live = await observe(deps.clients, resolved.desired, {
-    families: options.prune ?? false,
+  const resolved = await resolveRenderInput(config, options, deps);
+  const first = renderDesired(resolved.input);
+  const live = await observe(deps.clients, first, {
+    prune: options.prune ?? false,
     ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
   });
-  const kept = options.prune ? [] : strayJobs(resolved.desired, live);
+  const kept = options.prune ? [] : strayJobs(config, live);
   // Schedules kept without prune must keep working, so the roles keep what those jobs need.
-  const desired =
+  const input =
     kept.length === 0
-      ? resolved.desired
-      : renderDesired(config, { ...resolved.context, retained: await retainedJobs(deps, config.app, kept) });
+      ? resolved.input
+      : { ...resolved.input, retained: await retainedJobs(deps, config.app, kept) };
+  const desired = kept.length === 0 ? first : renderDesired(input);
   const plan = planDeploy(desired, live, { ...options, now: deps.now() });
-  const notes = resolved.notes;
-  plan.notes.unshift(...notes);
+  plan.notes.unshift(...resolved.notes);
   const dryRun = options.dryRun ?? false;
   const applied: ApplyResult | undefined =
-    dryRun || planIsNoop(plan) ? undefined : await applyAndSettle(plan, config, resolved.context, deps);
+    dryRun || planIsNoop(plan) ? undefined : await applyAndSettle(plan, input, deps);
   const selected = new Set(selectJobs(config, options.jobs).map((job) => job.name));
-  const arns = applied ?? liveArns(plan);
   const jobs = config.jobs
     .filter((job) => selected.has(job.name))
-    .map((job): DeployedJob => {
-      const desiredJob = desired.jobs.find((candidate) => candidate.name === job.name);
-      return {
-        name: job.name,
-        image: desiredJob?.taskDefinition.container.image ?? "",
-        taskDefinitionArn: desiredJob && arns.taskDefinitionArns[desiredJob.taskDefinition.family],
-        scheduleArns: (desiredJob?.schedules ?? []).flatMap((schedule) => {
-          const arn = arns.scheduleArns[schedule.name];
-          return arn === undefined ? [] : [arn];
-        }),
-        nextRuns: job.enabled
-          ? jobNextRuns(
-              {
-                expression: job.schedule.expression,
-                timezone: job.timezone,
-                startDate: job.startDate,
-                endDate: job.endDate,
-              },
-              {
-                from: deps.now(),
-                count: 3,
-                createdAt: Object.hasOwn(live.jobs, job.name)
-                  ? live.jobs[job.name]?.schedules[names.schedule(config.app, job.name)]?.createdAt
-                  : undefined,
-              },
-            )
-          : [],
-      };
-    });
+    .map((job) => deployedJob(job, desired, live, applied ?? liveArns(plan), deps.now()));
   return { plan, changed: (applied?.changed ?? 0) > 0, dryRun, jobs };
+}
+
+/** What a deploy reports of one job: its image, the ARNs it runs under, and its next runs. */
+function deployedJob(
+  job: JobSpec,
+  desired: DesiredState,
+  live: LiveState,
+  applied: ApplyResult,
+  now: Date,
+): DeployedJob {
+  const definition = desiredOf(desired, taskDefinitions).find((item) => item.job === job.name);
+  const own = desiredOf(desired, schedules).filter((item) => item.job === job.name);
+  const first = names.schedule(desired.app, job.name);
+  return {
+    name: job.name,
+    image: definition?.spec.container.image ?? "",
+    taskDefinitionArn: definition && applied.arns["task-definition"]?.[definition.id],
+    scheduleArns: own.flatMap((item) => {
+      const arn = applied.arns.schedule?.[item.id];
+      return arn === undefined ? [] : [arn];
+    }),
+    nextRuns: job.enabled
+      ? jobNextRuns(
+          {
+            expression: job.schedule.expression,
+            timezone: job.timezone,
+            startDate: job.startDate,
+            endDate: job.endDate,
+          },
+          { from: now, count: 3, createdAt: liveOf(live, schedules, first)?.createdAt },
+        )
+      : [],
+  };
+}
+
+/** Jobs that still have schedules in the app's group but are no longer in the config. */
+function strayJobs(config: FlexjobConfig, live: LiveState): string[] {
+  const configured = new Set(config.jobs.map((job) => job.name));
+  const strays = (live.get(schedules.kind)?.unwanted ?? []).flatMap(({ id, job }) =>
+    configured.has(job ?? "") ? [] : [job ?? id],
+  );
+  return [...new Set(strays)].sort();
 }
 
 /**
@@ -170,22 +191,17 @@ export async function deploy(
  * meanwhile (see settleRoles). A failed apply settles too: its role write may already have dropped
  * what a concurrent deploy's schedules need, and that deploy may already have reported success.
  */
-async function applyAndSettle(
-  plan: Plan,
-  config: FlexjobConfig,
-  context: RenderContext,
-  deps: Deps,
-): Promise<ApplyResult> {
+async function applyAndSettle(plan: ResourcePlan, input: RenderInput, deps: Deps): Promise<ApplyResult> {
   let applied: ApplyResult;
   try {
     applied = await apply(plan, deps);
   } catch (error) {
-    await settleRoles(config, context, deps).catch((settleError: unknown) => {
+    await settleRoles(input, deps).catch((settleError: unknown) => {
       deps.logger.warn(`roles not checked after the failure: ${errorMessage(settleError)}`);
     });
     throw error;
   }
-  const writes = await settleRoles(config, context, deps);
+  const writes = await settleRoles(input, deps);
   return { ...applied, changed: applied.changed + writes };
 }
 
@@ -215,13 +231,10 @@ const OFFLINE_ACCOUNT = "<account-id>";
  * Renders the desired resources with no AWS call: every resource shows as a create, with the
  * account id, default-VPC network and built image tags left as placeholders.
  * @example
- * const { plan } = planOffline(config);
+ * const plan = planOffline(config);
  * plan.steps.map((step) => `${step.action} ${step.kind}`); // ["create role", "create role", "create cluster", …]
  */
-export function planOffline(
-  config: FlexjobConfig,
-  options: PlanOptions = {},
-): { plan: Plan; desired: DesiredState } {
+export function planOffline(config: FlexjobConfig, options: PlanOptions = {}): Plan {
   const region = config.region ?? "<region>";
   const network: ResolvedNetwork = {
     vpcId: "<default VPC>",
@@ -239,20 +252,15 @@ export function planOffline(
       },
     ]),
   );
-  const context: RenderContext = { accountId: OFFLINE_ACCOUNT, region, images, network };
-  const desired = renderDesired(config, context);
-  const empty = {
-    executionRole: undefined,
-    schedulerRole: undefined,
-    namespace: undefined,
-    taskRole: undefined,
-    cluster: undefined,
-    scheduleGroup: undefined,
-    jobs: {},
-    scheduleNames: [],
-    families: undefined,
-  };
-  const plan = planDeploy(desired, empty, options);
+  const desired = renderDesired({
+    config,
+    accountId: OFFLINE_ACCOUNT,
+    region,
+    images,
+    network,
+    retained: [],
+  });
+  const plan = planDeploy(desired, new Map(), options);
   plan.notes.push("offline: nothing was read from AWS; every resource shows as a create");
-  return { plan, desired };
+  return plan;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Plan } from "../plan/types.js";
+import type { PlanOf as Plan } from "../plan/types.js";
 import { changeLines, countLine, planText } from "./plan-text.js";
 
 const plan: Plan = {

@@ -1,4 +1,4 @@
-import type { Plan, PlanAction, PlanStep } from "../plan/types.js";
+import type { PlanAction, PlanOf, PlanStep } from "../plan/types.js";
 import { redactPlan } from "../secret-values.js";
 
 /**
@@ -34,7 +34,7 @@ export function changeLines(step: PlanStep): string[] {
  * @example
  * countLine(plan); // "1 to create, 0 to update, 0 to delete, 6 unchanged"
  */
-export function countLine(plan: Plan, tense: "planned" | "applied" = "planned"): string {
+export function countLine(plan: PlanOf, tense: "planned" | "applied" = "planned"): string {
   const counts: Record<PlanAction, number> = { create: 0, update: 0, delete: 0, noop: 0 };
   for (const step of plan.steps) counts[step.action]++;
   return tense === "planned"
@@ -55,7 +55,7 @@ export interface PlanTextOptions {
  * @example
  * process.stdout.write(`${planText(result.plan)}\n`);
  */
-export function planText(unredacted: Plan, options: PlanTextOptions = {}): string {
+export function planText(unredacted: PlanOf, options: PlanTextOptions = {}): string {
   const plan = redactPlan(unredacted);
   const width = Math.max(0, ...plan.steps.map((step) => step.id.length));
   const lines = [`plan for ${plan.app} in ${plan.region} (account ${plan.accountId})`];

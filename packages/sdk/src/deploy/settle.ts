@@ -1,14 +1,15 @@
 import { isDeepStrictEqual } from "node:util";
+import { renderAppRoles, retainedJobOf } from "../aws/app-roles.js";
 import { normalisePolicy, type PolicyDocument, type PolicyStatement } from "../aws/policy.js";
+import type { RenderInput, RetainedJob } from "../aws/resource.js";
 import { applyRole, observeRole, planRole, type RoleLive } from "../aws/role.js";
 import type { RoleSpec } from "../aws/role-spec.js";
 import { listScheduleNames, observeSchedule } from "../aws/schedule.js";
 import { observeTaskDefinition, type TaskDefinitionLive } from "../aws/task-definition.js";
-import type { FlexjobConfig } from "../config/index.js";
-import { type Deps, mapLimit } from "../deps.js";
-import { FlexjobError } from "../errors.js";
-import { jobOfSchedule } from "../naming.js";
-import { type RenderContext, type RetainedJob, renderDesired, retainedJobOf } from "./render.js";
+import type { Deps } from "../deps.js";
+import { FlexjobError, internal } from "../errors.js";
+import { mapLimit } from "../map-limit.js";
+import { jobOfSchedule, names } from "../naming.js";
 
 /**
  * Why this exists: the app's role policies are computed from a config, but the schedules they must
@@ -43,21 +44,25 @@ interface LiveTargets {
  * Makes the execution and scheduler role policies cover every schedule live in the app's group,
  * and verifies it (see above). Returns how many role writes it sent. Reads only when all is covered.
  */
-export async function settleRoles(
-  config: FlexjobConfig,
-  context: RenderContext,
-  deps: Deps,
-): Promise<number> {
-  const groupName = renderDesired({ ...config, jobs: [] }, context).scheduleGroup.name;
+export async function settleRoles(input: RenderInput, deps: Deps): Promise<number> {
+  const { config } = input;
+  const groupName = names.scheduleGroup(config.app);
   let writes = 0;
   for (let round = 1; ; round++) {
     const targets = await liveTargets(deps, groupName);
     // What live schedules need, from their revisions alone; then what this deploy asks for too.
-    const needed = renderDesired({ ...config, jobs: [] }, { ...context, retained: targets.retained });
-    const wanted = renderDesired(config, { ...context, retained: targets.retained });
+    const [neededExecution, neededScheduler] = renderAppRoles({
+      ...input,
+      config: { ...config, jobs: [] },
+      retained: targets.retained,
+    });
+    const [wantedExecution, wantedScheduler] = renderAppRoles({ ...input, retained: targets.retained });
+    if (!(neededExecution && neededScheduler && wantedExecution && wantedScheduler)) {
+      throw internal("renderAppRoles made no execution or scheduler role");
+    }
     const pairs = [
-      { needs: needed.executionRole, spec: wanted.executionRole },
-      { needs: needed.schedulerRole, spec: wanted.schedulerRole },
+      { needs: neededExecution, spec: wantedExecution },
+      { needs: neededScheduler, spec: wantedScheduler },
     ];
     const roles = await Promise.all(pairs.map(({ spec }) => observeRole(deps.clients, spec.name)));
     const uncovered = pairs.filter(({ needs }, index) => !covers(roles[index], needs));

@@ -3,16 +3,6 @@
  * `flexjob plan` prints, what a dry run returns, and the only input of apply.
  */
 
-export type ResourceKind =
-  | "role"
-  | "cluster"
-  | "schedule-group"
-  | "namespace"
-  | "discovery-service"
-  | "log-group"
-  | "task-definition"
-  | "schedule";
-
 export type PlanAction = "create" | "update" | "delete" | "noop";
 
 /** One field that differs between what runs and what the config asks for. */
@@ -23,8 +13,12 @@ export interface FieldChange {
   after?: unknown;
 }
 
-export interface PlanStep<Desired = unknown, Live = unknown> {
-  kind: ResourceKind;
+/**
+ * One step of a plan, for one resource. `Kind` names the resource kind; the deploy engine's
+ * registry (`deploy/registry.ts`) narrows it to the union of the kinds it knows.
+ */
+export interface PlanStep<Kind extends string = string, Desired = unknown, Live = unknown> {
+  kind: Kind;
   /** The resource's name (or ARN when it has no name), unique within its kind. */
   id: string;
   /** The job it belongs to; absent for app-wide resources. */
@@ -37,12 +31,13 @@ export interface PlanStep<Desired = unknown, Live = unknown> {
   live?: Live;
 }
 
-export interface Plan {
+/** A plan over steps of type `Step`; `Plan` (from the registry) is the deploy engine's. */
+export interface PlanOf<Step extends PlanStep = PlanStep> {
   app: string;
   region: string;
   accountId: string;
   /** In the order apply runs them: what others depend on comes first; deletes come last. */
-  steps: PlanStep[];
+  steps: Step[];
   /** Things a person should know that are not steps, e.g. a private subnet needs a NAT to pull. */
   notes: string[];
 }
@@ -52,6 +47,6 @@ export interface Plan {
  * @example
  * if (planIsNoop(await plan(config, {}, deps))) console.log("nothing to deploy");
  */
-export function planIsNoop(plan: Plan): boolean {
+export function planIsNoop(plan: PlanOf): boolean {
   return plan.steps.every((step) => step.action === "noop");
 }

@@ -1,13 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../config/parse.js";
-import { renderDesired } from "./render.js";
+import { renderAppRoles } from "./app-roles.js";
 
 function desired() {
   const config = parseConfig({
     app: "billing",
     jobs: { nightly: { image: "public.ecr.aws/docker/library/python:3.13-slim", schedule: "rate(1 hour)" } },
   });
-  return renderDesired(config, {
+  return renderAppRoles({
+    config,
+    retained: [],
     accountId: "123456789012",
     region: "eu-west-1",
     images: { nightly: { image: "public.ecr.aws/docker/library/python:3.13-slim" } },
@@ -20,9 +22,9 @@ function desired() {
   });
 }
 
-describe("renderDesired: the scheduler role", () => {
+describe("renderAppRoles: the scheduler role", () => {
   it("passes the job roles to ECS tasks only, matching the service exactly as the deploy policy does", () => {
-    const statements = desired().schedulerRole.inlinePolicies["flexjob-scheduler"]?.Statement ?? [];
+    const statements = desired()[1]?.inlinePolicies["flexjob-scheduler"]?.Statement ?? [];
     expect(statements.find((statement) => statement.Sid === "PassJobRoles")).toEqual({
       Sid: "PassJobRoles",
       Effect: "Allow",

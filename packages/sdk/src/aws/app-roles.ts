@@ -1,0 +1,298 @@
+import { parseImageReference } from "../config/image-reference.js";
+import type { FlexjobConfig } from "../config/index.js";
+import { names, TAG_APP, TAG_MANAGED } from "../naming.js";
+import { discoveryPolicyStatement } from "./discovery-service.js";
+import { boundarySpec } from "./permissions-boundary.js";
+import { type PolicyStatement, passRoleStatement, policy } from "./policy.js";
+import type { RenderInput, RetainedJob } from "./resource.js";
+import type { BoundarySpec, RoleSpec } from "./role-spec.js";
+import { jobTaskRoleArn, roleArn } from "./task-definition.js";
+import type { TaskDefinitionSpec } from "./task-definition-spec.js";
+
+/**
+ * The roles flexjob creates for an app, rendered from the config: the execution role ECS pulls
+ * images and reads secrets with, the scheduler role EventBridge Scheduler starts tasks with, and,
+ * with `discovery:`, the task role jobs without their own run as. Each grants only what the app's
+ * jobs (and the jobs kept without prune, `retained`) need.
+ */
+export function renderAppRoles(input: RenderInput): RoleSpec[] {
+  const { config, accountId, region } = input;
+  const app = config.app;
+  const tags = { [TAG_MANAGED]: "true", [TAG_APP]: app };
+  // Every role flexjob creates carries the app's boundary: the deploy role may write their inline
+  // policies only under it (see the role adapter's permissions).
+  const permissionsBoundary = boundarySpec(app, accountId);
+  const scheduleGroup = names.scheduleGroup(app);
+  const clusterArn = `arn:aws:ecs:${region}:${accountId}:cluster/${names.cluster(app, config.cluster)}`;
+  const executionRoleArn = roleArn(accountId, names.executionRole(app));
+  const jobs = config.jobs.map((job) => ({
+    family: names.taskFamily(app, job.name),
+    taskRoleArn: jobTaskRoleArn(config, job, accountId),
+  }));
+  const roles = [
+    renderExecutionRole(
+      app,
+      {
+        secrets: [
+          ...config.jobs.flatMap((job) => Object.values(job.secrets)),
+          ...input.retained.flatMap((job) => job.secretArns),
+        ],
+        images: [
+          ...config.jobs.map((job) => input.images[job.name]?.image ?? ""),
+          ...input.retained.map((job) => job.image),
+        ],
+      },
+      { accountId, region, tags, permissionsBoundary },
+    ),
+    renderSchedulerRole(app, [...jobs, ...input.retained], {
+      accountId,
+      region,
+      clusterArn,
+      executionRoleArn,
+      scheduleGroup,
+      tags,
+      permissionsBoundary,
+    }),
+  ];
+  if (config.discovery) roles.push(renderTaskRole(config, accountId, region, tags, permissionsBoundary));
+  return roles;
+}
+
+function renderTaskRole(
+  config: FlexjobConfig,
+  accountId: string,
+  region: string,
+  tags: Record<string, string>,
+  permissionsBoundary: BoundarySpec,
+): RoleSpec {
+  return {
+    name: names.taskRole(config.app),
+    description: `flexjob ${config.app}: what job code may call (service discovery)`,
+    assumeRolePolicy: ecsTasksTrust(accountId, region),
+    inlinePolicies: {
+      "flexjob-discovery": policy(discoveryPolicyStatement(config.discovery?.namespace ?? "")),
+    },
+    tags,
+    permissionsBoundary,
+  };
+}
+
+/** What a kept job's live task definition needs from the roles. */
+export function retainedJobOf(spec: TaskDefinitionSpec): RetainedJob {
+  return {
+    family: spec.family,
+    image: spec.container.image,
+    secretArns: spec.container.secrets.map((secret) => secret.valueFrom),
+    taskRoleArn: spec.taskRoleArn,
+  };
+}
+
+/** Trust for roles ECS tasks assume, limited to this account's ECS in this region (confused deputy). */
+function ecsTasksTrust(accountId: string, region: string) {
+  return policy({
+    Effect: "Allow",
+    Principal: { Service: "ecs-tasks.amazonaws.com" },
+    Action: "sts:AssumeRole",
+    Condition: {
+      StringEquals: { "aws:SourceAccount": accountId },
+      ArnLike: { "aws:SourceArn": `arn:aws:ecs:${region}:${accountId}:*` },
+    },
+  });
+}
+
+/**
+ * What IAM checks a read of a secret against is its full ARN, which ends in "-" and 6 random
+ * characters; a `valueFrom` may also be a partial ARN (without them), and ECS lets it add
+ * `:json-key:stage:version`. A name can itself end in "-" and 6 characters (`prod/api-backup`), so
+ * the shape alone cannot tell a full ARN from a partial one: such a value gets both its exact ARN
+ * and `-??????` (exactly one more suffix, never `*`, which would also match `prod/api-backup-old-…`).
+ * https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html
+ */
+export function secretPolicyResources(arn: string): string[] {
+  const parts = arn.split(":");
+  if (parts[2] !== "secretsmanager") return [arn];
+  const resource = parts.slice(0, 7).join(":");
+  const partial = `${resource}-??????`;
+  return /-[A-Za-z0-9]{6}$/.test(parts[6] ?? "") ? [resource, partial] : [partial];
+}
+
+/**
+ * The ECR repository an image names, as the ARN IAM checks a pull against: in the registry's own
+ * account and region, which may differ from the task's. Undefined for images outside private ECR
+ * (Docker Hub, ECR Public, other registries): pulling those needs no permission of the role.
+ * https://docs.aws.amazon.com/AmazonECR/latest/userguide/Registries.html
+ */
+export function ecrRepositoryArn(image: string): string | undefined {
+  const parsed = parseImageReference(image);
+  if (!("image" in parsed) || parsed.image.registry === undefined) return undefined;
+  const host = ECR_REGISTRY.exec(parsed.image.registry);
+  if (host === null) return undefined;
+  const [, account, region, china] = host;
+  return `arn:${china ? "aws-cn" : "aws"}:ecr:${region}:${account}:repository/${parsed.image.repository}`;
+}
+
+const ECR_REGISTRY = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/;
+
+/**
+ * Decrypting a secret under a customer managed key needs kms:Decrypt; which key is not in the
+ * config, so the grant names no key but only what the key may be used for: through Secrets
+ * Manager or SSM in this region, for exactly the secrets and parameters this role may read (the
+ * encryption context each service sends). The AWS managed keys need none of this.
+ * https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html
+ * https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+ */
+function decryptStatements(region: string, secrets: string[], parameters: string[]): PolicyStatement[] {
+  const via = (service: string, key: string, values: string[]): PolicyStatement => ({
+    Sid: service === "secretsmanager" ? "DecryptJobSecrets" : "DecryptJobParameters",
+    Effect: "Allow",
+    Action: "kms:Decrypt",
+    Resource: "*",
+    Condition: {
+      StringEquals: { "kms:ViaService": `${service}.${region}.amazonaws.com` },
+      StringLike: { [`kms:EncryptionContext:${key}`]: values },
+    },
+  });
+  return [
+    ...(secrets.length > 0 ? [via("secretsmanager", "SecretARN", secrets)] : []),
+    ...(parameters.length > 0 ? [via("ssm", "PARAMETER_ARN", parameters)] : []),
+  ];
+}
+
+function renderExecutionRole(
+  app: string,
+  uses: { secrets: readonly string[]; images: readonly string[] },
+  context: {
+    accountId: string;
+    region: string;
+    tags: Record<string, string>;
+    permissionsBoundary: BoundarySpec;
+  },
+): RoleSpec {
+  const { accountId, region } = context;
+  const secretArns = [...new Set(uses.secrets)].sort();
+  const secretsManager = [
+    ...new Set(
+      secretArns.filter((arn) => arn.startsWith("arn:aws:secretsmanager:")).flatMap(secretPolicyResources),
+    ),
+  ];
+  const parameters = secretArns.filter((arn) => arn.includes(":ssm:"));
+  const appRepositories = `arn:aws:ecr:${region}:${accountId}:repository/${names.repository(app, "*")}`;
+  // Images the config names by reference may live in any repository, account or region.
+  const otherRepositories = uses.images
+    .map(ecrRepositoryArn)
+    .filter((arn): arn is string => arn !== undefined && !wildcardMatches(appRepositories, arn));
+  const statements: PolicyStatement[] = [
+    { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+    {
+      Sid: "PullJobImages",
+      Effect: "Allow",
+      Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+      Resource: [appRepositories, ...[...new Set(otherRepositories)].sort()],
+    },
+    {
+      Sid: "WriteJobLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: `arn:aws:logs:${region}:${accountId}:log-group:${names.logGroup(app, "*")}:*`,
+    },
+  ];
+  if (secretsManager.length > 0) {
+    statements.push({
+      Sid: "ReadJobSecrets",
+      Effect: "Allow",
+      Action: "secretsmanager:GetSecretValue",
+      Resource: secretsManager,
+    });
+  }
+  if (parameters.length > 0) {
+    statements.push({
+      Sid: "ReadJobParameters",
+      Effect: "Allow",
+      Action: "ssm:GetParameters",
+      Resource: parameters,
+    });
+  }
+  statements.push(...decryptStatements(region, secretsManager, parameters));
+  return {
+    name: names.executionRole(app),
+    description: `flexjob ${app}: lets ECS pull job images, write logs and read job secrets`,
+    assumeRolePolicy: ecsTasksTrust(accountId, region),
+    inlinePolicies: { "flexjob-execution": policy(...statements) },
+    tags: context.tags,
+    permissionsBoundary: context.permissionsBoundary,
+  };
+}
+
+/** IAM's `*` in a resource pattern: any run of characters. */
+function wildcardMatches(pattern: string, value: string): boolean {
+  const [head = "", ...rest] = pattern.split("*");
+  return rest.length === 0 ? pattern === value : value.startsWith(head) && value.endsWith(rest.at(-1) ?? "");
+}
+
+function renderSchedulerRole(
+  app: string,
+  jobs: readonly { family: string; taskRoleArn: string | undefined }[],
+  context: {
+    accountId: string;
+    region: string;
+    clusterArn: string;
+    executionRoleArn: string;
+    scheduleGroup: string;
+    tags: Record<string, string>;
+    permissionsBoundary: BoundarySpec;
+  },
+): RoleSpec {
+  const { accountId, region, clusterArn } = context;
+  const families = [
+    ...new Set(jobs.map((job) => `arn:aws:ecs:${region}:${accountId}:task-definition/${job.family}:*`)),
+  ];
+  const passable = [
+    ...new Set([
+      context.executionRoleArn,
+      ...jobs.flatMap((job) => (job.taskRoleArn === undefined ? [] : [job.taskRoleArn])),
+    ]),
+  ].sort();
+  const clusterName = clusterArn.slice(clusterArn.lastIndexOf("/") + 1);
+  return {
+    name: names.schedulerRole(app),
+    description: `flexjob ${app}: lets EventBridge Scheduler start the app's job tasks`,
+    // Scheduler assumes the role as a schedule group: only the app's groups (its own and the bulk
+    // groups `<group>.<job>`) may, not any schedule in the account (confused deputy).
+    // https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html
+    assumeRolePolicy: policy({
+      Effect: "Allow",
+      Principal: { Service: "scheduler.amazonaws.com" },
+      Action: "sts:AssumeRole",
+      Condition: {
+        StringEquals: { "aws:SourceAccount": accountId },
+        ArnLike: {
+          "aws:SourceArn": [
+            `arn:aws:scheduler:${region}:${accountId}:schedule-group/${context.scheduleGroup}`,
+            `arn:aws:scheduler:${region}:${accountId}:schedule-group/${context.scheduleGroup}.*`,
+          ],
+        },
+      },
+    }),
+    inlinePolicies: {
+      "flexjob-scheduler": policy(
+        {
+          Sid: "RunJobTasks",
+          Effect: "Allow",
+          Action: "ecs:RunTask",
+          Resource: families.sort(),
+          Condition: { ArnLike: { "ecs:cluster": clusterArn } },
+        },
+        {
+          Sid: "TagJobTasks",
+          Effect: "Allow",
+          Action: "ecs:TagResource",
+          Resource: `arn:aws:ecs:${region}:${accountId}:task/${clusterName}/*`,
+          Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } },
+        },
+        passRoleStatement("PassJobRoles", passable, "ecs-tasks.amazonaws.com"),
+      ),
+    },
+    tags: context.tags,
+    permissionsBoundary: context.permissionsBoundary,
+  };
+}

@@ -1,0 +1,56 @@
+import type { FlexjobConfig } from "../config/index.js";
+import { names } from "../naming.js";
+
+/** What a policy is for: the account and region it grants in (`*` for any). */
+export interface ScopeOptions {
+  /** The account the role deploys into; default `*` (any account the role is in). */
+  accountId?: string;
+  /** Default: the config's region, else `*`. */
+  region?: string;
+}
+
+/**
+ * The app's deterministic names and ARNs, as policies grant them: every statement a resource kind
+ * contributes (see ResourceAdapter.permissions) is scoped with these.
+ */
+export function appScope(config: FlexjobConfig, options: ScopeOptions = {}) {
+  const app = config.app;
+  const account = options.accountId ?? "*";
+  const region = options.region ?? config.region ?? "*";
+  const arn = (service: string, resource: string, inRegion = region) =>
+    `arn:aws:${service}:${inRegion}:${account}:${resource}`;
+  const role = (name: string) => arn("iam", `role/${name}`, "");
+  const executionRole = role(names.executionRole(app));
+  const schedulerRole = role(names.schedulerRole(app));
+  // With discovery, jobs without their own task role run as flexjob's, which the deploy manages.
+  const flexjobTaskRole = config.discovery ? [role(names.taskRole(app))] : [];
+  const taskRoles = [
+    ...new Set(
+      config.jobs.flatMap((job) => {
+        if (job.taskRole === undefined) return [];
+        return [job.taskRole.startsWith("arn:") ? job.taskRole : role(job.taskRole)];
+      }),
+    ),
+  ].sort();
+  const clusterName = names.cluster(app, config.cluster);
+  return {
+    app,
+    config,
+    arn,
+    executionRole,
+    schedulerRole,
+    flexjobTaskRole,
+    /** The roles flexjob creates for the app. */
+    appRoles: [executionRole, schedulerRole, ...flexjobTaskRole],
+    /** Every role a job's tasks run with: what ECS needs `iam:PassRole` for. */
+    ecsRoles: [executionRole, ...flexjobTaskRole, ...taskRoles],
+    boundary: arn("iam", `policy/${names.boundaryPolicy(app)}`, ""),
+    clusterName,
+    cluster: arn("ecs", `cluster/${clusterName}`),
+    families: config.jobs.map((job) => arn("ecs", `task-definition/${names.taskFamily(app, job.name)}:*`)),
+    scheduleGroup: names.scheduleGroup(app),
+    logGroups: arn("logs", `log-group:${names.logGroup(app, "*")}`),
+  };
+}
+
+export type AppScope = ReturnType<typeof appScope>;
