@@ -36,4 +36,4 @@ export {
   type PrincipalPolicies,
 } from "./services/iam/evaluate.js";
 export type { LogLine, LogsControls } from "./services/logs/index.js";
-export type { SecretOptions, SecretsControls } from "./services/secrets.js";
+export type { SecretOptions, SecretsControls } from "./services/secrets/index.js";

@@ -6,7 +6,7 @@ import type { EcrControls, ImageStore } from "../services/ecr/index.js";
 import type { EcsControls } from "../services/ecs/index.js";
 import { createRegistry } from "../services/index.js";
 import type { LogsControls } from "../services/logs/index.js";
-import type { SecretsControls } from "../services/secrets.js";
+import type { SecretsControls } from "../services/secrets/index.js";
 import { type ClockOptions, createClock, type FakeClock } from "./clock.js";
 import { handleControl } from "./control-api.js";
 import {

@@ -7,7 +7,7 @@ import { createEcsService, type EcsControls } from "./ecs/index.js";
 import { createIamService } from "./iam/index.js";
 import { createLogsService, type LogsControls } from "./logs/index.js";
 import { createSchedulerService } from "./scheduler/index.js";
-import { createSecretsService, type SecretsControls } from "./secrets.js";
+import { createSecretsService, type SecretsControls } from "./secrets/index.js";
 import { createStsService } from "./sts.js";
 
 /** Every service fake-aws speaks, and the World that lets them look into each other's state. */

@@ -1,0 +1,93 @@
+import { createRandom, deriveSeed, type Random } from "../../core/random.js";
+import type { StoredSecret } from "../../core/types.js";
+
+/**
+ * Secrets Manager secrets and SSM parameters as plain data, and the functions that store them
+ * and find them as ECS does at task start. A secret's ARN is its name, "-" and 6 random
+ * characters, as Secrets Manager makes it, so policies that name a partial ARN without `-??????`
+ * fail here as they do in AWS.
+ * https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#iam-resources
+ */
+
+export interface SecretsState {
+  random: Random;
+  /** Secrets by full ARN, and the name each was created with. */
+  secrets: Map<string, StoredSecret & { name: string }>;
+  /** Parameters by ARN. */
+  parameters: Map<string, StoredSecret>;
+}
+
+export interface SecretOptions {
+  /** Default: the fake's region, us-east-1. */
+  region?: string;
+  /** A customer managed KMS key (id or ARN) it is encrypted with; default the AWS managed key. */
+  kmsKeyId?: string;
+  /** A secret's 6 "random" characters, for a test that names its full ARN up front; default drawn. */
+  suffix?: string;
+}
+
+const ACCOUNT_ID = "123456789012";
+const SUFFIX_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+const SECRET_ARN = /^arn:aws:secretsmanager:([a-z0-9-]+):(\d{12}):secret:([^:]+)/;
+const PARAMETER_ARN = /^arn:aws:ssm:([a-z0-9-]+):(\d{12}):parameter\/?(.+)$/;
+
+export const emptySecretsState = (seed: number): SecretsState => ({
+  random: createRandom(deriveSeed(seed, "secrets")),
+  secrets: new Map(),
+  parameters: new Map(),
+});
+
+function stored(service: StoredSecret["service"], arn: string, region: string, key?: string): StoredSecret {
+  const kmsKeyArn =
+    key === undefined || key.startsWith("arn:") ? key : `arn:aws:kms:${region}:${ACCOUNT_ID}:key/${key}`;
+  return { service, arn, region, ...(kmsKeyArn !== undefined && { kmsKeyArn }) };
+}
+
+/** Stores a secret (as CreateSecret would) and returns its full ARN. */
+export function putSecret(state: SecretsState, name: string, region: string, options: SecretOptions): string {
+  const suffix = options.suffix ?? state.random.chars(6, SUFFIX_ALPHABET);
+  if (!/^[A-Za-z0-9]{6}$/.test(suffix)) throw new RangeError("a secret's suffix is 6 letters or digits");
+  const arn = `arn:aws:secretsmanager:${region}:${ACCOUNT_ID}:secret:${name}-${suffix}`;
+  state.secrets.set(arn, { ...stored("secretsmanager", arn, region, options.kmsKeyId), name });
+  return arn;
+}
+
+/** Stores a parameter (as PutParameter would) and returns its ARN. */
+export function putParameter(state: SecretsState, name: string, region: string, kmsKeyId?: string): string {
+  const arn = parameterArn(region, name);
+  state.parameters.set(arn, stored("ssm", arn, region, kmsKeyId));
+  return arn;
+}
+
+/** What a container's `valueFrom` names: a secret's (full or partial) ARN, or a parameter. */
+export function findStored(state: SecretsState, valueFrom: string, region: string): StoredSecret | undefined {
+  return valueFrom.startsWith("arn:aws:secretsmanager:")
+    ? findSecret(state, valueFrom)
+    : findParameter(state, valueFrom, region);
+}
+
+function findSecret(state: SecretsState, valueFrom: string): StoredSecret | undefined {
+  const match = SECRET_ARN.exec(valueFrom);
+  if (!match || match[2] !== ACCOUNT_ID) return undefined;
+  const [id, region] = [match[0], match[1]];
+  const exact = state.secrets.get(id);
+  if (exact !== undefined) return exact;
+  // A partial ARN: the ARN without the random suffix names the secret.
+  return [...state.secrets.values()].find(
+    (secret) =>
+      secret.region === region &&
+      `arn:aws:secretsmanager:${region}:${ACCOUNT_ID}:secret:${secret.name}` === id,
+  );
+}
+
+function findParameter(state: SecretsState, valueFrom: string, region: string): StoredSecret | undefined {
+  // ECS takes a parameter's name alone when it is in the task's region.
+  const match = PARAMETER_ARN.exec(valueFrom);
+  const arn = match ? valueFrom : parameterArn(region, valueFrom);
+  return match && match[2] !== ACCOUNT_ID ? undefined : state.parameters.get(arn);
+}
+
+/** `/prod/db` and `prod/db` name different parameters, but both ARNs read `parameter/prod/db`. */
+function parameterArn(region: string, name: string): string {
+  return `arn:aws:ssm:${region}:${ACCOUNT_ID}:parameter/${name.replace(/^\//, "")}`;
+}
