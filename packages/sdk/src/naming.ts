@@ -62,6 +62,11 @@ export function jobOfSchedule(app: string, scheduleName: string): string | undef
   return job.length > 0 ? job : undefined;
 }
 
+/** An IAM role's ARN from its name. */
+export function roleArn(accountId: string, name: string): string {
+  return `arn:aws:iam::${accountId}:role/${name}`;
+}
+
 /** `arn:aws:ecs:eu-west-1:123456789012:task-definition/billing-nightly:3` → `3`. */
 export function revisionOf(arn: string): number {
   return Number(arn.slice(arn.lastIndexOf(":") + 1));

@@ -1,12 +1,12 @@
 import { parseImageReference } from "../config/image-reference.js";
 import type { FlexjobConfig } from "../config/index.js";
-import { names, TAG_APP, TAG_MANAGED } from "../naming.js";
+import { names, roleArn, TAG_APP, TAG_MANAGED } from "../naming.js";
 import { discoveryPolicyStatement } from "./discovery-service.js";
 import { boundarySpec } from "./permissions-boundary.js";
 import { type PolicyStatement, passRoleStatement, policy } from "./policy.js";
 import type { RenderInput, RetainedJob } from "./resource.js";
 import type { BoundarySpec, RoleSpec } from "./role-spec.js";
-import { jobTaskRoleArn, roleArn } from "./task-definition.js";
+import { jobTaskRoleArn } from "./task-definition.js";
 import type { TaskDefinitionSpec } from "./task-definition-spec.js";
 
 /**

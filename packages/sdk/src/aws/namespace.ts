@@ -8,7 +8,7 @@ import {
   TagResourceCommand,
 } from "@aws-sdk/client-servicediscovery";
 import { FlexjobError, internal } from "../errors.js";
-import { names, TAG_APP, TAG_MANAGED } from "../naming.js";
+import { names, roleArn, TAG_APP, TAG_MANAGED } from "../naming.js";
 import type { PlanStep } from "../plan/types.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { DiscoveryClients } from "./clients.js";
@@ -16,7 +16,7 @@ import { listServices } from "./cloud-map-services.js";
 import { changedTags, cloudMapTagList, readCloudMapTags, tagChanges } from "./cloud-map-tags.js";
 import { followOperation } from "./operation.js";
 import { deleteStep, observeEach, type ResourceAdapter } from "./resource.js";
-import { jobTaskRoleArn, roleArn } from "./task-definition.js";
+import { jobTaskRoleArn } from "./task-definition.js";
 
 /**
  * The VPC a namespace flexjob created serves, as a tag: Cloud Map does not report a private

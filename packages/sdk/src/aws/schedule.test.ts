@@ -15,18 +15,16 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../config/index.js";
 import { FlexjobError } from "../errors.js";
 import { createClients } from "./clients.js";
-import type { ScheduleSpec } from "./schedule.js";
 import {
   applySchedule,
   listScheduleNames,
   observeSchedule,
   planSchedule,
   planScheduleDelete,
-  SCHEDULE_SETTINGS,
-  type ScheduleLive,
   type ScheduleStep,
   schedules,
 } from "./schedule.js";
+import { SCHEDULE_SETTINGS, type ScheduleLive, type ScheduleSpec } from "./schedule-fields.js";
 
 const scheduler = mockClient(SchedulerClient);
 const clients = createClients({ region: "eu-west-1" });

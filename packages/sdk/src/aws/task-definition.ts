@@ -11,7 +11,16 @@ import {
 } from "@aws-sdk/client-ecs";
 import type { FlexjobConfig, JobSpec } from "../config/index.js";
 import { FlexjobError, internal, REPORT_WITH_PLAN } from "../errors.js";
-import { familyOfArn, names, revisionOf, TAG_APP, TAG_JOB, TAG_MANAGED, TAG_SPEC_HASH } from "../naming.js";
+import {
+  familyOfArn,
+  names,
+  revisionOf,
+  roleArn,
+  TAG_APP,
+  TAG_JOB,
+  TAG_MANAGED,
+  TAG_SPEC_HASH,
+} from "../naming.js";
 import { change, diffFields, Leaf } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
 import { cpuArchitectureFor } from "../sizing/index.js";
@@ -388,11 +397,6 @@ export async function listFlexjobFamilies(clients: AwsClients, app: string): Pro
     if (live?.spec.tags[TAG_APP] === app && live.spec.tags[TAG_MANAGED] === "true") owned.push(family);
   }
   return owned;
-}
-
-/** An IAM role's ARN from its name. */
-export function roleArn(accountId: string, name: string): string {
-  return `arn:aws:iam::${accountId}:role/${name}`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { scheduleRequest } from "../aws/schedule.js";
+import { scheduleRequest } from "../aws/schedule-fields.js";
 import type { BulkTarget } from "./render.js";
 import { renderBulkSchedule } from "./render.js";
 
@@ -8,16 +8,29 @@ const target: BulkTarget = {
   job: "report",
   groupName: "billing-flexjob",
   timezone: "Europe/Berlin",
-  clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/billing-flexjob",
-  roleArn: "arn:aws:iam::123456789012:role/billing-flexjob-scheduler",
-  taskDefinitionArn: "arn:aws:ecs:eu-west-1:123456789012:task-definition/billing-report:7",
-  capacityProvider: "FARGATE_SPOT",
-  subnets: ["subnet-0a1a1a1a1a1a1a1a1"],
-  securityGroups: ["sg-0c3c3c3c3c3c3c3c3"],
-  assignPublicIp: false,
-  retry: { attempts: 2, maxAgeSeconds: 3600 },
-  flexibleWindowMinutes: 15,
-  taskTags: { "flexjob:app": "billing", "flexjob:job": "report" },
+  schedule: {
+    name: "billing-report",
+    groupName: "flexjob-billing",
+    expression: "cron(0 3 * * ? *)",
+    timezone: "Europe/Berlin",
+    state: "ENABLED",
+    flexibleWindowMinutes: 15,
+    startDate: "2025-07-01T07:00:00.000Z",
+    endDate: undefined,
+    description: "flexjob billing/report, task 1 of 1",
+    target: {
+      clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/billing-flexjob",
+      roleArn: "arn:aws:iam::123456789012:role/billing-flexjob-scheduler",
+      taskDefinitionArn: "arn:aws:ecs:eu-west-1:123456789012:task-definition/billing-report:7",
+      capacityProvider: "FARGATE_SPOT",
+      subnets: ["subnet-0a1a1a1a1a1a1a1a1"],
+      securityGroups: ["sg-0c3c3c3c3c3c3c3c3"],
+      assignPublicIp: false,
+      retry: { attempts: 2, maxAgeSeconds: 3600 },
+      input: "{}",
+      taskTags: { "flexjob:app": "billing", "flexjob:job": "report" },
+    },
+  },
   container: "report",
   runContext: { FLEXJOB_JOB: "report" },
 };
@@ -44,7 +57,7 @@ describe("renderBulkSchedule", () => {
         startDate: undefined,
         endDate: undefined,
         description: 'flexjob billing/report bulk schedule "customer-42"',
-        target: { ...target, input },
+        target: { ...target.schedule.target, input },
       }),
     );
   });

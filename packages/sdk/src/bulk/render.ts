@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import type { CreateScheduleInput } from "@aws-sdk/client-scheduler";
-import { type ScheduleLive, scheduleRequest } from "../aws/schedule.js";
+import { type ScheduleLive, type ScheduleLiveSpec, scheduleRequest } from "../aws/schedule-fields.js";
 import { FlexjobError, showValue } from "../errors.js";
 import { canonicalJson } from "../plan/canonical-json.js";
+import type { FargateCapacityProvider } from "../sizing/index.js";
 import type { CheckedBulkSchedule } from "./entries.js";
 import { bulkScheduleName, CONTENT_HASH_LENGTH, encodeKey } from "./names.js";
 
@@ -13,16 +14,15 @@ export interface BulkTarget {
   groupName: string;
   /** The job's configured time zone: the default for entries without one. */
   timezone: string;
-  clusterArn: string;
-  roleArn: string;
-  taskDefinitionArn: string;
-  capacityProvider: "FARGATE" | "FARGATE_SPOT";
-  subnets: string[];
-  securityGroups: string[];
-  assignPublicIp: boolean;
-  retry: { attempts: number; maxAgeSeconds: number };
-  flexibleWindowMinutes: number | undefined;
-  taskTags: Record<string, string>;
+  /**
+   * The shard-0 schedule as deployed: every field a bulk entry does not set (the target, the
+   * flexible window, any field a later version adds) is copied from it whole.
+   */
+  schedule: Omit<ScheduleLiveSpec, "target"> & {
+    target: Omit<ScheduleLiveSpec["target"], "capacityProvider"> & {
+      capacityProvider: FargateCapacityProvider;
+    };
+  };
   /** The container the overrides address. */
   container: string;
   /** The shard-0 schedule's environment overrides (the FLEXJOB_* run context), by name. */
@@ -78,18 +78,10 @@ export function bulkTargetOf(
     const { name, value } = (variable ?? {}) as { name?: unknown; value?: unknown };
     if (typeof name === "string" && typeof value === "string") runContext[name] = value;
   }
+  const capacityProvider = target.capacityProvider;
   return {
     ...context,
-    clusterArn: target.clusterArn,
-    roleArn: target.roleArn,
-    taskDefinitionArn: target.taskDefinitionArn,
-    capacityProvider: target.capacityProvider,
-    subnets: [...target.subnets].sort(),
-    securityGroups: [...target.securityGroups].sort(),
-    assignPublicIp: target.assignPublicIp,
-    retry: target.retry,
-    flexibleWindowMinutes: live.spec.flexibleWindowMinutes,
-    taskTags: target.taskTags,
+    schedule: { ...live.spec, target: { ...target, capacityProvider } },
     container: shape.name,
     runContext,
   };
@@ -131,27 +123,16 @@ export function renderBulkSchedule(entry: CheckedBulkSchedule, target: BulkTarge
   // The job's own request builder, so a bulk schedule is written exactly as the job's schedules are;
   // the name comes from the content, so it is left out until the hash is taken.
   const { Name: _named, ...request } = scheduleRequest({
+    ...target.schedule,
     name: "",
     groupName: target.groupName,
     expression: entry.expression,
     timezone: entry.timezone ?? target.timezone,
     state: entry.enabled ? "ENABLED" : "DISABLED",
-    flexibleWindowMinutes: target.flexibleWindowMinutes,
     startDate: undefined,
     endDate: undefined,
     description: `flexjob ${target.app}/${target.job} bulk schedule ${showValue(entry.key)}`,
-    target: {
-      clusterArn: target.clusterArn,
-      roleArn: target.roleArn,
-      taskDefinitionArn: target.taskDefinitionArn,
-      capacityProvider: target.capacityProvider,
-      subnets: target.subnets,
-      securityGroups: target.securityGroups,
-      assignPublicIp: target.assignPublicIp,
-      retry: target.retry,
-      input,
-      taskTags: target.taskTags,
-    },
+    target: { ...target.schedule.target, input },
   });
   const contentHash = createHash("sha256")
     .update(`${RENDER_VERSION}\n${canonicalJson(request)}`)

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { DescribeTasksCommand, RunTaskCommand, type Task, type TaskOverride } from "@aws-sdk/client-ecs";
 import { wrapAwsError } from "../aws/aws-error.js";
-import { observeSchedule, type ScheduleLive } from "../aws/schedule.js";
+import { observeSchedule } from "../aws/schedule.js";
+import type { ScheduleLive } from "../aws/schedule-fields.js";
 import type { FlexjobConfig } from "../config/index.js";
 import { jobNamed } from "../config/job-named.js";
 import type { Deps } from "../deps.js";
