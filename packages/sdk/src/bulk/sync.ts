@@ -13,8 +13,8 @@ import { applyScheduleGroup, observeScheduleGroup, planScheduleGroup } from "../
 import type { FlexjobConfig } from "../config/index.js";
 import { jobNamed } from "../config/job-named.js";
 import type { Deps } from "../deps.js";
-import { mapLimit } from "../map-limit.js";
 import { FlexjobError, internal } from "../errors.js";
+import { mapLimit } from "../map-limit.js";
 import { names, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";
 import { canonicalJson } from "../plan/canonical-json.js";
 import { type BulkSchedule, checkBulkSchedules } from "./entries.js";
