@@ -12,6 +12,11 @@ export const TAG_JOB = "flexjob:job";
 /** Content hash of the normalised task definition, so "unchanged" is one tag comparison. */
 export const TAG_SPEC_HASH = "flexjob:spec-hash";
 
+/** Whether a resource's tags say flexjob made it for `app`: what prune and destroy require before a delete. */
+export function ownedByApp(tags: Readonly<Record<string, string>> | undefined, app: string): boolean {
+  return tags?.[TAG_MANAGED] === "true" && tags[TAG_APP] === app;
+}
+
 /** Shortens `name` to `max` characters, replacing the tail with a stable hash of the whole name. */
 export function fitName(name: string, max: number): string {
   if (name.length <= max) return name;

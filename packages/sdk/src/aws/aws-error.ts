@@ -11,6 +11,19 @@ export function isAwsError(error: unknown, ...names: string[]): boolean {
 }
 
 /**
+ * The call's result, or undefined when AWS answers with one of `names`: a delete of what is
+ * already gone, a create of what a concurrent run made first. Any other error is thrown.
+ */
+export async function tolerating<T>(call: Promise<T>, ...names: string[]): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (error) {
+    if (isAwsError(error, ...names)) return undefined;
+    throw error;
+  }
+}
+
+/**
  * Wraps an SDK exception at the adapter boundary with what flexjob was doing, so the user sees
  * "creating schedule billing-nightly: AccessDeniedException: …" and a fix, not a bare SDK message.
  */

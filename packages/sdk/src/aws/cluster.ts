@@ -5,10 +5,10 @@ import {
   PutClusterCapacityProvidersCommand,
 } from "@aws-sdk/client-ecs";
 import { FlexjobError } from "../errors.js";
-import { names, TAG_APP, TAG_MANAGED } from "../naming.js";
+import { names, ownedByApp, TAG_APP, TAG_MANAGED } from "../naming.js";
 import type { PlanStep } from "../plan/types.js";
 import { capacityProviderFor } from "../sizing/index.js";
-import { isAwsError, wrapAwsError } from "./aws-error.js";
+import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import type { ClusterSpec } from "./cluster-spec.js";
 import { deleteStep, observeEach, type ResourceAdapter } from "./resource.js";
@@ -83,9 +83,10 @@ export async function applyCluster(clients: AwsClients, step: ClusterStep): Prom
       // Only a cluster flexjob created is ever deleted: a shared cluster named in flexjob.yml stays.
       const live = step.live ?? (await observeCluster(clients, name));
       if (live === undefined || !isFlexjobs(live)) return;
-      await clients.ecs.send(new DeleteClusterCommand({ cluster: name })).catch((error: unknown) => {
-        if (!isAwsError(error, "ClusterNotFoundException")) throw error;
-      });
+      await tolerating(
+        clients.ecs.send(new DeleteClusterCommand({ cluster: name })),
+        "ClusterNotFoundException",
+      );
       return;
     }
     const spec = step.desired;
@@ -195,15 +196,10 @@ export const clusters: ResourceAdapter<ClusterStep> = {
   async owned({ clients, config, job }) {
     if (job !== undefined) return [];
     const live = await observeCluster(clients, names.cluster(config.app, config.cluster));
-    return live !== undefined && isFlexjobs(live) && live.tags[TAG_APP] === config.app
-      ? [{ id: live.name, live }]
-      : [];
+    return live !== undefined && ownedByApp(live.tags, config.app) ? [{ id: live.name, live }] : [];
   },
   remove: (found, reason) => deleteStep("cluster", found, reason),
-  apply: async (step, { clients }) => {
-    await applyCluster(clients, step);
-    return undefined;
-  },
+  apply: (step, { clients }) => applyCluster(clients, step),
   permissions: (scope) => ({
     deploy: [
       {

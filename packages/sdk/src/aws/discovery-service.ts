@@ -7,12 +7,12 @@ import {
   UpdateServiceCommand,
 } from "@aws-sdk/client-servicediscovery";
 import { FlexjobError, internal } from "../errors.js";
-import { TAG_APP, TAG_MANAGED } from "../naming.js";
+import { ownedByApp, TAG_MANAGED } from "../naming.js";
 import type { FieldChange, PlanStep } from "../plan/types.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { DiscoveryClients } from "./clients.js";
 import { listServiceSummaries, listServices, liveService, type ServiceLive } from "./cloud-map-services.js";
-import { changedTags, cloudMapTagList, readCloudMapTags, tagChanges } from "./cloud-map-tags.js";
+import { changedTags, cloudMapTagList, tagChanges } from "./cloud-map-tags.js";
 import { observeNamespace } from "./namespace.js";
 import { followOperation } from "./operation.js";
 import type { PolicyStatement } from "./policy.js";
@@ -339,9 +339,6 @@ export function discoveryPolicyStatement(namespace: string): PolicyStatement {
   };
 }
 
-const ownedBy = (tags: Record<string, string>, app: string) =>
-  tags[TAG_MANAGED] === "true" && tags[TAG_APP] === app;
-
 /**
  * Cloud Map services in the app's namespace. A deploy renders none: jobs register their services
  * when they run (the discovery helper's `ensureService`, with the task role's permissions). Destroy
@@ -357,10 +354,10 @@ export const discoveryServices: ResourceAdapter<ServiceStep> = {
     if (job !== undefined || !config.discovery) return [];
     // A namespace flexjob did not create keeps its services.
     const namespace = await observeNamespace(clients, config.discovery.namespace);
-    if (namespace === undefined || !ownedBy(namespace.tags, config.app)) return [];
+    if (namespace === undefined || !ownedByApp(namespace.tags, config.app)) return [];
     const services = await listServices(clients, namespace.id);
     return services
-      .filter((service) => ownedBy(service.tags, config.app))
+      .filter((service) => ownedByApp(service.tags, config.app))
       .map((service) => ({ id: `${namespace.id}/${service.name}`, live: service }));
   },
   remove: (found, reason) => deleteStep("discovery-service", found, reason),

@@ -5,9 +5,9 @@ import {
   ListTagsForResourceCommand,
   PutRetentionPolicyCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
-import { names, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";
+import { names, ownedByApp, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";
 import type { PlanStep } from "../plan/types.js";
-import { isAwsError, wrapAwsError } from "./aws-error.js";
+import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import { deleteStep, observeEach, type ResourceAdapter } from "./resource.js";
 
@@ -55,9 +55,10 @@ export async function applyLogGroup(clients: AwsClients, step: LogGroupStep): Pr
   const name = step.id;
   try {
     if (step.action === "delete") {
-      await clients.logs.send(new DeleteLogGroupCommand({ logGroupName: name })).catch((error: unknown) => {
-        if (!isAwsError(error, "ResourceNotFoundException")) throw error;
-      });
+      await tolerating(
+        clients.logs.send(new DeleteLogGroupCommand({ logGroupName: name })),
+        "ResourceNotFoundException",
+      );
       return;
     }
     const spec = step.desired;
@@ -117,7 +118,7 @@ async function ownedBy(
 ): Promise<boolean> {
   try {
     const { tags = {} } = await clients.logs.send(new ListTagsForResourceCommand({ resourceArn: group.arn }));
-    return tags[TAG_APP] === app && tags[TAG_MANAGED] === "true";
+    return ownedByApp(tags, app);
   } catch (error) {
     // Deleted between the listing and now: nothing of ours to remove.
     if (isAwsError(error, "ResourceNotFoundException")) return false;
@@ -146,10 +147,7 @@ export const logGroups: ResourceAdapter<LogGroupStep> = {
     });
   },
   remove: (found, reason) => deleteStep("log-group", found, reason),
-  apply: async (step, { clients }) => {
-    await applyLogGroup(clients, step);
-    return undefined;
-  },
+  apply: (step, { clients }) => applyLogGroup(clients, step),
   permissions: (scope) => ({
     reads: ["logs:DescribeLogGroups"],
     deploy: [

@@ -8,7 +8,7 @@ import {
   TagResourceCommand,
 } from "@aws-sdk/client-servicediscovery";
 import { FlexjobError, internal } from "../errors.js";
-import { names, roleArn, TAG_APP, TAG_MANAGED } from "../naming.js";
+import { names, ownedByApp, roleArn, TAG_APP, TAG_MANAGED } from "../naming.js";
 import type { PlanStep } from "../plan/types.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { DiscoveryClients } from "./clients.js";
@@ -302,9 +302,6 @@ async function deleteNamespace(client: ServiceDiscoveryClient, step: NamespaceSt
   if (operationId !== undefined) await follow(operationId, `deleting Cloud Map namespace ${live.name}`);
 }
 
-const ownedBy = (tags: Record<string, string>, app: string) =>
-  tags[TAG_MANAGED] === "true" && tags[TAG_APP] === app;
-
 /** With `discovery:`, the Cloud Map private DNS namespace jobs find services in. */
 export const namespaces: ResourceAdapter<NamespaceStep> = {
   kind: "namespace",
@@ -331,16 +328,13 @@ export const namespaces: ResourceAdapter<NamespaceStep> = {
   async owned({ clients, config, job }) {
     if (job !== undefined || !config.discovery) return [];
     const live = await observeNamespace(clients, config.discovery.namespace);
-    if (live === undefined || !ownedBy(live.tags, config.app)) return [];
+    if (live === undefined || !ownedByApp(live.tags, config.app)) return [];
     // Cloud Map refuses to delete a namespace with services; one flexjob did not create keeps it.
     const services = await listServices(clients, live.id);
-    return services.every((service) => ownedBy(service.tags, config.app)) ? [{ id: live.name, live }] : [];
+    return services.every((service) => ownedByApp(service.tags, config.app)) ? [{ id: live.name, live }] : [];
   },
   remove: (found, reason) => deleteStep("namespace", found, reason),
-  apply: async (step, { clients, sleep, now }) => {
-    await applyNamespace(clients, step, { sleep, now });
-    return undefined;
-  },
+  apply: (step, { clients, sleep, now }) => applyNamespace(clients, step, { sleep, now }),
   permissions: ({ config, app }) =>
     config.discovery
       ? {

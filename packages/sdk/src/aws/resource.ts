@@ -149,8 +149,8 @@ export interface ResourceAdapter<Step extends AnyStep> {
   owned(context: DestroyContext): Promise<Found<LiveOf<Step>>[]>;
   /** A delete step for an owned resource. */
   remove(found: Found<LiveOf<Step>>, reason: string): Step;
-  /** Sends the step's calls; returns the resource's ARN when other kinds need it. */
-  apply(step: Step, context: ApplyContext): Promise<string | undefined>;
+  /** Sends the step's calls; resolves to the resource's ARN when other kinds need it. */
+  apply(step: Step, context: ApplyContext): Promise<string | undefined> | Promise<void>;
   /** The IAM the deploy role needs for this kind's calls, scoped to the app's names. */
   permissions(scope: AppScope): Permissions;
 }

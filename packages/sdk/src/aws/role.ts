@@ -13,11 +13,11 @@ import {
   UpdateAssumeRolePolicyCommand,
 } from "@aws-sdk/client-iam";
 import { FlexjobError, internal } from "../errors.js";
-import { names, TAG_APP, TAG_MANAGED } from "../naming.js";
+import { names, ownedByApp, TAG_MANAGED } from "../naming.js";
 import type { FieldChange, PlanStep } from "../plan/types.js";
 import { renderAppRoles } from "./app-roles.js";
 import type { AppScope } from "./app-scope.js";
-import { isAwsError, wrapAwsError } from "./aws-error.js";
+import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import { ensureBoundaryPolicy, isAccessDenied } from "./permissions-boundary.js";
 import { normalisePolicy, type PolicyStatement, parsePolicyDocument, passRoleStatement } from "./policy.js";
@@ -343,11 +343,10 @@ async function putInlinePolicy(clients: AwsClients, spec: RoleSpec, policyName: 
 }
 
 async function deleteInlinePolicy(clients: AwsClients, roleName: string, policyName: string): Promise<void> {
-  await clients.iam
-    .send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }))
-    .catch((error: unknown) => {
-      if (!isAwsError(error, "NoSuchEntityException")) throw error;
-    });
+  await tolerating(
+    clients.iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: policyName })),
+    "NoSuchEntityException",
+  );
 }
 
 function samePolicy(desired: unknown, live: unknown): boolean {
@@ -392,16 +391,11 @@ export const roles: ResourceAdapter<RoleStep> = {
     const candidates = [names.executionRole(app), names.schedulerRole(app), names.taskRole(app)];
     const found = await Promise.all(candidates.map((name) => observeRole(clients, name)));
     return found.flatMap((live) =>
-      live !== undefined && live.tags[TAG_MANAGED] === "true" && live.tags[TAG_APP] === app
-        ? [{ id: live.name, live }]
-        : [],
+      live !== undefined && ownedByApp(live.tags, app) ? [{ id: live.name, live }] : [],
     );
   },
   remove: (found, reason) => deleteStep("role", found, reason),
-  apply: async (step, { clients }) => {
-    await applyRole(clients, step);
-    return undefined;
-  },
+  apply: (step, { clients }) => applyRole(clients, step),
   permissions: (scope) => ({
     deploy: [
       {

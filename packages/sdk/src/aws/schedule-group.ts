@@ -6,10 +6,10 @@ import {
   TagResourceCommand,
 } from "@aws-sdk/client-scheduler";
 import { FlexjobError, internal } from "../errors.js";
-import { names, TAG_APP, TAG_MANAGED } from "../naming.js";
+import { names, ownedByApp, TAG_APP, TAG_MANAGED } from "../naming.js";
 import { tagChanges } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
-import { isAwsError, wrapAwsError } from "./aws-error.js";
+import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import type { ScheduleGroupSpec } from "./cluster-spec.js";
 import { deleteStep, observeEach, type ResourceAdapter } from "./resource.js";
@@ -75,9 +75,10 @@ export async function applyScheduleGroup(clients: AwsClients, step: ScheduleGrou
         );
       }
       // Scheduler deletes every schedule in the group with it, asynchronously (the group shows DELETING).
-      await clients.scheduler.send(new DeleteScheduleGroupCommand({ Name: name })).catch((error: unknown) => {
-        if (!isAwsError(error, "ResourceNotFoundException")) throw error;
-      });
+      await tolerating(
+        clients.scheduler.send(new DeleteScheduleGroupCommand({ Name: name })),
+        "ResourceNotFoundException",
+      );
       return;
     }
     const spec = step.desired;
@@ -127,9 +128,6 @@ function tagList(tags: Record<string, string>) {
     .map((key) => ({ Key: key, Value: tags[key] ?? "" }));
 }
 
-const isOwned = (live: ScheduleGroupLive, app: string) =>
-  live.tags[TAG_MANAGED] === "true" && live.tags[TAG_APP] === app;
-
 /**
  * The app's schedule group `flexjob-<app>`, and for destroy also each job's bulk schedule group
  * (`flexjob schedules sync`): deleting a group deletes every schedule in it.
@@ -154,17 +152,14 @@ export const scheduleGroups: ResourceAdapter<ScheduleGroupStep> = {
       // Apply refuses to delete the app's group when it is not flexjob's (see applyScheduleGroup).
       ...(app === undefined ? [] : [{ id: own, live: app }]),
       ...bulk.flatMap((live, index) =>
-        live === undefined || !isOwned(live, config.app)
+        live === undefined || !ownedByApp(live.tags, config.app)
           ? []
           : [{ id: live.name, job: jobs[index] ?? "", live }],
       ),
     ];
   },
   remove: (found, reason) => deleteStep("schedule-group", found, reason),
-  apply: async (step, { clients }) => {
-    await applyScheduleGroup(clients, step);
-    return undefined;
-  },
+  apply: (step, { clients }) => applyScheduleGroup(clients, step),
   permissions: (scope) => ({
     deploy: [
       {

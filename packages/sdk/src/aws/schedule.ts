@@ -1,27 +1,21 @@
 import { createHash } from "node:crypto";
 import {
-  type ActionAfterCompletion,
   CreateScheduleCommand,
   type CreateScheduleInput,
   DeleteScheduleCommand,
-  type EcsParameters,
   GetScheduleCommand,
-  type GetScheduleOutput,
-  type PropagateTags,
   paginateListSchedules,
   UpdateScheduleCommand,
 } from "@aws-sdk/client-scheduler";
-import type { JobSpec } from "../config/index.js";
 import { FlexjobError, internal, REPORT_WITH_PLAN } from "../errors.js";
 import { mapLimit } from "../map-limit.js";
-import { jobOfSchedule, names, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";
+import { jobOfSchedule, names } from "../naming.js";
 import { canonicalJson } from "../plan/canonical-json.js";
 import { diffFields } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
-import { capacityProviderFor, type FargateCapacityProvider } from "../sizing/index.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
-import type { Found, ObserveContext, PlanContext, RenderInput, ResourceAdapter } from "./resource.js";
+import type { Found, ObserveContext, PlanContext, ResourceAdapter } from "./resource.js";
 import {
   comparable,
   readSchedule,

@@ -14,6 +14,7 @@ import { FlexjobError, internal, REPORT_WITH_PLAN } from "../errors.js";
 import {
   familyOfArn,
   names,
+  ownedByApp,
   revisionOf,
   roleArn,
   TAG_APP,
@@ -394,7 +395,7 @@ export async function listFlexjobFamilies(clients: AwsClients, app: string): Pro
   // One at a time: DescribeTaskDefinition is throttled per account, and prune is not hurried.
   for (const family of candidates) {
     const live = await observeTaskDefinition(clients, family);
-    if (live?.spec.tags[TAG_APP] === app && live.spec.tags[TAG_MANAGED] === "true") owned.push(family);
+    if (ownedByApp(live?.spec.tags, app)) owned.push(family);
   }
   return owned;
 }

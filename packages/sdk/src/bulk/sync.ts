@@ -7,7 +7,7 @@ import {
   type ScheduleSummary,
   UpdateScheduleCommand,
 } from "@aws-sdk/client-scheduler";
-import { isAwsError, wrapAwsError } from "../aws/aws-error.js";
+import { isAwsError, tolerating, wrapAwsError } from "../aws/aws-error.js";
 import { observeSchedule } from "../aws/schedule.js";
 import { applyScheduleGroup, observeScheduleGroup, planScheduleGroup } from "../aws/schedule-group.js";
 import type { FlexjobConfig } from "../config/index.js";
@@ -357,13 +357,12 @@ async function createSchedule(schedule: RenderedBulkSchedule, run: OperationRun)
 
 async function removeSchedule(name: string, run: OperationRun): Promise<void> {
   const { deps, limiters, group } = run.context;
-  try {
-    await pacedWrite(run.context, limiters.delete, () =>
+  await tolerating(
+    pacedWrite(run.context, limiters.delete, () =>
       deps.clients.scheduler.send(new DeleteScheduleCommand({ GroupName: group, Name: name })),
-    );
-  } catch (error) {
-    if (!isAwsError(error, "ResourceNotFoundException")) throw error;
-  }
+    ),
+    "ResourceNotFoundException",
+  );
   run.tally.deleted += 1;
   reportProgress(run.tally, run.context);
 }

@@ -83,7 +83,7 @@ export async function apply(
         deps.logger.info(describeStep(step));
         const arn = await adapterOf(step.kind).apply(step, context);
         if (step.action === "delete") record(result, step, undefined);
-        else if (arn !== undefined) record(result, step, arn);
+        else if (typeof arn === "string" && arn !== "") record(result, step, arn);
         done.push(step);
         result.changed++;
       } catch (error) {
