@@ -11,7 +11,7 @@ import { capacityProviderFor } from "../sizing/index.js";
 import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import type { ClusterSpec } from "./cluster-spec.js";
-import { deleteStep, observeEach, type ResourceAdapter } from "./resource.js";
+import { deleteStep, observeEach, type ResourceAdapter, runStep } from "./resource.js";
 
 /** An ECS cluster as it exists: flexjob's own, or a user's shared cluster named in flexjob.yml. */
 export interface ClusterLive {
@@ -78,8 +78,8 @@ export function planCluster(spec: ClusterSpec, live: ClusterLive | undefined): C
 
 export async function applyCluster(clients: AwsClients, step: ClusterStep): Promise<void> {
   const name = step.id;
-  try {
-    if (step.action === "delete") {
+  await runStep(step, "ECS cluster", {
+    async delete() {
       // Only a cluster flexjob created is ever deleted: a shared cluster named in flexjob.yml stays.
       const live = step.live ?? (await observeCluster(clients, name));
       if (live === undefined || !isFlexjobs(live)) return;
@@ -87,11 +87,8 @@ export async function applyCluster(clients: AwsClients, step: ClusterStep): Prom
         clients.ecs.send(new DeleteClusterCommand({ cluster: name })),
         "ClusterNotFoundException",
       );
-      return;
-    }
-    const spec = step.desired;
-    if (spec === undefined || step.action === "noop") return;
-    if (step.action === "create") {
+    },
+    async create(spec) {
       // CreateCluster answers with the existing cluster when one of this name is active, so a
       // concurrent deploy creating it first is not an error.
       await clients.ecs
@@ -108,19 +105,18 @@ export async function applyCluster(clients: AwsClients, step: ClusterStep): Prom
         .catch((error: unknown) => {
           throw isMissingServiceLinkedRole(error) ? missingServiceLinkedRole(name, error) : error;
         });
-      return;
-    }
-    if (step.live === undefined || !isFlexjobs(step.live)) return;
-    await clients.ecs.send(
-      new PutClusterCapacityProvidersCommand({
-        cluster: name,
-        capacityProviders: capacityProvidersFor(spec, step.live),
-        defaultCapacityProviderStrategy: DEFAULT_STRATEGY,
-      }),
-    );
-  } catch (error) {
-    throw wrapAwsError(error, `${step.action === "delete" ? "deleting" : "writing"} ECS cluster ${name}`);
-  }
+    },
+    async update(spec, live) {
+      if (!isFlexjobs(live)) return;
+      await clients.ecs.send(
+        new PutClusterCapacityProvidersCommand({
+          cluster: name,
+          capacityProviders: capacityProvidersFor(spec, live),
+          defaultCapacityProviderStrategy: DEFAULT_STRATEGY,
+        }),
+      );
+    },
+  });
 }
 
 /**

@@ -14,9 +14,9 @@ import type { DiscoveryClients } from "./clients.js";
 import { listServiceSummaries, listServices, liveService, type ServiceLive } from "./cloud-map-services.js";
 import { changedTags, cloudMapTagList, tagChanges } from "./cloud-map-tags.js";
 import { observeNamespace } from "./namespace.js";
-import { followOperation } from "./operation.js";
+import { type FollowContext, following, followOperation } from "./operation.js";
 import type { PolicyStatement } from "./policy.js";
-import { deleteStep, type ResourceAdapter } from "./resource.js";
+import { deleteStep, type ResourceAdapter, runStep } from "./resource.js";
 
 export { listServices, type ServiceLive };
 
@@ -45,13 +45,6 @@ export interface ServiceSpec {
 }
 
 export type ServiceStep = PlanStep<"discovery-service", ServiceSpec, ServiceLive>;
-
-export interface ServiceApplyContext {
-  sleep: (ms: number) => Promise<void>;
-  now: () => Date;
-  /** Default 5 minutes, for UpdateService's operation. */
-  timeoutMs?: number;
-}
 
 /** What Cloud Map cannot change in place (UpdateService changes TTLs and Route 53 health checks only). */
 const REPLACE_NEEDED = /^(routingPolicy|dnsRecords\.types|healthCheckCustom)$/;
@@ -208,60 +201,53 @@ export function serviceRequestId(namespaceId: string, name: string): string {
 export async function applyService(
   clients: DiscoveryClients,
   step: ServiceStep,
-  context: ServiceApplyContext,
+  context: FollowContext,
 ): Promise<{ id: string; arn: string } | undefined> {
   const client = clients.servicediscovery;
   const name = step.desired?.name ?? step.live?.name ?? step.id;
-  try {
-    if (step.action === "delete") {
-      await deleteService(client, step);
-      return undefined;
-    }
-    const spec = step.desired;
-    const live = step.live;
-    if (spec === undefined) return undefined;
-    if (step.action === "noop") return live && { id: live.id, arn: live.arn };
-    if (step.action === "create") return await createService(client, spec);
-    if (live === undefined) return undefined;
-    const immutable = replaceNeeded(step);
-    if (immutable.length > 0) {
-      throw new FlexjobError(
-        `Cloud Map service ${name} (${live.id}) must be replaced to change ${immutable.map(describeChange).join(", ")}`,
-        {
-          code: "INPUT_INVALID",
-          fault: "user",
-          remedy: `keep its current settings, or replace it: deregister its instances, then "aws servicediscovery delete-service --id ${live.id}", and run again`,
-        },
-      );
-    }
-    if (step.changes.some((change) => change.path.startsWith("dnsRecords."))) {
-      // UpdateService drops every record it is not given, so it always gets the complete list.
-      const { OperationId } = await client.send(
-        new UpdateServiceCommand({
-          Id: live.id,
-          Service: { DnsConfig: { DnsRecords: spec.dnsRecords.map((record) => ({ ...record })) } },
-        }),
-      );
-      if (OperationId !== undefined) {
-        await followOperation(client, OperationId, {
-          sleep: context.sleep,
-          now: context.now,
-          doing: `updating Cloud Map service ${name}`,
-          ...(context.timeoutMs === undefined ? {} : { timeoutMs: context.timeoutMs }),
-        });
+  if (step.action === "noop") return step.live && { id: step.live.id, arn: step.live.arn };
+  return runStep(step, "Cloud Map service", {
+    delete: () => deleteService(client, step),
+    create: (spec) => createService(client, spec),
+    async update(spec, live) {
+      assertUpdatable(step, name, live);
+      if (step.changes.some((change) => change.path.startsWith("dnsRecords."))) {
+        // UpdateService drops every record it is not given, so it always gets the complete list.
+        const { OperationId } = await client.send(
+          new UpdateServiceCommand({
+            Id: live.id,
+            Service: { DnsConfig: { DnsRecords: spec.dnsRecords.map((record) => ({ ...record })) } },
+          }),
+        );
+        if (OperationId !== undefined) {
+          await followOperation(
+            client,
+            OperationId,
+            following(context, `updating Cloud Map service ${name}`),
+          );
+        }
       }
-    }
-    const tags = changedTags(spec.tags, live.tags);
-    if (Object.keys(tags).length > 0) {
-      await client.send(new TagResourceCommand({ ResourceARN: live.arn, Tags: cloudMapTagList(tags) }));
-    }
-    return { id: live.id, arn: live.arn };
-  } catch (error) {
-    throw wrapAwsError(
-      error,
-      `${step.action === "delete" ? "deleting" : "writing"} Cloud Map service ${name}`,
-    );
-  }
+      const tags = changedTags(spec.tags, live.tags);
+      if (Object.keys(tags).length > 0) {
+        await client.send(new TagResourceCommand({ ResourceARN: live.arn, Tags: cloudMapTagList(tags) }));
+      }
+      return { id: live.id, arn: live.arn };
+    },
+  });
+}
+
+/** Cloud Map cannot change a service's routing, record types or health check kind in place. */
+function assertUpdatable(step: ServiceStep, name: string, live: ServiceLive): void {
+  const immutable = replaceNeeded(step);
+  if (immutable.length === 0) return;
+  throw new FlexjobError(
+    `Cloud Map service ${name} (${live.id}) must be replaced to change ${immutable.map(describeChange).join(", ")}`,
+    {
+      code: "INPUT_INVALID",
+      fault: "user",
+      remedy: `keep its current settings, or replace it: deregister its instances, then "aws servicediscovery delete-service --id ${live.id}", and run again`,
+    },
+  );
 }
 
 async function createService(

@@ -9,7 +9,7 @@ import { names, ownedByApp, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";
 import type { PlanStep } from "../plan/types.js";
 import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
-import { deleteStep, observeEach, type ResourceAdapter } from "./resource.js";
+import { deleteStep, observeEach, type ResourceAdapter, runStep } from "./resource.js";
 
 /** A job's CloudWatch log group, where the awslogs driver sends its tasks' output. */
 export interface LogGroupSpec {
@@ -53,30 +53,27 @@ export function planLogGroup(spec: LogGroupSpec, live: LogGroupLive | undefined,
 
 export async function applyLogGroup(clients: AwsClients, step: LogGroupStep): Promise<void> {
   const name = step.id;
-  try {
-    if (step.action === "delete") {
-      await tolerating(
-        clients.logs.send(new DeleteLogGroupCommand({ logGroupName: name })),
-        "ResourceNotFoundException",
-      );
-      return;
-    }
-    const spec = step.desired;
-    if (spec === undefined || step.action === "noop") return;
-    if (step.action === "create") {
-      await clients.logs
-        .send(new CreateLogGroupCommand({ logGroupName: name, tags: spec.tags }))
-        .catch((error: unknown) => {
-          // Another deploy created it a moment ago: setting the retention below converges either way.
-          if (!isAwsError(error, "ResourceAlreadyExistsException")) throw error;
-        });
-    }
+  const setRetention = async (spec: LogGroupSpec) => {
     await clients.logs.send(
       new PutRetentionPolicyCommand({ logGroupName: name, retentionInDays: spec.retentionDays }),
     );
-  } catch (error) {
-    throw wrapAwsError(error, `${step.action === "delete" ? "deleting" : "writing"} log group ${name}`);
-  }
+  };
+  await runStep(step, "log group", {
+    delete: () =>
+      tolerating(
+        clients.logs.send(new DeleteLogGroupCommand({ logGroupName: name })),
+        "ResourceNotFoundException",
+      ),
+    async create(spec) {
+      // Another deploy created it a moment ago: setting the retention converges either way.
+      await tolerating(
+        clients.logs.send(new CreateLogGroupCommand({ logGroupName: name, tags: spec.tags })),
+        "ResourceAlreadyExistsException",
+      );
+      await setRetention(spec);
+    },
+    update: setRetention,
+  });
 }
 
 /**

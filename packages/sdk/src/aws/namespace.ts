@@ -14,8 +14,8 @@ import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { DiscoveryClients } from "./clients.js";
 import { listServices } from "./cloud-map-services.js";
 import { changedTags, cloudMapTagList, readCloudMapTags, tagChanges } from "./cloud-map-tags.js";
-import { followOperation } from "./operation.js";
-import { deleteStep, observeEach, type ResourceAdapter } from "./resource.js";
+import { type FollowContext, following, followOperation } from "./operation.js";
+import { deleteStep, observeEach, type ResourceAdapter, runStep } from "./resource.js";
 import { jobTaskRoleArn } from "./task-definition.js";
 
 /**
@@ -48,14 +48,6 @@ export interface NamespaceLive {
 }
 
 export type NamespaceStep = PlanStep<"namespace", NamespaceSpec, NamespaceLive>;
-
-/** How long to follow a namespace's operation; injected so tests control time. */
-export interface NamespaceApplyContext {
-  sleep: (ms: number) => Promise<void>;
-  now: () => Date;
-  /** Default 5 minutes. */
-  timeoutMs?: number;
-}
 
 /**
  * Finds the private DNS namespace named `name`, preferring the one in `vpcId` when the account has
@@ -175,55 +167,41 @@ export function namespaceRequestId(name: string, vpcId: string): string {
 export async function applyNamespace(
   clients: DiscoveryClients,
   step: NamespaceStep,
-  context: NamespaceApplyContext,
+  context: FollowContext,
 ): Promise<string | undefined> {
   const client = clients.servicediscovery;
-  const name = step.id;
   const follow = (operationId: string, doing: string) =>
-    followOperation(client, operationId, {
-      sleep: context.sleep,
-      now: context.now,
-      doing,
-      ...(context.timeoutMs === undefined ? {} : { timeoutMs: context.timeoutMs }),
-    });
-  try {
-    if (step.action === "delete") {
+    followOperation(client, operationId, following(context, doing));
+  if (step.action === "noop") return step.live?.id;
+  return runStep(step, "Cloud Map namespace", {
+    async delete() {
       await deleteNamespace(client, step, follow);
-      return undefined;
-    }
-    const spec = step.desired;
-    if (spec === undefined) return step.live?.id;
-    if (step.action === "noop") return step.live?.id;
-    if (step.action === "update") {
-      const live = step.live;
-      if (live === undefined) return undefined;
+    },
+    async update(spec, live) {
       const tags = changedTags(desiredTags(spec), live.tags);
       if (Object.keys(tags).length > 0) {
         await client.send(new TagResourceCommand({ ResourceARN: live.arn, Tags: cloudMapTagList(tags) }));
       }
       return live.id;
-    }
-    const baseRequestId = namespaceRequestId(spec.name, spec.vpcId);
-    const id = await createNamespace(client, spec, baseRequestId, follow);
-    if (id !== undefined) return id;
-    // Cloud Map remembers a request id after its namespace is deleted and answers the old operation
-    // again: a namespace destroyed and deployed anew needs a request id of its own.
-    const fresh = `${baseRequestId.slice(0, 48)}-${context.now().getTime().toString(36)}`;
-    const retried = await createNamespace(client, spec, fresh, follow);
-    if (retried === undefined) {
-      throw new FlexjobError(`Cloud Map reported namespace ${spec.name} created, but it does not exist`, {
-        code: "AWS_ERROR",
-        fault: "aws",
-        remedy: "run again; if it persists, check the namespace's operations in the Cloud Map console",
-      });
-    }
-    return retried;
-  } catch (error) {
-    throw wrapAwsError(
-      error,
-      `${step.action === "delete" ? "deleting" : "writing"} Cloud Map namespace ${name}`,
-    );
-  }
+    },
+    async create(spec) {
+      const baseRequestId = namespaceRequestId(spec.name, spec.vpcId);
+      const id = await createNamespace(client, spec, baseRequestId, follow);
+      if (id !== undefined) return id;
+      // Cloud Map remembers a request id after its namespace is deleted and answers the old operation
+      // again: a namespace destroyed and deployed anew needs a request id of its own.
+      const fresh = `${baseRequestId.slice(0, 48)}-${context.now().getTime().toString(36)}`;
+      const retried = await createNamespace(client, spec, fresh, follow);
+      if (retried === undefined) {
+        throw new FlexjobError(`Cloud Map reported namespace ${spec.name} created, but it does not exist`, {
+          code: "AWS_ERROR",
+          fault: "aws",
+          remedy: "run again; if it persists, check the namespace's operations in the Cloud Map console",
+        });
+      }
+      return retried;
+    },
+  });
 }
 
 type Follow = (operationId: string, doing: string) => Promise<{ targets: Partial<Record<string, string>> }>;

@@ -21,6 +21,19 @@ export interface FollowOptions {
   maxDelayMs?: number;
 }
 
+/** The time a Cloud Map write is followed in: what applying a namespace or service step takes. */
+export type FollowContext = Pick<FollowOptions, "sleep" | "now" | "timeoutMs">;
+
+/** Follow options for `doing`, in `context`'s time. */
+export function following(context: FollowContext, doing: string): FollowOptions {
+  return {
+    sleep: context.sleep,
+    now: context.now,
+    doing,
+    ...(context.timeoutMs === undefined ? {} : { timeoutMs: context.timeoutMs }),
+  };
+}
+
 export interface FinishedOperation {
   id: string;
   /** `NAMESPACE`, `SERVICE`, `INSTANCE` → id, as Cloud Map reports them. */

@@ -9,9 +9,11 @@
  * resource that needs it.
  */
 import type { FlexjobConfig } from "../config/index.js";
+import { internal, REPORT_WITH_PLAN } from "../errors.js";
 import type { PlanStep } from "../plan/types.js";
 import type { CpuArchitecture } from "../sizing/index.js";
 import type { AppScope } from "./app-scope.js";
+import { wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import type { ResolvedNetwork } from "./network.js";
 import type { PolicyStatement } from "./policy.js";
@@ -187,4 +189,45 @@ export function observeEach<Spec, Live>(
       unwanted: [],
     };
   };
+}
+
+/** What a kind sends for each action of a step. */
+export interface StepHandlers<Step extends AnyStep, Result> {
+  create(spec: SpecOf<Step>): Promise<Result>;
+  update(spec: SpecOf<Step>, live: LiveOf<Step>): Promise<Result>;
+  delete(): Promise<unknown>;
+}
+
+/**
+ * Runs the handler for a step's action, with what every kind needs around it: a no-op sends
+ * nothing, a create or an update without its spec (or an update without what exists) is a flexjob
+ * bug, and an AWS error says what was being done: "writing ECS cluster billing: …".
+ */
+export async function runStep<Step extends AnyStep, Result>(
+  step: Step,
+  noun: string,
+  handlers: StepHandlers<Step, Result>,
+): Promise<Result | undefined> {
+  if (step.action === "noop") return undefined;
+  try {
+    if (step.action === "delete") {
+      await handlers.delete();
+      return undefined;
+    }
+    const spec: SpecOf<Step> | undefined = step.desired;
+    if (spec === undefined) {
+      throw internal(`${step.action} step for ${noun} ${step.id} has no spec`, REPORT_WITH_PLAN);
+    }
+    if (step.action === "create") return await handlers.create(spec);
+    const live: LiveOf<Step> | undefined = step.live;
+    if (live === undefined) {
+      throw internal(
+        `cannot update ${noun} ${step.id}: the plan step carries no live state`,
+        REPORT_WITH_PLAN,
+      );
+    }
+    return await handlers.update(spec, live);
+  } catch (error) {
+    throw wrapAwsError(error, `${step.action === "delete" ? "deleting" : "writing"} ${noun} ${step.id}`);
+  }
 }

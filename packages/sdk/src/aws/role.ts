@@ -21,7 +21,7 @@ import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import { ensureBoundaryPolicy, isAccessDenied } from "./permissions-boundary.js";
 import { normalisePolicy, type PolicyStatement, parsePolicyDocument, passRoleStatement } from "./policy.js";
-import { deleteStep, observeEach, type ResourceAdapter } from "./resource.js";
+import { deleteStep, observeEach, type ResourceAdapter, runStep } from "./resource.js";
 import type { RoleSpec } from "./role-spec.js";
 
 /** An IAM role as it exists, with its documents parsed from IAM's URL-encoded JSON. */
@@ -101,51 +101,39 @@ export function planRole(spec: RoleSpec, live: RoleLive | undefined): RoleStep {
 }
 
 export async function applyRole(clients: AwsClients, step: RoleStep): Promise<void> {
-  const name = step.id;
-  try {
-    if (step.action === "delete") {
-      await deleteRole(clients, step);
-      return;
-    }
-    const spec = step.desired;
-    if (spec === undefined || step.action === "noop") return;
-    if (step.action === "update") {
-      if (step.live === undefined) throw missingLive(step);
-      await converge(clients, spec, step.live);
-      return;
-    }
-    await ensureBoundaryPolicy(clients, spec.permissionsBoundary);
-    const created = await clients.iam
-      .send(
-        new CreateRoleCommand({
-          RoleName: name,
-          Description: spec.description,
-          AssumeRolePolicyDocument: JSON.stringify(spec.assumeRolePolicy),
-          PermissionsBoundary: spec.permissionsBoundary.arn,
-          Tags: tagList(spec.tags),
-        }),
-      )
-      .then(
-        () => true,
-        (error: unknown) => {
-          if (isAwsError(error, "EntityAlreadyExistsException")) return false;
-          throw error;
-        },
-      );
-    if (!created) {
-      // A concurrent deploy created it a moment ago. Re-reading and re-planning converges on the spec
-      // and still refuses a role that is not flexjob's.
-      const live = await observeRole(clients, name);
-      if (live === undefined) throw internal(`IAM role ${name} was reported to exist but could not be read`);
-      planRole(spec, live);
-      await converge(clients, spec, live);
-      return;
-    }
-    for (const policyName of Object.keys(spec.inlinePolicies).sort()) {
-      await putInlinePolicy(clients, spec, policyName);
-    }
-  } catch (error) {
-    throw wrapAwsError(error, `${step.action === "delete" ? "deleting" : "writing"} IAM role ${name}`);
+  await runStep(step, "IAM role", {
+    delete: () => deleteRole(clients, step),
+    update: (spec, live) => converge(clients, spec, live),
+    create: (spec) => createRole(clients, spec),
+  });
+}
+
+async function createRole(clients: AwsClients, spec: RoleSpec): Promise<void> {
+  const name = spec.name;
+  await ensureBoundaryPolicy(clients, spec.permissionsBoundary);
+  const created = await tolerating(
+    clients.iam.send(
+      new CreateRoleCommand({
+        RoleName: name,
+        Description: spec.description,
+        AssumeRolePolicyDocument: JSON.stringify(spec.assumeRolePolicy),
+        PermissionsBoundary: spec.permissionsBoundary.arn,
+        Tags: tagList(spec.tags),
+      }),
+    ),
+    "EntityAlreadyExistsException",
+  );
+  if (created === undefined) {
+    // A concurrent deploy created it a moment ago. Re-reading and re-planning converges on the spec
+    // and still refuses a role that is not flexjob's.
+    const live = await observeRole(clients, name);
+    if (live === undefined) throw internal(`IAM role ${name} was reported to exist but could not be read`);
+    planRole(spec, live);
+    await converge(clients, spec, live);
+    return;
+  }
+  for (const policyName of Object.keys(spec.inlinePolicies).sort()) {
+    await putInlinePolicy(clients, spec, policyName);
   }
 }
 
@@ -371,10 +359,6 @@ async function adminOnly(call: Promise<unknown>, message: string, command: strin
       remedy: `run "flexjob deploy" once with administrator credentials, or have an administrator run: ${command}`,
     });
   }
-}
-
-function missingLive(step: RoleStep): FlexjobError {
-  return internal(`cannot update IAM role ${step.id}: the plan step carries no live state`);
 }
 
 /** The app's roles: execution, scheduler, and with `discovery:` the task role (see renderAppRoles). */

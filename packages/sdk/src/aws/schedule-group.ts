@@ -12,7 +12,7 @@ import type { PlanStep } from "../plan/types.js";
 import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import type { ScheduleGroupSpec } from "./cluster-spec.js";
-import { deleteStep, observeEach, type ResourceAdapter } from "./resource.js";
+import { deleteStep, observeEach, type ResourceAdapter, runStep } from "./resource.js";
 
 export interface ScheduleGroupLive {
   name: string;
@@ -66,8 +66,8 @@ export function planScheduleGroup(
 
 export async function applyScheduleGroup(clients: AwsClients, step: ScheduleGroupStep): Promise<void> {
   const name = step.id;
-  try {
-    if (step.action === "delete") {
+  await runStep(step, "schedule group", {
+    async delete() {
       if (step.live !== undefined && step.live.tags[TAG_MANAGED] !== "true") {
         throw internal(
           `refusing to delete schedule group ${name}: it is not tagged ${TAG_MANAGED}=true`,
@@ -79,29 +79,23 @@ export async function applyScheduleGroup(clients: AwsClients, step: ScheduleGrou
         clients.scheduler.send(new DeleteScheduleGroupCommand({ Name: name })),
         "ResourceNotFoundException",
       );
-      return;
-    }
-    const spec = step.desired;
-    if (spec === undefined || step.action === "noop") return;
-    if (step.action === "create") {
+    },
+    async create(spec) {
       await clients.scheduler
         .send(new CreateScheduleGroupCommand({ Name: name, Tags: tagList(spec.tags) }))
         .catch(async (error: unknown) => {
           if (!isAwsError(error, "ConflictException")) throw error;
           await checkNotDeleting(clients, name, error);
         });
-      return;
-    }
-    const changed = Object.fromEntries(
-      Object.entries(spec.tags).filter(([key, value]) => step.live?.tags[key] !== value),
-    );
-    if (step.live === undefined || Object.keys(changed).length === 0) return;
-    await clients.scheduler.send(
-      new TagResourceCommand({ ResourceArn: step.live.arn, Tags: tagList(changed) }),
-    );
-  } catch (error) {
-    throw wrapAwsError(error, `${step.action === "delete" ? "deleting" : "writing"} schedule group ${name}`);
-  }
+    },
+    async update(spec, live) {
+      const changed = Object.fromEntries(
+        Object.entries(spec.tags).filter(([key, value]) => live.tags[key] !== value),
+      );
+      if (Object.keys(changed).length === 0) return;
+      await clients.scheduler.send(new TagResourceCommand({ ResourceArn: live.arn, Tags: tagList(changed) }));
+    },
+  });
 }
 
 /**

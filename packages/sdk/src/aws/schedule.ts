@@ -13,9 +13,15 @@ import { jobOfSchedule, names } from "../naming.js";
 import { canonicalJson } from "../plan/canonical-json.js";
 import { diffFields } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
-import { isAwsError, wrapAwsError } from "./aws-error.js";
+import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
-import type { Found, ObserveContext, PlanContext, ResourceAdapter } from "./resource.js";
+import {
+  type Found,
+  type ObserveContext,
+  type PlanContext,
+  type ResourceAdapter,
+  runStep,
+} from "./resource.js";
 import {
   comparable,
   readSchedule,
@@ -144,18 +150,25 @@ export async function applySchedule(
       throw internal(`no-op step for schedule ${step.id} has no live schedule`, REPORT_WITH_PLAN);
     return step.live.arn;
   }
-  if (step.action === "delete") {
-    try {
-      await clients.scheduler.send(new DeleteScheduleCommand({ GroupName: groupName, Name: name }));
-    } catch (error) {
-      if (!isAwsError(error, "ResourceNotFoundException"))
-        throw wrapAwsError(error, `deleting schedule ${step.id}`);
-    }
-    return "";
-  }
-  const spec = step.desired;
-  if (spec === undefined)
-    throw internal(`${step.action} step for schedule ${step.id} has no spec`, REPORT_WITH_PLAN);
+  const arn = await runStep(step, "schedule", {
+    delete: () =>
+      tolerating(
+        clients.scheduler.send(new DeleteScheduleCommand({ GroupName: groupName, Name: name })),
+        "ResourceNotFoundException",
+      ),
+    create: (spec) => writeSchedule(clients, step, spec, context),
+    update: (spec) => writeSchedule(clients, step, spec, context),
+  });
+  return arn ?? "";
+}
+
+/** Sends the complete schedule; either call converges on it whatever exists by now. */
+async function writeSchedule(
+  clients: AwsClients,
+  step: ScheduleStep,
+  spec: ScheduleSpec,
+  context: ScheduleApplyContext,
+): Promise<string> {
   const taskDefinitionArn = context.taskDefinitionArnFor(spec.target.taskDefinitionFamily);
   const input = scheduleRequest({ ...spec, target: { ...spec.target, taskDefinitionArn } });
   const create = () =>
@@ -168,19 +181,18 @@ export async function applySchedule(
     );
   const update = () =>
     withRolePropagation(() => clients.scheduler.send(new UpdateScheduleCommand(input)), context.sleep);
+  const doing = `${step.action === "create" ? "creating" : "updating"} schedule ${step.id}`;
   let arn: string | undefined;
   try {
-    if (step.action === "create") {
-      // Another deploy created it between our read and now: overwrite with the complete desired state.
+    // Another deploy created it between our read and now: overwrite with the complete desired state.
+    if (step.action === "create")
       arn = (await create().catch(orOnError("ConflictException", update))).ScheduleArn;
-    } else {
-      // Deleted since our read (by hand, or a concurrent destroy): make it again.
-      arn = (await update().catch(orOnError("ResourceNotFoundException", create))).ScheduleArn;
-    }
+    // Deleted since our read (by hand, or a concurrent destroy): make it again.
+    else arn = (await update().catch(orOnError("ResourceNotFoundException", create))).ScheduleArn;
   } catch (error) {
     if (error instanceof RoleNotAssumable) {
       throw new FlexjobError(
-        `${step.action === "create" ? "creating" : "updating"} schedule ${step.id}: EventBridge Scheduler still cannot assume role ${spec.target.roleArn} after ${totalSeconds()} s`,
+        `${doing}: EventBridge Scheduler still cannot assume role ${spec.target.roleArn} after ${totalSeconds()} s`,
         {
           code: "AWS_ERROR",
           fault: "aws",
@@ -190,7 +202,7 @@ export async function applySchedule(
         },
       );
     }
-    throw wrapAwsError(error, `${step.action === "create" ? "creating" : "updating"} schedule ${step.id}`);
+    throw wrapAwsError(error, doing);
   }
   if (arn === undefined)
     throw internal(`Scheduler wrote schedule ${step.id} but returned no ARN`, REPORT_WITH_PLAN);

@@ -27,7 +27,7 @@ import type { PlanStep } from "../plan/types.js";
 import { cpuArchitectureFor } from "../sizing/index.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
-import { deleteStep, type Found, type RenderInput, type ResourceAdapter } from "./resource.js";
+import { deleteStep, type Found, type RenderInput, type ResourceAdapter, runStep } from "./resource.js";
 import {
   type ContainerSpec,
   DEFAULT_STORAGE_GIB,
@@ -205,23 +205,24 @@ export async function applyTaskDefinition(
       throw internal(`no-op step for task definition ${family} has no live revision`, REPORT_WITH_PLAN);
     return step.live.arn;
   }
-  if (step.action === "delete") {
-    try {
-      for (const arn of await activeRevisions(clients, family)) {
-        await clients.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn }));
+  const register = (spec: TaskDefinitionSpec, after: number) =>
+    registerRevision(clients, spec, after, options.sleep).catch((error: unknown) => {
+      throw wrapAwsError(error, `registering task definition ${family}`);
+    });
+  const arn = await runStep(step, "task definition", {
+    async delete() {
+      try {
+        for (const arn of await activeRevisions(clients, family)) {
+          await clients.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn }));
+        }
+      } catch (error) {
+        throw wrapAwsError(error, `deregistering task definition ${family}`);
       }
-      return "";
-    } catch (error) {
-      throw wrapAwsError(error, `deregistering task definition ${family}`);
-    }
-  }
-  if (step.desired === undefined)
-    throw internal(`${step.action} step for task definition ${family} has no spec`, REPORT_WITH_PLAN);
-  try {
-    return await registerRevision(clients, step.desired, step.live?.revision ?? 0, options.sleep);
-  } catch (error) {
-    throw wrapAwsError(error, `registering task definition ${family}`);
-  }
+    },
+    create: (spec) => register(spec, 0),
+    update: (spec, live) => register(spec, live.revision),
+  });
+  return arn ?? "";
 }
 
 /** Tries at one registration, as many as the SDK's own default; each retry first looks for a twin. */
