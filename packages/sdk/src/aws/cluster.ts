@@ -6,11 +6,13 @@ import {
 } from "@aws-sdk/client-ecs";
 import { FlexjobError } from "../errors.js";
 import { names, ownedByApp, TAG_APP, TAG_MANAGED } from "../naming.js";
+import { stepFrom } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
 import { capacityProviderFor } from "../sizing/index.js";
 import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import type { ClusterSpec } from "./cluster-spec.js";
+import { ecsCreateStatements } from "./policy.js";
 import { deleteStep, observeEach, type ResourceAdapter, runStep } from "./resource.js";
 
 /** An ECS cluster as it exists: flexjob's own, or a user's shared cluster named in flexjob.yml. */
@@ -48,32 +50,16 @@ export async function observeCluster(clients: AwsClients, name: string): Promise
 
 export function planCluster(spec: ClusterSpec, live: ClusterLive | undefined): ClusterStep {
   const base = { kind: "cluster", id: spec.name, desired: spec } as const;
-  if (live === undefined) {
-    return {
-      ...base,
-      action: "create",
-      changes: [{ path: "capacityProviders", after: spec.capacityProviders }],
-    };
-  }
+  if (live === undefined)
+    return stepFrom(base, live, [{ path: "capacityProviders", after: spec.capacityProviders }]);
   if (!isFlexjobs(live)) {
-    return {
-      ...base,
-      live,
-      action: "noop",
-      changes: [],
-      reason: "cluster was not created by flexjob: used as is, never changed",
-    };
+    return stepFrom(base, live, [], "cluster was not created by flexjob: used as is, never changed");
   }
   const missing = spec.capacityProviders.filter((provider) => !live.capacityProviders.includes(provider));
-  if (missing.length === 0) return { ...base, live, action: "noop", changes: [] };
-  return {
-    ...base,
-    live,
-    action: "update",
-    changes: [
-      { path: "capacityProviders", before: live.capacityProviders, after: capacityProvidersFor(spec, live) },
-    ],
-  };
+  if (missing.length === 0) return stepFrom(base, live, []);
+  return stepFrom(base, live, [
+    { path: "capacityProviders", before: live.capacityProviders, after: capacityProvidersFor(spec, live) },
+  ]);
 }
 
 export async function applyCluster(clients: AwsClients, step: ClusterStep): Promise<void> {
@@ -204,21 +190,11 @@ export const clusters: ResourceAdapter<ClusterStep> = {
         Action: ["ecs:DescribeClusters", "ecs:PutClusterCapacityProviders"],
         Resource: scope.cluster,
       },
-      {
-        // CreateCluster takes no resource ARN; the tag each request must carry scopes it to the app.
-        Sid: "CreateCluster",
-        Effect: "Allow",
-        Action: "ecs:CreateCluster",
-        Resource: "*",
-        Condition: { StringEquals: { [`aws:RequestTag/${TAG_APP}`]: scope.app } },
-      },
-      {
-        Sid: "TagClusterOnCreate",
-        Effect: "Allow",
-        Action: "ecs:TagResource",
-        Resource: scope.cluster,
-        Condition: { StringEquals: { "ecs:CreateAction": "CreateCluster" } },
-      },
+      ...ecsCreateStatements({ create: "CreateCluster", tag: "TagClusterOnCreate" }, "CreateCluster", {
+        app: scope.app,
+        tagKey: TAG_APP,
+        resources: scope.cluster,
+      }),
     ],
     destroy: [
       { Sid: "DestroyCluster", Effect: "Allow", Action: "ecs:DeleteCluster", Resource: scope.cluster },

@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/client-servicediscovery";
 import { FlexjobError, internal } from "../errors.js";
 import { ownedByApp, TAG_MANAGED } from "../naming.js";
+import { stepFrom } from "../plan/diff.js";
 import type { FieldChange, PlanStep } from "../plan/types.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { DiscoveryClients } from "./clients.js";
@@ -132,28 +133,17 @@ export function replaceNeeded(step: ServiceStep): FieldChange[] {
 export function planService(spec: ServiceSpec, live: ServiceLive | undefined): ServiceStep {
   const base = { kind: "discovery-service", id: `${spec.namespaceId}/${spec.name}`, desired: spec } as const;
   if (live === undefined) {
-    return {
-      ...base,
-      action: "create",
-      changes: [
-        { path: "dnsRecords", after: spec.dnsRecords },
-        { path: "healthCheckCustom", after: spec.healthCheckCustom },
-        ...tagChanges(spec.tags, {}),
-      ],
-    };
+    return stepFrom(base, live, [
+      { path: "dnsRecords", after: spec.dnsRecords },
+      { path: "healthCheckCustom", after: spec.healthCheckCustom },
+      ...tagChanges(spec.tags, {}),
+    ]);
   }
   const managed = live.tags[TAG_MANAGED] === "true";
   const changes = serviceChanges(spec, live, managed);
   if (!managed) {
-    if (changes.length === 0) {
-      return {
-        ...base,
-        live,
-        action: "noop",
-        changes,
-        reason: "not created by flexjob: used as is, never changed",
-      };
-    }
+    if (changes.length === 0)
+      return stepFrom(base, live, changes, "not created by flexjob: used as is, never changed");
     throw new FlexjobError(
       `Cloud Map service ${spec.name} (${live.id}) exists, was not created by flexjob, and differs: ${changes.map(describeChange).join(", ")}`,
       {

@@ -6,6 +6,7 @@ import {
   PutRetentionPolicyCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
 import { names, ownedByApp, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";
+import { change, stepFrom } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
 import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
@@ -39,16 +40,8 @@ export async function observeLogGroup(clients: AwsClients, name: string): Promis
 
 export function planLogGroup(spec: LogGroupSpec, live: LogGroupLive | undefined, job: string): LogGroupStep {
   const base = { kind: "log-group", id: spec.name, job, desired: spec } as const;
-  if (live === undefined) {
-    return { ...base, action: "create", changes: [{ path: "retentionDays", after: spec.retentionDays }] };
-  }
-  if (live.retentionDays === spec.retentionDays) return { ...base, live, action: "noop", changes: [] };
-  return {
-    ...base,
-    live,
-    action: "update",
-    changes: [{ path: "retentionDays", before: live.retentionDays, after: spec.retentionDays }],
-  };
+  const same = live !== undefined && live.retentionDays === spec.retentionDays;
+  return stepFrom(base, live, same ? [] : [change("retentionDays", live?.retentionDays, spec.retentionDays)]);
 }
 
 export async function applyLogGroup(clients: AwsClients, step: LogGroupStep): Promise<void> {

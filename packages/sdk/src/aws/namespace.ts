@@ -9,6 +9,7 @@ import {
 } from "@aws-sdk/client-servicediscovery";
 import { FlexjobError, internal } from "../errors.js";
 import { names, ownedByApp, roleArn, TAG_APP, TAG_MANAGED } from "../naming.js";
+import { stepFrom } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { DiscoveryClients } from "./clients.js";
@@ -116,11 +117,7 @@ function desiredTags(spec: NamespaceSpec): Record<string, string> {
 export function planNamespace(spec: NamespaceSpec, live: NamespaceLive | undefined): NamespaceStep {
   const base = { kind: "namespace", id: spec.name, desired: spec } as const;
   if (live === undefined) {
-    return {
-      ...base,
-      action: "create",
-      changes: [{ path: "vpcId", after: spec.vpcId }, ...tagChanges(spec.tags, {})],
-    };
+    return stepFrom(base, live, [{ path: "vpcId", after: spec.vpcId }, ...tagChanges(spec.tags, {})]);
   }
   if (live.vpcId !== undefined && live.vpcId !== spec.vpcId) {
     throw new FlexjobError(
@@ -133,18 +130,9 @@ export function planNamespace(spec: NamespaceSpec, live: NamespaceLive | undefin
     );
   }
   if (live.tags[TAG_MANAGED] !== "true") {
-    return {
-      ...base,
-      live,
-      action: "noop",
-      changes: [],
-      reason: "not created by flexjob: used as is, never changed",
-    };
+    return stepFrom(base, live, [], "not created by flexjob: used as is, never changed");
   }
-  const changes = tagChanges(desiredTags(spec), live.tags);
-  return changes.length === 0
-    ? { ...base, live, action: "noop", changes }
-    : { ...base, live, action: "update", changes };
+  return stepFrom(base, live, tagChanges(desiredTags(spec), live.tags));
 }
 
 /**

@@ -34,6 +34,35 @@ export function passRoleStatement(sid: string, roles: string | string[], service
 }
 
 /**
+ * An ECS create that takes no resource ARN (CreateCluster, RegisterTaskDefinition), allowed only
+ * with the app's tag in the request, and the tagging it does in the same call, which ECS authorizes
+ * as TagResource with `ecs:CreateAction`.
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html
+ */
+export function ecsCreateStatements(
+  sids: { create: string; tag: string },
+  operation: string,
+  scope: { app: string; tagKey: string; resources: string | string[] },
+): PolicyStatement[] {
+  return [
+    {
+      Sid: sids.create,
+      Effect: "Allow",
+      Action: `ecs:${operation}`,
+      Resource: "*",
+      Condition: { StringEquals: { [`aws:RequestTag/${scope.tagKey}`]: scope.app } },
+    },
+    {
+      Sid: sids.tag,
+      Effect: "Allow",
+      Action: "ecs:TagResource",
+      Resource: scope.resources,
+      Condition: { StringEquals: { "ecs:CreateAction": operation } },
+    },
+  ];
+}
+
+/**
  * IAM hands documents back URL-encoded and may reorder nothing but whitespace; comparing the parsed
  * JSON, with single-element arrays and strings treated alike, avoids false "changed" plans.
  */

@@ -9,7 +9,7 @@
  * resource that needs it.
  */
 import type { FlexjobConfig } from "../config/index.js";
-import { internal, REPORT_WITH_PLAN } from "../errors.js";
+import { FlexjobError, internal, REPORT_WITH_PLAN } from "../errors.js";
 import type { PlanStep } from "../plan/types.js";
 import type { CpuArchitecture } from "../sizing/index.js";
 import type { AppScope } from "./app-scope.js";
@@ -189,6 +189,18 @@ export function observeEach<Spec, Live>(
       unwanted: [],
     };
   };
+}
+
+/**
+ * A resource of flexjob's name that flexjob did not create: it will not take over what someone
+ * else made (an IAM role, a schedule group).
+ */
+export function notFlexjobs(noun: string, name: string): FlexjobError {
+  return new FlexjobError(`${noun} "${name}" exists and was not created by flexjob`, {
+    code: "INPUT_INVALID",
+    fault: "user",
+    remedy: "delete or rename it, or change app: so flexjob's names do not collide",
+  });
 }
 
 /** What a kind sends for each action of a step. */

@@ -14,6 +14,7 @@ import {
 } from "@aws-sdk/client-iam";
 import { FlexjobError, internal } from "../errors.js";
 import { names, ownedByApp, TAG_MANAGED } from "../naming.js";
+import { stepFrom } from "../plan/diff.js";
 import type { FieldChange, PlanStep } from "../plan/types.js";
 import { renderAppRoles } from "./app-roles.js";
 import type { AppScope } from "./app-scope.js";
@@ -21,7 +22,7 @@ import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import { ensureBoundaryPolicy, isAccessDenied } from "./permissions-boundary.js";
 import { normalisePolicy, type PolicyStatement, parsePolicyDocument, passRoleStatement } from "./policy.js";
-import { deleteStep, observeEach, type ResourceAdapter, runStep } from "./resource.js";
+import { deleteStep, notFlexjobs, observeEach, type ResourceAdapter, runStep } from "./resource.js";
 import type { RoleSpec } from "./role-spec.js";
 
 /** An IAM role as it exists, with its documents parsed from IAM's URL-encoded JSON. */
@@ -72,32 +73,19 @@ export async function observeRole(clients: AwsClients, name: string): Promise<Ro
 export function planRole(spec: RoleSpec, live: RoleLive | undefined): RoleStep {
   const base = { kind: "role", id: spec.name, desired: spec } as const;
   if (live === undefined) {
-    return {
-      ...base,
-      action: "create",
-      changes: [
-        { path: "assumeRolePolicy", after: spec.assumeRolePolicy },
-        { path: "permissionsBoundary", after: spec.permissionsBoundary.arn },
-        ...Object.keys(spec.inlinePolicies)
-          .sort()
-          .map((policyName) => ({
-            path: `inlinePolicies.${policyName}`,
-            after: spec.inlinePolicies[policyName],
-          })),
-      ],
-    };
+    return stepFrom(base, live, [
+      { path: "assumeRolePolicy", after: spec.assumeRolePolicy },
+      { path: "permissionsBoundary", after: spec.permissionsBoundary.arn },
+      ...Object.keys(spec.inlinePolicies)
+        .sort()
+        .map((policyName) => ({
+          path: `inlinePolicies.${policyName}`,
+          after: spec.inlinePolicies[policyName],
+        })),
+    ]);
   }
-  if (live.tags[TAG_MANAGED] !== "true") {
-    throw new FlexjobError(`IAM role "${spec.name}" exists and was not created by flexjob`, {
-      code: "INPUT_INVALID",
-      fault: "user",
-      remedy: "delete or rename it, or change app: so flexjob's names do not collide",
-    });
-  }
-  const { changes } = roleDiff(spec, live);
-  return changes.length === 0
-    ? { ...base, live, action: "noop", changes }
-    : { ...base, live, action: "update", changes };
+  if (live.tags[TAG_MANAGED] !== "true") throw notFlexjobs("IAM role", spec.name);
+  return stepFrom(base, live, roleDiff(spec, live).changes);
 }
 
 export async function applyRole(clients: AwsClients, step: RoleStep): Promise<void> {

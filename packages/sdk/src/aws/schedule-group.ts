@@ -7,12 +7,12 @@ import {
 } from "@aws-sdk/client-scheduler";
 import { FlexjobError, internal } from "../errors.js";
 import { names, ownedByApp, TAG_APP, TAG_MANAGED } from "../naming.js";
-import { tagChanges } from "../plan/diff.js";
+import { stepFrom, tagChanges } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
 import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import type { ScheduleGroupSpec } from "./cluster-spec.js";
-import { deleteStep, observeEach, type ResourceAdapter, runStep } from "./resource.js";
+import { deleteStep, notFlexjobs, observeEach, type ResourceAdapter, runStep } from "./resource.js";
 
 export interface ScheduleGroupLive {
   name: string;
@@ -48,20 +48,8 @@ export function planScheduleGroup(
   live: ScheduleGroupLive | undefined,
 ): ScheduleGroupStep {
   const base = { kind: "schedule-group", id: spec.name, desired: spec } as const;
-  if (live === undefined) {
-    return { ...base, action: "create", changes: tagChanges(spec.tags, {}) };
-  }
-  if (live.tags[TAG_MANAGED] !== "true") {
-    throw new FlexjobError(`schedule group "${spec.name}" exists and was not created by flexjob`, {
-      code: "INPUT_INVALID",
-      fault: "user",
-      remedy: "delete or rename it, or change app: so flexjob's names do not collide",
-    });
-  }
-  const changes = tagChanges(spec.tags, live.tags);
-  return changes.length === 0
-    ? { ...base, live, action: "noop", changes }
-    : { ...base, live, action: "update", changes };
+  if (live !== undefined && live.tags[TAG_MANAGED] !== "true") throw notFlexjobs("schedule group", spec.name);
+  return stepFrom(base, live, tagChanges(spec.tags, live?.tags ?? {}));
 }
 
 export async function applyScheduleGroup(clients: AwsClients, step: ScheduleGroupStep): Promise<void> {

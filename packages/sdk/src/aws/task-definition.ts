@@ -27,6 +27,7 @@ import type { PlanStep } from "../plan/types.js";
 import { cpuArchitectureFor } from "../sizing/index.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
+import { ecsCreateStatements } from "./policy.js";
 import { deleteStep, type Found, type RenderInput, type ResourceAdapter, runStep } from "./resource.js";
 import {
   type ContainerSpec,
@@ -518,21 +519,11 @@ export const taskDefinitions: ResourceAdapter<TaskDefinitionStep> = {
   permissions: (scope) => ({
     reads: ["ecs:DescribeTaskDefinition", "ecs:ListTaskDefinitionFamilies", "ecs:ListTaskDefinitions"],
     deploy: [
-      {
-        // RegisterTaskDefinition takes no resource ARN; the tag each request must carry scopes it.
-        Sid: "RegisterTaskDefinitions",
-        Effect: "Allow",
-        Action: "ecs:RegisterTaskDefinition",
-        Resource: "*",
-        Condition: { StringEquals: { [`aws:RequestTag/${TAG_APP}`]: scope.app } },
-      },
-      {
-        Sid: "TagTaskDefinitionsOnCreate",
-        Effect: "Allow",
-        Action: "ecs:TagResource",
-        Resource: scope.families,
-        Condition: { StringEquals: { "ecs:CreateAction": "RegisterTaskDefinition" } },
-      },
+      ...ecsCreateStatements(
+        { create: "RegisterTaskDefinitions", tag: "TagTaskDefinitionsOnCreate" },
+        "RegisterTaskDefinition",
+        { app: scope.app, tagKey: TAG_APP, resources: scope.families },
+      ),
       {
         // Prune deregisters the revisions of jobs no longer in the config. AWS cannot scope this
         // action: it takes no resource ARN and no tag condition.

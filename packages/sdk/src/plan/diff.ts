@@ -1,5 +1,5 @@
 import { canonicalJson } from "./canonical-json.js";
-import type { FieldChange } from "./types.js";
+import type { FieldChange, PlanStep } from "./types.js";
 
 /** Marks an object a plan reports whole rather than field by field. */
 export class Leaf {
@@ -61,4 +61,20 @@ export function tagChanges(desired: Record<string, string>, live: Record<string,
       const path = `tags.${key}`;
       return [before === undefined ? { path, after } : { path, before, after }];
     });
+}
+
+/**
+ * The step for one resource from its changes: a create when nothing exists, else an update, or a
+ * no-op when nothing changed. A `reason` says why, e.g. that a resource flexjob did not create is
+ * used as it is.
+ */
+export function stepFrom<Kind extends string, Desired, Live>(
+  base: { kind: Kind; id: string; job?: string; desired: Desired },
+  live: NoInfer<Live> | undefined,
+  changes: FieldChange[],
+  reason?: string,
+): PlanStep<Kind, Desired, Live> {
+  const why = reason === undefined ? {} : { reason };
+  if (live === undefined) return { ...base, action: "create", changes, ...why };
+  return { ...base, live, action: changes.length === 0 ? "noop" : "update", changes, ...why };
 }
