@@ -9,11 +9,11 @@ import { DescribeTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import { createRegistryImageStore, type FakeAws, startFakeAws } from "fake-aws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClients } from "../src/aws/clients.js";
-import { type DockerCommand, type DockerRunner, dockerCli } from "../src/image/docker.js";
-import { buildImageResolver } from "../src/image/resolve-image.js";
 import { parseConfig } from "../src/config/index.js";
 import { deploy } from "../src/deploy/deploy.js";
 import type { Deps } from "../src/deps.js";
+import { type DockerCommand, type DockerRunner, dockerCli } from "../src/image/docker.js";
+import { buildImageResolver } from "../src/image/resolve-image.js";
 
 /**
  * Repositories shaped like the ones issue #14 found in the wild, built and started for real: each

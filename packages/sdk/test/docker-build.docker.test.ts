@@ -10,12 +10,12 @@ import { DescribeTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import { createRegistryImageStore, type FakeAws, startFakeAws } from "fake-aws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClients } from "../src/aws/clients.js";
-import { type DockerCommand, type DockerRunner, dockerCli } from "../src/image/docker.js";
-import { buildImageResolver, prepareBuild } from "../src/image/resolve-image.js";
 import { type FlexjobConfig, parseConfig, readConfigFile } from "../src/config/index.js";
 import { deploy } from "../src/deploy/deploy.js";
 import type { Deps } from "../src/deps.js";
 import { FlexjobError } from "../src/errors.js";
+import { type DockerCommand, type DockerRunner, dockerCli } from "../src/image/docker.js";
+import { buildImageResolver, prepareBuild } from "../src/image/resolve-image.js";
 
 /**
  * Real builds: Docker builds the images, a local registry stands in for ECR (fake-aws's ECR reads

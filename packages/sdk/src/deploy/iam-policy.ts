@@ -1,11 +1,15 @@
-import { type AppScope, appScope, type ScopeOptions } from "../aws/app-scope.js";
+import { type AppScope, appScope } from "../aws/app-scope.js";
 import { type PolicyDocument, type PolicyStatement, policy } from "../aws/policy.js";
 import { passRolesToEcs } from "../aws/role.js";
 import type { FlexjobConfig } from "../config/index.js";
 import { names } from "../naming.js";
 import { adapters } from "./registry.js";
 
-export interface DeployPolicyOptions extends ScopeOptions {
+export interface DeployPolicyOptions {
+  /** The account the role deploys into; default `*` (any account the role is in). */
+  accountId?: string;
+  /** Default: the config's region, else `*`. */
+  region?: string;
   /** Also what `flexjob destroy` needs: deleting the app's roles, cluster, log groups, namespace. */
   destroy?: boolean;
   /** Also what running jobs needs: `flexjob run`, `status`, `logs`, the Action's `run-now` (see {@link runPolicy}). */

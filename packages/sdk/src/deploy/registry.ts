@@ -34,7 +34,11 @@ export const registry = defineRegistry({
 
 type Registry = typeof registry;
 
-/** The kinds of AWS resource a plan can hold. */
+/**
+ * The kinds of AWS resource a plan can hold: the registry's keys (`"role"`, `"cluster"`,
+ * `"schedule-group"`, `"namespace"`, `"discovery-service"`, `"log-group"`, `"task-definition"`,
+ * `"schedule"`), derived so that registering a kind is the only edit.
+ */
 export type ResourceKind = keyof Registry;
 
 /** A plan step of any kind: a union discriminated on `kind`. */
