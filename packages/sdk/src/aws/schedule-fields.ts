@@ -15,6 +15,7 @@ import type {
 import type { JobSpec } from "../config/index.js";
 import { names, roleArn, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";
 import { canonicalJson } from "../plan/canonical-json.js";
+import { SCHEDULER_RETRY } from "../schedule/retry-policy.js";
 import { capacityProviderFor, type FargateCapacityProvider } from "../sizing/index.js";
 import type { RenderInput } from "./resource.js";
 import { sortedPairs } from "./task-definition-spec.js";
@@ -186,8 +187,9 @@ export function readSchedule(schedule: GetScheduleOutput, groupName: string, nam
         securityGroups: [...(vpc?.SecurityGroups ?? [])].sort(),
         assignPublicIp: vpc?.AssignPublicIp === "ENABLED",
         retry: {
-          attempts: target?.RetryPolicy?.MaximumRetryAttempts ?? 185,
-          maxAgeSeconds: target?.RetryPolicy?.MaximumEventAgeInSeconds ?? 86_400,
+          attempts: target?.RetryPolicy?.MaximumRetryAttempts ?? SCHEDULER_RETRY.attempts.default,
+          maxAgeSeconds:
+            target?.RetryPolicy?.MaximumEventAgeInSeconds ?? SCHEDULER_RETRY.maxAgeSeconds.default,
         },
         input: canonicalInput(target?.Input ?? ""),
         // A list of one-entry maps on the wire.

@@ -37,9 +37,6 @@ export interface TaskDefinitionSpec {
   tags: Record<string, string>;
 }
 
-/** Fargate's ephemeral storage when none is asked for; ECS accepts it only by omission and omits it from descriptions. */
-export const DEFAULT_STORAGE_GIB = 20;
-
 /** A record as ECS's name/value lists, sorted by name so order never reads as a change. */
 export function sortedPairs<K extends string>(record: Record<string, string>, valueKey: K) {
   return Object.keys(record)

@@ -24,14 +24,13 @@ import {
 } from "../naming.js";
 import { change, diffFields, Leaf } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
-import { cpuArchitectureFor } from "../sizing/index.js";
+import { cpuArchitectureFor, STORAGE_GIB } from "../sizing/index.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import { ecsCreateStatements } from "./policy.js";
 import { deleteStep, type Found, type RenderInput, type ResourceAdapter, runStep } from "./resource.js";
 import {
   type ContainerSpec,
-  DEFAULT_STORAGE_GIB,
   sortedPairs,
   type TaskDefinitionSpec,
   taskDefinitionHash,
@@ -100,7 +99,7 @@ function normaliseTaskDefinition(definition: TaskDefinition, tags: Tag[]): TaskD
     family: definition.family ?? "",
     cpu: definition.cpu ?? "",
     memory: definition.memory ?? "",
-    ephemeralStorageGiB: storage === undefined || storage === DEFAULT_STORAGE_GIB ? undefined : storage,
+    ephemeralStorageGiB: storage === undefined || storage === STORAGE_GIB.default ? undefined : storage,
     // A revision without a runtime platform runs on X86_64.
     cpuArchitecture: definition.runtimePlatform?.cpuArchitecture === "ARM64" ? "ARM64" : "X86_64",
     executionRoleArn: definition.executionRoleArn ?? "",
@@ -174,7 +173,7 @@ function comparable(spec: TaskDefinitionSpec): Record<string, unknown> {
   return {
     cpu: spec.cpu,
     memory: spec.memory,
-    ephemeralStorageGiB: spec.ephemeralStorageGiB ?? DEFAULT_STORAGE_GIB,
+    ephemeralStorageGiB: spec.ephemeralStorageGiB ?? STORAGE_GIB.default,
     cpuArchitecture: spec.cpuArchitecture,
     executionRoleArn: spec.executionRoleArn,
     taskRoleArn: spec.taskRoleArn,
@@ -427,7 +426,7 @@ function renderTaskDefinition(job: JobSpec, input: RenderInput): TaskDefinitionS
     family: names.taskFamily(app, job.name),
     cpu: String(job.size.cpuUnits),
     memory: String(job.size.memoryMiB),
-    ephemeralStorageGiB: job.size.storageGiB === DEFAULT_STORAGE_GIB ? undefined : job.size.storageGiB,
+    ephemeralStorageGiB: job.size.storageGiB === STORAGE_GIB.default ? undefined : job.size.storageGiB,
     cpuArchitecture: resolved.cpuArchitecture ?? cpuArchitectureFor(job.arch),
     executionRoleArn: roleArn(accountId, names.executionRole(app)),
     taskRoleArn: jobTaskRoleArn(config, job, accountId),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { FlexjobError } from "../errors.js";
 import { assertTimezone, parseSchedule } from "../schedule/index.js";
+import { SCHEDULER_RETRY } from "../schedule/retry-policy.js";
 import {
   ARCHITECTURES,
   assertSizePair,
@@ -235,7 +236,12 @@ const storageSchema = sizeSchema(
   AWS_DOCS.storage,
 );
 
-const RETRY_MAX_AGE = { min: 60, max: 86_400, example: "6h", default: "24h" } as const;
+const RETRY_MAX_AGE = {
+  min: SCHEDULER_RETRY.maxAgeSeconds.min,
+  max: SCHEDULER_RETRY.maxAgeSeconds.max,
+  example: "6h",
+  default: "24h",
+} as const;
 
 function maxAgeSeconds(value: number | string): number {
   const problem = durationProblem("maxAge", value, RETRY_MAX_AGE);
@@ -254,8 +260,8 @@ function retrySpec({ attempts, maxAge }: { attempts: number; maxAge: number }) {
 
 const retrySchema = z
   .strictObject({
-    attempts: wholeNumber(0, 185)
-      .default(185)
+    attempts: wholeNumber(SCHEDULER_RETRY.attempts.min, SCHEDULER_RETRY.attempts.max)
+      .default(SCHEDULER_RETRY.attempts.default)
       .meta(
         doc("How many times EventBridge Scheduler retries starting a run that failed to start, 0-185.", 3),
       ),
