@@ -7,3 +7,5 @@ export interface ImportCycles {
 }
 /** The file and folder import cycles under `root`, type-only imports included, tests left out. */
 export declare function importCycles(root: string): ImportCycles;
+/** The source files under `dir`, tests and declaration files left out. */
+export declare function sourceFiles(dir: string): string[];

@@ -3,22 +3,14 @@
 // more than one thing, and the next field or resource kind lands in its middle; `npm run check`
 // fails on any over 80 lines in packages/sdk/src. Measured with the TypeScript parser, from a
 // function's first line (its signature) to its last, nested functions counted in their parent too.
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
+import { sourceFiles } from "./import-cycles.mjs";
 
 /** The house limit: lines from signature to closing brace. */
 export const MAX_FUNCTION_LINES = 80;
-
-function sourceFiles(dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    const source = /\.(m|c)?tsx?$/.test(entry.name) && !/\.(d|test)\.(m|c)?tsx?$/.test(entry.name);
-    return source ? [path] : [];
-  });
-}
 
 /** What a function is called where it is declared: its own name, or the variable or property it is assigned to. */
 function nameOf(node) {

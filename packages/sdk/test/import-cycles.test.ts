@@ -1,32 +1,19 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { importCycles } from "../../../scripts/import-cycles.mjs";
+import { useTempTree } from "./temp-tree.js";
 
 const src = fileURLToPath(new URL("../src", import.meta.url));
 
 describe("import cycles", () => {
-  let root = "";
-  const write = (files: Record<string, string>) => {
-    root = mkdtempSync(join(tmpdir(), "flexjob-cycles-"));
-    for (const [path, text] of Object.entries(files)) {
-      mkdirSync(dirname(join(root, path)), { recursive: true });
-      writeFileSync(join(root, path), text);
-    }
-  };
-  afterEach(() => {
-    if (root !== "") rmSync(root, { recursive: true, force: true });
-    root = "";
-  });
+  const write = useTempTree("flexjob-cycles-");
 
   it("the SDK's sources import in one direction, between files and between folders", () => {
     expect(importCycles(src)).toEqual({ files: [], folders: [] });
   });
 
   it("a type-only import back into a folder is a file cycle and a folder cycle", () => {
-    write({
+    const root = write({
       "aws/network.ts": 'import type { Rendered } from "../deploy/render.js";\nexport const n = 1;\n',
       "deploy/render.ts": 'import { n } from "../aws/network.js";\nexport type Rendered = typeof n;\n',
       "deploy/deploy.ts": 'export * from "./render.js";\n',
@@ -38,7 +25,7 @@ describe("import cycles", () => {
   });
 
   it("folders that reach each other through different files are a folder cycle only", () => {
-    write({
+    const root = write({
       "aws/role.ts": 'import { diff } from "../deploy/diff.js";\nexport const role = diff;\n',
       "deploy/diff.ts": "export const diff = 1;\n",
       "deploy/render.ts": 'import { role } from "../aws/role.js";\nexport const render = role;\n',
@@ -48,7 +35,7 @@ describe("import cycles", () => {
   });
 
   it("a root file and a directory index count as the files they resolve to", () => {
-    write({
+    const root = write({
       "errors.ts": 'import { plan } from "./plan";\nexport const error = plan;\n',
       "plan/index.ts": 'import { error } from "../errors.js";\nexport const plan = error;\n',
     });
@@ -59,7 +46,7 @@ describe("import cycles", () => {
   });
 
   it("a test that drives the layer above the code it covers makes no cycle", () => {
-    write({
+    const root = write({
       "aws/namespace.ts": "export const ns = 1;\n",
       "aws/namespace.test.ts": 'import { ensure } from "../discovery/ensure.js";\nexport const t = ensure;\n',
       "discovery/ensure.ts": 'import { ns } from "../aws/namespace.js";\nexport const ensure = ns;\n',

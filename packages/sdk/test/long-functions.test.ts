@@ -1,25 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { longFunctions, MAX_FUNCTION_LINES } from "../../../scripts/long-functions.mjs";
+import { useTempTree } from "./temp-tree.js";
 
 const src = fileURLToPath(new URL("../src", import.meta.url));
 
 describe("long functions", () => {
-  let root = "";
-  const write = (files: Record<string, string>) => {
-    root = mkdtempSync(join(tmpdir(), "flexjob-long-"));
-    for (const [path, text] of Object.entries(files)) {
-      mkdirSync(dirname(join(root, path)), { recursive: true });
-      writeFileSync(join(root, path), text);
-    }
-  };
-  afterEach(() => {
-    if (root !== "") rmSync(root, { recursive: true, force: true });
-    root = "";
-  });
+  const write = useTempTree("flexjob-long-");
   const body = (lines: number) =>
     Array.from({ length: lines - 2 }, (_, index) => `  const v${index} = ${index};`);
 
@@ -28,7 +15,7 @@ describe("long functions", () => {
   });
 
   it("names each long function by its declaration, variable or property, and leaves tests out", () => {
-    write({
+    const root = write({
       "a/declared.ts": ["export function declared() {", ...body(81), "}"].join("\n"),
       "a/arrow.ts": ["export const arrow = () => {", ...body(80), "};"].join("\n"),
       "b/object.ts": ["export const adapter = {", "  plan() {", ...body(90), "  },", "};"].join("\n"),
