@@ -150,12 +150,15 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       clock.reset();
       for (const service of registry.services.values()) service.reset();
     },
-    snapshot: () => ({
-      now: clock.now().toISOString(),
-      services: Object.fromEntries(
-        [...registry.services].map(([name, service]) => [name, service.snapshot()]),
-      ),
-    }),
+    snapshot: () => {
+      settleAll();
+      return {
+        now: clock.now().toISOString(),
+        services: Object.fromEntries(
+          [...registry.services].map(([name, service]) => [name, service.snapshot()]),
+        ),
+      };
+    },
     clock,
     ecs: registry.ecs,
     ecr: registry.ecr,
@@ -169,6 +172,11 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),
+  };
+
+  /** Work that runs on its own (Step Functions executions) catches up with the clock first. */
+  const settleAll = () => {
+    for (const service of registry.services.values()) service.settle?.();
   };
 
   const context = (signedRegion: string): CallContext => ({
@@ -260,6 +268,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     } else {
       const handler = service.handlers[operation];
       try {
+        settleAll();
         if (!handler) throw unknownOperation(service, operation);
         const output = await handler(input, context(signedRegion));
         response = codec.success(service, operation, output, requestId);

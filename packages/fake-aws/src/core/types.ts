@@ -21,7 +21,7 @@
  */
 
 /** The wire protocols fake-aws speaks, one per AWS service family. */
-export type Protocol = "awsJson1_1" | "restJson1" | "awsQuery" | "ec2Query";
+export type Protocol = "awsJson1_0" | "awsJson1_1" | "restJson1" | "awsQuery" | "ec2Query";
 
 /** Everything a handler may know about the call besides its input. */
 export interface CallContext {
@@ -82,6 +82,39 @@ export interface World {
   roleAllows?(roleArn: string, request: PermissionRequest): boolean;
   /** The secret or parameter a task definition's `valueFrom` names in `region`, if it exists. */
   findSecret?(valueFrom: string, region: string): StoredSecret | undefined;
+  /**
+   * An event from an AWS service (ECS task stops, Step Functions status changes) onto the
+   * default event bus of `region`: EventBridge wraps it in the envelope and delivers it to the
+   * targets of every matching rule. Optional: a world without EventBridge drops events.
+   */
+  publishEvent?(event: ServiceEvent): void;
+  /** ECS as Step Functions' integrations call it, on a role's behalf. */
+  ecs?: EcsInternals;
+}
+
+/**
+ * ECS operations other services make (Step Functions' `ecs:runTask.sync`, `aws-sdk:ecs:*`):
+ * the API's own handlers, with input and output in ECS's wire shape, at `context.now()`,
+ * which may be a moment an execution reached before the fake clock's now.
+ */
+export interface EcsInternals {
+  runTask(input: Record<string, unknown>, context: CallContext): Record<string, unknown>;
+  stopTask(input: Record<string, unknown>, context: CallContext): Record<string, unknown>;
+  listTasks(input: Record<string, unknown>, context: CallContext): Record<string, unknown>;
+  /** The task as DescribeTasks shows it at `atMs`; undefined once ECS has forgotten it. */
+  describeTask(taskArn: string, atMs: number): Record<string, unknown> | undefined;
+  /** When the task is STOPPED as things stand (a StopTask may bring it forward); Infinity while it hangs. */
+  stoppedAtMs(taskArn: string): number | undefined;
+}
+
+/** What a service emits; EventBridge adds id, version, time and the account when absent. */
+export interface ServiceEvent {
+  source: string;
+  detailType: string;
+  detail: Record<string, unknown>;
+  resources: string[];
+  region: string;
+  account?: string;
 }
 
 /** A call a role makes on someone's behalf, as IAM authorizes it. */
@@ -124,7 +157,7 @@ export interface ServiceDefinition {
   /** The signing name / endpoint id, e.g. `ecs`, `scheduler`, `servicediscovery`, `logs`. */
   signingName: string;
   protocol: Protocol;
-  /** awsJson1_1: the `X-Amz-Target` prefix before the dot, e.g. `AmazonEC2ContainerServiceV20141113`. */
+  /** awsJson1_0 / awsJson1_1: the `X-Amz-Target` prefix before the dot, e.g. `AmazonEC2ContainerServiceV20141113`. */
   targetPrefix?: string;
   /** awsQuery / ec2Query: the API version the SDK sends, e.g. `2010-05-08`. */
   apiVersion?: string;
@@ -140,4 +173,6 @@ export interface ServiceDefinition {
   snapshot(): unknown;
   /** Back to the starting state. */
   reset(): void;
+  /** Catches up work that runs on its own on the fake clock (executions); run before every call. */
+  settle?(): void;
 }

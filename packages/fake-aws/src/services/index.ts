@@ -51,6 +51,7 @@ export function createRegistry(options: RegistryOptions): Registry {
     findSecret: (valueFrom, region) => findSecret(valueFrom, region),
   };
   const ecs = createEcsService(world, options);
+  world.ecs = ecs.internals;
   const iam = createIamService(options);
   roleTrusts = iam.controls.roleTrusts;
   roleAllows = iam.controls.roleAllows;

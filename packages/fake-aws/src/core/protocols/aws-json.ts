@@ -1,8 +1,11 @@
 import { AwsError } from "../types.js";
 import { type ProtocolCodec, parseJsonBody, stringifyJson } from "./codec.js";
 
-/** awsJson1_1: `X-Amz-Target: Prefix.Operation`, JSON both ways, errors as `__type`. */
-export const awsJsonCodec: ProtocolCodec = {
+/**
+ * awsJson1_0 / awsJson1_1: `X-Amz-Target: Prefix.Operation`, JSON both ways, errors as `__type`;
+ * the two differ only in the content type's version.
+ */
+export const awsJsonCodec = (version: "1.0" | "1.1"): ProtocolCodec => ({
   decode(service, call) {
     const target = call.headers["x-amz-target"];
     const dot = typeof target === "string" ? target.lastIndexOf(".") : -1;
@@ -15,15 +18,15 @@ export const awsJsonCodec: ProtocolCodec = {
   success(_service, _operation, output, requestId) {
     return {
       status: 200,
-      headers: { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": requestId },
+      headers: { "content-type": `application/x-amz-json-${version}`, "x-amzn-requestid": requestId },
       body: stringifyJson(output),
     };
   },
   error(_service, error, requestId) {
     return {
       status: error.status,
-      headers: { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": requestId },
+      headers: { "content-type": `application/x-amz-json-${version}`, "x-amzn-requestid": requestId },
       body: JSON.stringify({ ...error.members, __type: error.code, message: error.message }),
     };
   },
-};
+});

@@ -1,7 +1,9 @@
 import type { FakeClock } from "../../core/clock.js";
 import { createRandom, deriveSeed } from "../../core/random.js";
-import type { ServiceDefinition, World } from "../../core/types.js";
+import type { EcsInternals, ServiceDefinition, World } from "../../core/types.js";
+import { queueBehaviours } from "./behaviours.js";
 import { clusterHandlers } from "./clusters.js";
+import { timelineOf } from "./lifecycle.js";
 import {
   DEFAULT_PHASES,
   type EcsControlState,
@@ -32,17 +34,29 @@ export interface EcsControls {
    * their own when their ECR repository or awslogs log group does not exist.)
    */
   setStartFailure(family: string, reason: string | undefined): void;
+  /** The family's next task runs until something stops it (StopTask, a timeout). */
+  hangNext(family: string): void;
+  /**
+   * Fargate Spot reclaims the family's next task `afterMs` after its containers start (default
+   * 30 s): stopCode `SpotInterruption`, its container exits 143 (SIGTERM).
+   */
+  interruptNext(family: string, afterMs?: number): void;
+  /** The family's next tasks exit with these codes, one per task in order (e.g. `[1, 0]`). */
+  setExitCodes(family: string, exitCodes: number[]): void;
+  /** A person stops the task (by ARN or id) now, as StopTask from the console: stopCode `UserInitiated`. */
+  stopTask(task: string, reason?: string): void;
 }
 
 export function createEcsService(
   world: World,
   options: { clock: FakeClock; seed: number },
-): { service: ServiceDefinition; controls: EcsControls } {
+): { service: ServiceDefinition; controls: EcsControls; internals: EcsInternals } {
   const controls: EcsControlState = {
     defaultPhases: { ...DEFAULT_PHASES },
     phasesByFamily: new Map(),
     exitCodes: new Map(),
     startFailures: new Map(),
+    nextBehaviours: new Map(),
   };
   const env: EcsEnv = {
     state: emptyEcsState(),
@@ -96,16 +110,16 @@ export function createEcsService(
       controls.phasesByFamily.clear();
       controls.exitCodes.clear();
       controls.startFailures.clear();
+      controls.nextBehaviours.clear();
     },
   };
 
   return {
     service,
+    internals: ecsInternals(env),
     controls: {
       setExitCode(target, exitCode) {
-        if (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255) {
-          throw new RangeError("exit code must be an integer 0–255");
-        }
+        checkExitCode(exitCode);
         controls.exitCodes.set(target, exitCode);
       },
       setPhases(phases, family) {
@@ -123,6 +137,45 @@ export function createEcsService(
         if (reason === undefined) controls.startFailures.delete(family);
         else controls.startFailures.set(family, reason);
       },
+      hangNext: (family) => queueBehaviours(controls, family, [{ kind: "hang" }]),
+      interruptNext: (family, afterMs = 30_000) =>
+        queueBehaviours(controls, family, [{ kind: "spot-interruption", afterMs }]),
+      setExitCodes(family, exitCodes) {
+        for (const exitCode of exitCodes) checkExitCode(exitCode);
+        queueBehaviours(
+          controls,
+          family,
+          exitCodes.map((exitCode) => ({ kind: "exit", exitCode })),
+        );
+      },
+      stopTask(ref, reason = "Task stopped by user") {
+        const task = [...env.state.tasks.values()].find((t) => t.arn === ref || t.id === ref);
+        if (task === undefined) throw new RangeError(`no task ${ref}`);
+        const nowMs = options.clock.nowMs();
+        if (task.stop === undefined && nowMs < timelineOf(task).stoppingAtMs)
+          task.stop = { atMs: nowMs, reason };
+      },
+    },
+  };
+}
+
+function checkExitCode(exitCode: number): void {
+  if (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255) {
+    throw new RangeError("exit code must be an integer 0–255");
+  }
+}
+
+/** The API's task handlers, for Step Functions to call at an execution's moment. */
+function ecsInternals(env: EcsEnv): EcsInternals {
+  const handlers = taskHandlers(env);
+  return {
+    runTask: (input, context) => handlers.RunTask(input, context) as Record<string, unknown>,
+    stopTask: (input, context) => handlers.StopTask(input, context) as Record<string, unknown>,
+    listTasks: (input, context) => handlers.ListTasks(input, context) as Record<string, unknown>,
+    describeTask: (taskArn, atMs) => describeTasks(env, [taskArn], ["TAGS"], atMs)[0],
+    stoppedAtMs: (taskArn) => {
+      const task = env.state.tasks.get(taskArn);
+      return task === undefined ? undefined : timelineOf(task).stoppedAtMs;
     },
   };
 }

@@ -15,7 +15,7 @@ export interface Timeline {
   stoppingAtMs: number;
   stoppedAtMs: number;
   /** Why it stopped. */
-  stopCode: "EssentialContainerExited" | "UserInitiated" | "TaskFailedToStart";
+  stopCode: "EssentialContainerExited" | "UserInitiated" | "TaskFailedToStart" | "SpotInterruption";
   /** Whether the stop was StopTask's doing. */
   byUser: boolean;
 }
@@ -24,7 +24,12 @@ export function timelineOf(task: Task): Timeline {
   const p = task.phases;
   const pendingAtMs = task.createdAtMs + p.provisioningMs;
   const startAtMs = pendingAtMs + p.pendingMs;
-  const naturalStopMs = task.startFailure === undefined ? startAtMs + p.runningMs : startAtMs;
+  const exitMs = task.hangs ? Number.POSITIVE_INFINITY : startAtMs + p.runningMs;
+  const spotMs =
+    task.spotInterruptionAfterMs === undefined ? undefined : startAtMs + task.spotInterruptionAfterMs;
+  const interrupted = task.startFailure === undefined && spotMs !== undefined && spotMs < exitMs;
+  const naturalStopMs =
+    task.startFailure !== undefined ? startAtMs : interrupted ? (spotMs as number) : exitMs;
   const userStopMs = task.stop?.atMs;
   const byUser = userStopMs !== undefined && userStopMs < naturalStopMs;
   const stoppingAtMs = byUser ? userStopMs : naturalStopMs;
@@ -33,7 +38,9 @@ export function timelineOf(task: Task): Timeline {
     ? "UserInitiated"
     : task.startFailure !== undefined
       ? "TaskFailedToStart"
-      : "EssentialContainerExited";
+      : interrupted
+        ? "SpotInterruption"
+        : "EssentialContainerExited";
   return {
     pendingAtMs: Math.min(pendingAtMs, stoppingAtMs),
     runningAtMs: ran ? startAtMs : undefined,
@@ -77,11 +84,14 @@ export function exitCodeAt(task: Task, controls: EcsControlState, nowMs: number)
   if (task.exitCode !== undefined) return task.exitCode;
   const t = timelineOf(task);
   if (t.runningAtMs === undefined || nowMs < t.stoppingAtMs) return undefined;
-  task.exitCode = t.byUser
-    ? 143
-    : (controls.exitCodes.get(task.arn) ??
-      controls.exitCodes.get(task.id) ??
-      controls.exitCodes.get(task.taskDefinition.family) ??
-      0);
+  // A stop from outside (StopTask, Spot reclaiming the capacity) sends SIGTERM first.
+  task.exitCode =
+    t.byUser || t.stopCode === "SpotInterruption"
+      ? 143
+      : (task.scriptedExitCode ??
+        controls.exitCodes.get(task.arn) ??
+        controls.exitCodes.get(task.id) ??
+        controls.exitCodes.get(task.taskDefinition.family) ??
+        0);
   return task.exitCode;
 }

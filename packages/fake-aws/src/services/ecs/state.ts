@@ -66,6 +66,12 @@ export interface Task {
   exitCode?: number;
   /** Set at RunTask when a start failure is configured for the task's family. */
   startFailure?: string;
+  /** A test made it run until stopped (see EcsControls.hangNext). */
+  hangs?: boolean;
+  /** A test made Fargate Spot reclaim it this long after its containers started. */
+  spotInterruptionAfterMs?: number;
+  /** A test fixed its exit code at RunTask (EcsControls.setExitCodes). */
+  scriptedExitCode?: number;
   launchType?: string;
   capacityProviderName?: string;
   overrides: Record<string, unknown>;
@@ -89,7 +95,15 @@ export interface EcsControlState {
   /** Exit codes by task ARN, task id or family. */
   exitCodes: Map<string, number>;
   startFailures: Map<string, string>;
+  /** What each family's next tasks do, consumed one per task in RunTask order (behaviours.ts). */
+  nextBehaviours: Map<string, TaskBehaviour[]>;
 }
+
+/** One scripted task: hang until stopped, be reclaimed by Spot, or exit with a code. */
+export type TaskBehaviour =
+  | { kind: "hang" }
+  | { kind: "spot-interruption"; afterMs: number }
+  | { kind: "exit"; exitCode: number };
 
 export interface EcsState {
   clusters: Map<string, Cluster>;

@@ -1,6 +1,7 @@
 import { uuidFrom } from "../../core/random.js";
 import type { Reader } from "../../core/readers.js";
 import type { CallContext } from "../../core/types.js";
+import { applyNextBehaviour } from "./behaviours.js";
 import { readStrategy } from "./clusters.js";
 import { desiredStatusAt, exitCodeAt, forgottenAt, statusAt, timelineOf } from "./lifecycle.js";
 import { startProblem } from "./start-checks.js";
@@ -39,7 +40,7 @@ export function taskHandlers(env: EcsEnv) {
       const clientToken = reader.string("clientToken", { max: 64 });
       if (clientToken !== undefined) {
         const earlier = env.state.runTokens.get(clientToken);
-        if (earlier) return { tasks: describeTasks(env, earlier, ["TAGS"]), failures: [] };
+        if (earlier) return { tasks: describeTasks(env, earlier, ["TAGS"], atMs(context)), failures: [] };
       }
 
       const placement = choosePlacement(reader, cluster);
@@ -78,7 +79,7 @@ export function taskHandlers(env: EcsEnv) {
           region: context.region,
           cluster,
           taskDefinition: td,
-          createdAtMs: env.clock.nowMs(),
+          createdAtMs: atMs(context),
           phases: phasesFor(env.controls, td.family),
           overrides,
           group,
@@ -99,11 +100,12 @@ export function taskHandlers(env: EcsEnv) {
         };
         const failure = env.controls.startFailures.get(td.family) ?? startProblem(env, td, context, id);
         if (failure !== undefined) task.startFailure = failure;
+        applyNextBehaviour(env.controls, task);
         env.state.tasks.set(task.arn, task);
         arns.push(task.arn);
       }
       if (clientToken !== undefined) env.state.runTokens.set(clientToken, arns);
-      return { tasks: describeTasks(env, arns, ["TAGS"]), failures: [] };
+      return { tasks: describeTasks(env, arns, ["TAGS"], atMs(context)), failures: [] };
     },
 
     DescribeTasks(input: Record<string, unknown>, context: CallContext) {
@@ -119,7 +121,7 @@ export function taskHandlers(env: EcsEnv) {
         if (task) found.push(task.arn);
         else failures.push({ arn: ref, reason: "MISSING" });
       }
-      return { tasks: describeTasks(env, found, include), failures };
+      return { tasks: describeTasks(env, found, include, atMs(context)), failures };
     },
 
     ListTasks(input: Record<string, unknown>, context: CallContext) {
@@ -134,11 +136,12 @@ export function taskHandlers(env: EcsEnv) {
       });
       const desired =
         reader.string("desiredStatus", { oneOf: ["RUNNING", "PENDING", "STOPPED"] }) ?? "RUNNING";
-      const nowMs = env.clock.nowMs();
+      const nowMs = atMs(context);
       const matching = [...env.state.tasks.values()]
         .filter(
           (task) =>
             task.cluster === cluster &&
+            task.createdAtMs <= nowMs &&
             serviceName === undefined &&
             (family === undefined || task.taskDefinition.family === family) &&
             (startedBy === undefined || task.startedBy === startedBy) &&
@@ -158,13 +161,18 @@ export function taskHandlers(env: EcsEnv) {
       const reason = reader.string("reason", { max: 255 }) ?? "Task stopped by user";
       const task = findTask(env, cluster, ref);
       if (task === undefined) throw invalidParameter("The referenced task was not found.");
-      const nowMs = env.clock.nowMs();
+      const nowMs = atMs(context);
       if (task.stop === undefined && nowMs < timelineOf(task).stoppingAtMs)
         task.stop = { atMs: nowMs, reason };
-      const [described] = describeTasks(env, [task.arn], ["TAGS"]);
+      const [described] = describeTasks(env, [task.arn], ["TAGS"], nowMs);
       return { task: described };
     },
   };
+}
+
+/** The call's moment: the fake clock's now for API calls, the execution's time for Step Functions'. */
+function atMs(context: CallContext): number {
+  return context.now().getTime();
 }
 
 function findTask(env: EcsEnv, cluster: Cluster, ref: string): Task | undefined {
@@ -285,9 +293,14 @@ function forgetStoppedTasks(env: EcsEnv): void {
   }
 }
 
-export function describeTasks(env: EcsEnv, arns: string[], include: string[]): Record<string, unknown>[] {
+/** `nowMs`: the moment to describe them at; Step Functions' executions describe the past. */
+export function describeTasks(
+  env: EcsEnv,
+  arns: string[],
+  include: string[],
+  nowMs = env.clock.nowMs(),
+): Record<string, unknown>[] {
   forgetStoppedTasks(env);
-  const nowMs = env.clock.nowMs();
   const out: Record<string, unknown>[] = [];
   for (const arn of arns) {
     const task = env.state.tasks.get(arn);
@@ -308,7 +321,9 @@ function describeTask(env: EcsEnv, task: Task, nowMs: number, include: string[])
       ? task.stop?.reason
       : t.stopCode === "TaskFailedToStart"
         ? task.startFailure
-        : "Essential container in task exited";
+        : t.stopCode === "SpotInterruption"
+          ? "Your Spot Task was interrupted."
+          : "Essential container in task exited";
   const td = task.taskDefinition;
   const containerStatus = stopping ? "STOPPED" : status === "RUNNING" ? "RUNNING" : "PENDING";
   const attachmentId = uuidLike(task.eniId);
