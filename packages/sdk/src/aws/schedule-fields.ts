@@ -148,7 +148,7 @@ export function renderSchedule(job: JobSpec, shard: number, input: RenderInput):
       subnets: [...network.subnets].sort(),
       securityGroups: [...network.securityGroups].sort(),
       assignPublicIp: network.assignPublicIp,
-      retry: { attempts: job.retry.attempts, maxAgeSeconds: job.retry.maxAgeSeconds },
+      retry: { attempts: job.startRetry.attempts, maxAgeSeconds: job.startRetry.maxAgeSeconds },
       input: canonicalJson(overrides),
       taskTags: { [TAG_MANAGED]: "true", [TAG_APP]: app, [TAG_JOB]: job.name },
     },

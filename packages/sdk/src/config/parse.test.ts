@@ -29,7 +29,10 @@ describe("parseConfig defaults", () => {
           arch: "x86_64",
           spot: false,
           tasks: 1,
-          retry: { attempts: 185, maxAgeSeconds: 86_400 },
+          retries: 0,
+          timeoutSeconds: undefined,
+          overlap: "allow",
+          startRetry: { attempts: 185, maxAgeSeconds: 300 },
           flexibleWindowMinutes: undefined,
           startDate: undefined,
           endDate: undefined,
@@ -69,7 +72,10 @@ describe("parseConfig defaults", () => {
           arch: "arm64",
           spot: true,
           tasks: 4,
-          retry: { attempts: 3, maxAge: "1h30m" },
+          retries: 2,
+          timeout: "2h",
+          overlap: "skip",
+          startRetry: { attempts: 3, maxAge: "1h30m" },
           flexibleWindow: "15m",
           startDate: "2030-01-01T09:00:00+02:00",
           endDate: "2030-12-31T23:59:59Z",
@@ -105,7 +111,10 @@ describe("parseConfig defaults", () => {
           arch: "arm64",
           spot: true,
           tasks: 4,
-          retry: { attempts: 3, maxAgeSeconds: 5400 },
+          retries: 2,
+          timeoutSeconds: 7200,
+          overlap: "skip",
+          startRetry: { attempts: 3, maxAgeSeconds: 5400 },
           flexibleWindowMinutes: 15,
           startDate: "2030-01-01T07:00:00.000Z",
           endDate: "2030-12-31T23:59:59.000Z",
@@ -225,9 +234,9 @@ describe("unknown fields", () => {
   });
 
   it("lists the allowed fields when no known field is close", () => {
-    expect(jobProblem({ retry: { attempts: 3, backoff: "exponential" } })).toEqual([
-      "jobs.nightly.retry.backoff",
-      'unknown field "backoff" in retry',
+    expect(jobProblem({ startRetry: { attempts: 3, backoff: "exponential" } })).toEqual([
+      "jobs.nightly.startRetry.backoff",
+      'unknown field "backoff" in startRetry',
       "remove it; the fields here are attempts, maxAge",
     ]);
   });
@@ -667,22 +676,22 @@ describe("arch, spot, enabled, tasks", () => {
   });
 });
 
-describe("retry", () => {
+describe("startRetry", () => {
   it("accepts 0 to 185 attempts", () => {
-    expect(parseJob({ retry: { attempts: 0 } }).retry).toEqual({ attempts: 0, maxAgeSeconds: 86_400 });
-    expect(parseJob({ retry: { attempts: 185 } }).retry.attempts).toBe(185);
-    expect(jobProblem({ retry: { attempts: 186 } })).toEqual([
-      "jobs.nightly.retry.attempts",
-      "retry.attempts must be a whole number from 0 to 185, got 186",
+    expect(parseJob({ startRetry: { attempts: 0 } }).startRetry).toEqual({ attempts: 0, maxAgeSeconds: 300 });
+    expect(parseJob({ startRetry: { attempts: 185 } }).startRetry.attempts).toBe(185);
+    expect(jobProblem({ startRetry: { attempts: 186 } })).toEqual([
+      "jobs.nightly.startRetry.attempts",
+      "startRetry.attempts must be a whole number from 0 to 185, got 186",
       "use a whole number from 0 to 185",
     ]);
-    expect(jobProblem({ retry: { attempts: -1 } })[1]).toBe(
-      "retry.attempts must be a whole number from 0 to 185, got -1",
+    expect(jobProblem({ startRetry: { attempts: -1 } })[1]).toBe(
+      "startRetry.attempts must be a whole number from 0 to 185, got -1",
     );
   });
 
   it("reads maxAge as seconds or a human duration", () => {
-    const maxAge = (value: unknown) => parseJob({ retry: { maxAge: value } }).retry.maxAgeSeconds;
+    const maxAge = (value: unknown) => parseJob({ startRetry: { maxAge: value } }).startRetry.maxAgeSeconds;
     expect([60, 86_400, "3600", "90s", "30m", "6h", "1d", "1h30m", "1h 30m"].map(maxAge)).toEqual([
       60, 86_400, 3600, 90, 1800, 21_600, 86_400, 5400, 5400,
     ]);
@@ -690,25 +699,99 @@ describe("retry", () => {
 
   it("rejects maxAge outside 60 seconds to 24 hours", () => {
     const remedy = 'use whole seconds from 60 to 86400, or a duration with d, h, m and s units such as "6h"';
-    expect(jobProblem({ retry: { maxAge: "59s" } })).toEqual([
-      "jobs.nightly.retry.maxAge",
+    expect(jobProblem({ startRetry: { maxAge: "59s" } })).toEqual([
+      "jobs.nightly.startRetry.maxAge",
       'maxAge "59s" (59 seconds) is outside 1 minute to 1 day',
       remedy,
     ]);
-    expect(jobProblem({ retry: { maxAge: "1d1s" } })[1]).toBe(
+    expect(jobProblem({ startRetry: { maxAge: "1d1s" } })[1]).toBe(
       'maxAge "1d1s" (1 day 1 second) is outside 1 minute to 1 day',
     );
-    expect(jobProblem({ retry: { maxAge: 59 } })).toEqual([
-      "jobs.nightly.retry.maxAge",
-      "retry.maxAge must be a whole number from 60 to 86400, got 59",
+    expect(jobProblem({ startRetry: { maxAge: 59 } })).toEqual([
+      "jobs.nightly.startRetry.maxAge",
+      "startRetry.maxAge must be a whole number from 60 to 86400, got 59",
       "use a whole number from 60 to 86400",
     ]);
-    expect(jobProblem({ retry: { maxAge: "soon" } })).toEqual([
-      "jobs.nightly.retry.maxAge",
+    expect(jobProblem({ startRetry: { maxAge: "soon" } })).toEqual([
+      "jobs.nightly.startRetry.maxAge",
       'maxAge "soon" is not a duration',
       remedy,
     ]);
-    expect(jobProblem({ retry: { maxAge: "30m1h" } })[1]).toBe('maxAge "30m1h" is not a duration');
+    expect(jobProblem({ startRetry: { maxAge: "30m1h" } })[1]).toBe('maxAge "30m1h" is not a duration');
+  });
+});
+
+describe("retries, timeout, overlap", () => {
+  it("runs a job as before unless it sets them", () => {
+    const job = parseJob({});
+    expect([job.retries, job.timeoutSeconds, job.overlap]).toEqual([0, undefined, "allow"]);
+  });
+
+  it("accepts 0 to 10 retries", () => {
+    expect([parseJob({ retries: 0 }).retries, parseJob({ retries: 10 }).retries]).toEqual([0, 10]);
+    expect(jobProblem({ retries: 11 })).toEqual([
+      "jobs.nightly.retries",
+      "retries must be a whole number from 0 to 10, got 11",
+      "use a whole number from 0 to 10",
+    ]);
+    expect(jobProblem({ retries: 1.5 })[1]).toBe("retries must be a whole number, got 1.5");
+  });
+
+  it("reads timeout as seconds or a duration, from 1 minute to 365 days", () => {
+    const timeout = (value: unknown) => parseJob({ timeout: value }).timeoutSeconds;
+    expect([60, "1m", "90s", "2h", "1d", "365d", 31_536_000].map(timeout)).toEqual([
+      60, 60, 90, 7200, 86_400, 31_536_000, 31_536_000,
+    ]);
+  });
+
+  it("rejects a timeout below 1 minute or above 365 days, naming the value", () => {
+    const remedy = 'use a duration from 1 minute to 365 days, such as "30m", "2h" or "1d", or remove timeout';
+    expect(jobProblem({ timeout: "30s" })).toEqual([
+      "jobs.nightly.timeout",
+      'timeout "30s" (30 seconds) is below 1 minute',
+      remedy,
+    ]);
+    expect(jobProblem({ timeout: "366d" })[1]).toBe('timeout "366d" (366 days) is above 365 days');
+    expect(jobProblem({ timeout: 30 })).toEqual([
+      "jobs.nightly.timeout",
+      "timeout must be a whole number from 60 to 31536000, got 30",
+      "use a whole number from 60 to 31536000",
+    ]);
+    expect(jobProblem({ timeout: "soon" })).toEqual([
+      "jobs.nightly.timeout",
+      'timeout "soon" is not a duration',
+      'use whole seconds from 60 to 31536000, or a duration with d, h, m and s units such as "2h"',
+    ]);
+  });
+
+  it("accepts the three overlap policies and lists them for any other", () => {
+    expect(["allow", "skip", "replace"].map((overlap) => parseJob({ overlap }).overlap)).toEqual([
+      "allow",
+      "skip",
+      "replace",
+    ]);
+    expect(jobProblem({ overlap: "queue" })).toEqual([
+      "jobs.nightly.overlap",
+      'overlap must be "allow", "skip" or "replace", got "queue"',
+      'use one of "allow", "skip", "replace"',
+    ]);
+  });
+});
+
+describe("retry, the old name of startRetry", () => {
+  it("is read as startRetry", () => {
+    expect(parseJob({ retry: { attempts: 3, maxAge: "2h" } }).startRetry).toEqual({
+      attempts: 3,
+      maxAgeSeconds: 7200,
+    });
+  });
+
+  it("is an error next to startRetry", () => {
+    expect(jobProblem({ retry: { attempts: 3 }, startRetry: { attempts: 2 } })).toEqual([
+      "jobs.nightly.retry",
+      "retry and startRetry are both set; retry is the old name of startRetry",
+      "keep startRetry and remove retry",
+    ]);
   });
 });
 

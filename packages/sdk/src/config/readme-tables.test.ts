@@ -7,11 +7,14 @@ import { readmeTables, withReadmeTables } from "./readme-tables.js";
 
 const README = new URL("../../../../README.md", import.meta.url);
 
-/** Every property path in the published JSON Schema below `node`, jobs' own fields apart. */
+/**
+ * Every property path in the published JSON Schema below `node`, jobs' own fields apart, and
+ * deprecated fields apart: they are still read, but documented only under their new name.
+ */
 function propertyPaths(node: Record<string, unknown>, prefix = ""): string[] {
   const properties = (node.properties ?? {}) as Record<string, Record<string, unknown>>;
   return Object.entries(properties).flatMap(([key, child]) =>
-    key === "$schema"
+    key === "$schema" || child.deprecated === true
       ? []
       : [`${prefix}${key}`, ...(key === "jobs" ? [] : propertyPaths(child, `${prefix}${key}.`))],
   );
@@ -43,10 +46,20 @@ describe("README config tables", () => {
       unset(top, "cluster"),
       unset(job, "schedule"),
       unset(job, "cpu"),
-      unset(job, "retry.maxAge"),
+      unset(job, "startRetry.maxAge"),
+      unset(job, "timeout"),
       unset(job, "command"),
       unset(job, "image"),
-    ]).toEqual(["required", "the app name", "required", "`0.25`", "`24h`", "the image's own", "—"]);
+    ]).toEqual([
+      "required",
+      "the app name",
+      "required",
+      "`0.25`",
+      "the smaller of 1 hour and the shortest time between the job's runs, at least 1 minute",
+      "none",
+      "the image's own",
+      "—",
+    ]);
   });
 
   it("list each Fargate cpu with its memory range", () => {

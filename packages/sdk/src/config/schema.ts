@@ -32,7 +32,7 @@ import {
   securityGroupProblem,
   subnetProblem,
 } from "./aws-identifiers.js";
-import { DURATION_PATTERN, durationProblem, durationSeconds } from "./duration.js";
+import { DURATION_PATTERN, describeSeconds, durationProblem, durationSeconds } from "./duration.js";
 import { doc, FORMS_KEY, type ScheduleForm } from "./field-docs.js";
 import { IMAGE_REFERENCE_PATTERN, parseImageReference } from "./image-reference.js";
 import {
@@ -51,6 +51,7 @@ import {
 import { convertWith, type Problem, raise, refineWith } from "./problem.js";
 import { repositoryPathProblem } from "./repo-path.js";
 import { splitCommand } from "./shell-words.js";
+import { defaultStartRetryMaxAge } from "./start-retry.js";
 
 /**
  * The one schema of flexjob.yml. Its input side is what users write (and what the JSON Schema for
@@ -71,6 +72,8 @@ const AWS_DOCS = {
   flexibleWindow:
     "https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-flexible-time-windows.html",
   retry: "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html",
+  stepFunctionsRetry: "https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html",
+  timeout: "https://docs.aws.amazon.com/step-functions/latest/dg/statemachine-structure.html",
   startEnd:
     "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html#scheduler-CreateSchedule-request-StartDate",
   healthCheck: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html",
@@ -240,7 +243,6 @@ const RETRY_MAX_AGE = {
   min: SCHEDULER_RETRY.maxAgeSeconds.min,
   max: SCHEDULER_RETRY.maxAgeSeconds.max,
   example: "6h",
-  default: "24h",
 } as const;
 
 function maxAgeSeconds(value: number | string): number {
@@ -258,34 +260,98 @@ function retrySpec({ attempts, maxAge }: { attempts: number; maxAge: number }) {
   };
 }
 
-const retrySchema = z
-  .strictObject({
-    attempts: wholeNumber(SCHEDULER_RETRY.attempts.min, SCHEDULER_RETRY.attempts.max)
-      .default(SCHEDULER_RETRY.attempts.default)
-      .meta(
-        doc("How many times EventBridge Scheduler retries starting a run that failed to start, 0-185.", 3),
+/** `startRetry`, and `retry`, its old name: the fields as written, maxAge undefined when not given. */
+const startRetryObject = z.strictObject({
+  attempts: wholeNumber(SCHEDULER_RETRY.attempts.min, SCHEDULER_RETRY.attempts.max)
+    .default(SCHEDULER_RETRY.attempts.default)
+    .meta(doc("How many times EventBridge Scheduler retries starting a run that failed to start, 0-185.", 3)),
+  maxAge: z
+    .union([
+      wholeNumber(RETRY_MAX_AGE.min, RETRY_MAX_AGE.max),
+      z.string().meta({ pattern: DURATION_PATTERN }),
+    ])
+    .meta(
+      doc(
+        'How long Scheduler keeps retrying an unstarted run: seconds (60-86400) or a duration such as "90s", "30m", "6h", "1d", "1h30m".',
+        "1h",
+        undefined,
+        "the smaller of 1 hour and the shortest time between the job's runs, at least 1 minute",
       ),
-    maxAge: z
-      .union([
-        wholeNumber(RETRY_MAX_AGE.min, RETRY_MAX_AGE.max),
-        z.string().meta({ pattern: DURATION_PATTERN }),
-      ])
-      .meta(
-        doc(
-          'How long Scheduler keeps retrying an unstarted run: seconds (60-86400) or a duration such as "90s", "30m", "6h", "1d", "1h30m".',
-          "6h",
-        ),
-      )
-      .transform(convertWith(maxAgeSeconds))
-      .prefault(RETRY_MAX_AGE.default),
-  })
-  .transform((retry): RetrySpec => retrySpec(retry))
-  .prefault({})
+    )
+    .transform(convertWith(maxAgeSeconds))
+    .optional(),
+});
+
+const startRetrySchema = startRetryObject
+  .optional()
   .meta(
     doc(
-      "Retries of runs that fail to start (for example when Fargate has no capacity). A task that starts and then fails is not retried.",
+      "Retries of runs that fail to start (for example when Fargate has no capacity); a run that starts and then fails is re-run by `retries`. A run still unstarted after maxAge is missed. Formerly `retry`, which is still read, with a warning.",
       { attempts: 3, maxAge: "1h" },
       AWS_DOCS.retry,
+    ),
+  );
+
+/**
+ * The old name of startRetry: still read, with a warning. Described for editors, which also show
+ * it as deprecated, but without docs, so the README and the starter show only the new name.
+ */
+const OLD_RETRY_DOCS = doc(
+  "Deprecated: the old name of startRetry, still read with a warning. Write startRetry instead.",
+  { attempts: 3, maxAge: "1h" },
+);
+const oldRetrySchema = startRetryObject
+  .optional()
+  .meta({ description: OLD_RETRY_DOCS.description, examples: OLD_RETRY_DOCS.examples, deprecated: true });
+
+/** Step Functions' TimeoutSeconds for the run; a standard workflow runs at most a year. */
+const TIMEOUT = { min: 60, max: 365 * 86_400, example: "2h" } as const;
+
+function timeoutSeconds(value: number | string): number {
+  const seconds = durationSeconds(value);
+  const shown = (total: number) =>
+    typeof value === "string" ? `${JSON.stringify(value)} (${describeSeconds(total)})` : `${value}`;
+  const remedy = 'use a duration from 1 minute to 365 days, such as "30m", "2h" or "1d", or remove timeout';
+  if (seconds === undefined)
+    return raise(durationProblem("timeout", value, TIMEOUT) ?? { message: "", remedy });
+  if (seconds < TIMEOUT.min) raise({ message: `timeout ${shown(seconds)} is below 1 minute`, remedy });
+  if (seconds > TIMEOUT.max) raise({ message: `timeout ${shown(seconds)} is above 365 days`, remedy });
+  return seconds;
+}
+
+const timeoutSchema = z
+  .union([wholeNumber(TIMEOUT.min, TIMEOUT.max), z.string().meta({ pattern: DURATION_PATTERN })])
+  .meta(
+    doc(
+      'Stop a run that takes longer than this, and count it as timed out: seconds (60 up to a year) or a duration such as "30m", "2h", "1d". Setting it runs the job through a Step Functions state machine.',
+      "2h",
+      AWS_DOCS.timeout,
+      "none",
+    ),
+  )
+  .transform(convertWith(timeoutSeconds))
+  .optional();
+
+/** What a run does when the job's previous run is still going. */
+export const OVERLAP_POLICIES = ["allow", "skip", "replace"] as const;
+
+const overlapSchema = z
+  .enum(OVERLAP_POLICIES)
+  .default("allow")
+  .meta(
+    doc(
+      "When a run is due while the job's previous run is still going: allow (both run), skip (the new run ends at once, recorded as skipped) or replace (stop the old run, then start). skip and replace run the job through a Step Functions state machine.",
+      "skip",
+    ),
+  );
+
+const retriesSchema = wholeNumber(0, 10)
+  .default(0)
+  .meta(
+    doc(
+      "Re-run a run that failed (non-zero exit, Spot interruption, out of memory, a task that could not start) up to this many times, 0-10, with backoff. A task a person stopped is not re-run. Setting it runs the job through a Step Functions state machine.",
+      2,
+      AWS_DOCS.stepFunctionsRetry,
     ),
   );
 
@@ -548,7 +614,11 @@ const jobShape = {
     .meta(
       doc("Parallel tasks per run, 1-50. Each gets FLEXJOB_TASK_INDEX (0-based) and FLEXJOB_TASK_COUNT.", 4),
     ),
-  retry: retrySchema,
+  retries: retriesSchema,
+  timeout: timeoutSchema,
+  overlap: overlapSchema,
+  startRetry: startRetrySchema,
+  retry: oldRetrySchema,
   flexibleWindow: flexibleWindowSchema,
   startDate: dateSchema(
     "startDate",
@@ -681,8 +751,33 @@ export const jobSchema = z
     },
     whenValid("env", "secrets"),
   )
+  .superRefine((job, ctx) => {
+    if (job.retry !== undefined && job.startRetry !== undefined) {
+      addProblem(
+        ctx,
+        ["retry"],
+        {
+          message: "retry and startRetry are both set; retry is the old name of startRetry",
+          remedy: "keep startRetry and remove retry",
+        },
+        job.retry,
+      );
+    }
+  })
   .transform((job): Omit<JobSpec, "name"> => jobSpecFields(job))
   .meta({ description: "One scheduled job. Only schedule is required." });
+
+/**
+ * The RetryPolicy from startRetry, or from retry, its old name. maxAge defaults to no longer than
+ * the time between runs, so that a late start never runs into the next scheduled run.
+ */
+function startRetrySpec(job: Pick<JobInputOutput, "startRetry" | "retry" | "schedule" | "timezone">) {
+  const given = job.startRetry ?? job.retry;
+  return retrySpec({
+    attempts: given?.attempts ?? SCHEDULER_RETRY.attempts.default,
+    maxAge: given?.maxAge ?? defaultStartRetryMaxAge(job.schedule, job.timezone),
+  });
+}
 
 /** A job's spec from its parsed fields: sizes joined, every key present (undefined when not set). */
 function jobSpecFields(job: JobInputOutput) {
@@ -713,7 +808,13 @@ function jobSpecFields(job: JobInputOutput) {
     arch: job.arch,
     spot: job.spot,
     tasks: job.tasks,
-    retry: job.retry,
+    /** Re-runs of a failed run, 0–10; 0 with no timeout and overlap "allow" keeps the direct ECS target. */
+    retries: job.retries,
+    /** Step Functions TimeoutSeconds of a run, 60 s to a year; undefined means no timeout. */
+    timeoutSeconds: job.timeout,
+    overlap: job.overlap,
+    /** Scheduler's RetryPolicy for a run that could not start; `retry` is its old name. */
+    startRetry: startRetrySpec(job),
     /** undefined when the flexible time window is off. */
     flexibleWindowMinutes: job.flexibleWindow,
     /** ISO 8601 in UTC. */

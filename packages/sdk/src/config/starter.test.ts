@@ -54,7 +54,10 @@ describe("starterConfig", () => {
       expect.arrayContaining([
         "# cpu: 0.25",
         "# memory: 0.5",
-        "#   maxAge: 24h",
+        "# retries: 0",
+        "# timeout: 2h",
+        "# overlap: allow",
+        "#   maxAge: 1h",
         "# flexibleWindow: off",
         "#   buildSecrets: [NPM_TOKEN]",
       ]),

@@ -1,0 +1,42 @@
+import { nextRuns, type Schedule } from "../schedule/index.js";
+import { SCHEDULER_RETRY } from "../schedule/retry-policy.js";
+
+/** The longest a late start may be retried when the job's runs are further apart than this. */
+const MAX_DEFAULT_SECONDS = 3600;
+
+/**
+ * The window the shortest time between runs is read from: the first runs after a fixed instant,
+ * not after now, so the default (and so the deployed schedule) never changes with the day of the
+ * deploy. 500 runs cover the gaps inside a day and between days, and every weekly pattern, of any
+ * cron that runs less often than every minute; a cron running more often has a gap at the floor.
+ */
+const WINDOW = { from: new Date("2026-01-01T00:00:00Z"), count: 500 } as const;
+
+/**
+ * startRetry.maxAge when the job does not set it: the smaller of 1 hour and the shortest time
+ * between the job's runs, never below Scheduler's minimum of 60 seconds, so that a run retried
+ * late never runs into the next one. For `rate(…)` that time is the rate; for cron, the smallest
+ * gap between consecutive runs in {@link WINDOW}, in the job's time zone (a daylight-saving jump
+ * may bring two runs closer once a year; that is not counted). A one-time `at(…)` has no next run,
+ * and neither has a cron whose years are all before the window: 1 hour.
+ * @example
+ * defaultStartRetryMaxAge(parseSchedule("rate(15 minutes)"), "UTC"); // 900
+ */
+export function defaultStartRetryMaxAge(schedule: Schedule, timezone: string): number {
+  const gap = shortestGapSeconds(schedule, timezone);
+  return Math.max(
+    SCHEDULER_RETRY.maxAgeSeconds.min,
+    Math.min(MAX_DEFAULT_SECONDS, gap ?? MAX_DEFAULT_SECONDS),
+  );
+}
+
+function shortestGapSeconds(schedule: Schedule, timezone: string): number | undefined {
+  if (schedule.kind === "at") return undefined;
+  const runs = nextRuns(schedule.expression, { timezone, from: WINDOW.from, count: WINDOW.count });
+  let shortest: number | undefined;
+  for (let index = 1; index < runs.length; index += 1) {
+    const gap = ((runs[index]?.getTime() ?? 0) - (runs[index - 1]?.getTime() ?? 0)) / 1000;
+    if (shortest === undefined || gap < shortest) shortest = gap;
+  }
+  return shortest;
+}
