@@ -27,6 +27,7 @@ export type { DefaultVpcInfo, Ec2Controls } from "./services/ec2/index.js";
 export type { EcrControls, ImageStore, PushedImage, PushImage } from "./services/ecr/index.js";
 export { createRegistryImageStore, type RegistryImageStoreOptions } from "./services/ecr/registry-store.js";
 export type { EcsControls, EcsPhases } from "./services/ecs/index.js";
+export type { DeliveryFailure, EventsControls } from "./services/events/index.js";
 export {
   type AuthorizationRequest,
   authorize,
@@ -37,3 +38,5 @@ export {
 } from "./services/iam/evaluate.js";
 export type { LogLine, LogsControls } from "./services/logs/index.js";
 export type { SecretOptions, SecretsControls } from "./services/secrets/index.js";
+export type { PublishedMessage, SnsControls } from "./services/sns/index.js";
+export type { SqsControls } from "./services/sqs/index.js";

@@ -4,9 +4,12 @@ import type { CloudMapControls } from "../services/cloudmap/index.js";
 import type { Ec2Controls } from "../services/ec2/index.js";
 import type { EcrControls, ImageStore } from "../services/ecr/index.js";
 import type { EcsControls } from "../services/ecs/index.js";
+import type { EventsControls } from "../services/events/index.js";
 import { createRegistry } from "../services/index.js";
 import type { LogsControls } from "../services/logs/index.js";
 import type { SecretsControls } from "../services/secrets/index.js";
+import type { SnsControls } from "../services/sns/index.js";
+import type { SqsControls } from "../services/sqs/index.js";
 import { type ClockOptions, createClock, type FakeClock } from "./clock.js";
 import { handleControl } from "./control-api.js";
 import {
@@ -88,6 +91,12 @@ export interface FakeAws {
   readonly cloudmap: CloudMapControls;
   /** Secrets Manager secrets and SSM parameters that tasks read at start. */
   readonly secrets: SecretsControls;
+  /** EventBridge: failed deliveries, and waiting for HTTP deliveries to API destinations. */
+  readonly events: EventsControls;
+  /** SNS: what was published, and confirming email subscriptions. */
+  readonly sns: SnsControls;
+  /** SQS: what a queue holds. */
+  readonly sqs: SqsControls;
   /** Cross-service existence checks, as services see them. */
   readonly world: World;
   close(): Promise<void>;
@@ -166,6 +175,9 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     ec2: registry.ec2,
     cloudmap: registry.cloudmap,
     secrets: registry.secrets,
+    events: registry.events,
+    sns: registry.sns,
+    sqs: registry.sqs,
     world: registry.world,
     close: () =>
       new Promise<void>((resolve, reject) => {

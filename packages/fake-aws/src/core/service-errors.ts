@@ -21,6 +21,9 @@ const FAULTS: Record<string, Faults> = {
   iam: { throttling: "Throttling", status: 400, internal: "ServiceFailure" },
   sts: { throttling: "Throttling", status: 400, internal: "InternalFailure" },
   ec2: { throttling: "RequestLimitExceeded", status: 503, internal: "InternalError" },
+  events: { throttling: "ThrottlingException", status: 400, internal: "InternalException" },
+  sns: { throttling: "Throttled", status: 400, internal: "InternalError" },
+  sqs: { throttling: "RequestThrottled", status: 400, internal: "InternalError" },
 };
 
 export function throttlingError(signingName: string): AwsError {

@@ -115,6 +115,8 @@ export interface ServiceEvent {
   resources: string[];
   region: string;
   account?: string;
+  /** When it happened (e.g. when the task stopped); default the clock's now at publishing. */
+  time?: Date;
 }
 
 /** A call a role makes on someone's behalf, as IAM authorizes it. */

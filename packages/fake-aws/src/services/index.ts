@@ -4,10 +4,13 @@ import { type CloudMapControls, createCloudMapService } from "./cloudmap/index.j
 import { createEc2Service, type Ec2Controls } from "./ec2/index.js";
 import { createEcrService, type EcrControls, type ImageStore } from "./ecr/index.js";
 import { createEcsService, type EcsControls } from "./ecs/index.js";
+import { createEventsService, type EventsControls } from "./events/index.js";
 import { createIamService } from "./iam/index.js";
 import { createLogsService, type LogsControls } from "./logs/index.js";
 import { createSchedulerService } from "./scheduler/index.js";
 import { createSecretsService, type SecretsControls } from "./secrets/index.js";
+import { createSnsService, type SnsControls } from "./sns/index.js";
+import { createSqsService, type SqsControls } from "./sqs/index.js";
 import { createStsService } from "./sts.js";
 
 /** Every service fake-aws speaks, and the World that lets them look into each other's state. */
@@ -21,6 +24,9 @@ export interface Registry {
   ec2: Ec2Controls;
   cloudmap: CloudMapControls;
   secrets: SecretsControls;
+  events: EventsControls;
+  sns: SnsControls;
+  sqs: SqsControls;
 }
 
 export interface RegistryOptions {
@@ -37,6 +43,7 @@ export function createRegistry(options: RegistryOptions): Registry {
   let roleTrusts: NonNullable<World["roleTrusts"]> = () => false;
   let roleAllows: NonNullable<World["roleAllows"]> = () => false;
   let findSecret: NonNullable<World["findSecret"]> = () => undefined;
+  let publishEvent: NonNullable<World["publishEvent"]> = () => undefined;
   // Services receive the World before it can answer; it reads the registry only when asked.
   const world: World = {
     exists(kind: ResourceKind, idOrArn: string, region: string): boolean {
@@ -49,6 +56,7 @@ export function createRegistry(options: RegistryOptions): Registry {
     roleTrusts: (roleArn, servicePrincipal, context) => roleTrusts(roleArn, servicePrincipal, context),
     roleAllows: (roleArn, request) => roleAllows(roleArn, request),
     findSecret: (valueFrom, region) => findSecret(valueFrom, region),
+    publishEvent: (event) => publishEvent(event),
   };
   const ecs = createEcsService(world, options);
   world.ecs = ecs.internals;
@@ -65,6 +73,16 @@ export function createRegistry(options: RegistryOptions): Registry {
   const logs = createLogsService(world, { clock: options.clock });
   const ec2 = createEc2Service(world);
   const cloudmap = createCloudMapService(world, { clock: options.clock, seed: options.seed });
+  const accountId = "123456789012";
+  const sns = createSnsService({ accountId });
+  const sqs = createSqsService({ accountId, clock: options.clock, region: options.region ?? "us-east-1" });
+  // EventBridge reaches its targets' services through their receivers, each checking its own policy.
+  const events = createEventsService({
+    clock: options.clock,
+    accountId,
+    sinks: { logs: logs.receive, sns: sns.receive, sqs: sqs.receive },
+  });
+  publishEvent = events.publish;
   for (const service of [
     ecs.service,
     iam.service,
@@ -75,6 +93,9 @@ export function createRegistry(options: RegistryOptions): Registry {
     logs,
     ec2,
     secrets.service,
+    events.service,
+    sns.service,
+    sqs.service,
   ]) {
     services.set(service.signingName, service);
   }
@@ -87,5 +108,8 @@ export function createRegistry(options: RegistryOptions): Registry {
     ec2: ec2.controls,
     cloudmap: cloudmap.controls,
     secrets: secrets.controls,
+    events: events.controls,
+    sns: sns.controls,
+    sqs: sqs.controls,
   };
 }

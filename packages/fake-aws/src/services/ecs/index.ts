@@ -13,9 +13,10 @@ import {
   findCluster,
   findTaskDefinition,
 } from "./state.js";
+import { publishStopEvents } from "./stop-events.js";
 import { tagHandlers } from "./tags.js";
 import { describeTaskDefinition, taskDefinitionHandlers } from "./task-definitions.js";
-import { describeTasks, taskHandlers } from "./tasks.js";
+import { describeTask, describeTasks, taskHandlers } from "./tasks.js";
 
 export type { EcsPhases } from "./state.js";
 
@@ -103,6 +104,7 @@ export function createEcsService(
         tasks: describeTasks(env, [...env.state.tasks.keys()], ["TAGS"]),
       };
     },
+    settle: () => publishStopEvents(env, (task, atMs) => describeTask(env, task, atMs, [])),
     reset: () => {
       env.state = emptyEcsState();
       env.random = createRandom(deriveSeed(options.seed, "ecs"));

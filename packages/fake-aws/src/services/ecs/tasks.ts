@@ -309,7 +309,12 @@ export function describeTasks(
   return out;
 }
 
-function describeTask(env: EcsEnv, task: Task, nowMs: number, include: string[]): Record<string, unknown> {
+export function describeTask(
+  env: EcsEnv,
+  task: Task,
+  nowMs: number,
+  include: string[],
+): Record<string, unknown> {
   const t = timelineOf(task);
   const status = statusAt(task, nowMs);
   const exitCode = exitCodeAt(task, env.controls, nowMs);

@@ -3,6 +3,7 @@ import { paginate } from "../../core/pagination.js";
 import { constraint, Reader } from "../../core/readers.js";
 import { AwsError, type CallContext, type Handler } from "../../core/types.js";
 import { compileFilterPattern } from "./filter.js";
+import { deleteResourcePolicy, describeResourcePolicies, putResourcePolicy } from "./policies.js";
 import {
   ascii,
   findGroup,
@@ -59,6 +60,9 @@ const OPERATIONS: Record<string, OperationHandler<LogsEnv>> = {
   TagResource: tagResource,
   UntagResource: untagResource,
   ListTagsForResource: listTagsForResource,
+  PutResourcePolicy: putResourcePolicy,
+  DescribeResourcePolicies: describeResourcePolicies,
+  DeleteResourcePolicy: deleteResourcePolicy,
 };
 
 export function logsHandlers(env: LogsEnv): Record<string, Handler> {

@@ -1,5 +1,6 @@
 import type { ServiceDefinition, World } from "../../core/types.js";
 import { groupOut, logsHandlers } from "./handlers.js";
+import { receiveServiceEvent } from "./policies.js";
 import {
   ACCOUNT_ID,
   ascii,
@@ -42,7 +43,13 @@ export interface LogsControls {
 
 export type LogLine = string | { message: string; timestamp?: number | Date };
 
-export type LogsService = ServiceDefinition & { controls: LogsControls };
+/** How another AWS service (EventBridge) writes an event into a log group. */
+export type LogsReceiver = (
+  delivery: { principal: string; groupArn: string; stream: string; message: string; timestamp: number },
+  region: string,
+) => string | undefined;
+
+export type LogsService = ServiceDefinition & { controls: LogsControls; receive: LogsReceiver };
 
 export function createLogsService(_world: World, options: LogsOptions = {}): LogsService {
   const env: LogsEnv = { state: emptyLogsState() };
@@ -69,6 +76,8 @@ export function createLogsService(_world: World, options: LogsOptions = {}): Log
       "PutLogEvents",
       "TagResource",
       "UntagResource",
+      "PutResourcePolicy",
+      "DeleteResourcePolicy",
     ]),
     owns: {
       "log-group": (ref, region) => findGroup(env.state, ref, region, ACCOUNT_ID) !== undefined,
@@ -78,6 +87,8 @@ export function createLogsService(_world: World, options: LogsOptions = {}): Log
       env.state = emptyLogsState();
     },
     controls,
+    receive: (delivery, region) =>
+      receiveServiceEvent(env.state, delivery, { region, accountId: ACCOUNT_ID, nowMs: now().getTime() }),
   };
 }
 

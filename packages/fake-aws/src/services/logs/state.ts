@@ -35,9 +35,18 @@ export interface LogGroup {
   streams: Map<string, LogStream>;
 }
 
+/** An account-level resource policy (PutResourcePolicy without a resourceArn). */
+export interface ResourcePolicy {
+  name: string;
+  document: string;
+  lastUpdatedTime: number;
+}
+
 export interface LogsState {
   /** By `region/name`. */
   groups: Map<string, LogGroup>;
+  /** By region, then policy name. */
+  policies: Map<string, Map<string, ResourcePolicy>>;
   /** The last event's arrival number. */
   seq: number;
 }
@@ -49,7 +58,7 @@ export interface LogsEnv {
 
 export const ACCOUNT_ID = "123456789012";
 
-export const emptyLogsState = (): LogsState => ({ groups: new Map(), seq: 0 });
+export const emptyLogsState = (): LogsState => ({ groups: new Map(), policies: new Map(), seq: 0 });
 
 export const invalid = (message: string) => new AwsError("InvalidParameterException", message);
 export const groupNotFound = () =>

@@ -1,0 +1,91 @@
+import { resourcePolicyAllows } from "../../core/resource-policy.js";
+import type { ServiceDefinition } from "../../core/types.js";
+import { sqsHandlers } from "./handlers.js";
+import { emptySqsState, enqueue, expire, findQueueByArn, type SqsEnv } from "./state.js";
+
+/**
+ * SQS: standard queues (attributes incl. retention, SQS-managed or KMS encryption, Policy),
+ * messages with delay, visibility timeout and retention on the fake clock, and tags. Other
+ * services (EventBridge, Scheduler's dead-letter queues) send through `receive`, which the
+ * queue policy must allow.
+ */
+
+/** Test controls, on the in-process handle as `aws.sqs`. */
+export interface SqsControls {
+  /** The bodies of the messages a queue (by name) holds now, oldest first, without receiving them. */
+  messages(queueName: string, options?: { region?: string }): string[];
+}
+
+export interface SqsService {
+  service: ServiceDefinition;
+  controls: SqsControls;
+  /** A service principal sends a message (an EventBridge target or dead-letter queue); why it failed, or undefined. */
+  receive(delivery: {
+    queueArn: string;
+    body: string;
+    principal: string;
+    sourceArn: string;
+  }): string | undefined;
+}
+
+export function createSqsService(options: {
+  accountId: string;
+  clock: { now(): Date };
+  region: string;
+}): SqsService {
+  const env: SqsEnv = { state: emptySqsState() };
+  const nowMs = () => options.clock.now().getTime();
+  const service: ServiceDefinition = {
+    signingName: "sqs",
+    protocol: "awsJson1_0",
+    targetPrefix: "AmazonSQS",
+    handlers: sqsHandlers(env),
+    mutating: new Set([
+      "CreateQueue",
+      "SetQueueAttributes",
+      "DeleteQueue",
+      "SendMessage",
+      "ReceiveMessage",
+      "DeleteMessage",
+      "TagQueue",
+      "UntagQueue",
+    ]),
+    snapshot: () =>
+      [...env.state.queues.values()].map((q) => ({
+        url: q.url,
+        attributes: Object.fromEntries(q.attributes),
+        tags: Object.fromEntries(q.tags),
+        messages: q.messages.map((m) => m.body),
+      })),
+    reset: () => {
+      env.state = emptySqsState();
+    },
+  };
+  return {
+    service,
+    controls: {
+      messages(queueName, opts = {}) {
+        const region = opts.region ?? options.region;
+        const queue = [...env.state.queues.values()].find((q) => q.name === queueName && q.region === region);
+        if (!queue) return [];
+        expire(queue, nowMs());
+        return queue.messages.map((m) => m.body);
+      },
+    },
+    receive(delivery) {
+      const queue = findQueueByArn(env.state, delivery.queueArn);
+      if (!queue) return `queue ${delivery.queueArn} does not exist`;
+      const call = {
+        principal: delivery.principal,
+        action: "sqs:SendMessage",
+        resource: queue.arn,
+        context: { "aws:SourceArn": delivery.sourceArn, "aws:SourceAccount": options.accountId },
+      };
+      if (!resourcePolicyAllows([queue.attributes.get("Policy") ?? ""], call)) {
+        return `the policy of queue ${queue.arn} does not allow ${delivery.principal} sqs:SendMessage`;
+      }
+      enqueue(env.state, queue, delivery.body, nowMs());
+      return undefined;
+    },
+  };
+}

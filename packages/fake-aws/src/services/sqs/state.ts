@@ -1,0 +1,105 @@
+import { createHash } from "node:crypto";
+import { AwsError } from "../../core/types.js";
+
+/**
+ * SQS's state: standard queues with their attributes, tags and messages. Messages leave the
+ * queue when deleted or when older than the queue's retention period, and are invisible for
+ * the visibility timeout after each receive; all on the fake clock.
+ */
+
+export interface Message {
+  id: string;
+  body: string;
+  md5: string;
+  sentAtMs: number;
+  /** Not receivable before this (delay, then each visibility timeout). */
+  visibleAtMs: number;
+  receiveCount: number;
+  /** The handle of the latest receive; only it deletes the message. */
+  receiptHandle?: string;
+}
+
+export interface Queue {
+  region: string;
+  name: string;
+  arn: string;
+  url: string;
+  attributes: Map<string, string>;
+  /** CreateQueue's attributes, for its idempotency check. */
+  createdWith: Record<string, string>;
+  tags: Map<string, string>;
+  messages: Message[];
+  createdAtMs: number;
+}
+
+export interface SqsState {
+  /** By URL. */
+  queues: Map<string, Queue>;
+  serial: number;
+}
+
+export interface SqsEnv {
+  state: SqsState;
+}
+
+export const emptySqsState = (): SqsState => ({ queues: new Map(), serial: 0 });
+
+export const invalidAttributeValue = (message: string) => new AwsError("InvalidAttributeValue", message);
+export const invalidParameter = (message: string) => new AwsError("InvalidParameterValue", message);
+export const queueNotFound = () => new AwsError("QueueDoesNotExist", "The specified queue does not exist.");
+
+/** AWS's documented defaults for a new standard queue. */
+export const DEFAULT_ATTRIBUTES: Readonly<Record<string, string>> = {
+  DelaySeconds: "0",
+  MaximumMessageSize: "262144",
+  MessageRetentionPeriod: "345600",
+  ReceiveMessageWaitTimeSeconds: "0",
+  VisibilityTimeout: "30",
+  SqsManagedSseEnabled: "true",
+};
+
+export const queueUrl = (region: string, account: string, name: string) =>
+  `https://sqs.${region}.amazonaws.com/${account}/${name}`;
+
+export function requireQueue(state: SqsState, url: string): Queue {
+  const queue = state.queues.get(url);
+  if (!queue) throw queueNotFound();
+  return queue;
+}
+
+export function findQueueByArn(state: SqsState, arn: string): Queue | undefined {
+  return [...state.queues.values()].find((q) => q.arn === arn);
+}
+
+export function nextId(state: SqsState): string {
+  state.serial += 1;
+  return `5a5a5a5a-0000-4000-8000-${state.serial.toString(16).padStart(12, "0")}`;
+}
+
+export const md5 = (text: string) => createHash("md5").update(text, "utf8").digest("hex");
+
+/** Drops messages past the retention period (SQS deletes them on its own). */
+export function expire(queue: Queue, nowMs: number): void {
+  const retentionMs = Number(queue.attributes.get("MessageRetentionPeriod")) * 1000;
+  queue.messages = queue.messages.filter((m) => nowMs - m.sentAtMs < retentionMs);
+}
+
+export function enqueue(
+  state: SqsState,
+  queue: Queue,
+  body: string,
+  nowMs: number,
+  delaySeconds?: number,
+): Message {
+  const delay = delaySeconds ?? Number(queue.attributes.get("DelaySeconds"));
+  const message = {
+    id: nextId(state),
+    body,
+    md5: md5(body),
+    sentAtMs: nowMs,
+    visibleAtMs: nowMs + delay * 1000,
+    receiveCount: 0,
+  };
+  queue.messages.push(message);
+  return message;
+}
