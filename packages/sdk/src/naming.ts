@@ -50,6 +50,10 @@ export const names = {
   /** IAM role names: up to 64. */
   executionRole: (app: string) => fitName(`${app}-flexjob-execution`, 64),
   schedulerRole: (app: string) => fitName(`${app}-flexjob-scheduler`, 64),
+  /** Step Functions state machine names: `[0-9a-zA-Z-_]`, 1–80. */
+  stateMachine: (app: string, job: string) => fitName(`${app}-${job}`, 80),
+  /** The role a job's state machine runs its tasks with. */
+  statesRole: (app: string) => fitName(`${app}-flexjob-states`, 64),
   /** The task role flexjob gives jobs without their own, when they need one (service discovery). */
   taskRole: (app: string) => fitName(`${app}-flexjob-task`, 64),
   /** The managed policy every role flexjob creates carries as its permissions boundary: up to 128. */

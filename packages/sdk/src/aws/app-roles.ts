@@ -1,6 +1,7 @@
 import { parseImageReference } from "../config/image-reference.js";
 import type { FlexjobConfig } from "../config/index.js";
 import { names, roleArn, TAG_APP, TAG_MANAGED } from "../naming.js";
+import { usesStateMachine } from "./asl.js";
 import { discoveryPolicyStatement } from "./discovery-service.js";
 import { boundarySpec } from "./permissions-boundary.js";
 import { type PolicyStatement, passRoleStatement, policy } from "./policy.js";
@@ -29,6 +30,10 @@ export function renderAppRoles(input: RenderInput): RoleSpec[] {
     family: names.taskFamily(app, job.name),
     taskRoleArn: jobTaskRoleArn(config, job, accountId),
   }));
+  const machineJobs = config.jobs.filter(usesStateMachine);
+  const stateMachines = machineJobs.map(
+    (job) => `arn:aws:states:${region}:${accountId}:stateMachine:${names.stateMachine(app, job.name)}`,
+  );
   const roles = [
     renderExecutionRole(
       app,
@@ -50,10 +55,26 @@ export function renderAppRoles(input: RenderInput): RoleSpec[] {
       clusterArn,
       executionRoleArn,
       scheduleGroup,
+      stateMachines,
       tags,
       permissionsBoundary,
     }),
   ];
+  if (machineJobs.length > 0) {
+    const machineFamilies = new Set(machineJobs.map((job) => names.taskFamily(app, job.name)));
+    roles.push(
+      renderStatesRole(app, {
+        jobs: jobs.filter((job) => machineFamilies.has(job.family)),
+        overlap: machineJobs.some((job) => job.overlap !== "allow"),
+        accountId,
+        region,
+        clusterArn,
+        executionRoleArn,
+        tags,
+        permissionsBoundary,
+      }),
+    );
+  }
   if (config.discovery) roles.push(renderTaskRole(config, accountId, region, tags, permissionsBoundary));
   return roles;
 }
@@ -238,6 +259,8 @@ function renderSchedulerRole(
     clusterArn: string;
     executionRoleArn: string;
     scheduleGroup: string;
+    /** The ARNs of the jobs' state machines, which their schedules start instead of a task. */
+    stateMachines: readonly string[];
     tags: Record<string, string>;
     permissionsBoundary: BoundarySpec;
   },
@@ -288,6 +311,108 @@ function renderSchedulerRole(
           Action: "ecs:TagResource",
           Resource: `arn:aws:ecs:${region}:${accountId}:task/${clusterName}/*`,
           Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } },
+        },
+        passRoleStatement("PassJobRoles", passable, "ecs-tasks.amazonaws.com"),
+        ...(context.stateMachines.length === 0
+          ? []
+          : [
+              {
+                Sid: "StartJobRuns",
+                Effect: "Allow" as const,
+                Action: "states:StartExecution",
+                Resource: [...context.stateMachines].sort(),
+              },
+            ]),
+      ),
+    },
+    tags: context.tags,
+    permissionsBoundary: context.permissionsBoundary,
+  };
+}
+
+/**
+ * The role a job's state machine runs its tasks with: start the machine jobs' tasks in the app's
+ * cluster and pass them their roles, stop and read tasks there, list them for the overlap check,
+ * and the managed rule `ecs:runTask.sync` learns that a task stopped from.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/ecs-iam.html
+ */
+function renderStatesRole(
+  app: string,
+  context: {
+    jobs: readonly { family: string; taskRoleArn: string | undefined }[];
+    overlap: boolean;
+    accountId: string;
+    region: string;
+    clusterArn: string;
+    executionRoleArn: string;
+    tags: Record<string, string>;
+    permissionsBoundary: BoundarySpec;
+  },
+): RoleSpec {
+  const { accountId, region, clusterArn } = context;
+  const clusterName = clusterArn.slice(clusterArn.lastIndexOf("/") + 1);
+  const families = context.jobs.map(
+    (job) => `arn:aws:ecs:${region}:${accountId}:task-definition/${job.family}:*`,
+  );
+  const passable = [
+    ...new Set([context.executionRoleArn, ...context.jobs.flatMap((job) => job.taskRoleArn ?? [])]),
+  ].sort();
+  const tasks = `arn:aws:ecs:${region}:${accountId}:task/${clusterName}/*`;
+  return {
+    name: names.statesRole(app),
+    description: `flexjob ${app}: lets Step Functions run, retry and stop the app's job tasks`,
+    // Only the app's own state machines may assume it (confused deputy).
+    // https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html
+    assumeRolePolicy: policy({
+      Effect: "Allow",
+      Principal: { Service: "states.amazonaws.com" },
+      Action: "sts:AssumeRole",
+      Condition: {
+        StringEquals: { "aws:SourceAccount": accountId },
+        ArnLike: {
+          "aws:SourceArn": `arn:aws:states:${region}:${accountId}:stateMachine:${names.stateMachine(app, "*")}`,
+        },
+      },
+    }),
+    inlinePolicies: {
+      "flexjob-states": policy(
+        {
+          Sid: "RunJobTasks",
+          Effect: "Allow",
+          Action: "ecs:RunTask",
+          Resource: [...new Set(families)].sort(),
+          Condition: { ArnLike: { "ecs:cluster": clusterArn } },
+        },
+        {
+          Sid: "TagJobTasks",
+          Effect: "Allow",
+          Action: "ecs:TagResource",
+          Resource: tasks,
+          Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } },
+        },
+        {
+          Sid: "WatchAndStopJobTasks",
+          Effect: "Allow",
+          Action: ["ecs:DescribeTasks", "ecs:StopTask"],
+          Resource: tasks,
+        },
+        ...(context.overlap
+          ? [
+              {
+                // ListTasks takes no task ARN; the condition keeps it to the app's cluster.
+                Sid: "ListJobTasks",
+                Effect: "Allow" as const,
+                Action: "ecs:ListTasks",
+                Resource: "*",
+                Condition: { ArnEquals: { "ecs:cluster": clusterArn } },
+              },
+            ]
+          : []),
+        {
+          Sid: "LearnWhenTasksStop",
+          Effect: "Allow",
+          Action: ["events:DescribeRule", "events:PutRule", "events:PutTargets"],
+          Resource: `arn:aws:events:${region}:${accountId}:rule/StepFunctionsGetEventsForECSTaskRule`,
         },
         passRoleStatement("PassJobRoles", passable, "ecs-tasks.amazonaws.com"),
       ),

@@ -1,5 +1,6 @@
 import type { FlexjobConfig } from "../config/index.js";
 import { names } from "../naming.js";
+import { usesStateMachine } from "./asl.js";
 
 /** What a policy is for: the account and region it grants in (`*` for any). */
 export interface ScopeOptions {
@@ -22,6 +23,9 @@ export function appScope(config: FlexjobConfig, options: ScopeOptions = {}) {
   const role = (name: string) => arn("iam", `role/${name}`, "");
   const executionRole = role(names.executionRole(app));
   const schedulerRole = role(names.schedulerRole(app));
+  const statesRole = role(names.statesRole(app));
+  // Only an app with a state-machine job has the role: other apps' policies stay as they were.
+  const statesRoles = config.jobs.some(usesStateMachine) ? [statesRole] : [];
   // With discovery, jobs without their own task role run as flexjob's, which the deploy manages.
   const flexjobTaskRole = config.discovery ? [role(names.taskRole(app))] : [];
   const taskRoles = [
@@ -39,9 +43,11 @@ export function appScope(config: FlexjobConfig, options: ScopeOptions = {}) {
     arn,
     executionRole,
     schedulerRole,
+    /** The role jobs' state machines run with (created only when a job has one). */
+    statesRole,
     flexjobTaskRole,
     /** The roles flexjob creates for the app. */
-    appRoles: [executionRole, schedulerRole, ...flexjobTaskRole],
+    appRoles: [executionRole, schedulerRole, ...statesRoles, ...flexjobTaskRole],
     /** Every role a job's tasks run with: what ECS needs `iam:PassRole` for. */
     ecsRoles: [executionRole, ...flexjobTaskRole, ...taskRoles],
     boundary: arn("iam", `policy/${names.boundaryPolicy(app)}`, ""),
@@ -49,6 +55,8 @@ export function appScope(config: FlexjobConfig, options: ScopeOptions = {}) {
     cluster: arn("ecs", `cluster/${clusterName}`),
     families: config.jobs.map((job) => arn("ecs", `task-definition/${names.taskFamily(app, job.name)}:*`)),
     scheduleGroup: names.scheduleGroup(app),
+    /** Every job's state machine: `<app>-<job>`. */
+    stateMachines: arn("states", `stateMachine:${names.stateMachine(app, "*")}`),
     logGroups: arn("logs", `log-group:${names.logGroup(app, "*")}`),
   };
 }

@@ -5,6 +5,7 @@ import { ECSClient } from "@aws-sdk/client-ecs";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { ServiceDiscoveryClient } from "@aws-sdk/client-servicediscovery";
+import { SFNClient } from "@aws-sdk/client-sfn";
 import { STSClient } from "@aws-sdk/client-sts";
 
 /** The bare v3 clients flexjob uses, one per service. Tests swap in mocks or point them at fake-aws. */
@@ -18,6 +19,7 @@ export interface AwsClients {
   logs: CloudWatchLogsClient;
   ec2: EC2Client;
   servicediscovery: ServiceDiscoveryClient;
+  sfn: SFNClient;
 }
 
 /**
@@ -57,6 +59,7 @@ export function createClients(options: ClientOptions): AwsClients {
     sts: () => new STSClient(config),
     logs: () => new CloudWatchLogsClient(config),
     ec2: () => new EC2Client(config),
+    sfn: () => new SFNClient(config),
     servicediscovery: () => {
       // DiscoverInstances is served under a `data-` host prefix, which a custom endpoint lacks.
       const custom =

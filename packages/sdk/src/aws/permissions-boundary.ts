@@ -63,6 +63,26 @@ export function boundaryPolicy(app: string, options: { accountId?: string } = {}
       Resource: `arn:aws:ecs:*:${account}:task/*`,
       Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } },
     },
+    {
+      // What a job's state machine does with its tasks (retries, timeout, overlap), and the rule
+      // Step Functions' ecs:runTask.sync integration learns that a task stopped from.
+      Sid: "WatchAndStopTasks",
+      Effect: "Allow",
+      Action: ["ecs:DescribeTasks", "ecs:ListTasks", "ecs:StopTask"],
+      Resource: "*",
+    },
+    {
+      Sid: "SyncTaskRule",
+      Effect: "Allow",
+      Action: ["events:DescribeRule", "events:PutRule", "events:PutTargets"],
+      Resource: `arn:aws:events:*:${account}:rule/StepFunctionsGetEventsForECSTaskRule`,
+    },
+    {
+      Sid: "StartAppRuns",
+      Effect: "Allow",
+      Action: "states:StartExecution",
+      Resource: `arn:aws:states:*:${account}:stateMachine:${names.stateMachine(app, "*")}`,
+    },
     passRoleStatement("PassRolesToEcsTasksOnly", `arn:aws:iam::${account}:role/*`, "ecs-tasks.amazonaws.com"),
     {
       Sid: "DiscoverServices",

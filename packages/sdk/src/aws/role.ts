@@ -18,6 +18,7 @@ import { stepFrom } from "../plan/diff.js";
 import type { FieldChange, PlanStep } from "../plan/types.js";
 import { renderAppRoles } from "./app-roles.js";
 import type { AppScope } from "./app-scope.js";
+import { usesStateMachine } from "./asl.js";
 import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import { ensureBoundaryPolicy, isAccessDenied } from "./permissions-boundary.js";
@@ -360,7 +361,12 @@ export const roles: ResourceAdapter<RoleStep> = {
     if (job !== undefined) return [];
     const app = config.app;
     // The task role too when discovery: is off now: it may be left from when it was on.
-    const candidates = [names.executionRole(app), names.schedulerRole(app), names.taskRole(app)];
+    const candidates = [
+      names.executionRole(app),
+      names.schedulerRole(app),
+      ...(config.jobs.some(usesStateMachine) ? [names.statesRole(app)] : []),
+      names.taskRole(app),
+    ];
     const found = await Promise.all(candidates.map((name) => observeRole(clients, name)));
     return found.flatMap((live) =>
       live !== undefined && ownedByApp(live.tags, app) ? [{ id: live.name, live }] : [],

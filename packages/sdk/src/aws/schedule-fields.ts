@@ -17,6 +17,7 @@ import { names, roleArn, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";
 import { canonicalJson } from "../plan/canonical-json.js";
 import { SCHEDULER_RETRY } from "../schedule/retry-policy.js";
 import { capacityProviderFor, type FargateCapacityProvider } from "../sizing/index.js";
+import { usesStateMachine } from "./asl.js";
 import type { RenderInput } from "./resource.js";
 import { sortedPairs } from "./task-definition-spec.js";
 
@@ -50,8 +51,21 @@ export interface ScheduleSpec {
     input: string;
     /** Tags each started task carries. */
     taskTags: Record<string, string>;
+    /**
+     * Set for a job with retries, a timeout or an overlap policy: the schedule starts an execution of
+     * this state machine (which runs the tasks) instead of a task, and `input` is StartExecution's
+     * request. The ECS fields above then only say what the state machine runs; none is sent.
+     */
+    stateMachineArn?: string | undefined;
   };
 }
+
+/**
+ * Scheduler's universal target for Step Functions StartExecution: the target's Input is the
+ * request, with context attributes filled in at each invocation.
+ * https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-universal.html
+ */
+export const START_EXECUTION_TARGET = "arn:aws:scheduler:::aws-sdk:sfn:startExecution";
 
 /**
  * A live schedule's target: the spec's target, except that it points at an exact task definition
@@ -118,8 +132,43 @@ const RUN_CONTEXT = {
   FLEXJOB_ATTEMPT: "<aws.scheduler.attempt-number>",
 } as const;
 
+/**
+ * StartExecution's request for a state-machine job. The execution is named after Scheduler's
+ * execution id: a second delivery of the same invocation asks for an execution that exists, which
+ * Step Functions refuses (or, with the same input while it runs, answers with the same execution),
+ * so a duplicate delivery never starts a second run.
+ * https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
+ */
+export function startExecutionInput(stateMachineArn: string): string {
+  return canonicalJson({
+    StateMachineArn: stateMachineArn,
+    Name: RUN_CONTEXT.FLEXJOB_RUN_ID,
+    Input: canonicalJson({ FLEXJOB_SCHEDULED_TIME: RUN_CONTEXT.FLEXJOB_SCHEDULED_TIME }),
+  });
+}
+
+/**
+ * How many schedules a job has: one per shard for the direct ECS target; one for a state-machine
+ * job, whose one execution runs every shard.
+ */
+export function scheduleCount(job: JobSpec): number {
+  return usesStateMachine(job) ? 1 : job.tasks;
+}
+
 /** One schedule per shard of a job, each starting one task with its shard's index. */
 export function renderSchedule(job: JobSpec, shard: number, input: RenderInput): ScheduleSpec {
+  const spec = renderEcsSchedule(job, shard, input);
+  if (!usesStateMachine(job)) return spec;
+  const { config, accountId, region } = input;
+  const stateMachineArn = `arn:aws:states:${region}:${accountId}:stateMachine:${names.stateMachine(config.app, job.name)}`;
+  return {
+    ...spec,
+    description: `flexjob ${config.app}/${job.name}, ${job.tasks} task(s) through its state machine`,
+    target: { ...spec.target, stateMachineArn, input: startExecutionInput(stateMachineArn) },
+  };
+}
+
+function renderEcsSchedule(job: JobSpec, shard: number, input: RenderInput): ScheduleSpec {
   const { config, accountId, region, network } = input;
   const app = config.app;
   const shardEnv: Record<string, string> = {
@@ -165,6 +214,7 @@ export function readSchedule(schedule: GetScheduleOutput, groupName: string, nam
   const ecs = target?.EcsParameters;
   const vpc = ecs?.NetworkConfiguration?.awsvpcConfiguration;
   const window = schedule.FlexibleTimeWindow;
+  const machine = target?.Arn === START_EXECUTION_TARGET ? stateMachineOf(target.Input ?? "") : undefined;
   return {
     arn: schedule.Arn ?? "",
     createdAt: schedule.CreationDate?.toISOString(),
@@ -179,7 +229,7 @@ export function readSchedule(schedule: GetScheduleOutput, groupName: string, nam
       endDate: schedule.EndDate?.toISOString(),
       description: schedule.Description ?? "",
       target: {
-        clusterArn: target?.Arn ?? "",
+        clusterArn: machine === undefined ? (target?.Arn ?? "") : "",
         roleArn: target?.RoleArn ?? "",
         taskDefinitionArn: ecs?.TaskDefinitionArn ?? "",
         capacityProvider: capacityOf(ecs),
@@ -194,6 +244,7 @@ export function readSchedule(schedule: GetScheduleOutput, groupName: string, nam
         input: canonicalInput(target?.Input ?? ""),
         // A list of one-entry maps on the wire.
         taskTags: Object.fromEntries((ecs?.Tags ?? []).flatMap((tag) => Object.entries(tag))),
+        ...(machine === undefined ? {} : { stateMachineArn: machine }),
       },
     },
     settings: {
@@ -230,6 +281,17 @@ function capacityOf(ecs: EcsParameters | undefined): string {
   ].join(" + ");
 }
 
+/** The state machine a StartExecution target's Input names ("" when it names none). */
+function stateMachineOf(input: string): string {
+  try {
+    const request: unknown = JSON.parse(input);
+    const arn = typeof request === "object" && request !== null && "StateMachineArn" in request;
+    return arn && typeof request.StateMachineArn === "string" ? request.StateMachineArn : "";
+  } catch {
+    return "";
+  }
+}
+
 /** Render writes canonical JSON; a schedule written by other means compares by content. */
 function canonicalInput(input: string): string {
   try {
@@ -242,7 +304,7 @@ function canonicalInput(input: string): string {
 /** The fields a plan reports, with task tags per key; settings only when comparing two schedules. */
 export function comparable(spec: ScheduleLiveSpec, settings?: ScheduleSettings): Record<string, unknown> {
   const { target } = spec;
-  return {
+  const top = {
     expression: spec.expression,
     timezone: spec.timezone,
     state: spec.state,
@@ -251,6 +313,22 @@ export function comparable(spec: ScheduleLiveSpec, settings?: ScheduleSettings):
     endDate: spec.endDate,
     description: spec.description,
     ...(settings && { actionAfterCompletion: settings.actionAfterCompletion, kmsKeyArn: settings.kmsKeyArn }),
+  };
+  if (target.stateMachineArn !== undefined) {
+    // What a StartExecution target sends: the ECS fields are the state machine's, not the schedule's.
+    return {
+      ...top,
+      target: {
+        stateMachineArn: target.stateMachineArn,
+        roleArn: target.roleArn,
+        retry: target.retry,
+        input: target.input,
+        ...(settings && { deadLetterArn: settings.deadLetterArn }),
+      },
+    };
+  }
+  return {
+    ...top,
     target: {
       clusterArn: target.clusterArn,
       roleArn: target.roleArn,
@@ -287,6 +365,16 @@ export type ScheduleWrite = Omit<ScheduleSpec, "target"> & {
 export function scheduleRequest(spec: ScheduleWrite): Omit<CreateScheduleInput, "ClientToken"> {
   const { target } = spec;
   const settings = SCHEDULE_SETTINGS;
+  const retryPolicy = {
+    MaximumRetryAttempts: target.retry.attempts,
+    MaximumEventAgeInSeconds: target.retry.maxAgeSeconds,
+  };
+  const machineTarget = target.stateMachineArn !== undefined && {
+    Arn: START_EXECUTION_TARGET,
+    RoleArn: target.roleArn,
+    Input: target.input,
+    RetryPolicy: retryPolicy,
+  };
   return {
     Name: spec.name,
     GroupName: spec.groupName,
@@ -300,7 +388,7 @@ export function scheduleRequest(spec: ScheduleWrite): Omit<CreateScheduleInput, 
         : { Mode: "FLEXIBLE", MaximumWindowInMinutes: spec.flexibleWindowMinutes },
     ...(spec.startDate === undefined ? {} : { StartDate: new Date(spec.startDate) }),
     ...(spec.endDate === undefined ? {} : { EndDate: new Date(spec.endDate) }),
-    Target: {
+    Target: machineTarget || {
       Arn: target.clusterArn,
       RoleArn: target.roleArn,
       Input: target.input,

@@ -24,7 +24,13 @@ import {
   type ScheduleStep,
   schedules,
 } from "./schedule.js";
-import { SCHEDULE_SETTINGS, type ScheduleLive, type ScheduleSpec } from "./schedule-fields.js";
+import {
+  readSchedule,
+  SCHEDULE_SETTINGS,
+  type ScheduleLive,
+  type ScheduleSpec,
+  scheduleRequest,
+} from "./schedule-fields.js";
 
 const scheduler = mockClient(SchedulerClient);
 const clients = createClients({ region: "eu-west-1" });
@@ -569,5 +575,58 @@ describe("applySchedule", () => {
     });
     expect(sleeps).toEqual([]);
     expect(scheduler.commandCalls(UpdateScheduleCommand)).toHaveLength(1);
+  });
+});
+
+describe("a job with retries, a timeout or overlap: the schedule starts its state machine", () => {
+  const MACHINE = "arn:aws:states:eu-west-1:123456789012:stateMachine:billing-nightly";
+  const startExecution = {
+    Input: '{"FLEXJOB_SCHEDULED_TIME":"<aws.scheduler.scheduled-time>"}',
+    Name: "<aws.scheduler.execution-id>",
+    StateMachineArn: MACHINE,
+  };
+
+  it("has one schedule for all shards, whose target is StartExecution named after the execution id", () => {
+    const specs = rendered({ retries: 2 });
+    expect(specs.map((spec) => spec.name)).toEqual(["billing-nightly"]);
+    const [spec] = specs;
+    if (spec === undefined) throw new Error("no schedule");
+    expect(
+      scheduleRequest({ ...spec, target: { ...spec.target, taskDefinitionArn: REVISION_3 } }).Target,
+    ).toEqual({
+      Arn: "arn:aws:scheduler:::aws-sdk:sfn:startExecution",
+      RoleArn: "arn:aws:iam::123456789012:role/billing-flexjob-scheduler",
+      Input: JSON.stringify(startExecution),
+      RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+    });
+  });
+
+  it("reads back from GetSchedule as the same spec: an unchanged redeploy plans a no-op", () => {
+    const spec = shard0({ overlap: "skip" });
+    const request = scheduleRequest({ ...spec, target: { ...spec.target, taskDefinitionArn: REVISION_3 } });
+    const live = readSchedule(
+      { ...request, Arn: SCHEDULE_ARN, State: spec.state } as GetScheduleOutput,
+      spec.groupName,
+      spec.name,
+    );
+    expect(live.spec.target.stateMachineArn).toBe(MACHINE);
+    expect(planSchedule(spec, live, REVISION_4, "nightly").action).toBe("noop");
+  });
+
+  it("a job that drops retries moves its schedule back to the direct ECS target", () => {
+    const machine = shard0({ retries: 2 });
+    const request = scheduleRequest({
+      ...machine,
+      target: { ...machine.target, taskDefinitionArn: REVISION_3 },
+    });
+    const live = readSchedule(
+      { ...request, Arn: SCHEDULE_ARN } as GetScheduleOutput,
+      machine.groupName,
+      machine.name,
+    );
+    const step = planSchedule(shard0(), live, REVISION_3, "nightly");
+    expect(step.action).toBe("update");
+    expect(step.changes.map((change) => change.path)).toContain("target.clusterArn");
+    expect(step.changes.map((change) => change.path)).toContain("target.stateMachineArn");
   });
 });

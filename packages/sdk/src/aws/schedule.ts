@@ -13,6 +13,7 @@ import { jobOfSchedule, names } from "../naming.js";
 import { canonicalJson } from "../plan/canonical-json.js";
 import { diffFields } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
+import { usesStateMachine } from "./asl.js";
 import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import {
@@ -30,6 +31,7 @@ import {
   type ScheduleLive,
   type ScheduleLiveSpec,
   type ScheduleSpec,
+  scheduleCount,
   scheduleRequest,
 } from "./schedule-fields.js";
 import { observeScheduleGroup, scheduleGroups } from "./schedule-group.js";
@@ -333,7 +335,7 @@ export const schedules: ResourceAdapter<ScheduleStep> = {
   order: { write: 2, remove: 3 },
   render: (input) =>
     input.config.jobs.flatMap((job) =>
-      Array.from({ length: job.tasks }, (_, shard) => {
+      Array.from({ length: scheduleCount(job) }, (_, shard) => {
         const spec = renderSchedule(job, shard, input);
         return { id: spec.name, job: job.name, spec };
       }),
@@ -368,10 +370,15 @@ export const schedules: ResourceAdapter<ScheduleStep> = {
   plan: (desired, live, context) => planJobSchedule(desired.spec, live, desired.job ?? "", context),
   planUnwanted(found, context) {
     const job = found.job;
-    if (job !== undefined && context.config.jobs.some((each) => each.name === job)) {
-      return context.selected(job)
-        ? schedules.remove(found, "shard no longer needed: tasks was lowered")
-        : undefined;
+    const spec = context.config.jobs.find((each) => each.name === job);
+    if (job !== undefined && spec !== undefined) {
+      if (!context.selected(job)) return undefined;
+      return schedules.remove(
+        found,
+        usesStateMachine(spec)
+          ? "shard schedule no longer needed: the job's state machine runs every shard"
+          : "shard no longer needed: tasks was lowered",
+      );
     }
     if (context.prune) return schedules.remove(found, "job is no longer in the config (prune)");
     context.note(

@@ -1,0 +1,353 @@
+import {
+  CreateStateMachineCommand,
+  DeleteStateMachineCommand,
+  DescribeStateMachineCommand,
+  ListTagsForResourceCommand,
+  paginateListStateMachines,
+  TagResourceCommand,
+  UpdateStateMachineCommand,
+} from "@aws-sdk/client-sfn";
+import type { JobSpec } from "../config/index.js";
+import { names, ownedByApp, roleArn, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";
+import { canonicalJson } from "../plan/canonical-json.js";
+import { change, stepFrom, tagChanges } from "../plan/diff.js";
+import type { FieldChange, PlanStep } from "../plan/types.js";
+import { capacityProviderFor } from "../sizing/index.js";
+import { runDefinition, usesStateMachine } from "./asl.js";
+import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
+import type { AwsClients } from "./clients.js";
+import { passRoleStatement } from "./policy.js";
+import {
+  type Found,
+  notFlexjobs,
+  type ObserveContext,
+  type PlanContext,
+  type RenderInput,
+  type ResourceAdapter,
+  runStep,
+} from "./resource.js";
+
+/**
+ * A job's Step Functions STANDARD state machine: its runs, with retries, a timeout and an overlap
+ * policy (see `asl.ts`). Only jobs that ask for one of those get one.
+ */
+export interface StateMachineSpec {
+  name: string;
+  /** Deterministic from the name, so observe and the schedule need no lookup. */
+  arn: string;
+  roleArn: string;
+  /** Canonical JSON: what a plan compares, byte for byte. */
+  definition: string;
+  tags: Record<string, string>;
+}
+
+export interface StateMachineLive {
+  name: string;
+  arn: string;
+  roleArn: string;
+  definition: string;
+  tags: Record<string, string>;
+}
+
+/** The ARN travels with the step: a delete planned from a listing has no spec to take it from. */
+export type StateMachineStep = PlanStep<"state-machine", StateMachineSpec, StateMachineLive> & {
+  arn: string;
+};
+
+/** `arn:aws:states:<region>:<account>:stateMachine:<name>`. */
+export function stateMachineArn(region: string, accountId: string, name: string): string {
+  return `arn:aws:states:${region}:${accountId}:stateMachine:${name}`;
+}
+
+/** The job's state machine, rendered from the config and the account's network. */
+export function renderStateMachine(job: JobSpec, input: RenderInput): StateMachineSpec {
+  const { config, accountId, region, network } = input;
+  const app = config.app;
+  const name = names.stateMachine(app, job.name);
+  const taskTags = { [TAG_MANAGED]: "true", [TAG_APP]: app, [TAG_JOB]: job.name };
+  const definition = runDefinition({
+    app,
+    job: job.name,
+    clusterArn: `arn:aws:ecs:${region}:${accountId}:cluster/${names.cluster(app, config.cluster)}`,
+    family: names.taskFamily(app, job.name),
+    container: names.container(job.name),
+    capacityProvider: capacityProviderFor(job.spot),
+    subnets: [...network.subnets].sort(),
+    securityGroups: [...network.securityGroups].sort(),
+    assignPublicIp: network.assignPublicIp,
+    taskTags,
+    tasks: job.tasks,
+    retries: job.retries,
+    timeoutSeconds: job.timeoutSeconds,
+    overlap: job.overlap,
+  });
+  return {
+    name,
+    arn: stateMachineArn(region, accountId, name),
+    roleArn: roleArn(accountId, names.statesRole(app)),
+    definition: canonicalJson(definition),
+    tags: taskTags,
+  };
+}
+
+/** Reads a state machine and its tags; undefined when there is none. */
+export async function observeStateMachine(
+  clients: AwsClients,
+  arn: string,
+): Promise<StateMachineLive | undefined> {
+  try {
+    const described = await clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: arn }));
+    const { tags = [] } = await clients.sfn.send(new ListTagsForResourceCommand({ resourceArn: arn }));
+    return {
+      name: described.name ?? "",
+      arn: described.stateMachineArn ?? arn,
+      roleArn: described.roleArn ?? "",
+      definition: canonicalDefinition(described.definition ?? ""),
+      tags: Object.fromEntries(tags.map((tag) => [tag.key ?? "", tag.value ?? ""])),
+    };
+  } catch (error) {
+    if (isAwsError(error, "StateMachineDoesNotExist")) return undefined;
+    throw wrapAwsError(error, `reading state machine ${arn}`);
+  }
+}
+
+/** A definition written by other means compares by content, not by its spacing or key order. */
+function canonicalDefinition(text: string): string {
+  try {
+    return canonicalJson(JSON.parse(text));
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * The app's state machines, by their tags: a name alone proves nothing (`<app>-x` may be someone
+ * else's). ListStateMachines cannot filter, so the name prefix narrows what is read further.
+ */
+export async function listOwnedStateMachines(clients: AwsClients, app: string): Promise<StateMachineLive[]> {
+  const arns: string[] = [];
+  try {
+    for await (const page of paginateListStateMachines({ client: clients.sfn }, {})) {
+      for (const item of page.stateMachines ?? []) {
+        if (item.name?.startsWith(`${app}-`) && item.stateMachineArn) arns.push(item.stateMachineArn);
+      }
+    }
+  } catch (error) {
+    throw wrapAwsError(error, "listing state machines");
+  }
+  const found = await Promise.all(arns.map((arn) => observeStateMachine(clients, arn)));
+  return found
+    .filter((live): live is StateMachineLive => live !== undefined && ownedByApp(live.tags, app))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function planStateMachine(
+  spec: StateMachineSpec,
+  live: StateMachineLive | undefined,
+  job: string,
+): StateMachineStep {
+  const changes: FieldChange[] = [];
+  if (live !== undefined) {
+    if (live.definition !== spec.definition)
+      changes.push(change("definition", live.definition, spec.definition));
+    if (live.roleArn !== spec.roleArn) changes.push(change("roleArn", live.roleArn, spec.roleArn));
+    changes.push(...tagChanges(spec.tags, live.tags));
+  }
+  const base = { kind: "state-machine", id: spec.name, job, desired: spec } as const;
+  return { ...stepFrom(base, live, changes), arn: spec.arn };
+}
+
+/**
+ * Waits while IAM propagates a just-created role to Step Functions, which refuses a role it cannot
+ * assume yet: about 30 s in all, like the schedules' wait.
+ */
+export const STATES_ROLE_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000, 8_000, 8_000];
+
+function roleNotYetAssumable(error: unknown): boolean {
+  return (
+    isAwsError(error, "AccessDeniedException") && error instanceof Error && /assume/i.test(error.message)
+  );
+}
+
+async function withRolePropagation<T>(send: () => Promise<T>, sleep: (ms: number) => Promise<void>) {
+  for (const delay of STATES_ROLE_DELAYS_MS) {
+    try {
+      return await send();
+    } catch (error) {
+      if (!roleNotYetAssumable(error)) throw error;
+      await sleep(delay);
+    }
+  }
+  return send();
+}
+
+/** Creates, updates or deletes the state machine; resolves to its ARN. */
+export async function applyStateMachine(
+  clients: AwsClients,
+  step: StateMachineStep,
+  sleep: (ms: number) => Promise<void>,
+): Promise<string | undefined> {
+  const update = async (spec: StateMachineSpec, live: StateMachineLive | undefined): Promise<string> => {
+    const sent = withRolePropagation(
+      () =>
+        clients.sfn.send(
+          new UpdateStateMachineCommand({
+            stateMachineArn: spec.arn,
+            definition: spec.definition,
+            roleArn: spec.roleArn,
+          }),
+        ),
+      sleep,
+    );
+    // Deleted since our read (by hand, or a concurrent destroy): make it again.
+    if ((await sent.catch(orMissing)) === MISSING) return create(spec);
+    const tags = tagChanges(spec.tags, live?.tags ?? {});
+    if (tags.length > 0) {
+      await clients.sfn.send(new TagResourceCommand({ resourceArn: spec.arn, tags: wireTags(spec.tags) }));
+    }
+    return spec.arn;
+  };
+  const create = async (spec: StateMachineSpec): Promise<string> => {
+    const request = new CreateStateMachineCommand({
+      name: spec.name,
+      definition: spec.definition,
+      roleArn: spec.roleArn,
+      type: "STANDARD",
+      tags: wireTags(spec.tags),
+    });
+    try {
+      return (await withRolePropagation(() => clients.sfn.send(request), sleep)).stateMachineArn ?? spec.arn;
+    } catch (error) {
+      // A concurrent deploy created it first with another definition: converge on ours.
+      if (isAwsError(error, "StateMachineAlreadyExists")) return update(spec, undefined);
+      throw error;
+    }
+  };
+  return runStep(step, "state machine", {
+    delete: () =>
+      tolerating(
+        clients.sfn.send(new DeleteStateMachineCommand({ stateMachineArn: step.arn })),
+        "StateMachineDoesNotExist",
+      ),
+    create,
+    update,
+  });
+}
+
+const MISSING = Symbol("missing");
+
+function orMissing(error: unknown): typeof MISSING {
+  if (isAwsError(error, "StateMachineDoesNotExist")) return MISSING;
+  throw error;
+}
+
+function wireTags(tags: Record<string, string>) {
+  return Object.keys(tags)
+    .sort()
+    .map((key) => ({ key, value: tags[key] ?? "" }));
+}
+
+/** A machine the app owns that the config no longer asks for, as destroy and prune see it. */
+function foundOf(live: StateMachineLive): Found<StateMachineLive> {
+  const job = live.tags[TAG_JOB];
+  return { id: live.name, ...(job === undefined ? {} : { job }), live };
+}
+
+/**
+ * Deletes a machine whose job dropped retries, timeout and overlap (its schedules moved back to the
+ * direct ECS target earlier in the same apply: writes come before deletes), or whose job left the
+ * config (prune).
+ */
+function planUnwantedMachine(found: Found<StateMachineLive>, context: PlanContext) {
+  const job = found.job;
+  if (job !== undefined && context.config.jobs.some((each) => each.name === job)) {
+    return context.selected(job)
+      ? stateMachines.remove(found, "job no longer sets retries, timeout or overlap")
+      : undefined;
+  }
+  if (context.prune) return stateMachines.remove(found, "job is no longer in the config (prune)");
+  context.note(
+    `job ${job ?? found.id} is no longer in the config but its state machine remains; deploy with prune to remove it`,
+  );
+  return undefined;
+}
+
+async function observeMachines(
+  desired: readonly { id: string; job?: string; spec: StateMachineSpec }[],
+  context: ObserveContext,
+) {
+  const owned = await listOwnedStateMachines(context.clients, context.app);
+  const ownedNames = new Set(owned.map((live) => live.name));
+  const found = await Promise.all(
+    desired
+      .filter((item) => context.selected(item.job))
+      .map(async (item) => {
+        if (ownedNames.has(item.id)) return [item.id, owned.find((live) => live.name === item.id)] as const;
+        const live = await observeStateMachine(context.clients, item.spec.arn);
+        if (live !== undefined) throw notFlexjobs("Step Functions state machine", item.id);
+        return [item.id, undefined] as const;
+      }),
+  );
+  const wanted = new Set(desired.map(({ id }) => id));
+  return {
+    live: new Map(found.flatMap(([id, live]) => (live === undefined ? [] : [[id, live] as const]))),
+    unwanted: owned.filter((live) => !wanted.has(live.name)).map(foundOf),
+  };
+}
+
+/** Each job's state machine, for jobs with retries, a timeout or an overlap policy. */
+export const stateMachines: ResourceAdapter<StateMachineStep> = {
+  kind: "state-machine",
+  // After the roles (its role) and before the schedules that start it; deleted after the schedules
+  // that pointed at it and before its role.
+  order: { write: 1, remove: 4 },
+  render: (input) =>
+    input.config.jobs.filter(usesStateMachine).map((job) => {
+      const spec = renderStateMachine(job, input);
+      return { id: spec.name, job: job.name, spec };
+    }),
+  observe: observeMachines,
+  plan: (desired, live) => planStateMachine(desired.spec, live, desired.job ?? ""),
+  planUnwanted: planUnwantedMachine,
+  async owned({ clients, config, job }) {
+    const owned = await listOwnedStateMachines(clients, config.app);
+    return owned.map(foundOf).filter((found) => job === undefined || found.job === job);
+  },
+  remove: (found, reason) => ({
+    kind: "state-machine",
+    id: found.id,
+    ...(found.job === undefined ? {} : { job: found.job }),
+    action: "delete",
+    changes: [],
+    reason,
+    ...(found.live === undefined ? {} : { live: found.live }),
+    arn: found.live?.arn ?? "",
+  }),
+  apply: (step, context) => applyStateMachine(context.clients, step, context.sleep),
+  permissions: (scope) => ({
+    reads: ["states:ListStateMachines"],
+    deploy: [
+      {
+        Sid: "ManageStateMachines",
+        Effect: "Allow",
+        Action: [
+          "states:CreateStateMachine",
+          "states:DescribeStateMachine",
+          "states:ListTagsForResource",
+          "states:TagResource",
+          "states:UpdateStateMachine",
+        ],
+        Resource: scope.stateMachines,
+      },
+      passRoleStatement("PassStatesRole", scope.statesRole, "states.amazonaws.com"),
+    ],
+    destroy: [
+      {
+        Sid: "DestroyStateMachines",
+        Effect: "Allow",
+        Action: "states:DeleteStateMachine",
+        Resource: scope.stateMachines,
+      },
+    ],
+  }),
+};
