@@ -6,7 +6,8 @@ import { AwsError } from "../../core/types.js";
  * like the event's; each leaf is an array of values or filters, any of which may match (OR),
  * and every field must match (AND). Filters: exact values, `prefix`, `suffix`,
  * `equals-ignore-case`, `anything-but` (a value, a list, or a prefix/suffix), `numeric`
- * (up to two comparisons) and `exists`. An event array field matches when any element does.
+ * (up to two comparisons) and `exists`. An event array field (of values, or of objects a
+ * nested pattern reaches into) matches when any element does.
  */
 
 type Filter = Record<string, unknown>;
@@ -95,7 +96,11 @@ function checkAnythingBut(value: unknown, at: string): void {
 export function matchesPattern(pattern: Filter, event: Record<string, unknown>): boolean {
   return Object.entries(pattern).every(([key, expected]) => {
     const actual = event[key];
-    if (isRecord(expected)) return isRecord(actual) && matchesPattern(expected, actual);
+    if (isRecord(expected)) {
+      // A pattern object reaches into an array of objects: any element may match.
+      const objects = Array.isArray(actual) ? actual.filter(isRecord) : isRecord(actual) ? [actual] : [];
+      return objects.some((item) => matchesPattern(expected, item));
+    }
     const matchers = expected as unknown[];
     if (actual === undefined || isRecord(actual)) {
       return actual === undefined && matchers.some((m) => isRecord(m) && m.exists === false);
