@@ -90,6 +90,16 @@ export interface World {
   publishEvent?(event: ServiceEvent): void;
   /** ECS as Step Functions' integrations call it, on a role's behalf. */
   ecs?: EcsInternals;
+  /** Step Functions as Scheduler's universal target calls it. */
+  sfn?: SfnInternals;
+}
+
+/** StartExecution as the API runs it (Scheduler's `aws-sdk:sfn:startExecution` target). */
+export interface SfnInternals {
+  startExecution(
+    request: { stateMachineArn: string; name?: string; input?: string },
+    context: CallContext,
+  ): { executionArn: string; startDate: Date };
 }
 
 /**

@@ -11,6 +11,7 @@ import { createSchedulerService } from "./scheduler/index.js";
 import { createSecretsService, type SecretsControls } from "./secrets/index.js";
 import { createSnsService, type SnsControls } from "./sns/index.js";
 import { createSqsService, type SqsControls } from "./sqs/index.js";
+import { createSfnService } from "./stepfunctions/index.js";
 import { createStsService } from "./sts.js";
 
 /** Every service fake-aws speaks, and the World that lets them look into each other's state. */
@@ -60,6 +61,8 @@ export function createRegistry(options: RegistryOptions): Registry {
   };
   const ecs = createEcsService(world, options);
   world.ecs = ecs.internals;
+  const sfn = createSfnService(world, { clock: options.clock });
+  world.sfn = sfn.internals;
   const iam = createIamService(options);
   roleTrusts = iam.controls.roleTrusts;
   roleAllows = iam.controls.roleAllows;
@@ -96,6 +99,7 @@ export function createRegistry(options: RegistryOptions): Registry {
     events.service,
     sns.service,
     sqs.service,
+    sfn.service,
   ]) {
     services.set(service.signingName, service);
   }

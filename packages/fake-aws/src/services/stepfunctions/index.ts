@@ -1,0 +1,67 @@
+import type { FakeClock } from "../../core/clock.js";
+import type { ServiceDefinition, SfnInternals, World } from "../../core/types.js";
+import { settle, startExecution } from "./executions.js";
+import { sfnHandlers } from "./handlers.js";
+import { emptySfnState, requireMachine, type SfnEnv } from "./state.js";
+
+/**
+ * Step Functions (STANDARD workflows) over awsJson1_0. Executions run the ASL interpreter on the
+ * fake clock; `settle` (run before every call) catches them up with it.
+ */
+export function createSfnService(
+  world: World,
+  options: { clock: FakeClock },
+): { service: ServiceDefinition; internals: SfnInternals } {
+  const env: SfnEnv = { state: emptySfnState(), world, clock: options.clock };
+  const service: ServiceDefinition = {
+    signingName: "states",
+    protocol: "awsJson1_0",
+    targetPrefix: "AWSStepFunctions",
+    handlers: sfnHandlers(env),
+    mutating: new Set([
+      "CreateStateMachine",
+      "UpdateStateMachine",
+      "DeleteStateMachine",
+      "TagResource",
+      "UntagResource",
+      "StartExecution",
+      "StopExecution",
+    ]),
+    snapshot: () => ({
+      stateMachines: [...env.state.machines.values()].map((m) => ({
+        arn: m.arn,
+        name: m.name,
+        roleArn: m.roleArn,
+        definition: m.definition,
+        tags: m.tags,
+      })),
+      executions: [...env.state.executions.values()].map((e) => ({
+        arn: e.arn,
+        status: e.status,
+        input: e.input,
+        output: e.output,
+        error: e.error,
+      })),
+    }),
+    reset: () => {
+      env.state = emptySfnState();
+    },
+    settle: () => settle(env),
+  };
+  return {
+    service,
+    internals: {
+      startExecution(request, context) {
+        settle(env);
+        const machine = requireMachine(env.state, context, request.stateMachineArn);
+        const execution = startExecution(
+          env,
+          machine,
+          { name: request.name ?? crypto.randomUUID(), input: request.input ?? "{}" },
+          context,
+        );
+        return { executionArn: execution.arn, startDate: new Date(execution.startMs) };
+      },
+    },
+  };
+}
