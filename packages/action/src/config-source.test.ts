@@ -1,7 +1,11 @@
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { FlexjobError } from "@flexjob/sdk";
 import { describe, expect, it } from "vitest";
-import { inlineRawConfig, parseInlineConfig } from "./config-source.js";
-import type { InlineJobInputs } from "./inputs.js";
+import { inlineRawConfig, loadActionConfig, parseInlineConfig } from "./config-source.js";
+import type { ActionInputs, InlineJobInputs } from "./inputs.js";
+import { SecretMask } from "./secrets.js";
 
 const none: InlineJobInputs = {
   app: undefined,
@@ -87,6 +91,36 @@ describe("parseInlineConfig", () => {
         "env",
         'env name "FLEXJOB_X" starts with FLEXJOB_, which is reserved',
         expect.stringContaining("rename it"),
+      ],
+    ]);
+  });
+});
+
+describe("loadActionConfig", () => {
+  it("returns the warnings of the config file, placed on its line in the workspace", async () => {
+    const workspace = await mkdtemp(join(tmpdir(), "flexjob-action-config-"));
+    await mkdir(join(workspace, "apps/report"), { recursive: true });
+    await writeFile(
+      join(workspace, "apps/report/flexjob.yml"),
+      "app: shop\njobs:\n  report:\n    image: alpine:3\n    schedule: rate(1 hour)\n    retry: { attempts: 3 }\n",
+    );
+    const inputs: ActionInputs = {
+      config: undefined,
+      jobs: undefined,
+      rootDirectory: "apps/report",
+      dryRun: true,
+      prune: false,
+      runNow: false,
+      wait: false,
+      inline: undefined,
+    };
+    const { config, warnings } = await loadActionConfig(inputs, workspace, new SecretMask(() => {}));
+    expect(config.jobs[0]?.startRetry).toEqual({ attempts: 3, maxAgeSeconds: 3600 });
+    expect(warnings.map((warning) => [warning.path, warning.remedy, warning.location])).toEqual([
+      [
+        "jobs.report.retry",
+        "rename retry to startRetry",
+        { file: "apps/report/flexjob.yml", line: 6, column: 5 },
       ],
     ]);
   });

@@ -21,6 +21,8 @@ export interface ActionConfig {
   config: FlexjobConfig;
   /** The config file relative to the workspace, as annotations name it; undefined for inputs. */
   file: string | undefined;
+  /** The config's warnings (renamed fields still read), for the step to annotate. */
+  warnings: FieldIssue[];
 }
 
 /**
@@ -35,7 +37,7 @@ export async function loadActionConfig(
 ): Promise<ActionConfig> {
   if (inputs.inline !== undefined) {
     mask.addAll(secretsInConfig(inlineRawConfig(inputs.inline)));
-    return { config: parseInlineConfig(inputs.inline), file: undefined };
+    return { config: parseInlineConfig(inputs.inline), file: undefined, warnings: [] };
   }
   const root = resolve(workspace, inputs.rootDirectory);
   if (!(await isDirectory(root))) {
@@ -58,7 +60,9 @@ export async function loadActionConfig(
   const { raw, locate } = await readConfigFile(path, file);
   // Masked from the data as read, before the schema (whose messages name fields) sees it.
   mask.addAll(secretsInConfig(raw));
-  return { config: parseConfig(raw, { file, locate }), file };
+  const warnings: FieldIssue[] = [];
+  const config = parseConfig(raw, { file, locate, onWarning: (warning) => warnings.push(warning) });
+  return { config, file, warnings };
 }
 
 async function findConfigFile(root: string, workspace: string): Promise<string> {

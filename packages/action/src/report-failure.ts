@@ -8,14 +8,23 @@ function annotationText(message: string, remedy: string | undefined): string {
   return remedy === undefined || remedy === "" ? message : `${message}\nfix: ${remedy}`;
 }
 
-function annotate(issue: FieldIssue): void {
+function annotationProperties(issue: FieldIssue): core.AnnotationProperties {
   const location = issue.location;
-  core.error(annotationText(issue.message, issue.remedy), {
+  return {
     title: `flexjob: ${issue.path}`,
     ...(location === undefined ? {} : { file: location.file }),
     ...(location?.line === undefined ? {} : { startLine: location.line }),
     ...(location?.column === undefined ? {} : { startColumn: location.column }),
-  });
+  };
+}
+
+function annotate(issue: FieldIssue): void {
+  core.error(annotationText(issue.message, issue.remedy), annotationProperties(issue));
+}
+
+/** A config warning (a renamed field still read) as a warning on its file and line; the step goes on. */
+export function annotateWarning(issue: FieldIssue): void {
+  core.warning(annotationText(issue.message, issue.remedy), annotationProperties(issue));
 }
 
 /**

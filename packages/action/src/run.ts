@@ -22,6 +22,7 @@ import {
 import { loadActionConfig } from "./config-source.js";
 import { type ActionInputs, INPUT_NAMES, PLAN_ONLY_EVENTS, readInputs } from "./inputs.js";
 import { actionOutputs } from "./outputs.js";
+import { annotateWarning } from "./report-failure.js";
 import { SecretMask } from "./secrets.js";
 import { renderSummary, type SkippedJob } from "./summary.js";
 import { locateInputIssues } from "./workflow-location.js";
@@ -78,7 +79,8 @@ async function deployFromWorkflow(world: ActionWorld, mask: SecretMask): Promise
   const eventName = env.GITHUB_EVENT_NAME;
   const inputs = readInputs({ eventName });
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
-  const { config, file } = await loadActionConfig(inputs, workspace, mask);
+  const { config, file, warnings } = await loadActionConfig(inputs, workspace, mask);
+  for (const warning of warnings) annotateWarning(warning);
   checkJobNames(config, inputs.jobs);
 
   // A pull request's jobs are the ones its base branch would deploy once it is merged.

@@ -36,15 +36,21 @@ export function reportError(io: CliIo, error: unknown, options: { json?: boolean
   }
   io.stderr(`error: ${error.message}\n`);
   for (const issue of error.issues) {
-    const where = issue.location
-      ? `${issue.location.file}${issue.location.line === undefined ? "" : `:${issue.location.line}`}${issue.location.column === undefined ? "" : `:${issue.location.column}`} `
-      : "";
-    io.stderr(`  ${where}${issue.path}: ${issue.message}\n`);
+    io.stderr(`  ${issueWhere(issue)}${issue.path}: ${issue.message}\n`);
     if (issue.remedy) io.stderr(`    fix: ${issue.remedy}\n`);
   }
   // Field problems carry their own fixes; a summary remedy on top would only repeat them.
   if (error.remedy && error.issues.length === 0) io.stderr(`  fix: ${error.remedy}\n`);
   return code;
+}
+
+/** `flexjob.yml:12:5 ` before an issue's path, or "" when it has no location. */
+export function issueWhere(issue: FieldIssue): string {
+  const location = issue.location;
+  if (location === undefined) return "";
+  const line = location.line === undefined ? "" : `:${location.line}`;
+  const column = location.column === undefined ? "" : `:${location.column}`;
+  return `${location.file}${line}${column} `;
 }
 
 /** The error as `--json` prints it; secrets recognisable by their shape are masked, as everywhere. */

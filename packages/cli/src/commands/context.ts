@@ -1,4 +1,5 @@
-import { type Deps, type FlexjobConfig, FlexjobError, loadConfig } from "@flexjob/sdk";
+import { type Deps, type FlexjobConfig, FlexjobError } from "@flexjob/sdk";
+import { loadCliConfig } from "../config-warnings.js";
 import type { CliIo } from "../io.js";
 
 export interface ConfigOption {
@@ -10,7 +11,7 @@ export async function commandContext(
   io: CliIo,
   options: ConfigOption,
 ): Promise<{ config: FlexjobConfig; deps: Deps; file: string }> {
-  const { config, file } = await loadConfig(options.config, { cwd: io.cwd });
+  const { config, file } = await loadCliConfig(io, options.config);
   const region = config.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
   if (region === undefined) {
     throw new FlexjobError("no AWS region: flexjob.yml has no region and AWS_REGION is not set", {

@@ -1,6 +1,7 @@
-import { FlexjobError, isFlexjobError, loadConfig } from "@flexjob/sdk";
+import { FlexjobError, isFlexjobError } from "@flexjob/sdk";
 import { createDiscovery, type DiscoveredInstance, type HealthFilter } from "@flexjob/sdk/discovery";
 import { type Command, Option } from "commander";
+import { loadCliConfig } from "../config-warnings.js";
 import { type CliIo, printJson } from "../io.js";
 import { CONFIG_FLAG } from "./context.js";
 
@@ -24,7 +25,7 @@ async function lookupContext(
   let namespace = flags.namespace;
   let region: string | undefined;
   try {
-    const { config } = await loadConfig(flags.config, { cwd: io.cwd });
+    const { config } = await loadCliConfig(io, flags.config);
     namespace ??= config.discovery?.namespace ?? `${config.app}.internal`;
     region = config.region;
   } catch (error) {

@@ -3,12 +3,12 @@ import {
   type BuildPlan,
   FlexjobError,
   jobNamed,
-  loadConfig,
   type PreparedBuild,
   prepareBuild,
   prepareFolderBuild,
 } from "@flexjob/sdk";
 import type { Command } from "commander";
+import { loadCliConfig } from "../config-warnings.js";
 import { type CliIo, printJson } from "../io.js";
 import { CONFIG_FLAG } from "./context.js";
 
@@ -67,7 +67,7 @@ function describeIgnore(dockerignore: string): string {
 }
 
 async function fromJob(io: CliIo, name: string, config: string | undefined): Promise<PreparedBuild> {
-  const loaded = await loadConfig(config, { cwd: io.cwd });
+  const loaded = await loadCliConfig(io, config);
   const job = jobNamed(loaded.config, name, loaded.file);
   if (job.source === undefined) {
     throw new FlexjobError(`job ${name} runs the image ${job.image ?? ""}: nothing to build`, {

@@ -1,5 +1,6 @@
-import { boundaryPolicy, deployPolicy, FlexjobError, loadConfig, runPolicy } from "@flexjob/sdk";
+import { boundaryPolicy, deployPolicy, FlexjobError, runPolicy } from "@flexjob/sdk";
 import type { Command } from "commander";
+import { loadCliConfig } from "../config-warnings.js";
 import { type CliIo, printJson } from "../io.js";
 import { CONFIG_FLAG } from "./context.js";
 
@@ -51,7 +52,7 @@ export function registerIamPolicy(program: Command, io: CliIo): void {
           remedy: "give the account id as 12 digits, e.g. --account 123456789012",
         });
       }
-      const { config } = await loadConfig(flags.config, { cwd: io.cwd });
+      const { config } = await loadCliConfig(io, flags.config);
       if (flags.boundary) {
         printJson(
           io,

@@ -1,6 +1,7 @@
 import { dirname } from "node:path";
-import { buildImageResolver, deploy, loadConfig, planOffline, planText, redactPlan } from "@flexjob/sdk";
+import { buildImageResolver, deploy, planOffline, planText, redactPlan } from "@flexjob/sdk";
 import type { Command } from "commander";
+import { loadCliConfig } from "../config-warnings.js";
 import { type CliIo, printJson } from "../io.js";
 import { CONFIG_FLAG, commandContext } from "./context.js";
 
@@ -24,7 +25,7 @@ export function registerPlan(program: Command, io: CliIo): void {
     .action(async (flags: PlanFlags) => {
       const options = { prune: flags.prune ?? false, ...(flags.job ? { jobs: flags.job } : {}) };
       const plan = flags.offline
-        ? planOffline((await loadConfig(flags.config, { cwd: io.cwd })).config, options)
+        ? planOffline((await loadCliConfig(io, flags.config)).config, options)
         : await (async () => {
             const { config, deps, file } = await commandContext(io, flags);
             // A dry run builds nothing; the resolver only looks up the tag a build would push.

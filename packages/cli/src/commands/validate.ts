@@ -1,12 +1,6 @@
-import {
-  describeSchedule,
-  type FlexjobConfig,
-  formatMemory,
-  type JobSpec,
-  jobNextRuns,
-  loadConfig,
-} from "@flexjob/sdk";
+import { describeSchedule, type FlexjobConfig, formatMemory, type JobSpec, jobNextRuns } from "@flexjob/sdk";
 import type { Command } from "commander";
+import { loadCliConfig } from "../config-warnings.js";
 import { type CliIo, printJson } from "../io.js";
 
 interface ValidateOptions {
@@ -23,7 +17,7 @@ export function registerValidate(program: Command, io: CliIo): void {
     .option("-c, --config <path>", "config file (default: flexjob.yml, .yaml or .json in this folder)")
     .option("--json", "print JSON instead of text")
     .action(async (options: ValidateOptions) => {
-      const { config, file } = await loadConfig(options.config, { cwd: io.cwd });
+      const { config, file } = await loadCliConfig(io, options.config);
       const jobs = config.jobs.map((job) => summarise(job, io.now()));
       if (options.json) {
         printJson(io, { file, app: config.app, jobs });

@@ -173,6 +173,39 @@ describe("loadConfig", () => {
     ]);
   });
 
+  it("returns no warnings for a config that uses only current fields", async () => {
+    await writeFile(join(dir, "flexjob.yml"), VALID);
+    expect((await loadConfig(undefined, { cwd: dir })).warnings).toEqual([]);
+  });
+
+  it("reads the old retry as startRetry and warns on its line, naming the new key", async () => {
+    await writeFile(
+      join(dir, "flexjob.yml"),
+      `${VALID}    retry:\n      attempts: 3\n  weekly:\n    schedule: rate(7 days)\n    retry: { maxAge: 2h }\n`,
+    );
+    const { config, warnings } = await loadConfig(undefined, { cwd: dir });
+    expect(config.jobs.map((job) => job.startRetry)).toEqual([
+      { attempts: 3, maxAgeSeconds: 3600 },
+      { attempts: 185, maxAgeSeconds: 7200 },
+    ]);
+    const message =
+      "retry is now called startRetry (it retries only runs that could not start; retries re-runs runs that failed); retry is still read";
+    expect(warnings).toEqual([
+      {
+        path: "jobs.nightly.retry",
+        message,
+        remedy: "rename retry to startRetry",
+        location: { file: "flexjob.yml", line: 5, column: 5 },
+      },
+      {
+        path: "jobs.weekly.retry",
+        message,
+        remedy: "rename retry to startRetry",
+        location: { file: "flexjob.yml", line: 9, column: 5 },
+      },
+    ]);
+  });
+
   it("says to run flexjob init when there is no config", async () => {
     const error = await rejection(loadConfig(undefined, { cwd: dir }));
     expect([error.code, error.message, error.remedy]).toEqual([

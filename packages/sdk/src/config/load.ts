@@ -12,7 +12,7 @@ import {
   parseDocument,
   visit,
 } from "yaml";
-import { FlexjobError } from "../errors.js";
+import { type FieldIssue, FlexjobError } from "../errors.js";
 import { type Locate, parseConfig } from "./parse.js";
 import type { FlexjobConfig } from "./schema.js";
 
@@ -250,19 +250,22 @@ export interface LoadConfigOptions {
 /**
  * Finds, reads and validates the config: `path` when given, else the one of flexjob.yml,
  * flexjob.yaml, flexjob.json in `cwd` (two of them at once is an error, not a silent choice).
- * Returns the config and the absolute path of its file.
+ * Returns the config, the absolute path of its file, and its warnings (renamed fields still read
+ * under their old name), for the caller to show.
  * @example
- * const { config, file } = await loadConfig(undefined, { cwd: "examples/hello" });
+ * const { config, file, warnings } = await loadConfig(undefined, { cwd: "examples/hello" });
  */
 export async function loadConfig(
   path?: string,
   options: LoadConfigOptions = {},
-): Promise<{ config: FlexjobConfig; file: string }> {
+): Promise<{ config: FlexjobConfig; file: string; warnings: FieldIssue[] }> {
   const cwd = options.cwd ?? process.cwd();
   const file = path === undefined ? await findConfigFile(cwd) : resolve(cwd, path);
   const shown = displayPath(file, cwd);
   const { raw, locate } = await readConfigFile(file, shown);
-  return { config: parseConfig(raw, { file: shown, locate }), file };
+  const warnings: FieldIssue[] = [];
+  const config = parseConfig(raw, { file: shown, locate, onWarning: (warning) => warnings.push(warning) });
+  return { config, file, warnings };
 }
 
 async function findConfigFile(cwd: string): Promise<string> {

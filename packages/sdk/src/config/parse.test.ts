@@ -786,6 +786,15 @@ describe("retry, the old name of startRetry", () => {
     });
   });
 
+  it("warns through onWarning, and only for retry", () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: { path: string; remedy?: string }) =>
+      warnings.push(`${warning.path}: ${warning.remedy}`);
+    parseConfig(withJob({ retry: { attempts: 3 } }), { onWarning });
+    parseConfig(withJob({ startRetry: { attempts: 3 } }), { onWarning });
+    expect(warnings).toEqual(["jobs.nightly.retry: rename retry to startRetry"]);
+  });
+
   it("is an error next to startRetry", () => {
     expect(jobProblem({ retry: { attempts: 3 }, startRetry: { attempts: 2 } })).toEqual([
       "jobs.nightly.retry",

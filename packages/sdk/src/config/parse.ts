@@ -3,6 +3,7 @@ import { REDACTED } from "../secret-values.js";
 import { dottedPath, type PathProblem, problemsFromIssues } from "./issues.js";
 import { type FlexjobConfig, flexjobConfigSchema } from "./schema.js";
 import { secretsInConfig } from "./secret-fields.js";
+import { configWarnings } from "./warnings.js";
 
 /** Maps a field path to where it is written; for a missing field, where its parent is. */
 export type Locate = (path: (string | number)[]) => { line: number; column: number } | undefined;
@@ -11,6 +12,11 @@ export interface ParseConfigOptions {
   /** The file the raw config came from, as the user should see it (e.g. `flexjob.yml`). */
   file?: string;
   locate?: Locate;
+  /**
+   * Called with each warning of a valid config (a renamed field still read under its old name),
+   * before parseConfig returns it: the CLI prints them, the Action annotates them.
+   */
+  onWarning?: (warning: FieldIssue) => void;
 }
 
 /**
@@ -25,7 +31,10 @@ export interface ParseConfigOptions {
 export function parseConfig(raw: unknown, options: ParseConfigOptions = {}): FlexjobConfig {
   const prototypeKeys = prototypeKeyProblems(raw, []);
   const result = flexjobConfigSchema.safeParse(raw, { reportInput: true });
-  if (result.success && prototypeKeys.length === 0) return result.data;
+  if (result.success && prototypeKeys.length === 0) {
+    for (const warning of configWarnings(raw, options)) options.onWarning?.(warning);
+    return result.data;
+  }
   const problems = [
     ...prototypeKeys,
     ...(result.success ? [] : problemsFromIssues(result.error.issues, flexjobConfigSchema)),
