@@ -134,9 +134,9 @@ function subscribe(env: SnsEnv, input: Record<string, unknown>) {
   const protocol = r.string("Protocol", { required: true });
   const endpoint = r.string("Endpoint") ?? "";
   const returnArn = r.bool("ReturnSubscriptionArn") ?? false;
-  if (!PROTOCOLS.includes(protocol)) throw invalidParameter(`Invalid protocol type: ${protocol}`);
+  if (!PROTOCOLS.includes(protocol)) throw invalidParameter(`Protocol ${protocol} is not a valid protocol type`);
   if (protocol.startsWith("email") && !EMAIL.test(endpoint)) {
-    throw invalidParameter(`Invalid parameter: Email address ${endpoint} is not valid`);
+    throw invalidParameter(`Email address ${endpoint} is not valid`);
   }
   const existing = subscriptionsOf(env, topic).find(
     (s) => s.protocol === protocol && s.endpoint === endpoint,
