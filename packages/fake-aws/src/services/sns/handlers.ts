@@ -134,7 +134,8 @@ function subscribe(env: SnsEnv, input: Record<string, unknown>) {
   const protocol = r.string("Protocol", { required: true });
   const endpoint = r.string("Endpoint") ?? "";
   const returnArn = r.bool("ReturnSubscriptionArn") ?? false;
-  if (!PROTOCOLS.includes(protocol)) throw invalidParameter(`Protocol ${protocol} is not a valid protocol type`);
+  if (!PROTOCOLS.includes(protocol))
+    throw invalidParameter(`Protocol ${protocol} is not a valid protocol type`);
   if (protocol.startsWith("email") && !EMAIL.test(endpoint)) {
     throw invalidParameter(`Email address ${endpoint} is not valid`);
   }
