@@ -88,6 +88,13 @@ export interface World {
    * targets of every matching rule. Optional: a world without EventBridge drops events.
    */
   publishEvent?(event: ServiceEvent): void;
+  /**
+   * Another service sends a message to an SQS queue (by ARN), e.g. Scheduler to its dead-letter
+   * queue. With a `principal` (a service acting on a resource policy, like EventBridge), the
+   * queue policy must allow it `sqs:SendMessage` from `sourceArn`; without one, the caller has
+   * already checked the role it acts as. Returns why it failed, or undefined once queued.
+   */
+  sendToQueue?(message: QueueDelivery): string | undefined;
   /** ECS as Step Functions' integrations call it, on a role's behalf. */
   ecs?: EcsInternals;
   /** Step Functions as Scheduler's universal target calls it. */
@@ -115,6 +122,13 @@ export interface EcsInternals {
   describeTask(taskArn: string, atMs: number): Record<string, unknown> | undefined;
   /** When the task is STOPPED as things stand (a StopTask may bring it forward); Infinity while it hangs. */
   stoppedAtMs(taskArn: string): number | undefined;
+}
+
+export interface QueueDelivery {
+  queueArn: string;
+  body: string;
+  principal?: string;
+  sourceArn?: string;
 }
 
 /** What a service emits; EventBridge adds id, version, time and the account when absent. */

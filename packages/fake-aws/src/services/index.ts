@@ -79,6 +79,7 @@ export function createRegistry(options: RegistryOptions): Registry {
   const accountId = "123456789012";
   const sns = createSnsService({ accountId });
   const sqs = createSqsService({ accountId, clock: options.clock, region: options.region ?? "us-east-1" });
+  world.sendToQueue = sqs.receive;
   // EventBridge reaches its targets' services through their receivers, each checking its own policy.
   const events = createEventsService({
     clock: options.clock,

@@ -1,5 +1,5 @@
 import { resourcePolicyAllows } from "../../core/resource-policy.js";
-import type { ServiceDefinition } from "../../core/types.js";
+import type { QueueDelivery, ServiceDefinition } from "../../core/types.js";
 import { sqsHandlers } from "./handlers.js";
 import { emptySqsState, enqueue, expire, findQueueByArn, type SqsEnv } from "./state.js";
 
@@ -19,13 +19,8 @@ export interface SqsControls {
 export interface SqsService {
   service: ServiceDefinition;
   controls: SqsControls;
-  /** A service principal sends a message (an EventBridge target or dead-letter queue); why it failed, or undefined. */
-  receive(delivery: {
-    queueArn: string;
-    body: string;
-    principal: string;
-    sourceArn: string;
-  }): string | undefined;
+  /** Another service sends a message (see `World.sendToQueue`); why it failed, or undefined. */
+  receive(delivery: QueueDelivery): string | undefined;
 }
 
 export function createSqsService(options: {
@@ -75,14 +70,16 @@ export function createSqsService(options: {
     receive(delivery) {
       const queue = findQueueByArn(env.state, delivery.queueArn);
       if (!queue) return `queue ${delivery.queueArn} does not exist`;
-      const call = {
-        principal: delivery.principal,
-        action: "sqs:SendMessage",
-        resource: queue.arn,
-        context: { "aws:SourceArn": delivery.sourceArn, "aws:SourceAccount": options.accountId },
-      };
-      if (!resourcePolicyAllows([queue.attributes.get("Policy") ?? ""], call)) {
-        return `the policy of queue ${queue.arn} does not allow ${delivery.principal} sqs:SendMessage`;
+      if (delivery.principal !== undefined) {
+        const call = {
+          principal: delivery.principal,
+          action: "sqs:SendMessage",
+          resource: queue.arn,
+          context: { "aws:SourceArn": delivery.sourceArn ?? "", "aws:SourceAccount": options.accountId },
+        };
+        if (!resourcePolicyAllows([queue.attributes.get("Policy") ?? ""], call)) {
+          return `the policy of queue ${queue.arn} does not allow ${delivery.principal} sqs:SendMessage`;
+        }
       }
       enqueue(env.state, queue, delivery.body, nowMs());
       return undefined;

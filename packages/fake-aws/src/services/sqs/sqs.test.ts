@@ -123,3 +123,39 @@ describe("messages", () => {
     expect(aws.sqs.messages("app-flexjob-missed")).toEqual(["new"]);
   });
 });
+
+describe("messages from other services", () => {
+  it("a service acting on its role (Scheduler's dead-letter queue) sends without a queue policy", async () => {
+    await create();
+    const queueArn = `arn:aws:sqs:us-east-1:${ACCOUNT}:app-flexjob-missed`;
+    expect(aws.world.sendToQueue?.({ queueArn, body: "missed" })).toBeUndefined();
+    expect(aws.world.sendToQueue?.({ queueArn: `${queueArn}-x`, body: "lost" })).toBe(
+      `queue ${queueArn}-x does not exist`,
+    );
+    expect(aws.sqs.messages("app-flexjob-missed")).toEqual(["missed"]);
+  });
+
+  it("a service principal needs the queue policy to allow it sqs:SendMessage from its source", async () => {
+    const queueArn = `arn:aws:sqs:us-east-1:${ACCOUNT}:app-flexjob-missed`;
+    const ruleArn = `arn:aws:events:us-east-1:${ACCOUNT}:rule/runs`;
+    const policy = {
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Service: "events.amazonaws.com" },
+          Action: "sqs:SendMessage",
+          Resource: queueArn,
+          Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
+        },
+      ],
+    };
+    await create({ Policy: JSON.stringify(policy) });
+    const send = (sourceArn: string) =>
+      aws.world.sendToQueue?.({ queueArn, body: sourceArn, principal: "events.amazonaws.com", sourceArn });
+    expect(send(ruleArn)).toBeUndefined();
+    expect(send(`${ruleArn}-other`)).toBe(
+      `the policy of queue ${queueArn} does not allow events.amazonaws.com sqs:SendMessage`,
+    );
+    expect(aws.sqs.messages("app-flexjob-missed")).toEqual([ruleArn]);
+  });
+});
