@@ -23,6 +23,11 @@ import { AwsError } from "./types.js";
  *   POST   /_fake/ecs/exit-code      { target: family | task ARN | task id, exitCode }
  *   POST   /_fake/ecs/phases         { provisioningMs?, pendingMs?, runningMs?, stoppingMs?, family? }
  *   POST   /_fake/ecs/start-failure  { family, reason? }
+ *   GET    /_fake/events/failures → { failures }               EventBridge deliveries that failed
+ *   POST   /_fake/events/settle                                 waits for HTTP deliveries under way
+ *   GET    /_fake/sns/published  → { published }
+ *   POST   /_fake/sns/confirm    { topicArn, endpoint }         the recipient confirms the subscription
+ *   GET    /_fake/sqs/messages?queue=NAME[&region=] → { messages }  bodies, without receiving them
  */
 
 const FAULT_KINDS: readonly FaultKind[] = ["500", "throttle", "drop", "drop-after"];
@@ -37,7 +42,12 @@ export async function handleControl(
   const [route, query = ""] = path.split("?") as [string, string?];
   try {
     const input = parseBody(body);
-    const out = run(aws, `${method} ${route}`, Reader.of(input, badRequest), new URLSearchParams(query));
+    const out = await run(
+      aws,
+      `${method} ${route}`,
+      Reader.of(input, badRequest),
+      new URLSearchParams(query),
+    );
     return json(200, out ?? { ok: true });
   } catch (error) {
     if (error instanceof AwsError)
@@ -137,6 +147,22 @@ function run(aws: FakeAws, route: string, input: Reader, query: URLSearchParams)
     case "POST /_fake/ecs/start-failure":
       aws.ecs.setStartFailure(input.string("family", { required: true }), input.string("reason"));
       return undefined;
+    case "GET /_fake/events/failures":
+      return { failures: aws.events.failures() };
+    case "POST /_fake/events/settle":
+      return aws.events.settle().then(() => undefined);
+    case "GET /_fake/sns/published":
+      return { published: aws.sns.published() };
+    case "POST /_fake/sns/confirm":
+      aws.sns.confirmSubscription(
+        input.string("topicArn", { required: true }),
+        input.string("endpoint", { required: true }),
+      );
+      return undefined;
+    case "GET /_fake/sqs/messages":
+      return {
+        messages: aws.sqs.messages(query.get("queue") ?? "", { region: query.get("region") ?? aws.region }),
+      };
     default:
       throw new AwsError("NotFound", `no control route ${route}`);
   }

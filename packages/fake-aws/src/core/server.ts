@@ -202,7 +202,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     const q = url.indexOf("?");
     const path = q < 0 ? url : url.slice(0, q);
     if (path.startsWith("/_fake/")) {
-      send(res, await handleControl(handle, req.method ?? "GET", path, body));
+      // With its query string: routes such as /_fake/calls?service= read it.
+      send(res, await handleControl(handle, req.method ?? "GET", url, body));
       return;
     }
     const requestId = nextRequestId();
