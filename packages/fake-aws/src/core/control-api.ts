@@ -1,3 +1,4 @@
+import type { FireRequest } from "../services/scheduler/index.js";
 import type { FaultKind, Latency } from "./controls.js";
 import type { EncodedResponse } from "./protocols/codec.js";
 import { Reader } from "./readers.js";
@@ -23,6 +24,12 @@ import { AwsError } from "./types.js";
  *   POST   /_fake/ecs/exit-code      { target: family | task ARN | task id, exitCode }
  *   POST   /_fake/ecs/phases         { provisioningMs?, pendingMs?, runningMs?, stoppingMs?, family? }
  *   POST   /_fake/ecs/start-failure  { family, reason? }
+ *   POST   /_fake/ecs/hang           { family }                 the family's next task runs until stopped
+ *   POST   /_fake/ecs/spot-interruption { family, afterMs? }    Spot reclaims the family's next task
+ *   POST   /_fake/ecs/exit-codes     { family, exitCodes: [1, 0] }  its next tasks' exit codes, in order
+ *   POST   /_fake/ecs/stop-task      { task, reason? }          a person stops the task (UserInitiated)
+ *   POST   /_fake/scheduler/fire     { name, group?, at?, executionId?, region? } → the invocation
+ *   GET    /_fake/scheduler/failures → { failures }
  *   GET    /_fake/events/failures → { failures }               EventBridge deliveries that failed
  *   POST   /_fake/events/settle                                 waits for HTTP deliveries under way
  *   GET    /_fake/sns/published  → { published }
@@ -147,6 +154,25 @@ function run(aws: FakeAws, route: string, input: Reader, query: URLSearchParams)
     case "POST /_fake/ecs/start-failure":
       aws.ecs.setStartFailure(input.string("family", { required: true }), input.string("reason"));
       return undefined;
+    case "POST /_fake/ecs/hang":
+      aws.ecs.hangNext(input.string("family", { required: true }));
+      return undefined;
+    case "POST /_fake/ecs/spot-interruption":
+      aws.ecs.interruptNext(input.string("family", { required: true }), input.int("afterMs", { min: 0 }));
+      return undefined;
+    case "POST /_fake/ecs/exit-codes":
+      aws.ecs.setExitCodes(
+        input.string("family", { required: true }),
+        (input.list("exitCodes", { required: true }) as unknown[]).map(Number),
+      );
+      return undefined;
+    case "POST /_fake/ecs/stop-task":
+      aws.ecs.stopTask(input.string("task", { required: true }), input.string("reason"));
+      return undefined;
+    case "POST /_fake/scheduler/fire":
+      return aws.scheduler.fire(readFire(input));
+    case "GET /_fake/scheduler/failures":
+      return { failures: aws.scheduler.failures() };
     case "GET /_fake/events/failures":
       return { failures: aws.events.failures() };
     case "POST /_fake/events/settle":
@@ -166,6 +192,20 @@ function run(aws: FakeAws, route: string, input: Reader, query: URLSearchParams)
     default:
       throw new AwsError("NotFound", `no control route ${route}`);
   }
+}
+
+function readFire(input: Reader): FireRequest {
+  const group = input.string("group");
+  const at = input.string("at");
+  const executionId = input.string("executionId");
+  const region = input.string("region");
+  return {
+    name: input.string("name", { required: true }),
+    ...(group !== undefined && { group }),
+    ...(at !== undefined && { at }),
+    ...(executionId !== undefined && { executionId }),
+    ...(region !== undefined && { region }),
+  };
 }
 
 function readLatency(input: Reader): Latency | undefined {

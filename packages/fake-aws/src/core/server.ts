@@ -7,6 +7,7 @@ import type { EcsControls } from "../services/ecs/index.js";
 import type { EventsControls } from "../services/events/index.js";
 import { createRegistry } from "../services/index.js";
 import type { LogsControls } from "../services/logs/index.js";
+import type { SchedulerControls } from "../services/scheduler/index.js";
 import type { SecretsControls } from "../services/secrets/index.js";
 import type { SnsControls } from "../services/sns/index.js";
 import type { SqsControls } from "../services/sqs/index.js";
@@ -91,6 +92,8 @@ export interface FakeAws {
   readonly cloudmap: CloudMapControls;
   /** Secrets Manager secrets and SSM parameters that tasks read at start. */
   readonly secrets: SecretsControls;
+  /** EventBridge Scheduler: fire a schedule's target as its time comes; the starts that failed. */
+  readonly scheduler: SchedulerControls;
   /** EventBridge: failed deliveries, and waiting for HTTP deliveries to API destinations. */
   readonly events: EventsControls;
   /** SNS: what was published, and confirming email subscriptions. */
@@ -175,6 +178,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     ec2: registry.ec2,
     cloudmap: registry.cloudmap,
     secrets: registry.secrets,
+    scheduler: registry.scheduler,
     events: registry.events,
     sns: registry.sns,
     sqs: registry.sqs,

@@ -7,7 +7,7 @@ import { createEcsService, type EcsControls } from "./ecs/index.js";
 import { createEventsService, type EventsControls } from "./events/index.js";
 import { createIamService } from "./iam/index.js";
 import { createLogsService, type LogsControls } from "./logs/index.js";
-import { createSchedulerService } from "./scheduler/index.js";
+import { createSchedulerService, type SchedulerControls } from "./scheduler/index.js";
 import { createSecretsService, type SecretsControls } from "./secrets/index.js";
 import { createSnsService, type SnsControls } from "./sns/index.js";
 import { createSqsService, type SqsControls } from "./sqs/index.js";
@@ -25,6 +25,7 @@ export interface Registry {
   ec2: Ec2Controls;
   cloudmap: CloudMapControls;
   secrets: SecretsControls;
+  scheduler: SchedulerControls;
   events: EventsControls;
   sns: SnsControls;
   sqs: SqsControls;
@@ -63,6 +64,7 @@ export function createRegistry(options: RegistryOptions): Registry {
   world.ecs = ecs.internals;
   const sfn = createSfnService(world, { clock: options.clock });
   world.sfn = sfn.internals;
+  const scheduler = createSchedulerService(world, { clock: options.clock, region: options.region ?? "us-east-1" });
   const iam = createIamService(options);
   roleTrusts = iam.controls.roleTrusts;
   roleAllows = iam.controls.roleAllows;
@@ -90,7 +92,7 @@ export function createRegistry(options: RegistryOptions): Registry {
   for (const service of [
     ecs.service,
     iam.service,
-    createSchedulerService(world),
+    scheduler.service,
     createStsService(),
     ecr,
     cloudmap,
@@ -113,6 +115,7 @@ export function createRegistry(options: RegistryOptions): Registry {
     ec2: ec2.controls,
     cloudmap: cloudmap.controls,
     secrets: secrets.controls,
+    scheduler: scheduler.controls,
     events: events.controls,
     sns: sns.controls,
     sqs: sqs.controls,

@@ -1,0 +1,211 @@
+import {
+  CreateClusterCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+} from "@aws-sdk/client-ecs";
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";
+import { CreateScheduleCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
+import {
+  CreateStateMachineCommand,
+  DescribeExecutionCommand,
+  ListExecutionsCommand,
+  SFNClient,
+} from "@aws-sdk/client-sfn";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type FakeAws, startFakeAws } from "../../index.js";
+import { defaultSubnet, TRUST_SCHEDULER } from "../../test-support.js";
+
+let aws: FakeAws;
+let scheduler: SchedulerClient;
+let sfn: SFNClient;
+let ecs: ECSClient;
+const ACCOUNT = "123456789012";
+const CLUSTER = `arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/jobs`;
+const TASK_DEFINITION = `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/nightly:1`;
+const MACHINE = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:nightly`;
+const TRUST_STATES = TRUST_SCHEDULER.replace("scheduler.amazonaws.com", "states.amazonaws.com");
+const RUN_CONTEXT = [
+  { name: "FLEXJOB_RUN_ID", value: "<aws.scheduler.execution-id>" },
+  { name: "FLEXJOB_SCHEDULED_TIME", value: "<aws.scheduler.scheduled-time>" },
+  { name: "FLEXJOB_ATTEMPT", value: "<aws.scheduler.attempt-number>" },
+];
+
+beforeAll(async () => {
+  aws = await startFakeAws({ clock: { start: "2026-03-01T02:00:00Z" } });
+  scheduler = new SchedulerClient({ ...aws.clientConfig(), maxAttempts: 1 });
+  sfn = new SFNClient({ ...aws.clientConfig(), maxAttempts: 1 });
+  ecs = new ECSClient({ ...aws.clientConfig(), maxAttempts: 1 });
+});
+afterAll(async () => {
+  for (const client of [scheduler, sfn, ecs]) client.destroy();
+  await aws.close();
+});
+
+async function role(name: string, trust: string, actions: string[]): Promise<string> {
+  const iam = new IAMClient(aws.clientConfig());
+  await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: trust }));
+  if (actions.length > 0) {
+    const statement = [{ Effect: "Allow", Action: actions, Resource: "*" }];
+    const document = JSON.stringify({ Version: "2012-10-17", Statement: statement });
+    await iam.send(new PutRolePolicyCommand({ RoleName: name, PolicyName: "p", PolicyDocument: document }));
+  }
+  iam.destroy();
+  return `arn:aws:iam::${ACCOUNT}:role/${name}`;
+}
+
+beforeEach(async () => {
+  aws.reset();
+  await role("scheduler", TRUST_SCHEDULER, ["ecs:RunTask", "states:StartExecution"]);
+  await role("states", TRUST_STATES, ["ecs:RunTask", "ecs:StopTask"]);
+  await ecs.send(new CreateClusterCommand({ clusterName: "jobs" }));
+  await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: "nightly",
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      cpu: "256",
+      memory: "512",
+      containerDefinitions: [{ name: "job", image: "busybox" }],
+    }),
+  );
+  const subnet = await defaultSubnet(aws);
+  await sfn.send(
+    new CreateStateMachineCommand({
+      name: "nightly",
+      roleArn: `arn:aws:iam::${ACCOUNT}:role/states`,
+      definition: JSON.stringify({
+        StartAt: "Run",
+        States: {
+          Run: {
+            Type: "Task",
+            Resource: "arn:aws:states:::ecs:runTask.sync",
+            Parameters: {
+              Cluster: CLUSTER,
+              TaskDefinition: "nightly",
+              LaunchType: "FARGATE",
+              NetworkConfiguration: { AwsvpcConfiguration: { Subnets: [subnet] } },
+            },
+            End: true,
+          },
+        },
+      }),
+    }),
+  );
+  await schedule("direct", `arn:aws:iam::${ACCOUNT}:role/scheduler`, {
+    Arn: CLUSTER,
+    Input: JSON.stringify({ containerOverrides: [{ name: "job", environment: RUN_CONTEXT }] }),
+    EcsParameters: {
+      TaskDefinitionArn: TASK_DEFINITION,
+      LaunchType: "FARGATE",
+      NetworkConfiguration: { awsvpcConfiguration: { Subnets: [subnet] } },
+    },
+  });
+  await schedule("machine", `arn:aws:iam::${ACCOUNT}:role/scheduler`, startExecutionTarget());
+});
+
+function startExecutionTarget() {
+  return {
+    Arn: "arn:aws:scheduler:::aws-sdk:sfn:startExecution",
+    Input: JSON.stringify({
+      StateMachineArn: MACHINE,
+      Name: "<aws.scheduler.execution-id>",
+      Input: JSON.stringify({ FLEXJOB_SCHEDULED_TIME: "<aws.scheduler.scheduled-time>" }),
+    }),
+  };
+}
+
+async function schedule(name: string, roleArn: string, target: Record<string, unknown>): Promise<void> {
+  await scheduler.send(
+    new CreateScheduleCommand({
+      Name: name,
+      ScheduleExpression: "cron(0 2 * * ? *)",
+      FlexibleTimeWindow: { Mode: "OFF" },
+      Target: { ...target, RoleArn: roleArn } as never,
+    }),
+  );
+}
+
+describe("firing a schedule", () => {
+  it("an ECS target runs the task with the context attributes filled into its overrides", async () => {
+    const invocation = aws.scheduler.fire({ name: "direct", at: "2026-03-01T02:00:00Z", executionId: "e-1" });
+    expect(invocation.error).toBeUndefined();
+    const tasks = await ecs.send(
+      new DescribeTasksCommand({ cluster: "jobs", tasks: invocation.taskArns ?? [] }),
+    );
+    expect(tasks.tasks?.[0]?.overrides?.containerOverrides?.[0]?.environment).toEqual([
+      { name: "FLEXJOB_RUN_ID", value: "e-1" },
+      { name: "FLEXJOB_SCHEDULED_TIME", value: "2026-03-01T02:00:00Z" },
+      { name: "FLEXJOB_ATTEMPT", value: "1" },
+    ]);
+  });
+
+  it("the universal target starts an execution named by the execution id, with the filled Input", async () => {
+    const invocation = aws.scheduler.fire({
+      name: "machine",
+      at: "2026-03-01T02:00:00Z",
+      executionId: "e-2",
+    });
+    expect(invocation.executionArn).toBe(`arn:aws:states:us-east-1:${ACCOUNT}:execution:nightly:e-2`);
+    const execution = await sfn.send(new DescribeExecutionCommand({ executionArn: invocation.executionArn }));
+    expect([execution.status, execution.input]).toEqual([
+      "RUNNING",
+      '{"FLEXJOB_SCHEDULED_TIME":"2026-03-01T02:00:00Z"}',
+    ]);
+  });
+
+  it("a duplicate delivery of a running invocation starts no second execution", async () => {
+    const first = aws.scheduler.fire({ name: "machine", executionId: "e-3" });
+    aws.clock.advance(5_000);
+    const second = aws.scheduler.fire({ name: "machine", executionId: "e-3" });
+    expect([first.duplicate, second.duplicate, second.executionArn]).toEqual([
+      false,
+      true,
+      first.executionArn,
+    ]);
+    const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: MACHINE }));
+    expect(listed.executions).toHaveLength(1);
+  });
+
+  it("a duplicate delivery to an ECS target runs a second task: RunTask has no execution id to dedupe on", async () => {
+    const first = aws.scheduler.fire({ name: "direct", executionId: "e-7" });
+    const second = aws.scheduler.fire({ name: "direct", executionId: "e-7" });
+    expect([first.duplicate, second.duplicate]).toEqual([false, true]);
+    expect(new Set([...(first.taskArns ?? []), ...(second.taskArns ?? [])]).size).toBe(2);
+  });
+
+  it("a duplicate delivery after the run finished is refused by Step Functions, a start failure", async () => {
+    aws.scheduler.fire({ name: "machine", executionId: "e-4" });
+    aws.clock.advance(100_000);
+    const late = aws.scheduler.fire({ name: "machine", executionId: "e-4" });
+    expect(late.error?.code).toBe("ExecutionAlreadyExists");
+    expect(aws.scheduler.failures().map((f) => [f.executionId, f.error?.code])).toEqual([
+      ["e-4", "ExecutionAlreadyExists"],
+    ]);
+  });
+
+  it("a role that may not StartExecution fails the invocation and starts nothing", async () => {
+    const weak = await role("weak", TRUST_SCHEDULER, ["ecs:RunTask"]);
+    await schedule("denied", weak, startExecutionTarget());
+    const invocation = aws.scheduler.fire({ name: "denied", executionId: "e-5" });
+    expect(invocation.error?.code).toBe("AccessDeniedException");
+    expect(invocation.error?.message).toContain("is not authorized to perform: states:StartExecution");
+    expect((await sfn.send(new ListExecutionsCommand({ stateMachineArn: MACHINE }))).executions).toEqual([]);
+    expect(aws.scheduler.failures()).toHaveLength(1);
+  });
+
+  it("fires over the /_fake control route too", async () => {
+    const response = await fetch(`${aws.url}/_fake/scheduler/fire`, {
+      method: "POST",
+      body: JSON.stringify({ name: "machine", executionId: "e-6", at: "2026-03-01T02:00:00Z" }),
+    });
+    expect(await response.json()).toEqual({
+      group: "default",
+      schedule: "machine",
+      executionId: "e-6",
+      scheduledTime: "2026-03-01T02:00:00Z",
+      duplicate: false,
+      executionArn: `arn:aws:states:us-east-1:${ACCOUNT}:execution:nightly:e-6`,
+    });
+  });
+});
