@@ -73,26 +73,32 @@ export function createSnsService(options: { accountId: string }): SnsService {
         subscription.confirmed = true;
       },
     },
-    receive(delivery) {
-      const topic = env.state.topics.get(delivery.topicArn);
-      if (!topic) return `topic ${delivery.topicArn} does not exist`;
-      const policy = topic.attributes.get("Policy") ?? "";
-      const call = {
-        principal: delivery.principal,
-        action: "sns:Publish",
-        resource: topic.arn,
-        context: { "aws:SourceArn": delivery.sourceArn, "aws:SourceAccount": options.accountId },
-      };
-      if (!resourcePolicyAllows([policy], call)) {
-        return `the policy of topic ${topic.arn} does not allow ${delivery.principal} sns:Publish`;
-      }
-      env.state.published.push({
-        topicArn: topic.arn,
-        messageId: nextUuid(env.state),
-        message: delivery.message,
-        publishedBy: delivery.principal,
-      });
-      return undefined;
-    },
+    receive: (delivery) => receiveFromService(env, delivery, options.accountId),
   };
+}
+
+/** EventBridge's SNS target: the topic policy must allow the principal `sns:Publish` from the rule. */
+function receiveFromService(
+  env: SnsEnv,
+  delivery: { topicArn: string; message: string; principal: string; sourceArn: string },
+  accountId: string,
+): string | undefined {
+  const topic = env.state.topics.get(delivery.topicArn);
+  if (!topic) return `topic ${delivery.topicArn} does not exist`;
+  const call = {
+    principal: delivery.principal,
+    action: "sns:Publish",
+    resource: topic.arn,
+    context: { "aws:SourceArn": delivery.sourceArn, "aws:SourceAccount": accountId },
+  };
+  if (!resourcePolicyAllows([topic.attributes.get("Policy") ?? ""], call)) {
+    return `the policy of topic ${topic.arn} does not allow ${delivery.principal} sns:Publish`;
+  }
+  env.state.published.push({
+    topicArn: topic.arn,
+    messageId: nextUuid(env.state),
+    message: delivery.message,
+    publishedBy: delivery.principal,
+  });
+  return undefined;
 }

@@ -67,22 +67,30 @@ export function createSqsService(options: {
         return queue.messages.map((m) => m.body);
       },
     },
-    receive(delivery) {
-      const queue = findQueueByArn(env.state, delivery.queueArn);
-      if (!queue) return `queue ${delivery.queueArn} does not exist`;
-      if (delivery.principal !== undefined) {
-        const call = {
-          principal: delivery.principal,
-          action: "sqs:SendMessage",
-          resource: queue.arn,
-          context: { "aws:SourceArn": delivery.sourceArn ?? "", "aws:SourceAccount": options.accountId },
-        };
-        if (!resourcePolicyAllows([queue.attributes.get("Policy") ?? ""], call)) {
-          return `the policy of queue ${queue.arn} does not allow ${delivery.principal} sqs:SendMessage`;
-        }
-      }
-      enqueue(env.state, queue, delivery.body, nowMs());
-      return undefined;
-    },
+    receive: (delivery) => receiveFromService(env, delivery, options.accountId, nowMs()),
   };
+}
+
+/** A message from another service (`World.sendToQueue`); a service principal needs the queue policy. */
+function receiveFromService(
+  env: SqsEnv,
+  delivery: QueueDelivery,
+  accountId: string,
+  nowMs: number,
+): string | undefined {
+  const queue = findQueueByArn(env.state, delivery.queueArn);
+  if (!queue) return `queue ${delivery.queueArn} does not exist`;
+  if (delivery.principal !== undefined) {
+    const call = {
+      principal: delivery.principal,
+      action: "sqs:SendMessage",
+      resource: queue.arn,
+      context: { "aws:SourceArn": delivery.sourceArn ?? "", "aws:SourceAccount": accountId },
+    };
+    if (!resourcePolicyAllows([queue.attributes.get("Policy") ?? ""], call)) {
+      return `the policy of queue ${queue.arn} does not allow ${delivery.principal} sqs:SendMessage`;
+    }
+  }
+  enqueue(env.state, queue, delivery.body, nowMs);
+  return undefined;
 }
