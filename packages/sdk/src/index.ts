@@ -23,6 +23,7 @@ export {
   listBulkSchedules,
   syncBulkSchedules,
 } from "./bulk/sync.js";
+export { ALERT_OUTCOMES, type AlertOutcome, type AlertsSpec, type WebhookSpec } from "./config/alerts.js";
 export { durationSeconds } from "./config/duration.js";
 export { jobNamed } from "./config/job-named.js";
 export {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { PlanOf as Plan } from "./plan/types.js";
-import { looksSecret, redactPlan, redactSecretText, secretsInText } from "./secret-values.js";
+import {
+  looksSecret,
+  redactPlan,
+  redactSecretData,
+  redactSecretText,
+  secretsInText,
+} from "./secret-values.js";
 
 describe("looksSecret", () => {
   it.each([
@@ -88,6 +94,37 @@ describe("credentials in URLs", () => {
   ])("%s holds no secret", (text) => {
     expect(redactSecretText(text)).toBe(text);
     expect(secretsInText(text)).toEqual([]);
+  });
+});
+
+describe("webhook URLs", () => {
+  const SLACK = "https://hooks.slack.com/services/T024BE7LD/B01ABCDEF12/Zx8kQ2mN4pL7rT1vW9yB3cD5";
+  const DISCORD = "https://discord.com/api/webhooks/1234567890/abcDEF_ghi-JKL";
+  const TEAMS = "https://contoso.webhook.office.com/webhookb2/7aa4b9c2-5f1e/IncomingWebhook/d0e1f2/a3b4";
+
+  it("redacts a Slack, Discord or Teams webhook URL whole, wherever it is in the data", () => {
+    expect(
+      redactSecretData({ alerts: { webhook: SLACK }, posted: [`POST ${DISCORD}`, `to ${TEAMS}.`] }),
+    ).toEqual({
+      alerts: { webhook: "***" },
+      posted: ["POST ***", "to ***"],
+    });
+    expect([SLACK, DISCORD, TEAMS].map((url) => looksSecret("WEBHOOK", url))).toEqual([true, true, true]);
+  });
+
+  it("redacts the value of a credential-named query parameter and keeps the rest of the URL", () => {
+    expect(redactSecretText("https://hooks.example.com/notify?token=s3cr3tT0ken&channel=ops")).toBe(
+      "https://hooks.example.com/notify?token=***&channel=ops",
+    );
+    expect(
+      redactSecretText("https://chat.googleapis.com/v1/spaces/AAA/messages?key=AIzaSyD-x&token=abc123"),
+    ).toBe("https://chat.googleapis.com/v1/spaces/AAA/messages?key=***&token=***");
+    expect(secretsInText("https://example.com/x?Sig=abc%2Fdef")).toEqual(["abc%2Fdef"]);
+  });
+
+  it("leaves a URL without credentials alone", () => {
+    const text = "https://example.com/hooks/report?channel=ops&monkey=1";
+    expect(redactSecretText(text)).toBe(text);
   });
 });
 

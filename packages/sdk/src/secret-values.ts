@@ -8,7 +8,8 @@ import type { PlanOf } from "./plan/types.js";
  * API_KEY/APIKEY, PRIVATE, CREDENTIAL or AUTH, in any case — or when its VALUE looks like a key:
  * an AWS access key id (AKIA…/ASIA…), a PEM private key, a GitHub, Slack or Stripe token, a JWT,
  * a URL with credentials in it (`user:pass@`, `:pass@`, or a token-looking `user@`, in any
- * scheme, anywhere in the text), or a long random-looking string (20+ characters of a token
+ * scheme, anywhere in the text), a Slack, Discord or Teams webhook URL, the value of a
+ * credential-named query parameter (`?token=`, `&key=`, `&sig=`), or a long random-looking string (20+ characters of a token
  * alphabet, letters and digits mixed, high entropy). `secrets:` entries are ARNs, but a secret
  * typed where an ARN belongs is still a secret: config errors never quote them.
  */
@@ -27,6 +28,12 @@ const KEY_SHAPES: readonly RegExp[] = [
   /\bxox[abposr]-[A-Za-z0-9-]{10,}/g,
   /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}/g,
   /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/g,
+  // Webhook URLs, whose path is the credential: Slack, Discord, Microsoft Teams.
+  /\bhttps:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9/_-]+/g,
+  /\bhttps:\/\/(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks\/[A-Za-z0-9/_-]+/g,
+  /\bhttps:\/\/[A-Za-z0-9.-]+\.webhook\.office\.com\/[^\s"'`<>]+/g,
+  // The value of a credential-named query parameter (a webhook's `?token=`, Google Chat's `key=`).
+  /(?<=[?&](?:token|key|sig|signature|secret|api_?key|access_?token|auth)=)[^&#\s"'`<>]+/gi,
 ];
 
 /**

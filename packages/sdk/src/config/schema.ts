@@ -16,6 +16,7 @@ import {
   STORAGE_GIB,
   UNITS_PER_VCPU,
 } from "../sizing/index.js";
+import { alertsSchema, jobAlertsSchema } from "./alerts.js";
 import {
   CLUSTER_PATTERN,
   clusterProblem,
@@ -619,6 +620,7 @@ const jobShape = {
   overlap: overlapSchema,
   startRetry: startRetrySchema,
   retry: oldRetrySchema,
+  alerts: jobAlertsSchema,
   flexibleWindow: flexibleWindowSchema,
   startDate: dateSchema(
     "startDate",
@@ -815,6 +817,8 @@ function jobSpecFields(job: JobInputOutput) {
     overlap: job.overlap,
     /** Scheduler's RetryPolicy for a run that could not start; `retry` is its old name. */
     startRetry: startRetrySpec(job),
+    /** The job's own alerts, false for none; undefined means the app's. */
+    alerts: job.alerts,
     /** undefined when the flexible time window is off. */
     flexibleWindowMinutes: job.flexibleWindow,
     /** ISO 8601 in UTC. */
@@ -941,6 +945,7 @@ const topShape = {
     ),
   network: networkSchema,
   discovery: discoverySchema,
+  alerts: alertsSchema,
   jobs: z
     .record(jobNameSchema, jobSchema)
     .superRefine((jobs, ctx) => {
@@ -984,6 +989,8 @@ function configSpec(config: z.output<z.ZodObject<typeof topShape>>) {
     network,
     /** undefined when service discovery is not used. */
     discovery: config.discovery && { namespace: config.discovery.namespace ?? `${config.app}.internal` },
+    /** undefined when the app has no alerts; a job may still have its own. */
+    alerts: config.alerts,
     /** In the order of flexjob.yml. */
     jobs: Object.entries(config.jobs).map(([name, job]): JobSpec => ({ name, ...job })),
   };

@@ -14,11 +14,16 @@ import {
 
 type Path = readonly (string | number)[];
 
-/** Fields whose every value is secret: `secrets:` (a value typed where an ARN belongs is the secret itself) and `buildSecrets`. */
+/**
+ * Fields whose every value is secret: `secrets:` (a value typed where an ARN belongs is the secret
+ * itself), `buildSecrets`, and an alerts webhook (whoever has its URL can post to the channel).
+ */
 function alwaysSecret(path: Path): boolean {
   return (
     (path[0] === "jobs" && path[2] === "secrets") ||
-    (path[0] === "jobs" && path[2] === "source" && path[3] === "buildSecrets")
+    (path[0] === "jobs" && path[2] === "source" && path[3] === "buildSecrets") ||
+    (path[0] === "alerts" && path[1] === "webhook") ||
+    (path[0] === "jobs" && path[2] === "alerts" && path[3] === "webhook")
   );
 }
 

@@ -58,6 +58,8 @@ describe("starterConfig", () => {
         "# timeout: 2h",
         "# overlap: allow",
         "#   maxAge: 1h",
+        "#   on: [failed, timedOut, missed]",
+        "# alerts: false",
         "# flexibleWindow: off",
         "#   buildSecrets: [NPM_TOKEN]",
       ]),
