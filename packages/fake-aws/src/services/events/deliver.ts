@@ -26,7 +26,14 @@ export type SinkResult = string | undefined;
 
 export interface EventSinks {
   logs?(
-    delivery: { principal: string; groupArn: string; stream: string; message: string; timestamp: number },
+    delivery: {
+      principal: string;
+      sourceArn: string;
+      groupArn: string;
+      stream: string;
+      message: string;
+      timestamp: number;
+    },
     region: string,
   ): SinkResult;
   sns?(delivery: { topicArn: string; message: string; principal: string; sourceArn: string }): SinkResult;
@@ -98,6 +105,7 @@ function deliver(
   if (service === "logs" && ctx.sinks.logs) {
     const delivery = {
       principal: EVENTS_PRINCIPAL,
+      sourceArn: rule.arn,
       groupArn: target.arn,
       stream: event.id,
       message: input,

@@ -338,6 +338,35 @@ describe("delivery", () => {
     expect(aws.events.failures()).toEqual([]);
   });
 
+  it("holds a policy's conditions on the rule: aws:SourceArn and aws:SourceAccount", async () => {
+    await logs.send(new CreateLogGroupCommand({ logGroupName: group }));
+    const policy = (ruleName: string) =>
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/flexjob/*:*`,
+            Condition: {
+              StringEquals: { "aws:SourceAccount": ACCOUNT },
+              ArnLike: { "aws:SourceArn": `arn:aws:events:us-east-1:${ACCOUNT}:rule/${ruleName}` },
+            },
+          },
+        ],
+      });
+    await logs.send(
+      new PutResourcePolicyCommand({ policyName: "flexjob", policyDocument: policy("other-*") }),
+    );
+    await ruleTo({ Id: "log", Arn: groupArn });
+    aws.world.publishEvent?.(taskStopped(1));
+    expect(await logMessages()).toEqual([]);
+    await logs.send(new PutResourcePolicyCommand({ policyName: "flexjob", policyDocument: policy("run*") }));
+    aws.world.publishEvent?.(taskStopped(2));
+    expect((await logMessages()).map((m) => JSON.parse(m).detail.containers[0].exitCode)).toEqual([2]);
+  });
+
   it("records a failure when no resource policy allows both CreateLogStream and PutLogEvents", async () => {
     await logs.send(new CreateLogGroupCommand({ logGroupName: group }));
     await logs.send(

@@ -1,6 +1,6 @@
 import type { ServiceDefinition, World } from "../../core/types.js";
 import { groupOut, logsHandlers } from "./handlers.js";
-import { receiveServiceEvent } from "./policies.js";
+import { type LogsDelivery, receiveServiceEvent } from "./policies.js";
 import {
   ACCOUNT_ID,
   ascii,
@@ -44,10 +44,7 @@ export interface LogsControls {
 export type LogLine = string | { message: string; timestamp?: number | Date };
 
 /** How another AWS service (EventBridge) writes an event into a log group. */
-export type LogsReceiver = (
-  delivery: { principal: string; groupArn: string; stream: string; message: string; timestamp: number },
-  region: string,
-) => string | undefined;
+export type LogsReceiver = (delivery: LogsDelivery, region: string) => string | undefined;
 
 export type LogsService = ServiceDefinition & { controls: LogsControls; receive: LogsReceiver };
 

@@ -72,6 +72,16 @@ export function deleteResourcePolicy(env: LogsEnv, input: Record<string, unknown
   return {};
 }
 
+/** One event a service writes into a log group, on behalf of `sourceArn` (e.g. an EventBridge rule). */
+export interface LogsDelivery {
+  principal: string;
+  sourceArn: string;
+  groupArn: string;
+  stream: string;
+  message: string;
+  timestamp: number;
+}
+
 /**
  * A service principal writes one event into a log group (by ARN), as EventBridge does for a
  * Logs target: the resource policies must allow it both `logs:CreateLogStream` and
@@ -79,7 +89,7 @@ export function deleteResourcePolicy(env: LogsEnv, input: Record<string, unknown
  */
 export function receiveServiceEvent(
   state: LogsState,
-  delivery: { principal: string; groupArn: string; stream: string; message: string; timestamp: number },
+  delivery: LogsDelivery,
   at: { region: string; accountId: string; nowMs: number },
 ): string | undefined {
   const group = findGroup(state, delivery.groupArn, at.region, at.accountId);
@@ -87,7 +97,8 @@ export function receiveServiceEvent(
   const documents = [...policiesIn(state, at.region).values()].map((p) => p.document);
   const resource = `${groupArn(group, at.accountId)}:*`;
   for (const action of ["logs:CreateLogStream", "logs:PutLogEvents"]) {
-    const call = { principal: delivery.principal, action, resource };
+    const context = { "aws:SourceArn": delivery.sourceArn, "aws:SourceAccount": at.accountId };
+    const call = { principal: delivery.principal, action, resource, context };
     const onGroup = { ...call, resource: groupArn(group, at.accountId) };
     if (!resourcePolicyAllows(documents, call) && !resourcePolicyAllows(documents, onGroup)) {
       return `no resource policy allows ${delivery.principal} ${action} on ${groupArn(group, at.accountId)}`;
