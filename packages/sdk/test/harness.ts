@@ -46,7 +46,7 @@ export function shopConfig(
         tasks: 3,
         env: { LOG_LEVEL: "info" },
         secrets: { DB_URL: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/db-AbCdEf" },
-        retry: { attempts: 5, maxAge: "2h" },
+        startRetry: { attempts: 5, maxAge: "2h" },
         ...overrides.report,
       },
       cleanup: {

@@ -52,7 +52,7 @@ function rendered(job: Record<string, unknown> = {}): ScheduleSpec[] {
         timezone: "Europe/Berlin",
         spot: true,
         tasks: 2,
-        retry: { attempts: 3, maxAge: "1h" },
+        startRetry: { attempts: 3, maxAge: "1h" },
         flexibleWindow: "15m",
         startDate: "2025-07-01T09:00:00+02:00",
         ...job,
@@ -251,7 +251,7 @@ describe("planSchedule", () => {
       enabled: false,
       flexibleWindow: "off",
       spot: false,
-      retry: { attempts: 5, maxAge: "1h" },
+      startRetry: { attempts: 5, maxAge: "1h" },
       tasks: 3,
     });
     expect(planSchedule(desired, liveOf(shard0()), REVISION_3, "nightly").changes).toEqual([
@@ -279,6 +279,24 @@ describe("planSchedule", () => {
       { path: "target.taskCount", before: 4, after: 1 },
       { path: "target.enableExecuteCommand", before: true, after: false },
     ]);
+  });
+});
+
+describe("the start retry policy a schedule sends", () => {
+  it("keeps a late start within the time between runs unless startRetry sets maxAge", () => {
+    const retry = (job: Record<string, unknown>) => scheduleRequest(shard0(job)).Target?.RetryPolicy;
+    expect(retry({ startRetry: undefined, schedule: "every 15 minutes" })).toEqual({
+      MaximumRetryAttempts: 185,
+      MaximumEventAgeInSeconds: 900,
+    });
+    expect(retry({ startRetry: undefined })).toEqual({
+      MaximumRetryAttempts: 185,
+      MaximumEventAgeInSeconds: 3600,
+    });
+    expect(retry({ startRetry: { attempts: 2, maxAge: "6h" } })).toEqual({
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 21_600,
+    });
   });
 });
 
