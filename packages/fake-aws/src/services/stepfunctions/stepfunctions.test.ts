@@ -4,6 +4,7 @@ import {
   ECSClient,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
+  RunTaskCommand,
 } from "@aws-sdk/client-ecs";
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import {
@@ -350,6 +351,33 @@ describe("states", () => {
     expect([out.status, out.output]).toEqual(["SUCCEEDED", '{"retries":2}']);
   });
 
+  it("MaxDelaySeconds caps the backoff", async () => {
+    aws.ecs.setExitCodes(FAMILY, [1, 1, 0]);
+    const arn = await machine({
+      StartAt: "Run",
+      States: {
+        Run: {
+          ...RUN_TASK(),
+          Retry: [
+            {
+              ErrorEquals: ["States.ALL"],
+              IntervalSeconds: 5,
+              BackoffRate: 10,
+              MaxDelaySeconds: 20,
+              MaxAttempts: 2,
+            },
+          ],
+          End: true,
+        },
+      },
+    });
+    await start(arn);
+    aws.clock.advance(100_000 + 5_000 + 100_000 + 19_000); // second wait: 50 s capped to 20 s
+    expect(await runningTasks()).toEqual([]);
+    aws.clock.advance(1_000);
+    expect(await runningTasks()).toHaveLength(1);
+  });
+
   it("Catch sends the error to its Next with ResultPath", async () => {
     aws.ecs.setExitCode(FAMILY, 1);
     const arn = await machine({
@@ -592,5 +620,51 @@ describe("executions", () => {
       { detailType: "Step Functions Execution Status Change", status: "RUNNING" },
       { detailType: "Step Functions Execution Status Change", status: "SUCCEEDED" },
     ]);
+  });
+});
+
+describe("ECS task behaviours over the /_fake routes", () => {
+  const control = (path: string, body: unknown) =>
+    fetch(`${aws.url}/_fake/ecs/${path}`, { method: "POST", body: JSON.stringify(body) });
+  const run = async () => {
+    const out = await ecs.send(
+      new RunTaskCommand({
+        cluster: "jobs",
+        taskDefinition: FAMILY,
+        launchType: "FARGATE",
+        networkConfiguration: { awsvpcConfiguration: { subnets: [subnet] } },
+      }),
+    );
+    return out.tasks?.[0]?.taskArn as string;
+  };
+  const task = async (arn: string) =>
+    (await ecs.send(new DescribeTasksCommand({ cluster: "jobs", tasks: [arn] }))).tasks?.[0];
+
+  it("exit codes one per task, a hang ended by a person, a Spot interruption", async () => {
+    expect((await control("exit-codes", { family: FAMILY, exitCodes: [2, 0] })).status).toBe(200);
+    const [first, second] = [await run(), await run()];
+    aws.clock.advance(100_000);
+    expect([
+      (await task(first))?.containers?.[0]?.exitCode,
+      (await task(second))?.containers?.[0]?.exitCode,
+    ]).toEqual([2, 0]);
+
+    await control("hang", { family: FAMILY });
+    const hanging = await run();
+    aws.clock.advance(3_600_000);
+    expect((await task(hanging))?.lastStatus).toBe("RUNNING");
+    await control("stop-task", { task: hanging, reason: "stopped from the console" });
+    aws.clock.advance(10_000);
+    const stopped = await task(hanging);
+    expect([stopped?.lastStatus, stopped?.stopCode, stopped?.stoppedReason]).toEqual([
+      "STOPPED",
+      "UserInitiated",
+      "stopped from the console",
+    ]);
+
+    await control("spot-interruption", { family: FAMILY, afterMs: 5_000 });
+    const reclaimed = await run();
+    aws.clock.advance(45_000); // started at 30 s, reclaimed at 35 s, stopped 10 s later
+    expect((await task(reclaimed))?.stopCode).toBe("SpotInterruption");
   });
 });
