@@ -29,7 +29,7 @@ const FARGATE_PROVIDERS = new Set(["FARGATE", "FARGATE_SPOT"]);
 export function taskHandlers(env: EcsEnv) {
   return {
     RunTask(input: Record<string, unknown>, context: CallContext) {
-      forgetStoppedTasks(env);
+      forgetStoppedTasks(env, atMs(context));
       const reader = read(input);
       const cluster = requireCluster(env.state, context.region, context.accountId, reader.string("cluster"));
       const ref = reader.string("taskDefinition", { required: true });
@@ -109,7 +109,7 @@ export function taskHandlers(env: EcsEnv) {
     },
 
     DescribeTasks(input: Record<string, unknown>, context: CallContext) {
-      forgetStoppedTasks(env);
+      forgetStoppedTasks(env, atMs(context));
       const reader = read(input);
       const cluster = requireCluster(env.state, context.region, context.accountId, reader.string("cluster"));
       const refs = reader.strings("tasks", { required: true, max: 100 }) ?? [];
@@ -125,7 +125,7 @@ export function taskHandlers(env: EcsEnv) {
     },
 
     ListTasks(input: Record<string, unknown>, context: CallContext) {
-      forgetStoppedTasks(env);
+      forgetStoppedTasks(env, atMs(context));
       const reader = read(input);
       const cluster = requireCluster(env.state, context.region, context.accountId, reader.string("cluster"));
       const family = reader.string("family");
@@ -154,7 +154,7 @@ export function taskHandlers(env: EcsEnv) {
     },
 
     StopTask(input: Record<string, unknown>, context: CallContext) {
-      forgetStoppedTasks(env);
+      forgetStoppedTasks(env, atMs(context));
       const reader = read(input);
       const cluster = requireCluster(env.state, context.region, context.accountId, reader.string("cluster"));
       const ref = reader.string("task", { required: true });
@@ -285,9 +285,11 @@ function readOverrides(env: EcsEnv, reader: Reader, td: TaskDefinition): Record<
   return { ...overrides.input, containerOverrides, inferenceAcceleratorOverrides: [] };
 }
 
-/** Drops the tasks ECS no longer answers for (see STOPPED_TASK_RETENTION_MS). */
-function forgetStoppedTasks(env: EcsEnv): void {
-  const nowMs = env.clock.nowMs();
+/**
+ * Drops the tasks ECS no longer answers for at `nowMs` (see STOPPED_TASK_RETENTION_MS); an
+ * execution catching up with the clock asks as of its own moment, so its task is still there.
+ */
+function forgetStoppedTasks(env: EcsEnv, nowMs: number): void {
   for (const [arn, task] of env.state.tasks) {
     if (nowMs >= forgottenAt(task)) env.state.tasks.delete(arn);
   }
@@ -300,7 +302,7 @@ export function describeTasks(
   include: string[],
   nowMs = env.clock.nowMs(),
 ): Record<string, unknown>[] {
-  forgetStoppedTasks(env);
+  forgetStoppedTasks(env, nowMs);
   const out: Record<string, unknown>[] = [];
   for (const arn of arns) {
     const task = env.state.tasks.get(arn);

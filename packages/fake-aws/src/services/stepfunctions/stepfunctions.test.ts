@@ -307,6 +307,16 @@ describe("states", () => {
     ]);
   });
 
+  it("an execution catching up after a jump of hours still sees how its task ended", async () => {
+    aws.ecs.setExitCode(FAMILY, 4);
+    const arn = await machine({ StartAt: "Run", States: { Run: { ...RUN_TASK(), End: true } } });
+    const execution = await start(arn);
+    aws.clock.advance(3 * 3_600_000); // ECS forgets a stopped task after an hour
+    const out = await described(execution);
+    expect([out.status, JSON.parse(out.cause as string).Containers[0].ExitCode]).toEqual(["FAILED", 4]);
+    expect(out.stopDate?.toISOString()).toBe("2026-01-01T00:01:40.000Z");
+  });
+
   it("a non-zero exit fails the .sync task with States.TaskFailed and the task as Cause", async () => {
     aws.ecs.setExitCode(FAMILY, 3);
     const arn = await machine({ StartAt: "Run", States: { Run: { ...RUN_TASK(), End: true } } });
