@@ -84,6 +84,7 @@ export function createRegistry(options: RegistryOptions): Registry {
   world.sendToQueue = sqs.receive;
   // EventBridge reaches its targets' services through their receivers, each checking its own policy.
   const events = createEventsService({
+    world,
     clock: options.clock,
     accountId,
     sinks: { logs: logs.receive, sns: sns.receive, sqs: sqs.receive },

@@ -1,4 +1,4 @@
-import type { ServiceEvent } from "../../core/types.js";
+import type { ServiceEvent, World } from "../../core/types.js";
 import { matchesPattern, parsePattern } from "./pattern.js";
 import {
   type ApiDestination,
@@ -42,6 +42,8 @@ export interface EventSinks {
 
 export interface DeliveryContext {
   state: EventsState;
+  /** For the role an API destination target is invoked with. */
+  world: Pick<World, "roleTrusts" | "roleAllows">;
   sinks: EventSinks;
   accountId: string;
   now: Date;
@@ -117,6 +119,11 @@ function deliver(
   } else if (service === "sqs" && ctx.sinks.sqs) {
     result = ctx.sinks.sqs({ ...common, queueArn: target.arn, body: input });
   } else if (service === "events" && target.arn.includes(":api-destination/")) {
+    const refused = roleProblem(ctx, target);
+    if (refused !== undefined) {
+      fail(refused);
+      return;
+    }
     const sending = invoke(ctx, rule, target.arn, input)
       .then((reason) => {
         if (reason !== undefined) fail(reason);
@@ -126,6 +133,23 @@ function deliver(
     return;
   }
   if (result !== undefined) fail(result);
+}
+
+/**
+ * EventBridge invokes an API destination only as the target's role: one it may assume, allowed
+ * `events:InvokeApiDestination` on the destination.
+ */
+function roleProblem(ctx: DeliveryContext, target: Target): string | undefined {
+  if (target.roleArn === undefined)
+    return `target ${target.id} has no RoleArn: API destinations are invoked with a role`;
+  if (!(ctx.world.roleTrusts?.(target.roleArn, EVENTS_PRINCIPAL) ?? true)) {
+    return `role ${target.roleArn} does not trust ${EVENTS_PRINCIPAL}`;
+  }
+  const request = { action: "events:InvokeApiDestination", resource: target.arn };
+  if (!(ctx.world.roleAllows?.(target.roleArn, request) ?? true)) {
+    return `role ${target.roleArn} is not allowed events:InvokeApiDestination on ${target.arn}`;
+  }
+  return undefined;
 }
 
 /** POSTs (or whatever the destination's method is) the input with the connection's credentials. */

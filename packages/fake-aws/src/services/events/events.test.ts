@@ -24,6 +24,7 @@ import {
   TagResourceCommand,
   UpdateConnectionCommand,
 } from "@aws-sdk/client-eventbridge";
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import { CreateTopicCommand, SetTopicAttributesCommand, SNSClient } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -287,6 +288,7 @@ const LOGS_POLICY = (resource: string, actions = ["logs:CreateLogStream", "logs:
 async function ruleTo(target: {
   Id: string;
   Arn: string;
+  RoleArn?: string;
   InputTransformer?: { InputPathsMap: Record<string, string>; InputTemplate: string };
 }) {
   await events.send(new PutRuleCommand({ Name: "runs", EventPattern: STOPPED_TASKS }));
@@ -510,7 +512,38 @@ describe("API destination delivery", () => {
     status = 200;
   });
 
-  async function webhook(auth: "API_KEY" | "BASIC") {
+  const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/invoke-hook`;
+
+  /** The role EventBridge invokes the destination as, allowed to invoke `allowed`. */
+  async function invokeRole(allowed: string) {
+    const iam = new IAMClient({ ...aws.clientConfig(), maxAttempts: 1 });
+    const trust = {
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRole" },
+      ],
+    };
+    await iam.send(
+      new CreateRoleCommand({ RoleName: "invoke-hook", AssumeRolePolicyDocument: JSON.stringify(trust) }),
+    );
+    const policy = {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "events:InvokeApiDestination", Resource: allowed }],
+    };
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: "invoke-hook",
+        PolicyName: "invoke",
+        PolicyDocument: JSON.stringify(policy),
+      }),
+    );
+    iam.destroy();
+  }
+
+  /** `role`: a role allowed to invoke this destination, one allowed another, or none at all. */
+  async function webhook(auth: "API_KEY" | "BASIC", role: "allowed" | "other" | "none" = "allowed") {
+    const destination = role === "other" ? "other" : "hook";
+    await invokeRole(`arn:aws:events:us-east-1:${ACCOUNT}:api-destination/${destination}/*`);
     const { ConnectionArn } = await events.send(
       new CreateConnectionCommand({
         Name: "hook",
@@ -533,11 +566,13 @@ describe("API destination delivery", () => {
     await ruleTo({
       Id: "hook",
       Arn: ApiDestinationArn,
+      ...(role !== "none" && { RoleArn: ROLE_ARN }),
       InputTransformer: {
         InputPathsMap: { code: "$.detail.containers[0].exitCode" },
         InputTemplate: '{"text": "report failed: exit <code>"}',
       },
     });
+    return ApiDestinationArn;
   }
 
   it("POSTs the transformed input with the connection's API key header to a loopback receiver", async () => {
@@ -563,6 +598,26 @@ describe("API destination delivery", () => {
     const port = (receiver.address() as AddressInfo).port;
     expect(aws.events.failures().map((f) => f.reason)).toEqual([
       `http://127.0.0.1:${port}/slack answered HTTP 500`,
+    ]);
+  });
+
+  it("invokes only as a role that trusts EventBridge and may InvokeApiDestination", async () => {
+    await webhook("API_KEY", "none");
+    aws.world.publishEvent?.(taskStopped(3));
+    await aws.events.settle();
+    expect(received).toEqual([]);
+    expect(aws.events.failures().map((f) => f.reason)).toEqual([
+      "target hook has no RoleArn: API destinations are invoked with a role",
+    ]);
+  });
+
+  it("records a failure when the role may not invoke that destination", async () => {
+    const destinationArn = await webhook("API_KEY", "other");
+    aws.world.publishEvent?.(taskStopped(3));
+    await aws.events.settle();
+    expect(received).toEqual([]);
+    expect(aws.events.failures().map((f) => f.reason)).toEqual([
+      `role ${ROLE_ARN} is not allowed events:InvokeApiDestination on ${destinationArn}`,
     ]);
   });
 });

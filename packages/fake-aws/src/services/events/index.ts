@@ -1,5 +1,5 @@
 import { bindHandlers, type OperationHandler } from "../../core/handler-table.js";
-import type { ServiceDefinition, ServiceEvent } from "../../core/types.js";
+import type { ServiceDefinition, ServiceEvent, World } from "../../core/types.js";
 import {
   createApiDestination,
   createConnection,
@@ -71,6 +71,7 @@ export interface EventsService {
 }
 
 export function createEventsService(options: {
+  world: World;
   clock: { now(): Date };
   accountId: string;
   sinks: EventSinks;
@@ -112,6 +113,7 @@ export function createEventsService(options: {
       publish(
         {
           state: env.state,
+          world: options.world,
           sinks: options.sinks,
           accountId: options.accountId,
           now: options.clock.now(),
