@@ -5,7 +5,7 @@ import {
   RegisterTaskDefinitionCommand,
 } from "@aws-sdk/client-ecs";
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";
-import { CreateScheduleCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
+import { CreateScheduleCommand, GetScheduleCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
 import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
@@ -182,6 +182,26 @@ describe("firing a schedule", () => {
     expect(aws.scheduler.failures().map((f) => [f.executionId, f.error?.code])).toEqual([
       ["e-4", "ExecutionAlreadyExists"],
     ]);
+  });
+
+  it("RunTask is authorized on the target's task definition revision, as IAM sees it", async () => {
+    const scoped = await role("scoped", TRUST_SCHEDULER, []);
+    const iam = new IAMClient(aws.clientConfig());
+    const statement = [
+      { Effect: "Allow", Action: "ecs:RunTask", Resource: TASK_DEFINITION.replace(/:1$/, ":*") },
+    ];
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: "scoped",
+        PolicyName: "p",
+        PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: statement }),
+      }),
+    );
+    iam.destroy();
+    const direct = (await scheduler.send(new GetScheduleCommand({ Name: "direct" }))).Target;
+    await schedule("scoped", scoped, { ...direct, RoleArn: undefined });
+    const invocation = aws.scheduler.fire({ name: "scoped" });
+    expect([invocation.error, invocation.taskArns?.length]).toEqual([undefined, 1]);
   });
 
   it("a role that may not StartExecution fails the invocation and starts nothing", async () => {

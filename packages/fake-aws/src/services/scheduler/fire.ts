@@ -146,7 +146,7 @@ function runTask(
   const ecs = env.world.ecs;
   const parameters = target.EcsParameters as Record<string, unknown>;
   const taskDefinition = String(parameters.TaskDefinitionArn);
-  allow(env, String(target.RoleArn), "ecs:RunTask", taskDefinition.replace(/:\d+$/, ""));
+  allow(env, String(target.RoleArn), "ecs:RunTask", taskDefinition);
   if (ecs === undefined) throw new AwsError("ValidationException", "fake-aws has no ECS in this world");
   const vpc = (parameters.NetworkConfiguration as Record<string, unknown> | undefined)?.awsvpcConfiguration as
     | Record<string, unknown>

@@ -44,7 +44,7 @@ export function* callResource(
 }
 
 function* runTaskSync(input: Record<string, unknown>, call: TaskCall): Generator<Wait, unknown, void> {
-  denyUnless(call, "ECS", "ecs:RunTask", taskDefinitionArn(input, call));
+  denyUnless(call, "ECS", "ecs:RunTask", taskDefinitionArn(input, call), clusterCondition(input, call));
   const started = sdkCall("ECS", () => call.ecs.runTask(input, call.context));
   const failures = Array.isArray(started.failures) ? started.failures : [];
   const task = Array.isArray(started.tasks) ? started.tasks[0] : undefined;
@@ -83,10 +83,11 @@ function* runTaskSync(input: Record<string, unknown>, call: TaskCall): Generator
   }
 }
 
+/** The task definition as IAM sees it: the ARN as given, or the family (with its revision, if named). */
 function taskDefinitionArn(input: Record<string, unknown>, call: TaskCall): string {
   const ref = String(input.taskDefinition ?? "");
-  if (ref.startsWith("arn:")) return ref.replace(/:\d+$/, "");
-  return `arn:aws:ecs:${call.context.region}:${call.context.accountId}:task-definition/${ref.split(":")[0]}`;
+  if (ref.startsWith("arn:")) return ref;
+  return `arn:aws:ecs:${call.context.region}:${call.context.accountId}:task-definition/${ref}`;
 }
 
 function clusterCondition(input: Record<string, unknown>, call: TaskCall): Record<string, string> {
