@@ -32,7 +32,7 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions = {}): Fle
   const prototypeKeys = prototypeKeyProblems(raw, []);
   const result = flexjobConfigSchema.safeParse(raw, { reportInput: true });
   if (result.success && prototypeKeys.length === 0) {
-    for (const warning of configWarnings(raw, options)) options.onWarning?.(warning);
+    for (const warning of configWarnings(raw)) options.onWarning?.(fieldIssue(warning, options));
     return result.data;
   }
   const problems = [
@@ -41,15 +41,12 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions = {}): Fle
   ];
   // Messages never quote a secret field (issues.ts); this also catches one quoted by accident.
   const scrub = scrubber(secretsInConfig(raw));
-  const issues = problems.map((problem): FieldIssue => {
-    const issue: FieldIssue = { path: dottedPath(problem.path), message: scrub(problem.message) };
-    if (problem.remedy !== undefined && problem.remedy !== "") issue.remedy = scrub(problem.remedy);
-    if (options.file !== undefined) {
-      const position = options.locate?.(problem.path);
-      issue.location = position ? { file: options.file, ...position } : { file: options.file };
-    }
-    return issue;
-  });
+  const issues = problems.map((problem) =>
+    fieldIssue(
+      { ...problem, message: scrub(problem.message), remedy: problem.remedy && scrub(problem.remedy) },
+      options,
+    ),
+  );
   const sorted = issues
     .map((issue, index) => ({ issue, index }))
     .sort((a, b) => lineOf(a.issue) - lineOf(b.issue) || a.index - b.index)
@@ -61,6 +58,17 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions = {}): Fle
     remedy: `fix ${sorted.length === 1 ? "it" : "each of them"} in ${subject}`,
     issues: sorted,
   });
+}
+
+/** A problem as callers see it: a dotted path, and its file and line when they are known. */
+function fieldIssue(problem: PathProblem, options: ParseConfigOptions): FieldIssue {
+  const issue: FieldIssue = { path: dottedPath(problem.path), message: problem.message };
+  if (problem.remedy !== undefined && problem.remedy !== "") issue.remedy = problem.remedy;
+  if (options.file !== undefined) {
+    const position = options.locate?.(problem.path);
+    issue.location = position ? { file: options.file, ...position } : { file: options.file };
+  }
+  return issue;
 }
 
 /**

@@ -310,13 +310,18 @@ const TIMEOUT = { min: 60, max: 365 * 86_400, example: "2h" } as const;
 
 function timeoutSeconds(value: number | string): number {
   const seconds = durationSeconds(value);
-  const shown = (total: number) =>
-    typeof value === "string" ? `${JSON.stringify(value)} (${describeSeconds(total)})` : `${value}`;
+  if (seconds === undefined) {
+    return raise({
+      message: `timeout ${JSON.stringify(value)} is not a duration`,
+      remedy: `use whole seconds from ${TIMEOUT.min} to ${TIMEOUT.max}, or a duration with d, h, m and s units such as "${TIMEOUT.example}"`,
+    });
+  }
+  // Below or above the range, said as such: "outside 1 minute to 365 days" hides which end is wrong.
+  const shown =
+    typeof value === "string" ? `${JSON.stringify(value)} (${describeSeconds(seconds)})` : `${value}`;
   const remedy = 'use a duration from 1 minute to 365 days, such as "30m", "2h" or "1d", or remove timeout';
-  if (seconds === undefined)
-    return raise(durationProblem("timeout", value, TIMEOUT) ?? { message: "", remedy });
-  if (seconds < TIMEOUT.min) raise({ message: `timeout ${shown(seconds)} is below 1 minute`, remedy });
-  if (seconds > TIMEOUT.max) raise({ message: `timeout ${shown(seconds)} is above 365 days`, remedy });
+  if (seconds < TIMEOUT.min) raise({ message: `timeout ${shown} is below 1 minute`, remedy });
+  if (seconds > TIMEOUT.max) raise({ message: `timeout ${shown} is above 365 days`, remedy });
   return seconds;
 }
 
