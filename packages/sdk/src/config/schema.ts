@@ -355,7 +355,7 @@ const retriesSchema = wholeNumber(0, 10)
   .default(0)
   .meta(
     doc(
-      "Re-run a run that failed (non-zero exit, Spot interruption, out of memory, a task that could not start) up to this many times, 0-10, with backoff. A task a person stopped is not re-run. Setting it runs the job through a Step Functions state machine.",
+      "Re-run a run that failed (non-zero exit, Spot interruption, out of memory, a task that could not start) up to this many times, 0-10, with backoff. A task a person stopped is not re-run. Above 0, the job runs through a Step Functions state machine.",
       2,
       AWS_DOCS.stepFunctionsRetry,
     ),
