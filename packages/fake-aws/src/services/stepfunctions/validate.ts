@@ -181,22 +181,23 @@ function checkState(
     }
   }
   if (type === "Map") checkMap(state, at, problems);
-  if (type === "Parallel") {
-    const branches = state.Branches;
-    if (!Array.isArray(branches) || branches.length === 0) {
-      problems.push(
-        `SCHEMA_VALIDATION_FAILED: The field 'Branches' should be a non-empty array at ${at}/Branches`,
-      );
-    } else {
-      branches.forEach((branch, i) => {
-        if (isObject(branch))
-          checkMachine(branch, `${at}/Branches[${i}]`, problems, ["StartAt", "States", "Comment"]);
-        else problems.push(`SCHEMA_VALIDATION_FAILED: A branch must be an object at ${at}/Branches[${i}]`);
-      });
-    }
-  }
+  if (type === "Parallel") checkBranches(state.Branches, at, problems);
   if (state.Retry !== undefined) checkRetry(state.Retry, at, problems);
   if (state.Catch !== undefined) checkCatch(state.Catch, at, next, problems);
+}
+
+function checkBranches(branches: unknown, at: string, problems: Problems): void {
+  if (!Array.isArray(branches) || branches.length === 0) {
+    problems.push(
+      `SCHEMA_VALIDATION_FAILED: The field 'Branches' should be a non-empty array at ${at}/Branches`,
+    );
+    return;
+  }
+  for (const [i, branch] of branches.entries()) {
+    if (isObject(branch))
+      checkMachine(branch, `${at}/Branches[${i}]`, problems, ["StartAt", "States", "Comment"]);
+    else problems.push(`SCHEMA_VALIDATION_FAILED: A branch must be an object at ${at}/Branches[${i}]`);
+  }
 }
 
 function checkTask(state: Record<string, unknown>, at: string, problems: Problems): void {
@@ -328,41 +329,41 @@ function checkRetry(retry: unknown, at: string, problems: Problems): void {
       problems,
     );
     checkErrorEquals(retrier.ErrorEquals, where, i === retry.length - 1, problems);
-    const {
-      IntervalSeconds: interval,
-      MaxAttempts: attempts,
-      BackoffRate: rate,
-      MaxDelaySeconds: maxDelay,
-    } = retrier;
-    if (interval !== undefined && !positiveInt(interval, 99_999_999)) {
-      problems.push(
-        `SCHEMA_VALIDATION_FAILED: IntervalSeconds must be a positive integer at ${where}/IntervalSeconds`,
-      );
-    }
-    if (
-      attempts !== undefined &&
-      !(Number.isInteger(attempts) && (attempts as number) >= 0 && (attempts as number) <= 99_999_999)
-    ) {
-      problems.push(
-        `SCHEMA_VALIDATION_FAILED: MaxAttempts must be a non-negative integer at ${where}/MaxAttempts`,
-      );
-    }
-    if (rate !== undefined && !(typeof rate === "number" && rate >= 1)) {
-      problems.push(`SCHEMA_VALIDATION_FAILED: BackoffRate must be at least 1.0 at ${where}/BackoffRate`);
-    }
-    if (maxDelay !== undefined && !positiveInt(maxDelay, 31_622_400)) {
-      problems.push(
-        `SCHEMA_VALIDATION_FAILED: MaxDelaySeconds must be an integer from 1 to 31622400 at ${where}/MaxDelaySeconds`,
-      );
-    }
-    if (
-      retrier.JitterStrategy !== undefined &&
-      !["FULL", "NONE"].includes(retrier.JitterStrategy as string)
-    ) {
-      problems.push(
-        `SCHEMA_VALIDATION_FAILED: JitterStrategy must be FULL or NONE at ${where}/JitterStrategy`,
-      );
-    }
+    checkRetrier(retrier, where, problems);
+  }
+}
+
+/** A retrier's numbers: IntervalSeconds ≥ 1, MaxAttempts ≥ 0, BackoffRate ≥ 1.0, MaxDelaySeconds ≥ 1. */
+function checkRetrier(retrier: Record<string, unknown>, where: string, problems: Problems): void {
+  const {
+    IntervalSeconds: interval,
+    MaxAttempts: attempts,
+    BackoffRate: rate,
+    MaxDelaySeconds: maxDelay,
+  } = retrier;
+  if (interval !== undefined && !positiveInt(interval, 99_999_999)) {
+    problems.push(
+      `SCHEMA_VALIDATION_FAILED: IntervalSeconds must be a positive integer at ${where}/IntervalSeconds`,
+    );
+  }
+  if (
+    attempts !== undefined &&
+    !(Number.isInteger(attempts) && (attempts as number) >= 0 && (attempts as number) <= 99_999_999)
+  ) {
+    problems.push(
+      `SCHEMA_VALIDATION_FAILED: MaxAttempts must be a non-negative integer at ${where}/MaxAttempts`,
+    );
+  }
+  if (rate !== undefined && !(typeof rate === "number" && rate >= 1)) {
+    problems.push(`SCHEMA_VALIDATION_FAILED: BackoffRate must be at least 1.0 at ${where}/BackoffRate`);
+  }
+  if (maxDelay !== undefined && !positiveInt(maxDelay, 31_622_400)) {
+    problems.push(
+      `SCHEMA_VALIDATION_FAILED: MaxDelaySeconds must be an integer from 1 to 31622400 at ${where}/MaxDelaySeconds`,
+    );
+  }
+  if (retrier.JitterStrategy !== undefined && !["FULL", "NONE"].includes(retrier.JitterStrategy as string)) {
+    problems.push(`SCHEMA_VALIDATION_FAILED: JitterStrategy must be FULL or NONE at ${where}/JitterStrategy`);
   }
 }
 
