@@ -12,6 +12,7 @@ import { registerLogs } from "./commands/logs.js";
 import { registerNext } from "./commands/next.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerRun } from "./commands/run.js";
+import { registerRuns } from "./commands/runs.js";
 import { registerSchedules } from "./commands/schedules.js";
 import { registerStatus } from "./commands/status.js";
 import { registerValidate } from "./commands/validate.js";
@@ -40,6 +41,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   registerSchedules(program, io);
   registerStatus(program, io);
   registerLogs(program, io);
+  registerRuns(program, io);
   registerDiscover(program, io);
   registerDestroy(program, io);
   registerIamPolicy(program, io);

@@ -45,6 +45,12 @@ export const names = {
   /** ECS family names: `[a-zA-Z0-9_-]`, up to 255. */
   taskFamily: (app: string, job: string) => fitName(`${app}-${job}`, 255),
   logGroup: (app: string, job: string) => `/flexjob/${app}/${job}`,
+  /** The app's run history: every run's stop records (job names cannot be `runs`). */
+  runsLogGroup: (app: string) => `/flexjob/${app}/runs`,
+  /** The EventBridge rule that records them: `[.\-_A-Za-z0-9]`, 1–64 (an app name is at most 20). */
+  runsRule: (app: string) => `flexjob-${app}-runs`,
+  /** The one CloudWatch Logs resource policy every app's run history shares (10 per Region at most). */
+  runsLogsPolicy: "flexjob-events-to-logs",
   /** ECR repository names are lower-case; app and job names already are. */
   repository: (app: string, job: string) => `flexjob/${app}/${job}`,
   /** IAM role names: up to 64. */

@@ -33,14 +33,17 @@ describe("first deploy", () => {
       "create role shop-flexjob-scheduler",
       "create cluster shop",
       "create schedule-group flexjob-shop",
+      "create logs-policy flexjob-events-to-logs",
       "create log-group /flexjob/shop/report",
       "create log-group /flexjob/shop/cleanup",
+      "create log-group /flexjob/shop/runs",
       "create task-definition shop-report",
       "create task-definition shop-cleanup",
       "create schedule shop-report",
       "create schedule shop-report.1",
       "create schedule shop-report.2",
       "create schedule shop-cleanup",
+      "create event-rule flexjob-shop-runs",
     ]);
     expect(result.changed).toBe(true);
     expect(await scheduleNames()).toEqual(["shop-cleanup", "shop-report", "shop-report.1", "shop-report.2"]);
@@ -276,7 +279,7 @@ describe("redeploy", () => {
     expect(aws.mutatingCalls()).toEqual([]);
     expect(second.changed).toBe(false);
     expect(second.plan.steps.every((step) => step.action === "noop")).toBe(true);
-    expect(second.plan.steps).toHaveLength(12);
+    expect(second.plan.steps).toHaveLength(15);
     expect(second.jobs.map((job) => job.scheduleArns.length)).toEqual([3, 1]);
   });
 

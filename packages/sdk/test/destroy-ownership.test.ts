@@ -39,6 +39,7 @@ describe("destroy and ownership", () => {
     expect(result.plan.steps.filter((step) => step.kind === "log-group").map((step) => step.id)).toEqual([
       "/flexjob/shop/cleanup",
       "/flexjob/shop/report",
+      "/flexjob/shop/runs",
     ]);
     expect(await logGroups()).toEqual(["/flexjob/shop/handmade", "/flexjob/shop/other-app"]);
   });

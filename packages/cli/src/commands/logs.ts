@@ -10,7 +10,7 @@ interface LogsFlags {
   json?: boolean;
 }
 
-function parseSince(value: string, now: Date): Date {
+export function parseSince(value: string, now: Date): Date {
   const seconds = durationSeconds(value);
   if (seconds !== undefined) return new Date(now.getTime() - seconds * 1000);
   const date = new Date(value);

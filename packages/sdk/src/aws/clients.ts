@@ -2,6 +2,7 @@ import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { ECRClient } from "@aws-sdk/client-ecr";
 import { ECSClient } from "@aws-sdk/client-ecs";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { ServiceDiscoveryClient } from "@aws-sdk/client-servicediscovery";
@@ -18,6 +19,7 @@ export interface AwsClients {
   sts: STSClient;
   logs: CloudWatchLogsClient;
   ec2: EC2Client;
+  events: EventBridgeClient;
   servicediscovery: ServiceDiscoveryClient;
   sfn: SFNClient;
 }
@@ -59,6 +61,7 @@ export function createClients(options: ClientOptions): AwsClients {
     sts: () => new STSClient(config),
     logs: () => new CloudWatchLogsClient(config),
     ec2: () => new EC2Client(config),
+    events: () => new EventBridgeClient(config),
     sfn: () => new SFNClient(config),
     servicediscovery: () => {
       // DiscoverInstances is served under a `data-` host prefix, which a custom endpoint lacks.

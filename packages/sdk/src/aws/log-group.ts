@@ -38,8 +38,17 @@ export async function observeLogGroup(clients: AwsClients, name: string): Promis
   }
 }
 
-export function planLogGroup(spec: LogGroupSpec, live: LogGroupLive | undefined, job: string): LogGroupStep {
-  const base = { kind: "log-group", id: spec.name, job, desired: spec } as const;
+export function planLogGroup(
+  spec: LogGroupSpec,
+  live: LogGroupLive | undefined,
+  job: string | undefined,
+): LogGroupStep {
+  const base = {
+    kind: "log-group",
+    id: spec.name,
+    ...(job === undefined ? {} : { job }),
+    desired: spec,
+  } as const;
   const same = live !== undefined && live.retentionDays === spec.retentionDays;
   return stepFrom(base, live, same ? [] : [change("retentionDays", live?.retentionDays, spec.retentionDays)]);
 }
@@ -116,22 +125,35 @@ async function ownedBy(
   }
 }
 
-/** Each job's log group, `/flexjob/<app>/<job>`. */
+/** How long the run history keeps a run: one of CloudWatch Logs' retention values. */
+const RUNS_RETENTION_DAYS = 365;
+
+/** Each job's log group, `/flexjob/<app>/<job>`, and the app's run history `/flexjob/<app>/runs`. */
 export const logGroups: ResourceAdapter<LogGroupStep> = {
   kind: "log-group",
   order: { write: 1, remove: 5 },
-  render: ({ config }) =>
-    config.jobs.map((job) => {
-      const name = names.logGroup(config.app, job.name);
-      const tags = { [TAG_MANAGED]: "true", [TAG_APP]: config.app, [TAG_JOB]: job.name };
-      return { id: name, job: job.name, spec: { name, retentionDays: job.logs.retentionDays, tags } };
-    }),
+  render: ({ config }) => {
+    const runs = names.runsLogGroup(config.app);
+    const appTags = { [TAG_MANAGED]: "true", [TAG_APP]: config.app };
+    return [
+      ...config.jobs.map((job) => {
+        const name = names.logGroup(config.app, job.name);
+        const tags = { ...appTags, [TAG_JOB]: job.name };
+        return { id: name, job: job.name, spec: { name, retentionDays: job.logs.retentionDays, tags } };
+      }),
+      // The run history is app-wide: a year of stop records, one small event per task.
+      { id: runs, spec: { name: runs, retentionDays: RUNS_RETENTION_DAYS, tags: appTags } },
+    ];
+  },
   observe: observeEach((desired, { clients }) => observeLogGroup(clients, desired.id)),
-  plan: (desired, live) => planLogGroup(desired.spec, live, desired.job ?? ""),
+  plan: (desired, live) => planLogGroup(desired.spec, live, desired.job),
   async owned({ clients, config, job }) {
     const prefix = names.logGroup(config.app, "");
     const owned = await listOwnedLogGroups(clients, prefix, config.app);
+    // The run history is the app's, not a job's: it goes with the app only.
+    const runs = names.runsLogGroup(config.app);
     return owned.flatMap((name) => {
+      if (name === runs) return job === undefined ? [{ id: name }] : [];
       const owner = name.slice(prefix.length);
       return job === undefined || owner === job ? [{ id: name, job: owner }] : [];
     });

@@ -34,7 +34,16 @@ export function appNameProblem(app: string): Problem | undefined {
   return { message: `app ${showValue(app)} is not a valid app name`, remedy };
 }
 
+/** `/flexjob/<app>/runs` is the app's run history, beside each job's `/flexjob/<app>/<job>` log group. */
+const RESERVED_JOB_NAMES = ["runs"];
+
 export function jobNameProblem(job: string): Problem | undefined {
+  if (RESERVED_JOB_NAMES.includes(job)) {
+    return {
+      message: `job name ${showValue(job)} is reserved: /flexjob/<app>/${job} is the app's run history`,
+      remedy: `rename the job, e.g. to ${showValue(`${job}-job`)}`,
+    };
+  }
   if (new RegExp(JOB_NAME_PATTERN).test(job)) return undefined;
   const suggestion = job
     .toLowerCase()

@@ -49,7 +49,9 @@ describe("deployPolicy", () => {
             "ecs:ListTaskDefinitionFamilies",
             "ecs:ListTaskDefinitions",
             "logs:DescribeLogGroups",
+            "logs:DescribeResourcePolicies",
             "scheduler:ListSchedules",
+            "states:ListStateMachines",
           ],
           Resource: "*",
         },
@@ -135,6 +137,12 @@ describe("deployPolicy", () => {
           ],
         },
         {
+          Sid: "WriteRunHistoryPolicyAwsCannotScope",
+          Effect: "Allow",
+          Action: "logs:PutResourcePolicy",
+          Resource: "*",
+        },
+        {
           Sid: "ManageLogGroups",
           Effect: "Allow",
           Action: ["logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:TagLogGroup", "logs:TagResource"],
@@ -164,6 +172,25 @@ describe("deployPolicy", () => {
           Resource: "*",
         },
         {
+          Sid: "ManageStateMachines",
+          Effect: "Allow",
+          Action: [
+            "states:CreateStateMachine",
+            "states:DescribeStateMachine",
+            "states:ListTagsForResource",
+            "states:TagResource",
+            "states:UpdateStateMachine",
+          ],
+          Resource: "arn:aws:states:eu-west-1:123456789012:stateMachine:billing-*",
+        },
+        {
+          Sid: "PassStatesRole",
+          Effect: "Allow",
+          Action: "iam:PassRole",
+          Resource: "arn:aws:iam::123456789012:role/billing-flexjob-states",
+          Condition: { StringEquals: { "iam:PassedToService": "states.amazonaws.com" } },
+        },
+        {
           Sid: "ManageSchedules",
           Effect: "Allow",
           Action: [
@@ -176,6 +203,20 @@ describe("deployPolicy", () => {
             "arn:aws:scheduler:eu-west-1:123456789012:schedule/flexjob-billing/*",
             "arn:aws:scheduler:eu-west-1:123456789012:schedule/flexjob-billing.*/*",
           ],
+        },
+        {
+          Sid: "ManageRunHistoryRule",
+          Effect: "Allow",
+          Action: [
+            "events:DescribeRule",
+            "events:ListTagsForResource",
+            "events:ListTargetsByRule",
+            "events:PutRule",
+            "events:PutTargets",
+            "events:RemoveTargets",
+            "events:TagResource",
+          ],
+          Resource: "arn:aws:events:eu-west-1:123456789012:rule/flexjob-billing-runs",
         },
       ],
     });

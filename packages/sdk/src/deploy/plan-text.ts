@@ -58,12 +58,14 @@ export interface PlanTextOptions {
 export function planText(unredacted: PlanOf, options: PlanTextOptions = {}): string {
   const plan = redactPlan(unredacted);
   const width = Math.max(0, ...plan.steps.map((step) => step.id.length));
+  // At least as wide as "task-definition", so plans of the common kinds keep one layout.
+  const kindWidth = Math.max("task-definition".length, ...plan.steps.map((step) => step.kind.length));
   const lines = [`plan for ${plan.app} in ${plan.region} (account ${plan.accountId})`];
   for (const step of plan.steps) {
     if (step.action === "noop" && options.verbose === false) continue;
     const reason = step.reason === undefined || step.reason === "" ? "" : `  ${step.reason}`;
     lines.push(
-      `  ${ACTION_SYMBOL[step.action]} ${step.kind.padEnd(15)} ${step.id.padEnd(width)}${reason}`.trimEnd(),
+      `  ${ACTION_SYMBOL[step.action]} ${step.kind.padEnd(kindWidth)} ${step.id.padEnd(width)}${reason}`.trimEnd(),
     );
     lines.push(...changeLines(step).map((line) => `      ${line}`));
   }

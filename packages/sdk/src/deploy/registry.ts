@@ -1,11 +1,14 @@
 import { clusters } from "../aws/cluster.js";
 import { discoveryServices } from "../aws/discovery-service.js";
+import { eventRules } from "../aws/event-rule.js";
 import { logGroups } from "../aws/log-group.js";
+import { logsResourcePolicies } from "../aws/logs-resource-policy.js";
 import { namespaces } from "../aws/namespace.js";
 import type { AnyStep, ResourceAdapter } from "../aws/resource.js";
 import { roles } from "../aws/role.js";
 import { schedules } from "../aws/schedule.js";
 import { scheduleGroups } from "../aws/schedule-group.js";
+import { stateMachines } from "../aws/state-machine.js";
 import { taskDefinitions } from "../aws/task-definition.js";
 import type { PlanOf, PlanStep } from "../plan/types.js";
 
@@ -27,9 +30,12 @@ export const registry = defineRegistry({
   "schedule-group": scheduleGroups,
   namespace: namespaces,
   "discovery-service": discoveryServices,
+  "logs-policy": logsResourcePolicies,
   "log-group": logGroups,
   "task-definition": taskDefinitions,
+  "state-machine": stateMachines,
   schedule: schedules,
+  "event-rule": eventRules,
 });
 
 type Registry = typeof registry;

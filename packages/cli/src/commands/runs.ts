@@ -1,0 +1,74 @@
+import { FlexjobError, type JobRun, runs } from "@flexjob/sdk";
+import type { Command } from "commander";
+import { type CliIo, printJson } from "../io.js";
+import { CONFIG_FLAG, commandContext } from "./context.js";
+import { parseSince } from "./logs.js";
+
+interface RunsFlags {
+  config?: string;
+  since: string;
+  limit: string;
+  json?: boolean;
+}
+
+function parseLimit(value: string): number {
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    throw new FlexjobError(`--limit "${value}" is not a whole number from 1 to 1000`, {
+      code: "INPUT_INVALID",
+      remedy: "pass how many runs to show, e.g. --limit 50",
+    });
+  }
+  return limit;
+}
+
+/** `2026-12-06 03:30  succeeded  12m 4s  exit 0  1 attempt` */
+function runLine(run: JobRun): string {
+  const when = (run.scheduledTime ?? run.startedAt ?? run.stoppedAt ?? "").replace("T", " ").slice(0, 16);
+  // Each shard's last attempt, which decided the run.
+  const exits = run.tasks
+    .filter((task, _index, all) => all.findLast((other) => other.shard === task.shard) === task)
+    .map((task) => (task.exitCode === undefined ? (task.stopCode ?? "no exit") : `exit ${task.exitCode}`));
+  const reason = run.outcome === "succeeded" ? "" : run.tasks.at(-1)?.stoppedReason;
+  return [
+    when.padEnd(16),
+    run.outcome.padEnd(11),
+    duration(run.durationSeconds).padEnd(8),
+    exits.join(", "),
+    `${run.attempts} attempt${run.attempts === 1 ? "" : "s"}`,
+    ...(reason ? [reason] : []),
+  ].join("  ");
+}
+
+function duration(seconds: number | undefined): string {
+  if (seconds === undefined) return "-";
+  const minutes = Math.floor(seconds / 60);
+  return minutes === 0 ? `${seconds}s` : `${minutes}m ${seconds % 60}s`;
+}
+
+export function registerRuns(program: Command, io: CliIo): void {
+  program
+    .command("runs")
+    .description(
+      "List a job's runs, newest first, from the app's run history: outcome, duration, exit codes, attempts.",
+    )
+    .argument("<job>", "the job")
+    .option(...CONFIG_FLAG)
+    .option("--since <when>", "runs from this long ago (1h, 7d) or this date-time", "7d")
+    .option("--limit <n>", "at most this many runs", "20")
+    .option("--json", "the runs as JSON")
+    .action(async (job: string, flags: RunsFlags) => {
+      const { config, deps } = await commandContext(io, flags);
+      const list = await runs(
+        config,
+        job,
+        { since: parseSince(flags.since, io.now()), limit: parseLimit(flags.limit) },
+        deps,
+      );
+      if (flags.json) return printJson(io, list);
+      if (list.length === 0) return io.stdout(`no runs of ${job} since ${flags.since} ago\n`);
+      for (const run of list) io.stdout(`${runLine(run)}\n`);
+      const logs = list[0]?.logs;
+      if (logs) io.stdout(`logs: flexjob logs ${job} (${logs.group})\n`);
+    });
+}

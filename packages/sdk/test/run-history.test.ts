@@ -1,0 +1,73 @@
+import type { FakeAws } from "fake-aws";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { deploy } from "../src/deploy/deploy.js";
+import { destroy } from "../src/deploy/destroy.js";
+import { runNow } from "../src/deploy/run-now.js";
+import { runs } from "../src/deploy/runs.js";
+import type { Deps } from "../src/deps.js";
+import { shopConfig, startWorld } from "./harness.js";
+
+let aws: FakeAws;
+let deps: Deps;
+
+beforeEach(async () => {
+  ({ aws, deps } = await startWorld());
+});
+afterEach(() => aws.close());
+
+const since = () => new Date(deps.now().getTime() - 7 * 86_400_000);
+
+describe("run history", () => {
+  it("keeps a run after ECS has forgotten its task, with its outcome, exit code and duration", async () => {
+    await deploy(shopConfig(), {}, deps);
+    aws.ecs.setExitCode("shop-cleanup", 3);
+    const started = await runNow(shopConfig(), "cleanup", { wait: true }, deps);
+    expect(started.tasks[0]?.exitCode).toBe(3);
+
+    // ECS forgets a stopped task after about an hour; the history does not.
+    aws.clock.advance(26 * 3_600_000);
+    const [run, ...others] = await runs(shopConfig(), "cleanup", { since: since() }, deps);
+    expect(others).toEqual([]);
+    expect(run).toMatchObject({
+      outcome: "failed",
+      attempts: 1,
+      logs: { group: "/flexjob/shop/cleanup", streamPrefix: "cleanup" },
+    });
+    expect(run?.tasks.map((task) => [task.shard, task.exitCode, task.stopCode])).toEqual([
+      [0, 3, "EssentialContainerExited"],
+    ]);
+    expect(run?.durationSeconds).toBeGreaterThan(0);
+    expect(await runs(shopConfig(), "report", { since: since() }, deps)).toEqual([]);
+  });
+
+  it("records one run per start of a sharded job, one task per shard", async () => {
+    await deploy(shopConfig(), {}, deps);
+    await runNow(shopConfig(), "report", { wait: true }, deps);
+    const [run] = await runs(shopConfig(), "report", { since: since() }, deps);
+    expect(run?.outcome).toBe("succeeded");
+    expect(run?.tasks.map((task) => task.shard)).toEqual([0, 1, 2]);
+  });
+
+  it("an unchanged redeploy writes nothing, and destroy removes the history with the app", async () => {
+    await deploy(shopConfig(), {}, deps);
+    aws.clearCalls();
+    const again = await deploy(shopConfig(), {}, deps);
+    expect(again.changed).toBe(false);
+    expect(aws.mutatingCalls()).toEqual([]);
+
+    const gone = await destroy(shopConfig(), {}, deps);
+    expect(
+      gone.plan.steps
+        .filter((step) => ["event-rule", "logs-policy"].includes(step.kind) || step.id.endsWith("/runs"))
+        .map((step) => `${step.action} ${step.kind} ${step.id}`),
+    ).toEqual([
+      "delete event-rule flexjob-shop-runs",
+      "delete log-group /flexjob/shop/runs",
+      "delete logs-policy flexjob-events-to-logs",
+    ]);
+    await expect(runs(shopConfig(), "report", { since: since() }, deps)).rejects.toMatchObject({
+      code: "INPUT_INVALID",
+      message: "the run history /flexjob/shop/runs does not exist",
+    });
+  });
+});
