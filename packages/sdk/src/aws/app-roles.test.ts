@@ -69,11 +69,13 @@ describe("renderAppRoles: the states role", () => {
     ]);
   });
 
-  it("is trusted by the app's state machines only and allows exactly what .sync runs need", () => {
+  it("is trusted by Step Functions of this account only and allows exactly what .sync runs need", () => {
     const role = withJob({ overlap: "replace" })[2];
-    expect(role?.assumeRolePolicy.Statement[0]?.Condition).toEqual({
-      StringEquals: { "aws:SourceAccount": "123456789012" },
-      ArnLike: { "aws:SourceArn": "arn:aws:states:eu-west-1:123456789012:stateMachine:billing-*" },
+    expect(role?.assumeRolePolicy.Statement[0]).toEqual({
+      Effect: "Allow",
+      Principal: { Service: "states.amazonaws.com" },
+      Action: "sts:AssumeRole",
+      Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
     });
     const tasks = "arn:aws:ecs:eu-west-1:123456789012:task/billing/*";
     const cluster = "arn:aws:ecs:eu-west-1:123456789012:cluster/billing";
@@ -82,7 +84,10 @@ describe("renderAppRoles: the states role", () => {
         Sid: "RunJobTasks",
         Effect: "Allow",
         Action: "ecs:RunTask",
-        Resource: ["arn:aws:ecs:eu-west-1:123456789012:task-definition/billing-nightly:*"],
+        Resource: [
+          "arn:aws:ecs:eu-west-1:123456789012:task-definition/billing-nightly",
+          "arn:aws:ecs:eu-west-1:123456789012:task-definition/billing-nightly:*",
+        ],
         Condition: { ArnLike: { "ecs:cluster": cluster } },
       },
       {

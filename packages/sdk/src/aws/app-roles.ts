@@ -351,9 +351,11 @@ function renderStatesRole(
 ): RoleSpec {
   const { accountId, region, clusterArn } = context;
   const clusterName = clusterArn.slice(clusterArn.lastIndexOf("/") + 1);
-  const families = context.jobs.map(
-    (job) => `arn:aws:ecs:${region}:${accountId}:task-definition/${job.family}:*`,
-  );
+  // The definition names the family, not a revision (see asl.ts): IAM may see either form.
+  const families = context.jobs.flatMap((job) => [
+    `arn:aws:ecs:${region}:${accountId}:task-definition/${job.family}`,
+    `arn:aws:ecs:${region}:${accountId}:task-definition/${job.family}:*`,
+  ]);
   const passable = [
     ...new Set([context.executionRoleArn, ...context.jobs.flatMap((job) => job.taskRoleArn ?? [])]),
   ].sort();
@@ -361,18 +363,15 @@ function renderStatesRole(
   return {
     name: names.statesRole(app),
     description: `flexjob ${app}: lets Step Functions run, retry and stop the app's job tasks`,
-    // Only the app's own state machines may assume it (confused deputy).
+    // Only Step Functions acting for this account (confused deputy). No aws:SourceArn: AWS's docs
+    // do not say Step Functions sends one when it checks the role at CreateStateMachine, and a
+    // condition it does not meet there would fail every create.
     // https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html
     assumeRolePolicy: policy({
       Effect: "Allow",
       Principal: { Service: "states.amazonaws.com" },
       Action: "sts:AssumeRole",
-      Condition: {
-        StringEquals: { "aws:SourceAccount": accountId },
-        ArnLike: {
-          "aws:SourceArn": `arn:aws:states:${region}:${accountId}:stateMachine:${names.stateMachine(app, "*")}`,
-        },
-      },
+      Condition: { StringEquals: { "aws:SourceAccount": accountId } },
     }),
     inlinePolicies: {
       "flexjob-states": policy(

@@ -44,6 +44,7 @@ export const RETRY_BACKOFF_RATE = 2;
  */
 export const ATTEMPT_FAILED = "Flexjob.AttemptFailed";
 export const STOPPED_BY_PERSON = "Flexjob.StoppedByPerson";
+export const CALL_FAILED = "Flexjob.RunTaskRefused";
 
 /**
  * The StopCode ECS gives a task stopped through StopTask (a person, or the `replace` overlap
@@ -179,6 +180,14 @@ function attemptState(input: RunDefinitionInput): State {
         StartAt: "RunTask",
         States: {
           RunTask: runTaskState(input),
+          // A stopped task fails the state with States.TaskFailed itself and the task as its Cause; an
+          // error of the call (ECS.AccessDeniedException, a bad parameter), which the same Catch
+          // matches, is not retried, and the execution history keeps its message.
+          IsTaskStop: {
+            Type: "Choice",
+            Choices: [{ Variable: "$.error.Error", StringEquals: "States.TaskFailed", Next: "ReadStop" }],
+            Default: "CallFailed",
+          },
           ReadStop: {
             Type: "Pass",
             Parameters: { "task.$": "States.StringToJson($.error.Cause)" },
@@ -200,6 +209,11 @@ function attemptState(input: RunDefinitionInput): State {
           Stopped: { Type: "Fail", Error: STOPPED_BY_PERSON, Cause: "the task was stopped by StopTask" },
           Failed: { Type: "Fail", Error: ATTEMPT_FAILED, Cause: "the task stopped unsuccessfully" },
           StartFailed: { Type: "Fail", Error: ATTEMPT_FAILED, Cause: "ECS could not start the task" },
+          CallFailed: {
+            Type: "Fail",
+            Error: CALL_FAILED,
+            Cause: "ECS refused RunTask: see the execution history",
+          },
         },
       },
     ],
@@ -257,7 +271,7 @@ function runTaskState(input: RunDefinitionInput): State {
     Catch: [
       // Listed first: States.TaskFailed would also match it, and its Cause is no task.
       { ErrorEquals: ["AmazonECS.Unknown"], ResultPath: "$.error", Next: "StartFailed" },
-      { ErrorEquals: ["States.TaskFailed"], ResultPath: "$.error", Next: "ReadStop" },
+      { ErrorEquals: ["States.TaskFailed"], ResultPath: "$.error", Next: "IsTaskStop" },
     ],
     End: true,
   };

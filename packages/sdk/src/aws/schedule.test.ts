@@ -284,7 +284,11 @@ describe("planSchedule", () => {
 
 describe("the start retry policy a schedule sends", () => {
   it("keeps a late start within the time between runs unless startRetry sets maxAge", () => {
-    const retry = (job: Record<string, unknown>) => scheduleRequest(shard0(job)).Target?.RetryPolicy;
+    const retry = (job: Record<string, unknown>) => {
+      const spec = shard0(job);
+      return scheduleRequest({ ...spec, target: { ...spec.target, taskDefinitionArn: REVISION_3 } }).Target
+        ?.RetryPolicy;
+    };
     expect(retry({ startRetry: undefined, schedule: "every 15 minutes" })).toEqual({
       MaximumRetryAttempts: 185,
       MaximumEventAgeInSeconds: 900,

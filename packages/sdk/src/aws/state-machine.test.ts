@@ -13,7 +13,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../config/index.js";
-import { ATTEMPT_FAILED, STOPPED_BY_PERSON, usesStateMachine } from "./asl.js";
+import { ATTEMPT_FAILED, CALL_FAILED, STOPPED_BY_PERSON, usesStateMachine } from "./asl.js";
 import { createClients } from "./clients.js";
 import type { RenderInput } from "./resource.js";
 import {
@@ -154,7 +154,7 @@ describe("the definition", () => {
       },
       Catch: [
         { ErrorEquals: ["AmazonECS.Unknown"], ResultPath: "$.error", Next: "StartFailed" },
-        { ErrorEquals: ["States.TaskFailed"], ResultPath: "$.error", Next: "ReadStop" },
+        { ErrorEquals: ["States.TaskFailed"], ResultPath: "$.error", Next: "IsTaskStop" },
       ],
       End: true,
     });
@@ -180,6 +180,11 @@ describe("the definition", () => {
 
   it("does not retry a task a person stopped: its StopCode UserInitiated ends in another error", () => {
     const { branch } = attemptOf(rendered({ retries: 2 }));
+    expect(branch.IsTaskStop).toEqual({
+      Type: "Choice",
+      Choices: [{ Variable: "$.error.Error", StringEquals: "States.TaskFailed", Next: "ReadStop" }],
+      Default: "CallFailed",
+    });
     expect(branch.ReadStop).toEqual({
       Type: "Pass",
       Parameters: { "task.$": "States.StringToJson($.error.Cause)" },
@@ -198,11 +203,12 @@ describe("the definition", () => {
       ],
       Default: "Failed",
     });
-    expect([branch.Stopped?.Error, branch.Failed?.Error, branch.StartFailed?.Error]).toEqual([
-      STOPPED_BY_PERSON,
-      ATTEMPT_FAILED,
-      ATTEMPT_FAILED,
-    ]);
+    expect([
+      branch.Stopped?.Error,
+      branch.Failed?.Error,
+      branch.StartFailed?.Error,
+      branch.CallFailed?.Error,
+    ]).toEqual([STOPPED_BY_PERSON, ATTEMPT_FAILED, ATTEMPT_FAILED, CALL_FAILED]);
   });
 
   it("bounds the whole run with timeout, not each attempt", () => {
