@@ -332,6 +332,8 @@ export const stateMachines: ResourceAdapter<StateMachineStep> = {
         Effect: "Allow",
         Action: [
           "states:CreateStateMachine",
+          // A job that drops retries, timeout and overlap loses its machine in an ordinary deploy.
+          "states:DeleteStateMachine",
           "states:DescribeStateMachine",
           "states:ListTagsForResource",
           "states:TagResource",
@@ -340,14 +342,6 @@ export const stateMachines: ResourceAdapter<StateMachineStep> = {
         Resource: scope.stateMachines,
       },
       passRoleStatement("PassStatesRole", scope.statesRole, "states.amazonaws.com"),
-    ],
-    destroy: [
-      {
-        Sid: "DestroyStateMachines",
-        Effect: "Allow",
-        Action: "states:DeleteStateMachine",
-        Resource: scope.stateMachines,
-      },
     ],
   }),
 };

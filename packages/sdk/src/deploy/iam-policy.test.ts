@@ -176,6 +176,7 @@ describe("deployPolicy", () => {
           Effect: "Allow",
           Action: [
             "states:CreateStateMachine",
+            "states:DeleteStateMachine",
             "states:DescribeStateMachine",
             "states:ListTagsForResource",
             "states:TagResource",
@@ -465,6 +466,33 @@ describe("deployPolicy against what a deploy sends", () => {
         "scheduler:DeleteSchedule",
         "iam:CreateRole",
         "iam:PutRolePolicy",
+      ]),
+    );
+  });
+
+  it("allows every call of a job's state machine: create, change, back to ECS, and destroy", async () => {
+    const { aws, deps } = await startWorld();
+    close = () => aws.close();
+    await withBoundary(aws, deps);
+    const machine = shopConfig({ report: { retries: 2, timeout: "1h", overlap: "replace" } });
+    await deploy(machine, {}, deps);
+    await deploy(machine, {}, deps);
+    await deploy(shopConfig({ report: { retries: 1 } }), {}, deps);
+    expect(deniedCalls(aws, deployPolicy(machine, { accountId: aws.accountId }))).toEqual([]);
+    const backToEcs = aws.calls.length;
+    await deploy(shopConfig(), {}, deps);
+    expect(deniedCalls(aws, deployPolicy(shopConfig(), { accountId: aws.accountId }), backToEcs)).toEqual([]);
+    await deploy(machine, {}, deps);
+    const destroyStarts = aws.calls.length;
+    await destroy(machine, {}, deps);
+    expect(
+      deniedCalls(aws, deployPolicy(machine, { accountId: aws.accountId, destroy: true }), destroyStarts),
+    ).toEqual([]);
+    expect(sentActions(aws)).toEqual(
+      expect.arrayContaining([
+        "states:CreateStateMachine",
+        "states:UpdateStateMachine",
+        "states:DeleteStateMachine",
       ]),
     );
   });
