@@ -134,6 +134,40 @@ describe("flexjob run, status and logs", () => {
     expect(job?.recent.map((run) => run.exitCode).sort()).toEqual([0, 0, 2, 2]);
   });
 
+  it("lists a job's runs from the history, newest first, and status shows them after ECS forgot the tasks", async () => {
+    await cli(["deploy"]);
+    aws.ecs.setExitCode("shop-report", 0);
+    await cli(["run", "report", "--wait"]);
+    aws.ecs.setExitCode("shop-report", 2);
+    await cli(["run", "report", "--wait"]);
+    aws.clock.advance(3 * 3_600_000);
+
+    const text = await cli(["runs", "report"]);
+    expect(text.code).toBe(0);
+    const lines = text.stdout.trim().split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(
+      / {2}failed {7}(\d+m )?\d+s +exit 2, exit 2 {2}1 attempt {2}Essential container in task exited$/,
+    );
+    expect(lines[1]).toMatch(/ {2}succeeded {4}(\d+m )?\d+s +exit 0, exit 0 {2}1 attempt$/);
+    expect(lines[2]).toBe("logs: flexjob logs report (/flexjob/shop/report)");
+
+    const json = JSON.parse((await cli(["runs", "report", "--json", "--limit", "1"])).stdout) as {
+      outcome: string;
+    }[];
+    expect(json.map((run) => run.outcome)).toEqual(["failed"]);
+    const status = JSON.parse((await cli(["status", "--json"])).stdout) as {
+      recent: unknown[];
+      lastRuns: { outcome: string }[];
+    }[];
+    expect(status[0]?.recent).toEqual([]);
+    expect(status[0]?.lastRuns.map((run) => run.outcome)).toEqual(["failed", "succeeded"]);
+
+    const bad = await cli(["runs", "report", "--limit", "0"]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('--limit "0" is not a whole number from 1 to 1000');
+  });
+
   it("status counts a rate's next runs from when the schedule was created, not from now", async () => {
     await writeFile(join(dir, "flexjob.yml"), CONFIG.replace("every day at 03:30", "rate(1 hour)"));
     aws.clock.advance(25 * 60_000); // created at 00:25

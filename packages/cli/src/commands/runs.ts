@@ -23,7 +23,7 @@ function parseLimit(value: string): number {
 }
 
 /** `2026-12-06 03:30  succeeded  12m 4s  exit 0  1 attempt` */
-function runLine(run: JobRun): string {
+export function runLine(run: JobRun): string {
   const when = (run.scheduledTime ?? run.startedAt ?? run.stoppedAt ?? "").replace("T", " ").slice(0, 16);
   // Each shard's last attempt, which decided the run.
   const exits = run.tasks

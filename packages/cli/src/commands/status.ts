@@ -2,6 +2,7 @@ import { status } from "@flexjob/sdk";
 import type { Command } from "commander";
 import { type CliIo, printJson } from "../io.js";
 import { CONFIG_FLAG, commandContext } from "./context.js";
+import { runLine } from "./runs.js";
 
 interface StatusFlags {
   config?: string;
@@ -12,7 +13,7 @@ export function registerStatus(program: Command, io: CliIo): void {
   program
     .command("status")
     .description(
-      "Per job: the deployed schedule, its next runs, and running and recent tasks with exit codes.",
+      "Per job: the deployed schedule, its next runs, its last runs from the run history, and running and recent tasks.",
     )
     .option(...CONFIG_FLAG)
     .option("--json", "print JSON")
@@ -35,6 +36,7 @@ export function registerStatus(program: Command, io: CliIo): void {
           `  next     ${job.nextRuns.join(", ") || "none"}`,
           `  running  ${job.running.length}`,
         );
+        for (const run of job.lastRuns) lines.push(`  run      ${runLine(run)}`);
         for (const run of job.recent) {
           lines.push(
             `  ${run.startedAt ?? "?"}  task ${run.shard}  exit ${run.exitCode ?? "?"}${run.durationSeconds === undefined ? "" : `  ${run.durationSeconds}s`}`,

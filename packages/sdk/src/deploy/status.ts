@@ -3,11 +3,13 @@ import { wrapAwsError } from "../aws/aws-error.js";
 import { observeSchedule } from "../aws/schedule.js";
 import type { FlexjobConfig, JobSpec } from "../config/index.js";
 import type { Deps } from "../deps.js";
+import { FlexjobError } from "../errors.js";
 import { mapLimit } from "../map-limit.js";
 import { names } from "../naming.js";
 import { describeSchedule } from "../schedule/index.js";
 import { jobNextRuns } from "./job-runs.js";
 import { describeTasks, type TaskRun, toTaskRun } from "./run-now.js";
+import { type JobRun, runs } from "./runs.js";
 
 export interface JobStatus {
   name: string;
@@ -23,7 +25,12 @@ export interface JobStatus {
   running: TaskRun[];
   /** Recently stopped tasks, newest first (ECS keeps stopped tasks for about an hour). */
   recent: TaskRun[];
+  /** The last runs from the app's run history, newest first (empty before the history exists). */
+  lastRuns: JobRun[];
 }
+
+/** How far back, and how many, of a job's runs status shows. */
+const LAST_RUNS = { days: 30, limit: 5 } as const;
 
 const RECENT_LIMIT = 10;
 
@@ -54,14 +61,16 @@ async function jobStatus(config: FlexjobConfig, job: JobSpec, deps: Deps): Promi
       nextRuns: [],
       running: [],
       recent: [],
+      lastRuns: [],
     };
   }
   const { spec } = schedule;
   const cluster = spec.target.clusterArn;
   const family = names.taskFamily(config.app, job.name);
-  const [running, stopped] = await Promise.all([
+  const [running, stopped, lastRuns] = await Promise.all([
     listTaskArns(deps, cluster, family, "RUNNING"),
     listTaskArns(deps, cluster, family, "STOPPED"),
+    recordedRuns(config, job, deps),
   ]);
   const tasks = (await describeTasks(deps, cluster, [...running, ...stopped])).map((task) => toTaskRun(task));
   const byNewest = (a: TaskRun, b: TaskRun) => (b.startedAt ?? "").localeCompare(a.startedAt ?? "");
@@ -81,7 +90,19 @@ async function jobStatus(config: FlexjobConfig, job: JobSpec, deps: Deps): Promi
       .filter((task) => task.lastStatus === "STOPPED")
       .sort(byNewest)
       .slice(0, RECENT_LIMIT),
+    lastRuns,
   };
+}
+
+/** The job's last runs; none when the app was deployed before it had a run history. */
+async function recordedRuns(config: FlexjobConfig, job: JobSpec, deps: Deps): Promise<JobRun[]> {
+  const since = new Date(deps.now().getTime() - LAST_RUNS.days * 86_400_000);
+  try {
+    return await runs(config, job.name, { since, limit: LAST_RUNS.limit }, deps);
+  } catch (error) {
+    if (error instanceof FlexjobError && error.code === "INPUT_INVALID") return [];
+    throw error;
+  }
 }
 
 async function listTaskArns(
