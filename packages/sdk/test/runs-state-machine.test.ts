@@ -123,6 +123,19 @@ describe("retries", () => {
     expect((await tasks()).map((task) => envOf(task, "FLEXJOB_ATTEMPT"))).toEqual(["1", "2", "3"]);
   });
 
+  it("shards retry independently: only the failed shard runs again", async () => {
+    await deploy(config({ retries: 2, tasks: 2 }), {}, deps);
+    aws.ecs.setExitCodes(FAMILY, [1, 0, 0]);
+    const arn = await fire("run-1");
+    await wait(10);
+    expect((await execution(arn)).status).toBe("SUCCEEDED");
+    const attempts = (await tasks()).map(
+      (task) =>
+        `${envOf(task, "FLEXJOB_TASK_INDEX")}/${envOf(task, "FLEXJOB_TASK_COUNT")}#${envOf(task, "FLEXJOB_ATTEMPT")}`,
+    );
+    expect(attempts.sort()).toEqual(["0/2#1", "0/2#2", "1/2#1"]);
+  });
+
   it("a task a person stopped is not retried", async () => {
     await deploy(config({ retries: 2 }), {}, deps);
     aws.ecs.hangNext(FAMILY);
