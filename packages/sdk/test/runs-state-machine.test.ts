@@ -1,7 +1,7 @@
 /**
- * Runs through a job's state machine, end to end against fake-aws: deploy, then start executions
- * exactly as the schedule's StartExecution target does (its deployed Input, with Scheduler's
- * context attributes filled in), and watch what ECS ran.
+ * Runs through a job's state machine, end to end against fake-aws: deploy, fire the schedule as
+ * Scheduler does (its StartExecution target, with its role and context attributes), and watch
+ * what ECS ran.
  */
 import { DescribeTasksCommand, ListTasksCommand, type Task } from "@aws-sdk/client-ecs";
 import { GetScheduleCommand } from "@aws-sdk/client-scheduler";
@@ -9,7 +9,6 @@ import {
   DescribeExecutionCommand,
   type DescribeExecutionOutput,
   ListStateMachinesCommand,
-  StartExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import type { FakeAws } from "fake-aws";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -45,24 +44,16 @@ function config(report: Record<string, unknown>) {
   });
 }
 
-/** What Scheduler sends when the schedule fires: the deployed Input with its context filled in. */
+/** The schedule fires as Scheduler fires it: its target, with its role, for this execution id. */
 async function fire(executionId: string, scheduledTime = "2026-12-01T11:00:00Z") {
-  const schedule = await deps.clients.scheduler.send(
-    new GetScheduleCommand({ GroupName: "flexjob-shop", Name: "shop-report" }),
-  );
-  expect(schedule.Target?.Arn).toBe("arn:aws:scheduler:::aws-sdk:sfn:startExecution");
-  const filled = (schedule.Target?.Input ?? "")
-    .replaceAll("<aws.scheduler.execution-id>", executionId)
-    .replaceAll("<aws.scheduler.scheduled-time>", scheduledTime);
-  const request = JSON.parse(filled) as { StateMachineArn: string; Name: string; Input: string };
-  const started = await deps.clients.sfn.send(
-    new StartExecutionCommand({
-      stateMachineArn: request.StateMachineArn,
-      name: request.Name,
-      input: request.Input,
-    }),
-  );
-  return started.executionArn ?? "";
+  const invocation = aws.scheduler.fire({
+    group: "flexjob-shop",
+    name: "shop-report",
+    at: scheduledTime,
+    executionId,
+  });
+  expect(invocation.error).toBeUndefined();
+  return invocation.executionArn ?? "";
 }
 
 async function execution(arn: string): Promise<DescribeExecutionOutput> {
