@@ -10,7 +10,12 @@ import { type Problem, refineWith } from "./problem.js";
  * message here quotes it, and secret-fields.ts keeps it out of every other message.
  */
 
-/** The outcomes of a run that alert, in the order specs list them. */
+/**
+ * The run outcomes `alerts.on` may name, in the order an {@link AlertsSpec} lists them; all three
+ * alert when `on` is not given.
+ * @example
+ * parseConfig(raw).alerts?.on.includes(ALERT_OUTCOMES[2]); // whether missed runs alert
+ */
 export const ALERT_OUTCOMES = ["failed", "timedOut", "missed"] as const;
 export type AlertOutcome = (typeof ALERT_OUTCOMES)[number];
 
