@@ -15,6 +15,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config/index.js";
 import { deploy } from "../src/deploy/deploy.js";
 import { destroy } from "../src/deploy/destroy.js";
+import { runNow } from "../src/deploy/run-now.js";
 import type { Deps } from "../src/deps.js";
 import { REGION, startWorld } from "./harness.js";
 
@@ -171,6 +172,35 @@ describe("timeout, overlap and exactly-once starts", () => {
     await wait(5);
     expect(again).toBe(first);
     expect(await tasks()).toHaveLength(1);
+  });
+});
+
+describe("flexjob run", () => {
+  it("a manual run goes through the state machine: it retries, and reports each attempt's task", async () => {
+    await deploy(config({ retries: 2, tasks: 2 }), {}, deps);
+    aws.ecs.setExitCodes(FAMILY, [1, 0, 0]);
+    const run = await runNow(
+      config({ retries: 2, tasks: 2 }),
+      "report",
+      { wait: true, pollMs: 10_000 },
+      deps,
+    );
+    expect(run.succeeded).toBe(true);
+    expect(run.tasks.map((task) => [task.shard, task.exitCode]).sort()).toEqual([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+    ]);
+    const ran = await tasks();
+    expect(new Set(ran.map((task) => envOf(task, "FLEXJOB_RUN_ID")))).toEqual(new Set([run.runId]));
+  });
+
+  it("a manual run that fails every attempt is not succeeded", async () => {
+    await deploy(config({ retries: 1 }), {}, deps);
+    aws.ecs.setExitCodes(FAMILY, [3, 3]);
+    const run = await runNow(config({ retries: 1 }), "report", { wait: true, pollMs: 10_000 }, deps);
+    expect(run.succeeded).toBe(false);
+    expect(run.tasks.map((task) => task.exitCode)).toEqual([3, 3]);
   });
 });
 

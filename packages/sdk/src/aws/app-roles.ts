@@ -313,21 +313,25 @@ function renderSchedulerRole(
           Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } },
         },
         passRoleStatement("PassJobRoles", passable, "ecs-tasks.amazonaws.com"),
-        ...(context.stateMachines.length === 0
-          ? []
-          : [
-              {
-                Sid: "StartJobRuns",
-                Effect: "Allow" as const,
-                Action: "states:StartExecution",
-                Resource: [...context.stateMachines].sort(),
-              },
-            ]),
+        ...startRunsStatements(context.stateMachines),
       ),
     },
     tags: context.tags,
     permissionsBoundary: context.permissionsBoundary,
   };
+}
+
+/** The jobs' state machines, which their schedules start instead of a task: only those. */
+function startRunsStatements(stateMachines: readonly string[]): PolicyStatement[] {
+  if (stateMachines.length === 0) return [];
+  return [
+    {
+      Sid: "StartJobRuns",
+      Effect: "Allow",
+      Action: "states:StartExecution",
+      Resource: [...stateMachines].sort(),
+    },
+  ];
 }
 
 /**
@@ -373,50 +377,59 @@ function renderStatesRole(
       Action: "sts:AssumeRole",
       Condition: { StringEquals: { "aws:SourceAccount": accountId } },
     }),
-    inlinePolicies: {
-      "flexjob-states": policy(
-        {
-          Sid: "RunJobTasks",
-          Effect: "Allow",
-          Action: "ecs:RunTask",
-          Resource: [...new Set(families)].sort(),
-          Condition: { ArnLike: { "ecs:cluster": clusterArn } },
-        },
-        {
-          Sid: "TagJobTasks",
-          Effect: "Allow",
-          Action: "ecs:TagResource",
-          Resource: tasks,
-          Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } },
-        },
-        {
-          Sid: "WatchAndStopJobTasks",
-          Effect: "Allow",
-          Action: ["ecs:DescribeTasks", "ecs:StopTask"],
-          Resource: tasks,
-        },
-        ...(context.overlap
-          ? [
-              {
-                // ListTasks takes no task ARN; the condition keeps it to the app's cluster.
-                Sid: "ListJobTasks",
-                Effect: "Allow" as const,
-                Action: "ecs:ListTasks",
-                Resource: "*",
-                Condition: { ArnEquals: { "ecs:cluster": clusterArn } },
-              },
-            ]
-          : []),
-        {
-          Sid: "LearnWhenTasksStop",
-          Effect: "Allow",
-          Action: ["events:DescribeRule", "events:PutRule", "events:PutTargets"],
-          Resource: `arn:aws:events:${region}:${accountId}:rule/StepFunctionsGetEventsForECSTaskRule`,
-        },
-        passRoleStatement("PassJobRoles", passable, "ecs-tasks.amazonaws.com"),
-      ),
-    },
+    inlinePolicies: { "flexjob-states": policy(...statesStatements(context, families, passable, tasks)) },
     tags: context.tags,
     permissionsBoundary: context.permissionsBoundary,
   };
+}
+
+/** What the states role allows: see renderStatesRole. */
+function statesStatements(
+  context: { overlap: boolean; accountId: string; region: string; clusterArn: string },
+  families: string[],
+  passable: string[],
+  tasks: string,
+): PolicyStatement[] {
+  const { accountId, region, clusterArn } = context;
+  return [
+    {
+      Sid: "RunJobTasks",
+      Effect: "Allow",
+      Action: "ecs:RunTask",
+      Resource: [...new Set(families)].sort(),
+      Condition: { ArnLike: { "ecs:cluster": clusterArn } },
+    },
+    {
+      Sid: "TagJobTasks",
+      Effect: "Allow",
+      Action: "ecs:TagResource",
+      Resource: tasks,
+      Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } },
+    },
+    {
+      Sid: "WatchAndStopJobTasks",
+      Effect: "Allow",
+      Action: ["ecs:DescribeTasks", "ecs:StopTask"],
+      Resource: tasks,
+    },
+    ...(context.overlap
+      ? [
+          {
+            // ListTasks takes no task ARN; the condition keeps it to the app's cluster.
+            Sid: "ListJobTasks",
+            Effect: "Allow" as const,
+            Action: "ecs:ListTasks",
+            Resource: "*",
+            Condition: { ArnEquals: { "ecs:cluster": clusterArn } },
+          },
+        ]
+      : []),
+    {
+      Sid: "LearnWhenTasksStop",
+      Effect: "Allow",
+      Action: ["events:DescribeRule", "events:PutRule", "events:PutTargets"],
+      Resource: `arn:aws:events:${region}:${accountId}:rule/StepFunctionsGetEventsForECSTaskRule`,
+    },
+    passRoleStatement("PassJobRoles", passable, "ecs-tasks.amazonaws.com"),
+  ];
 }

@@ -591,6 +591,24 @@ describe("runPolicy against what run, status and logs send", () => {
     close = undefined;
   });
 
+  it("allows every call of running a state-machine job and waiting for it", async () => {
+    const { aws, deps } = await startWorld();
+    close = () => aws.close();
+    const config = shopConfig({ report: { retries: 1, tasks: 1 } });
+    await deploy(config, {}, deps);
+    const runStarts = aws.calls.length;
+    aws.ecs.setExitCode("shop-report", 0);
+    const run = await runNow(config, "report", { wait: true, pollMs: 10_000 }, deps);
+    expect(run.succeeded).toBe(true);
+    expect(deniedCalls(aws, runPolicy(config, { accountId: aws.accountId }), runStarts)).toEqual([]);
+    expect(sentActions(aws)).toEqual(
+      expect.arrayContaining(["states:StartExecution", "states:DescribeExecution"]),
+    );
+    // Without a state-machine job, the run policy grants no Step Functions action.
+    const plain = JSON.stringify(runPolicy(shopConfig(), { accountId: aws.accountId }));
+    expect(plain.includes("states:")).toBe(false);
+  });
+
   it("allows every call of running a job and waiting for it, status and logs, resources included", async () => {
     const { aws, deps } = await startWorld();
     close = () => aws.close();

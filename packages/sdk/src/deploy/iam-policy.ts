@@ -1,4 +1,5 @@
 import { type AppScope, appScope } from "../aws/app-scope.js";
+import { usesStateMachine } from "../aws/asl.js";
 import { type PolicyDocument, type PolicyStatement, policy } from "../aws/policy.js";
 import { passRolesToEcs } from "../aws/role.js";
 import type { FlexjobConfig } from "../config/index.js";
@@ -70,6 +71,20 @@ function runStatements(scope: AppScope): PolicyStatement[] {
       Action: "logs:FilterLogEvents",
       Resource: scope.logGroups,
     },
+    // A job with a state machine runs by starting it, as its schedule does, and is followed there.
+    ...(scope.config.jobs.some(usesStateMachine)
+      ? [
+          {
+            Sid: "StartAndFollowJobRuns",
+            Effect: "Allow" as const,
+            Action: ["states:DescribeExecution", "states:StartExecution"],
+            Resource: [
+              scope.stateMachines,
+              scope.arn("states", `execution:${names.stateMachine(scope.app, "*")}:*`),
+            ],
+          },
+        ]
+      : []),
   ];
 }
 

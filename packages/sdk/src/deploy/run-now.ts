@@ -1,5 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { DescribeTasksCommand, RunTaskCommand, type Task, type TaskOverride } from "@aws-sdk/client-ecs";
+import {
+  DescribeTasksCommand,
+  ListTasksCommand,
+  RunTaskCommand,
+  type Task,
+  type TaskOverride,
+} from "@aws-sdk/client-ecs";
+import { DescribeExecutionCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { wrapAwsError } from "../aws/aws-error.js";
 import { observeSchedule } from "../aws/schedule.js";
 import type { ScheduleLive } from "../aws/schedule-fields.js";
@@ -86,10 +93,25 @@ export async function runNow(
   const job = jobNamed(config, jobName);
   const { clients, logger } = deps;
   const groupName = names.scheduleGroup(config.app);
+  const first = await observeSchedule(clients, groupName, names.schedule(config.app, job.name, 0));
+  // A state-machine job has one schedule, which starts the run: a manual run goes the same way.
+  if (first?.spec.target.stateMachineArn !== undefined) {
+    const run = {
+      job: job.name,
+      cluster: names.cluster(config.app, config.cluster),
+      family: names.taskFamily(config.app, job.name),
+    };
+    return runExecution(run, first, options, deps);
+  }
   const shards = Array.from({ length: job.tasks }, (_, shard) => shard);
-  const schedules = await Promise.all(
-    shards.map((shard) => observeSchedule(clients, groupName, names.schedule(config.app, job.name, shard))),
-  );
+  const schedules = [
+    first,
+    ...(await Promise.all(
+      shards
+        .slice(1)
+        .map((shard) => observeSchedule(clients, groupName, names.schedule(config.app, job.name, shard))),
+    )),
+  ];
   const missing = shards.filter((shard) => schedules[shard] === undefined);
   if (missing.length > 0) {
     throw new FlexjobError(`job ${job.name} is not deployed (no schedule for task ${missing.join(", ")})`, {
@@ -133,6 +155,75 @@ export async function runNow(
   }
   for (const task of tasks) logger.info(`${job.name} task ${task.shard + 1}: exit ${task.exitCode ?? "?"}`);
   return { job: job.name, runId, tasks, succeeded: tasks.every((task) => task.exitCode === 0) };
+}
+
+/** The job a state-machine run is of, and where its tasks are. */
+interface RunOf {
+  job: string;
+  cluster: string;
+  family: string;
+}
+
+/**
+ * Starts the job's state machine as its schedule does (its StartExecution request, the run id as
+ * the execution's name), so a manual run retries, times out and checks overlap like a scheduled
+ * one; with wait, follows the execution and reports every attempt's task.
+ */
+async function runExecution(
+  run: RunOf,
+  schedule: ScheduleLive,
+  options: RunNowOptions,
+  deps: Deps,
+): Promise<RunNowResult> {
+  const runId = `manual-${randomUUID()}`;
+  const now = deps.now();
+  const request = runInput(schedule.spec.target.input, { runId, now }) as Record<string, string>;
+  const doing = `starting a run of ${run.job}`;
+  const started = await deps.clients.sfn
+    .send(
+      new StartExecutionCommand({
+        stateMachineArn: request.StateMachineArn,
+        name: request.Name,
+        input: request.Input,
+      }),
+    )
+    .catch((error: unknown) => {
+      throw wrapAwsError(error, doing);
+    });
+  const executionArn = started.executionArn ?? "";
+  deps.logger.info(`started ${run.job} run ${runId}: ${executionArn}`);
+  if (!options.wait) return { job: run.job, runId, tasks: [], succeeded: true };
+  const deadline = now.getTime() + (options.timeoutMs ?? 3_600_000);
+  let status = "RUNNING";
+  while (status === "RUNNING") {
+    if (deps.now().getTime() >= deadline) {
+      throw new FlexjobError(`run ${runId} of ${run.job} still running after the wait timeout`, {
+        code: "AWS_ERROR",
+        fault: "aws",
+        remedy: `follow it with flexjob status, or flexjob logs ${run.job} --follow`,
+      });
+    }
+    await deps.sleep(options.pollMs ?? 6_000);
+    const described = await deps.clients.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    status = described.status ?? "RUNNING";
+  }
+  const tasks = (await runTasks(deps, run, runId)).map((task) => toTaskRun(task));
+  deps.logger.info(`${run.job} run ${runId}: ${status.toLowerCase()}, ${tasks.length} task(s)`);
+  return { job: run.job, runId, tasks, succeeded: status === "SUCCEEDED" };
+}
+
+/** Every task (each attempt of each shard) the run started: its FLEXJOB_RUN_ID names the run. */
+async function runTasks(deps: Deps, run: RunOf, runId: string): Promise<Task[]> {
+  const listed = await deps.clients.ecs.send(
+    new ListTasksCommand({ cluster: run.cluster, family: run.family, desiredStatus: "STOPPED" }),
+  );
+  const tasks = await describeTasks(deps, run.cluster, listed.taskArns ?? []);
+  const ofRun = tasks.filter((task) =>
+    task.overrides?.containerOverrides?.some((container) =>
+      container.environment?.some((each) => each.name === "FLEXJOB_RUN_ID" && each.value === runId),
+    ),
+  );
+  return ofRun.sort((a, b) => (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0));
 }
 
 async function startTask(
