@@ -49,6 +49,8 @@ export const names = {
   runsLogGroup: (app: string) => `/flexjob/${app}/runs`,
   /** The EventBridge rule that records them: `[.\-_A-Za-z0-9]`, 1–64 (an app name is at most 20). */
   runsRule: (app: string) => `flexjob-${app}-runs`,
+  /** The rule that records the app's state-machine runs' outcomes there too. */
+  executionsRule: (app: string) => `flexjob-${app}-executions`,
   /** The one CloudWatch Logs resource policy every app's run history shares (10 per Region at most). */
   runsLogsPolicy: "flexjob-events-to-logs",
   /** ECR repository names are lower-case; app and job names already are. */

@@ -1,3 +1,4 @@
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { type FakeAws, startFakeAws } from "fake-aws";
 import { createClients } from "../src/aws/clients.js";
 import { type FlexjobConfig, parseConfig } from "../src/config/index.js";
@@ -56,4 +57,25 @@ export function shopConfig(
       },
     },
   });
+}
+
+/** Fires a schedule as Scheduler would at `scheduledTime`, for this execution id; returns what it started. */
+export function fireSchedule(
+  aws: FakeAws,
+  schedule: { group: string; name: string },
+  executionId: string,
+  scheduledTime: string,
+): { executionArn?: string; error?: unknown } {
+  return aws.scheduler.fire({ ...schedule, at: scheduledTime, executionId });
+}
+
+/**
+ * Moves the fake clock a minute at a time, making a call after each so that every timer on the way
+ * (retries, timeouts, task stops) fires in order and its events are delivered.
+ */
+export async function waitMinutes(aws: FakeAws, deps: Deps, minutes: number): Promise<void> {
+  for (let minute = 0; minute < minutes; minute++) {
+    aws.clock.advance(60_000);
+    await deps.clients.sts.send(new GetCallerIdentityCommand({}));
+  }
 }

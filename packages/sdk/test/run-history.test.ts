@@ -1,11 +1,12 @@
 import type { FakeAws } from "fake-aws";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseConfig } from "../src/config/index.js";
 import { deploy } from "../src/deploy/deploy.js";
 import { destroy } from "../src/deploy/destroy.js";
 import { runNow } from "../src/deploy/run-now.js";
 import { runs } from "../src/deploy/runs.js";
 import type { Deps } from "../src/deps.js";
-import { shopConfig, startWorld } from "./harness.js";
+import { fireSchedule, REGION, shopConfig, startWorld, waitMinutes } from "./harness.js";
 
 let aws: FakeAws;
 let deps: Deps;
@@ -68,6 +69,50 @@ describe("run history", () => {
     await expect(runs(shopConfig(), "report", { since: since() }, deps)).rejects.toMatchObject({
       code: "INPUT_INVALID",
       message: "the run history /flexjob/shop/runs does not exist",
+    });
+  });
+});
+
+describe("run history of state-machine runs", () => {
+  const config = (report: Record<string, unknown>) =>
+    parseConfig({
+      app: "shop",
+      region: REGION,
+      jobs: {
+        report: { image: "public.ecr.aws/docker/library/busybox:1.37", schedule: "rate(1 hour)", ...report },
+      },
+    });
+  const fire = (executionId: string, at: string) => {
+    const started = fireSchedule(aws, { group: "flexjob-shop", name: "shop-report" }, executionId, at);
+    expect(started.error).toBeUndefined();
+  };
+
+  it("a first attempt that exits 1 and a second that exits 0 are one succeeded run with 2 attempts", async () => {
+    await deploy(config({ retries: 2 }), {}, deps);
+    aws.ecs.setExitCodes("shop-report", [1, 0]);
+    fire("run-1", "2026-12-01T11:00:00Z");
+    await waitMinutes(aws, deps, 10);
+    const list = await runs(config({ retries: 2 }), "report", { since: since() }, deps);
+    expect(list.map((run) => [run.runId, run.scheduledTime, run.outcome, run.attempts])).toEqual([
+      ["run-1", "2026-12-01T11:00:00Z", "succeeded", 2],
+    ]);
+    expect(list[0]?.tasks.map((task) => [task.attempt, task.exitCode])).toEqual([
+      [1, 1],
+      [2, 0],
+    ]);
+  });
+
+  it("a run stopped at its timeout is timed out, and a run skipped for overlap is skipped", async () => {
+    await deploy(config({ timeout: "5m", overlap: "skip" }), {}, deps);
+    aws.ecs.hangNext("shop-report");
+    fire("run-1", "2026-12-01T11:00:00Z");
+    await waitMinutes(aws, deps, 1);
+    fire("run-2", "2026-12-01T12:00:00Z");
+    await waitMinutes(aws, deps, 10);
+    const list = await runs(config({ timeout: "5m", overlap: "skip" }), "report", { since: since() }, deps);
+    expect(Object.fromEntries(list.map((run) => [run.runId, [run.outcome, run.attempts]]))).toEqual({
+      "run-1": ["timedOut", 1],
+      "run-2": ["skipped", 0],
     });
   });
 });

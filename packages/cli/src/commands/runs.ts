@@ -22,6 +22,9 @@ function parseLimit(value: string): number {
   return limit;
 }
 
+/** Outcomes as a person reads them; the JSON keeps the names. */
+const OUTCOME_TEXT: Partial<Record<JobRun["outcome"], string>> = { timedOut: "timed out" };
+
 /** `2026-12-06 03:30  succeeded  12m 4s  exit 0  1 attempt` */
 export function runLine(run: JobRun): string {
   const when = (run.scheduledTime ?? run.startedAt ?? run.stoppedAt ?? "").replace("T", " ").slice(0, 16);
@@ -29,10 +32,11 @@ export function runLine(run: JobRun): string {
   const exits = run.tasks
     .filter((task, _index, all) => all.findLast((other) => other.shard === task.shard) === task)
     .map((task) => (task.exitCode === undefined ? (task.stopCode ?? "no exit") : `exit ${task.exitCode}`));
-  const reason = run.outcome === "succeeded" ? "" : run.tasks.at(-1)?.stoppedReason;
+  const reason =
+    run.outcome === "failed" || run.outcome === "interrupted" ? run.tasks.at(-1)?.stoppedReason : "";
   return [
     when.padEnd(16),
-    run.outcome.padEnd(11),
+    (OUTCOME_TEXT[run.outcome] ?? run.outcome).padEnd(11),
     duration(run.durationSeconds).padEnd(8),
     exits.join(", "),
     `${run.attempts} attempt${run.attempts === 1 ? "" : "s"}`,

@@ -12,9 +12,12 @@ import { names, ownedByApp, TAG_APP, TAG_MANAGED } from "../naming.js";
 import { canonicalJson } from "../plan/canonical-json.js";
 import { diffFields, Leaf, stepFrom } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
+import type { AppScope } from "./app-scope.js";
+import { usesStateMachine } from "./asl.js";
 import { tolerating, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
-import { deleteStep, observeEach, type ResourceAdapter, runStep } from "./resource.js";
+import { deleteStep, type RenderInput, type ResourceAdapter, runStep } from "./resource.js";
+import { stateMachineArn } from "./state-machine.js";
 
 /** Where a rule sends what it matches: a CloudWatch Logs group, by ARN (Logs targets take no role). */
 export interface RuleTargetSpec {
@@ -191,48 +194,98 @@ function tagList(tags: Record<string, string>) {
     .map((key) => ({ Key: key, Value: tags[key] ?? "" }));
 }
 
-/** The app's EventBridge rules: its run history (`flexjob-<app>-runs`). */
+/**
+ * The app's state-machine runs as a whole: their executions' status changes, so the history knows
+ * a run that timed out or was skipped, which no task stop says.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html
+ */
+export function executionsRulePattern(stateMachineArns: readonly string[]): string {
+  return canonicalJson({
+    source: ["aws.states"],
+    "detail-type": ["Step Functions Execution Status Change"],
+    detail: { stateMachineArn: [...stateMachineArns].sort() },
+  });
+}
+
+function renderRules({ config, accountId, region, retained }: RenderInput): EventRuleSpec[] {
+  const app = config.app;
+  const group = names.runsLogGroup(app);
+  const target = { id: "runs-log-group", arn: `arn:aws:logs:${region}:${accountId}:log-group:${group}` };
+  const tags = { [TAG_MANAGED]: "true", [TAG_APP]: app };
+  const clusterArn = `arn:aws:ecs:${region}:${accountId}:cluster/${names.cluster(app, config.cluster)}`;
+  // Jobs kept without prune still run: their runs are recorded too.
+  const families = [
+    ...new Set([
+      ...config.jobs.map((job) => names.taskFamily(app, job.name)),
+      ...retained.map((job) => job.family),
+    ]),
+  ];
+  const rules: EventRuleSpec[] = [
+    {
+      name: names.runsRule(app),
+      description: `flexjob ${app}: records every task stop of the app's jobs in ${group}`,
+      eventPattern: runsRulePattern(
+        clusterArn,
+        families,
+        `arn:aws:ecs:${region}:${accountId}:task-definition/`,
+      ),
+      targets: [target],
+      tags,
+    },
+  ];
+  const machines = config.jobs
+    .filter(usesStateMachine)
+    .map((job) => stateMachineArn(region, accountId, names.stateMachine(app, job.name)));
+  if (machines.length > 0) {
+    rules.push({
+      name: names.executionsRule(app),
+      description: `flexjob ${app}: records how each state-machine run of the app's jobs ended in ${group}`,
+      eventPattern: executionsRulePattern(machines),
+      targets: [target],
+      tags,
+    });
+  }
+  return rules;
+}
+
+/** The app's rules: `flexjob-<app>-runs` (task stops) and, with a state machine, `flexjob-<app>-executions`. */
 export const eventRules: ResourceAdapter<EventRuleStep> = {
   kind: "event-rule",
-  // After the runs log group it delivers to, before nothing; removed before that group.
+  // After the runs log group it delivers to; removed before that group.
   order: { write: 2, remove: 4 },
-  render: ({ config, accountId, region, retained }) => {
-    const app = config.app;
-    const name = names.runsRule(app);
-    const clusterArn = `arn:aws:ecs:${region}:${accountId}:cluster/${names.cluster(app, config.cluster)}`;
-    // Jobs kept without prune still run: their runs are recorded too.
-    const families = [
-      ...new Set([
-        ...config.jobs.map((job) => names.taskFamily(app, job.name)),
-        ...retained.map((job) => job.family),
-      ]),
-    ];
-    const arnPrefix = `arn:aws:ecs:${region}:${accountId}:task-definition/`;
-    const group = names.runsLogGroup(app);
-    const spec: EventRuleSpec = {
-      name,
-      description: `flexjob ${app}: records every run of the app's jobs in ${group}`,
-      eventPattern: runsRulePattern(clusterArn, families, arnPrefix),
-      targets: [{ id: "runs-log-group", arn: `arn:aws:logs:${region}:${accountId}:log-group:${group}` }],
-      tags: { [TAG_MANAGED]: "true", [TAG_APP]: app },
+  render: (input) => renderRules(input).map((spec) => ({ id: spec.name, spec })),
+  async observe(desired, { clients, app }) {
+    // Both rules are read: the executions rule outlives the last state machine only until this deploy.
+    const rules = [names.runsRule(app), names.executionsRule(app)];
+    const found = await Promise.all(rules.map((name) => observeEventRule(clients, name)));
+    const wanted = new Set(desired.map((item) => item.id));
+    const owned = found.flatMap((live) => (live !== undefined && ownedByApp(live.tags, app) ? [live] : []));
+    return {
+      live: new Map(owned.filter((live) => wanted.has(live.name)).map((live) => [live.name, live])),
+      unwanted: owned.filter((live) => !wanted.has(live.name)).map((live) => ({ id: live.name, live })),
     };
-    return [{ id: name, spec }];
   },
-  observe: observeEach((desired, { clients }) => observeEventRule(clients, desired.id)),
   plan: (desired, live) => planEventRule(desired.spec, live),
   async owned({ clients, config, job }) {
     if (job !== undefined) return [];
-    const live = await observeEventRule(clients, names.runsRule(config.app));
-    return live !== undefined && ownedByApp(live.tags, config.app) ? [{ id: live.name, live }] : [];
+    const rules = [names.runsRule(config.app), names.executionsRule(config.app)];
+    const found = await Promise.all(rules.map((name) => observeEventRule(clients, name)));
+    return found.flatMap((live) =>
+      live !== undefined && ownedByApp(live.tags, config.app) ? [{ id: live.name, live }] : [],
+    );
   },
+  planUnwanted: (found) =>
+    deleteStep("event-rule", found, "no job of the app runs through a state machine any more"),
   remove: (found, reason) => deleteStep("event-rule", found, reason),
   apply: (step, { clients }) => applyEventRule(clients, step),
   permissions: (scope) => ({
     deploy: [
       {
-        Sid: "ManageRunHistoryRule",
+        // DeleteRule too: a deploy removes the executions rule when the last state machine goes.
+        Sid: "ManageRunHistoryRules",
         Effect: "Allow",
         Action: [
+          "events:DeleteRule",
           "events:DescribeRule",
           "events:ListTagsForResource",
           "events:ListTargetsByRule",
@@ -241,16 +294,15 @@ export const eventRules: ResourceAdapter<EventRuleStep> = {
           "events:RemoveTargets",
           "events:TagResource",
         ],
-        Resource: scope.arn("events", `rule/${names.runsRule(scope.app)}`),
-      },
-    ],
-    destroy: [
-      {
-        Sid: "DestroyRunHistoryRule",
-        Effect: "Allow",
-        Action: "events:DeleteRule",
-        Resource: scope.arn("events", `rule/${names.runsRule(scope.app)}`),
+        Resource: appRules(scope),
       },
     ],
   }),
 };
+
+/** The app's two rules, as the deploy role is granted them. */
+function appRules(scope: AppScope): string[] {
+  return [names.runsRule(scope.app), names.executionsRule(scope.app)].map((rule) =>
+    scope.arn("events", `rule/${rule}`),
+  );
+}

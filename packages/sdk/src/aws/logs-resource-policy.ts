@@ -36,7 +36,7 @@ export type LogsResourcePolicyStep = PlanStep<"logs-policy", LogsResourcePolicyS
 /** CloudWatch Logs' quota of resource policies per account and Region. */
 const POLICIES_PER_REGION = 10;
 
-/** Every app's runs group in this account and Region, written only by the app's own rules. */
+/** Every app's runs group in this account and Region, written only by the apps' own two rules. */
 export function runsPolicyDocument(accountId: string, region: string): PolicyDocument {
   return policy({
     Sid: "FlexjobRunHistory",
@@ -46,7 +46,11 @@ export function runsPolicyDocument(accountId: string, region: string): PolicyDoc
     Resource: `arn:aws:logs:${region}:${accountId}:log-group:${names.runsLogGroup("*")}:*`,
     Condition: {
       StringEquals: { "aws:SourceAccount": accountId },
-      ArnLike: { "aws:SourceArn": `arn:aws:events:${region}:${accountId}:rule/${names.runsRule("*")}` },
+      ArnLike: {
+        "aws:SourceArn": [names.runsRule("*"), names.executionsRule("*")].map(
+          (rule) => `arn:aws:events:${region}:${accountId}:rule/${rule}`,
+        ),
+      },
     },
   });
 }

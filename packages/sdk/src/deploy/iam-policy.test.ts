@@ -206,9 +206,10 @@ describe("deployPolicy", () => {
           ],
         },
         {
-          Sid: "ManageRunHistoryRule",
+          Sid: "ManageRunHistoryRules",
           Effect: "Allow",
           Action: [
+            "events:DeleteRule",
             "events:DescribeRule",
             "events:ListTagsForResource",
             "events:ListTargetsByRule",
@@ -217,7 +218,10 @@ describe("deployPolicy", () => {
             "events:RemoveTargets",
             "events:TagResource",
           ],
-          Resource: "arn:aws:events:eu-west-1:123456789012:rule/flexjob-billing-runs",
+          Resource: [
+            "arn:aws:events:eu-west-1:123456789012:rule/flexjob-billing-runs",
+            "arn:aws:events:eu-west-1:123456789012:rule/flexjob-billing-executions",
+          ],
         },
       ],
     });

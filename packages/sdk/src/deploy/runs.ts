@@ -6,8 +6,11 @@ import type { Deps } from "../deps.js";
 import { FlexjobError } from "../errors.js";
 import { names } from "../naming.js";
 
-/** How a run ended, from its tasks' stop records. */
-export type RunOutcome = "succeeded" | "failed" | "interrupted";
+/**
+ * How a run ended: from its state machine's execution when it has one (so a run can be timed out,
+ * skipped or still running), else from its tasks' stop records.
+ */
+export type RunOutcome = "succeeded" | "failed" | "timedOut" | "interrupted" | "skipped" | "running";
 
 /** One task of a run: a shard's attempt, as ECS recorded it when it stopped. */
 export interface RunTask {
@@ -49,6 +52,17 @@ export interface RunsOptions {
   limit?: number;
 }
 
+/** The Step Functions "Execution Status Change" detail fields a run record uses. */
+interface ExecutionChanged {
+  stateMachineArn?: string;
+  /** The execution's name: the run id. */
+  name?: string;
+  status?: string;
+  startDate?: number;
+  stopDate?: number | null;
+  output?: string | null;
+}
+
 /** The ECS "Task State Change" detail fields a run record uses. */
 interface TaskStopped {
   taskArn?: string;
@@ -64,7 +78,7 @@ interface TaskStopped {
 
 /**
  * A job's runs from the app's run history (`/flexjob/<app>/runs`), newest first. ECS forgets a
- * stopped task after about an hour; the history keeps every stop record EventBridge delivered.
+ * stopped task after about an hour; the history keeps every record EventBridge delivered.
  * @example
  * const [last] = await runs(config, "report", { since: new Date(Date.now() - 7 * 86_400_000) }, deps);
  * console.log(last?.outcome, last?.tasks.map((task) => task.exitCode));
@@ -76,38 +90,42 @@ export async function runs(
   deps: Deps,
 ): Promise<JobRun[]> {
   const name = jobNamed(config, job).name;
-  const family = names.taskFamily(config.app, name);
-  const records = await readStops(deps, names.runsLogGroup(config.app), family, options.since.getTime());
-  return runsOf(records, { group: names.logGroup(config.app, name), streamPrefix: name }).slice(
-    0,
-    options.limit ?? 20,
-  );
+  const own = { family: names.taskFamily(config.app, name), machine: names.stateMachine(config.app, name) };
+  const records = await readRecords(deps, names.runsLogGroup(config.app), own, options.since.getTime());
+  const logs = { group: names.logGroup(config.app, name), streamPrefix: name };
+  return runsOf(records.tasks, logs, records.executions).slice(0, options.limit ?? 20);
 }
 
-/** The stop records of one family: the history's events are the EventBridge envelopes, as JSON. */
-async function readStops(
+/**
+ * One job's records: its family's task stops and its state machine's status changes. The
+ * history's events are the EventBridge envelopes, as JSON.
+ */
+async function readRecords(
   deps: Deps,
   group: string,
-  family: string,
+  job: { family: string; machine: string },
   startTime: number,
-): Promise<TaskStopped[]> {
-  const found: TaskStopped[] = [];
+): Promise<{ tasks: TaskStopped[]; executions: ExecutionChanged[] }> {
+  const tasks: TaskStopped[] = [];
+  const executions: ExecutionChanged[] = [];
+  // Quoted terms, either of which: a coarse, portable filter (it also matches longer names); the
+  // exact family and state machine are checked on each record.
+  const filterPattern = `?"family:${job.family}" ?"stateMachine:${job.machine}"`;
   let nextToken: string | undefined;
   try {
     do {
       const page = await deps.clients.logs.send(
-        new FilterLogEventsCommand({
-          logGroupName: group,
-          startTime,
-          nextToken,
-          // A quoted term: a coarse, portable filter (it also matches longer family names); the
-          // exact group is checked below.
-          filterPattern: `"family:${family}"`,
-        }),
+        new FilterLogEventsCommand({ logGroupName: group, startTime, nextToken, filterPattern }),
       );
       for (const event of page.events ?? []) {
-        const detail = detailOf(event.message ?? "");
-        if (detail?.group === `family:${family}`) found.push(detail);
+        const record = recordOf(event.message ?? "");
+        if (record?.kind === "task" && record.detail.group === `family:${job.family}`)
+          tasks.push(record.detail);
+        if (
+          record?.kind === "execution" &&
+          record.detail.stateMachineArn?.endsWith(`:stateMachine:${job.machine}`)
+        )
+          executions.push(record.detail);
       }
       nextToken = page.nextToken;
     } while (nextToken);
@@ -121,32 +139,90 @@ async function readStops(
     }
     throw wrapAwsError(error, `reading the run history ${group}`);
   }
-  return found;
+  return { tasks, executions };
 }
 
-function detailOf(message: string): TaskStopped | undefined {
+type HistoryRecord = { kind: "task"; detail: TaskStopped } | { kind: "execution"; detail: ExecutionChanged };
+
+function recordOf(message: string): HistoryRecord | undefined {
   try {
-    const event = JSON.parse(message) as { detail?: TaskStopped };
-    return event.detail;
+    const event = JSON.parse(message) as { source?: string; detail?: object };
+    if (event.detail === undefined) return undefined;
+    if (event.source === "aws.ecs") return { kind: "task", detail: event.detail as TaskStopped };
+    if (event.source === "aws.states") return { kind: "execution", detail: event.detail as ExecutionChanged };
+    return undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Pure: the stop records of one job grouped into runs, newest first. */
-export function runsOf(records: readonly TaskStopped[], logs: JobRun["logs"]): JobRun[] {
+/** Pure: one job's records grouped into runs, newest first. */
+export function runsOf(
+  records: readonly TaskStopped[],
+  logs: JobRun["logs"],
+  executions: readonly ExecutionChanged[] = [],
+): JobRun[] {
   const byRun = new Map<string, RunTask[]>();
   const scheduled = new Map<string, string | undefined>();
   for (const record of records) {
     const env = environmentOf(record);
     const runId = env.FLEXJOB_RUN_ID ?? record.taskArn ?? "";
-    const task = taskOf(record, env);
-    byRun.set(runId, [...(byRun.get(runId) ?? []), task]);
+    byRun.set(runId, [...(byRun.get(runId) ?? []), taskOf(record, env)]);
     scheduled.set(runId, env.FLEXJOB_SCHEDULED_TIME);
   }
+  const last = lastStatusByRun(executions);
+  for (const runId of last.keys()) if (!byRun.has(runId)) byRun.set(runId, []);
   return [...byRun]
-    .map(([runId, tasks]) => runOf(runId, scheduled.get(runId), tasks, logs))
-    .sort((a, b) => (b.stoppedAt ?? "").localeCompare(a.stoppedAt ?? ""));
+    .map(([runId, tasks]) => withExecution(runOf(runId, scheduled.get(runId), tasks, logs), last.get(runId)))
+    .sort((a, b) => (b.stoppedAt ?? b.startedAt ?? "").localeCompare(a.stoppedAt ?? a.startedAt ?? ""));
+}
+
+/** Each execution's latest status: a RUNNING one is superseded by how it ended. */
+function lastStatusByRun(executions: readonly ExecutionChanged[]): Map<string, ExecutionChanged> {
+  const last = new Map<string, ExecutionChanged>();
+  for (const execution of executions) {
+    const seen = last.get(execution.name ?? "");
+    if (seen === undefined || (seen.status === "RUNNING" && execution.status !== "RUNNING"))
+      last.set(execution.name ?? "", execution);
+  }
+  return last;
+}
+
+const EXECUTION_OUTCOME: Readonly<Record<string, RunOutcome>> = {
+  RUNNING: "running",
+  SUCCEEDED: "succeeded",
+  FAILED: "failed",
+  TIMED_OUT: "timedOut",
+  ABORTED: "interrupted",
+};
+
+/** A state-machine run is what its execution says, including what no task stop can: timed out, skipped. */
+function withExecution(run: JobRun, execution: ExecutionChanged | undefined): JobRun {
+  if (execution === undefined) return run;
+  const skipped = execution.status === "SUCCEEDED" && outputOf(execution).skipped === true;
+  const startedAt =
+    execution.startDate === undefined ? run.startedAt : new Date(execution.startDate).toISOString();
+  const stoppedAt =
+    typeof execution.stopDate === "number" ? new Date(execution.stopDate).toISOString() : undefined;
+  return {
+    ...run,
+    outcome: skipped ? "skipped" : (EXECUTION_OUTCOME[execution.status ?? ""] ?? run.outcome),
+    startedAt,
+    stoppedAt,
+    durationSeconds: secondsBetween(startedAt, stoppedAt),
+  };
+}
+
+function outputOf(execution: ExecutionChanged): { skipped?: unknown } {
+  try {
+    return (JSON.parse(execution.output ?? "{}") ?? {}) as { skipped?: unknown };
+  } catch {
+    return {};
+  }
+}
+
+function secondsBetween(start: string | undefined, stop: string | undefined): number | undefined {
+  return start && stop ? Math.round((Date.parse(stop) - Date.parse(start)) / 1000) : undefined;
 }
 
 function environmentOf(record: TaskStopped): Record<string, string> {
@@ -208,10 +284,9 @@ function runOf(
     scheduledTime,
     startedAt,
     stoppedAt,
-    durationSeconds:
-      startedAt && stoppedAt ? Math.round((Date.parse(stoppedAt) - Date.parse(startedAt)) / 1000) : undefined,
+    durationSeconds: secondsBetween(startedAt, stoppedAt),
     outcome,
-    attempts: Math.max(...tasks.map((task) => task.attempt)),
+    attempts: Math.max(0, ...tasks.map((task) => task.attempt)),
     tasks: [...tasks].sort((a, b) => a.shard - b.shard || a.attempt - b.attempt),
     logs,
   };
