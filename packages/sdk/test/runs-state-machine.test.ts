@@ -16,6 +16,7 @@ import { parseConfig } from "../src/config/index.js";
 import { deploy } from "../src/deploy/deploy.js";
 import { destroy } from "../src/deploy/destroy.js";
 import { runNow } from "../src/deploy/run-now.js";
+import { status } from "../src/deploy/status.js";
 import type { Deps } from "../src/deps.js";
 import { REGION, startWorld } from "./harness.js";
 
@@ -201,6 +202,17 @@ describe("flexjob run", () => {
     const run = await runNow(config({ retries: 1 }), "report", { wait: true, pollMs: 10_000 }, deps);
     expect(run.succeeded).toBe(false);
     expect(run.tasks.map((task) => task.exitCode)).toEqual([3, 3]);
+  });
+});
+
+describe("flexjob status", () => {
+  it("shows a state-machine job's tasks from the app's cluster", async () => {
+    await deploy(config({ retries: 1 }), {}, deps);
+    aws.ecs.hangNext(FAMILY);
+    await fire("run-1");
+    await wait(1);
+    const [job] = await status(config({ retries: 1 }), deps);
+    expect(job?.running.map((task) => task.lastStatus)).toEqual(["RUNNING"]);
   });
 });
 

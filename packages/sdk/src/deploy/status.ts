@@ -65,7 +65,11 @@ async function jobStatus(config: FlexjobConfig, job: JobSpec, deps: Deps): Promi
     };
   }
   const { spec } = schedule;
-  const cluster = spec.target.clusterArn;
+  // A schedule that starts a state machine names no cluster: the job's tasks are in the app's.
+  const cluster =
+    spec.target.stateMachineArn === undefined
+      ? spec.target.clusterArn
+      : names.cluster(config.app, config.cluster);
   const family = names.taskFamily(config.app, job.name);
   const [running, stopped, lastRuns] = await Promise.all([
     listTaskArns(deps, cluster, family, "RUNNING"),
