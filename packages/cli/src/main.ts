@@ -1,6 +1,7 @@
 import { FlexjobError } from "@flexjob/sdk";
 import { Command, CommanderError } from "commander";
 import packageJson from "../package.json" with { type: "json" };
+import { registerBackfill } from "./commands/backfill.js";
 import { registerBuild } from "./commands/build.js";
 import { registerDeploy } from "./commands/deploy.js";
 import { registerDestroy } from "./commands/destroy.js";
@@ -42,6 +43,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   registerStatus(program, io);
   registerLogs(program, io);
   registerRuns(program, io);
+  registerBackfill(program, io);
   registerDiscover(program, io);
   registerDestroy(program, io);
   registerIamPolicy(program, io);

@@ -168,6 +168,29 @@ describe("flexjob run, status and logs", () => {
     expect(bad.stderr).toContain('--limit "0" is not a whole number from 1 to 1000');
   });
 
+  it("backfill lists the runs a window missed, starts them, and refuses a date it cannot read", async () => {
+    await cli(["deploy"]);
+    aws.clock.advance(2 * 24 * 3_600_000); // 2026-12-07T00:00Z
+    const window = ["--from", "2026-12-05T00:00:00Z", "--to", "2026-12-07T00:00:00Z"];
+    const planned = await cli(["backfill", "report", ...window, "--dry-run"]);
+    expect(planned.code).toBe(0);
+    expect(planned.stdout).toBe(
+      [
+        "report: 2 scheduled in the window, 0 already ran, would start 2",
+        "  2026-12-05T02:30:00Z  backfill-report-20261205t023000z",
+        "  2026-12-06T02:30:00Z  backfill-report-20261206t023000z",
+        "",
+      ].join("\n"),
+    );
+    const done = JSON.parse((await cli(["backfill", "report", ...window, "--json"])).stdout) as {
+      started: unknown[];
+    };
+    expect(done.started).toHaveLength(2);
+    const bad = await cli(["backfill", "report", "--from", "yesterday", "--to", "2026-12-07T00:00:00Z"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--from "yesterday" is not a date-time');
+  });
+
   it("status counts a rate's next runs from when the schedule was created, not from now", async () => {
     await writeFile(join(dir, "flexjob.yml"), CONFIG.replace("every day at 03:30", "rate(1 hour)"));
     aws.clock.advance(25 * 60_000); // created at 00:25

@@ -24,6 +24,10 @@ export interface RunNowOptions {
   timeoutMs?: number;
   /** How often to look, default 6 s (DescribeTasks is cheap, but tasks take tens of seconds to start). */
   pollMs?: number;
+  /** The run's id, FLEXJOB_RUN_ID (and a state machine's execution name); default `manual-<uuid>`. */
+  runId?: string;
+  /** The time the run stands for, FLEXJOB_SCHEDULED_TIME; default now (a backfill passes the missed time). */
+  scheduledTime?: Date;
 }
 
 export interface TaskRun {
@@ -70,9 +74,9 @@ export interface RunNowResult {
 }
 
 /** Fills Scheduler's per-invocation placeholders the way Scheduler would for a run started now. */
-function runInput(input: string, context: { runId: string; now: Date }): unknown {
+function runInput(input: string, context: { runId: string; scheduledTime: Date }): unknown {
   const filled = input
-    .replaceAll("<aws.scheduler.scheduled-time>", isoSeconds(context.now))
+    .replaceAll("<aws.scheduler.scheduled-time>", isoSeconds(context.scheduledTime))
     .replaceAll("<aws.scheduler.execution-id>", context.runId)
     .replaceAll("<aws.scheduler.attempt-number>", "1");
   return JSON.parse(filled);
@@ -119,11 +123,12 @@ export async function runNow(
       remedy: "run flexjob deploy first; run uses exactly what is deployed",
     });
   }
-  const runId = `manual-${randomUUID()}`;
+  const runId = options.runId ?? `manual-${randomUUID()}`;
   const now = deps.now();
+  const scheduledTime = options.scheduledTime ?? now;
   const started = await Promise.all(
     shards.map(async (shard) => {
-      const task = await startTask(deps, schedules[shard] as ScheduleLive, { runId, now });
+      const task = await startTask(deps, schedules[shard] as ScheduleLive, { runId, scheduledTime });
       logger.info(`started ${job.name} task ${shard + 1}/${job.tasks}: ${task.taskArn ?? ""}`);
       return { shard, task };
     }),
@@ -175,9 +180,10 @@ async function runExecution(
   options: RunNowOptions,
   deps: Deps,
 ): Promise<RunNowResult> {
-  const runId = `manual-${randomUUID()}`;
+  const runId = options.runId ?? `manual-${randomUUID()}`;
   const now = deps.now();
-  const request = runInput(schedule.spec.target.input, { runId, now }) as Record<string, string>;
+  const scheduledTime = options.scheduledTime ?? now;
+  const request = runInput(schedule.spec.target.input, { runId, scheduledTime }) as Record<string, string>;
   const doing = `starting a run of ${run.job}`;
   const started = await deps.clients.sfn
     .send(
@@ -229,7 +235,7 @@ async function runTasks(deps: Deps, run: RunOf, runId: string): Promise<Task[]> 
 async function startTask(
   deps: Deps,
   schedule: ScheduleLive,
-  context: { runId: string; now: Date },
+  context: { runId: string; scheduledTime: Date },
 ): Promise<Task> {
   const target = schedule.spec.target;
   // render wrote this JSON as a TaskOverride; Scheduler passes it to RunTask the same way.

@@ -98,8 +98,15 @@ function assumeRole(env: SchedulerEnv, roleArn: string, group: string, context: 
   }
 }
 
-function allow(env: SchedulerEnv, roleArn: string, action: string, resource: string): void {
-  if (env.world.roleAllows?.(roleArn, { action, resource }) ?? true) return;
+function allow(
+  env: SchedulerEnv,
+  roleArn: string,
+  action: string,
+  resource: string,
+  requestContext?: Record<string, string>,
+): void {
+  const request = { action, resource, ...(requestContext && { context: requestContext }) };
+  if (env.world.roleAllows?.(roleArn, request) ?? true) return;
   const role = roleArn.split("/").pop();
   throw new AwsError(
     "AccessDeniedException",
@@ -146,7 +153,8 @@ function runTask(
   const ecs = env.world.ecs;
   const parameters = target.EcsParameters as Record<string, unknown>;
   const taskDefinition = String(parameters.TaskDefinitionArn);
-  allow(env, String(target.RoleArn), "ecs:RunTask", taskDefinition);
+  // IAM evaluates RunTask with the cluster it runs in as `ecs:cluster`.
+  allow(env, String(target.RoleArn), "ecs:RunTask", taskDefinition, { "ecs:cluster": String(target.Arn) });
   if (ecs === undefined) throw new AwsError("ValidationException", "fake-aws has no ECS in this world");
   const vpc = (parameters.NetworkConfiguration as Record<string, unknown> | undefined)?.awsvpcConfiguration as
     | Record<string, unknown>
