@@ -28,7 +28,12 @@ export interface BackfillResult {
   started: { scheduledTime: string; runId: string }[];
 }
 
-/** The most runs one backfill starts: a larger window is cut into several. */
+/**
+ * The most runs one backfill starts: a larger window is an error that says to cut it.
+ * @example
+ * const day = 86_400_000;
+ * const to = new Date(from.getTime() + Math.min(BACKFILL_MAX_RUNS, 30) * day); // a daily job's window
+ */
 export const BACKFILL_MAX_RUNS = 500;
 
 /** Fargate launches tasks at 20 per second sustained per account and Region: a backfill stays at half. */
