@@ -64,7 +64,10 @@ export function createRegistry(options: RegistryOptions): Registry {
   world.ecs = ecs.internals;
   const sfn = createSfnService(world, { clock: options.clock });
   world.sfn = sfn.internals;
-  const scheduler = createSchedulerService(world, { clock: options.clock, region: options.region ?? "us-east-1" });
+  const scheduler = createSchedulerService(world, {
+    clock: options.clock,
+    region: options.region ?? "us-east-1",
+  });
   const iam = createIamService(options);
   roleTrusts = iam.controls.roleTrusts;
   roleAllows = iam.controls.roleAllows;
