@@ -110,10 +110,13 @@ describe("the bundled action on a push", () => {
       "create role shop-flexjob-scheduler",
       "create cluster shop",
       "create schedule-group flexjob-shop",
+      "create logs-policy flexjob-events-to-logs",
       "create log-group /flexjob/shop/report",
+      "create log-group /flexjob/shop/runs",
       "create task-definition shop-report",
       "create schedule shop-report",
       "create schedule shop-report.1",
+      "create event-rule flexjob-shop-runs",
     ]);
 
     // The job whose branch is not this one is skipped, with a notice, and nothing of it is created.
@@ -137,7 +140,7 @@ describe("the bundled action on a push", () => {
     // Log groups per phase, and the summary a person reads.
     expect(run.stdout).toMatch(/::group::Plan\n[\s\S]*::endgroup::\n::group::Deploy\n[\s\S]*::endgroup::/);
     expect(run.summary).toContain("## flexjob: shop in eu-west-1 (account 123456789012)");
-    expect(run.summary).toContain("**Deployed**: 8 created, 0 updated, 0 deleted, 0 unchanged.");
+    expect(run.summary).toContain("**Deployed**: 11 created, 0 updated, 0 deleted, 0 unchanged.");
     expect(run.summary).toContain(
       "| Schedule | `cron(30 3 * * ? *)` — At 03:30, every day (Europe/Berlin) |",
     );
@@ -217,7 +220,7 @@ describe("the bundled action on a pull request", () => {
     expect(JSON.parse(run.outputs["task-definition-arn"] ?? "")).toEqual({ report: null });
     expect(run.stdout).toContain("dry run: nothing was changed");
     expect(run.summary).toContain(
-      "**Dry run on pull_request**: nothing was changed. The plan: 8 to create, 0 to update, 0 to delete, 0 unchanged.",
+      "**Dry run on pull_request**: nothing was changed. The plan: 11 to create, 0 to update, 0 to delete, 0 unchanged.",
     );
     expect(run.summary).toContain("| `+` | role `shop-flexjob-execution` |");
     expect(run.summary).toContain("`+` schedule `shop-report.1`");
