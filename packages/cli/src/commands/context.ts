@@ -36,5 +36,17 @@ export const CONFIG_FLAG = [
   "config file (default: flexjob.yml, .yaml or .json in this folder)",
 ] as const;
 
+/** A flag that takes a whole number from 1 to 1000 (`--count 5`, `--limit 50`), or a clear error. */
+export function wholeNumberFlag(flag: string, value: string, example: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1 || number > 1000) {
+    throw new FlexjobError(`${flag} "${value}" is not a whole number from 1 to 1000`, {
+      code: "INPUT_INVALID",
+      remedy: `pass ${example}`,
+    });
+  }
+  return number;
+}
+
 /** `--json` where the command prints its SDK result as is, for scripts. */
 export const JSON_FLAG = ["--json", "print the result as JSON"] as const;

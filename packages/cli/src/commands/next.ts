@@ -8,6 +8,7 @@ import {
 } from "@flexjob/sdk";
 import type { Command } from "commander";
 import { type CliIo, printJson } from "../io.js";
+import { wholeNumberFlag } from "./context.js";
 
 interface NextOptions {
   timezone: string;
@@ -34,7 +35,7 @@ export function registerNext(program: Command, io: CliIo): void {
       const schedule = parseSchedule(expression);
       const timezone = assertTimezone(options.timezone);
       const from = parseFrom(options.from, io.now());
-      const count = parseCount(options.count);
+      const count = wholeNumberFlag("--count", options.count, "--count 5, for example");
       const runs = nextRuns(schedule.expression, { timezone, from, count }).map(isoSeconds);
       const description = describeSchedule(schedule.expression, timezone);
       if (options.json) {
@@ -56,15 +57,4 @@ function parseFrom(value: string | undefined, now: Date): Date {
     });
   }
   return date;
-}
-
-function parseCount(value: string): number {
-  const count = Number(value);
-  if (!Number.isInteger(count) || count < 1 || count > 1000) {
-    throw new FlexjobError(`--count "${value}" is not a whole number from 1 to 1000`, {
-      code: "INPUT_INVALID",
-      remedy: "pass --count 5, for example",
-    });
-  }
-  return count;
 }

@@ -1,7 +1,7 @@
-import { FlexjobError, type JobRun, runs } from "@flexjob/sdk";
+import { type JobRun, runs } from "@flexjob/sdk";
 import type { Command } from "commander";
 import { type CliIo, printJson } from "../io.js";
-import { CONFIG_FLAG, commandContext } from "./context.js";
+import { CONFIG_FLAG, commandContext, wholeNumberFlag } from "./context.js";
 import { parseSince } from "./logs.js";
 
 interface RunsFlags {
@@ -9,17 +9,6 @@ interface RunsFlags {
   since: string;
   limit: string;
   json?: boolean;
-}
-
-function parseLimit(value: string): number {
-  const limit = Number(value);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-    throw new FlexjobError(`--limit "${value}" is not a whole number from 1 to 1000`, {
-      code: "INPUT_INVALID",
-      remedy: "pass how many runs to show, e.g. --limit 50",
-    });
-  }
-  return limit;
 }
 
 /** Outcomes as a person reads them; the JSON keeps the names. */
@@ -66,7 +55,10 @@ export function registerRuns(program: Command, io: CliIo): void {
       const list = await runs(
         config,
         job,
-        { since: parseSince(flags.since, io.now()), limit: parseLimit(flags.limit) },
+        {
+          since: parseSince(flags.since, io.now()),
+          limit: wholeNumberFlag("--limit", flags.limit, "how many runs to show, e.g. --limit 50"),
+        },
         deps,
       );
       if (flags.json) return printJson(io, list);

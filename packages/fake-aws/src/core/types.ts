@@ -202,3 +202,13 @@ export interface ServiceDefinition {
   /** Catches up work that runs on its own on the fake clock (executions); run before every call. */
   settle?(): void;
 }
+
+/** One event a service writes into a log group, on behalf of `sourceArn` (e.g. an EventBridge rule). */
+export interface LogsDelivery {
+  principal: string;
+  sourceArn: string;
+  groupArn: string;
+  stream: string;
+  message: string;
+  timestamp: number;
+}

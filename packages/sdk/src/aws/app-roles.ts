@@ -4,7 +4,7 @@ import { names, roleArn, TAG_APP, TAG_MANAGED } from "../naming.js";
 import { usesStateMachine } from "./asl.js";
 import { discoveryPolicyStatement } from "./discovery-service.js";
 import { boundarySpec } from "./permissions-boundary.js";
-import { type PolicyStatement, passRoleStatement, policy } from "./policy.js";
+import { type PolicyStatement, passRoleStatement, policy, tagAtRunTaskStatement } from "./policy.js";
 import type { RenderInput, RetainedJob } from "./resource.js";
 import type { BoundarySpec, RoleSpec } from "./role-spec.js";
 import { jobTaskRoleArn } from "./task-definition.js";
@@ -305,13 +305,7 @@ function renderSchedulerRole(
           Resource: families.sort(),
           Condition: { ArnLike: { "ecs:cluster": clusterArn } },
         },
-        {
-          Sid: "TagJobTasks",
-          Effect: "Allow",
-          Action: "ecs:TagResource",
-          Resource: `arn:aws:ecs:${region}:${accountId}:task/${clusterName}/*`,
-          Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } },
-        },
+        tagAtRunTaskStatement("TagJobTasks", `arn:aws:ecs:${region}:${accountId}:task/${clusterName}/*`),
         passRoleStatement("PassJobRoles", passable, "ecs-tasks.amazonaws.com"),
         ...startRunsStatements(context.stateMachines),
       ),
@@ -399,13 +393,7 @@ function statesStatements(
       Resource: [...new Set(families)].sort(),
       Condition: { ArnLike: { "ecs:cluster": clusterArn } },
     },
-    {
-      Sid: "TagJobTasks",
-      Effect: "Allow",
-      Action: "ecs:TagResource",
-      Resource: tasks,
-      Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } },
-    },
+    tagAtRunTaskStatement("TagJobTasks", tasks),
     {
       Sid: "WatchAndStopJobTasks",
       Effect: "Allow",

@@ -13,7 +13,7 @@ import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import type { ClusterSpec } from "./cluster-spec.js";
 import { ecsCreateStatements } from "./policy.js";
-import { deleteStep, observeEach, type ResourceAdapter, runStep } from "./resource.js";
+import { observeEach, type ResourceAdapter, runStep } from "./resource.js";
 
 /** An ECS cluster as it exists: flexjob's own, or a user's shared cluster named in flexjob.yml. */
 export interface ClusterLive {
@@ -180,7 +180,6 @@ export const clusters: ResourceAdapter<ClusterStep> = {
     const live = await observeCluster(clients, names.cluster(config.app, config.cluster));
     return live !== undefined && ownedByApp(live.tags, config.app) ? [{ id: live.name, live }] : [];
   },
-  remove: (found, reason) => deleteStep("cluster", found, reason),
   apply: (step, { clients }) => applyCluster(clients, step),
   permissions: (scope) => ({
     deploy: [

@@ -17,7 +17,7 @@ import { changedTags, cloudMapTagList, tagChanges } from "./cloud-map-tags.js";
 import { observeNamespace } from "./namespace.js";
 import { type FollowContext, following, followOperation } from "./operation.js";
 import type { PolicyStatement } from "./policy.js";
-import { deleteStep, type ResourceAdapter, runStep } from "./resource.js";
+import { type ResourceAdapter, runStep } from "./resource.js";
 
 export { listServices, type ServiceLive };
 
@@ -336,7 +336,6 @@ export const discoveryServices: ResourceAdapter<ServiceStep> = {
       .filter((service) => ownedByApp(service.tags, config.app))
       .map((service) => ({ id: `${namespace.id}/${service.name}`, live: service }));
   },
-  remove: (found, reason) => deleteStep("discovery-service", found, reason),
   apply: async (step, { clients, sleep, now }) => (await applyService(clients, step, { sleep, now }))?.arn,
   // Deploy writes no service; destroy's deletes are granted with the namespace's (DestroyAppDiscovery).
   permissions: () => ({ deploy: [] }),

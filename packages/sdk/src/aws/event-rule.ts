@@ -276,7 +276,6 @@ export const eventRules: ResourceAdapter<EventRuleStep> = {
   },
   planUnwanted: (found) =>
     deleteStep("event-rule", found, "no job of the app runs through a state machine any more"),
-  remove: (found, reason) => deleteStep("event-rule", found, reason),
   apply: (step, { clients }) => applyEventRule(clients, step),
   permissions: (scope) => ({
     deploy: [

@@ -10,7 +10,7 @@ import { change, stepFrom } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
 import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
-import { deleteStep, observeEach, type ResourceAdapter, runStep } from "./resource.js";
+import { observeEach, type ResourceAdapter, runStep } from "./resource.js";
 
 /** A job's CloudWatch log group, where the awslogs driver sends its tasks' output. */
 export interface LogGroupSpec {
@@ -158,7 +158,6 @@ export const logGroups: ResourceAdapter<LogGroupStep> = {
       return job === undefined || owner === job ? [{ id: name, job: owner }] : [];
     });
   },
-  remove: (found, reason) => deleteStep("log-group", found, reason),
   apply: (step, { clients }) => applyLogGroup(clients, step),
   permissions: (scope) => ({
     reads: ["logs:DescribeLogGroups"],

@@ -11,7 +11,7 @@ import type { PlanStep } from "../plan/types.js";
 import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import { normalisePolicy, type PolicyDocument, parsePolicyDocument, policy } from "./policy.js";
-import { deleteStep, observeEach, type ResourceAdapter, runStep } from "./resource.js";
+import { observeEach, type ResourceAdapter, runStep } from "./resource.js";
 
 /**
  * The CloudWatch Logs resource policy that lets EventBridge write run history into the apps' runs
@@ -162,7 +162,6 @@ export const logsResourcePolicies: ResourceAdapter<LogsResourcePolicyStep> = {
     const live = await observeLogsResourcePolicy(clients, names.runsLogsPolicy);
     return live === undefined ? [] : [{ id: live.name, live }];
   },
-  remove: (found, reason) => deleteStep("logs-policy", found, reason),
   apply: (step, { clients }) => applyLogsResourcePolicy(clients, step),
   permissions: () => ({
     // CloudWatch Logs' resource policy actions take no resource ARN.

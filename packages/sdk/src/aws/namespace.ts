@@ -16,7 +16,7 @@ import type { DiscoveryClients } from "./clients.js";
 import { listServices } from "./cloud-map-services.js";
 import { changedTags, cloudMapTagList, readCloudMapTags, tagChanges } from "./cloud-map-tags.js";
 import { type FollowContext, following, followOperation } from "./operation.js";
-import { deleteStep, observeEach, type ResourceAdapter, runStep } from "./resource.js";
+import { observeEach, type ResourceAdapter, runStep } from "./resource.js";
 import { jobTaskRoleArn } from "./task-definition.js";
 
 /**
@@ -299,7 +299,6 @@ export const namespaces: ResourceAdapter<NamespaceStep> = {
     const services = await listServices(clients, live.id);
     return services.every((service) => ownedByApp(service.tags, config.app)) ? [{ id: live.name, live }] : [];
   },
-  remove: (found, reason) => deleteStep("namespace", found, reason),
   apply: (step, { clients, sleep, now }) => applyNamespace(clients, step, { sleep, now }),
   permissions: ({ config, app }) =>
     config.discovery

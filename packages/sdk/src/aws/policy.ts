@@ -34,6 +34,21 @@ export function passRoleStatement(sid: string, roles: string | string[], service
 }
 
 /**
+ * Tagging the tasks RunTask starts: ECS authorizes the tags of a RunTask as TagResource on the new
+ * task with `ecs:CreateAction` RunTask. `tasks` is the cluster's task ARN pattern.
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html
+ */
+export function tagAtRunTaskStatement(sid: string, tasks: string): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Action: "ecs:TagResource",
+    Resource: tasks,
+    Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } },
+  };
+}
+
+/**
  * An ECS create that takes no resource ARN (CreateCluster, RegisterTaskDefinition), allowed only
  * with the app's tag in the request, and the tagging it does in the same call, which ECS authorizes
  * as TagResource with `ecs:CreateAction`.

@@ -149,8 +149,8 @@ export interface ResourceAdapter<Step extends AnyStep> {
   planUnwanted?(found: Found<LiveOf<Step>>, context: PlanContext): Step | undefined;
   /** Every resource of this kind the app (or one job) owns, for destroy. Reads only. */
   owned(context: DestroyContext): Promise<Found<LiveOf<Step>>[]>;
-  /** A delete step for an owned resource. */
-  remove(found: Found<LiveOf<Step>>, reason: string): Step;
+  /** A delete step for an owned resource; by default {@link deleteStep}, which needs only the id. */
+  remove?(found: Found<LiveOf<Step>>, reason: string): Step;
   /** Sends the step's calls; resolves to the resource's ARN when other kinds need it. */
   apply(step: Step, context: ApplyContext): Promise<string | undefined> | Promise<void>;
   /** The IAM the deploy role needs for this kind's calls, scoped to the app's names. */
@@ -172,6 +172,15 @@ export function deleteStep<Step extends AnyStep>(
     reason,
     ...(found.live === undefined ? {} : { live: found.live }),
   } as unknown as Step;
+}
+
+/** The delete step of an owned resource of `adapter`'s kind. */
+export function removeStep<Step extends AnyStep>(
+  adapter: ResourceAdapter<Step>,
+  found: Found<LiveOf<Step>>,
+  reason: string,
+): Step {
+  return adapter.remove?.(found, reason) ?? deleteStep<Step>(adapter.kind, found, reason);
 }
 
 /** Observe for kinds that read each resource on its own and list nothing else. */

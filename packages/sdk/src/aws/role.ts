@@ -23,7 +23,7 @@ import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import { ensureBoundaryPolicy, isAccessDenied } from "./permissions-boundary.js";
 import { normalisePolicy, type PolicyStatement, parsePolicyDocument, passRoleStatement } from "./policy.js";
-import { deleteStep, notFlexjobs, observeEach, type ResourceAdapter, runStep } from "./resource.js";
+import { notFlexjobs, observeEach, type ResourceAdapter, runStep } from "./resource.js";
 import type { RoleSpec } from "./role-spec.js";
 
 /** An IAM role as it exists, with its documents parsed from IAM's URL-encoded JSON. */
@@ -372,7 +372,6 @@ export const roles: ResourceAdapter<RoleStep> = {
       live !== undefined && ownedByApp(live.tags, app) ? [{ id: live.name, live }] : [],
     );
   },
-  remove: (found, reason) => deleteStep("role", found, reason),
   apply: (step, { clients }) => applyRole(clients, step),
   permissions: (scope) => ({
     deploy: [

@@ -12,7 +12,7 @@ import type { PlanStep } from "../plan/types.js";
 import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import type { ScheduleGroupSpec } from "./cluster-spec.js";
-import { deleteStep, notFlexjobs, observeEach, type ResourceAdapter, runStep } from "./resource.js";
+import { notFlexjobs, observeEach, type ResourceAdapter, runStep } from "./resource.js";
 
 export interface ScheduleGroupLive {
   name: string;
@@ -140,7 +140,6 @@ export const scheduleGroups: ResourceAdapter<ScheduleGroupStep> = {
       ),
     ];
   },
-  remove: (found, reason) => deleteStep("schedule-group", found, reason),
   apply: (step, { clients }) => applyScheduleGroup(clients, step),
   permissions: (scope) => ({
     deploy: [

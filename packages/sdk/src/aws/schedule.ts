@@ -329,6 +329,16 @@ function planJobSchedule(
   return planSchedule({ ...desired, startDate }, live && liveSpec && { ...live, spec: liveSpec }, arn, job);
 }
 
+/** A schedule's delete step: a delete needs its group, which a bare listed name does not carry. */
+function removeSchedule(found: Found<ScheduleLive>, reason: string): ScheduleStep {
+  return planScheduleDelete(
+    found.live ?? found.id,
+    found.parent ?? found.live?.spec.groupName ?? "",
+    found.job,
+    reason,
+  );
+}
+
 /** Each job's schedules, one per shard, in the app's schedule group. */
 export const schedules: ResourceAdapter<ScheduleStep> = {
   kind: "schedule",
@@ -373,14 +383,14 @@ export const schedules: ResourceAdapter<ScheduleStep> = {
     const spec = context.config.jobs.find((each) => each.name === job);
     if (job !== undefined && spec !== undefined) {
       if (!context.selected(job)) return undefined;
-      return schedules.remove(
+      return removeSchedule(
         found,
         usesStateMachine(spec)
           ? "shard schedule no longer needed: the job's state machine runs every shard"
           : "shard no longer needed: tasks was lowered",
       );
     }
-    if (context.prune) return schedules.remove(found, "job is no longer in the config (prune)");
+    if (context.prune) return removeSchedule(found, "job is no longer in the config (prune)");
     context.note(
       `job ${job ?? found.id} is no longer in the config but its schedules remain; deploy with prune to remove them`,
     );
@@ -393,13 +403,7 @@ export const schedules: ResourceAdapter<ScheduleStep> = {
       .map((name) => ({ id: name, parent: groupName, ...jobOf(config.app, name) }))
       .filter((found) => job === undefined || found.job === job);
   },
-  remove: (found, reason) =>
-    planScheduleDelete(
-      found.live ?? found.id,
-      found.parent ?? found.live?.spec.groupName ?? "",
-      found.job,
-      reason,
-    ),
+  remove: removeSchedule,
   apply: async (step, context) => {
     const arn = await applySchedule(context.clients, step, {
       sleep: context.sleep,

@@ -15,7 +15,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../config/index.js";
 import { ATTEMPT_FAILED, CALL_FAILED, STOPPED_BY_PERSON, usesStateMachine } from "./asl.js";
 import { createClients } from "./clients.js";
-import type { RenderInput } from "./resource.js";
+import { type RenderInput, removeStep } from "./resource.js";
 import {
   applyStateMachine,
   observeStateMachine,
@@ -363,7 +363,7 @@ describe("applyStateMachine", () => {
       .rejects(new StateMachineDoesNotExist({ message: "gone", $metadata: {} }));
     await applyStateMachine(
       clients,
-      stateMachines.remove({ id: spec.name, live: liveOf(spec) }, "gone"),
+      removeStep(stateMachines, { id: spec.name, live: liveOf(spec) }, "gone"),
       sleep,
     );
     expect(sfn.calls().map((call) => call.args[0].constructor.name)).toEqual(["DeleteStateMachineCommand"]);

@@ -18,6 +18,7 @@ import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import { passRoleStatement } from "./policy.js";
 import {
+  deleteStep,
   type Found,
   notFlexjobs,
   type ObserveContext,
@@ -262,10 +263,10 @@ function planUnwantedMachine(found: Found<StateMachineLive>, context: PlanContex
   const job = found.job;
   if (job !== undefined && context.config.jobs.some((each) => each.name === job)) {
     return context.selected(job)
-      ? stateMachines.remove(found, "job no longer sets retries, timeout or overlap")
+      ? removeStateMachine(found, "job no longer sets retries, timeout or overlap")
       : undefined;
   }
-  if (context.prune) return stateMachines.remove(found, "job is no longer in the config (prune)");
+  if (context.prune) return removeStateMachine(found, "job is no longer in the config (prune)");
   context.note(
     `job ${job ?? found.id} is no longer in the config but its state machine remains; deploy with prune to remove it`,
   );
@@ -295,6 +296,11 @@ async function observeMachines(
   };
 }
 
+/** A state machine's delete step carries its ARN, which DeleteStateMachine takes. */
+function removeStateMachine(found: Found<StateMachineLive>, reason: string): StateMachineStep {
+  return { ...deleteStep("state-machine", found, reason), arn: found.live?.arn ?? "" };
+}
+
 /** Each job's state machine, for jobs with retries, a timeout or an overlap policy. */
 export const stateMachines: ResourceAdapter<StateMachineStep> = {
   kind: "state-machine",
@@ -313,16 +319,7 @@ export const stateMachines: ResourceAdapter<StateMachineStep> = {
     const owned = await listOwnedStateMachines(clients, config.app);
     return owned.map(foundOf).filter((found) => job === undefined || found.job === job);
   },
-  remove: (found, reason) => ({
-    kind: "state-machine",
-    id: found.id,
-    ...(found.job === undefined ? {} : { job: found.job }),
-    action: "delete",
-    changes: [],
-    reason,
-    ...(found.live === undefined ? {} : { live: found.live }),
-    arn: found.live?.arn ?? "",
-  }),
+  remove: removeStateMachine,
   apply: (step, context) => applyStateMachine(context.clients, step, context.sleep),
   permissions: (scope) => ({
     reads: ["states:ListStateMachines"],

@@ -512,7 +512,6 @@ export const taskDefinitions: ResourceAdapter<TaskDefinitionStep> = {
       .map((family) => ({ id: family, job: jobOfFamily(config.app, family) }))
       .filter((found) => job === undefined || found.job === job);
   },
-  remove: (found, reason) => deleteStep("task-definition", found, reason),
   apply: async (step, { clients, sleep }) =>
     (await applyTaskDefinition(clients, step, { sleep })) || undefined,
   permissions: (scope) => ({

@@ -1,4 +1,5 @@
 import { accountIdOf } from "../aws/account.js";
+import { removeStep } from "../aws/resource.js";
 import type { FlexjobConfig } from "../config/index.js";
 import { jobNamed } from "../config/job-named.js";
 import type { Deps } from "../deps.js";
@@ -38,7 +39,7 @@ export async function destroy(
     Promise.all(adaptersByRemove.map((adapter) => adapter.owned(context))),
   ]);
   const steps = adaptersByRemove.flatMap((adapter, index) =>
-    (owned[index] ?? []).map((found) => adapter.remove(found, reason) as ResourceStep),
+    (owned[index] ?? []).map((found) => removeStep(adapter, found, reason) as ResourceStep),
   );
   const plan: ResourcePlan = { app: config.app, region: clients.region, accountId, steps, notes: [] };
   if (options.dryRun || steps.length === 0) return { plan, changed: false };

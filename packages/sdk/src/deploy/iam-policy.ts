@@ -1,6 +1,6 @@
 import { type AppScope, appScope } from "../aws/app-scope.js";
 import { usesStateMachine } from "../aws/asl.js";
-import { type PolicyDocument, type PolicyStatement, policy } from "../aws/policy.js";
+import { type PolicyDocument, type PolicyStatement, policy, tagAtRunTaskStatement } from "../aws/policy.js";
 import { passRolesToEcs } from "../aws/role.js";
 import type { FlexjobConfig } from "../config/index.js";
 import { names } from "../naming.js";
@@ -42,14 +42,7 @@ function runStatements(scope: AppScope): PolicyStatement[] {
       Resource: scope.families,
       Condition: inCluster,
     },
-    {
-      // RunTask tags the tasks it starts; ECS then authorizes TagResource with ecs:CreateAction.
-      Sid: "TagTasksAtRunTask",
-      Effect: "Allow",
-      Action: "ecs:TagResource",
-      Resource: tasks,
-      Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } },
-    },
+    tagAtRunTaskStatement("TagTasksAtRunTask", tasks),
     {
       Sid: "FollowAndStopTasks",
       Effect: "Allow",

@@ -1,4 +1,4 @@
-import type { ServiceEvent, World } from "../../core/types.js";
+import type { LogsDelivery, ServiceEvent, World } from "../../core/types.js";
 import { matchesPattern, parsePattern } from "./pattern.js";
 import {
   type ApiDestination,
@@ -25,17 +25,7 @@ export const EVENTS_PRINCIPAL = "events.amazonaws.com";
 export type SinkResult = string | undefined;
 
 export interface EventSinks {
-  logs?(
-    delivery: {
-      principal: string;
-      sourceArn: string;
-      groupArn: string;
-      stream: string;
-      message: string;
-      timestamp: number;
-    },
-    region: string,
-  ): SinkResult;
+  logs?(delivery: LogsDelivery, region: string): SinkResult;
   sns?(delivery: { topicArn: string; message: string; principal: string; sourceArn: string }): SinkResult;
   sqs?(delivery: { queueArn: string; body: string; principal: string; sourceArn: string }): SinkResult;
 }

@@ -1,6 +1,6 @@
-import type { ServiceDefinition, World } from "../../core/types.js";
+import type { LogsDelivery, ServiceDefinition, World } from "../../core/types.js";
 import { groupOut, logsHandlers } from "./handlers.js";
-import { type LogsDelivery, receiveServiceEvent } from "./policies.js";
+import { receiveServiceEvent } from "./policies.js";
 import {
   ACCOUNT_ID,
   ascii,

@@ -1,6 +1,6 @@
 import { Reader } from "../../core/readers.js";
 import { resourcePolicyAllows } from "../../core/resource-policy.js";
-import { AwsError, type CallContext } from "../../core/types.js";
+import { AwsError, type CallContext, type LogsDelivery } from "../../core/types.js";
 import {
   ascii,
   findGroup,
@@ -70,16 +70,6 @@ export function deleteResourcePolicy(env: LogsEnv, input: Record<string, unknown
     throw new AwsError("ResourceNotFoundException", `Policy with name [${name}] does not exist`);
   }
   return {};
-}
-
-/** One event a service writes into a log group, on behalf of `sourceArn` (e.g. an EventBridge rule). */
-export interface LogsDelivery {
-  principal: string;
-  sourceArn: string;
-  groupArn: string;
-  stream: string;
-  message: string;
-  timestamp: number;
 }
 
 /**

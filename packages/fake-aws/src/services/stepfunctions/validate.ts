@@ -303,34 +303,45 @@ function checkRule(rule: Record<string, unknown>, at: string, problems: Problems
   }
 }
 
-function checkRetry(retry: unknown, at: string, problems: Problems): void {
-  if (!Array.isArray(retry)) {
-    problems.push(`SCHEMA_VALIDATION_FAILED: The field 'Retry' should be an array at ${at}/Retry`);
+/**
+ * Each object of a Retry or Catch list, with where it is and whether it is the last (only the last
+ * may name States.ALL); anything that is not a list of objects is a problem at its path.
+ */
+function eachObject(
+  list: unknown,
+  field: "Retry" | "Catch",
+  at: string,
+  problems: Problems,
+  check: (item: Record<string, unknown>, where: string, index: number, last: boolean) => void,
+): void {
+  if (!Array.isArray(list)) {
+    problems.push(`SCHEMA_VALIDATION_FAILED: The field '${field}' should be an array at ${at}/${field}`);
     return;
   }
-  for (const [i, retrier] of retry.entries()) {
-    const where = `${at}/Retry[${i}]`;
-    if (!isObject(retrier)) {
-      problems.push(`SCHEMA_VALIDATION_FAILED: A retrier must be an object at ${where}`);
-      continue;
-    }
-    unknownFields(
-      retrier,
-      [
-        "ErrorEquals",
-        "IntervalSeconds",
-        "MaxAttempts",
-        "BackoffRate",
-        "MaxDelaySeconds",
-        "JitterStrategy",
-        "Comment",
-      ],
-      where,
-      problems,
-    );
-    checkErrorEquals(retrier.ErrorEquals, where, i === retry.length - 1, problems);
-    checkRetrier(retrier, where, problems);
+  const noun = field === "Retry" ? "A retrier" : "A catcher";
+  for (const [index, item] of list.entries()) {
+    const where = `${at}/${field}[${index}]`;
+    if (isObject(item)) check(item, where, index, index === list.length - 1);
+    else problems.push(`SCHEMA_VALIDATION_FAILED: ${noun} must be an object at ${where}`);
   }
+}
+
+const RETRIER_FIELDS = [
+  "ErrorEquals",
+  "IntervalSeconds",
+  "MaxAttempts",
+  "BackoffRate",
+  "MaxDelaySeconds",
+  "JitterStrategy",
+  "Comment",
+];
+
+function checkRetry(retry: unknown, at: string, problems: Problems): void {
+  eachObject(retry, "Retry", at, problems, (retrier, where, _index, last) => {
+    unknownFields(retrier, RETRIER_FIELDS, where, problems);
+    checkErrorEquals(retrier.ErrorEquals, where, last, problems);
+    checkRetrier(retrier, where, problems);
+  });
 }
 
 /** A retrier's numbers: IntervalSeconds ≥ 1, MaxAttempts ≥ 0, BackoffRate ≥ 1.0, MaxDelaySeconds ≥ 1. */
@@ -373,19 +384,10 @@ function checkCatch(
   next: (field: string, target: unknown) => void,
   problems: Problems,
 ): void {
-  if (!Array.isArray(catchers)) {
-    problems.push(`SCHEMA_VALIDATION_FAILED: The field 'Catch' should be an array at ${at}/Catch`);
-    return;
-  }
-  for (const [i, catcher] of catchers.entries()) {
-    const where = `${at}/Catch[${i}]`;
-    if (!isObject(catcher)) {
-      problems.push(`SCHEMA_VALIDATION_FAILED: A catcher must be an object at ${where}`);
-      continue;
-    }
+  eachObject(catchers, "Catch", at, problems, (catcher, where, index, last) => {
     unknownFields(catcher, ["ErrorEquals", "Next", "ResultPath", "Comment"], where, problems);
-    checkErrorEquals(catcher.ErrorEquals, where, i === catchers.length - 1, problems);
-    next(`Catch[${i}]/Next`, catcher.Next);
+    checkErrorEquals(catcher.ErrorEquals, where, last, problems);
+    next(`Catch[${index}]/Next`, catcher.Next);
     const resultPath = catcher.ResultPath;
     if (
       resultPath !== undefined &&
@@ -396,7 +398,7 @@ function checkCatch(
         `SCHEMA_VALIDATION_FAILED: The value for the field 'ResultPath' must be a valid JSONPath at ${where}/ResultPath`,
       );
     }
-  }
+  });
 }
 
 /** `States.ALL` must stand alone, in the last retrier or catcher. */
