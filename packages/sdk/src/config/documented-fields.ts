@@ -41,7 +41,8 @@ export function jobNode(schema: SchemaNode): SchemaNode {
   return jobs;
 }
 
-function isEmptyObject(value: unknown): boolean {
+/** `{}`: a default that is filled field by field rather than one a user would write. */
+export function isEmptyObject(value: unknown): boolean {
   return typeof value === "object" && value !== null && Object.keys(value).length === 0;
 }
 
@@ -70,8 +71,13 @@ function fieldsOf(node: SchemaNode, prefix = ""): DocumentedField[] {
   });
 }
 
-/** The documented top-level fields and job fields, as the README tables and the starter show them. */
-export function documentedFields(): { top: DocumentedField[]; job: DocumentedField[] } {
-  const schema = documentedSchema();
+/**
+ * The documented top-level fields and job fields, as the README tables and the starter show them;
+ * from `schema` when the caller has generated it already.
+ */
+export function documentedFields(schema: SchemaNode = documentedSchema()): {
+  top: DocumentedField[];
+  job: DocumentedField[];
+} {
   return { top: fieldsOf(schema), job: fieldsOf(jobNode(schema)) };
 }

@@ -1,7 +1,13 @@
 import { internal } from "../errors.js";
 import { parseSchedule } from "../schedule/index.js";
 import { FARGATE_SIZES } from "../sizing/index.js";
-import { type DocumentedField, documentedFields, documentedSchema, jobNode } from "./documented-fields.js";
+import {
+  type DocumentedField,
+  documentedFields,
+  documentedSchema,
+  jobNode,
+  type SchemaNode,
+} from "./documented-fields.js";
 import { FORMS_KEY, showExample } from "./field-docs.js";
 
 /**
@@ -42,8 +48,8 @@ function sizesTable(): string {
   return ["| vCPU | memory (GiB) |", "|---|---|", ...rows].join("\n");
 }
 
-function schedulesTable(): string {
-  const forms = jobNode(documentedSchema()).properties?.schedule?.[FORMS_KEY] ?? [];
+function schedulesTable(schema: SchemaNode): string {
+  const forms = jobNode(schema).properties?.schedule?.[FORMS_KEY] ?? [];
   const rows = forms.map(({ write, note }) => {
     const written = write.map((form) => `\`${form}\``).join(", ");
     const deployed = write.map((form) => `\`${parseSchedule(form).expression}\``).join(", ");
@@ -54,12 +60,14 @@ function schedulesTable(): string {
 
 /** The generated tables by marker name, in README order. */
 export function readmeTables(): Record<"top-level" | "jobs" | "sizes" | "schedules", string> {
-  const { top, job } = documentedFields();
+  // One generation of the schema (the slow part) for all four tables.
+  const schema = documentedSchema();
+  const { top, job } = documentedFields(schema);
   return {
     "top-level": fieldTable(top),
     jobs: fieldTable(job),
     sizes: sizesTable(),
-    schedules: schedulesTable(),
+    schedules: schedulesTable(schema),
   };
 }
 

@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { type DocumentedField, documentedFields } from "./documented-fields.js";
+import { type DocumentedField, documentedFields, isEmptyObject } from "./documented-fields.js";
 import { CONFIG_SCHEMA_URL } from "./json-schema.js";
 
 /** The starter's one job: it runs as is, so `flexjob deploy` works before anything is edited. */
@@ -21,13 +21,10 @@ function summary(field: DocumentedField): string {
   return first;
 }
 
-function isEmpty(value: unknown): boolean {
-  return typeof value === "object" && value !== null && Object.keys(value).length === 0;
-}
-
 /** A YAML value on one line: the field's default when it has a plain one, else its example. */
 function shownValue(field: DocumentedField): string {
-  const value = field.default === undefined || isEmpty(field.default) ? field.docs.example : field.default;
+  const value =
+    field.default === undefined || isEmptyObject(field.default) ? field.docs.example : field.default;
   return stringify(value, { flowCollectionPadding: false, collectionStyle: "flow", lineWidth: 0 }).trim();
 }
 
