@@ -372,6 +372,16 @@ describe("job names", () => {
     expect(named("-")[0]?.[2]).toBe('rename the job, e.g. "nightly-report"');
   });
 
+  it("rejects runs, the name of the app's run history log group, suggesting another", () => {
+    expect(problems({ app: "billing", jobs: { runs: { schedule: "rate(1 hour)" } } })).toEqual([
+      [
+        "jobs.runs",
+        'job name "runs" is reserved: /flexjob/<app>/runs is the app\'s run history',
+        'rename the job, e.g. to "runs-job"',
+      ],
+    ]);
+  });
+
   it("limits <app>-<job> to 60 characters, counting the app prefix", () => {
     const app = "billing";
     const fits = "j".repeat(60 - app.length - 1);
