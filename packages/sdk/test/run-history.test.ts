@@ -73,6 +73,25 @@ describe("run history", () => {
   });
 });
 
+describe("the shared Logs resource policy", () => {
+  it("stays while another app records runs, and goes with the last one", async () => {
+    const other = () =>
+      parseConfig({
+        app: "ops",
+        region: REGION,
+        jobs: { sweep: { image: "public.ecr.aws/docker/library/alpine:3", schedule: "rate(1 day)" } },
+      });
+    await deploy(shopConfig(), {}, deps);
+    await deploy(other(), {}, deps);
+    const kinds = async (config: ReturnType<typeof other>) =>
+      (await destroy(config, {}, deps)).plan.steps
+        .filter((step) => step.kind === "logs-policy")
+        .map((step) => step.id);
+    expect(await kinds(shopConfig())).toEqual([]);
+    expect(await kinds(other())).toEqual(["flexjob-events-to-logs"]);
+  });
+});
+
 describe("run history of state-machine runs", () => {
   const config = (report: Record<string, unknown>) =>
     parseConfig({

@@ -118,6 +118,9 @@ export async function applyLogsResourcePolicy(
   });
 }
 
+/** Any app's run history group, as names.runsLogGroup makes it. */
+const RUNS_GROUP = /^\/flexjob\/[^/]+\/runs$/;
+
 /** Whether an app other than `app` still has a runs log group here, and so needs the shared policy. */
 async function otherAppsRecordRuns(clients: AwsClients, app: string): Promise<boolean> {
   const own = names.runsLogGroup(app);
@@ -126,20 +129,14 @@ async function otherAppsRecordRuns(clients: AwsClients, app: string): Promise<bo
     const page = await clients.logs.send(
       new DescribeLogGroupsCommand({ logGroupNamePrefix: "/flexjob/", nextToken }),
     );
-    const groups = page.logGroups ?? [];
     if (
-      groups.some(
-        ({ logGroupName: group = "" }) => group !== own && group === names.runsLogGroup(appOf(group)),
-      )
+      (page.logGroups ?? []).some(({ logGroupName: group = "" }) => group !== own && RUNS_GROUP.test(group))
     )
       return true;
     nextToken = page.nextToken;
   } while (nextToken);
   return false;
 }
-
-/** `/flexjob/<app>/runs` → `<app>`. */
-const appOf = (group: string) => group.split("/")[2] ?? "";
 
 /** The one resource policy every app's run history needs (see LogsResourcePolicySpec). */
 export const logsResourcePolicies: ResourceAdapter<LogsResourcePolicyStep> = {

@@ -8,7 +8,7 @@
  * Terraform plugin framework's resources, with CDK's rule that a permission lives beside the
  * resource that needs it.
  */
-import type { FlexjobConfig } from "../config/index.js";
+import type { FlexjobConfig, JobSpec } from "../config/index.js";
 import { FlexjobError, internal, REPORT_WITH_PLAN } from "../errors.js";
 import type { PlanStep } from "../plan/types.js";
 import type { CpuArchitecture } from "../sizing/index.js";
@@ -172,6 +172,30 @@ export function deleteStep<Step extends AnyStep>(
     reason,
     ...(found.live === undefined ? {} : { live: found.live }),
   } as unknown as Step;
+}
+
+/**
+ * What happens to a job's resource the config no longer asks for. A configured job's (a shard
+ * dropped, a state machine no longer needed) goes when that job is deployed; a removed job's goes
+ * with prune, and otherwise stays, with a note naming what remains.
+ */
+export function planJobLeftover<Step extends AnyStep>(
+  found: Found<LiveOf<Step>>,
+  context: PlanContext,
+  leftover: {
+    remove(found: Found<LiveOf<Step>>, reason: string): Step;
+    /** Why a configured job no longer needs it. */
+    reason(job: JobSpec): string;
+    /** What the note says stays of a removed job without prune, and how it goes. */
+    remains: string;
+  },
+): Step | undefined {
+  const job = context.config.jobs.find((each) => each.name === found.job);
+  if (job !== undefined)
+    return context.selected(job.name) ? leftover.remove(found, leftover.reason(job)) : undefined;
+  if (context.prune) return leftover.remove(found, "job is no longer in the config (prune)");
+  context.note(`job ${found.job ?? found.id} is no longer in the config but ${leftover.remains}`);
+  return undefined;
 }
 
 /** The delete step of an owned resource of `adapter`'s kind. */

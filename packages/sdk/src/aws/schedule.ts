@@ -20,6 +20,7 @@ import {
   type Found,
   type ObserveContext,
   type PlanContext,
+  planJobLeftover,
   type ResourceAdapter,
   runStep,
 } from "./resource.js";
@@ -378,24 +379,15 @@ export const schedules: ResourceAdapter<ScheduleStep> = {
     };
   },
   plan: (desired, live, context) => planJobSchedule(desired.spec, live, desired.job ?? "", context),
-  planUnwanted(found, context) {
-    const job = found.job;
-    const spec = context.config.jobs.find((each) => each.name === job);
-    if (job !== undefined && spec !== undefined) {
-      if (!context.selected(job)) return undefined;
-      return removeSchedule(
-        found,
-        usesStateMachine(spec)
+  planUnwanted: (found, context) =>
+    planJobLeftover(found, context, {
+      remove: removeSchedule,
+      reason: (job) =>
+        usesStateMachine(job)
           ? "shard schedule no longer needed: the job's state machine runs every shard"
           : "shard no longer needed: tasks was lowered",
-      );
-    }
-    if (context.prune) return removeSchedule(found, "job is no longer in the config (prune)");
-    context.note(
-      `job ${job ?? found.id} is no longer in the config but its schedules remain; deploy with prune to remove them`,
-    );
-    return undefined;
-  },
+      remains: "its schedules remain; deploy with prune to remove them",
+    }),
   async owned({ clients, config, job }) {
     const groupName = names.scheduleGroup(config.app);
     if ((await observeScheduleGroup(clients, groupName)) === undefined) return [];

@@ -23,6 +23,7 @@ import {
   notFlexjobs,
   type ObserveContext,
   type PlanContext,
+  planJobLeftover,
   type RenderInput,
   type ResourceAdapter,
   runStep,
@@ -260,17 +261,11 @@ function foundOf(live: StateMachineLive): Found<StateMachineLive> {
  * config (prune).
  */
 function planUnwantedMachine(found: Found<StateMachineLive>, context: PlanContext) {
-  const job = found.job;
-  if (job !== undefined && context.config.jobs.some((each) => each.name === job)) {
-    return context.selected(job)
-      ? removeStateMachine(found, "job no longer sets retries, timeout or overlap")
-      : undefined;
-  }
-  if (context.prune) return removeStateMachine(found, "job is no longer in the config (prune)");
-  context.note(
-    `job ${job ?? found.id} is no longer in the config but its state machine remains; deploy with prune to remove it`,
-  );
-  return undefined;
+  return planJobLeftover(found, context, {
+    remove: removeStateMachine,
+    reason: () => "job no longer sets retries, timeout or overlap",
+    remains: "its state machine remains; deploy with prune to remove it",
+  });
 }
 
 async function observeMachines(

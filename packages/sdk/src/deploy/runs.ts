@@ -167,7 +167,9 @@ export function runsOf(
   for (const record of records) {
     const env = environmentOf(record);
     const runId = env.FLEXJOB_RUN_ID ?? record.taskArn ?? "";
-    byRun.set(runId, [...(byRun.get(runId) ?? []), taskOf(record, env)]);
+    const tasks = byRun.get(runId) ?? [];
+    tasks.push(taskOf(record, env));
+    byRun.set(runId, tasks);
     scheduled.set(runId, env.FLEXJOB_SCHEDULED_TIME);
   }
   const last = lastStatusByRun(executions);
