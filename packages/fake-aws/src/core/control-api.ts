@@ -161,10 +161,7 @@ function run(aws: FakeAws, route: string, input: Reader, query: URLSearchParams)
       aws.ecs.interruptNext(input.string("family", { required: true }), input.int("afterMs", { min: 0 }));
       return undefined;
     case "POST /_fake/ecs/exit-codes":
-      aws.ecs.setExitCodes(
-        input.string("family", { required: true }),
-        (input.list("exitCodes", { required: true }) as unknown[]).map(Number),
-      );
+      aws.ecs.setExitCodes(input.string("family", { required: true }), readExitCodes(input));
       return undefined;
     case "POST /_fake/ecs/stop-task":
       aws.ecs.stopTask(input.string("task", { required: true }), input.string("reason"));
@@ -194,9 +191,17 @@ function run(aws: FakeAws, route: string, input: Reader, query: URLSearchParams)
   }
 }
 
+/** JSON numbers only: `Number` would make `true`, `null` or `"1"` an exit code. */
+function readExitCodes(input: Reader): number[] {
+  return input.list("exitCodes", { required: true }).map((code, index) => {
+    if (typeof code !== "number") throw badRequest(`Value at 'exitCodes.${index + 1}' must be a number`);
+    return code;
+  });
+}
+
 function readFire(input: Reader): FireRequest {
   const group = input.string("group");
-  const at = input.string("at");
+  const at = input.date("at");
   const executionId = input.string("executionId");
   const region = input.string("region");
   return {

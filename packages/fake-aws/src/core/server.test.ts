@@ -196,4 +196,24 @@ describe("HTTP controls", () => {
     ).toBe(400);
     expect((await control("GET", "/_fake/nothing")).status).toBe(404);
   });
+
+  it("rejects bad values on the scripted-task, scheduler and SNS routes, naming the member", async () => {
+    const rejected = async (path: string, body: unknown, member: string) => {
+      const out = await control("POST", path, body);
+      expect(out.status).toBe(400);
+      expect(out.json.message).toContain(member);
+    };
+    await rejected("/_fake/ecs/hang", {}, "family");
+    await rejected("/_fake/ecs/spot-interruption", { family: "nightly", afterMs: -1 }, "afterMs");
+    await rejected("/_fake/ecs/exit-codes", { family: "nightly" }, "exitCodes");
+    await rejected("/_fake/ecs/exit-codes", { family: "nightly", exitCodes: [true] }, "exitCodes.1");
+    await rejected("/_fake/ecs/exit-codes", { family: "nightly", exitCodes: [0, "1"] }, "exitCodes.2");
+    await rejected("/_fake/ecs/exit-codes", { family: "nightly", exitCodes: [256] }, "exit code");
+    await rejected("/_fake/ecs/stop-task", {}, "task");
+    await rejected("/_fake/ecs/stop-task", { task: "no-such-task" }, "no-such-task");
+    await rejected("/_fake/scheduler/fire", {}, "name");
+    await rejected("/_fake/scheduler/fire", { name: "nightly", at: "soon" }, "'at'");
+    await rejected("/_fake/scheduler/fire", { name: "no-such-schedule" }, "no-such-schedule");
+    await rejected("/_fake/sns/confirm", { topicArn: "arn:aws:sns:us-east-1:123456789012:t" }, "endpoint");
+  });
 });
