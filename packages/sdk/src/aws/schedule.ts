@@ -24,6 +24,7 @@ import {
   type ResourceAdapter,
   runStep,
 } from "./resource.js";
+import { ROLE_PROPAGATION_SECONDS, withRolePropagation } from "./role-propagation.js";
 import {
   comparable,
   readSchedule,
@@ -133,12 +134,6 @@ export function planScheduleDelete(
 }
 
 /**
- * Waits between attempts while IAM propagates a just-created scheduler role: about 30 s in all.
- * https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency
- */
-export const ROLE_PROPAGATION_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000, 8_000, 8_000];
-
-/**
  * Creates, updates or deletes the schedule; returns its ARN ("" after a delete). Create and update
  * both send the complete desired schedule, so either converges on it whatever exists.
  */
@@ -180,10 +175,15 @@ async function writeSchedule(
         clients.scheduler.send(
           new CreateScheduleCommand({ ...input, ClientToken: clientToken(input, context.runId) }),
         ),
+      isRoleNotYetAssumable,
       context.sleep,
     );
   const update = () =>
-    withRolePropagation(() => clients.scheduler.send(new UpdateScheduleCommand(input)), context.sleep);
+    withRolePropagation(
+      () => clients.scheduler.send(new UpdateScheduleCommand(input)),
+      isRoleNotYetAssumable,
+      context.sleep,
+    );
   const doing = `${step.action === "create" ? "creating" : "updating"} schedule ${step.id}`;
   let arn: string | undefined;
   try {
@@ -193,13 +193,13 @@ async function writeSchedule(
     // Deleted since our read (by hand, or a concurrent destroy): make it again.
     else arn = (await update().catch(orOnError("ResourceNotFoundException", create))).ScheduleArn;
   } catch (error) {
-    if (error instanceof RoleNotAssumable) {
+    if (isRoleNotYetAssumable(error)) {
       throw new FlexjobError(
-        `${doing}: EventBridge Scheduler still cannot assume role ${spec.target.roleArn} after ${totalSeconds()} s`,
+        `${doing}: EventBridge Scheduler still cannot assume role ${spec.target.roleArn} after ${ROLE_PROPAGATION_SECONDS} s`,
         {
           code: "AWS_ERROR",
           fault: "aws",
-          cause: error.cause,
+          cause: error,
           remedy:
             "IAM changes can take a minute to reach EventBridge Scheduler: rerun the deploy. If it keeps failing, the role's trust policy must allow scheduler.amazonaws.com to assume it",
         },
@@ -233,38 +233,12 @@ function clientToken(input: Omit<CreateScheduleInput, "ClientToken">, runId: str
 }
 
 /** A Scheduler ValidationException that only means IAM has not yet propagated the role. */
-class RoleNotAssumable extends Error {}
-
 function isRoleNotYetAssumable(error: unknown): boolean {
   return (
     isAwsError(error, "ValidationException") &&
     error instanceof Error &&
     /assume the role|role.*cannot be assumed|unable to assume/i.test(error.message)
   );
-}
-
-async function withRolePropagation<T>(
-  send: () => Promise<T>,
-  sleep: (ms: number) => Promise<void>,
-): Promise<T> {
-  for (const delay of ROLE_PROPAGATION_DELAYS_MS) {
-    try {
-      return await send();
-    } catch (error) {
-      if (!isRoleNotYetAssumable(error)) throw error;
-      await sleep(delay);
-    }
-  }
-  try {
-    return await send();
-  } catch (error) {
-    if (isRoleNotYetAssumable(error)) throw new RoleNotAssumable("role not assumable", { cause: error });
-    throw error;
-  }
-}
-
-function totalSeconds(): number {
-  return ROLE_PROPAGATION_DELAYS_MS.reduce((sum, delay) => sum + delay, 0) / 1000;
 }
 
 /** Parallel GetSchedule calls: hides latency while staying well under Scheduler's read rate. */

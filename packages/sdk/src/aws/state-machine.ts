@@ -28,6 +28,7 @@ import {
   type ResourceAdapter,
   runStep,
 } from "./resource.js";
+import { withRolePropagation } from "./role-propagation.js";
 
 /**
  * A job's Step Functions STANDARD state machine: its runs, with retries, a timeout and an overlap
@@ -159,28 +160,11 @@ export function planStateMachine(
   return { ...stepFrom(base, live, changes), arn: spec.arn };
 }
 
-/**
- * Waits while IAM propagates a just-created role to Step Functions, which refuses a role it cannot
- * assume yet: about 30 s in all, like the schedules' wait.
- */
-export const STATES_ROLE_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000, 8_000, 8_000];
-
+/** Step Functions refuses a role it cannot assume yet: IAM has not propagated it. */
 function roleNotYetAssumable(error: unknown): boolean {
   return (
     isAwsError(error, "AccessDeniedException") && error instanceof Error && /assume/i.test(error.message)
   );
-}
-
-async function withRolePropagation<T>(send: () => Promise<T>, sleep: (ms: number) => Promise<void>) {
-  for (const delay of STATES_ROLE_DELAYS_MS) {
-    try {
-      return await send();
-    } catch (error) {
-      if (!roleNotYetAssumable(error)) throw error;
-      await sleep(delay);
-    }
-  }
-  return send();
 }
 
 /** Creates, updates or deletes the state machine; resolves to its ARN. */
@@ -199,6 +183,7 @@ export async function applyStateMachine(
             roleArn: spec.roleArn,
           }),
         ),
+      roleNotYetAssumable,
       sleep,
     );
     // Deleted since our read (by hand, or a concurrent destroy): make it again.
@@ -218,7 +203,10 @@ export async function applyStateMachine(
       tags: wireTags(spec.tags),
     });
     try {
-      return (await withRolePropagation(() => clients.sfn.send(request), sleep)).stateMachineArn ?? spec.arn;
+      return (
+        (await withRolePropagation(() => clients.sfn.send(request), roleNotYetAssumable, sleep))
+          .stateMachineArn ?? spec.arn
+      );
     } catch (error) {
       // A concurrent deploy created it first with another definition: converge on ours.
       if (isAwsError(error, "StateMachineAlreadyExists")) return update(spec, undefined);
