@@ -41,6 +41,8 @@ export interface RegistryOptions {
 }
 
 export function createRegistry(options: RegistryOptions): Registry {
+  const region = options.region ?? "us-east-1";
+  const accountId = "123456789012";
   const services = new Map<string, ServiceDefinition>();
   let roleTrusts: NonNullable<World["roleTrusts"]> = () => false;
   let roleAllows: NonNullable<World["roleAllows"]> = () => false;
@@ -66,12 +68,13 @@ export function createRegistry(options: RegistryOptions): Registry {
   world.sfn = sfn.internals;
   const scheduler = createSchedulerService(world, {
     clock: options.clock,
-    region: options.region ?? "us-east-1",
+    region,
+    accountId,
   });
   const iam = createIamService(options);
   roleTrusts = iam.controls.roleTrusts;
   roleAllows = iam.controls.roleAllows;
-  const secrets = createSecretsService({ seed: options.seed, region: options.region ?? "us-east-1" });
+  const secrets = createSecretsService({ seed: options.seed, region });
   findSecret = secrets.find;
   const ecr = createEcrService(world, {
     clock: options.clock,
@@ -81,9 +84,8 @@ export function createRegistry(options: RegistryOptions): Registry {
   const logs = createLogsService(world, { clock: options.clock });
   const ec2 = createEc2Service(world);
   const cloudmap = createCloudMapService(world, { clock: options.clock, seed: options.seed });
-  const accountId = "123456789012";
   const sns = createSnsService({ accountId });
-  const sqs = createSqsService({ accountId, clock: options.clock, region: options.region ?? "us-east-1" });
+  const sqs = createSqsService({ accountId, clock: options.clock, region });
   world.sendToQueue = sqs.receive;
   // EventBridge reaches its targets' services through their receivers, each checking its own policy.
   const events = createEventsService({

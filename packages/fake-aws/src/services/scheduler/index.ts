@@ -25,7 +25,7 @@ export interface SchedulerControls {
  */
 export function createSchedulerService(
   world: World,
-  options: { clock: FakeClock; region: string },
+  options: { clock: FakeClock; region: string; accountId: string },
 ): { service: ServiceDefinition; controls: SchedulerControls } {
   const env: SchedulerEnv = { state: emptySchedulerState(), world };
   const log: FireLog = { delivered: new Map(), failures: [] };
@@ -33,7 +33,7 @@ export function createSchedulerService(
     fire: (request) =>
       fire(env, log, request, {
         region: request.region ?? options.region,
-        accountId: "123456789012",
+        accountId: options.accountId,
         now: options.clock.now,
       }),
     failures: () => structuredClone(log.failures),
