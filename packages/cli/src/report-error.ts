@@ -35,17 +35,23 @@ export function reportError(io: CliIo, error: unknown, options: { json?: boolean
     return code;
   }
   io.stderr(`error: ${error.message}\n`);
-  for (const issue of error.issues) {
-    io.stderr(`  ${issueWhere(issue)}${issue.path}: ${issue.message}\n`);
-    if (issue.remedy) io.stderr(`    fix: ${issue.remedy}\n`);
-  }
+  for (const issue of error.issues) printIssue(io, "  ", issue);
   // Field problems carry their own fixes; a summary remedy on top would only repeat them.
   if (error.remedy && error.issues.length === 0) io.stderr(`  fix: ${error.remedy}\n`);
   return code;
 }
 
+/**
+ * One field issue on stderr, as errors and config warnings both show it: `lead`, its file, line
+ * and path, the message, then its fix on a line of its own.
+ */
+export function printIssue(io: CliIo, lead: string, issue: FieldIssue): void {
+  io.stderr(`${lead}${issueWhere(issue)}${issue.path}: ${issue.message}\n`);
+  if (issue.remedy) io.stderr(`    fix: ${issue.remedy}\n`);
+}
+
 /** `flexjob.yml:12:5 ` before an issue's path, or "" when it has no location. */
-export function issueWhere(issue: FieldIssue): string {
+function issueWhere(issue: FieldIssue): string {
   const location = issue.location;
   if (location === undefined) return "";
   const line = location.line === undefined ? "" : `:${location.line}`;
