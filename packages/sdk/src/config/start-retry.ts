@@ -32,11 +32,9 @@ export function defaultStartRetryMaxAge(schedule: Schedule, timezone: string): n
 
 function shortestGapSeconds(schedule: Schedule, timezone: string): number | undefined {
   if (schedule.kind === "at") return undefined;
-  const runs = nextRuns(schedule.expression, { timezone, from: WINDOW.from, count: WINDOW.count });
-  let shortest: number | undefined;
-  for (let index = 1; index < runs.length; index += 1) {
-    const gap = ((runs[index]?.getTime() ?? 0) - (runs[index - 1]?.getTime() ?? 0)) / 1000;
-    if (shortest === undefined || gap < shortest) shortest = gap;
-  }
-  return shortest;
+  const times = nextRuns(schedule.expression, { timezone, from: WINDOW.from, count: WINDOW.count }).map(
+    (run) => run.getTime(),
+  );
+  const gaps = times.slice(1).map((time, index) => (time - (times[index] ?? time)) / 1000);
+  return gaps.length === 0 ? undefined : Math.min(...gaps);
 }
