@@ -3,7 +3,7 @@ import { createRandom, deriveSeed } from "../../core/random.js";
 import type { EcsInternals, ServiceDefinition, World } from "../../core/types.js";
 import { queueBehaviours } from "./behaviours.js";
 import { clusterHandlers } from "./clusters.js";
-import { timelineOf } from "./lifecycle.js";
+import { requestStop, timelineOf } from "./lifecycle.js";
 import {
   DEFAULT_PHASES,
   type EcsControlState,
@@ -153,9 +153,7 @@ export function createEcsService(
       stopTask(ref, reason = "Task stopped by user") {
         const task = [...env.state.tasks.values()].find((t) => t.arn === ref || t.id === ref);
         if (task === undefined) throw new RangeError(`no task ${ref}`);
-        const nowMs = options.clock.nowMs();
-        if (task.stop === undefined && nowMs < timelineOf(task).stoppingAtMs)
-          task.stop = { atMs: nowMs, reason };
+        requestStop(task, options.clock.nowMs(), reason);
       },
     },
   };

@@ -71,6 +71,11 @@ export function statusAt(task: Task, nowMs: number): TaskStatus {
   return "PROVISIONING";
 }
 
+/** StopTask at `nowMs`: only the first stop of a task still running counts. */
+export function requestStop(task: Task, nowMs: number, reason: string): void {
+  if (task.stop === undefined && nowMs < timelineOf(task).stoppingAtMs) task.stop = { atMs: nowMs, reason };
+}
+
 export function desiredStatusAt(task: Task, nowMs: number): "RUNNING" | "STOPPED" {
   return nowMs >= timelineOf(task).stoppingAtMs ? "STOPPED" : "RUNNING";
 }

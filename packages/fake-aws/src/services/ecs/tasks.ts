@@ -3,7 +3,7 @@ import type { Reader } from "../../core/readers.js";
 import type { CallContext } from "../../core/types.js";
 import { applyNextBehaviour } from "./behaviours.js";
 import { readStrategy } from "./clusters.js";
-import { desiredStatusAt, exitCodeAt, forgottenAt, statusAt, timelineOf } from "./lifecycle.js";
+import { desiredStatusAt, exitCodeAt, forgottenAt, requestStop, statusAt, timelineOf } from "./lifecycle.js";
 import { startProblem } from "./start-checks.js";
 import {
   type CapacityProviderItem,
@@ -162,8 +162,7 @@ export function taskHandlers(env: EcsEnv) {
       const task = findTask(env, cluster, ref);
       if (task === undefined) throw invalidParameter("The referenced task was not found.");
       const nowMs = atMs(context);
-      if (task.stop === undefined && nowMs < timelineOf(task).stoppingAtMs)
-        task.stop = { atMs: nowMs, reason };
+      requestStop(task, nowMs, reason);
       const [described] = describeTasks(env, [task.arn], ["TAGS"], nowMs);
       return { task: described };
     },
