@@ -20,11 +20,12 @@ export function publishStopEvents(
   if (publish === undefined) return;
   const nowMs = env.clock.nowMs();
   const stopped = [...env.state.tasks.values()]
-    .filter((task) => !published.has(task) && timelineOf(task).stoppedAtMs <= nowMs)
-    .sort((a, b) => timelineOf(a).stoppedAtMs - timelineOf(b).stoppedAtMs);
-  for (const task of stopped) {
+    .filter((task) => !published.has(task))
+    .map((task) => ({ task, stoppedAtMs: timelineOf(task).stoppedAtMs }))
+    .filter(({ stoppedAtMs }) => stoppedAtMs <= nowMs)
+    .sort((a, b) => a.stoppedAtMs - b.stoppedAtMs);
+  for (const { task, stoppedAtMs } of stopped) {
     published.add(task);
-    const stoppedAtMs = timelineOf(task).stoppedAtMs;
     const { tags: _tags, ...shown } = describe(task, stoppedAtMs);
     const detail = JSON.parse(JSON.stringify({ ...shown, updatedAt: new Date(stoppedAtMs) })) as Record<
       string,
