@@ -2,6 +2,7 @@ import { describeSchedule, type FlexjobConfig, formatMemory, type JobSpec, jobNe
 import type { Command } from "commander";
 import { loadCliConfig } from "../config-warnings.js";
 import { type CliIo, printJson } from "../io.js";
+import { CONFIG_FLAG } from "./context.js";
 
 interface ValidateOptions {
   config?: string;
@@ -14,7 +15,7 @@ export function registerValidate(program: Command, io: CliIo): void {
   program
     .command("validate")
     .description("Check flexjob.yml and show what each job will run, when, and at what size.")
-    .option("-c, --config <path>", "config file (default: flexjob.yml, .yaml or .json in this folder)")
+    .option(...CONFIG_FLAG)
     .option("--json", "print JSON instead of text")
     .action(async (options: ValidateOptions) => {
       const { config, file } = await loadCliConfig(io, options.config);
