@@ -95,15 +95,11 @@ function deliver(
   const common = { principal: EVENTS_PRINCIPAL, sourceArn: rule.arn };
   let result: SinkResult = `fake-aws does not deliver to ${target.arn}`;
   if (service === "logs" && ctx.sinks.logs) {
-    const delivery = {
-      principal: EVENTS_PRINCIPAL,
-      sourceArn: rule.arn,
-      groupArn: target.arn,
-      stream: event.id,
-      message: input,
-      timestamp: ctx.now.getTime(),
-    };
-    result = ctx.sinks.logs(delivery, rule.region);
+    const timestamp = ctx.now.getTime();
+    result = ctx.sinks.logs(
+      { ...common, groupArn: target.arn, stream: event.id, message: input, timestamp },
+      rule.region,
+    );
   } else if (service === "sns" && ctx.sinks.sns) {
     result = ctx.sinks.sns({ ...common, topicArn: target.arn, message: input });
   } else if (service === "sqs" && ctx.sinks.sqs) {
