@@ -47,6 +47,11 @@ export function describeSeconds(total: number): string {
   return parts.length === 0 ? "0 seconds" : parts.join(" ");
 }
 
+/** A duration as a message quotes it: a string with what it reads as (`"90s" (90 seconds)`), a number as is. */
+export function shownDuration(value: number | string, seconds: number): string {
+  return typeof value === "string" ? `${JSON.stringify(value)} (${describeSeconds(seconds)})` : `${value}`;
+}
+
 /** A duration check for one field: the value must read as a duration within [min, max] seconds. */
 export function durationProblem(
   field: string,
@@ -59,10 +64,8 @@ export function durationProblem(
     return { message: `${field} ${JSON.stringify(value)} is not a duration`, remedy };
   }
   if (seconds < bounds.min || seconds > bounds.max) {
-    const shown =
-      typeof value === "string" ? `${JSON.stringify(value)} (${describeSeconds(seconds)})` : `${value}`;
     return {
-      message: `${field} ${shown} is outside ${describeSeconds(bounds.min)} to ${describeSeconds(bounds.max)}`,
+      message: `${field} ${shownDuration(value, seconds)} is outside ${describeSeconds(bounds.min)} to ${describeSeconds(bounds.max)}`,
       remedy,
     };
   }

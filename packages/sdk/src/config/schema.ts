@@ -33,7 +33,7 @@ import {
   securityGroupProblem,
   subnetProblem,
 } from "./aws-identifiers.js";
-import { DURATION_PATTERN, describeSeconds, durationProblem, durationSeconds } from "./duration.js";
+import { DURATION_PATTERN, durationProblem, durationSeconds, shownDuration } from "./duration.js";
 import { doc, FORMS_KEY, type ScheduleForm } from "./field-docs.js";
 import { IMAGE_REFERENCE_PATTERN, parseImageReference } from "./image-reference.js";
 import {
@@ -317,8 +317,7 @@ function timeoutSeconds(value: number | string): number {
     });
   }
   // Below or above the range, said as such: "outside 1 minute to 365 days" hides which end is wrong.
-  const shown =
-    typeof value === "string" ? `${JSON.stringify(value)} (${describeSeconds(seconds)})` : `${value}`;
+  const shown = shownDuration(value, seconds);
   const remedy = 'use a duration from 1 minute to 365 days, such as "30m", "2h" or "1d", or remove timeout';
   if (seconds < TIMEOUT.min) raise({ message: `timeout ${shown} is below 1 minute`, remedy });
   if (seconds > TIMEOUT.max) raise({ message: `timeout ${shown} is above 365 days`, remedy });
