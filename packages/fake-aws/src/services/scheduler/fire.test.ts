@@ -214,6 +214,37 @@ describe("firing a schedule", () => {
     expect(aws.scheduler.failures()).toHaveLength(1);
   });
 
+  it("a target Input its target cannot read is a start failure, kept with the others", async () => {
+    const roleArn = `arn:aws:iam::${ACCOUNT}:role/scheduler`;
+    await schedule("garbled", roleArn, { ...startExecutionTarget(), Input: "{not json" });
+    await schedule("machineless", roleArn, {
+      ...startExecutionTarget(),
+      Input: JSON.stringify({ Name: "x" }),
+    });
+    await schedule("garbled-ecs", roleArn, {
+      Arn: CLUSTER,
+      Input: "{not json",
+      EcsParameters: { TaskDefinitionArn: TASK_DEFINITION, LaunchType: "FARGATE" },
+    });
+    expect(aws.scheduler.fire({ name: "garbled" }).error).toEqual({
+      code: "ValidationException",
+      message: "The target Input is not the JSON of a StartExecution request",
+    });
+    expect(aws.scheduler.fire({ name: "machineless" }).error).toEqual({
+      code: "ValidationException",
+      message: "StartExecution's StateMachineArn is required",
+    });
+    expect(aws.scheduler.fire({ name: "garbled-ecs" }).error).toEqual({
+      code: "ValidationException",
+      message: "The target Input is not the JSON of RunTask overrides",
+    });
+    expect(aws.scheduler.failures().map((failure) => failure.schedule)).toEqual([
+      "garbled",
+      "machineless",
+      "garbled-ecs",
+    ]);
+  });
+
   it("fires over the /_fake control route too", async () => {
     const response = await fetch(`${aws.url}/_fake/scheduler/fire`, {
       method: "POST",

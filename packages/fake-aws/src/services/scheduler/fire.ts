@@ -120,12 +120,7 @@ function startExecution(
   input: string,
   context: CallContext,
 ): string {
-  let request: unknown;
-  try {
-    request = JSON.parse(input);
-  } catch {
-    throw new AwsError("ValidationException", "The target Input is not the JSON of a StartExecution request");
-  }
+  const request = parseInput(input, "a StartExecution request");
   if (!isRecord(request) || typeof request.StateMachineArn !== "string") {
     throw new AwsError("ValidationException", "StartExecution's StateMachineArn is required");
   }
@@ -182,7 +177,7 @@ function runTask(
         },
       },
     }),
-    ...(input !== "" && { overrides: parseOverrides(input) }),
+    ...(input !== "" && { overrides: parseInput(input, "RunTask overrides") }),
   };
   const out = ecs.runTask(dropUndefined(request), context);
   const failures = Array.isArray(out.failures) ? out.failures : [];
@@ -190,11 +185,12 @@ function runTask(
   return ((out.tasks as Record<string, unknown>[] | undefined) ?? []).map((task) => String(task.taskArn));
 }
 
-function parseOverrides(input: string): unknown {
+/** The target's Input as the JSON its target reads (`what`); unreadable Input is a start failure. */
+function parseInput(input: string, what: string): unknown {
   try {
     return JSON.parse(input);
   } catch {
-    throw new AwsError("ValidationException", "The target Input is not the JSON of RunTask overrides");
+    throw new AwsError("ValidationException", `The target Input is not the JSON of ${what}`);
   }
 }
 
