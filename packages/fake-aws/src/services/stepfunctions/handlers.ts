@@ -178,11 +178,25 @@ const ListTagsForResource: OperationHandler<SfnEnv> = (env, input, context) => (
 
 const StartExecution: OperationHandler<SfnEnv> = (env, input, context) => {
   const reader = read(input);
-  const machine = requireMachine(env.state, context, reader.string("stateMachineArn", { required: true }));
-  const name = reader.string("name") ?? crypto.randomUUID();
-  const execution = startExecution(env, machine, { name, input: reader.string("input") ?? "{}" }, context);
-  return { executionArn: execution.arn, startDate: new Date(execution.startMs) };
+  const stateMachineArn = reader.string("stateMachineArn", { required: true });
+  return startExecutionCall(
+    env,
+    { stateMachineArn, name: reader.string("name"), input: reader.string("input") },
+    context,
+  );
 };
+
+/** StartExecution's defaults and answer, for the API and for Scheduler's universal target alike. */
+export function startExecutionCall(
+  env: SfnEnv,
+  request: { stateMachineArn: string; name?: string | undefined; input?: string | undefined },
+  context: CallContext,
+): { executionArn: string; startDate: Date } {
+  const machine = requireMachine(env.state, context, request.stateMachineArn);
+  const name = request.name ?? crypto.randomUUID();
+  const execution = startExecution(env, machine, { name, input: request.input ?? "{}" }, context);
+  return { executionArn: execution.arn, startDate: new Date(execution.startMs) };
+}
 
 function describe(execution: Execution): Record<string, unknown> {
   return {

@@ -1,8 +1,8 @@
 import type { FakeClock } from "../../core/clock.js";
 import type { ServiceDefinition, SfnInternals, World } from "../../core/types.js";
-import { settle, startExecution } from "./executions.js";
-import { sfnHandlers } from "./handlers.js";
-import { emptySfnState, requireMachine, type SfnEnv } from "./state.js";
+import { settle } from "./executions.js";
+import { sfnHandlers, startExecutionCall } from "./handlers.js";
+import { emptySfnState, type SfnEnv } from "./state.js";
 
 /**
  * Step Functions (STANDARD workflows) over awsJson1_0. Executions run the ASL interpreter on the
@@ -52,15 +52,9 @@ export function createSfnService(
     service,
     internals: {
       startExecution(request, context) {
+        // Scheduler calls in from a control, not through the server, which settles before each call.
         settle(env);
-        const machine = requireMachine(env.state, context, request.stateMachineArn);
-        const execution = startExecution(
-          env,
-          machine,
-          { name: request.name ?? crypto.randomUUID(), input: request.input ?? "{}" },
-          context,
-        );
-        return { executionArn: execution.arn, startDate: new Date(execution.startMs) };
+        return startExecutionCall(env, request, context);
       },
     },
   };
