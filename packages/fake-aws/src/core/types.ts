@@ -212,3 +212,15 @@ export interface LogsDelivery {
   message: string;
   timestamp: number;
 }
+
+/** A named, tagged resource whose settings are attributes, as SNS keeps a topic and SQS a queue. */
+export interface AttributedResource {
+  region: string;
+  name: string;
+  arn: string;
+  /** As created or set, with the service's defaults filled in. */
+  attributes: Map<string, string>;
+  /** The attributes the create call was given, for its idempotency check. */
+  createdWith: Record<string, string>;
+  tags: Map<string, string>;
+}

@@ -1,4 +1,4 @@
-import { AwsError } from "../../core/types.js";
+import { type AttributedResource, AwsError } from "../../core/types.js";
 
 /**
  * SNS's state: topics with their attributes, subscriptions and tags, and every message
@@ -14,16 +14,8 @@ export interface Subscription {
   confirmed: boolean;
 }
 
-export interface Topic {
-  region: string;
-  name: string;
-  arn: string;
-  /** As given to CreateTopic/SetTopicAttributes, `Policy` defaulted. */
-  attributes: Map<string, string>;
-  /** The attributes CreateTopic was given, for its idempotency check. */
-  createdWith: Record<string, string>;
-  tags: Map<string, string>;
-}
+/** A topic: its attributes are CreateTopic's and SetTopicAttributes', `Policy` defaulted. */
+export type Topic = AttributedResource;
 
 export interface PublishedMessage {
   topicArn: string;

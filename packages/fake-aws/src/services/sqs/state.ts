@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { AwsError } from "../../core/types.js";
+import { type AttributedResource, AwsError } from "../../core/types.js";
 
 /**
  * SQS's state: standard queues with their attributes, tags and messages. Messages leave the
@@ -19,15 +19,8 @@ export interface Message {
   receiptHandle?: string;
 }
 
-export interface Queue {
-  region: string;
-  name: string;
-  arn: string;
+export interface Queue extends AttributedResource {
   url: string;
-  attributes: Map<string, string>;
-  /** CreateQueue's attributes, for its idempotency check. */
-  createdWith: Record<string, string>;
-  tags: Map<string, string>;
   messages: Message[];
   createdAtMs: number;
 }
