@@ -51,6 +51,25 @@ export const names = {
   runsRule: (app: string) => `flexjob-${app}-runs`,
   /** The rule that records the app's state-machine runs' outcomes there too. */
   executionsRule: (app: string) => `flexjob-${app}-executions`,
+  /** The app's Scheduler dead-letter queue (runs that could not start) and the pipe that records them: SQS names up to 80. */
+  missedQueue: (app: string) => `flexjob-${app}-missed`,
+  missedPipe: (app: string) => `flexjob-${app}-missed`,
+  /** The rule that records what that pipe puts on the default bus in the runs log group. */
+  missedRule: (app: string) => `flexjob-${app}-missed`,
+  /** The role the pipe reads the queue and puts events with. */
+  pipesRole: (app: string) => fitName(`${app}-flexjob-pipes`, 64),
+  /** SNS topic email alerts go through (the app's, or a job's own): `[A-Za-z0-9_-]`, up to 256. */
+  alertsTopic: (app: string, job?: string) =>
+    job === undefined ? `${app}-flexjob-alerts` : fitName(`${app}-${job}-flexjob-alerts`, 256),
+  /** The EventBridge rules that alert on a job's runs, one per event source: up to 64. */
+  alertsRule: (app: string, job: string, on: "runs" | "missed") =>
+    fitName(`flexjob-${app}-${job}-alert-${on}`, 64),
+  /** The connection every webhook destination of the app shares, and each webhook's API destination: up to 64. */
+  alertsConnection: (app: string) => `flexjob-${app}-alerts`,
+  alertsDestination: (app: string, job?: string) =>
+    job === undefined ? `flexjob-${app}-alerts` : fitName(`flexjob-${app}-${job}-alerts`, 64),
+  /** The role EventBridge invokes the webhook destinations with. */
+  alertsRole: (app: string) => fitName(`${app}-flexjob-alerts`, 64),
   /** The one CloudWatch Logs resource policy every app's run history shares (10 per Region at most). */
   runsLogsPolicy: "flexjob-events-to-logs",
   /** ECR repository names are lower-case; app and job names already are. */

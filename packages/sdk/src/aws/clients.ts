@@ -4,9 +4,14 @@ import { ECRClient } from "@aws-sdk/client-ecr";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { IAMClient } from "@aws-sdk/client-iam";
+import { PipesClient } from "@aws-sdk/client-pipes";
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { ServiceDiscoveryClient } from "@aws-sdk/client-servicediscovery";
 import { SFNClient } from "@aws-sdk/client-sfn";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
 
 /** The bare v3 clients flexjob uses, one per service. Tests swap in mocks or point them at fake-aws. */
@@ -22,6 +27,11 @@ export interface AwsClients {
   events: EventBridgeClient;
   servicediscovery: ServiceDiscoveryClient;
   sfn: SFNClient;
+  sqs: SQSClient;
+  sns: SNSClient;
+  pipes: PipesClient;
+  secretsmanager: SecretsManagerClient;
+  ssm: SSMClient;
 }
 
 /**
@@ -63,6 +73,11 @@ export function createClients(options: ClientOptions): AwsClients {
     ec2: () => new EC2Client(config),
     events: () => new EventBridgeClient(config),
     sfn: () => new SFNClient(config),
+    sqs: () => new SQSClient(config),
+    sns: () => new SNSClient(config),
+    pipes: () => new PipesClient(config),
+    secretsmanager: () => new SecretsManagerClient(config),
+    ssm: () => new SSMClient(config),
     servicediscovery: () => {
       // DiscoverInstances is served under a `data-` host prefix, which a custom endpoint lacks.
       const custom =

@@ -16,6 +16,7 @@ import type { AppScope } from "./app-scope.js";
 import { usesStateMachine } from "./asl.js";
 import { tolerating, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
+import { missedQueueArn, missedRulePattern } from "./missed-runs.js";
 import { deleteStep, type RenderInput, type ResourceAdapter, runStep } from "./resource.js";
 import { stateMachineArn } from "./state-machine.js";
 
@@ -233,6 +234,13 @@ function renderRules({ config, accountId, region, retained }: RenderInput): Even
       tags,
     },
   ];
+  rules.push({
+    name: names.missedRule(app),
+    description: `flexjob ${app}: records every run that could not start in ${group}`,
+    eventPattern: missedRulePattern(missedQueueArn(region, accountId, names.missedQueue(app))),
+    targets: [target],
+    tags,
+  });
   const machines = config.jobs
     .filter(usesStateMachine)
     .map((job) => stateMachineArn(region, accountId, names.stateMachine(app, job.name)));
@@ -248,7 +256,7 @@ function renderRules({ config, accountId, region, retained }: RenderInput): Even
   return rules;
 }
 
-/** The app's rules: `flexjob-<app>-runs` (task stops) and, with a state machine, `flexjob-<app>-executions`. */
+/** The app's rules: `flexjob-<app>-runs` (task stops), `flexjob-<app>-missed` (runs that could not start) and, with a state machine, `flexjob-<app>-executions`. */
 export const eventRules: ResourceAdapter<EventRuleStep> = {
   kind: "event-rule",
   // After the runs log group it delivers to; removed before that group.
@@ -256,7 +264,7 @@ export const eventRules: ResourceAdapter<EventRuleStep> = {
   render: (input) => renderRules(input).map((spec) => ({ id: spec.name, spec })),
   async observe(desired, { clients, app }) {
     // Both rules are read: the executions rule outlives the last state machine only until this deploy.
-    const rules = [names.runsRule(app), names.executionsRule(app)];
+    const rules = appRuleNames(app);
     const found = await Promise.all(rules.map((name) => observeEventRule(clients, name)));
     const wanted = new Set(desired.map((item) => item.id));
     const owned = found.flatMap((live) => (live !== undefined && ownedByApp(live.tags, app) ? [live] : []));
@@ -268,7 +276,7 @@ export const eventRules: ResourceAdapter<EventRuleStep> = {
   plan: (desired, live) => planEventRule(desired.spec, live),
   async owned({ clients, config, job }) {
     if (job !== undefined) return [];
-    const rules = [names.runsRule(config.app), names.executionsRule(config.app)];
+    const rules = appRuleNames(config.app);
     const found = await Promise.all(rules.map((name) => observeEventRule(clients, name)));
     return found.flatMap((live) =>
       live !== undefined && ownedByApp(live.tags, config.app) ? [{ id: live.name, live }] : [],
@@ -299,9 +307,12 @@ export const eventRules: ResourceAdapter<EventRuleStep> = {
   }),
 };
 
-/** The app's two rules, as the deploy role is granted them. */
+/** The app's run-history rules: task stops, missed runs and, with a state machine, executions. */
+function appRuleNames(app: string): string[] {
+  return [names.runsRule(app), names.missedRule(app), names.executionsRule(app)];
+}
+
+/** The app's rules, as the deploy role is granted them. */
 function appRules(scope: AppScope): string[] {
-  return [names.runsRule(scope.app), names.executionsRule(scope.app)].map((rule) =>
-    scope.arn("events", `rule/${rule}`),
-  );
+  return appRuleNames(scope.app).map((rule) => scope.arn("events", `rule/${rule}`));
 }
