@@ -187,3 +187,18 @@ export const jobAlertsSchema = z
       "the app's alerts",
     ),
   );
+
+/**
+ * Who hears about a job's runs: its own alerts, else the app's; undefined for none. `owner` is the
+ * job's name when it has its own (its own topic and destination), undefined for the app's.
+ * @example
+ * alertsOf(config.alerts, job)?.spec.on; // the outcomes this job alerts on
+ */
+export function alertsOf(
+  app: AlertsSpec | undefined,
+  job: { name: string; alerts?: AlertsSpec | false | undefined },
+): { owner: string | undefined; spec: AlertsSpec } | undefined {
+  if (job.alerts === false) return undefined;
+  if (job.alerts !== undefined) return { owner: job.name, spec: job.alerts };
+  return app === undefined ? undefined : { owner: undefined, spec: app };
+}

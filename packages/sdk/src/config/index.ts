@@ -1,4 +1,4 @@
-export { ALERT_OUTCOMES, type AlertOutcome, type AlertsSpec, type WebhookSpec } from "./alerts.js";
+export { ALERT_OUTCOMES, type AlertOutcome, type AlertsSpec, alertsOf, type WebhookSpec } from "./alerts.js";
 export { describeSeconds, durationSeconds } from "./duration.js";
 export { type ImageReference, parseImageReference } from "./image-reference.js";
 export { jobNamed } from "./job-named.js";
