@@ -66,6 +66,20 @@ describe("event pattern matching", () => {
     expect(matches({ detail: { stoppedReason: [{ exists: false }] } })).toBe(true);
     expect(matches({ detail: { stopCode: [{ exists: false }] } })).toBe(false);
   });
+
+  it("$or matches when any of its patterns matches at its level, with the fields beside it", () => {
+    const either = (stopCode: string) => ({
+      source: ["aws.ecs"],
+      detail: {
+        lastStatus: ["STOPPED"],
+        $or: [{ stopCode: [stopCode] }, { containers: { exitCode: [{ "anything-but": 0 }] } }],
+      },
+    });
+    expect(matches(either("TaskFailedToStart"))).toBe(true);
+    expect(matches({ detail: { $or: [{ stopCode: ["UserInitiated"] }, { memory: [1] }] } })).toBe(false);
+    expect(matches({ ...either("TaskFailedToStart"), source: ["aws.states"] })).toBe(false);
+    expect(matches({ $or: [{ source: ["aws.states"] }, { region: ["us-east-1"] }] })).toBe(true);
+  });
 });
 
 describe("event pattern validation", () => {
@@ -101,6 +115,8 @@ describe("event pattern validation", () => {
     ["exists that is not a boolean", '{"n":[{"exists":"yes"}]}'],
     ["a prefix that is not a string", '{"n":[{"prefix":1}]}'],
     ["anything-but an object it does not know", '{"n":[{"anything-but":{"wildcard":1}}]}'],
+    ["$or with one pattern", '{"$or":[{"source":["a"]}]}'],
+    ["$or that is not an array of patterns", '{"$or":{"source":["a"]}}'],
   ])("refuses %s with InvalidEventPatternException", (_what, text) => {
     expect(reason(text)).toBe("InvalidEventPatternException");
   });

@@ -7,7 +7,9 @@ import { AwsError } from "../../core/types.js";
  * and every field must match (AND). Filters: exact values, `prefix`, `suffix`,
  * `equals-ignore-case`, `anything-but` (a value, a list, or a prefix/suffix), `numeric`
  * (up to two comparisons) and `exists`. An event array field (of values, or of objects a
- * nested pattern reaches into) matches when any element does.
+ * nested pattern reaches into) matches when any element does. `$or` at any level holds two or more
+ * patterns for that level, any of which may match.
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
  */
 
 type Filter = Record<string, unknown>;
@@ -36,11 +38,21 @@ export function parsePattern(text: string): Filter {
 function checkFields(pattern: Filter, path: string): void {
   for (const [key, value] of Object.entries(pattern)) {
     const at = path === "" ? key : `${path}.${key}`;
-    if (isRecord(value)) checkFields(value, at);
+    if (key === OR) checkOr(value, at);
+    else if (isRecord(value)) checkFields(value, at);
     else if (!Array.isArray(value) || value.length === 0) {
       throw invalidPattern(`Match value for "${at}" must be a non-empty array`);
     } else for (const item of value) checkMatcher(item, at);
   }
+}
+
+const OR = "$or";
+
+function checkOr(value: unknown, at: string): void {
+  if (!Array.isArray(value) || value.length < 2 || !value.every(isRecord)) {
+    throw invalidPattern(`"${at}" must be an array of at least two patterns`);
+  }
+  for (const branch of value) checkFields(branch, at);
 }
 
 function checkMatcher(item: unknown, at: string): void {
@@ -95,6 +107,7 @@ function checkAnythingBut(value: unknown, at: string): void {
 /** Whether the event (the full envelope, as JSON) matches a parsed pattern. */
 export function matchesPattern(pattern: Filter, event: Record<string, unknown>): boolean {
   return Object.entries(pattern).every(([key, expected]) => {
+    if (key === OR) return (expected as Filter[]).some((branch) => matchesPattern(branch, event));
     const actual = event[key];
     if (isRecord(expected)) {
       // A pattern object reaches into an array of objects: any element may match.
