@@ -30,6 +30,7 @@ const MAX_MESSAGE_BYTES = 262_144;
 
 const OPERATIONS: Record<string, OperationHandler<SnsEnv>> = {
   CreateTopic: createTopic,
+  ListTopics: listTopics,
   GetTopicAttributes: getTopicAttributes,
   SetTopicAttributes: setTopicAttributes,
   DeleteTopic: deleteTopic,
@@ -84,6 +85,18 @@ function createTopic(env: SnsEnv, input: Record<string, unknown>, ctx: CallConte
     tags: new Map(tags),
   });
   return { TopicArn: arn };
+}
+
+/** The region's topics, 100 a page, as SNS pages them. */
+function listTopics(env: SnsEnv, input: Record<string, unknown>, ctx: CallContext) {
+  const r = Reader.of(input, invalidParameter);
+  const topics = [...env.state.topics.values()].filter((topic) => topic.region === ctx.region);
+  const page = paginate(topics, (topic) => topic.arn, {
+    token: r.string("NextToken"),
+    max: 100,
+    invalidToken: () => invalidParameter("NextToken"),
+  });
+  return { Topics: page.items.map((topic) => ({ TopicArn: topic.arn })), NextToken: page.nextToken };
 }
 
 function getTopicAttributes(env: SnsEnv, input: Record<string, unknown>, ctx: CallContext) {

@@ -4,6 +4,7 @@ import {
   GetTopicAttributesCommand,
   ListSubscriptionsByTopicCommand,
   ListTagsForResourceCommand,
+  ListTopicsCommand,
   PublishCommand,
   SetTopicAttributesCommand,
   SNSClient,
@@ -37,6 +38,19 @@ const failure = (promise: Promise<unknown>) =>
   );
 
 describe("topics", () => {
+  it("ListTopics lists the region's topics by ARN", async () => {
+    await sns.send(new CreateTopicCommand({ Name: "app-flexjob-alerts" }));
+    await sns.send(new CreateTopicCommand({ Name: "other" }));
+    const elsewhere = new SNSClient({ ...aws.clientConfig(), region: "eu-west-1", maxAttempts: 1 });
+    await elsewhere.send(new CreateTopicCommand({ Name: "far" }));
+    elsewhere.destroy();
+    const { Topics = [] } = await sns.send(new ListTopicsCommand({}));
+    expect(Topics.map((topic) => topic.TopicArn).sort()).toEqual([
+      TOPIC_ARN,
+      `arn:aws:sns:us-east-1:${ACCOUNT}:other`,
+    ]);
+  });
+
   it("CreateTopic is idempotent for the same attributes and refuses different ones", async () => {
     const create = (Attributes?: Record<string, string>) =>
       sns.send(new CreateTopicCommand({ Name: "app-flexjob-alerts", ...(Attributes && { Attributes }) }));
