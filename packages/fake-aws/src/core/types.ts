@@ -129,6 +129,16 @@ export interface QueueDelivery {
   body: string;
   principal?: string;
   sourceArn?: string;
+  /** The message's own attributes, checked as SendMessage checks them (e.g. Scheduler's `ERROR_CODE`). */
+  messageAttributes?: Record<string, MessageAttributeValue>;
+}
+
+/** An SQS message attribute in SQS's wire shape: `BinaryValue` is base64. */
+export interface MessageAttributeValue {
+  /** `String`, `Number` or `Binary`, optionally with a custom suffix (`String.url`). */
+  DataType: string;
+  StringValue?: string;
+  BinaryValue?: string;
 }
 
 /** What a service emits; EventBridge adds id, version, time and the account when absent. */

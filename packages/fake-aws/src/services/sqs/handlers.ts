@@ -2,17 +2,25 @@ import { bindHandlers, type OperationHandler } from "../../core/handler-table.js
 import { Reader } from "../../core/readers.js";
 import { AwsError, type CallContext, type Handler } from "../../core/types.js";
 import {
+  attributesSize,
+  md5OfAttributes,
+  readMessageAttributes,
+  selectAttributes,
+} from "./message-attributes.js";
+import {
   DEFAULT_ATTRIBUTES,
   enqueue,
   expire,
   invalidAttributeValue,
   invalidParameter,
+  type Message,
   nextId,
   type Queue,
   queueNotFound,
   queueUrl,
   requireQueue,
   type SqsEnv,
+  type SqsState,
 } from "./state.js";
 
 /** SQS's request handlers (awsJson1_0, as the current SDK speaks it). */
@@ -186,20 +194,43 @@ function sendMessage(env: SqsEnv, input: Record<string, unknown>, ctx: CallConte
   const queue = queueOf(env, r);
   const body = r.string("MessageBody", { required: true, min: 1 });
   const delay = r.int("DelaySeconds", { min: 0, max: 900 });
+  const message = sendChecked(env.state, queue, { body, attributes: input.MessageAttributes, delay }, ctx);
+  return {
+    MessageId: message.id,
+    MD5OfMessageBody: message.md5,
+    MD5OfMessageAttributes: message.md5OfAttributes,
+  };
+}
+
+/**
+ * SendMessage's checks and queuing, for the API and for other services alike: the attributes
+ * as SQS reads them, and the body and attributes together within the queue's maximum size.
+ */
+export function sendChecked(
+  state: SqsState,
+  queue: Queue,
+  send: { body: string; attributes?: unknown; delay?: number | undefined },
+  ctx: Pick<CallContext, "now">,
+): Message {
+  const attributes = readMessageAttributes(send.attributes);
   const max = Number(queue.attributes.get("MaximumMessageSize"));
-  if (Buffer.byteLength(body) > max) {
+  if (Buffer.byteLength(send.body) + attributesSize(attributes) > max) {
     throw invalidParameter(
       `One or more parameters are invalid. Reason: Message must be shorter than ${max} bytes.`,
     );
   }
-  const message = enqueue(env.state, queue, body, ctx.now().getTime(), delay);
-  return { MessageId: message.id, MD5OfMessageBody: message.md5 };
+  return enqueue(state, queue, send.body, ctx.now().getTime(), {
+    delaySeconds: send.delay,
+    attributes,
+    md5OfAttributes: attributes && md5OfAttributes(attributes),
+  });
 }
 
 function receiveMessage(env: SqsEnv, input: Record<string, unknown>, ctx: CallContext) {
   const r = Reader.of(input, invalidParameter);
   const queue = queueOf(env, r);
   const max = r.int("MaxNumberOfMessages", { min: 1, max: 10 }) ?? 1;
+  const wanted = r.strings("MessageAttributeNames", { item: { min: 1, max: 256 } }) ?? [];
   const visibility =
     r.int("VisibilityTimeout", { min: 0, max: 43_200 }) ?? Number(queue.attributes.get("VisibilityTimeout"));
   r.int("WaitTimeSeconds", { min: 0, max: 20 });
@@ -212,13 +243,18 @@ function receiveMessage(env: SqsEnv, input: Record<string, unknown>, ctx: CallCo
     m.receiptHandle = Buffer.from(`${m.id}/${nextId(env.state)}`).toString("base64url");
   }
   return {
-    Messages: received.map((m) => ({
-      MessageId: m.id,
-      ReceiptHandle: m.receiptHandle,
-      MD5OfBody: m.md5,
-      Body: m.body,
-      Attributes: { ApproximateReceiveCount: String(m.receiveCount), SentTimestamp: String(m.sentAtMs) },
-    })),
+    Messages: received.map((m) => {
+      const attributes = selectAttributes(m.attributes, wanted);
+      return {
+        MessageId: m.id,
+        ReceiptHandle: m.receiptHandle,
+        MD5OfBody: m.md5,
+        Body: m.body,
+        Attributes: { ApproximateReceiveCount: String(m.receiveCount), SentTimestamp: String(m.sentAtMs) },
+        MessageAttributes: attributes,
+        MD5OfMessageAttributes: attributes && md5OfAttributes(attributes),
+      };
+    }),
   };
 }
 

@@ -1,7 +1,7 @@
 import { resourcePolicyAllows } from "../../core/resource-policy.js";
-import type { QueueDelivery, ServiceDefinition } from "../../core/types.js";
-import { sqsHandlers } from "./handlers.js";
-import { emptySqsState, enqueue, expire, findQueueByArn, type SqsEnv } from "./state.js";
+import { AwsError, type QueueDelivery, type ServiceDefinition } from "../../core/types.js";
+import { sendChecked, sqsHandlers } from "./handlers.js";
+import { emptySqsState, expire, findQueueByArn, type SqsEnv } from "./state.js";
 
 /**
  * SQS: standard queues (attributes incl. retention, SQS-managed or KMS encryption, Policy),
@@ -91,6 +91,13 @@ function receiveFromService(
       return `the policy of queue ${queue.arn} does not allow ${delivery.principal} sqs:SendMessage`;
     }
   }
-  enqueue(env.state, queue, delivery.body, nowMs);
+  try {
+    const send = { body: delivery.body, attributes: delivery.messageAttributes };
+    sendChecked(env.state, queue, send, { now: () => new Date(nowMs) });
+  } catch (error) {
+    if (error instanceof AwsError)
+      return `SendMessage to ${queue.arn} failed: ${error.code}: ${error.message}`;
+    throw error;
+  }
   return undefined;
 }

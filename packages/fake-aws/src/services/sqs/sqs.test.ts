@@ -124,6 +124,79 @@ describe("messages", () => {
   });
 });
 
+describe("message attributes", () => {
+  const attributes = {
+    ERROR_CODE: { DataType: "String", StringValue: "AccessDeniedException" },
+    "retry.attempts": { DataType: "Number", StringValue: "185" },
+    "retry.raw": { DataType: "Binary.gz", BinaryValue: Uint8Array.from([0, 255, 7]) },
+  };
+
+  it("come back from ReceiveMessage as asked: All, a name, a prefix, or none (the SDK checks each MD5)", async () => {
+    await create();
+    const sent = await sqs.send(
+      new SendMessageCommand({ QueueUrl: URL, MessageBody: "missed", MessageAttributes: attributes }),
+    );
+    expect(sent.MD5OfMessageAttributes).toMatch(/^[0-9a-f]{32}$/);
+    const receive = async (names?: string[]) => {
+      const got = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: URL,
+          VisibilityTimeout: 0,
+          ...(names && { MessageAttributeNames: names }),
+        }),
+      );
+      return got.Messages?.[0]?.MessageAttributes;
+    };
+    expect(await receive(["All"])).toEqual(attributes);
+    expect(await receive([".*"])).toEqual(attributes);
+    expect(await receive(["ERROR_CODE", "MISSING"])).toEqual({ ERROR_CODE: attributes.ERROR_CODE });
+    expect(Object.keys((await receive(["retry.*"])) ?? {})).toEqual(["retry.attempts", "retry.raw"]);
+    expect(await receive()).toBeUndefined();
+  });
+
+  it("are digested as SQS digests them (the vector moto pins as AWS's answer)", async () => {
+    await create();
+    const MessageAttributes = { timestamp: { DataType: "Number", StringValue: "1493147359900" } };
+    const sent = await sqs.send(
+      new SendMessageCommand({ QueueUrl: URL, MessageBody: "derp", MessageAttributes }),
+    );
+    expect([sent.MD5OfMessageBody, sent.MD5OfMessageAttributes]).toEqual([
+      "58fd9edd83341c29f1aebba81c31e257",
+      "235c5c510d26fb653d073faed50ae77c",
+    ]);
+  });
+
+  it("are checked as SendMessage documents: names, types, values, at most 10, and their size", async () => {
+    await create({ MaximumMessageSize: "1024" });
+    const send = (MessageAttributes: Record<string, unknown>, MessageBody = "x") =>
+      failure(sqs.send(new SendMessageCommand({ QueueUrl: URL, MessageBody, MessageAttributes } as never)));
+    const text = (StringValue: string) => ({ DataType: "String", StringValue });
+    expect(await send({ "AWS.trace": text("a") })).toBe(
+      "InvalidParameterValue: Message (user) attribute name 'AWS.trace' is reserved for use by SQS.",
+    );
+    expect(await send({ "a..b": text("a") })).toMatch(
+      /^InvalidParameterValue: Message \(user\) attribute name 'a\.\.b' is invalid/,
+    );
+    expect(await send({ a: { DataType: "Text", StringValue: "a" } })).toBe(
+      "InvalidParameterValue: The message attribute 'a' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.",
+    );
+    expect(await send({ a: text("") })).toBe(
+      "InvalidParameterValue: Message (user) attribute 'a' must contain a non-empty value of type 'String'.",
+    );
+    expect(await send({ n: { DataType: "Number", StringValue: "twelve" } })).toBe(
+      "InvalidParameterValue: Can't cast the value of message (user) attribute 'n' to a number.",
+    );
+    const eleven = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`a${i}`, text("v")]));
+    expect(await send(eleven)).toBe(
+      "InvalidParameterValue: Number of message attributes [11] exceeds the allowed maximum [10].",
+    );
+    expect(await send({ big: text("v".repeat(1000)) }, "y".repeat(20))).toBe(
+      "InvalidParameterValue: One or more parameters are invalid. Reason: Message must be shorter than 1024 bytes.",
+    );
+    expect(aws.sqs.messages("app-flexjob-missed")).toEqual([]);
+  });
+});
+
 describe("messages from other services", () => {
   it("a service acting on its role (Scheduler's dead-letter queue) sends without a queue policy", async () => {
     await create();

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type AttributedResource, AwsError } from "../../core/types.js";
+import { type AttributedResource, AwsError, type MessageAttributeValue } from "../../core/types.js";
 
 /**
  * SQS's state: standard queues with their attributes, tags and messages. Messages leave the
@@ -17,6 +17,9 @@ export interface Message {
   receiveCount: number;
   /** The handle of the latest receive; only it deletes the message. */
   receiptHandle?: string;
+  /** The message's own attributes (already checked), and their MD5 as SQS computes it. */
+  attributes?: Record<string, MessageAttributeValue>;
+  md5OfAttributes?: string;
 }
 
 export interface Queue extends AttributedResource {
@@ -77,21 +80,32 @@ export function expire(queue: Queue, nowMs: number): void {
   queue.messages = queue.messages.filter((m) => nowMs - m.sentAtMs < retentionMs);
 }
 
+/** What a sender gives besides the body. */
+export interface SendOptions {
+  delaySeconds?: number | undefined;
+  attributes?: Record<string, MessageAttributeValue> | undefined;
+  md5OfAttributes?: string | undefined;
+}
+
 export function enqueue(
   state: SqsState,
   queue: Queue,
   body: string,
   nowMs: number,
-  delaySeconds?: number,
+  options: SendOptions = {},
 ): Message {
-  const delay = delaySeconds ?? Number(queue.attributes.get("DelaySeconds"));
-  const message = {
+  const delay = options.delaySeconds ?? Number(queue.attributes.get("DelaySeconds"));
+  const message: Message = {
     id: nextId(state),
     body,
     md5: md5(body),
     sentAtMs: nowMs,
     visibleAtMs: nowMs + delay * 1000,
     receiveCount: 0,
+    ...(options.attributes !== undefined && {
+      attributes: options.attributes,
+      ...(options.md5OfAttributes !== undefined && { md5OfAttributes: options.md5OfAttributes }),
+    }),
   };
   queue.messages.push(message);
   return message;
