@@ -105,6 +105,7 @@ export function createRegistry(options: RegistryOptions): Registry {
     logs,
     ec2,
     secrets.service,
+    secrets.ssmService,
     events.service,
     sns.service,
     sqs.service,

@@ -1,10 +1,18 @@
 import type { ServiceDefinition, StoredSecret } from "../../core/types.js";
-import { emptySecretsState, findStored, putParameter, putSecret, type SecretOptions } from "./state.js";
+import { type SecretsEnv, secretsManagerHandlers, ssmHandlers } from "./handlers.js";
+import {
+  emptySecretsState,
+  findStored,
+  putParameter,
+  putSecret,
+  putValue,
+  type SecretOptions,
+} from "./state.js";
 
 /**
- * Secrets Manager secrets and SSM parameters, as far as ECS reads them at task start: they exist
- * or not, with their full ARN and key. No API operation is modeled yet (so no handlers.ts);
- * tests create them with `aws.secrets`.
+ * Secrets Manager secrets and SSM parameters: they exist or not, with their full ARN, key and
+ * value, as ECS reads them at task start and as GetSecretValue and GetParameter answer. Tests
+ * create them with `aws.secrets`; no write operation of either API is modeled.
  */
 
 export type { SecretOptions } from "./state.js";
@@ -12,36 +20,54 @@ export type { SecretOptions } from "./state.js";
 export interface SecretsControls {
   /** Creates a Secrets Manager secret (as CreateSecret would) and returns its full ARN. */
   put(name: string, options?: SecretOptions): string;
-  /** Creates an SSM parameter (as PutParameter would) and returns its ARN. */
+  /** Creates an SSM SecureString parameter (as PutParameter would) and returns its ARN. */
   putParameter(name: string, options?: SecretOptions): string;
+  /** A new value for a secret or parameter, by its ARN (as PutSecretValue or PutParameter --overwrite would). */
+  putValue(arn: string, value: string): void;
 }
 
 export function createSecretsService(options: { seed: number; region: string }): {
   service: ServiceDefinition;
+  /** SSM Parameter Store, whose parameters this service keeps too. */
+  ssmService: ServiceDefinition;
   controls: SecretsControls;
   find(valueFrom: string, region: string): StoredSecret | undefined;
 } {
-  const env = { state: emptySecretsState(options.seed) };
+  const env: SecretsEnv = { state: emptySecretsState(options.seed) };
+  const reset = () => {
+    env.state = emptySecretsState(options.seed);
+  };
   const service: ServiceDefinition = {
     signingName: "secretsmanager",
     protocol: "awsJson1_1",
     targetPrefix: "secretsmanager",
-    handlers: {},
+    handlers: secretsManagerHandlers(env),
     mutating: new Set(),
     snapshot: () => ({
       secrets: [...env.state.secrets.values()],
       parameters: [...env.state.parameters.values()],
     }),
-    reset: () => {
-      env.state = emptySecretsState(options.seed);
-    },
+    reset,
+  };
+  const ssmService: ServiceDefinition = {
+    signingName: "ssm",
+    protocol: "awsJson1_1",
+    targetPrefix: "AmazonSSM",
+    handlers: ssmHandlers(env),
+    mutating: new Set(),
+    // The parameters are in the Secrets Manager service's snapshot, and reset with it.
+    snapshot: () => ({}),
+    reset,
   };
   return {
     service,
+    ssmService,
     controls: {
       put: (name, opts = {}) => putSecret(env.state, name, opts.region ?? options.region, opts),
-      putParameter: (name, opts = {}) =>
-        putParameter(env.state, name, opts.region ?? options.region, opts.kmsKeyId),
+      putParameter: (name, opts = {}) => putParameter(env.state, name, opts.region ?? options.region, opts),
+      putValue: (arn, value) => {
+        if (!putValue(env.state, arn, value)) throw new RangeError(`no secret or parameter ${arn}`);
+      },
     },
     find: (valueFrom, region) => findStored(env.state, valueFrom, region),
   };

@@ -9,12 +9,15 @@ import type { StoredSecret } from "../../core/types.js";
  * https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#iam-resources
  */
 
+/** A stored secret or parameter: the name it was created with and, when it has one, its value. */
+export type StoredValue = StoredSecret & { name: string; value?: string };
+
 export interface SecretsState {
   random: Random;
-  /** Secrets by full ARN, and the name each was created with. */
-  secrets: Map<string, StoredSecret & { name: string }>;
+  /** Secrets by full ARN. */
+  secrets: Map<string, StoredValue>;
   /** Parameters by ARN. */
-  parameters: Map<string, StoredSecret>;
+  parameters: Map<string, StoredValue>;
 }
 
 export interface SecretOptions {
@@ -24,6 +27,8 @@ export interface SecretOptions {
   kmsKeyId?: string;
   /** A secret's 6 "random" characters, for a test that names its full ARN up front; default drawn. */
   suffix?: string;
+  /** Its value (SecretString, or a parameter's Value); default none, which GetSecretValue cannot read. */
+  value?: string;
 }
 
 const ACCOUNT_ID = "123456789012";
@@ -48,25 +53,48 @@ export function putSecret(state: SecretsState, name: string, region: string, opt
   const suffix = options.suffix ?? state.random.chars(6, SUFFIX_ALPHABET);
   if (!/^[A-Za-z0-9]{6}$/.test(suffix)) throw new RangeError("a secret's suffix is 6 letters or digits");
   const arn = `arn:aws:secretsmanager:${region}:${ACCOUNT_ID}:secret:${name}-${suffix}`;
-  state.secrets.set(arn, { ...stored("secretsmanager", arn, region, options.kmsKeyId), name });
+  state.secrets.set(
+    arn,
+    withValue({ ...stored("secretsmanager", arn, region, options.kmsKeyId), name }, options),
+  );
   return arn;
 }
 
-/** Stores a parameter (as PutParameter would) and returns its ARN. */
-export function putParameter(state: SecretsState, name: string, region: string, kmsKeyId?: string): string {
+/** Stores a parameter (as PutParameter would, a SecureString) and returns its ARN. */
+export function putParameter(
+  state: SecretsState,
+  name: string,
+  region: string,
+  options: SecretOptions,
+): string {
   const arn = parameterArn(region, name);
-  state.parameters.set(arn, stored("ssm", arn, region, kmsKeyId));
+  state.parameters.set(arn, withValue({ ...stored("ssm", arn, region, options.kmsKeyId), name }, options));
   return arn;
+}
+
+function withValue(item: StoredValue, options: SecretOptions): StoredValue {
+  return options.value === undefined ? item : { ...item, value: options.value };
+}
+
+/**
+ * Gives a stored secret or parameter (by its ARN) a new value, as PutSecretValue or PutParameter
+ * with Overwrite would; false when there is none.
+ */
+export function putValue(state: SecretsState, arn: string, value: string): boolean {
+  const item = state.secrets.get(arn) ?? state.parameters.get(arn);
+  if (item === undefined) return false;
+  item.value = value;
+  return true;
 }
 
 /** What a container's `valueFrom` names: a secret's (full or partial) ARN, or a parameter. */
-export function findStored(state: SecretsState, valueFrom: string, region: string): StoredSecret | undefined {
+export function findStored(state: SecretsState, valueFrom: string, region: string): StoredValue | undefined {
   return valueFrom.startsWith("arn:aws:secretsmanager:")
     ? findSecret(state, valueFrom)
     : findParameter(state, valueFrom, region);
 }
 
-function findSecret(state: SecretsState, valueFrom: string): StoredSecret | undefined {
+export function findSecret(state: SecretsState, valueFrom: string): StoredValue | undefined {
   const match = SECRET_ARN.exec(valueFrom);
   if (!match || match[2] !== ACCOUNT_ID) return undefined;
   const [id, region] = [match[0], match[1]];
@@ -80,7 +108,11 @@ function findSecret(state: SecretsState, valueFrom: string): StoredSecret | unde
   );
 }
 
-function findParameter(state: SecretsState, valueFrom: string, region: string): StoredSecret | undefined {
+export function findParameter(
+  state: SecretsState,
+  valueFrom: string,
+  region: string,
+): StoredValue | undefined {
   // ECS takes a parameter's name alone when it is in the task's region.
   const match = PARAMETER_ARN.exec(valueFrom);
   const arn = match ? valueFrom : parameterArn(region, valueFrom);
