@@ -1,3 +1,4 @@
+import { paginate } from "../../core/pagination.js";
 import { Reader } from "../../core/readers.js";
 import { AwsError, type CallContext } from "../../core/types.js";
 import {
@@ -173,6 +174,39 @@ export function describeApiDestination(env: EventsEnv, input: Record<string, unk
     InvocationEndpoint: d.endpoint,
     HttpMethod: d.httpMethod,
     InvocationRateLimitPerSecond: d.rateLimitPerSecond,
+  };
+}
+
+/** The region's API destinations by name, filtered by name prefix and connection, in name order. */
+export function listApiDestinations(env: EventsEnv, input: Record<string, unknown>, ctx: CallContext) {
+  const r = Reader.of(input, validation);
+  const prefix = r.string("NamePrefix", NAME);
+  const connectionArn = r.string("ConnectionArn", { min: 1, max: 1600 });
+  const limit = r.int("Limit", { min: 1, max: 100 }) ?? 100;
+  const token = r.string("NextToken", { min: 1, max: 2048 });
+  const destinations = [...env.state.apiDestinations.values()]
+    .filter(
+      (d) =>
+        d.region === ctx.region &&
+        (prefix === undefined || d.name.startsWith(prefix)) &&
+        (connectionArn === undefined || d.connectionArn === connectionArn),
+    )
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const page = paginate(destinations, (d) => d.name, {
+    token,
+    max: limit,
+    invalidToken: () => validation("The NextToken provided is invalid."),
+  });
+  return {
+    ApiDestinations: page.items.map((d) => ({
+      ...destinationState(d),
+      Name: d.name,
+      ConnectionArn: d.connectionArn,
+      InvocationEndpoint: d.endpoint,
+      HttpMethod: d.httpMethod,
+      InvocationRateLimitPerSecond: d.rateLimitPerSecond,
+    })),
+    NextToken: page.nextToken,
   };
 }
 

@@ -7,6 +7,7 @@ import {
   deleteConnection,
   describeApiDestination,
   describeConnection,
+  listApiDestinations,
   updateApiDestination,
   updateConnection,
 } from "./connections.js";
@@ -59,6 +60,7 @@ const OPERATIONS: Record<string, OperationHandler<EventsEnv>> = {
   DeleteConnection: deleteConnection,
   CreateApiDestination: createApiDestination,
   DescribeApiDestination: describeApiDestination,
+  ListApiDestinations: listApiDestinations,
   UpdateApiDestination: updateApiDestination,
   DeleteApiDestination: deleteApiDestination,
 };
