@@ -28,7 +28,7 @@ import { AwsError } from "./types.js";
  *   POST   /_fake/ecs/spot-interruption { family, afterMs? }    Spot reclaims the family's next task
  *   POST   /_fake/ecs/exit-codes     { family, exitCodes: [1, 0] }  its next tasks' exit codes, in order
  *   POST   /_fake/ecs/stop-task      { task, reason? }          a person stops the task (UserInitiated)
- *   POST   /_fake/scheduler/fire     { name, group?, at?, executionId?, region? } → the invocation
+ *   POST   /_fake/scheduler/fire     { name, group?, at?, executionId?, region?, targetError? } → the invocation
  *   GET    /_fake/scheduler/failures → { failures }
  *   GET    /_fake/events/failures → { failures }               EventBridge deliveries that failed
  *   POST   /_fake/events/settle                                 waits for HTTP deliveries under way
@@ -204,12 +204,16 @@ function readFire(input: Reader): FireRequest {
   const at = input.date("at");
   const executionId = input.string("executionId");
   const region = input.string("region");
+  const targetError = input.string("targetError", { oneOf: ["throttle", "internal"] }) as
+    | FireRequest["targetError"]
+    | undefined;
   return {
     name: input.string("name", { required: true }),
     ...(group !== undefined && { group }),
     ...(at !== undefined && { at }),
     ...(executionId !== undefined && { executionId }),
     ...(region !== undefined && { region }),
+    ...(targetError !== undefined && { targetError }),
   };
 }
 

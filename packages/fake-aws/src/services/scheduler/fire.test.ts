@@ -12,6 +12,7 @@ import {
   ListExecutionsCommand,
   SFNClient,
 } from "@aws-sdk/client-sfn";
+import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakeAws, startFakeAws } from "../../index.js";
 import { defaultSubnet, TRUST_SCHEDULER } from "../../test-support.js";
@@ -258,5 +259,117 @@ describe("firing a schedule", () => {
       duplicate: false,
       executionArn: `arn:aws:states:us-east-1:${ACCOUNT}:execution:nightly:e-6`,
     });
+  });
+});
+
+describe("dead letters", () => {
+  const QUEUE = `arn:aws:sqs:us-east-1:${ACCOUNT}:app-flexjob-missed`;
+  const SCHEDULE = `arn:aws:scheduler:us-east-1:${ACCOUNT}:schedule/default`;
+
+  async function deadLetters(): Promise<{ body?: string; attributes: Record<string, string> }[]> {
+    const sqs = new SQSClient({ ...aws.clientConfig(), maxAttempts: 1 });
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "app-flexjob-missed" }));
+    const got = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ["All"] }),
+    );
+    sqs.destroy();
+    return (got.Messages ?? []).map((m) => ({
+      ...(m.Body !== undefined && { body: m.Body }),
+      attributes: Object.fromEntries(
+        Object.entries(m.MessageAttributes ?? {}).map(([name, value]) => [
+          name,
+          `${value.DataType}:${value.StringValue}`,
+        ]),
+      ),
+    }));
+  }
+
+  async function dlqSchedule(name: string, actions: string[], retries = 3): Promise<void> {
+    const sqs = new SQSClient({ ...aws.clientConfig(), maxAttempts: 1 });
+    await sqs.send(new CreateQueueCommand({ QueueName: "app-flexjob-missed" }));
+    sqs.destroy();
+    const roleArn = await role(`${name}-role`, TRUST_SCHEDULER, actions);
+    const direct = (await scheduler.send(new GetScheduleCommand({ Name: "direct" }))).Target;
+    await schedule(name, roleArn, {
+      ...direct,
+      RoleArn: undefined,
+      DeadLetterConfig: { Arn: QUEUE },
+      RetryPolicy: { MaximumRetryAttempts: retries, MaximumEventAgeInSeconds: 3600 },
+    });
+  }
+
+  it("a target the role may not start goes to the queue at once, with the documented attributes", async () => {
+    await dlqSchedule("unstartable", ["sqs:SendMessage"]);
+    const invocation = aws.scheduler.fire({
+      name: "unstartable",
+      at: "2026-03-01T02:00:00Z",
+      executionId: "e-9",
+    });
+    expect(invocation.deadLetter).toEqual({ queueArn: QUEUE, delivered: true });
+    const message = `User: arn:aws:sts::${ACCOUNT}:assumed-role/unstartable-role/scheduler is not authorized to perform: ecs:RunTask on resource: ${TASK_DEFINITION}`;
+    expect(await deadLetters()).toEqual([
+      {
+        body: JSON.stringify({
+          containerOverrides: [
+            {
+              name: "job",
+              environment: [
+                { name: "FLEXJOB_RUN_ID", value: "e-9" },
+                { name: "FLEXJOB_SCHEDULED_TIME", value: "2026-03-01T02:00:00Z" },
+                { name: "FLEXJOB_ATTEMPT", value: "1" },
+              ],
+            },
+          ],
+        }),
+        attributes: {
+          ERROR_CODE: "String:AccessDeniedException",
+          ERROR_MESSAGE: `String:${message}`,
+          EXECUTION_ID: "String:e-9",
+          IS_PAYLOAD_TRUNCATED: "String:false",
+          RETRY_ATTEMPTS: "String:0",
+          SCHEDULED_TIME: "String:2026-03-01T02:00:00Z",
+          SCHEDULE_ARN: `String:${SCHEDULE}/unstartable`,
+          TARGET_ARN: `String:${CLUSTER}`,
+        },
+      },
+    ]);
+  });
+
+  it("an error Scheduler retries arrives as the retry policy run out", async () => {
+    await dlqSchedule("busy", ["sqs:SendMessage", "ecs:RunTask"], 3);
+    const invocation = aws.scheduler.fire({ name: "busy", executionId: "e-10", targetError: "throttle" });
+    expect([invocation.error?.code, invocation.deadLetter?.delivered, invocation.taskArns]).toEqual([
+      "ThrottlingException",
+      true,
+      undefined,
+    ]);
+    const [letter] = await deadLetters();
+    expect([
+      letter?.attributes.RETRY_ATTEMPTS,
+      letter?.attributes.EXHAUSTED_RETRY_CONDITION,
+      letter?.attributes.ERROR_CODE,
+    ]).toEqual(["String:3", "String:MaximumRetryAttempts", "String:ThrottlingException"]);
+  });
+
+  it("a role without sqs:SendMessage drops the dead letter, and the failure says so", async () => {
+    await dlqSchedule("voiceless", []);
+    const invocation = aws.scheduler.fire({ name: "voiceless", executionId: "e-11" });
+    const deadLetter = {
+      queueArn: QUEUE,
+      delivered: false,
+      reason: `role arn:aws:iam::${ACCOUNT}:role/voiceless-role is not allowed sqs:SendMessage on ${QUEUE}`,
+    };
+    expect(invocation.deadLetter).toEqual(deadLetter);
+    expect(aws.scheduler.failures().map((f) => f.deadLetter)).toEqual([deadLetter]);
+    expect(await deadLetters()).toEqual([]);
+  });
+
+  it("a start failure without a DeadLetterConfig sends nothing anywhere", async () => {
+    const weak = await role("weak-direct", TRUST_SCHEDULER, ["sqs:SendMessage"]);
+    const direct = (await scheduler.send(new GetScheduleCommand({ Name: "direct" }))).Target;
+    await schedule("plain", weak, { ...direct, RoleArn: undefined });
+    const invocation = aws.scheduler.fire({ name: "plain" });
+    expect([invocation.error?.code, invocation.deadLetter]).toEqual(["AccessDeniedException", undefined]);
+    expect(await deadLetters()).toEqual([]);
   });
 });

@@ -1,5 +1,7 @@
 import { isRecord } from "../../core/readers.js";
+import { internalError, throttlingError } from "../../core/service-errors.js";
 import { AwsError, type CallContext } from "../../core/types.js";
+import { type DeadLetter, sendDeadLetter } from "./dead-letter.js";
 import { groupKey, type SchedulerEnv, scheduleKey } from "./state.js";
 
 /**
@@ -7,7 +9,8 @@ import { groupKey, type SchedulerEnv, scheduleKey } from "./state.js";
  * role (which must trust scheduler.amazonaws.com for the schedule's group and account), fills the
  * context attributes into the target's Input, and calls the target: RunTask for an ECS cluster
  * target, StartExecution for the universal target `aws-sdk:sfn:startExecution` (the Input is the
- * request). A call that fails is a start failure, the kind the dead-letter queue receives.
+ * request). A call that fails is a start failure: it goes to the target's dead-letter queue, if
+ * it has one (`dead-letter.ts`).
  * Scheduler delivers at least once: firing again with the same execution id is a duplicate.
  * https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-context-attributes.html
  * https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-universal.html
@@ -25,6 +28,11 @@ export interface FireRequest {
   executionId?: string;
   /** Default the fake's region. */
   region?: string;
+  /**
+   * The target's service answers this invocation with its throttling or internal error, as a
+   * busy or failing service would: errors Scheduler retries (see `dead-letter.ts`).
+   */
+  targetError?: "throttle" | "internal";
 }
 
 export interface Invocation {
@@ -40,6 +48,8 @@ export interface Invocation {
   executionArn?: string;
   /** Set when the target could not be invoked (a start failure). */
   error?: { code: string; message: string };
+  /** For a start failure of a target with a `DeadLetterConfig`: whether its dead-letter event reached the queue. */
+  deadLetter?: DeadLetter;
 }
 
 /** What firing remembers: each execution id delivered (with its scheduled time), and the invocations that failed to start. */
@@ -74,16 +84,29 @@ export function fire(
     .replaceAll("<aws.scheduler.scheduled-time>", scheduledTime)
     .replaceAll("<aws.scheduler.attempt-number>", "1")
     .replaceAll("<aws.scheduler.schedule-arn>", String(schedule.described.Arn));
+  let roleAssumed = false;
   try {
     assumeRole(env, String(target.RoleArn), group, context);
+    roleAssumed = true;
+    if (request.targetError !== undefined) throw injected(target, request.targetError);
     if (target.Arn === START_EXECUTION) invocation.executionArn = startExecution(env, target, input, context);
     else invocation.taskArns = runTask(env, target, input, context);
   } catch (error) {
     if (!(error instanceof AwsError)) throw error;
     invocation.error = { code: error.code, message: error.message };
+    const scheduleArn = String(schedule.described.Arn);
+    const failed = { scheduleArn, target, executionId, scheduledTime, payload: input, error, roleAssumed };
+    const deadLetter = sendDeadLetter(env, failed);
+    if (deadLetter !== undefined) invocation.deadLetter = deadLetter;
     log.failures.push(invocation);
   }
   return invocation;
+}
+
+/** The error the target's own service answers with when it throttles or fails inside. */
+function injected(target: Record<string, unknown>, kind: "throttle" | "internal"): AwsError {
+  const service = target.Arn === START_EXECUTION ? "states" : "ecs";
+  return kind === "throttle" ? throttlingError(service) : internalError(service);
 }
 
 function assumeRole(env: SchedulerEnv, roleArn: string, group: string, context: CallContext): void {
