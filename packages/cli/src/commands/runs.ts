@@ -22,7 +22,11 @@ export function runLine(run: JobRun): string {
     .filter((task, _index, all) => all.findLast((other) => other.shard === task.shard) === task)
     .map((task) => (task.exitCode === undefined ? (task.stopCode ?? "no exit") : `exit ${task.exitCode}`));
   const reason =
-    run.outcome === "failed" || run.outcome === "interrupted" ? run.tasks.at(-1)?.stoppedReason : "";
+    run.outcome === "missed"
+      ? run.reason
+      : run.outcome === "failed" || run.outcome === "interrupted"
+        ? run.tasks.at(-1)?.stoppedReason
+        : "";
   return [
     when.padEnd(16),
     (OUTCOME_TEXT[run.outcome] ?? run.outcome).padEnd(11),

@@ -61,11 +61,13 @@ describe("renderAppRoles: the states role", () => {
     expect(withJob({}).map((role) => role.name)).toEqual([
       "billing-flexjob-execution",
       "billing-flexjob-scheduler",
+      "billing-flexjob-pipes",
     ]);
     expect(withJob({ retries: 1 }).map((role) => role.name)).toEqual([
       "billing-flexjob-execution",
       "billing-flexjob-scheduler",
       "billing-flexjob-states",
+      "billing-flexjob-pipes",
     ]);
   });
 

@@ -3,6 +3,8 @@ import type { FlexjobConfig } from "../config/index.js";
 import { names, roleArn, TAG_APP, TAG_MANAGED } from "../naming.js";
 import { usesStateMachine } from "./asl.js";
 import { discoveryPolicyStatement } from "./discovery-service.js";
+import { renderPipesRole } from "./missed-pipe.js";
+import { missedQueueArn } from "./missed-runs.js";
 import { boundarySpec } from "./permissions-boundary.js";
 import { type PolicyStatement, passRoleStatement, policy, tagAtRunTaskStatement } from "./policy.js";
 import type { RenderInput, RetainedJob } from "./resource.js";
@@ -12,7 +14,8 @@ import type { TaskDefinitionSpec } from "./task-definition-spec.js";
 
 /**
  * The roles flexjob creates for an app, rendered from the config: the execution role ECS pulls
- * images and reads secrets with, the scheduler role EventBridge Scheduler starts tasks with, and,
+ * images and reads secrets with, the scheduler role EventBridge Scheduler starts tasks with, the
+ * pipes role the missed-runs pipe runs as, and,
  * with `discovery:`, the task role jobs without their own run as. Each grants only what the app's
  * jobs (and the jobs kept without prune, `retained`) need.
  */
@@ -76,6 +79,7 @@ export function renderAppRoles(input: RenderInput): RoleSpec[] {
     );
   }
   if (config.discovery) roles.push(renderTaskRole(config, accountId, region, tags, permissionsBoundary));
+  roles.push(renderPipesRole(input, { tags, permissionsBoundary }));
   return roles;
 }
 
@@ -308,6 +312,13 @@ function renderSchedulerRole(
         tagAtRunTaskStatement("TagJobTasks", `arn:aws:ecs:${region}:${accountId}:task/${clusterName}/*`),
         passRoleStatement("PassJobRoles", passable, "ecs-tasks.amazonaws.com"),
         ...startRunsStatements(context.stateMachines),
+        {
+          // Scheduler sends what it could not start to the app's dead-letter queue as this role.
+          Sid: "RecordMissedRuns",
+          Effect: "Allow",
+          Action: "sqs:SendMessage",
+          Resource: missedQueueArn(region, accountId, names.missedQueue(app)),
+        },
       ),
     },
     tags: context.tags,

@@ -24,6 +24,7 @@ export function appScope(config: FlexjobConfig, options: ScopeOptions = {}) {
   const executionRole = role(names.executionRole(app));
   const schedulerRole = role(names.schedulerRole(app));
   const statesRole = role(names.statesRole(app));
+  const pipesRole = role(names.pipesRole(app));
   // Only an app with a state-machine job has the role: other apps' policies stay as they were.
   const statesRoles = config.jobs.some(usesStateMachine) ? [statesRole] : [];
   // With discovery, jobs without their own task role run as flexjob's, which the deploy manages.
@@ -47,7 +48,7 @@ export function appScope(config: FlexjobConfig, options: ScopeOptions = {}) {
     statesRole,
     flexjobTaskRole,
     /** The roles flexjob creates for the app. */
-    appRoles: [executionRole, schedulerRole, ...statesRoles, ...flexjobTaskRole],
+    appRoles: [executionRole, schedulerRole, pipesRole, ...statesRoles, ...flexjobTaskRole],
     /** Every role a job's tasks run with: what ECS needs `iam:PassRole` for. */
     ecsRoles: [executionRole, ...flexjobTaskRole, ...taskRoles],
     boundary: arn("iam", `policy/${names.boundaryPolicy(app)}`, ""),

@@ -47,7 +47,7 @@ export function runsPolicyDocument(accountId: string, region: string): PolicyDoc
     Condition: {
       StringEquals: { "aws:SourceAccount": accountId },
       ArnLike: {
-        "aws:SourceArn": [names.runsRule("*"), names.executionsRule("*")].map(
+        "aws:SourceArn": [names.runsRule("*"), names.missedRule("*"), names.executionsRule("*")].map(
           (rule) => `arn:aws:events:${region}:${accountId}:rule/${rule}`,
         ),
       },

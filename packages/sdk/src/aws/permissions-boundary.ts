@@ -83,6 +83,27 @@ export function boundaryPolicy(app: string, options: { accountId?: string } = {}
       Action: "states:StartExecution",
       Resource: `arn:aws:states:*:${account}:stateMachine:${names.stateMachine(app, "*")}`,
     },
+    {
+      // Scheduler's dead letters (the scheduler role sends, the pipes role drains) and the events
+      // the pipe puts on the default bus for the run history and the alerts.
+      Sid: "MissedRuns",
+      Effect: "Allow",
+      Action: ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage", "sqs:SendMessage"],
+      Resource: `arn:aws:sqs:*:${account}:${names.missedQueue(app)}`,
+    },
+    {
+      Sid: "PutMissedRunEvents",
+      Effect: "Allow",
+      Action: "events:PutEvents",
+      Resource: `arn:aws:events:*:${account}:event-bus/default`,
+    },
+    {
+      // The alerts role posts to the app's webhooks through their API destinations.
+      Sid: "InvokeAlertWebhooks",
+      Effect: "Allow",
+      Action: "events:InvokeApiDestination",
+      Resource: `arn:aws:events:*:${account}:api-destination/flexjob-${app}-*`,
+    },
     passRoleStatement("PassRolesToEcsTasksOnly", `arn:aws:iam::${account}:role/*`, "ecs-tasks.amazonaws.com"),
     {
       Sid: "DiscoverServices",

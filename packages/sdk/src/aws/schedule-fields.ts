@@ -18,6 +18,7 @@ import { canonicalJson } from "../plan/canonical-json.js";
 import { SCHEDULER_RETRY } from "../schedule/retry-policy.js";
 import { capacityProviderFor, type FargateCapacityProvider } from "../sizing/index.js";
 import { usesStateMachine } from "./asl.js";
+import { missedQueueArn } from "./missed-runs.js";
 import type { RenderInput } from "./resource.js";
 import { sortedPairs } from "./task-definition-spec.js";
 
@@ -47,6 +48,12 @@ export interface ScheduleSpec {
     securityGroups: string[];
     assignPublicIp: boolean;
     retry: { attempts: number; maxAgeSeconds: number };
+    /**
+     * The app's dead-letter queue: what Scheduler could not start within `retry` lands there and
+     * is recorded as a missed run (see missed-runs.ts). undefined only as read from a schedule
+     * written without one.
+     */
+    deadLetterArn: string | undefined;
     /** RunTask overrides as the JSON text Scheduler passes on (with its context placeholders). */
     input: string;
     /** Tags each started task carries. */
@@ -92,7 +99,6 @@ export interface ScheduleSettings {
   enableExecuteCommand: boolean;
   propagateTags: PropagateTags | undefined;
   actionAfterCompletion: ActionAfterCompletion;
-  deadLetterArn: string | undefined;
   kmsKeyArn: string | undefined;
 }
 
@@ -104,7 +110,6 @@ export const SCHEDULE_SETTINGS: ScheduleSettings = {
   enableExecuteCommand: false,
   propagateTags: "TASK_DEFINITION",
   actionAfterCompletion: "NONE",
-  deadLetterArn: undefined,
   kmsKeyArn: undefined,
 };
 
@@ -198,6 +203,7 @@ function renderEcsSchedule(job: JobSpec, shard: number, input: RenderInput): Sch
       securityGroups: [...network.securityGroups].sort(),
       assignPublicIp: network.assignPublicIp,
       retry: { attempts: job.startRetry.attempts, maxAgeSeconds: job.startRetry.maxAgeSeconds },
+      deadLetterArn: missedQueueArn(region, accountId, names.missedQueue(app)),
       input: canonicalJson(overrides),
       taskTags: { [TAG_MANAGED]: "true", [TAG_APP]: app, [TAG_JOB]: job.name },
     },
@@ -241,6 +247,7 @@ export function readSchedule(schedule: GetScheduleOutput, groupName: string, nam
           maxAgeSeconds:
             target?.RetryPolicy?.MaximumEventAgeInSeconds ?? SCHEDULER_RETRY.maxAgeSeconds.default,
         },
+        deadLetterArn: target?.DeadLetterConfig?.Arn,
         input: canonicalInput(target?.Input ?? ""),
         // A list of one-entry maps on the wire.
         taskTags: Object.fromEntries((ecs?.Tags ?? []).flatMap((tag) => Object.entries(tag))),
@@ -255,7 +262,6 @@ export function readSchedule(schedule: GetScheduleOutput, groupName: string, nam
       enableExecuteCommand: ecs?.EnableExecuteCommand ?? false,
       propagateTags: ecs?.PropagateTags,
       actionAfterCompletion: schedule.ActionAfterCompletion ?? "NONE",
-      deadLetterArn: target?.DeadLetterConfig?.Arn,
       kmsKeyArn: schedule.KmsKeyArn,
     },
   };
@@ -322,8 +328,8 @@ export function comparable(spec: ScheduleLiveSpec, settings?: ScheduleSettings):
         stateMachineArn: target.stateMachineArn,
         roleArn: target.roleArn,
         retry: target.retry,
+        deadLetterArn: target.deadLetterArn,
         input: target.input,
-        ...(settings && { deadLetterArn: settings.deadLetterArn }),
       },
     };
   }
@@ -338,6 +344,7 @@ export function comparable(spec: ScheduleLiveSpec, settings?: ScheduleSettings):
       securityGroups: target.securityGroups,
       assignPublicIp: target.assignPublicIp,
       retry: target.retry,
+      deadLetterArn: target.deadLetterArn,
       input: target.input,
       taskTags: target.taskTags,
       ...(settings && {
@@ -346,7 +353,6 @@ export function comparable(spec: ScheduleLiveSpec, settings?: ScheduleSettings):
         enableEcsManagedTags: settings.enableEcsManagedTags,
         enableExecuteCommand: settings.enableExecuteCommand,
         propagateTags: settings.propagateTags,
-        deadLetterArn: settings.deadLetterArn,
       }),
     },
   };
@@ -369,11 +375,14 @@ export function scheduleRequest(spec: ScheduleWrite): Omit<CreateScheduleInput, 
     MaximumRetryAttempts: target.retry.attempts,
     MaximumEventAgeInSeconds: target.retry.maxAgeSeconds,
   };
+  const deadLetter =
+    target.deadLetterArn === undefined ? {} : { DeadLetterConfig: { Arn: target.deadLetterArn } };
   const machineTarget = target.stateMachineArn !== undefined && {
     Arn: START_EXECUTION_TARGET,
     RoleArn: target.roleArn,
     Input: target.input,
     RetryPolicy: retryPolicy,
+    ...deadLetter,
   };
   return {
     Name: spec.name,
@@ -392,10 +401,8 @@ export function scheduleRequest(spec: ScheduleWrite): Omit<CreateScheduleInput, 
       Arn: target.clusterArn,
       RoleArn: target.roleArn,
       Input: target.input,
-      RetryPolicy: {
-        MaximumRetryAttempts: target.retry.attempts,
-        MaximumEventAgeInSeconds: target.retry.maxAgeSeconds,
-      },
+      RetryPolicy: retryPolicy,
+      ...deadLetter,
       EcsParameters: {
         TaskDefinitionArn: target.taskDefinitionArn,
         TaskCount: settings.taskCount,

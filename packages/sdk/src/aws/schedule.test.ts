@@ -146,6 +146,7 @@ function getScheduleOutput(): GetScheduleOutput {
         2,
       ),
       RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 3 },
+      DeadLetterConfig: { Arn: "arn:aws:sqs:eu-west-1:123456789012:flexjob-billing-missed" },
       RoleArn: "arn:aws:iam::123456789012:role/billing-flexjob-scheduler",
     },
   };
@@ -201,6 +202,7 @@ describe("planSchedule", () => {
         { path: "target.assignPublicIp", after: false },
         { path: "target.retry.attempts", after: 3 },
         { path: "target.retry.maxAgeSeconds", after: 3600 },
+        { path: "target.deadLetterArn", after: "arn:aws:sqs:eu-west-1:123456789012:flexjob-billing-missed" },
         { path: "target.input", after: spec.target.input },
         { path: "target.taskTags.flexjob:managed", after: "true" },
         { path: "target.taskTags.flexjob:app", after: "billing" },
@@ -439,6 +441,7 @@ describe("applySchedule", () => {
       RoleArn: "arn:aws:iam::123456789012:role/billing-flexjob-scheduler",
       Input: shard0().target.input,
       RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+      DeadLetterConfig: { Arn: "arn:aws:sqs:eu-west-1:123456789012:flexjob-billing-missed" },
       EcsParameters: {
         TaskDefinitionArn: REVISION_4,
         TaskCount: 1,
@@ -620,6 +623,7 @@ describe("a job with retries, a timeout or overlap: the schedule starts its stat
       RoleArn: "arn:aws:iam::123456789012:role/billing-flexjob-scheduler",
       Input: JSON.stringify(startExecution),
       RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+      DeadLetterConfig: { Arn: "arn:aws:sqs:eu-west-1:123456789012:flexjob-billing-missed" },
     });
   });
 

@@ -27,6 +27,7 @@ const target: BulkTarget = {
       securityGroups: ["sg-0c3c3c3c3c3c3c3c3"],
       assignPublicIp: false,
       retry: { attempts: 2, maxAgeSeconds: 3600 },
+      deadLetterArn: "arn:aws:sqs:eu-west-1:123456789012:flexjob-billing-missed",
       input: "{}",
       taskTags: { "flexjob:app": "billing", "flexjob:job": "report" },
     },

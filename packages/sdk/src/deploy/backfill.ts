@@ -74,8 +74,11 @@ export async function backfill(
   // Runs are recorded when their tasks stop; a run starts up to startRetry.maxAge late.
   const since = new Date(options.from.getTime() - job.startRetry.maxAgeSeconds * 1000);
   const history = await runs(config, job.name, { since, limit: Number.MAX_SAFE_INTEGER }, deps);
+  // A missed run never ran: backfill is what catches it up.
   const recordedTimes = new Set(
-    history.flatMap((run) => (run.scheduledTime ? [Date.parse(run.scheduledTime)] : [])),
+    history.flatMap((run) =>
+      run.scheduledTime && run.outcome !== "missed" ? [Date.parse(run.scheduledTime)] : [],
+    ),
   );
   const recorded = scheduled.filter((time) => recordedTimes.has(Date.parse(time)));
   const missing = scheduled.filter((time) => !recordedTimes.has(Date.parse(time)));

@@ -3,6 +3,8 @@ import { discoveryServices } from "../aws/discovery-service.js";
 import { eventRules } from "../aws/event-rule.js";
 import { logGroups } from "../aws/log-group.js";
 import { logsResourcePolicies } from "../aws/logs-resource-policy.js";
+import { missedPipes } from "../aws/missed-pipe.js";
+import { missedQueues } from "../aws/missed-queue.js";
 import { namespaces } from "../aws/namespace.js";
 import type { AnyStep, ResourceAdapter } from "../aws/resource.js";
 import { roles } from "../aws/role.js";
@@ -32,6 +34,8 @@ export const registry = defineRegistry({
   "discovery-service": discoveryServices,
   "logs-policy": logsResourcePolicies,
   "log-group": logGroups,
+  "missed-queue": missedQueues,
+  "missed-pipe": missedPipes,
   "task-definition": taskDefinitions,
   "state-machine": stateMachines,
   schedule: schedules,

@@ -121,3 +121,59 @@ describe("runsOf", () => {
     ]);
   });
 });
+
+/** The SQS record of a Scheduler dead letter, as the missed-runs pipe puts it on the bus. */
+function deadLetter(attributes: Record<string, string>) {
+  return {
+    messageId: "m-1",
+    body: "{}",
+    eventSource: "aws:sqs",
+    eventSourceARN: "arn:aws:sqs:eu-west-1:123456789012:flexjob-shop-missed",
+    messageAttributes: Object.fromEntries(
+      Object.entries(attributes).map(([name, value]) => [
+        name,
+        { stringValue: value, stringListValues: [], binaryListValues: [], dataType: "String" },
+      ]),
+    ),
+  };
+}
+
+describe("runsOf: missed runs", () => {
+  it("shows a run Scheduler could not start as missed, at its scheduled time, with Scheduler's reason", () => {
+    const records = [
+      stopped({
+        task: "a1",
+        run: "run-1",
+        exitCode: 0,
+        start: "2026-12-05T03:30:10Z",
+        stop: "2026-12-05T03:31:00Z",
+      }),
+    ];
+    const missed = [
+      deadLetter({
+        EXECUTION_ID: "exec-2",
+        SCHEDULED_TIME: "2026-12-06T03:30:00Z",
+        SCHEDULE_ARN: "arn:aws:scheduler:eu-west-1:123456789012:schedule/flexjob-shop/shop-report",
+        ERROR_CODE: "AccessDeniedException",
+        ERROR_MESSAGE: "not authorized to perform: ecs:RunTask",
+      }),
+    ];
+    const list = runsOf(records, LOGS, [], missed);
+    expect(list.map((run) => [run.runId, run.outcome])).toEqual([
+      ["exec-2", "missed"],
+      ["run-1", "succeeded"],
+    ]);
+    expect(list[0]).toEqual({
+      runId: "exec-2",
+      scheduledTime: "2026-12-06T03:30:00Z",
+      startedAt: undefined,
+      stoppedAt: undefined,
+      durationSeconds: undefined,
+      outcome: "missed",
+      attempts: 0,
+      tasks: [],
+      logs: LOGS,
+      reason: "AccessDeniedException: not authorized to perform: ecs:RunTask",
+    });
+  });
+});

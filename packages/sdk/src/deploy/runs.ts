@@ -1,16 +1,25 @@
 import { FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { isAwsError, wrapAwsError } from "../aws/aws-error.js";
+import { DEAD_LETTER_ATTRIBUTES, MISSED_SOURCE } from "../aws/missed-runs.js";
 import type { FlexjobConfig } from "../config/index.js";
 import { jobNamed } from "../config/job-named.js";
 import type { Deps } from "../deps.js";
 import { FlexjobError } from "../errors.js";
-import { names } from "../naming.js";
+import { jobOfSchedule, names } from "../naming.js";
 
 /**
  * How a run ended: from its state machine's execution when it has one (so a run can be timed out,
- * skipped or still running), else from its tasks' stop records.
+ * skipped or still running), else from its tasks' stop records; `missed` when Scheduler could not
+ * start it within its start retries.
  */
-export type RunOutcome = "succeeded" | "failed" | "timedOut" | "interrupted" | "skipped" | "running";
+export type RunOutcome =
+  | "succeeded"
+  | "failed"
+  | "timedOut"
+  | "interrupted"
+  | "skipped"
+  | "missed"
+  | "running";
 
 /** One task of a run: a shard's attempt, as ECS recorded it when it stopped. */
 export interface RunTask {
@@ -43,6 +52,8 @@ export interface JobRun {
   tasks: RunTask[];
   /** Where the run's output is: the job's log group, one stream per task under this prefix. */
   logs: { group: string; streamPrefix: string };
+  /** Why a missed run did not start, as Scheduler said (`ERROR_CODE: ERROR_MESSAGE`). */
+  reason?: string;
 }
 
 export interface RunsOptions {
@@ -76,6 +87,11 @@ interface TaskStopped {
   overrides?: { containerOverrides?: { name?: string; environment?: { name?: string; value?: string }[] }[] };
 }
 
+/** What the missed-runs pipe recorded: the SQS record of Scheduler's dead letter (see missed-runs.ts). */
+interface MissedRecord {
+  messageAttributes?: Record<string, { stringValue?: string }>;
+}
+
 /**
  * A job's runs from the app's run history (`/flexjob/<app>/runs`), newest first. ECS forgets a
  * stopped task after about an hour; the history keeps every record EventBridge delivered.
@@ -90,10 +106,16 @@ export async function runs(
   deps: Deps,
 ): Promise<JobRun[]> {
   const name = jobNamed(config, job).name;
-  const own = { family: names.taskFamily(config.app, name), machine: names.stateMachine(config.app, name) };
+  const own = {
+    app: config.app,
+    job: name,
+    family: names.taskFamily(config.app, name),
+    machine: names.stateMachine(config.app, name),
+    schedules: `schedule/${names.scheduleGroup(config.app)}/`,
+  };
   const records = await readRecords(deps, names.runsLogGroup(config.app), own, options.since.getTime());
   const logs = { group: names.logGroup(config.app, name), streamPrefix: name };
-  return runsOf(records.tasks, logs, records.executions).slice(0, options.limit ?? 20);
+  return runsOf(records.tasks, logs, records.executions, records.missed).slice(0, options.limit ?? 20);
 }
 
 /**
@@ -103,14 +125,15 @@ export async function runs(
 async function readRecords(
   deps: Deps,
   group: string,
-  job: { family: string; machine: string },
+  job: { app: string; job: string; family: string; machine: string; schedules: string },
   startTime: number,
-): Promise<{ tasks: TaskStopped[]; executions: ExecutionChanged[] }> {
+): Promise<{ tasks: TaskStopped[]; executions: ExecutionChanged[]; missed: MissedRecord[] }> {
   const tasks: TaskStopped[] = [];
   const executions: ExecutionChanged[] = [];
-  // Quoted terms, either of which: a coarse, portable filter (it also matches longer names); the
-  // exact family and state machine are checked on each record.
-  const filterPattern = `?"family:${job.family}" ?"stateMachine:${job.machine}"`;
+  const missed: MissedRecord[] = [];
+  // Quoted terms, any of which: a coarse, portable filter (it also matches longer names); the
+  // exact family, state machine and schedule are checked on each record.
+  const filterPattern = `?"family:${job.family}" ?"stateMachine:${job.machine}" ?"${job.schedules}${job.app}-${job.job}"`;
   let nextToken: string | undefined;
   try {
     do {
@@ -126,6 +149,8 @@ async function readRecords(
           record.detail.stateMachineArn?.endsWith(`:stateMachine:${job.machine}`)
         )
           executions.push(record.detail);
+        if (record?.kind === "missed" && scheduleOf(record.detail, job.schedules, job.app) === job.job)
+          missed.push(record.detail);
       }
       nextToken = page.nextToken;
     } while (nextToken);
@@ -139,10 +164,24 @@ async function readRecords(
     }
     throw wrapAwsError(error, `reading the run history ${group}`);
   }
-  return { tasks, executions };
+  return { tasks, executions, missed };
 }
 
-type HistoryRecord = { kind: "task"; detail: TaskStopped } | { kind: "execution"; detail: ExecutionChanged };
+/** The job whose schedule a missed run was for, from its schedule's deterministic name. */
+function scheduleOf(record: MissedRecord, schedules: string, app: string): string | undefined {
+  const arn = attribute(record, DEAD_LETTER_ATTRIBUTES.scheduleArn) ?? "";
+  const at = arn.indexOf(`:${schedules}`);
+  return at < 0 ? undefined : jobOfSchedule(app, arn.slice(at + schedules.length + 1));
+}
+
+function attribute(record: MissedRecord, name: string): string | undefined {
+  return record.messageAttributes?.[name]?.stringValue;
+}
+
+type HistoryRecord =
+  | { kind: "task"; detail: TaskStopped }
+  | { kind: "execution"; detail: ExecutionChanged }
+  | { kind: "missed"; detail: MissedRecord };
 
 function recordOf(message: string): HistoryRecord | undefined {
   try {
@@ -150,6 +189,7 @@ function recordOf(message: string): HistoryRecord | undefined {
     if (event.detail === undefined) return undefined;
     if (event.source === "aws.ecs") return { kind: "task", detail: event.detail as TaskStopped };
     if (event.source === "aws.states") return { kind: "execution", detail: event.detail as ExecutionChanged };
+    if (event.source === MISSED_SOURCE) return { kind: "missed", detail: event.detail as MissedRecord };
     return undefined;
   } catch {
     return undefined;
@@ -161,6 +201,7 @@ export function runsOf(
   records: readonly TaskStopped[],
   logs: JobRun["logs"],
   executions: readonly ExecutionChanged[] = [],
+  missed: readonly MissedRecord[] = [],
 ): JobRun[] {
   const byRun = new Map<string, RunTask[]>();
   const scheduled = new Map<string, string | undefined>();
@@ -174,9 +215,31 @@ export function runsOf(
   }
   const last = lastStatusByRun(executions);
   for (const runId of last.keys()) if (!byRun.has(runId)) byRun.set(runId, []);
-  return [...byRun]
-    .map(([runId, tasks]) => withExecution(runOf(runId, scheduled.get(runId), tasks, logs), last.get(runId)))
-    .sort((a, b) => (b.stoppedAt ?? b.startedAt ?? "").localeCompare(a.stoppedAt ?? a.startedAt ?? ""));
+  const started = [...byRun].map(([runId, tasks]) =>
+    withExecution(runOf(runId, scheduled.get(runId), tasks, logs), last.get(runId)),
+  );
+  const when = (run: JobRun) => run.stoppedAt ?? run.startedAt ?? run.scheduledTime ?? "";
+  return [...started, ...missed.map((record) => missedRun(record, logs))].sort((a, b) =>
+    when(b).localeCompare(when(a)),
+  );
+}
+
+/** A run Scheduler could not start: no task, no execution, only its time and Scheduler's reason. */
+function missedRun(record: MissedRecord, logs: JobRun["logs"]): JobRun {
+  const code = attribute(record, DEAD_LETTER_ATTRIBUTES.errorCode);
+  const message = attribute(record, DEAD_LETTER_ATTRIBUTES.errorMessage);
+  return {
+    runId: attribute(record, DEAD_LETTER_ATTRIBUTES.executionId) ?? "",
+    scheduledTime: attribute(record, DEAD_LETTER_ATTRIBUTES.scheduledTime),
+    startedAt: undefined,
+    stoppedAt: undefined,
+    durationSeconds: undefined,
+    outcome: "missed",
+    attempts: 0,
+    tasks: [],
+    logs,
+    reason: [code, message].filter((part) => part !== undefined && part !== "").join(": ") || "unknown",
+  };
 }
 
 /** Each execution's latest status: a RUNNING one is superseded by how it ended. */
