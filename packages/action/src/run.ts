@@ -12,11 +12,13 @@ import {
   type FlexjobConfig,
   FlexjobError,
   type ImageResolver,
+  type JobRun,
   planIsNoop,
   planText,
   type RunNowResult,
   realSleep,
   runFailure,
+  runs as runHistory,
   runNow,
 } from "@flexjob/sdk";
 import { loadActionConfig } from "./config-source.js";
@@ -99,6 +101,7 @@ async function deployFromWorkflow(world: ActionWorld, mask: SecretMask): Promise
 
   let result: DeployResult | undefined;
   let runs: RunNowResult[] = [];
+  let lastRuns: Record<string, JobRun[] | { unavailable: string }> = {};
   if (selected.length === 0) {
     core.notice("no job of this config deploys from this branch: nothing to do", { title: "flexjob" });
   } else {
@@ -112,6 +115,7 @@ async function deployFromWorkflow(world: ActionWorld, mask: SecretMask): Promise
     };
     result = await deployPhases(config, options, inputs, deps, mask);
     if (inputs.runNow) runs = await runNowPhase(config, result, inputs, deps);
+    if (env.GITHUB_STEP_SUMMARY) lastRuns = await lastRunsOf(config, result, deps);
   }
 
   // Outputs and the summary are written even when run-now then fails the step.
@@ -128,6 +132,7 @@ async function deployFromWorkflow(world: ActionWorld, mask: SecretMask): Promise
       ref,
       skipped,
       runs,
+      lastRuns,
     });
     await core.summary.addRaw(mask.redact(markdown)).write();
   }
@@ -207,6 +212,27 @@ async function runNowPhase(
     for (const job of result.jobs) runs.push(await runNow(config, job.name, { wait: inputs.wait }, deps));
     return runs;
   });
+}
+
+/** Each deployed job's last five runs of the past week, for the summary; a read that fails says why. */
+async function lastRunsOf(
+  config: FlexjobConfig,
+  result: DeployResult,
+  deps: Deps,
+): Promise<Record<string, JobRun[] | { unavailable: string }>> {
+  const since = new Date(deps.now().getTime() - 7 * 86_400_000);
+  const entries = await Promise.all(
+    result.jobs.map(async ({ name }) => {
+      try {
+        return [name, await runHistory(config, name, { since, limit: 5 }, deps)] as const;
+      } catch (error) {
+        // The first deploy's dry run has no history yet; a role without logs:FilterLogEvents none to read.
+        const why = error instanceof FlexjobError ? error.message : String(error);
+        return [name, { unavailable: why }] as const;
+      }
+    }),
+  );
+  return Object.fromEntries(entries);
 }
 
 function checkJobNames(config: FlexjobConfig, jobs: readonly string[] | undefined): void {

@@ -47,6 +47,7 @@ describe("renderSummary", () => {
         ref: "main",
         skipped: [{ name: "report", branch: "staging" }],
         runs: [],
+        lastRuns: {},
       }),
     ).toBe(
       [

@@ -6,6 +6,7 @@ import {
   describeSchedule,
   type FlexjobConfig,
   formatMemory,
+  type JobRun,
   type JobSpec,
   names,
   type PlanStep,
@@ -31,6 +32,42 @@ export interface SummaryInput {
   ref: string | undefined;
   skipped: readonly SkippedJob[];
   runs: readonly RunNowResult[];
+  /** Each deployed job's last runs from the run history, or why they could not be read. */
+  lastRuns: Readonly<Record<string, readonly JobRun[] | { unavailable: string }>>;
+}
+
+const OUTCOME_MARK: Readonly<Record<JobRun["outcome"], string>> = {
+  succeeded: "✅",
+  failed: "❌",
+  timedOut: "⏱️",
+  interrupted: "⚠️",
+  skipped: "⏭️",
+  missed: "🚫",
+  running: "🔄",
+};
+
+/** `✅ 2026-12-06 03:30 succeeded, 12m 4s, 2 attempts`, one run a line, newest first. */
+function lastRunsText(runs: readonly JobRun[] | { unavailable: string } | undefined): string {
+  if (runs === undefined) return "none yet";
+  if ("unavailable" in runs) return `not read: ${cell(runs.unavailable)}`;
+  if (runs.length === 0) return "none in the last 7 days";
+  return runs
+    .map((run) => {
+      const when = (run.scheduledTime ?? run.startedAt ?? "").replace("T", " ").slice(0, 16);
+      const parts = [
+        run.outcome === "timedOut" ? "timed out" : run.outcome,
+        ...(run.durationSeconds === undefined ? [] : [durationText(run.durationSeconds)]),
+        ...(run.attempts > 1 ? [`${run.attempts} attempts`] : []),
+        ...(run.reason === undefined ? [] : [cell(run.reason)]),
+      ];
+      return `${OUTCOME_MARK[run.outcome]} ${when} ${parts.join(", ")}`;
+    })
+    .join("<br>");
+}
+
+function durationText(seconds: number): string {
+  const minutes = Math.floor(seconds / 60);
+  return minutes === 0 ? `${seconds}s` : `${minutes}m ${seconds % 60}s`;
 }
 
 /** AWS console pages of one job's resources. */
@@ -162,6 +199,7 @@ export function renderSummary(input: SummaryInput): string {
       `| Schedule | ${code(job.schedule.expression)} — ${cell(describeSchedule(job.schedule.expression, job.timezone))} |`,
       `| Time zone | ${job.timezone} |`,
       `| Next runs | ${runs} |`,
+      `| Last runs | ${lastRunsText(input.lastRuns[job.name])} |`,
       `| Size | ${sizeText(job)} |`,
       `| Image | ${code(deployed.image)} |`,
       `| Changes | ${steps.map(stepText).join("<br>") || "none"} |`,

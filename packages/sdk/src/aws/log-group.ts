@@ -168,6 +168,13 @@ export const logGroups: ResourceAdapter<LogGroupStep> = {
         Action: ["logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:TagLogGroup", "logs:TagResource"],
         Resource: scope.logGroups,
       },
+      {
+        // The Action's summary shows each deployed job's last runs.
+        Sid: "ReadRunHistory",
+        Effect: "Allow",
+        Action: "logs:FilterLogEvents",
+        Resource: scope.arn("logs", `log-group:${names.runsLogGroup(scope.app)}`),
+      },
     ],
     destroy: [
       {
