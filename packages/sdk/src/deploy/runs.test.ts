@@ -177,3 +177,30 @@ describe("runsOf: missed runs", () => {
     });
   });
 });
+
+describe("runsOf: duplicate deliveries", () => {
+  it("a late duplicate of a run that happened, refused by Step Functions, is not a missed run", () => {
+    const records = [
+      stopped({
+        task: "a1",
+        run: "exec-1",
+        exitCode: 0,
+        start: "2026-12-05T03:30:10Z",
+        stop: "2026-12-05T03:31:00Z",
+      }),
+    ];
+    const duplicate = deadLetter({
+      EXECUTION_ID: "exec-1",
+      SCHEDULED_TIME: "2026-12-05T03:30:00Z",
+      SCHEDULE_ARN: "arn:aws:scheduler:eu-west-1:123456789012:schedule/flexjob-shop/shop-report",
+      ERROR_CODE: "ExecutionAlreadyExists",
+      ERROR_MESSAGE:
+        "Execution Already Exists: 'arn:aws:states:eu-west-1:123456789012:execution:shop-report:exec-1'",
+    });
+    expect(runsOf(records, LOGS, [], [duplicate]).map((run) => [run.runId, run.outcome])).toEqual([
+      ["exec-1", "succeeded"],
+    ]);
+    // The same refusal for an execution whose run left no record yet is still not a missed run.
+    expect(runsOf([], LOGS, [], [duplicate])).toEqual([]);
+  });
+});

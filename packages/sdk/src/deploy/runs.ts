@@ -219,10 +219,16 @@ export function runsOf(
     withExecution(runOf(runId, scheduled.get(runId), tasks, logs), last.get(runId)),
   );
   const when = (run: JobRun) => run.stoppedAt ?? run.startedAt ?? run.scheduledTime ?? "";
-  return [...started, ...missed.map((record) => missedRun(record, logs))].sort((a, b) =>
-    when(b).localeCompare(when(a)),
-  );
+  // A late duplicate delivery of a run that happened is refused by Step Functions (the execution
+  // name is taken) and dead-lettered: that is the exactly-once guard working, not a missed run.
+  const notStarted = missed
+    .map((record) => missedRun(record, logs))
+    .filter((run) => !run.reason?.startsWith(`${DUPLICATE_START}:`) && !byRun.has(run.runId));
+  return [...started, ...notStarted].sort((a, b) => when(b).localeCompare(when(a)));
 }
+
+/** What Step Functions answers a StartExecution whose name a finished execution already has. */
+const DUPLICATE_START = "ExecutionAlreadyExists";
 
 /** A run Scheduler could not start: no task, no execution, only its time and Scheduler's reason. */
 function missedRun(record: MissedRecord, logs: JobRun["logs"]): JobRun {
