@@ -37,6 +37,7 @@ export {
   type PrincipalPolicies,
 } from "./services/iam/evaluate.js";
 export type { LogLine, LogsControls } from "./services/logs/index.js";
+export type { PipeFailure, PipesControls } from "./services/pipes/index.js";
 export type { FireRequest, Invocation, SchedulerControls } from "./services/scheduler/index.js";
 export type { SecretOptions, SecretsControls } from "./services/secrets/index.js";
 export type { PublishedMessage, SnsControls } from "./services/sns/index.js";

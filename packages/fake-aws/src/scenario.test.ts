@@ -14,15 +14,23 @@ import {
   IAMClient,
   PutRolePolicyCommand,
 } from "@aws-sdk/client-iam";
+import { CreatePipeCommand, PipesClient } from "@aws-sdk/client-pipes";
 import {
   CreateScheduleCommand,
   CreateScheduleGroupCommand,
   GetScheduleCommand,
   SchedulerClient,
 } from "@aws-sdk/client-scheduler";
+import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type FakeAws, startFakeAws } from "./index.js";
-import { defaultSubnet, TRUST_ECS_TASKS, TRUST_SCHEDULER } from "./test-support.js";
+import {
+  defaultSubnet,
+  recordEvents,
+  recordedEvents,
+  TRUST_ECS_TASKS,
+  TRUST_SCHEDULER,
+} from "./test-support.js";
 
 /**
  * A hand-written deploy-and-run sequence with the real clients, the way flexjob's deploy engine
@@ -191,4 +199,145 @@ it("deploys a scheduled job, runs it, and sees it stop with exit code 3", async 
   const snapshot = aws.snapshot();
   expect(snapshot.now).toBe(aws.clock.now().toISOString());
   for (const client of [iam, ecs, scheduler, ecr, logs]) client.destroy();
+});
+
+it("a run that cannot start reaches the runs log group: dead-letter queue, pipe, default bus, rule", async () => {
+  aws.reset();
+  const config = { ...aws.clientConfig(), maxAttempts: 1 };
+  const iam = new IAMClient(config);
+  const ecs = new ECSClient(config);
+  const scheduler = new SchedulerClient(config);
+  const sqs = new SQSClient(config);
+  const pipes = new PipesClient(config);
+  const account = aws.accountId;
+  const queueArn = `arn:aws:sqs:us-east-1:${account}:app-flexjob-missed`;
+  const busArn = `arn:aws:events:us-east-1:${account}:event-bus/default`;
+  const pipeArn = `arn:aws:pipes:us-east-1:${account}:pipe/app-flexjob-missed`;
+  const policy = (Statement: object[]) => JSON.stringify({ Version: "2012-10-17", Statement });
+
+  await sqs.send(
+    new CreateQueueCommand({
+      QueueName: "app-flexjob-missed",
+      Attributes: { MessageRetentionPeriod: "1209600", SqsManagedSseEnabled: "true" },
+    }),
+  );
+  // The scheduler role may send its dead letters, but not start the task: every start fails.
+  const invoker = await iam.send(
+    new CreateRoleCommand({ RoleName: "app-flexjob-scheduler", AssumeRolePolicyDocument: TRUST_SCHEDULER }),
+  );
+  await iam.send(
+    new PutRolePolicyCommand({
+      RoleName: "app-flexjob-scheduler",
+      PolicyName: "dead-letters",
+      PolicyDocument: policy([{ Effect: "Allow", Action: "sqs:SendMessage", Resource: queueArn }]),
+    }),
+  );
+  const trustPipes = policy([
+    {
+      Effect: "Allow",
+      Principal: { Service: "pipes.amazonaws.com" },
+      Action: "sts:AssumeRole",
+      Condition: { StringEquals: { "aws:SourceAccount": account }, ArnEquals: { "aws:SourceArn": pipeArn } },
+    },
+  ]);
+  const drainer = await iam.send(
+    new CreateRoleCommand({ RoleName: "app-flexjob-pipes", AssumeRolePolicyDocument: trustPipes }),
+  );
+  await iam.send(
+    new PutRolePolicyCommand({
+      RoleName: "app-flexjob-pipes",
+      PolicyName: "drain",
+      PolicyDocument: policy([
+        {
+          Effect: "Allow",
+          Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+          Resource: queueArn,
+        },
+        { Effect: "Allow", Action: "events:PutEvents", Resource: busArn },
+      ]),
+    }),
+  );
+  await recordEvents(
+    aws,
+    { source: ["flexjob"], "detail-type": ["flexjob Run Missed"] },
+    "/flexjob/app/runs",
+  );
+  await pipes.send(
+    new CreatePipeCommand({
+      Name: "app-flexjob-missed",
+      RoleArn: drainer.Role?.Arn ?? "",
+      Source: queueArn,
+      Target: busArn,
+      TargetParameters: {
+        EventBridgeEventBusParameters: { Source: "flexjob", DetailType: "flexjob Run Missed" },
+      },
+    }),
+  );
+
+  const { cluster } = await ecs.send(new CreateClusterCommand({ clusterName: "app" }));
+  const { taskDefinition } = await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: "app-nightly",
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      cpu: "256",
+      memory: "512",
+      containerDefinitions: [{ name: "job", image: "busybox" }],
+    }),
+  );
+  await scheduler.send(
+    new CreateScheduleCommand({
+      Name: "nightly",
+      ScheduleExpression: "cron(0 3 * * ? *)",
+      FlexibleTimeWindow: { Mode: "OFF" },
+      Target: {
+        Arn: cluster?.clusterArn ?? "",
+        RoleArn: invoker.Role?.Arn ?? "",
+        DeadLetterConfig: { Arn: queueArn },
+        RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
+        Input: JSON.stringify({ containerOverrides: [] }),
+        EcsParameters: {
+          TaskDefinitionArn: taskDefinition?.taskDefinitionArn ?? "",
+          LaunchType: "FARGATE",
+          NetworkConfiguration: { awsvpcConfiguration: { Subnets: [await defaultSubnet(aws)] } },
+        },
+      },
+    }),
+  );
+
+  const invocation = aws.scheduler.fire({
+    name: "nightly",
+    at: "2030-01-01T03:00:00Z",
+    executionId: "run-1",
+  });
+  expect([invocation.error?.code, invocation.deadLetter]).toEqual([
+    "AccessDeniedException",
+    { queueArn, delivered: true },
+  ]);
+  expect(aws.sqs.messages("app-flexjob-missed")).toEqual([]);
+  const recorded = await recordedEvents(aws, "/flexjob/app/runs");
+  expect(recorded.map((event) => [event.source, event["detail-type"]])).toEqual([
+    ["flexjob", "flexjob Run Missed"],
+  ]);
+  const detail = recorded[0]?.detail as {
+    body: string;
+    messageAttributes: Record<string, { stringValue: string }>;
+  };
+  expect(detail.body).toBe('{"containerOverrides":[]}');
+  expect(
+    Object.fromEntries(
+      Object.entries(detail.messageAttributes).map(([name, value]) => [name, value.stringValue]),
+    ),
+  ).toEqual({
+    ERROR_CODE: "AccessDeniedException",
+    ERROR_MESSAGE: `User: arn:aws:sts::${account}:assumed-role/app-flexjob-scheduler/scheduler is not authorized to perform: ecs:RunTask on resource: ${taskDefinition?.taskDefinitionArn}`,
+    EXECUTION_ID: "run-1",
+    IS_PAYLOAD_TRUNCATED: "false",
+    RETRY_ATTEMPTS: "0",
+    SCHEDULED_TIME: "2030-01-01T03:00:00Z",
+    SCHEDULE_ARN: `arn:aws:scheduler:us-east-1:${account}:schedule/default/nightly`,
+    TARGET_ARN: cluster?.clusterArn,
+  });
+  expect(aws.pipes.failures()).toEqual([]);
+  for (const client of [iam, ecs, scheduler, sqs, pipes]) client.destroy();
 });

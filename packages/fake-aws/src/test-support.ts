@@ -1,4 +1,12 @@
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  DescribeLogStreamsCommand,
+  GetLogEventsCommand,
+  PutResourcePolicyCommand,
+} from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeSubnetsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
 import type { FakeAws } from "./core/server.js";
 
 /** A subnet of the EC2 service's default VPC, read through the real EC2 client. Tests only. */
@@ -27,3 +35,51 @@ export const TRUST_SCHEDULER = JSON.stringify({
     { Effect: "Allow", Principal: { Service: "scheduler.amazonaws.com" }, Action: "sts:AssumeRole" },
   ],
 });
+
+export const TRUST_PIPES = TRUST_SCHEDULER.replace("scheduler.amazonaws.com", "pipes.amazonaws.com");
+
+/**
+ * A rule on the default bus whose Logs target records every event matching `pattern` in a new
+ * log group `group` (its resource policy open to EventBridge), as flexjob's runs rule does.
+ */
+export async function recordEvents(aws: FakeAws, pattern: object, group: string): Promise<void> {
+  const config = { ...aws.clientConfig(), maxAttempts: 1 };
+  const logs = new CloudWatchLogsClient(config);
+  const events = new EventBridgeClient(config);
+  const groupArn = `arn:aws:logs:${aws.region}:${aws.accountId}:log-group:${group}`;
+  const statement = {
+    Effect: "Allow",
+    Principal: { Service: "events.amazonaws.com" },
+    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+    Resource: `${groupArn}:*`,
+  };
+  try {
+    await logs.send(new CreateLogGroupCommand({ logGroupName: group }));
+    const policyDocument = JSON.stringify({ Version: "2012-10-17", Statement: [statement] });
+    const name = `recorded${group.replace(/[^A-Za-z0-9_.-]/g, "-")}`;
+    await logs.send(new PutResourcePolicyCommand({ policyName: name, policyDocument }));
+    await events.send(new PutRuleCommand({ Name: name, EventPattern: JSON.stringify(pattern) }));
+    await events.send(new PutTargetsCommand({ Rule: name, Targets: [{ Id: "log", Arn: groupArn }] }));
+  } finally {
+    logs.destroy();
+    events.destroy();
+  }
+}
+
+/** The events a log group holds, parsed, oldest stream first. */
+export async function recordedEvents(aws: FakeAws, group: string): Promise<Record<string, unknown>[]> {
+  const logs = new CloudWatchLogsClient({ ...aws.clientConfig(), maxAttempts: 1 });
+  try {
+    const { logStreams = [] } = await logs.send(new DescribeLogStreamsCommand({ logGroupName: group }));
+    const out: Record<string, unknown>[] = [];
+    for (const stream of logStreams) {
+      const got = await logs.send(
+        new GetLogEventsCommand({ logGroupName: group, logStreamName: stream.logStreamName }),
+      );
+      out.push(...(got.events ?? []).map((e) => JSON.parse(e.message ?? "null") as Record<string, unknown>));
+    }
+    return out;
+  } finally {
+    logs.destroy();
+  }
+}

@@ -35,6 +35,8 @@ import { AwsError } from "./types.js";
  *   GET    /_fake/sns/published  → { published }
  *   POST   /_fake/sns/confirm    { topicArn, endpoint }         the recipient confirms the subscription
  *   GET    /_fake/sqs/messages?queue=NAME[&region=] → { messages }  bodies, without receiving them
+ *   GET    /_fake/pipes/failures → { failures }                pipe deliveries that did not happen
+ *   POST   /_fake/pipes/drain                                   RUNNING pipes deliver what their queues hold
  */
 
 const FAULT_KINDS: readonly FaultKind[] = ["500", "throttle", "drop", "drop-after"];
@@ -186,6 +188,11 @@ function run(aws: FakeAws, route: string, input: Reader, query: URLSearchParams)
       return {
         messages: aws.sqs.messages(query.get("queue") ?? "", { region: query.get("region") ?? aws.region }),
       };
+    case "GET /_fake/pipes/failures":
+      return { failures: aws.pipes.failures() };
+    case "POST /_fake/pipes/drain":
+      aws.pipes.drain();
+      return undefined;
     default:
       throw new AwsError("NotFound", `no control route ${route}`);
   }

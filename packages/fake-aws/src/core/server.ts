@@ -7,6 +7,7 @@ import type { EcsControls } from "../services/ecs/index.js";
 import type { EventsControls } from "../services/events/index.js";
 import { createRegistry } from "../services/index.js";
 import type { LogsControls } from "../services/logs/index.js";
+import type { PipesControls } from "../services/pipes/index.js";
 import type { SchedulerControls } from "../services/scheduler/index.js";
 import type { SecretsControls } from "../services/secrets/index.js";
 import type { SnsControls } from "../services/sns/index.js";
@@ -100,6 +101,8 @@ export interface FakeAws {
   readonly sns: SnsControls;
   /** SQS: what a queue holds. */
   readonly sqs: SqsControls;
+  /** EventBridge Pipes: deliveries that failed, and draining the queues of RUNNING pipes now. */
+  readonly pipes: PipesControls;
   /** Cross-service existence checks, as services see them. */
   readonly world: World;
   close(): Promise<void>;
@@ -182,6 +185,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     events: registry.events,
     sns: registry.sns,
     sqs: registry.sqs,
+    pipes: registry.pipes,
     world: registry.world,
     close: () =>
       new Promise<void>((resolve, reject) => {

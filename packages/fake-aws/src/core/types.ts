@@ -97,6 +97,8 @@ export interface World {
   sendToQueue?(message: QueueDelivery): string | undefined;
   /** ECS as Step Functions' integrations call it, on a role's behalf. */
   ecs?: EcsInternals;
+  /** SQS as a service polling a queue consumes it (EventBridge Pipes); the caller has checked its role. */
+  sqs?: SqsInternals;
   /** Step Functions as Scheduler's universal target calls it. */
   sfn?: SfnInternals;
 }
@@ -122,6 +124,27 @@ export interface EcsInternals {
   describeTask(taskArn: string, atMs: number): Record<string, unknown> | undefined;
   /** When the task is STOPPED as things stand (a StopTask may bring it forward); Infinity while it hangs. */
   stoppedAtMs(taskArn: string): number | undefined;
+}
+
+/** A queue's messages as a consumer in another service receives and deletes them. */
+export interface SqsInternals {
+  /** Receives up to `max` visible messages, as ReceiveMessage with every attribute; undefined when there is no such queue. */
+  receive(queueArn: string, max: number): ReceivedMessage[] | undefined;
+  deleteMessage(queueArn: string, receiptHandle: string): void;
+  /** Calls `listener` with a queue's ARN each time a message is queued in it, so consumers need no polling timer. */
+  onQueued(listener: (queueArn: string) => void): void;
+}
+
+/** A received message in SQS's wire names. */
+export interface ReceivedMessage {
+  MessageId: string;
+  ReceiptHandle: string;
+  Body: string;
+  MD5OfBody: string;
+  /** System attributes: ApproximateReceiveCount, SentTimestamp, SenderId, ApproximateFirstReceiveTimestamp. */
+  Attributes: Record<string, string>;
+  MessageAttributes?: Record<string, MessageAttributeValue>;
+  MD5OfMessageAttributes?: string;
 }
 
 export interface QueueDelivery {

@@ -7,6 +7,7 @@ import { createEcsService, type EcsControls } from "./ecs/index.js";
 import { createEventsService, type EventsControls } from "./events/index.js";
 import { createIamService } from "./iam/index.js";
 import { createLogsService, type LogsControls } from "./logs/index.js";
+import { createPipesService, type PipesControls } from "./pipes/index.js";
 import { createSchedulerService, type SchedulerControls } from "./scheduler/index.js";
 import { createSecretsService, type SecretsControls } from "./secrets/index.js";
 import { createSnsService, type SnsControls } from "./sns/index.js";
@@ -29,6 +30,7 @@ export interface Registry {
   events: EventsControls;
   sns: SnsControls;
   sqs: SqsControls;
+  pipes: PipesControls;
 }
 
 export interface RegistryOptions {
@@ -87,6 +89,7 @@ export function createRegistry(options: RegistryOptions): Registry {
   const sns = createSnsService({ accountId });
   const sqs = createSqsService({ accountId, clock: options.clock, region });
   world.sendToQueue = sqs.receive;
+  world.sqs = sqs.internals;
   // EventBridge reaches its targets' services through their receivers, each checking its own policy.
   const events = createEventsService({
     world,
@@ -95,6 +98,7 @@ export function createRegistry(options: RegistryOptions): Registry {
     sinks: { logs: logs.receive, sns: sns.receive, sqs: sqs.receive },
   });
   publishEvent = events.publish;
+  const pipes = createPipesService(world, { clock: options.clock, accountId });
   for (const service of [
     ecs.service,
     iam.service,
@@ -110,6 +114,7 @@ export function createRegistry(options: RegistryOptions): Registry {
     sns.service,
     sqs.service,
     sfn.service,
+    pipes.service,
   ]) {
     services.set(service.signingName, service);
   }
@@ -126,5 +131,6 @@ export function createRegistry(options: RegistryOptions): Registry {
     events: events.controls,
     sns: sns.controls,
     sqs: sqs.controls,
+    pipes: pipes.controls,
   };
 }

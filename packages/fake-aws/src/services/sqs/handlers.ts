@@ -9,18 +9,18 @@ import {
 } from "./message-attributes.js";
 import {
   DEFAULT_ATTRIBUTES,
+  deleteByHandle,
   enqueue,
   expire,
   invalidAttributeValue,
   invalidParameter,
   type Message,
-  nextId,
   type Queue,
   queueNotFound,
   queueUrl,
+  receive,
   requireQueue,
   type SqsEnv,
-  type SqsState,
 } from "./state.js";
 
 /** SQS's request handlers (awsJson1_0, as the current SDK speaks it). */
@@ -194,7 +194,7 @@ function sendMessage(env: SqsEnv, input: Record<string, unknown>, ctx: CallConte
   const queue = queueOf(env, r);
   const body = r.string("MessageBody", { required: true, min: 1 });
   const delay = r.int("DelaySeconds", { min: 0, max: 900 });
-  const message = sendChecked(env.state, queue, { body, attributes: input.MessageAttributes, delay }, ctx);
+  const message = sendChecked(env, queue, { body, attributes: input.MessageAttributes, delay }, ctx);
   return {
     MessageId: message.id,
     MD5OfMessageBody: message.md5,
@@ -207,7 +207,7 @@ function sendMessage(env: SqsEnv, input: Record<string, unknown>, ctx: CallConte
  * as SQS reads them, and the body and attributes together within the queue's maximum size.
  */
 export function sendChecked(
-  state: SqsState,
+  env: SqsEnv,
   queue: Queue,
   send: { body: string; attributes?: unknown; delay?: number | undefined },
   ctx: Pick<CallContext, "now">,
@@ -219,11 +219,13 @@ export function sendChecked(
       `One or more parameters are invalid. Reason: Message must be shorter than ${max} bytes.`,
     );
   }
-  return enqueue(state, queue, send.body, ctx.now().getTime(), {
+  const message = enqueue(env.state, queue, send.body, ctx.now().getTime(), {
     delaySeconds: send.delay,
     attributes,
     md5OfAttributes: attributes && md5OfAttributes(attributes),
   });
+  env.onQueued?.(queue.arn);
+  return message;
 }
 
 function receiveMessage(env: SqsEnv, input: Record<string, unknown>, ctx: CallContext) {
@@ -234,14 +236,7 @@ function receiveMessage(env: SqsEnv, input: Record<string, unknown>, ctx: CallCo
   const visibility =
     r.int("VisibilityTimeout", { min: 0, max: 43_200 }) ?? Number(queue.attributes.get("VisibilityTimeout"));
   r.int("WaitTimeSeconds", { min: 0, max: 20 });
-  const nowMs = ctx.now().getTime();
-  expire(queue, nowMs);
-  const received = queue.messages.filter((m) => m.visibleAtMs <= nowMs).slice(0, max);
-  for (const m of received) {
-    m.receiveCount += 1;
-    m.visibleAtMs = nowMs + visibility * 1000;
-    m.receiptHandle = Buffer.from(`${m.id}/${nextId(env.state)}`).toString("base64url");
-  }
+  const received = receive(env.state, queue, max, visibility, ctx.now().getTime());
   return {
     Messages: received.map((m) => {
       const attributes = selectAttributes(m.attributes, wanted);
@@ -262,14 +257,12 @@ function deleteMessage(env: SqsEnv, input: Record<string, unknown>) {
   const r = Reader.of(input, invalidParameter);
   const queue = queueOf(env, r);
   const handle = r.string("ReceiptHandle", { required: true });
-  const index = queue.messages.findIndex((m) => m.receiptHandle === handle);
-  if (index < 0) {
+  if (!deleteByHandle(queue, handle)) {
     throw new AwsError(
       "ReceiptHandleIsInvalid",
       `The input receipt handle "${handle}" is not a valid receipt handle.`,
     );
   }
-  queue.messages.splice(index, 1);
   return {};
 }
 

@@ -1,7 +1,7 @@
 import { resourcePolicyAllows } from "../../core/resource-policy.js";
-import { AwsError, type QueueDelivery, type ServiceDefinition } from "../../core/types.js";
+import { AwsError, type QueueDelivery, type ServiceDefinition, type SqsInternals } from "../../core/types.js";
 import { sendChecked, sqsHandlers } from "./handlers.js";
-import { emptySqsState, expire, findQueueByArn, type SqsEnv } from "./state.js";
+import { deleteByHandle, emptySqsState, expire, findQueueByArn, receive, type SqsEnv } from "./state.js";
 
 /**
  * SQS: standard queues (attributes incl. retention, SQS-managed or KMS encryption, Policy),
@@ -21,6 +21,8 @@ export interface SqsService {
   controls: SqsControls;
   /** Another service sends a message (see `World.sendToQueue`); why it failed, or undefined. */
   receive(delivery: QueueDelivery): string | undefined;
+  /** What `World.sqs` answers: a queue consumed by another service. */
+  internals: SqsInternals;
 }
 
 export function createSqsService(options: {
@@ -68,6 +70,41 @@ export function createSqsService(options: {
       },
     },
     receive: (delivery) => receiveFromService(env, delivery, options.accountId, nowMs()),
+    internals: sqsInternals(env, options.accountId, nowMs),
+  };
+}
+
+function sqsInternals(env: SqsEnv, accountId: string, nowMs: () => number): SqsInternals {
+  const listeners: ((queueArn: string) => void)[] = [];
+  env.onQueued = (queueArn) => {
+    for (const listener of listeners) listener(queueArn);
+  };
+  return {
+    receive(queueArn, max) {
+      const queue = findQueueByArn(env.state, queueArn);
+      if (!queue) return undefined;
+      const visibility = Number(queue.attributes.get("VisibilityTimeout"));
+      return receive(env.state, queue, max, visibility, nowMs()).map((m) => ({
+        MessageId: m.id,
+        ReceiptHandle: m.receiptHandle ?? "",
+        Body: m.body,
+        MD5OfBody: m.md5,
+        // SenderId is the sending principal's id in AWS; the fake knows only the account.
+        Attributes: {
+          ApproximateReceiveCount: String(m.receiveCount),
+          SentTimestamp: String(m.sentAtMs),
+          SenderId: accountId,
+          ApproximateFirstReceiveTimestamp: String(m.firstReceivedAtMs ?? m.sentAtMs),
+        },
+        ...(m.attributes !== undefined && { MessageAttributes: structuredClone(m.attributes) }),
+        ...(m.md5OfAttributes !== undefined && { MD5OfMessageAttributes: m.md5OfAttributes }),
+      }));
+    },
+    deleteMessage(queueArn, receiptHandle) {
+      const queue = findQueueByArn(env.state, queueArn);
+      if (queue) deleteByHandle(queue, receiptHandle);
+    },
+    onQueued: (listener) => listeners.push(listener),
   };
 }
 
@@ -93,7 +130,7 @@ function receiveFromService(
   }
   try {
     const send = { body: delivery.body, attributes: delivery.messageAttributes };
-    sendChecked(env.state, queue, send, { now: () => new Date(nowMs) });
+    sendChecked(env, queue, send, { now: () => new Date(nowMs) });
   } catch (error) {
     if (error instanceof AwsError)
       return `SendMessage to ${queue.arn} failed: ${error.code}: ${error.message}`;

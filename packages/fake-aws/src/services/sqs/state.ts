@@ -15,6 +15,7 @@ export interface Message {
   /** Not receivable before this (delay, then each visibility timeout). */
   visibleAtMs: number;
   receiveCount: number;
+  firstReceivedAtMs?: number;
   /** The handle of the latest receive; only it deletes the message. */
   receiptHandle?: string;
   /** The message's own attributes (already checked), and their MD5 as SQS computes it. */
@@ -36,6 +37,8 @@ export interface SqsState {
 
 export interface SqsEnv {
   state: SqsState;
+  /** Told each queue a message was queued in (by its ARN): consumers such as Pipes drain it. */
+  onQueued?: (queueArn: string) => void;
 }
 
 export const emptySqsState = (): SqsState => ({ queues: new Map(), serial: 0 });
@@ -109,4 +112,31 @@ export function enqueue(
   };
   queue.messages.push(message);
   return message;
+}
+
+/** Receives up to `max` visible messages, hiding each for the visibility timeout under a new handle. */
+export function receive(
+  state: SqsState,
+  queue: Queue,
+  max: number,
+  visibilitySeconds: number,
+  nowMs: number,
+): Message[] {
+  expire(queue, nowMs);
+  const received = queue.messages.filter((m) => m.visibleAtMs <= nowMs).slice(0, max);
+  for (const m of received) {
+    m.receiveCount += 1;
+    m.firstReceivedAtMs ??= nowMs;
+    m.visibleAtMs = nowMs + visibilitySeconds * 1000;
+    m.receiptHandle = Buffer.from(`${m.id}/${nextId(state)}`).toString("base64url");
+  }
+  return received;
+}
+
+/** Deletes the message the latest receive handed this handle; false when no message has it. */
+export function deleteByHandle(queue: Queue, handle: string): boolean {
+  const index = queue.messages.findIndex((m) => m.receiptHandle === handle);
+  if (index < 0) return false;
+  queue.messages.splice(index, 1);
+  return true;
 }
