@@ -10,8 +10,10 @@ import type { SchedulerEnv } from "./state.js";
  * that ended it; the rest (permissions, missing resources, invalid requests) go to the queue at
  * once, with no retry. The fake fires once, so a retryable error stands for the retries having
  * run out.
+ * Scheduler's guide does not list which errors it retries; the split follows EventBridge's, whose
+ * targets skip retries for permission errors and missing resources.
  * https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html
- * https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-retry-policy.html
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
  */
 
 /** Where an invocation's dead-letter event went, as `Invocation.deadLetter` reports it. */
