@@ -49,6 +49,18 @@ function requestsOf(
     return [{ action, resource, context, exact: true }];
   }
   if (call.service === "scheduler") return schedulerRequests(call, accountId);
+  // Reads of a secret's value are granted on exactly the secrets and parameters the config names.
+  if (action === "secretsmanager:GetSecretValue" || action === "ssm:GetParameter") {
+    const resource = text("SecretId") ?? text("Name") ?? "*";
+    return [{ action, resource, exact: resource.startsWith("arn:") }];
+  }
+  // Connections and API destinations, by the name the call gives.
+  const webhook = /^(?:Create|Describe|Update|Delete)(Connection|ApiDestination)$/.exec(call.operation);
+  if (call.service === "events" && webhook !== null) {
+    const type = webhook[1] === "Connection" ? "connection" : "api-destination";
+    const resource = `arn:aws:events:${call.region}:${accountId}:${type}/${text("Name") ?? ""}`;
+    return [{ action, resource, exact: true }];
+  }
   if (call.service === "ecs" && call.operation === "RegisterTaskDefinition") {
     const passed = ["executionRoleArn", "taskRoleArn"].flatMap((key) => text(key) ?? []);
     seen.familyRoles.set(text("family") ?? "", passed);

@@ -1,3 +1,4 @@
+import { alertWebhooks } from "../config/alerts.js";
 import { parseImageReference } from "../config/image-reference.js";
 import type { FlexjobConfig } from "../config/index.js";
 import { names, roleArn, TAG_APP, TAG_MANAGED } from "../naming.js";
@@ -80,7 +81,51 @@ export function renderAppRoles(input: RenderInput): RoleSpec[] {
   }
   if (config.discovery) roles.push(renderTaskRole(config, accountId, region, tags, permissionsBoundary));
   roles.push(renderPipesRole(input, { tags, permissionsBoundary }));
+  const alerts = renderAlertsRole(config, { accountId, region, tags, permissionsBoundary });
+  if (alerts !== undefined) roles.push(alerts);
   return roles;
+}
+
+/**
+ * The role EventBridge posts alerts to the app's webhooks with: only this account's EventBridge
+ * may assume it (confused deputy), and it may only invoke the app's API destinations, whose ARNs
+ * end in a UUID AWS assigns. Only an app with a webhook has it.
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html
+ */
+function renderAlertsRole(
+  config: FlexjobConfig,
+  context: {
+    accountId: string;
+    region: string;
+    tags: Record<string, string>;
+    permissionsBoundary: BoundarySpec;
+  },
+): RoleSpec | undefined {
+  const { accountId, region } = context;
+  const destinations = alertWebhooks(config).map(({ owner }) => names.alertsDestination(config.app, owner));
+  if (destinations.length === 0) return undefined;
+  return {
+    name: names.alertsRole(config.app),
+    description: `flexjob ${config.app}: lets EventBridge post the app's alerts to their webhooks`,
+    assumeRolePolicy: policy({
+      Effect: "Allow",
+      Principal: { Service: "events.amazonaws.com" },
+      Action: "sts:AssumeRole",
+      Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+    }),
+    inlinePolicies: {
+      "flexjob-alerts": policy({
+        Sid: "PostAlerts",
+        Effect: "Allow",
+        Action: "events:InvokeApiDestination",
+        Resource: destinations
+          .sort()
+          .map((name) => `arn:aws:events:${region}:${accountId}:api-destination/${name}/*`),
+      }),
+    },
+    tags: context.tags,
+    permissionsBoundary: context.permissionsBoundary,
+  };
 }
 
 function renderTaskRole(

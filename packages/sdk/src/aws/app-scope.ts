@@ -1,3 +1,4 @@
+import { alertWebhooks } from "../config/alerts.js";
 import type { FlexjobConfig } from "../config/index.js";
 import { names } from "../naming.js";
 import { usesStateMachine } from "./asl.js";
@@ -27,6 +28,8 @@ export function appScope(config: FlexjobConfig, options: ScopeOptions = {}) {
   const pipesRole = role(names.pipesRole(app));
   // Only an app with a state-machine job has the role: other apps' policies stay as they were.
   const statesRoles = config.jobs.some(usesStateMachine) ? [statesRole] : [];
+  // Only an app with an alerts webhook has the role EventBridge posts them with.
+  const alertsRoles = alertWebhooks(config).length > 0 ? [role(names.alertsRole(app))] : [];
   // With discovery, jobs without their own task role run as flexjob's, which the deploy manages.
   const flexjobTaskRole = config.discovery ? [role(names.taskRole(app))] : [];
   const taskRoles = [
@@ -48,7 +51,7 @@ export function appScope(config: FlexjobConfig, options: ScopeOptions = {}) {
     statesRole,
     flexjobTaskRole,
     /** The roles flexjob creates for the app. */
-    appRoles: [executionRole, schedulerRole, pipesRole, ...statesRoles, ...flexjobTaskRole],
+    appRoles: [executionRole, schedulerRole, pipesRole, ...statesRoles, ...flexjobTaskRole, ...alertsRoles],
     /** Every role a job's tasks run with: what ECS needs `iam:PassRole` for. */
     ecsRoles: [executionRole, ...flexjobTaskRole, ...taskRoles],
     boundary: arn("iam", `policy/${names.boundaryPolicy(app)}`, ""),

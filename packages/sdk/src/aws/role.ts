@@ -12,6 +12,7 @@ import {
   TagRoleCommand,
   UpdateAssumeRolePolicyCommand,
 } from "@aws-sdk/client-iam";
+import { alertWebhooks } from "../config/alerts.js";
 import { FlexjobError, internal } from "../errors.js";
 import { names, ownedByApp, TAG_MANAGED } from "../naming.js";
 import { stepFrom } from "../plan/diff.js";
@@ -366,6 +367,7 @@ export const roles: ResourceAdapter<RoleStep> = {
       names.schedulerRole(app),
       ...(config.jobs.some(usesStateMachine) ? [names.statesRole(app)] : []),
       names.taskRole(app),
+      ...(alertWebhooks(config).length > 0 ? [names.alertsRole(app)] : []),
     ];
     const found = await Promise.all(candidates.map((name) => observeRole(clients, name)));
     return found.flatMap((live) =>

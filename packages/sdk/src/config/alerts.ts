@@ -202,3 +202,23 @@ export function alertsOf(
   if (job.alerts !== undefined) return { owner: job.name, spec: job.alerts };
   return app === undefined ? undefined : { owner: undefined, spec: app };
 }
+
+/**
+ * The webhooks the config's alerts post to: one per owner that has one (the app's alerts, used by
+ * a job that inherits them, or a job's own), in job order. Each is one EventBridge API destination.
+ * @example
+ * alertWebhooks(config).map(({ owner }) => owner ?? "the app"); // whose webhooks exist
+ */
+export function alertWebhooks(config: {
+  alerts?: AlertsSpec | undefined;
+  jobs: readonly { name: string; alerts?: AlertsSpec | false | undefined }[];
+}): { owner: string | undefined; webhook: WebhookSpec }[] {
+  const found = new Map<string | undefined, WebhookSpec>();
+  for (const job of config.jobs) {
+    const alerts = alertsOf(config.alerts, job);
+    if (alerts?.spec.webhook !== undefined && !found.has(alerts.owner)) {
+      found.set(alerts.owner, alerts.spec.webhook);
+    }
+  }
+  return [...found].map(([owner, webhook]) => ({ owner, webhook }));
+}

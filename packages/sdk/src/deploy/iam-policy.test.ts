@@ -48,6 +48,7 @@ describe("deployPolicy", () => {
             "ecs:DescribeTaskDefinition",
             "ecs:ListTaskDefinitionFamilies",
             "ecs:ListTaskDefinitions",
+            "events:ListApiDestinations",
             "logs:DescribeLogGroups",
             "logs:DescribeResourcePolicies",
             "scheduler:ListSchedules",
@@ -221,6 +222,25 @@ describe("deployPolicy", () => {
           Resource: [
             "arn:aws:events:eu-west-1:123456789012:rule/flexjob-billing-runs",
             "arn:aws:events:eu-west-1:123456789012:rule/flexjob-billing-executions",
+          ],
+        },
+        {
+          Sid: "ManageAlertWebhooks",
+          Effect: "Allow",
+          Action: [
+            "events:CreateApiDestination",
+            "events:CreateConnection",
+            "events:DeleteApiDestination",
+            "events:DeleteConnection",
+            "events:DescribeApiDestination",
+            "events:DescribeConnection",
+            "events:UpdateApiDestination",
+            "events:UpdateConnection",
+          ],
+          Resource: [
+            "arn:aws:events:eu-west-1:123456789012:api-destination/flexjob-billing-*",
+            "arn:aws:events:eu-west-1:123456789012:connection/flexjob-billing-alerts",
+            "arn:aws:events:eu-west-1:123456789012:connection/flexjob-billing-alerts/*",
           ],
         },
       ],
@@ -680,5 +700,135 @@ describe("runPolicy against what run, status and logs send", () => {
     // Running is not deploying: no writes to schedules, task definitions or roles.
     const actions = runPolicy(billing).Statement.flatMap((each) => [each.Action].flat());
     expect(actions.filter((action) => /Create|Register|Put|Delete|Update/.test(action))).toEqual([]);
+  });
+});
+
+describe("deployPolicy for alert webhooks", () => {
+  const SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:slack-hook-AbCdEf";
+  const PARAMETER = "arn:aws:ssm:eu-west-1:123456789012:parameter/alerts/report-hook";
+  const withWebhooks = parseConfig({
+    app: "billing",
+    region: "eu-west-1",
+    alerts: { webhook: SECRET },
+    jobs: {
+      report: { image: "alpine:3", schedule: "rate(1 hour)", alerts: { webhook: PARAMETER } },
+      cleanup: { image: "alpine:3", schedule: "rate(1 hour)" },
+    },
+  });
+
+  it("reads exactly the webhook secrets and parameters the config names, and may create the alerts role", () => {
+    const document = deployPolicy(withWebhooks, { accountId: "123456789012" });
+    expect(
+      [
+        "ManageAlertWebhooks",
+        "CreateApiDestinationsServiceRole",
+        "ReadWebhookSecrets",
+        "ReadWebhookParameters",
+      ].map((sid) => statement(document, sid)),
+    ).toEqual([
+      {
+        Sid: "ManageAlertWebhooks",
+        Effect: "Allow",
+        Action: [
+          "events:CreateApiDestination",
+          "events:CreateConnection",
+          "events:DeleteApiDestination",
+          "events:DeleteConnection",
+          "events:DescribeApiDestination",
+          "events:DescribeConnection",
+          "events:UpdateApiDestination",
+          "events:UpdateConnection",
+        ],
+        Resource: [
+          "arn:aws:events:eu-west-1:123456789012:api-destination/flexjob-billing-*",
+          "arn:aws:events:eu-west-1:123456789012:connection/flexjob-billing-alerts",
+          "arn:aws:events:eu-west-1:123456789012:connection/flexjob-billing-alerts/*",
+        ],
+      },
+      {
+        // EventBridge creates it with the account's first connection, to keep connection secrets.
+        Sid: "CreateApiDestinationsServiceRole",
+        Effect: "Allow",
+        Action: "iam:CreateServiceLinkedRole",
+        Resource:
+          "arn:aws:iam::123456789012:role/aws-service-role/apidestinations.events.amazonaws.com/AWSServiceRoleForAmazonEventBridgeApiDestinations",
+        Condition: { StringEquals: { "iam:AWSServiceName": "apidestinations.events.amazonaws.com" } },
+      },
+      {
+        Sid: "ReadWebhookSecrets",
+        Effect: "Allow",
+        Action: "secretsmanager:GetSecretValue",
+        Resource: [SECRET, `${SECRET}-??????`],
+      },
+      { Sid: "ReadWebhookParameters", Effect: "Allow", Action: "ssm:GetParameter", Resource: [PARAMETER] },
+    ]);
+    expect(statement(document, "ReadAccount")?.Action).toContain("events:ListApiDestinations");
+    expect(statement(document, "ReadAndTagRoles")?.Resource).toContain(
+      "arn:aws:iam::123456789012:role/billing-flexjob-alerts",
+    );
+  });
+
+  it("without a webhook, reads no secret and has no alerts role", () => {
+    const sids = deployPolicy(billing).Statement.map((each) => each.Sid);
+    expect(sids.filter((sid) => /Webhook|AlertsRole|ApiDestinationsServiceRole/.test(sid ?? ""))).toEqual([
+      "ManageAlertWebhooks",
+    ]);
+    expect(statement(deployPolicy(billing), "ReadAndTagRoles")?.Resource).not.toContain(
+      "arn:aws:iam::*:role/billing-flexjob-alerts",
+    );
+  });
+});
+
+describe("deployPolicy against what a deploy with webhooks sends", () => {
+  let close: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await close?.();
+  });
+
+  it("allows every call of creating, rotating and removing webhooks, and of destroying them", async () => {
+    const { aws, deps } = await startWorld();
+    close = () => aws.close();
+    await deps.clients.iam.send(
+      new CreatePolicyCommand({
+        PolicyName: "shop-flexjob-boundary",
+        PolicyDocument: JSON.stringify(boundaryPolicy("shop", { accountId: aws.accountId })),
+      }),
+    );
+    const secret = aws.secrets.put("hook", { region: "eu-west-1", value: "https://chat.example.com/h/1" });
+    const parameter = aws.secrets.putParameter("/hooks/report", {
+      region: "eu-west-1",
+      value: "https://chat.example.com/h/2",
+    });
+    const config = parseConfig({
+      app: "shop",
+      region: "eu-west-1",
+      alerts: { webhook: secret },
+      jobs: {
+        report: { image: "alpine:3", schedule: "rate(1 hour)", alerts: { webhook: parameter } },
+        cleanup: { image: "alpine:3", schedule: "rate(1 hour)" },
+      },
+    });
+    aws.clearCalls();
+    await deploy(config, {}, deps);
+    aws.secrets.putValue(secret, "https://chat.example.com/h/3");
+    await deploy(config, {}, deps);
+    const policy = deployPolicy(config, { accountId: aws.accountId });
+    expect(deniedCalls(aws, policy)).toEqual([]);
+    const destroyStarts = aws.calls.length;
+    await destroy(config, {}, deps);
+    expect(
+      deniedCalls(aws, deployPolicy(config, { accountId: aws.accountId, destroy: true }), destroyStarts),
+    ).toEqual([]);
+    expect(sentActions(aws)).toEqual(
+      expect.arrayContaining([
+        "events:CreateConnection",
+        "events:CreateApiDestination",
+        "events:UpdateApiDestination",
+        "events:DeleteApiDestination",
+        "events:DeleteConnection",
+        "secretsmanager:GetSecretValue",
+        "ssm:GetParameter",
+      ]),
+    );
   });
 });

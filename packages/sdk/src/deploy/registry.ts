@@ -1,3 +1,4 @@
+import { alertsDestinations } from "../aws/alerts-destination.js";
 import { clusters } from "../aws/cluster.js";
 import { discoveryServices } from "../aws/discovery-service.js";
 import { eventRules } from "../aws/event-rule.js";
@@ -40,6 +41,7 @@ export const registry = defineRegistry({
   "state-machine": stateMachines,
   schedule: schedules,
   "event-rule": eventRules,
+  "alerts-destination": alertsDestinations,
 });
 
 type Registry = typeof registry;
