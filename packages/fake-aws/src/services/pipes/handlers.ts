@@ -3,6 +3,7 @@ import { paginate } from "../../core/pagination.js";
 import { Reader } from "../../core/readers.js";
 import type { CallContext, Handler, RestRoute } from "../../core/types.js";
 import {
+  CURRENT_STATES,
   checkEnrichment,
   checkSource,
   checkTags,
@@ -102,7 +103,7 @@ function createPipe(env: PipesEnv, input: Record<string, unknown>, ctx: CallCont
   checkEnrichment(r);
   checkSource(source, ctx);
   checkTarget(target, ctx);
-  const sourceParameters = readSourceParameters(r, "SourceParameters");
+  const sourceParameters = readSourceParameters(r);
   const targetParameters = readTargetParameters(r);
   const logConfiguration = readLogConfiguration(r);
   const kmsKeyIdentifier = r.string("KmsKeyIdentifier", { min: 0, max: 2048 });
@@ -140,7 +141,7 @@ function updatePipe(env: PipesEnv, input: Record<string, unknown>, ctx: CallCont
   const target = r.string("Target", targetRule);
   checkEnrichment(r);
   if (target !== undefined) checkTarget(target, ctx);
-  const sourceParameters = readSourceParameters(r, "SourceParameters", pipe.sourceParameters);
+  const sourceParameters = readSourceParameters(r, pipe.sourceParameters);
   const targetParameters = readTargetParameters(r, pipe.targetParameters);
   const logConfiguration = readLogConfiguration(r);
   const kmsKeyIdentifier = r.string("KmsKeyIdentifier", { min: 0, max: 2048 });
@@ -177,7 +178,7 @@ function listPipes(env: PipesEnv, input: Record<string, unknown>, ctx: CallConte
   const r = reader(input);
   const namePrefix = r.string("NamePrefix", { min: 1, max: 64, pattern: NAME_RULE.pattern });
   const desired = r.string("DesiredState", { oneOf: STATES });
-  const current = r.string("CurrentState");
+  const current = r.string("CurrentState", { oneOf: CURRENT_STATES });
   const sourcePrefix = r.string("SourcePrefix", { min: 1, max: 1600 });
   const targetPrefix = r.string("TargetPrefix", { min: 1, max: 1600 });
   const limit = r.int("Limit", { min: 1, max: 100 }) ?? 100;

@@ -25,6 +25,24 @@ export const roleArnRule = { min: 1, max: 1600, pattern: ROLE_ARN } as const;
 export const targetRule = { min: 1, max: 1600, pattern: ARN } as const;
 export const sourceRule = { min: 1, max: 1600, pattern: SOURCE } as const;
 export const STATES = ["RUNNING", "STOPPED"] as const;
+/** Every CurrentState the API knows; the fake's pipes settle in RUNNING or STOPPED. */
+export const CURRENT_STATES = [
+  "RUNNING",
+  "STOPPED",
+  "CREATING",
+  "UPDATING",
+  "DELETING",
+  "STARTING",
+  "STOPPING",
+  "CREATE_FAILED",
+  "UPDATE_FAILED",
+  "START_FAILED",
+  "STOP_FAILED",
+  "DELETE_FAILED",
+  "CREATE_ROLLBACK_FAILED",
+  "DELETE_ROLLBACK_FAILED",
+  "UPDATE_ROLLBACK_FAILED",
+] as const;
 
 const unsupported = (what: string) =>
   validation(`fake-aws does not run ${what}: it runs an SQS queue source and an event bus target only`);
@@ -48,12 +66,8 @@ export function checkTarget(target: string, ctx: CallContext): void {
 }
 
 /** `SourceParameters`, or UpdatePipe's, as DescribePipe will show them (SQS defaults filled). */
-export function readSourceParameters(
-  r: Reader,
-  name: "SourceParameters",
-  current?: Record<string, unknown>,
-): Record<string, unknown> {
-  const parameters = r.object(name);
+export function readSourceParameters(r: Reader, current?: Record<string, unknown>): Record<string, unknown> {
+  const parameters = r.object("SourceParameters");
   for (const key of Object.keys(parameters?.input ?? {})) {
     if (key === "FilterCriteria") throw unsupported("source filters (FilterCriteria)");
     if (key !== "SqsQueueParameters") throw unsupported(`${key} (the source is an SQS queue)`);

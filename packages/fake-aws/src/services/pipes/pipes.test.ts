@@ -156,6 +156,20 @@ describe("the Pipes API", () => {
     );
   });
 
+  it("lists pipes a page at a time, filtered by the states the API knows", async () => {
+    for (const name of ["b", "a", "c"]) await pipes.send(new CreatePipeCommand(missedPipe({ Name: name })));
+    const first = await pipes.send(new ListPipesCommand({ Limit: 2 }));
+    const rest = await pipes.send(new ListPipesCommand({ Limit: 2, NextToken: first.NextToken }));
+    expect([first.Pipes?.map((p) => p.Name), rest.Pipes?.map((p) => p.Name), rest.NextToken]).toEqual([
+      ["a", "b"],
+      ["c"],
+      undefined,
+    ]);
+    expect(await failure(pipes.send(new ListPipesCommand({ CurrentState: "BROKEN" as never })))).toMatch(
+      /^ValidationException: 1 validation error detected: Value 'BROKEN' at 'currentState' failed to satisfy constraint: Member must satisfy enum value set/,
+    );
+  });
+
   it("refuses a second pipe of the same name", async () => {
     await pipes.send(new CreatePipeCommand(missedPipe()));
     expect(await failure(pipes.send(new CreatePipeCommand(missedPipe())))).toBe(

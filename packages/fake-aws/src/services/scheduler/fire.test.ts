@@ -4,7 +4,12 @@ import {
   ECSClient,
   RegisterTaskDefinitionCommand,
 } from "@aws-sdk/client-ecs";
-import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";
+import {
+  CreateRoleCommand,
+  IAMClient,
+  PutRolePolicyCommand,
+  UpdateAssumeRolePolicyCommand,
+} from "@aws-sdk/client-iam";
 import { CreateScheduleCommand, GetScheduleCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
 import {
   CreateStateMachineCommand,
@@ -361,6 +366,25 @@ describe("dead letters", () => {
     };
     expect(invocation.deadLetter).toEqual(deadLetter);
     expect(aws.scheduler.failures().map((f) => f.deadLetter)).toEqual([deadLetter]);
+    expect(await deadLetters()).toEqual([]);
+  });
+
+  it("a role Scheduler can no longer assume sends no dead letter either", async () => {
+    await dlqSchedule("untrusted", ["sqs:SendMessage"]);
+    const iam = new IAMClient(aws.clientConfig());
+    await iam.send(
+      new UpdateAssumeRolePolicyCommand({
+        RoleName: "untrusted-role",
+        PolicyDocument: TRUST_SCHEDULER.replace("scheduler.amazonaws.com", "ecs-tasks.amazonaws.com"),
+      }),
+    );
+    iam.destroy();
+    const invocation = aws.scheduler.fire({ name: "untrusted" });
+    expect(invocation.deadLetter).toEqual({
+      queueArn: QUEUE,
+      delivered: false,
+      reason: `Scheduler could not assume the role arn:aws:iam::${ACCOUNT}:role/untrusted-role`,
+    });
     expect(await deadLetters()).toEqual([]);
   });
 
