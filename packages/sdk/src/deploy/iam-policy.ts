@@ -1,3 +1,4 @@
+import { alertingJobs } from "../aws/alert-rule.js";
 import { type AppScope, appScope } from "../aws/app-scope.js";
 import { usesStateMachine } from "../aws/asl.js";
 import { type PolicyDocument, type PolicyStatement, policy, tagAtRunTaskStatement } from "../aws/policy.js";
@@ -64,6 +65,20 @@ function runStatements(scope: AppScope): PolicyStatement[] {
       Action: "logs:FilterLogEvents",
       Resource: scope.logGroups,
     },
+    // status lists the alert addresses that have not confirmed yet.
+    ...(alertingJobs(scope.config).some(({ alerts }) => alerts.email.length > 0)
+      ? [
+          {
+            Sid: "ReadAlertSubscriptions",
+            Effect: "Allow" as const,
+            Action: "sns:ListSubscriptionsByTopic",
+            Resource: [
+              scope.arn("sns", names.alertsTopic(scope.app)),
+              scope.arn("sns", `${scope.app}-*-flexjob-alerts`),
+            ],
+          },
+        ]
+      : []),
     // A job with a state machine runs by starting it, as its schedule does, and is followed there.
     ...(scope.config.jobs.some(usesStateMachine)
       ? [

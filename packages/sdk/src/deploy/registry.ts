@@ -1,4 +1,5 @@
-import { alertsDestinations } from "../aws/alerts-destination.js";
+import { alertRules } from "../aws/alert-rule.js";
+import { alertsTopics } from "../aws/alerts-topic.js";
 import { clusters } from "../aws/cluster.js";
 import { discoveryServices } from "../aws/discovery-service.js";
 import { eventRules } from "../aws/event-rule.js";
@@ -41,7 +42,8 @@ export const registry = defineRegistry({
   "state-machine": stateMachines,
   schedule: schedules,
   "event-rule": eventRules,
-  "alerts-destination": alertsDestinations,
+  "alerts-topic": alertsTopics,
+  "alert-rule": alertRules,
 });
 
 type Registry = typeof registry;

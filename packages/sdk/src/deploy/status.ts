@@ -1,6 +1,10 @@
 import { ListTasksCommand } from "@aws-sdk/client-ecs";
-import { wrapAwsError } from "../aws/aws-error.js";
+import { accountIdOf } from "../aws/account.js";
+import { alertsTopicArn } from "../aws/alert-rule.js";
+import { listEmailSubscriptions, PENDING_CONFIRMATION } from "../aws/alerts-topic.js";
+import { isAwsError, wrapAwsError } from "../aws/aws-error.js";
 import { observeSchedule } from "../aws/schedule.js";
+import { alertsOf } from "../config/alerts.js";
 import type { FlexjobConfig, JobSpec } from "../config/index.js";
 import type { Deps } from "../deps.js";
 import { FlexjobError } from "../errors.js";
@@ -27,6 +31,8 @@ export interface JobStatus {
   recent: TaskRun[];
   /** The last runs from the app's run history, newest first (empty before the history exists). */
   lastRuns: JobRun[];
+  /** Alert addresses of the job that have not confirmed their SNS subscription: nothing reaches them yet. */
+  pendingConfirmation: string[];
 }
 
 /** How far back, and how many, of a job's runs status shows. */
@@ -40,10 +46,48 @@ const RECENT_LIMIT = 10;
  * for (const job of await status(config, deps)) console.log(job.name, job.nextRuns[0]);
  */
 export async function status(config: FlexjobConfig, deps: Deps): Promise<JobStatus[]> {
-  return mapLimit(config.jobs, 4, (job) => jobStatus(config, job, deps));
+  // Jobs that share the app's alerts share its topic: each topic is read once.
+  const topics = new Map<string, Promise<string[]>>();
+  const pending = (job: JobSpec) => {
+    const alerts = alertsOf(config.alerts, job);
+    if (alerts === undefined || alerts.spec.email.length === 0) return Promise.resolve([]);
+    const key = alerts.owner ?? "";
+    const found = topics.get(key) ?? pendingAddresses(config, alerts.owner, deps);
+    topics.set(key, found);
+    return found;
+  };
+  return mapLimit(config.jobs, 4, async (job) => ({
+    ...(await jobStatus(config, job, deps)),
+    pendingConfirmation: await pending(job),
+  }));
 }
 
-async function jobStatus(config: FlexjobConfig, job: JobSpec, deps: Deps): Promise<JobStatus> {
+/** The addresses subscribed to an alerts topic that have not confirmed; none before the topic exists. */
+async function pendingAddresses(
+  config: FlexjobConfig,
+  owner: string | undefined,
+  deps: Deps,
+): Promise<string[]> {
+  const { clients } = deps;
+  const accountId = await accountIdOf(clients);
+  const arn = alertsTopicArn(clients.region, accountId, config.app, owner);
+  try {
+    const subscriptions = await listEmailSubscriptions(clients, arn);
+    return subscriptions.flatMap((each) => (each.arn === PENDING_CONFIRMATION ? [each.endpoint] : []));
+  } catch (error) {
+    if (isAwsError(error, "NotFoundException")) return [];
+    throw wrapAwsError(
+      error,
+      `reading the subscriptions of SNS topic ${names.alertsTopic(config.app, owner)}`,
+    );
+  }
+}
+
+async function jobStatus(
+  config: FlexjobConfig,
+  job: JobSpec,
+  deps: Deps,
+): Promise<Omit<JobStatus, "pendingConfirmation">> {
   const { clients } = deps;
   const schedule = await observeSchedule(
     clients,
