@@ -1,4 +1,5 @@
 import { alertRules } from "../aws/alert-rule.js";
+import { alertsDestinations } from "../aws/alerts-destination.js";
 import { alertsTopics } from "../aws/alerts-topic.js";
 import { clusters } from "../aws/cluster.js";
 import { discoveryServices } from "../aws/discovery-service.js";
@@ -42,6 +43,7 @@ export const registry = defineRegistry({
   "state-machine": stateMachines,
   schedule: schedules,
   "event-rule": eventRules,
+  "alerts-destination": alertsDestinations,
   "alerts-topic": alertsTopics,
   "alert-rule": alertRules,
 });
