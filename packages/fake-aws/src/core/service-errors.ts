@@ -24,6 +24,7 @@ const FAULTS: Record<string, Faults> = {
   events: { throttling: "ThrottlingException", status: 400, internal: "InternalException" },
   sns: { throttling: "Throttled", status: 400, internal: "InternalError" },
   sqs: { throttling: "RequestThrottled", status: 400, internal: "InternalError" },
+  pipes: { throttling: "ThrottlingException", status: 429, internal: "InternalException" },
 };
 
 export function throttlingError(signingName: string): AwsError {

@@ -1,6 +1,6 @@
 import type { MessageAttributeValue, ReceivedMessage } from "../../core/types.js";
 import { type Pipe, type PipesEnv, recordFailure } from "./state.js";
-import { applyInputTemplate } from "./template.js";
+import { applyInputTemplate, atPath } from "./template.js";
 
 /**
  * A RUNNING pipe at work: it assumes its role (which must trust pipes.amazonaws.com, for the
@@ -77,10 +77,18 @@ function deliver(env: PipesEnv, pipe: Pipe, message: ReceivedMessage, now: Date)
     resources: Array.isArray(bus.Resources) ? bus.Resources.map(String) : [],
     region: pipe.region,
     account: env.accountId,
-    time: now,
+    time: eventTime(bus.Time, record) ?? now,
   });
   env.world.sqs?.deleteMessage(pipe.source, message.ReceiptHandle);
   return true;
+}
+
+/** `Time`: a JSON path to the record's RFC 3339 time stamp; without one, the time of delivery. */
+function eventTime(path: unknown, record: Record<string, unknown>): Date | undefined {
+  if (typeof path !== "string") return undefined;
+  const value = atPath(record, path);
+  const time = typeof value === "string" ? new Date(value) : undefined;
+  return time !== undefined && !Number.isNaN(time.getTime()) ? time : undefined;
 }
 
 /** Why the pipe may not act as its role, or undefined when it may do all it needs. */

@@ -322,6 +322,22 @@ describe("delivery", () => {
     ]);
   });
 
+  it("the event's time is read from the record where EventBridgeEventBusParameters.Time points", async () => {
+    await role();
+    const Time = "$.body.scheduledTime";
+    await pipes.send(
+      new CreatePipeCommand(
+        missedPipe({
+          TargetParameters: {
+            EventBridgeEventBusParameters: { Source: "flexjob", DetailType: "flexjob Run Missed", Time },
+          },
+        }),
+      ),
+    );
+    await send('{"scheduledTime": "2029-12-31T03:00:00Z"}');
+    expect((await recordedEvents(aws, GROUP)).map((e) => e.time)).toEqual(["2029-12-31T03:00:00Z"]);
+  });
+
   it("a role refused a queue or bus action leaves the message queued and records why, once", async () => {
     await role(["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]);
     await pipes.send(new CreatePipeCommand(missedPipe()));

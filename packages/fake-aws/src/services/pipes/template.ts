@@ -55,7 +55,7 @@ function reserved(name: string, record: Record<string, unknown>, pipe: Pipe, now
 }
 
 /** `$.a.b[0]` in the record; a string that is JSON is descended into as that JSON. */
-function atPath(record: Record<string, unknown>, path: string): unknown {
+export function atPath(record: Record<string, unknown>, path: string): unknown {
   const steps = path
     .slice(1)
     .split(/\.|\[(\d+)\]/)
