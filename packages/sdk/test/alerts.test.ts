@@ -104,6 +104,22 @@ describe("one alert per run, after its last attempt", () => {
     ]);
   });
 
+  it("a run Scheduler could not start publishes once, for its own job only, with Scheduler's reason", async () => {
+    await deploy(config(), {}, deps);
+    const invocation = aws.scheduler.fire({
+      group: "flexjob-shop",
+      name: "shop-cleanup",
+      at: "2026-12-01T11:00:00Z",
+      executionId: "run-1",
+      targetError: "throttle",
+    });
+    expect(invocation.deadLetter?.delivered).toBe(true);
+    await waitMinutes(aws, deps, 2);
+    expect(publishedText()).toEqual([
+      `"flexjob shop/cleanup: the run scheduled for 2026-12-01T11:00:00Z was missed: it could not start (ThrottlingException: Rate exceeded; start retries: 185). Logs: ${LOGS("cleanup")}"`,
+    ]);
+  });
+
   it("a run that succeeds publishes nothing", async () => {
     await deploy(config(), {}, deps);
     aws.ecs.setExitCodes("shop-report", [1, 0]);
