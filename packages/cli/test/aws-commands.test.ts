@@ -113,6 +113,17 @@ describe("flexjob plan", () => {
 });
 
 describe("flexjob run, status and logs", () => {
+  it("status names each alert address that has not confirmed its subscription, until it does", async () => {
+    await writeFile(join(dir, "flexjob.yml"), `${CONFIG}alerts:\n  email: [ops@example.com]\n`);
+    await cli(["deploy"]);
+    const pending = await cli(["status"]);
+    expect(pending.stdout).toContain(
+      "  alerts   ops@example.com: subscription pending confirmation (nothing reaches it until confirmed)\n",
+    );
+    aws.sns.confirmSubscription("arn:aws:sns:eu-west-1:123456789012:shop-flexjob-alerts", "ops@example.com");
+    expect((await cli(["status"])).stdout).not.toContain("alerts   ");
+  });
+
   it("runs a job now, waits for its exit codes, and exits 1 when a task fails", async () => {
     await cli(["deploy"]);
     aws.ecs.setExitCode("shop-report", 0);
