@@ -1,8 +1,10 @@
 import {
   CreateApiDestinationCommand,
   CreateConnectionCommand,
+  DescribeConnectionCommand,
   EventBridgeClient,
   ListApiDestinationsCommand,
+  UpdateConnectionCommand,
 } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakeAws, startFakeAws } from "../../index.js";
@@ -76,5 +78,49 @@ describe("ListApiDestinations", () => {
       ["unrelated"],
       undefined,
     ]);
+  });
+});
+
+describe("UpdateConnection", () => {
+  it("keeps an API key field the update leaves out, as UpdateConnection's parameters are optional", async () => {
+    await connection("c");
+    await events.send(
+      new UpdateConnectionCommand({
+        Name: "c",
+        AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: "x-other" } },
+      }),
+    );
+    const described = await events.send(new DescribeConnectionCommand({ Name: "c" }));
+    expect([described.AuthorizationType, described.AuthParameters]).toEqual([
+      "API_KEY",
+      { ApiKeyAuthParameters: { ApiKeyName: "x-other" } },
+    ]);
+  });
+
+  it("refuses an API key name with a colon, and a new auth type without its parameters", async () => {
+    const failure = (promise: Promise<unknown>) =>
+      promise.then(
+        () => "resolved",
+        (error: { name: string }) => error.name,
+      );
+    expect(
+      await failure(
+        events.send(
+          new CreateConnectionCommand({
+            Name: "bad",
+            AuthorizationType: "API_KEY",
+            AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: "x:y", ApiKeyValue: "1" } },
+          }),
+        ),
+      ),
+    ).toBe("ValidationException");
+    await connection("c");
+    expect(
+      await failure(
+        events.send(
+          new UpdateConnectionCommand({ Name: "c", AuthorizationType: "BASIC", AuthParameters: {} }),
+        ),
+      ),
+    ).toBe("ValidationException");
   });
 });

@@ -23,22 +23,42 @@ const METHODS = ["POST", "GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"];
 /** AWS requires HTTPS; the fake also takes plain HTTP to a loopback host, for test receivers. */
 const ENDPOINT = /^(https:\/\/[^\s/]+|http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?)(\/\S*)?$/;
 
-function readAuth(r: Reader, type: string): ConnectionAuth {
+/** What an API key or a Basic user and password may be: no control characters, no colon. */
+const AUTH_TEXT = {
+  min: 1,
+  max: 512,
+  // AWS's pattern excludes \x00-\x1F and \x7F; Cc is those and \x80-\x9F, which no header holds.
+  pattern: /^[ \t]*[^\p{Cc}:]+([ \t]+[^\p{Cc}:]+)*[ \t]*$/u,
+  patternText: "^[ \\t]*[^\\x00-\\x1F:\\x7F]+([ \\t]+[^\\x00-\\x1F:\\x7F]+)*[ \\t]*$",
+};
+
+/**
+ * The auth of a CreateConnection, or of an UpdateConnection (`current`): an update of the same
+ * type may leave out any field, which keeps its value, as UpdateConnection's parameters are optional.
+ */
+function readAuth(r: Reader, type: string, current?: ConnectionAuth): ConnectionAuth {
   const params = r.object("AuthParameters", { required: true });
+  const field = (object: Reader | undefined, name: string, kept: string | undefined): string => {
+    const value = object?.string(name, { required: kept === undefined, ...AUTH_TEXT }) ?? kept;
+    if (value === undefined) throw validation(`${name} is required.`);
+    return value;
+  };
   if (type === "API_KEY") {
-    const key = params.object("ApiKeyAuthParameters", { required: true });
+    const kept = current?.type === "API_KEY" ? current : undefined;
+    const key = params.object("ApiKeyAuthParameters", { required: kept === undefined });
     return {
       type,
-      name: key.string("ApiKeyName", { required: true, min: 1, max: 512 }),
-      value: key.string("ApiKeyValue", { required: true, min: 1, max: 512 }),
+      name: field(key, "ApiKeyName", kept?.name),
+      value: field(key, "ApiKeyValue", kept?.value),
     };
   }
   if (type === "BASIC") {
-    const basic = params.object("BasicAuthParameters", { required: true });
+    const kept = current?.type === "BASIC" ? current : undefined;
+    const basic = params.object("BasicAuthParameters", { required: kept === undefined });
     return {
       type,
-      username: basic.string("Username", { required: true, min: 1, max: 512 }),
-      password: basic.string("Password", { required: true, min: 1, max: 512 }),
+      username: field(basic, "Username", kept?.username),
+      password: field(basic, "Password", kept?.password),
     };
   }
   throw validation(`AuthorizationType ${type} is not supported by fake-aws (API_KEY and BASIC are).`);
@@ -100,7 +120,7 @@ export function updateConnection(env: EventsEnv, input: Record<string, unknown>,
   const c = requireConnection(env.state, ctx.region, r.string("Name", { required: true, ...NAME }));
   const description = r.string("Description", { max: 512 });
   const type = readType(r, false) ?? c.auth.type;
-  if (r.has("AuthParameters")) c.auth = readAuth(r, type);
+  if (r.has("AuthParameters")) c.auth = readAuth(r, type, c.auth);
   else if (type !== c.auth.type) throw validation("AuthParameters are required to change AuthorizationType.");
   if (description !== undefined) c.description = description;
   c.lastModifiedTime = ctx.now();
