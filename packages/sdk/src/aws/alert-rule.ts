@@ -14,6 +14,7 @@ import {
 import { type AlertsSpec, alertsOf } from "../config/alerts.js";
 import type { FlexjobConfig, JobSpec } from "../config/index.js";
 import { internal, REPORT_WITH_PLAN } from "../errors.js";
+import { mapLimit } from "../map-limit.js";
 import { names, ownedByApp, roleArn, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";
 import { canonicalJson } from "../plan/canonical-json.js";
 import { diffFields, Leaf, stepFrom } from "../plan/diff.js";
@@ -354,6 +355,8 @@ function canonicalPattern(pattern: string): string {
   }
 }
 
+const READ_CONCURRENCY = 8;
+
 /** An alert rule's name ends in its kind, unless it was cut to 64 characters with a hash. */
 const mayBeAlertRule = (name: string) => /-alert-(?:runs|missed)$/.test(name) || name.length === 64;
 
@@ -375,7 +378,8 @@ async function listAlertRules(clients: AwsClients, app: string): Promise<AlertRu
   } catch (error) {
     throw wrapAwsError(error, `listing the EventBridge rules of app ${app}`);
   }
-  const found = await Promise.all(listed.sort().map((name) => observeAlertRule(clients, name)));
+  // A few reads at a time: an app of many jobs has two rules each, three calls a rule.
+  const found = await mapLimit(listed.sort(), READ_CONCURRENCY, (name) => observeAlertRule(clients, name));
   return found.flatMap((live) => {
     const job = live?.tags[TAG_JOB];
     if (live === undefined || job === undefined || !ownedByApp(live.tags, app)) return [];

@@ -10,6 +10,7 @@ import {
   TagResourceCommand,
   UnsubscribeCommand,
 } from "@aws-sdk/client-sns";
+import { mapLimit } from "../map-limit.js";
 import { names, ownedByApp, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";
 import { canonicalJson } from "../plan/canonical-json.js";
 import { diffFields, Leaf, stepFrom } from "../plan/diff.js";
@@ -177,7 +178,7 @@ async function listAlertsTopics(clients: AwsClients, app: string): Promise<Alert
   } catch (error) {
     throw wrapAwsError(error, `listing the SNS topics of app ${app}`);
   }
-  const found = await Promise.all(candidates.map(({ name, arn }) => observeAlertsTopic(clients, name, arn)));
+  const found = await mapLimit(candidates, 8, ({ name, arn }) => observeAlertsTopic(clients, name, arn));
   return found.flatMap((live) => (live !== undefined && ownedByApp(live.tags, app) ? [live] : []));
 }
 
