@@ -1,3 +1,4 @@
+import { DeregisterTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import type { FakeAws } from "fake-aws";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config/index.js";
@@ -63,6 +64,7 @@ describe("run history", () => {
         .map((step) => `${step.action} ${step.kind} ${step.id}`),
     ).toEqual([
       "delete event-rule flexjob-shop-runs",
+      "delete event-rule flexjob-shop-missed",
       "delete log-group /flexjob/shop/runs",
       "delete logs-policy flexjob-events-to-logs",
     ]);
@@ -133,5 +135,68 @@ describe("run history of state-machine runs", () => {
       "run-1": ["timedOut", 1],
       "run-2": ["skipped", 0],
     });
+  });
+});
+
+describe("missed runs", () => {
+  const cleanup = { group: "flexjob-shop", name: "shop-cleanup" };
+
+  it("a run Scheduler could not start lands in the dead-letter queue and shows as missed, with its reason", async () => {
+    await deploy(shopConfig(), {}, deps);
+    // Its task definition deregistered behind flexjob's back: ECS refuses every start.
+    await deps.clients.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: "shop-cleanup:1" }));
+    const fired = aws.scheduler.fire({ ...cleanup, at: "2026-12-05T10:00:00Z", executionId: "exec-missed" });
+    expect(fired.deadLetter).toMatchObject({
+      queueArn: "arn:aws:sqs:eu-west-1:123456789012:flexjob-shop-missed",
+      delivered: true,
+    });
+    // The pipe has moved it into the history: the queue is empty again.
+    expect(aws.sqs.messages("flexjob-shop-missed")).toEqual([]);
+
+    aws.clock.advance(26 * 3_600_000);
+    const [run, ...others] = await runs(shopConfig(), "cleanup", { since: since() }, deps);
+    expect(others).toEqual([]);
+    expect(run).toMatchObject({
+      runId: "exec-missed",
+      scheduledTime: "2026-12-05T10:00:00Z",
+      outcome: "missed",
+      attempts: 0,
+      tasks: [],
+    });
+    expect(run?.reason).toMatch(/^ClientException: .*inactive/i);
+    // Another job's history does not show it.
+    expect(await runs(shopConfig(), "report", { since: since() }, deps)).toEqual([]);
+  });
+
+  it("a start that was throttled until startRetry ran out is missed too, and backfill catches it up", async () => {
+    await deploy(shopConfig(), {}, deps);
+    aws.scheduler.fire({
+      ...cleanup,
+      at: "2026-12-05T10:00:00Z",
+      executionId: "exec-1",
+      targetError: "throttle",
+    });
+    const [run] = await runs(shopConfig(), "cleanup", { since: since() }, deps);
+    expect(run).toMatchObject({ outcome: "missed", scheduledTime: "2026-12-05T10:00:00Z" });
+    expect(run?.reason).toMatch(/^ThrottlingException/);
+  });
+
+  it("destroy removes the queue, the pipe, its role and the rule", async () => {
+    await deploy(shopConfig(), {}, deps);
+    const gone = await destroy(shopConfig(), {}, deps);
+    expect(
+      gone.plan.steps
+        .filter((step) => step.id.includes("missed") || step.id.endsWith("-pipes"))
+        .map((step) => `${step.action} ${step.kind} ${step.id}`)
+        .sort(),
+    ).toEqual([
+      "delete event-rule flexjob-shop-missed",
+      "delete missed-pipe flexjob-shop-missed",
+      "delete missed-queue flexjob-shop-missed",
+      "delete role shop-flexjob-pipes",
+    ]);
+    const { services } = aws.snapshot();
+    expect(services.sqs).toEqual([]);
+    expect(services.pipes).toMatchObject({ pipes: [] });
   });
 });

@@ -367,6 +367,7 @@ export const roles: ResourceAdapter<RoleStep> = {
       names.schedulerRole(app),
       ...(config.jobs.some(usesStateMachine) ? [names.statesRole(app)] : []),
       names.taskRole(app),
+      names.pipesRole(app),
       ...(alertWebhooks(config).length > 0 ? [names.alertsRole(app)] : []),
     ];
     const found = await Promise.all(candidates.map((name) => observeRole(clients, name)));
