@@ -1,4 +1,5 @@
 import {
+  CreateConnectionCommand,
   DescribeApiDestinationCommand,
   DescribeConnectionCommand,
   ListApiDestinationsCommand,
@@ -38,6 +39,15 @@ function config(alerts: Record<string, unknown>, report: Record<string, unknown>
   });
 }
 
+/** What planning reads of the deploy: the app, the config, prune, and where notes go. */
+const notes: string[] = [];
+const planContext = {
+  app: "shop",
+  config: config({ webhook: URL_HOOK }),
+  prune: false,
+  note: (text: string) => notes.push(text),
+};
+
 describe("renderAlertsDestinations and planAlertsDestinations", () => {
   it("renders one connection and one destination per owner with a webhook; no URL in the spec", () => {
     const rendered = renderAlertsDestinations(
@@ -57,6 +67,7 @@ describe("renderAlertsDestinations and planAlertsDestinations", () => {
             authorizationType: "API_KEY",
             apiKeyName: "x-flexjob-alert",
           },
+          kept: [],
           destinations: [
             {
               name: "flexjob-shop-alerts",
@@ -112,7 +123,7 @@ describe("renderAlertsDestinations and planAlertsDestinations", () => {
       sources: {},
       foreign: [],
     };
-    const step = planAlertsDestinations("shop", rendered.spec, live);
+    const step = planAlertsDestinations(rendered.spec, live, planContext);
     expect([step.action, step.changes]).toEqual([
       "update",
       [
@@ -138,7 +149,7 @@ describe("renderAlertsDestinations and planAlertsDestinations", () => {
       sources: {},
       foreign: [],
     };
-    expect(() => planAlertsDestinations("shop", rendered.spec, live)).toThrow(
+    expect(() => planAlertsDestinations(rendered.spec, live, planContext)).toThrow(
       'EventBridge connection "flexjob-shop-alerts" exists and was not created by flexjob',
     );
   });
@@ -285,6 +296,24 @@ describe("alert webhooks against fake-aws", () => {
     expect(await remaining()).toEqual([[], undefined]);
   });
 
+  it("a removed job's own destination stays until a deploy with prune, with a note", async () => {
+    await deploy(config({ webhook: URL_HOOK }, { alerts: { webhook: secretArn } }), {}, deps);
+    const withoutReport = parseConfig({
+      app: "shop",
+      region: REGION,
+      alerts: { webhook: URL_HOOK },
+      jobs: { cleanup: { image: "public.ecr.aws/docker/library/alpine:3", schedule: "rate(1 hour)" } },
+    });
+    const kept = await deploy(withoutReport, {}, deps);
+    expect(kept.plan.notes).toContain(
+      "API destination flexjob-shop-report-alerts belongs to a job no longer in the config; it stays until a deploy with --prune",
+    );
+    expect(webhookSteps(kept.plan.steps)).toEqual([`${CONNECTION} noop`]);
+    expect(await remaining()).toEqual([["flexjob-shop-alerts", "flexjob-shop-report-alerts"], CONNECTION]);
+    await deploy(withoutReport, { prune: true }, deps);
+    expect(await remaining()).toEqual([["flexjob-shop-alerts"], CONNECTION]);
+  });
+
   it("destroy --all removes the connection and every destination", async () => {
     const both = config({ webhook: URL_HOOK }, { alerts: { webhook: secretArn } });
     await deploy(both, {}, deps);
@@ -297,6 +326,19 @@ describe("alert webhooks against fake-aws", () => {
     await deploy(both, {}, deps);
     await destroy(both, { job: "report" }, deps);
     expect(await remaining()).toEqual([["flexjob-shop-alerts"], CONNECTION]);
+  });
+
+  it("destroy leaves a connection of flexjob's name that flexjob did not create", async () => {
+    await deps.clients.events.send(
+      new CreateConnectionCommand({
+        Name: CONNECTION,
+        Description: "the chat team's",
+        AuthorizationType: "API_KEY",
+        AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: "x-team", ApiKeyValue: "1" } },
+      }),
+    );
+    await destroy(config({ webhook: URL_HOOK }), {}, deps);
+    expect(await remaining()).toEqual([[], CONNECTION]);
   });
 
   it("a secret that does not hold a URL fails the plan without showing its value", async () => {

@@ -24,7 +24,14 @@ import type { AppScope } from "./app-scope.js";
 import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import type { PolicyStatement } from "./policy.js";
-import { deleteStep, type Found, notFlexjobs, type ResourceAdapter, runStep } from "./resource.js";
+import {
+  deleteStep,
+  type Found,
+  notFlexjobs,
+  type PlanContext,
+  type ResourceAdapter,
+  runStep,
+} from "./resource.js";
 
 /**
  * Alert webhooks: the app's EventBridge connection and one API destination per webhook (the
@@ -78,10 +85,13 @@ export interface AlertsDestinationSpec {
   connection: ConnectionSpec;
   /** By name. */
   destinations: DestinationSpec[];
+  /** Destinations of jobs no longer in the config, left as they are until a deploy with prune. */
+  kept: string[];
 }
 
-export interface ConnectionLive extends ConnectionSpec {
+export interface ConnectionLive extends Omit<ConnectionSpec, "authorizationType"> {
   arn: string;
+  authorizationType: string;
 }
 
 export interface DestinationLive extends Omit<DestinationSpec, "endpoint" | "httpMethod"> {
@@ -134,7 +144,7 @@ export function renderAlertsDestinations(config: Parameters<typeof alertWebhooks
   const destinations = webhooks
     .map(({ owner, webhook }) => renderDestination(app, owner, webhook))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
-  return [{ id: connection.name, spec: { connection, destinations } }];
+  return [{ id: connection.name, spec: { connection, destinations, kept: [] } }];
 }
 
 function renderDestination(app: string, owner: string | undefined, webhook: WebhookSpec): DestinationSpec {
@@ -198,7 +208,7 @@ async function observeConnection(
     name,
     arn: found.ConnectionArn,
     description: found.Description ?? "",
-    authorizationType: found.AuthorizationType as "API_KEY",
+    authorizationType: found.AuthorizationType ?? "",
     apiKeyName: found.AuthParameters?.ApiKeyAuthParameters?.ApiKeyName ?? "",
   };
 }
@@ -274,7 +284,7 @@ async function readSources(
 
 /** The fields a plan compares; destinations by name, each endpoint as its label. */
 function comparable(
-  connection: Omit<ConnectionSpec, "name"> | undefined,
+  connection: Omit<ConnectionLive, "name" | "arn"> | undefined,
   destinations: readonly (Omit<DestinationSpec, "httpMethod"> & { httpMethod: string })[],
 ): Record<string, unknown> {
   return {
@@ -299,12 +309,12 @@ function comparable(
 }
 
 export function planAlertsDestinations(
-  app: string,
   rendered: AlertsDestinationSpec,
   live: AlertsDestinationLive | undefined,
+  context: Pick<PlanContext, "app" | "config" | "prune" | "note">,
 ): AlertsDestinationStep {
   const name = rendered.connection.name;
-  if (live?.connection !== undefined && !live.connection.description.startsWith(ownerMark(app))) {
+  if (live?.connection !== undefined && !live.connection.description.startsWith(ownerMark(context.app))) {
     throw notFlexjobs("EventBridge connection", name);
   }
   const foreign = live?.foreign[0];
@@ -316,13 +326,16 @@ export function planAlertsDestinations(
       const digest = each.endpoint.kind === "secret" ? live?.sources[each.endpoint.arn] : each.digest;
       return digest === undefined ? each : { ...each, digest };
     }),
+    kept: keptDestinations(rendered, live, context),
   };
   const exists = live !== undefined && (live.connection !== undefined || live.destinations.length > 0);
   const wanted = new Map(spec.destinations.map((each) => [each.name, each.endpoint]));
   const before = exists
     ? comparable(
         live.connection,
-        live.destinations.map((each) => ({ ...each, endpoint: wanted.get(each.name) ?? { kind: "url" } })),
+        live.destinations
+          .filter((each) => !spec.kept.includes(each.name))
+          .map((each) => ({ ...each, endpoint: wanted.get(each.name) ?? { kind: "url" } })),
       )
     : undefined;
   const base = { kind: "alerts-destination", id: name, desired: spec } as const;
@@ -333,6 +346,30 @@ export function planAlertsDestinations(
   );
 }
 
+/**
+ * The destinations of jobs no longer in the config: like those jobs' schedules and alert rules,
+ * they stay (with a note) until a deploy with prune. The app's, and a configured job's that no
+ * longer has a webhook of its own, go.
+ */
+function keptDestinations(
+  rendered: AlertsDestinationSpec,
+  live: AlertsDestinationLive | undefined,
+  context: Pick<PlanContext, "app" | "config" | "prune" | "note">,
+): string[] {
+  if (context.prune) return [];
+  const configured = new Set([
+    names.alertsDestination(context.app),
+    ...context.config.jobs.map((job) => names.alertsDestination(context.app, job.name)),
+    ...rendered.destinations.map((each) => each.name),
+  ]);
+  const kept = (live?.destinations ?? []).map((each) => each.name).filter((each) => !configured.has(each));
+  for (const each of kept) {
+    context.note(
+      `API destination ${each} belongs to a job no longer in the config; it stays until a deploy with --prune`,
+    );
+  }
+  return kept;
+}
 /**
  * An AWS error about a destination with its URL taken out: EventBridge may quote the endpoint it
  * refuses. The cause is left off, since its message is the unredacted one.
@@ -467,7 +504,7 @@ async function writeAll(
   for (const destination of spec.destinations) {
     await writeDestination(clients, destination, connectionArn, existing.get(destination.name));
   }
-  const wanted = new Set(spec.destinations.map((each) => each.name));
+  const wanted = new Set([...spec.destinations.map((each) => each.name), ...spec.kept]);
   await deleteDestinations(
     clients.events,
     (live?.destinations ?? []).filter((each) => !wanted.has(each.name)),
@@ -481,8 +518,10 @@ async function ownedAlertsDestinations(
   app: string,
   job: string | undefined,
 ): Promise<Found<AlertsDestinationLive>[]> {
-  const found = await observeAlertsDestinations(clients, app, new Set());
-  const live: AlertsDestinationLive = { ...found, sources: {} };
+  const { connection, ...found } = await observeAlertsDestinations(clients, app, new Set());
+  // A connection of the app's name that flexjob did not make is not destroy's to delete.
+  const ours = connection?.description.startsWith(ownerMark(app)) ? connection : undefined;
+  const live: AlertsDestinationLive = { ...found, ...(ours && { connection: ours }), sources: {} };
   if (job === undefined) {
     if (live.connection === undefined && live.destinations.length === 0) return [];
     return [{ id: names.alertsConnection(app), live }];
@@ -514,7 +553,7 @@ export const alertsDestinations: ResourceAdapter<AlertsDestinationStep> = {
     const left = ours && (live.connection !== undefined || live.destinations.length > 0);
     return { live: new Map(), unwanted: left ? [{ id: names.alertsConnection(app), live }] : [] };
   },
-  plan: (desired, live, { app }) => planAlertsDestinations(app, desired.spec, live),
+  plan: (desired, live, context) => planAlertsDestinations(desired.spec, live, context),
   planUnwanted: (found) =>
     deleteStep("alerts-destination", found, "no job of the app has a webhook any more"),
   owned: ({ clients, config, job }) => ownedAlertsDestinations(clients, config.app, job),
