@@ -48,11 +48,16 @@ const RECENT_LIMIT = 10;
 export async function status(config: FlexjobConfig, deps: Deps): Promise<JobStatus[]> {
   // Jobs that share the app's alerts share its topic: each topic is read once.
   const topics = new Map<string, Promise<string[]>>();
+  let account: Promise<string> | undefined;
+  const accountId = () => {
+    account ??= accountIdOf(deps.clients);
+    return account;
+  };
   const pending = (job: JobSpec) => {
     const alerts = alertsOf(config.alerts, job);
     if (alerts === undefined || alerts.spec.email.length === 0) return Promise.resolve([]);
     const key = alerts.owner ?? "";
-    const found = topics.get(key) ?? pendingAddresses(config, alerts.owner, deps);
+    const found = topics.get(key) ?? pendingAddresses(config, alerts.owner, accountId, deps);
     topics.set(key, found);
     return found;
   };
@@ -66,11 +71,11 @@ export async function status(config: FlexjobConfig, deps: Deps): Promise<JobStat
 async function pendingAddresses(
   config: FlexjobConfig,
   owner: string | undefined,
+  accountId: () => Promise<string>,
   deps: Deps,
 ): Promise<string[]> {
   const { clients } = deps;
-  const accountId = await accountIdOf(clients);
-  const arn = alertsTopicArn(clients.region, accountId, config.app, owner);
+  const arn = alertsTopicArn(clients.region, await accountId(), config.app, owner);
   try {
     const subscriptions = await listEmailSubscriptions(clients, arn);
     return subscriptions.flatMap((each) => (each.arn === PENDING_CONFIRMATION ? [each.endpoint] : []));
