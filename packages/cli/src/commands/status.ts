@@ -37,7 +37,9 @@ export function registerStatus(program: Command, io: CliIo): void {
           `  running  ${job.running.length}`,
         );
         for (const address of job.pendingConfirmation) {
-          lines.push(`  alerts   ${address}: subscription pending confirmation (nothing reaches it until confirmed)`);
+          lines.push(
+            `  alerts   ${address}: subscription pending confirmation (nothing reaches it until confirmed)`,
+          );
         }
         for (const run of job.lastRuns) lines.push(`  run      ${runLine(run)}`);
         for (const run of job.recent) {
