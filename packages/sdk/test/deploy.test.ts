@@ -31,12 +31,15 @@ describe("first deploy", () => {
     expect(actions(result)).toEqual([
       "create role shop-flexjob-execution",
       "create role shop-flexjob-scheduler",
+      "create role shop-flexjob-pipes",
       "create cluster shop",
       "create schedule-group flexjob-shop",
       "create logs-policy flexjob-events-to-logs",
+      "create missed-queue flexjob-shop-missed",
       "create log-group /flexjob/shop/report",
       "create log-group /flexjob/shop/cleanup",
       "create log-group /flexjob/shop/runs",
+      "create missed-pipe flexjob-shop-missed",
       "create task-definition shop-report",
       "create task-definition shop-cleanup",
       "create schedule shop-report",
@@ -44,6 +47,7 @@ describe("first deploy", () => {
       "create schedule shop-report.2",
       "create schedule shop-cleanup",
       "create event-rule flexjob-shop-runs",
+      "create event-rule flexjob-shop-missed",
     ]);
     expect(result.changed).toBe(true);
     expect(await scheduleNames()).toEqual(["shop-cleanup", "shop-report", "shop-report.1", "shop-report.2"]);
@@ -279,7 +283,7 @@ describe("redeploy", () => {
     expect(aws.mutatingCalls()).toEqual([]);
     expect(second.changed).toBe(false);
     expect(second.plan.steps.every((step) => step.action === "noop")).toBe(true);
-    expect(second.plan.steps).toHaveLength(15);
+    expect(second.plan.steps).toHaveLength(19);
     expect(second.jobs.map((job) => job.scheduleArns.length)).toEqual([3, 1]);
   });
 

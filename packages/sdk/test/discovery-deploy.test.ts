@@ -37,6 +37,7 @@ describe("deploy with discovery", () => {
       "create role shop-flexjob-execution",
       "create role shop-flexjob-scheduler",
       "create role shop-flexjob-task",
+      "create role shop-flexjob-pipes",
       "create namespace shop.internal",
     ]);
     expect(await namespaces()).toEqual(["shop.internal"]);

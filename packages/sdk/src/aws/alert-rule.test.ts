@@ -123,6 +123,8 @@ describe("render", () => {
       detail: {
         eventSourceARN: [`arn:aws:sqs:eu-west-1:${ACCOUNT}:flexjob-billing-missed`],
         messageAttributes: {
+          // A duplicate Step Functions refused is not a missed run.
+          ERROR_CODE: { stringValue: [{ "anything-but": "ExecutionAlreadyExists" }] },
           SCHEDULE_ARN: {
             stringValue: [
               `arn:aws:scheduler:eu-west-1:${ACCOUNT}:schedule/flexjob-billing/billing-nightly`,

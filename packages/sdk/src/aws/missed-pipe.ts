@@ -127,19 +127,34 @@ export async function applyMissedPipe(
         SourceParameters: { SqsQueueParameters: { BatchSize: spec.batchSize } },
         Tags: spec.tags,
       });
-      await withRolePropagation(() => clients.pipes.send(request), roleNotYetAssumable, sleep);
-    },
-    async update(spec, live) {
-      const request = new UpdatePipeCommand({
-        ...pipeRequest(spec),
-        SourceParameters: { SqsQueueParameters: { BatchSize: spec.batchSize } },
-      });
-      await withRolePropagation(() => clients.pipes.send(request), roleNotYetAssumable, sleep);
-      if (Object.entries(spec.tags).some(([key, value]) => live.tags[key] !== value)) {
-        await clients.pipes.send(new TagResourceCommand({ resourceArn: live.arn, tags: spec.tags }));
+      try {
+        await withRolePropagation(() => clients.pipes.send(request), roleNotYetAssumable, sleep);
+      } catch (error) {
+        // Another deploy created it a moment ago: converge on this spec.
+        if (!isAwsError(error, "ConflictException")) throw error;
+        const live = await observeMissedPipe(clients, name);
+        if (live === undefined) throw error;
+        await updatePipe(clients, spec, live, sleep);
       }
     },
+    update: (spec, live) => updatePipe(clients, spec, live, sleep),
   });
+}
+
+async function updatePipe(
+  clients: AwsClients,
+  spec: MissedPipeSpec,
+  live: MissedPipeLive,
+  sleep: (ms: number) => Promise<void>,
+): Promise<void> {
+  const request = new UpdatePipeCommand({
+    ...pipeRequest(spec),
+    SourceParameters: { SqsQueueParameters: { BatchSize: spec.batchSize } },
+  });
+  await withRolePropagation(() => clients.pipes.send(request), roleNotYetAssumable, sleep);
+  if (Object.entries(spec.tags).some(([key, value]) => live.tags[key] !== value)) {
+    await clients.pipes.send(new TagResourceCommand({ resourceArn: live.arn, tags: spec.tags }));
+  }
 }
 
 /**

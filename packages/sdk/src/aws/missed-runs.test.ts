@@ -127,9 +127,13 @@ describe("missedRulePattern", () => {
       detail: { eventSourceARN: [QUEUE_ARN] },
     });
     const schedule = "arn:aws:scheduler:eu-west-1:123456789012:schedule/flexjob-shop/shop-report";
+    // A job's alert: not for a duplicate Step Functions refused (the run it duplicates happened).
     expect(JSON.parse(missedRulePattern(QUEUE_ARN, [schedule])).detail).toEqual({
       eventSourceARN: [QUEUE_ARN],
-      messageAttributes: { SCHEDULE_ARN: { stringValue: [schedule] } },
+      messageAttributes: {
+        ERROR_CODE: { stringValue: [{ "anything-but": "ExecutionAlreadyExists" }] },
+        SCHEDULE_ARN: { stringValue: [schedule] },
+      },
     });
   });
 });

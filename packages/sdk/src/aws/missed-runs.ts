@@ -28,14 +28,22 @@ export function missedQueueArn(region: string, accountId: string, queue: string)
 }
 
 /**
- * The missed-run events of one app's queue; with `schedules`, only those of these schedules (a
- * job's alert rule).
+ * What Step Functions answers when a schedule starts an execution whose name is taken: a late
+ * duplicate delivery of a run that happened, which the dead-letter queue receives too. It is the
+ * exactly-once guard at work, not a missed run.
+ */
+export const DUPLICATE_START = "ExecutionAlreadyExists";
+
+/**
+ * The missed-run events of one app's queue; with `schedules`, only those of these schedules and
+ * not a refused duplicate (a job's alert rule). The history records every one.
  */
 export function missedRulePattern(queueArn: string, schedules?: readonly string[]): string {
   const detail: Record<string, unknown> = { eventSourceARN: [queueArn] };
   if (schedules !== undefined) {
     detail.messageAttributes = {
       [DEAD_LETTER_ATTRIBUTES.scheduleArn]: { stringValue: [...schedules].sort() },
+      [DEAD_LETTER_ATTRIBUTES.errorCode]: { stringValue: [{ "anything-but": DUPLICATE_START }] },
     };
   }
   return canonicalJson({ source: [MISSED_SOURCE], "detail-type": [MISSED_DETAIL_TYPE], detail });

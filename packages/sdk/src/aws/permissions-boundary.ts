@@ -3,7 +3,7 @@ import { FlexjobError } from "../errors.js";
 import { names, TAG_APP, TAG_MANAGED } from "../naming.js";
 import { awsErrorName, isAwsError, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
-import { type PolicyDocument, passRoleStatement, policy } from "./policy.js";
+import { type PolicyDocument, type PolicyStatement, passRoleStatement, policy } from "./policy.js";
 import type { BoundarySpec } from "./role-spec.js";
 
 /**
@@ -63,6 +63,20 @@ export function boundaryPolicy(app: string, options: { accountId?: string } = {}
       Resource: `arn:aws:ecs:*:${account}:task/*`,
       Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } },
     },
+    ...runStatements(app, account),
+    passRoleStatement("PassRolesToEcsTasksOnly", `arn:aws:iam::${account}:role/*`, "ecs-tasks.amazonaws.com"),
+    {
+      Sid: "DiscoverServices",
+      Effect: "Allow",
+      Action: ["servicediscovery:DiscoverInstances", "servicediscovery:DiscoverInstancesRevision"],
+      Resource: "*",
+    },
+  );
+}
+
+/** What a job's runs need beyond starting tasks: state machines, missed runs and alert webhooks. */
+function runStatements(app: string, account: string): PolicyStatement[] {
+  return [
     {
       // What a job's state machine does with its tasks (retries, timeout, overlap), and the rule
       // Step Functions' ecs:runTask.sync integration learns that a task stopped from.
@@ -104,14 +118,7 @@ export function boundaryPolicy(app: string, options: { accountId?: string } = {}
       Action: "events:InvokeApiDestination",
       Resource: `arn:aws:events:*:${account}:api-destination/flexjob-${app}-*`,
     },
-    passRoleStatement("PassRolesToEcsTasksOnly", `arn:aws:iam::${account}:role/*`, "ecs-tasks.amazonaws.com"),
-    {
-      Sid: "DiscoverServices",
-      Effect: "Allow",
-      Action: ["servicediscovery:DiscoverInstances", "servicediscovery:DiscoverInstancesRevision"],
-      Resource: "*",
-    },
-  );
+  ];
 }
 
 /** The boundary as a role spec names it: its name, its ARN in the account, and its content. */

@@ -63,6 +63,7 @@ describe("deployPolicy", () => {
           Resource: [
             "arn:aws:iam::123456789012:role/billing-flexjob-execution",
             "arn:aws:iam::123456789012:role/billing-flexjob-scheduler",
+            "arn:aws:iam::123456789012:role/billing-flexjob-pipes",
           ],
         },
         {
@@ -72,6 +73,7 @@ describe("deployPolicy", () => {
           Resource: [
             "arn:aws:iam::123456789012:role/billing-flexjob-execution",
             "arn:aws:iam::123456789012:role/billing-flexjob-scheduler",
+            "arn:aws:iam::123456789012:role/billing-flexjob-pipes",
           ],
           Condition: {
             StringEquals: {
@@ -150,6 +152,38 @@ describe("deployPolicy", () => {
           Resource: "arn:aws:logs:eu-west-1:123456789012:log-group:/flexjob/billing/*",
         },
         {
+          Sid: "ReadRunHistory",
+          Effect: "Allow",
+          Action: "logs:FilterLogEvents",
+          Resource: "arn:aws:logs:eu-west-1:123456789012:log-group:/flexjob/billing/runs",
+        },
+        {
+          Sid: "ManageMissedRunsQueue",
+          Effect: "Allow",
+          Action: [
+            "sqs:CreateQueue",
+            "sqs:GetQueueAttributes",
+            "sqs:GetQueueUrl",
+            "sqs:ListQueueTags",
+            "sqs:SetQueueAttributes",
+            "sqs:TagQueue",
+          ],
+          Resource: "arn:aws:sqs:eu-west-1:123456789012:flexjob-billing-missed",
+        },
+        {
+          Sid: "ManageMissedRunsPipe",
+          Effect: "Allow",
+          Action: ["pipes:CreatePipe", "pipes:DescribePipe", "pipes:TagResource", "pipes:UpdatePipe"],
+          Resource: "arn:aws:pipes:eu-west-1:123456789012:pipe/flexjob-billing-missed",
+        },
+        {
+          Sid: "PassPipesRole",
+          Effect: "Allow",
+          Action: "iam:PassRole",
+          Resource: "arn:aws:iam::123456789012:role/billing-flexjob-pipes",
+          Condition: { StringEquals: { "iam:PassedToService": "pipes.amazonaws.com" } },
+        },
+        {
           Sid: "RegisterTaskDefinitions",
           Effect: "Allow",
           Action: "ecs:RegisterTaskDefinition",
@@ -221,6 +255,7 @@ describe("deployPolicy", () => {
           ],
           Resource: [
             "arn:aws:events:eu-west-1:123456789012:rule/flexjob-billing-runs",
+            "arn:aws:events:eu-west-1:123456789012:rule/flexjob-billing-missed",
             "arn:aws:events:eu-west-1:123456789012:rule/flexjob-billing-executions",
           ],
         },
@@ -257,6 +292,7 @@ describe("deployPolicy", () => {
     expect(statement(document, "ReadAndTagRoles")?.Resource).toEqual([
       "arn:aws:iam::*:role/billing-flexjob-execution",
       "arn:aws:iam::*:role/billing-flexjob-scheduler",
+      "arn:aws:iam::*:role/billing-flexjob-pipes",
     ]);
     expect(
       deployPolicy(config, { region: "us-east-1" }).Statement.find((each) => each.Sid === "ManageSchedules")

@@ -1,6 +1,6 @@
 import { FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { isAwsError, wrapAwsError } from "../aws/aws-error.js";
-import { DEAD_LETTER_ATTRIBUTES, MISSED_SOURCE } from "../aws/missed-runs.js";
+import { DEAD_LETTER_ATTRIBUTES, DUPLICATE_START, MISSED_SOURCE } from "../aws/missed-runs.js";
 import type { FlexjobConfig } from "../config/index.js";
 import { jobNamed } from "../config/job-named.js";
 import type { Deps } from "../deps.js";
@@ -226,9 +226,6 @@ export function runsOf(
     .filter((run) => !run.reason?.startsWith(`${DUPLICATE_START}:`) && !byRun.has(run.runId));
   return [...started, ...notStarted].sort((a, b) => when(b).localeCompare(when(a)));
 }
-
-/** What Step Functions answers a StartExecution whose name a finished execution already has. */
-const DUPLICATE_START = "ExecutionAlreadyExists";
 
 /** A run Scheduler could not start: no task, no execution, only its time and Scheduler's reason. */
 function missedRun(record: MissedRecord, logs: JobRun["logs"]): JobRun {
