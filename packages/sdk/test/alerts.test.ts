@@ -11,6 +11,7 @@ import { parseConfig } from "../src/config/index.js";
 import { deploy } from "../src/deploy/deploy.js";
 import { destroy } from "../src/deploy/destroy.js";
 import { deployPolicy, runPolicy } from "../src/deploy/iam-policy.js";
+import { runs } from "../src/deploy/runs.js";
 import { status } from "../src/deploy/status.js";
 import type { Deps } from "../src/deps.js";
 import { callRequests } from "./call-requests.js";
@@ -117,6 +118,22 @@ describe("one alert per run, after its last attempt", () => {
     await waitMinutes(aws, deps, 2);
     expect(publishedText()).toEqual([
       `"flexjob shop/cleanup: the run scheduled for 2026-12-01T11:00:00Z was missed: it could not start (ThrottlingException: Rate exceeded; start retries: 185). Logs: ${LOGS("cleanup")}"`,
+    ]);
+  });
+
+  it("a late duplicate delivery of a finished run, refused by Step Functions, is neither alerted nor missed", async () => {
+    await deploy(config(), {}, deps);
+    aws.ecs.setExitCodes("shop-report", [0]);
+    fire("report", "run-1");
+    await waitMinutes(aws, deps, 5);
+    const again = aws.scheduler.fire({ group: "flexjob-shop", name: "shop-report", executionId: "run-1" });
+    expect(again).toMatchObject({ duplicate: true, error: { code: "ExecutionAlreadyExists" } });
+    expect(again.deadLetter?.delivered).toBe(true);
+    await waitMinutes(aws, deps, 2);
+    expect(published()).toEqual([]);
+    const since = new Date(deps.now().getTime() - 86_400_000);
+    expect((await runs(config(), "report", { since }, deps)).map((run) => [run.runId, run.outcome])).toEqual([
+      ["run-1", "succeeded"],
     ]);
   });
 
