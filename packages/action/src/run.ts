@@ -224,15 +224,17 @@ async function lastRunsOf(
   const entries = await Promise.all(
     result.jobs.map(async ({ name }) => {
       try {
-        return [name, await runHistory(config, name, { since, limit: 5 }, deps)] as const;
+        return [[name, await runHistory(config, name, { since, limit: 5 }, deps)]] as const;
       } catch (error) {
-        // The first deploy's dry run has no history yet; a role without logs:FilterLogEvents none to read.
+        // A first deploy's dry run: the history is made by the deploy itself, so there is none yet.
+        if (error instanceof FlexjobError && error.code === "INPUT_INVALID") return [];
+        // A role without logs:FilterLogEvents on the history, say: the summary says why, the deploy stands.
         const why = error instanceof FlexjobError ? error.message : String(error);
-        return [name, { unavailable: why }] as const;
+        return [[name, { unavailable: why }]] as const;
       }
     }),
   );
-  return Object.fromEntries(entries);
+  return Object.fromEntries(entries.flat());
 }
 
 function checkJobNames(config: FlexjobConfig, jobs: readonly string[] | undefined): void {

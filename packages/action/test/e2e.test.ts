@@ -108,15 +108,19 @@ describe("the bundled action on a push", () => {
     expect(plan.steps.map((step) => `${step.action} ${step.kind} ${step.id}`)).toEqual([
       "create role shop-flexjob-execution",
       "create role shop-flexjob-scheduler",
+      "create role shop-flexjob-pipes",
       "create cluster shop",
       "create schedule-group flexjob-shop",
       "create logs-policy flexjob-events-to-logs",
+      "create missed-queue flexjob-shop-missed",
       "create log-group /flexjob/shop/report",
       "create log-group /flexjob/shop/runs",
+      "create missed-pipe flexjob-shop-missed",
       "create task-definition shop-report",
       "create schedule shop-report",
       "create schedule shop-report.1",
       "create event-rule flexjob-shop-runs",
+      "create event-rule flexjob-shop-missed",
     ]);
 
     // The job whose branch is not this one is skipped, with a notice, and nothing of it is created.
@@ -140,11 +144,13 @@ describe("the bundled action on a push", () => {
     // Log groups per phase, and the summary a person reads.
     expect(run.stdout).toMatch(/::group::Plan\n[\s\S]*::endgroup::\n::group::Deploy\n[\s\S]*::endgroup::/);
     expect(run.summary).toContain("## flexjob: shop in eu-west-1 (account 123456789012)");
-    expect(run.summary).toContain("**Deployed**: 11 created, 0 updated, 0 deleted, 0 unchanged.");
+    expect(run.summary).toContain("**Deployed**: 15 created, 0 updated, 0 deleted, 0 unchanged.");
     expect(run.summary).toContain(
       "| Schedule | `cron(30 3 * * ? *)` — At 03:30, every day (Europe/Berlin) |",
     );
     expect(run.summary).toContain("| Time zone | Europe/Berlin |");
+    // A first deploy: its run history has just been created, empty.
+    expect(run.summary).toContain("| Last runs | none in the last 7 days |");
     expect(run.summary).toMatch(
       /\| Next runs \| \d{4}-\d\d-\d\dT02:30:00Z \([^)]*03:30 Europe\/Berlin\)(<br>[^|]+){2} \|/,
     );
@@ -220,9 +226,10 @@ describe("the bundled action on a pull request", () => {
     expect(JSON.parse(run.outputs["task-definition-arn"] ?? "")).toEqual({ report: null });
     expect(run.stdout).toContain("dry run: nothing was changed");
     expect(run.summary).toContain(
-      "**Dry run on pull_request**: nothing was changed. The plan: 11 to create, 0 to update, 0 to delete, 0 unchanged.",
+      "**Dry run on pull_request**: nothing was changed. The plan: 15 to create, 0 to update, 0 to delete, 0 unchanged.",
     );
     expect(run.summary).toContain("| `+` | role `shop-flexjob-execution` |");
+    expect(run.summary).toContain("| Last runs | none yet |");
     expect(run.summary).toContain("`+` schedule `shop-report.1`");
     // Jobs are matched against the branch the pull request merges into.
     expect(run.summary).toContain("Skipped (this run is on `main`)");

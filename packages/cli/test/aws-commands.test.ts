@@ -44,13 +44,13 @@ describe("flexjob deploy", () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain("plan for shop in eu-west-1 (account 123456789012)");
     expect(first.stdout).toMatch(/ {2}\+ schedule {8}shop-report\.1/);
-    expect(first.stdout).toContain("11 to create, 0 to update, 0 to delete, 0 unchanged");
+    expect(first.stdout).toContain("15 to create, 0 to update, 0 to delete, 0 unchanged");
     expect(first.stdout).toContain(
       "report: next runs 2026-12-05T02:30:00Z, 2026-12-06T02:30:00Z, 2026-12-07T02:30:00Z",
     );
     aws.clearCalls();
     const second = await cli(["deploy"]);
-    expect(second.stdout).toContain("0 to create, 0 to update, 0 to delete, 11 unchanged");
+    expect(second.stdout).toContain("0 to create, 0 to update, 0 to delete, 15 unchanged");
     expect(second.stdout).toContain("everything is up to date: no change made");
     expect(aws.mutatingCalls()).toEqual([]);
   });
@@ -107,7 +107,7 @@ describe("flexjob plan", () => {
     const result = await cli(["plan", "--offline"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("plan for shop in eu-west-1 (account <account-id>)");
-    expect(result.stdout).toContain("11 to create");
+    expect(result.stdout).toContain("15 to create");
     expect(aws.calls).toEqual([]);
   });
 });

@@ -73,7 +73,8 @@ export function createClients(options: ClientOptions): AwsClients {
     ec2: () => new EC2Client(config),
     events: () => new EventBridgeClient(config),
     sfn: () => new SFNClient(config),
-    sqs: () => new SQSClient(config),
+    // A queue URL names its host; the client's own endpoint (region, or AWS_ENDPOINT_URL) is the one to use.
+    sqs: () => new SQSClient({ ...config, useQueueUrlAsEndpoint: false }),
     sns: () => new SNSClient(config),
     pipes: () => new PipesClient(config),
     secretsmanager: () => new SecretsManagerClient(config),
