@@ -30,7 +30,11 @@ const LOGS = (job: string) =>
   `https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/%2Fflexjob%2Fshop%2F${job}`;
 
 function config(alerts: Record<string, unknown> = { email: ["ops@example.com"] }, cleanup = {}) {
-  return parseConfig({
+  return parseConfig(rawConfig(alerts, cleanup));
+}
+
+function rawConfig(alerts: Record<string, unknown> = { email: ["ops@example.com"] }, cleanup = {}) {
+  return {
     app: "shop",
     region: REGION,
     alerts,
@@ -48,7 +52,7 @@ function config(alerts: Record<string, unknown> = { email: ["ops@example.com"] }
         ...cleanup,
       },
     },
-  });
+  };
 }
 
 function fire(job: string, executionId: string) {
@@ -266,6 +270,25 @@ describe("deploy, redeploy and destroy", () => {
     );
     expect(Topics).toEqual([]);
     expect(Rules).toEqual([]);
+  });
+
+  it("destroy with a config whose alerts were removed still leaves none, within the destroy policy", async () => {
+    await deploy(config(), {}, deps);
+    const noAlerts = parseConfig({ ...rawConfig(), alerts: undefined });
+    aws.clearCalls();
+    await destroy(noAlerts, {}, deps);
+    const { Topics = [] } = await deps.clients.sns.send(new ListTopicsCommand({}));
+    const { Rules = [] } = await deps.clients.events.send(
+      new ListRulesCommand({ NamePrefix: "flexjob-shop-" }),
+    );
+    expect(Topics).toEqual([]);
+    expect(Rules).toEqual([]);
+    const policy = deployPolicy(noAlerts, { accountId: aws.accountId, destroy: true });
+    const refused = callRequests(aws.calls, aws.accountId).filter(
+      (request) =>
+        /^(sns|events):/.test(request.action) && request.exact && !isAllowed({ identity: [policy] }, request),
+    );
+    expect(refused).toEqual([]);
   });
 });
 

@@ -529,8 +529,8 @@ export const alertRules: ResourceAdapter<AlertRuleStep> = {
       reason: () => "the job's alerts no longer ask for this rule",
       remains: "its alert rules remain; deploy with prune to remove them",
     }),
+  // Destroy looks whatever the config says now: alerts removed from it must not outlive the app.
   async owned({ clients, config, job }) {
-    if (!configHasAlerts(config)) return [];
     const owned = await listAlertRules(clients, config.app);
     return owned
       .map((live) => ({ id: live.name, job: live.tags[TAG_JOB] ?? "", live }))
@@ -541,7 +541,22 @@ export const alertRules: ResourceAdapter<AlertRuleStep> = {
 };
 
 function alertRulePermissions(scope: AppScope): Permissions {
-  if (!configHasAlerts(scope.config)) return { deploy: [] };
+  const rules = scope.arn("events", `rule/flexjob-${scope.app}-*`);
+  const destroy = [
+    {
+      Sid: "DestroyAlertRules",
+      Effect: "Allow" as const,
+      Action: [
+        "events:DeleteRule",
+        "events:DescribeRule",
+        "events:ListTagsForResource",
+        "events:ListTargetsByRule",
+        "events:RemoveTargets",
+      ],
+      Resource: rules,
+    },
+  ];
+  if (!configHasAlerts(scope.config)) return { reads: ["events:ListRules"], deploy: [], destroy };
   const webhooks = alertingJobs(scope.config).some(({ alerts }) => alerts.webhook !== undefined);
   return {
     reads: ["events:ListRules"],
@@ -560,7 +575,7 @@ function alertRulePermissions(scope: AppScope): Permissions {
           "events:TagResource",
         ],
         // A long job name is cut with a hash, so only the app's prefix is certain; tags decide deletes.
-        Resource: scope.arn("events", `rule/flexjob-${scope.app}-*`),
+        Resource: rules,
       },
       ...(webhooks
         ? [
@@ -581,5 +596,6 @@ function alertRulePermissions(scope: AppScope): Permissions {
           ]
         : []),
     ],
+    destroy,
   };
 }

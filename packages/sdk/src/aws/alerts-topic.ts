@@ -337,8 +337,8 @@ export const alertsTopics: ResourceAdapter<AlertsTopicStep> = {
       remains: "its alerts topic remains; deploy with prune to remove it",
     });
   },
+  // Destroy looks whatever the config says now: alerts removed from it must not outlive the app.
   async owned({ clients, config, job }) {
-    if (!configHasAlerts(config)) return [];
     const owned = (await listAlertsTopics(clients, config.app)).map(foundTopic);
     return owned.filter((found) => job === undefined || found.job === job);
   },
@@ -347,9 +347,27 @@ export const alertsTopics: ResourceAdapter<AlertsTopicStep> = {
 };
 
 function alertsTopicPermissions(scope: AppScope): Permissions {
-  if (!configHasAlerts(scope.config)) return { deploy: [] };
+  const topics = [
+    scope.arn("sns", names.alertsTopic(scope.app)),
+    scope.arn("sns", `${scope.app}-*-flexjob-alerts`),
+  ];
+  const destroy = [
+    {
+      Sid: "DestroyAlertsTopics",
+      Effect: "Allow" as const,
+      Action: [
+        "sns:DeleteTopic",
+        "sns:GetTopicAttributes",
+        "sns:ListSubscriptionsByTopic",
+        "sns:ListTagsForResource",
+      ],
+      Resource: topics,
+    },
+  ];
+  if (!configHasAlerts(scope.config)) return { reads: ["sns:ListTopics"], deploy: [], destroy };
   return {
     reads: ["sns:ListTopics"],
+    destroy,
     deploy: [
       {
         Sid: "ManageAlertsTopics",
