@@ -4,20 +4,23 @@
  * what ECS ran.
  */
 import { DescribeTasksCommand, ListTasksCommand, type Task } from "@aws-sdk/client-ecs";
+import { ListRolesCommand } from "@aws-sdk/client-iam";
 import { GetScheduleCommand } from "@aws-sdk/client-scheduler";
 import {
   DescribeExecutionCommand,
   type DescribeExecutionOutput,
   ListStateMachinesCommand,
 } from "@aws-sdk/client-sfn";
-import type { FakeAws } from "fake-aws";
+import { type FakeAws, isAllowed } from "fake-aws";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config/index.js";
 import { deploy } from "../src/deploy/deploy.js";
 import { destroy } from "../src/deploy/destroy.js";
+import { deployPolicy } from "../src/deploy/iam-policy.js";
 import { runNow } from "../src/deploy/run-now.js";
 import { status } from "../src/deploy/status.js";
 import type { Deps } from "../src/deps.js";
+import { callRequests } from "./call-requests.js";
 import { REGION, startWorld } from "./harness.js";
 
 let aws: FakeAws;
@@ -257,5 +260,24 @@ describe("deploy, redeploy and destroy", () => {
     await destroy(config({ retries: 2 }), {}, deps);
     const after = await deps.clients.sfn.send(new ListStateMachinesCommand({}));
     expect(after.stateMachines).toEqual([]);
+  });
+
+  it("destroy with a config that dropped retries still removes the state machine and the states role, within the destroy policy", async () => {
+    await deploy(config({ retries: 2 }), {}, deps);
+    aws.clearCalls();
+    await destroy(config({}), {}, deps);
+    // The replay knows no role's boundary, which DeleteRolePolicy is conditioned on: left out.
+    const policy = deployPolicy(config({}), { accountId: aws.accountId, destroy: true });
+    const refused = callRequests(aws.calls, aws.accountId).filter(
+      (request) =>
+        request.exact &&
+        request.action !== "iam:DeleteRolePolicy" &&
+        !isAllowed({ identity: [policy] }, request),
+    );
+    expect(refused).toEqual([]);
+    const after = await deps.clients.sfn.send(new ListStateMachinesCommand({}));
+    expect(after.stateMachines).toEqual([]);
+    const { Roles = [] } = await deps.clients.iam.send(new ListRolesCommand({}));
+    expect(Roles.map((role) => role.RoleName)).toEqual([]);
   });
 });

@@ -329,8 +329,50 @@ describe("permissions", () => {
     return [alertRules.permissions(scope), alertsTopics.permissions(scope)];
   };
 
-  it("an app without alerts is granted nothing of them", () => {
-    expect(permissions(renderInput({ jobs: { nightly: {} } }))).toEqual([{ deploy: [] }, { deploy: [] }]);
+  const destroyRules = {
+    Sid: "DestroyAlertRules",
+    Effect: "Allow",
+    Action: [
+      "events:DeleteRule",
+      "events:DescribeRule",
+      "events:ListTagsForResource",
+      "events:ListTargetsByRule",
+      "events:RemoveTargets",
+    ],
+    Resource: `arn:aws:events:*:${ACCOUNT}:rule/flexjob-billing-*`,
+  };
+  const destroyTopics = {
+    Sid: "DestroyAlertsTopics",
+    Effect: "Allow",
+    Action: [
+      "sns:DeleteTopic",
+      "sns:GetTopicAttributes",
+      "sns:ListSubscriptionsByTopic",
+      "sns:ListTagsForResource",
+    ],
+    Resource: [
+      `arn:aws:sns:*:${ACCOUNT}:billing-flexjob-alerts`,
+      `arn:aws:sns:*:${ACCOUNT}:billing-*-flexjob-alerts`,
+    ],
+  };
+
+  it("an app without alerts is granted nothing of them to deploy, but destroy may find and delete what is left", () => {
+    expect(permissions(renderInput({ jobs: { nightly: {} } }))).toEqual([
+      {
+        deploy: [],
+        destroy: [
+          destroyRules,
+          { Sid: "FindAlertRules", Effect: "Allow", Action: "events:ListRules", Resource: "*" },
+        ],
+      },
+      {
+        deploy: [],
+        destroy: [
+          destroyTopics,
+          { Sid: "FindAlertsTopics", Effect: "Allow", Action: "sns:ListTopics", Resource: "*" },
+        ],
+      },
+    ]);
   });
 
   it("rules and topics of the app only; with a webhook, its destinations' ARNs and passing the alerts role to EventBridge", () => {
@@ -371,9 +413,11 @@ describe("permissions", () => {
             Condition: { StringEquals: { "iam:PassedToService": "events.amazonaws.com" } },
           },
         ],
+        destroy: [destroyRules],
       },
       {
         reads: ["sns:ListTopics"],
+        destroy: [destroyTopics],
         deploy: [
           {
             Sid: "ManageAlertsTopics",

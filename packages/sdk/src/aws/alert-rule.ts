@@ -556,7 +556,9 @@ function alertRulePermissions(scope: AppScope): Permissions {
       Resource: rules,
     },
   ];
-  if (!configHasAlerts(scope.config)) return { reads: ["events:ListRules"], deploy: [], destroy };
+  // Without alerts only destroy looks for them; ListRules takes no ARN.
+  const list = { Sid: "FindAlertRules", Effect: "Allow" as const, Action: "events:ListRules", Resource: "*" };
+  if (!configHasAlerts(scope.config)) return { deploy: [], destroy: [...destroy, list] };
   const webhooks = alertingJobs(scope.config).some(({ alerts }) => alerts.webhook !== undefined);
   return {
     reads: ["events:ListRules"],

@@ -364,7 +364,9 @@ function alertsTopicPermissions(scope: AppScope): Permissions {
       Resource: topics,
     },
   ];
-  if (!configHasAlerts(scope.config)) return { reads: ["sns:ListTopics"], deploy: [], destroy };
+  // Without alerts only destroy looks for them; ListTopics takes no ARN.
+  const list = { Sid: "FindAlertsTopics", Effect: "Allow" as const, Action: "sns:ListTopics", Resource: "*" };
+  if (!configHasAlerts(scope.config)) return { deploy: [], destroy: [...destroy, list] };
   return {
     reads: ["sns:ListTopics"],
     destroy,

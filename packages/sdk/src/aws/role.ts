@@ -12,14 +12,12 @@ import {
   TagRoleCommand,
   UpdateAssumeRolePolicyCommand,
 } from "@aws-sdk/client-iam";
-import { alertWebhooks } from "../config/alerts.js";
 import { FlexjobError, internal } from "../errors.js";
 import { names, ownedByApp, TAG_MANAGED } from "../naming.js";
 import { stepFrom } from "../plan/diff.js";
 import type { FieldChange, PlanStep } from "../plan/types.js";
 import { renderAppRoles } from "./app-roles.js";
 import type { AppScope } from "./app-scope.js";
-import { usesStateMachine } from "./asl.js";
 import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import { ensureBoundaryPolicy, isAccessDenied } from "./permissions-boundary.js";
@@ -361,14 +359,15 @@ export const roles: ResourceAdapter<RoleStep> = {
   async owned({ clients, config, job }) {
     if (job !== undefined) return [];
     const app = config.app;
-    // The task role too when discovery: is off now: it may be left from when it was on.
+    // Every role flexjob may have made for the app, whatever the config asks for now: the task,
+    // states and alerts roles may be left from when discovery:, a state machine or a webhook was on.
     const candidates = [
       names.executionRole(app),
       names.schedulerRole(app),
-      ...(config.jobs.some(usesStateMachine) ? [names.statesRole(app)] : []),
+      names.statesRole(app),
       names.taskRole(app),
       names.pipesRole(app),
-      ...(alertWebhooks(config).length > 0 ? [names.alertsRole(app)] : []),
+      names.alertsRole(app),
     ];
     const found = await Promise.all(candidates.map((name) => observeRole(clients, name)));
     return found.flatMap((live) =>
@@ -416,20 +415,23 @@ export function passRolesToEcs(scope: AppScope): PolicyStatement {
 }
 
 function destroyRoleStatements(scope: AppScope): PolicyStatement[] {
-  // Destroy also removes flexjob's task role when discovery: was on once and is off now.
-  const leftover = scope.config.discovery ? [] : [scope.arn("iam", `role/${names.taskRole(scope.app)}`, "")];
+  // Destroy also removes the roles of what the config had once and has no more (discovery:, a state
+  // machine, a webhook).
+  const leftover = [names.taskRole(scope.app), names.statesRole(scope.app), names.alertsRole(scope.app)]
+    .map((name) => scope.arn("iam", `role/${name}`, ""))
+    .filter((arn) => !scope.appRoles.includes(arn));
   return [
     ...(leftover.length === 0
       ? []
       : [
           {
-            Sid: "ReadLeftoverTaskRole",
+            Sid: "ReadLeftoverRoles",
             Effect: "Allow" as const,
-            Action: ["iam:GetRole", "iam:ListRolePolicies"],
+            Action: ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies"],
             Resource: leftover,
           },
           {
-            Sid: "EmptyLeftoverTaskRoleUnderTheBoundary",
+            Sid: "EmptyLeftoverRolesUnderTheBoundary",
             Effect: "Allow" as const,
             Action: "iam:DeleteRolePolicy",
             Resource: leftover,
