@@ -17,6 +17,13 @@ export function ownedByApp(tags: Readonly<Record<string, string>> | undefined, a
   return tags?.[TAG_MANAGED] === "true" && tags[TAG_APP] === app;
 }
 
+/** Tags as the `{Key, Value}` list most AWS APIs take, sorted by key so requests are stable. */
+export function tagList(tags: Readonly<Record<string, string>>): { Key: string; Value: string }[] {
+  return Object.keys(tags)
+    .sort()
+    .map((key) => ({ Key: key, Value: tags[key] ?? "" }));
+}
+
 /** Shortens `name` to `max` characters, replacing the tail with a stable hash of the whole name. */
 export function fitName(name: string, max: number): string {
   if (name.length <= max) return name;

@@ -1,16 +1,4 @@
-import {
-  DeleteRuleCommand,
-  DescribeApiDestinationCommand,
-  DescribeRuleCommand,
-  ListRulesCommand,
-  ListTagsForResourceCommand,
-  ListTargetsByRuleCommand,
-  PutRuleCommand,
-  PutTargetsCommand,
-  RemoveTargetsCommand,
-  TagResourceCommand,
-  type Target,
-} from "@aws-sdk/client-eventbridge";
+import { DescribeApiDestinationCommand, ListRulesCommand, type Target } from "@aws-sdk/client-eventbridge";
 import { type AlertsSpec, alertsOf } from "../config/alerts.js";
 import type { FlexjobConfig, JobSpec } from "../config/index.js";
 import { internal, REPORT_WITH_PLAN } from "../errors.js";
@@ -21,7 +9,7 @@ import { diffFields, Leaf, stepFrom } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
 import type { AppScope } from "./app-scope.js";
 import { STOPPED_BY_PERSON, usesStateMachine } from "./asl.js";
-import { tolerating, wrapAwsError } from "./aws-error.js";
+import { wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import { missedQueueArn, missedRulePattern } from "./missed-runs.js";
 import {
@@ -35,6 +23,7 @@ import {
   type ResourceAdapter,
   runStep,
 } from "./resource.js";
+import { deleteRule, type RuleRead, type RuleWrite, readRule, writeRule } from "./rule-io.js";
 import { scheduleCount } from "./schedule-fields.js";
 import { stateMachineArn } from "./state-machine.js";
 
@@ -56,19 +45,9 @@ export interface AlertTargetSpec {
  * An EventBridge rule on the default bus that alerts on one job's runs that ended badly: `runs`
  * (a task stop or a state-machine execution's end) or `missed` (a run that could not start).
  */
-export interface AlertRuleSpec {
-  name: string;
-  description: string;
-  /** Canonical JSON, so the same pattern always compares equal. */
-  eventPattern: string;
-  targets: AlertTargetSpec[];
-  tags: Record<string, string>;
-}
+export interface AlertRuleSpec extends RuleWrite<AlertTargetSpec> {}
 
-export interface AlertRuleLive extends AlertRuleSpec {
-  arn: string;
-  state: string;
-}
+export interface AlertRuleLive extends RuleRead<AlertTargetSpec> {}
 
 export type AlertRuleStep = PlanStep<"alert-rule", AlertRuleSpec, AlertRuleLive>;
 
@@ -322,37 +301,7 @@ export async function observeAlertRule(
   clients: AwsClients,
   name: string,
 ): Promise<AlertRuleLive | undefined> {
-  try {
-    const rule = await tolerating(
-      clients.events.send(new DescribeRuleCommand({ Name: name })),
-      "ResourceNotFoundException",
-    );
-    if (rule?.Arn === undefined) return undefined;
-    const [{ Targets = [] }, { Tags = [] }] = await Promise.all([
-      clients.events.send(new ListTargetsByRuleCommand({ Rule: name })),
-      clients.events.send(new ListTagsForResourceCommand({ ResourceARN: rule.Arn })),
-    ]);
-    return {
-      name,
-      arn: rule.Arn,
-      description: rule.Description ?? "",
-      eventPattern: canonicalPattern(rule.EventPattern ?? ""),
-      state: rule.State ?? "ENABLED",
-      targets: Targets.map(liveTarget).sort((a, b) => a.id.localeCompare(b.id)),
-      tags: Object.fromEntries(Tags.map((tag) => [tag.Key ?? "", tag.Value ?? ""])),
-    };
-  } catch (error) {
-    throw wrapAwsError(error, `reading EventBridge rule ${name}`);
-  }
-}
-
-/** A pattern written by other means compares by content. */
-function canonicalPattern(pattern: string): string {
-  try {
-    return canonicalJson(JSON.parse(pattern));
-  } catch {
-    return pattern;
-  }
+  return readRule(clients, name, liveTarget);
 }
 
 const READ_CONCURRENCY = 8;
@@ -441,59 +390,12 @@ async function targetRequest(clients: AwsClients, target: AlertTargetSpec): Prom
   };
 }
 
-/** PutRule creates or replaces the rule whole; targets and tags follow. Either converges. */
-async function writeRule(clients: AwsClients, spec: AlertRuleSpec, live: AlertRuleLive | undefined) {
-  const { RuleArn: arn = live?.arn ?? "" } = await clients.events.send(
-    new PutRuleCommand({
-      Name: spec.name,
-      Description: spec.description,
-      EventPattern: spec.eventPattern,
-      State: "ENABLED",
-      ...(live === undefined && { Tags: tagList(spec.tags) }),
-    }),
-  );
-  const wanted = new Set(spec.targets.map((target) => target.id));
-  const stale = (live?.targets ?? []).filter((target) => !wanted.has(target.id));
-  if (stale.length > 0) {
-    await clients.events.send(
-      new RemoveTargetsCommand({ Rule: spec.name, Ids: stale.map((target) => target.id) }),
-    );
-  }
-  const targets = await Promise.all(spec.targets.map((target) => targetRequest(clients, target)));
-  await clients.events.send(new PutTargetsCommand({ Rule: spec.name, Targets: targets }));
-  if (live !== undefined && Object.entries(spec.tags).some(([key, value]) => live.tags[key] !== value)) {
-    await clients.events.send(new TagResourceCommand({ ResourceARN: arn, Tags: tagList(spec.tags) }));
-  }
-  return arn;
-}
-
-function tagList(tags: Record<string, string>) {
-  return Object.keys(tags)
-    .sort()
-    .map((key) => ({ Key: key, Value: tags[key] ?? "" }));
-}
-
 export async function applyAlertRule(clients: AwsClients, step: AlertRuleStep): Promise<string | undefined> {
-  const name = step.id;
+  const request = (target: AlertTargetSpec) => targetRequest(clients, target);
   return runStep(step, "EventBridge alert rule", {
-    async delete() {
-      // EventBridge refuses to delete a rule that still has targets.
-      const targets = step.live?.targets ?? (await observeAlertRule(clients, name))?.targets ?? [];
-      if (targets.length > 0) {
-        await tolerating(
-          clients.events.send(
-            new RemoveTargetsCommand({ Rule: name, Ids: targets.map((target) => target.id) }),
-          ),
-          "ResourceNotFoundException",
-        );
-      }
-      await tolerating(
-        clients.events.send(new DeleteRuleCommand({ Name: name })),
-        "ResourceNotFoundException",
-      );
-    },
-    create: (spec) => writeRule(clients, spec, undefined),
-    update: (spec, live) => writeRule(clients, spec, live),
+    delete: () => deleteRule(clients, step.id, step.live?.targets),
+    create: (spec) => writeRule(clients, spec, undefined, request),
+    update: (spec, live) => writeRule(clients, spec, live, request),
   });
 }
 

@@ -11,7 +11,7 @@ import {
   UnsubscribeCommand,
 } from "@aws-sdk/client-sns";
 import { mapLimit } from "../map-limit.js";
-import { names, ownedByApp, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";
+import { names, ownedByApp, TAG_APP, TAG_JOB, TAG_MANAGED, tagList } from "../naming.js";
 import { canonicalJson } from "../plan/canonical-json.js";
 import { diffFields, Leaf, stepFrom } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
@@ -221,12 +221,6 @@ export function planAlertsTopic(
   );
   const emails = subscribedEmails(spec, live, context);
   return stepFrom(base, live, diffFields(comparable({ ...live, emails, tags }), comparable(spec)));
-}
-
-function tagList(tags: Record<string, string>) {
-  return Object.keys(tags)
-    .sort()
-    .map((key) => ({ Key: key, Value: tags[key] ?? "" }));
 }
 
 async function subscribe(clients: AwsClients, arn: string, emails: readonly string[]): Promise<void> {

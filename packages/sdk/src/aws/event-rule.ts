@@ -1,23 +1,13 @@
-import {
-  DeleteRuleCommand,
-  DescribeRuleCommand,
-  ListTagsForResourceCommand,
-  ListTargetsByRuleCommand,
-  PutRuleCommand,
-  PutTargetsCommand,
-  RemoveTargetsCommand,
-  TagResourceCommand,
-} from "@aws-sdk/client-eventbridge";
 import { names, ownedByApp, TAG_APP, TAG_MANAGED } from "../naming.js";
 import { canonicalJson } from "../plan/canonical-json.js";
 import { diffFields, Leaf, stepFrom } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
 import type { AppScope } from "./app-scope.js";
 import { usesStateMachine } from "./asl.js";
-import { tolerating, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import { missedQueueArn, missedRulePattern } from "./missed-runs.js";
 import { deleteStep, type RenderInput, type ResourceAdapter, runStep } from "./resource.js";
+import { deleteRule, type RuleRead, readRule, writeRule } from "./rule-io.js";
 import { stateMachineArn } from "./state-machine.js";
 
 /** Where a rule sends what it matches: a CloudWatch Logs group, by ARN (Logs targets take no role). */
@@ -40,15 +30,7 @@ export interface EventRuleSpec {
   tags: Record<string, string>;
 }
 
-export interface EventRuleLive {
-  name: string;
-  arn: string;
-  description: string;
-  eventPattern: string;
-  state: string;
-  targets: RuleTargetSpec[];
-  tags: Record<string, string>;
-}
+export interface EventRuleLive extends RuleRead<RuleTargetSpec> {}
 
 export type EventRuleStep = PlanStep<"event-rule", EventRuleSpec, EventRuleLive>;
 
@@ -74,39 +56,8 @@ export async function observeEventRule(
   clients: AwsClients,
   name: string,
 ): Promise<EventRuleLive | undefined> {
-  try {
-    const rule = await tolerating(
-      clients.events.send(new DescribeRuleCommand({ Name: name })),
-      "ResourceNotFoundException",
-    );
-    if (rule?.Arn === undefined) return undefined;
-    const [{ Targets = [] }, { Tags = [] }] = await Promise.all([
-      clients.events.send(new ListTargetsByRuleCommand({ Rule: name })),
-      clients.events.send(new ListTagsForResourceCommand({ ResourceARN: rule.Arn })),
-    ]);
-    return {
-      name,
-      arn: rule.Arn,
-      description: rule.Description ?? "",
-      eventPattern: canonicalPattern(rule.EventPattern ?? ""),
-      state: rule.State ?? "ENABLED",
-      targets: Targets.map((target) => ({ id: target.Id ?? "", arn: target.Arn ?? "" })).sort(byId),
-      tags: Object.fromEntries(Tags.map((tag) => [tag.Key ?? "", tag.Value ?? ""])),
-    };
-  } catch (error) {
-    throw wrapAwsError(error, `reading EventBridge rule ${name}`);
-  }
-}
-
-const byId = (a: RuleTargetSpec, b: RuleTargetSpec) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
-/** A pattern written by other means compares by content. */
-function canonicalPattern(pattern: string): string {
-  try {
-    return canonicalJson(JSON.parse(pattern));
-  } catch {
-    return pattern;
-  }
+  // Logs targets take no role and no transformer: the id and the ARN are the whole target.
+  return readRule(clients, name, (target) => ({ id: target.Id ?? "", arn: target.Arn ?? "" }));
 }
 
 /** The fields a plan compares; a rule someone disabled is enabled again. */
@@ -132,68 +83,14 @@ export function planEventRule(spec: EventRuleSpec, live: EventRuleLive | undefin
 }
 
 export async function applyEventRule(clients: AwsClients, step: EventRuleStep): Promise<string | undefined> {
-  const name = step.id;
   return runStep(step, "EventBridge rule", {
-    async delete() {
-      // EventBridge refuses to delete a rule that still has targets.
-      const targets = step.live?.targets ?? (await observeEventRule(clients, name))?.targets ?? [];
-      if (targets.length > 0) {
-        await tolerating(
-          clients.events.send(
-            new RemoveTargetsCommand({ Rule: name, Ids: targets.map((target) => target.id) }),
-          ),
-          "ResourceNotFoundException",
-        );
-      }
-      await tolerating(
-        clients.events.send(new DeleteRuleCommand({ Name: name })),
-        "ResourceNotFoundException",
-      );
-    },
-    create: (spec) => writeRule(clients, spec, undefined),
-    update: (spec, live) => writeRule(clients, spec, live),
+    delete: () => deleteRule(clients, step.id, step.live?.targets),
+    create: (spec) => writeRule(clients, spec, undefined, toTarget),
+    update: (spec, live) => writeRule(clients, spec, live, toTarget),
   });
 }
 
-/** PutRule creates or replaces the rule whole; targets and tags follow. Either converges. */
-async function writeRule(
-  clients: AwsClients,
-  spec: EventRuleSpec,
-  live: EventRuleLive | undefined,
-): Promise<string> {
-  const { RuleArn: arn = live?.arn ?? "" } = await clients.events.send(
-    new PutRuleCommand({
-      Name: spec.name,
-      Description: spec.description,
-      EventPattern: spec.eventPattern,
-      State: "ENABLED",
-      ...(live === undefined && { Tags: tagList(spec.tags) }),
-    }),
-  );
-  const wanted = new Set(spec.targets.map((target) => target.id));
-  const stale = (live?.targets ?? []).filter((target) => !wanted.has(target.id));
-  if (stale.length > 0) {
-    await clients.events.send(
-      new RemoveTargetsCommand({ Rule: spec.name, Ids: stale.map((target) => target.id) }),
-    );
-  }
-  await clients.events.send(
-    new PutTargetsCommand({
-      Rule: spec.name,
-      Targets: spec.targets.map((target) => ({ Id: target.id, Arn: target.arn })),
-    }),
-  );
-  if (live !== undefined && Object.entries(spec.tags).some(([key, value]) => live.tags[key] !== value)) {
-    await clients.events.send(new TagResourceCommand({ ResourceARN: arn, Tags: tagList(spec.tags) }));
-  }
-  return arn;
-}
-
-function tagList(tags: Record<string, string>) {
-  return Object.keys(tags)
-    .sort()
-    .map((key) => ({ Key: key, Value: tags[key] ?? "" }));
-}
+const toTarget = (target: RuleTargetSpec) => ({ Id: target.id, Arn: target.arn });
 
 /**
  * The app's state-machine runs as a whole: their executions' status changes, so the history knows

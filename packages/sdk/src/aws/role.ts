@@ -13,7 +13,7 @@ import {
   UpdateAssumeRolePolicyCommand,
 } from "@aws-sdk/client-iam";
 import { FlexjobError, internal } from "../errors.js";
-import { names, ownedByApp, TAG_MANAGED } from "../naming.js";
+import { names, ownedByApp, TAG_MANAGED, tagList } from "../naming.js";
 import { stepFrom } from "../plan/diff.js";
 import type { FieldChange, PlanStep } from "../plan/types.js";
 import { renderAppRoles } from "./app-roles.js";
@@ -327,12 +327,6 @@ async function deleteInlinePolicy(clients: AwsClients, roleName: string, policyN
 
 function samePolicy(desired: unknown, live: unknown): boolean {
   return isDeepStrictEqual(normalisePolicy(desired), normalisePolicy(live));
-}
-
-function tagList(tags: Record<string, string>) {
-  return Object.keys(tags)
-    .sort()
-    .map((key) => ({ Key: key, Value: tags[key] ?? "" }));
 }
 
 async function adminOnly(call: Promise<unknown>, message: string, command: string): Promise<void> {

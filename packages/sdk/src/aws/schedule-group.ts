@@ -6,7 +6,7 @@ import {
   TagResourceCommand,
 } from "@aws-sdk/client-scheduler";
 import { FlexjobError, internal } from "../errors.js";
-import { names, ownedByApp, TAG_APP, TAG_MANAGED } from "../naming.js";
+import { names, ownedByApp, TAG_APP, TAG_MANAGED, tagList } from "../naming.js";
 import { stepFrom, tagChanges } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
 import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
@@ -102,12 +102,6 @@ async function checkNotDeleting(clients: AwsClients, name: string, conflict: unk
       remedy: "deploy again once the deletion has finished, usually within a minute or two",
     },
   );
-}
-
-function tagList(tags: Record<string, string>) {
-  return Object.keys(tags)
-    .sort()
-    .map((key) => ({ Key: key, Value: tags[key] ?? "" }));
 }
 
 /**
