@@ -1,6 +1,6 @@
-import { parseConfig } from "@flexjob/sdk";
+import { logGroupConsoleUrl, parseConfig } from "@flexjob/sdk";
 import { describe, expect, it } from "vitest";
-import { consoleLinks, consoleLogGroup, renderSummary } from "./summary.js";
+import { consoleLinks, renderSummary } from "./summary.js";
 
 describe("consoleLinks", () => {
   it("links the task definition, each shard's schedule and the log group in the job's region", () => {
@@ -25,7 +25,9 @@ describe("consoleLinks", () => {
   });
 
   it("encodes the log group the way the CloudWatch console does", () => {
-    expect(consoleLogGroup("/flexjob/a b/c")).toBe("$252Fflexjob$252Fa$2520b$252Fc");
+    expect(logGroupConsoleUrl("eu-west-1", "/flexjob/a b/c")).toBe(
+      "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Fflexjob$252Fa$2520b$252Fc",
+    );
   });
 });
 

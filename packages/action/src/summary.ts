@@ -8,6 +8,7 @@ import {
   formatMemory,
   type JobRun,
   type JobSpec,
+  logGroupConsoleUrl,
   names,
   type PlanStep,
   type RunNowResult,
@@ -92,17 +93,9 @@ export function consoleLinks(
     })),
     {
       label: "logs",
-      url: `${console}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${consoleLogGroup(logGroup)}`,
+      url: logGroupConsoleUrl(region, logGroup),
     },
   ];
-}
-
-/**
- * The CloudWatch console reads the log group in its URL fragment URL-encoded twice, with `$` for
- * `%` (`/flexjob/a/b` → `$252Fflexjob$252Fa$252Fb`); a plain `%2F` lands on the log group list.
- */
-export function consoleLogGroup(name: string): string {
-  return encodeURIComponent(encodeURIComponent(name)).replaceAll("%", "$");
 }
 
 /** Table cells hold one line: pipes escaped, line breaks as <br>. */

@@ -53,7 +53,7 @@ afterEach(async () => {
 });
 
 const LOGS =
-  "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/%2Fflexjob%2Fshop%2Freport";
+  "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Fflexjob$252Fshop$252Freport";
 
 function config(webhook: string) {
   return parseConfig({

@@ -27,7 +27,7 @@ afterEach(() => aws.close());
 
 const TOPIC = "arn:aws:sns:eu-west-1:123456789012:shop-flexjob-alerts";
 const LOGS = (job: string) =>
-  `https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/%2Fflexjob%2Fshop%2F${job}`;
+  `https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Fflexjob$252Fshop$252F${job}`;
 
 function config(alerts: Record<string, unknown> = { email: ["ops@example.com"] }, cleanup = {}) {
   return parseConfig(rawConfig(alerts, cleanup));

@@ -29,7 +29,7 @@ beforeEach(() => events.reset());
 const IMAGE = "public.ecr.aws/docker/library/python:3.13-slim";
 const ACCOUNT = "123456789012";
 const LOGS = (job: string) =>
-  `https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/%2Fflexjob%2Fbilling%2F${job}`;
+  `https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Fflexjob$252Fbilling$252F${job}`;
 const TASK_TEXT = (job: string) =>
   `flexjob billing/${job}: a run failed (stop code <stopCode>, exit code <exitCode>: <reason>) after 1 attempt (the job has no retries). Task <task>. Logs: ${LOGS(job)}`;
 const TASK_PATHS = {

@@ -1,6 +1,7 @@
 import { DescribeApiDestinationCommand, ListRulesCommand, type Target } from "@aws-sdk/client-eventbridge";
 import { type AlertsSpec, alertsOf } from "../config/alerts.js";
 import type { FlexjobConfig, JobSpec } from "../config/index.js";
+import { logGroupConsoleUrl } from "../console-links.js";
 import { internal, REPORT_WITH_PLAN } from "../errors.js";
 import { mapLimit } from "../map-limit.js";
 import { names, ownedByApp, roleArn, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";
@@ -144,8 +145,7 @@ interface AlertMessage {
 
 /** The CloudWatch console page of the job's log group. */
 export function logsConsoleLink(region: string, app: string, job: string): string {
-  const group = encodeURIComponent(names.logGroup(app, job));
-  return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${group}`;
+  return logGroupConsoleUrl(region, names.logGroup(app, job));
 }
 
 function taskMessage(app: string, job: string, link: string): AlertMessage {
