@@ -179,6 +179,22 @@ describe("flexjob run, status and logs", () => {
     expect(bad.stderr).toContain('--limit "0" is not a whole number from 1 to 1000');
   });
 
+  it("shows a run Scheduler could not start as missed, with Scheduler's reason", async () => {
+    await cli(["deploy"]);
+    aws.scheduler.fire({
+      group: "flexjob-shop",
+      name: "shop-report",
+      at: "2026-12-05T02:30:00Z",
+      executionId: "exec-missed",
+      targetError: "throttle",
+    });
+    const text = await cli(["runs", "report"]);
+    expect(text.code).toBe(0);
+    expect(text.stdout.split("\n")[0]).toBe(
+      "2026-12-05 02:30  missed       -         0 attempts  ThrottlingException: Rate exceeded",
+    );
+  });
+
   it("backfill lists the runs a window missed, starts them, and refuses a date it cannot read", async () => {
     await cli(["deploy"]);
     aws.clock.advance(2 * 24 * 3_600_000); // 2026-12-07T00:00Z

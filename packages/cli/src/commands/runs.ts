@@ -31,7 +31,8 @@ export function runLine(run: JobRun): string {
     when.padEnd(16),
     (OUTCOME_TEXT[run.outcome] ?? run.outcome).padEnd(11),
     duration(run.durationSeconds).padEnd(8),
-    exits.join(", "),
+    // A missed run has no task to show an exit of.
+    ...(exits.length === 0 ? [] : [exits.join(", ")]),
     `${run.attempts} attempt${run.attempts === 1 ? "" : "s"}`,
     ...(reason ? [reason] : []),
   ].join("  ");
