@@ -4,6 +4,8 @@ import { type AwsClients, createClients } from "@flexjob/sdk";
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Whether stdout is a terminal: colour is for people, never for a pipe or a file. Absent means not. */
+  stdoutIsTTY?: boolean;
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
   now: () => Date;
@@ -16,6 +18,7 @@ export function processIo(): CliIo {
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
+    stdoutIsTTY: process.stdout.isTTY === true,
     cwd: process.cwd(),
     env: process.env,
     now: () => new Date(),

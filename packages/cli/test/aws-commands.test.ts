@@ -156,12 +156,16 @@ describe("flexjob run, status and logs", () => {
     const text = await cli(["runs", "report"]);
     expect(text.code).toBe(0);
     const lines = text.stdout.trim().split("\n");
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(
       / {2}failed {7}(\d+m )?\d+s +exit 2, exit 2 {2}1 attempt {2}Essential container in task exited$/,
     );
     expect(lines[1]).toMatch(/ {2}succeeded {4}(\d+m )?\d+s +exit 0, exit 0 {2}1 attempt$/);
-    expect(lines[2]).toBe("logs: flexjob logs report (/flexjob/shop/report)");
+    // The picture under the lines, oldest first; its exact durations are tested in run-picture.test.ts.
+    expect(lines[2]).toMatch(
+      /^summary: ✓✗ {2}[▁-█]{2} {2}1\/2 succeeded, 1 failed, p50 (\d+m )?\d+s, max (\d+m )?\d+s$/,
+    );
+    expect(lines[3]).toBe("logs: flexjob logs report (/flexjob/shop/report)");
 
     const json = JSON.parse((await cli(["runs", "report", "--json", "--limit", "1"])).stdout) as {
       outcome: string;

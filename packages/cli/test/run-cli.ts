@@ -10,6 +10,8 @@ export async function runCli(
     now?: Date | (() => Date);
     sleep?: (ms: number) => Promise<void>;
     env?: Record<string, string>;
+    /** Stdout is a terminal, as for a person typing the command. */
+    stdoutIsTTY?: boolean;
     clients?: (region: string) => AwsClients;
   } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -23,6 +25,7 @@ export async function runCli(
     stderr: (text) => {
       stderr += text;
     },
+    ...(options.stdoutIsTTY === undefined ? {} : { stdoutIsTTY: options.stdoutIsTTY }),
     cwd: options.cwd ?? process.cwd(),
     env: options.env ?? {},
     now: typeof fixedOrClock === "function" ? fixedOrClock : () => fixedOrClock,

@@ -1,6 +1,8 @@
-import { type JobRun, runs } from "@flexjob/sdk";
+import { type JobRun, runs, summariseRuns } from "@flexjob/sdk";
 import type { Command } from "commander";
+import { coloursFor } from "../colour.js";
 import { type CliIo, printJson } from "../io.js";
+import { durationText, OUTCOME_TEXT, runPicture } from "../run-picture.js";
 import { CONFIG_FLAG, commandContext, wholeNumberFlag } from "./context.js";
 import { parseSince } from "./logs.js";
 
@@ -10,9 +12,6 @@ interface RunsFlags {
   limit: string;
   json?: boolean;
 }
-
-/** Outcomes as a person reads them; the JSON keeps the names. */
-const OUTCOME_TEXT: Partial<Record<JobRun["outcome"], string>> = { timedOut: "timed out" };
 
 /** `2026-12-06 03:30  succeeded  12m 4s  exit 0  1 attempt` */
 export function runLine(run: JobRun): string {
@@ -29,8 +28,8 @@ export function runLine(run: JobRun): string {
         : "";
   return [
     when.padEnd(16),
-    (OUTCOME_TEXT[run.outcome] ?? run.outcome).padEnd(11),
-    duration(run.durationSeconds).padEnd(8),
+    OUTCOME_TEXT[run.outcome].padEnd(11),
+    durationText(run.durationSeconds).padEnd(8),
     // A missed run has no task to show an exit of.
     ...(exits.length === 0 ? [] : [exits.join(", ")]),
     `${run.attempts} attempt${run.attempts === 1 ? "" : "s"}`,
@@ -38,17 +37,11 @@ export function runLine(run: JobRun): string {
   ].join("  ");
 }
 
-function duration(seconds: number | undefined): string {
-  if (seconds === undefined) return "-";
-  const minutes = Math.floor(seconds / 60);
-  return minutes === 0 ? `${seconds}s` : `${minutes}m ${seconds % 60}s`;
-}
-
 export function registerRuns(program: Command, io: CliIo): void {
   program
     .command("runs")
     .description(
-      "List a job's runs, newest first, from the app's run history: outcome, duration, exit codes, attempts.",
+      "List a job's runs, newest first, from the app's run history: outcome, duration, exit codes, attempts; then their strip and duration sparkline, oldest first.",
     )
     .argument("<job>", "the job")
     .option(...CONFIG_FLAG)
@@ -69,6 +62,7 @@ export function registerRuns(program: Command, io: CliIo): void {
       if (flags.json) return printJson(io, list);
       if (list.length === 0) return io.stdout(`no runs of ${job} since ${flags.since} ago\n`);
       for (const run of list) io.stdout(`${runLine(run)}\n`);
+      io.stdout(`summary: ${runPicture(summariseRuns(list), coloursFor(io))}\n`);
       const logs = list[0]?.logs;
       if (logs) io.stdout(`logs: flexjob logs ${job} (${logs.group})\n`);
     });

@@ -1,6 +1,8 @@
-import { status } from "@flexjob/sdk";
+import { status, summariseRuns } from "@flexjob/sdk";
 import type { Command } from "commander";
+import { coloursFor } from "../colour.js";
 import { type CliIo, printJson } from "../io.js";
+import { runPicture } from "../run-picture.js";
 import { CONFIG_FLAG, commandContext } from "./context.js";
 import { runLine } from "./runs.js";
 
@@ -13,7 +15,7 @@ export function registerStatus(program: Command, io: CliIo): void {
   program
     .command("status")
     .description(
-      "Per job: the deployed schedule, its next runs, its last runs from the run history, and running and recent tasks.",
+      "Per job: the deployed schedule, its next runs, its last runs from the run history (a strip of outcomes and a duration sparkline, oldest first, then one line each), and running and recent tasks.",
     )
     .option(...CONFIG_FLAG)
     .option("--json", "print JSON")
@@ -21,9 +23,14 @@ export function registerStatus(program: Command, io: CliIo): void {
       const { config, deps } = await commandContext(io, flags);
       const jobs = await status(config, deps);
       if (flags.json) {
-        printJson(io, jobs);
+        // The picture's numbers beside the runs they come from.
+        printJson(
+          io,
+          jobs.map((job) => ({ ...job, summary: summariseRuns(job.lastRuns) })),
+        );
         return;
       }
+      const colours = coloursFor(io);
       const lines: string[] = [];
       for (const job of jobs) {
         if (!job.deployed) {
@@ -41,6 +48,8 @@ export function registerStatus(program: Command, io: CliIo): void {
             `  alerts   ${address}: subscription pending confirmation (nothing reaches it until confirmed)`,
           );
         }
+        if (job.lastRuns.length > 0)
+          lines.push(`  runs     ${runPicture(summariseRuns(job.lastRuns), colours)}`);
         for (const run of job.lastRuns) lines.push(`  run      ${runLine(run)}`);
         for (const run of job.recent) {
           lines.push(
