@@ -14,6 +14,8 @@ export interface FieldDocs {
   aws?: string;
   /** What leaving the field out means, for fields whose default is not a plain value. */
   unset?: string;
+  /** false: left out of the `flexjob init` starter, as a field of a choice its example did not make. */
+  starter?: false;
 }
 
 /** Metadata key for {@link FieldDocs}; the JSON Schema leaves it out (editors get description). */

@@ -255,7 +255,10 @@ describe("unknown fields", () => {
       ["discovery.name", "remove it; the fields here are namespace"],
       ["jobs.nightly.source.rootdir", 'did you mean "rootDir"?'],
       ["jobs.nightly.healthCheck.intervall", 'did you mean "interval"?'],
-      ["jobs.nightly.logs.retention", "remove it; the fields here are retentionDays"],
+      [
+        "jobs.nightly.logs.retention",
+        "remove it; the fields here are retentionDays, to, site, apiKey, tags, dataset, token, url, headers, keepCloudWatch",
+      ],
     ]);
   });
 });

@@ -36,6 +36,7 @@ import {
 import { DURATION_PATTERN, durationProblem, durationSeconds, shownDuration } from "./duration.js";
 import { doc, FORMS_KEY, type ScheduleForm } from "./field-docs.js";
 import { IMAGE_REFERENCE_PATTERN, parseImageReference } from "./image-reference.js";
+import { appLogsSchema, jobLogsSchema, type LogDestination } from "./logs.js";
 import {
   APP_NAME_PATTERN,
   appJobNameProblem,
@@ -80,7 +81,6 @@ const AWS_DOCS = {
   healthCheck: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html",
   env: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/taskdef-envfiles.html",
   secrets: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html",
-  logs: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html",
   taskRole: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html",
   network: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html",
   cluster: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/clusters.html",
@@ -485,50 +485,7 @@ const secretsSchema = z
     ),
   );
 
-/**
- * A retention period CloudWatch Logs accepts, in days. Named, so declarations (and the API report)
- * print this name instead of a union whose member order follows the type checker's history.
- */
-export type LogRetentionDays =
-  | 1
-  | 3
-  | 5
-  | 7
-  | 14
-  | 30
-  | 60
-  | 90
-  | 120
-  | 150
-  | 180
-  | 365
-  | 400
-  | 545
-  | 731
-  | 1096
-  | 1827
-  | 2192
-  | 2557
-  | 2922
-  | 3288
-  | 3653;
-
-/** The retention periods CloudWatch Logs accepts, in days. */
-export const LOG_RETENTION_DAYS: readonly LogRetentionDays[] = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
-
-const logsSchema = z
-  .strictObject({
-    retentionDays: z
-      .literal(LOG_RETENTION_DAYS)
-      .default(30)
-      .meta(
-        doc(`Days CloudWatch keeps the job's logs: ${LOG_RETENTION_DAYS.join(", ")}.`, 30, AWS_DOCS.logs),
-      ),
-  })
-  .prefault({})
-  .meta(doc("The job's CloudWatch log group `/flexjob/<app>/<job>`.", { retentionDays: 90 }));
+export { LOG_RETENTION_DAYS, type LogRetentionDays } from "./logs.js";
 
 /**
  * The forms a schedule can be written in, for the README's Schedules table: what each deploys as
@@ -639,7 +596,7 @@ const jobShape = {
   healthCheck: healthCheckSchema,
   env: envSchema,
   secrets: secretsSchema,
-  logs: logsSchema,
+  logs: jobLogsSchema,
   taskRole: checkedString(ROLE_PATTERN, roleProblem)
     .optional()
     .meta(
@@ -795,7 +752,7 @@ function jobSpecFields(job: JobInputOutput) {
     storageGiB: job.storage,
   };
   // Widened on purpose: code that builds specs by hand passes any number and the schema checks it.
-  const logs: { retentionDays: number } = { retentionDays: job.logs.retentionDays };
+  const logs: { retentionDays: number; destination?: LogDestination | undefined } = job.logs;
   const healthCheck: HealthCheckSpec | undefined = job.healthCheck;
   const source: SourceSpec | undefined =
     job.image === undefined ? sourceSpec(job.source ?? sourceSchema.parse({})) : undefined;
@@ -950,6 +907,7 @@ const topShape = {
   network: networkSchema,
   discovery: discoverySchema,
   alerts: alertsSchema,
+  logs: appLogsSchema,
   jobs: z
     .record(jobNameSchema, jobSchema)
     .superRefine((jobs, ctx) => {
@@ -995,6 +953,8 @@ function configSpec(config: z.output<z.ZodObject<typeof topShape>>) {
     discovery: config.discovery && { namespace: config.discovery.namespace ?? `${config.app}.internal` },
     /** undefined when the app has no alerts; a job may still have its own. */
     alerts: config.alerts,
+    /** Where jobs' logs go unless a job says otherwise; undefined means CloudWatch. */
+    logs: config.logs,
     /** In the order of flexjob.yml. */
     jobs: Object.entries(config.jobs).map(([name, job]): JobSpec => ({ name, ...job })),
   };

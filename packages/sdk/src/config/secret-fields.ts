@@ -23,8 +23,16 @@ function alwaysSecret(path: Path): boolean {
     (path[0] === "jobs" && path[2] === "secrets") ||
     (path[0] === "jobs" && path[2] === "source" && path[3] === "buildSecrets") ||
     (path[0] === "alerts" && path[1] === "webhook") ||
-    (path[0] === "jobs" && path[2] === "alerts" && path[3] === "webhook")
+    (path[0] === "jobs" && path[2] === "alerts" && path[3] === "webhook") ||
+    logCredential(
+      path[0] === "logs" ? path.slice(1) : path[0] === "jobs" && path[2] === "logs" ? path.slice(3) : [],
+    )
   );
+}
+
+/** A log destination's credential fields: where an ARN belongs, a value typed instead is the secret. */
+function logCredential(path: Path): boolean {
+  return path[0] === "apiKey" || path[0] === "token" || path[0] === "headers";
 }
 
 /** `env` and `buildArgs` values are secret by name or value; misshapen ones (a list, a scalar) always. */

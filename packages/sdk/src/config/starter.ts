@@ -67,7 +67,10 @@ function fieldLines(
  */
 export function starterConfig(options: { app?: string } = {}): string {
   const app = options.app ?? "my-app";
-  const { top, job } = documentedFields();
+  const documented = documentedFields();
+  const [top, job] = [documented.top, documented.job].map((fields) =>
+    fields.filter((field) => field.docs.starter !== false),
+  ) as [DocumentedField[], DocumentedField[]];
   const topLines = fieldLines(
     top.filter((field) => field.path !== "jobs"),
     "",
