@@ -57,6 +57,13 @@ describe("deployPolicy", () => {
           Resource: "*",
         },
         {
+          // GetPolicy is the role kind's (ReadBoundary); reading the document is the check's own.
+          Sid: "CompareBoundary",
+          Effect: "Allow",
+          Action: "iam:GetPolicyVersion",
+          Resource: "arn:aws:iam::123456789012:policy/billing-flexjob-boundary",
+        },
+        {
           Sid: "ReadAndTagRoles",
           Effect: "Allow",
           Action: ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:TagRole"],

@@ -1,6 +1,7 @@
 import { alertRules } from "../aws/alert-rule.js";
 import { alertsDestinations } from "../aws/alerts-destination.js";
 import { alertsTopics } from "../aws/alerts-topic.js";
+import { boundaries } from "../aws/boundary.js";
 import { clusters } from "../aws/cluster.js";
 import { discoveryServices } from "../aws/discovery-service.js";
 import { eventRules } from "../aws/event-rule.js";
@@ -30,6 +31,7 @@ function defineRegistry<R extends { [K in keyof R]: ResourceAdapter<AnyStep & { 
  * from this table. Order matters only among kinds of equal `order`: it is the plan's order.
  */
 export const registry = defineRegistry({
+  boundary: boundaries,
   role: roles,
   cluster: clusters,
   "schedule-group": scheduleGroups,
