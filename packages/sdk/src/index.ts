@@ -68,7 +68,7 @@ export { followLogs, type LogLine, type LogsOptions, logs } from "./deploy/logs.
 export { ACTION_SYMBOL, changeLines, countLine, type PlanTextOptions, planText } from "./deploy/plan-text.js";
 export type { Plan, ResourceKind } from "./deploy/registry.js";
 export { type RunNowOptions, type RunNowResult, runFailure, runNow, type TaskRun } from "./deploy/run-now.js";
-export { RUN_OUTCOMES, type RunSummary, SPARK_LEVELS, summariseRuns } from "./deploy/run-summary.js";
+export { RUN_OUTCOMES, type RunSummary, summariseRuns } from "./deploy/run-summary.js";
 export { type JobRun, type RunOutcome, type RunsOptions, type RunTask, runs } from "./deploy/runs.js";
 export { type JobStatus, status } from "./deploy/status.js";
 export { type Deps, type Logger, realSleep, silentLogger } from "./deps.js";

@@ -1,6 +1,10 @@
 import type { JobRun, RunOutcome } from "./runs.js";
 
-/** Every outcome a run can have, in the order counts and legends list them. */
+/**
+ * Every outcome a run can have, in the order counts and legends list them.
+ * @example
+ * for (const outcome of RUN_OUTCOMES) console.log(outcome, summariseRuns(list).outcomes[outcome]);
+ */
 export const RUN_OUTCOMES = [
   "succeeded",
   "failed",
@@ -17,8 +21,8 @@ const FAILURES: ReadonlySet<RunOutcome> = new Set(["failed", "timedOut", "interr
 /** Outcomes whose duration is the job's own: a skipped run only ran the overlap check. */
 const TIMED: ReadonlySet<RunOutcome> = new Set(["succeeded", "failed", "timedOut", "interrupted"]);
 
-/** A sparkline has this many heights, 0 to SPARK_LEVELS - 1 (`▁` to `█`). */
-export const SPARK_LEVELS = 8;
+/** A sparkline has this many heights, 0 to 7, as `▁` to `█`. */
+const SPARK_LEVELS = 8;
 
 /** The numbers behind a job's picture: counts, p50 and max duration, the strip and the sparkline. */
 export interface RunSummary {
