@@ -27,7 +27,12 @@ export function startProblem(
     if (problem) return `${SECRETS_OR_AUTH}unable to retrieve ecr registry auth: ${RETRIED} ${problem}`;
   }
   for (const container of containers) {
-    for (const secret of (container.secrets ?? []) as { valueFrom?: unknown }[]) {
+    // A log configuration's secretOptions are fetched the same way, with the same role.
+    const logSecrets = (container.logConfiguration as { secretOptions?: unknown[] } | undefined)
+      ?.secretOptions;
+    for (const secret of [...((container.secrets ?? []) as unknown[]), ...(logSecrets ?? [])] as {
+      valueFrom?: unknown;
+    }[]) {
       const problem = secretProblem(env, String(secret.valueFrom), context.region, role);
       if (problem) return problem;
     }

@@ -1,4 +1,10 @@
 import type { Reader } from "../../core/readers.js";
+import {
+  type FireLensFacts,
+  readDependsOn,
+  readFirelensConfiguration,
+  readLogSecretOptions,
+} from "./firelens-rules.js";
 import { clientException } from "./state.js";
 
 /** RegisterTaskDefinition's documented constraints, kept apart from the bookkeeping. */
@@ -57,7 +63,7 @@ const LOG_DRIVERS = [
 ];
 const FARGATE_LOG_DRIVERS = ["awslogs", "splunk", "awsfirelens"];
 
-export interface ContainerFacts {
+export interface ContainerFacts extends FireLensFacts {
   name: string;
   cpu: number;
   memory: number | undefined;
@@ -154,8 +160,12 @@ export function normaliseContainer(
   const health = container.object("healthCheck");
   if (health) described.healthCheck = normaliseHealthCheck(health, name);
 
+  const firelens = readFirelensConfiguration(container, name);
+  if (firelens) described.firelensConfiguration = firelens;
+  const dependsOn = readDependsOn(container, name);
   const log = container.object("logConfiguration");
   let usesAwslogs = false;
+  const logSecrets = log ? readLogSecretOptions(log, name) : [];
   if (log) {
     const driver = log.string("logDriver");
     if (driver === undefined || !LOG_DRIVERS.includes(driver)) {
@@ -203,6 +213,10 @@ export function normaliseContainer(
       usesAwslogs,
       usesSecrets: secrets.length > 0,
       hasHealthCheck: health !== undefined,
+      router: firelens !== undefined,
+      routed: log?.string("logDriver") === "awsfirelens",
+      logSecrets: logSecrets.length > 0,
+      dependsOn,
     },
   };
 }
@@ -257,6 +271,10 @@ export function requiredAttributes(
       if (options.executionRole) names.add("ecs.capability.execution-role-ecr-pull");
     }
     if (f.usesSecrets) names.add("ecs.capability.secrets.asm.environment-variables");
+    if (f.logSecrets) names.add("ecs.capability.secrets.asm.bootstrap.log-driver");
+    if (f.router) names.add("ecs.capability.firelens.fluentbit");
+    if (f.routed) names.add("com.amazonaws.ecs.capability.logging-driver.awsfirelens");
+    if (f.dependsOn.length > 0) names.add("ecs.capability.container-ordering");
     if (f.hasHealthCheck) {
       names.add("ecs.capability.container-health-check");
       names.add("com.amazonaws.ecs.capability.docker-remote-api.1.24");

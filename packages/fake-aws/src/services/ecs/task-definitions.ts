@@ -1,4 +1,5 @@
 import type { CallContext } from "../../core/types.js";
+import { checkFireLens } from "./firelens-rules.js";
 import {
   clientException,
   type EcsEnv,
@@ -96,6 +97,7 @@ export function taskDefinitionHandlers(env: EcsEnv) {
         return normalised.described;
       });
       checkContainers(facts, { fargate, cpu, memory, executionRole: executionRoleArn !== undefined });
+      checkFireLens(facts, { executionRole: executionRoleArn !== undefined });
 
       const ephemeral = reader.object("ephemeralStorage");
       if (ephemeral) {
