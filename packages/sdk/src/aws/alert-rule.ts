@@ -24,7 +24,7 @@ import {
   type ResourceAdapter,
   runStep,
 } from "./resource.js";
-import { deleteRule, type RuleRead, type RuleWrite, readRule, writeRule } from "./rule-io.js";
+import { deleteRule, RULE_ACTIONS, type RuleRead, type RuleWrite, readRule, writeRule } from "./rule-io.js";
 import { scheduleCount } from "./schedule-fields.js";
 import { stateMachineArn } from "./state-machine.js";
 
@@ -468,16 +468,7 @@ function alertRulePermissions(scope: AppScope): Permissions {
       {
         Sid: "ManageAlertRules",
         Effect: "Allow" as const,
-        Action: [
-          "events:DeleteRule",
-          "events:DescribeRule",
-          "events:ListTagsForResource",
-          "events:ListTargetsByRule",
-          "events:PutRule",
-          "events:PutTargets",
-          "events:RemoveTargets",
-          "events:TagResource",
-        ],
+        Action: RULE_ACTIONS,
         // A long job name is cut with a hash, so only the app's prefix is certain; tags decide deletes.
         Resource: rules,
       },

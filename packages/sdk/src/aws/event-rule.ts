@@ -7,7 +7,7 @@ import { usesStateMachine } from "./asl.js";
 import type { AwsClients } from "./clients.js";
 import { missedQueueArn, missedRulePattern } from "./missed-runs.js";
 import { deleteStep, type RenderInput, type ResourceAdapter, runStep } from "./resource.js";
-import { deleteRule, type RuleRead, readRule, writeRule } from "./rule-io.js";
+import { deleteRule, RULE_ACTIONS, type RuleRead, readRule, writeRule } from "./rule-io.js";
 import { stateMachineArn } from "./state-machine.js";
 
 /** Where a rule sends what it matches: a CloudWatch Logs group, by ARN (Logs targets take no role). */
@@ -188,16 +188,7 @@ export const eventRules: ResourceAdapter<EventRuleStep> = {
         // DeleteRule too: a deploy removes the executions rule when the last state machine goes.
         Sid: "ManageRunHistoryRules",
         Effect: "Allow",
-        Action: [
-          "events:DeleteRule",
-          "events:DescribeRule",
-          "events:ListTagsForResource",
-          "events:ListTargetsByRule",
-          "events:PutRule",
-          "events:PutTargets",
-          "events:RemoveTargets",
-          "events:TagResource",
-        ],
+        Action: RULE_ACTIONS,
         Resource: appRules(scope),
       },
     ],

@@ -19,6 +19,18 @@ import type { AwsClients } from "./clients.js";
  * run-history rules (event-rule.ts) and the alert rules (alert-rule.ts). Each kind says only how a
  * target reads back and how it is written.
  */
+/** Every call the functions below make on a rule: what a deploy role needs on the rules it manages. */
+export const RULE_ACTIONS = [
+  "events:DeleteRule",
+  "events:DescribeRule",
+  "events:ListTagsForResource",
+  "events:ListTargetsByRule",
+  "events:PutRule",
+  "events:PutTargets",
+  "events:RemoveTargets",
+  "events:TagResource",
+];
+
 export interface RuleWrite<T extends { id: string }> {
   name: string;
   description: string;
