@@ -1,6 +1,7 @@
 import { alertWebhooks } from "../config/alerts.js";
 import { parseImageReference } from "../config/image-reference.js";
 import type { FlexjobConfig } from "../config/index.js";
+import { jobsCopyingLogs, logDestinationOf, logSecretArns, usesFlexjobTaskRole } from "../config/logs.js";
 import { names, roleArn, TAG_APP, TAG_MANAGED } from "../naming.js";
 import { usesStateMachine } from "./asl.js";
 import { discoveryPolicyStatement } from "./discovery-service.js";
@@ -44,6 +45,8 @@ export function renderAppRoles(input: RenderInput): RoleSpec[] {
       {
         secrets: [
           ...config.jobs.flatMap((job) => Object.values(job.secrets)),
+          // A log destination's credentials: ECS reads them for the log router at task start.
+          ...config.jobs.flatMap((job) => logSecretArns(logDestinationOf(config.logs, job))),
           ...input.retained.flatMap((job) => job.secretArns),
         ],
         images: [
@@ -79,7 +82,9 @@ export function renderAppRoles(input: RenderInput): RoleSpec[] {
       }),
     );
   }
-  if (config.discovery) roles.push(renderTaskRole(config, accountId, region, tags, permissionsBoundary));
+  if (usesFlexjobTaskRole(config)) {
+    roles.push(renderTaskRole(config, accountId, region, tags, permissionsBoundary));
+  }
   roles.push(renderPipesRole(input, { tags, permissionsBoundary }));
   const alerts = renderAlertsRole(config, { accountId, region, tags, permissionsBoundary });
   if (alerts !== undefined) roles.push(alerts);
@@ -135,13 +140,27 @@ function renderTaskRole(
   tags: Record<string, string>,
   permissionsBoundary: BoundarySpec,
 ): RoleSpec {
+  const copying = jobsCopyingLogs(config).map((job) => names.logGroup(config.app, job.name));
+  const inlinePolicies: RoleSpec["inlinePolicies"] = {};
+  if (config.discovery) {
+    inlinePolicies["flexjob-discovery"] = policy(discoveryPolicyStatement(config.discovery.namespace));
+  }
+  if (copying.length > 0) {
+    // The log router writes the CloudWatch copy with the task's role, into the job's own group only.
+    inlinePolicies["flexjob-logs-copy"] = policy({
+      Sid: "CopyLogsToCloudWatch",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: copying.sort().map((group) => `arn:aws:logs:${region}:${accountId}:log-group:${group}:*`),
+    });
+  }
   return {
     name: names.taskRole(config.app),
-    description: `flexjob ${config.app}: what job code may call (service discovery)`,
+    description: config.discovery
+      ? `flexjob ${config.app}: what job code may call (service discovery)`
+      : `flexjob ${config.app}: what job code may call (its log router's CloudWatch copy)`,
     assumeRolePolicy: ecsTasksTrust(accountId, region),
-    inlinePolicies: {
-      "flexjob-discovery": policy(discoveryPolicyStatement(config.discovery?.namespace ?? "")),
-    },
+    inlinePolicies,
     tags,
     permissionsBoundary,
   };
@@ -152,7 +171,11 @@ export function retainedJobOf(spec: TaskDefinitionSpec): RetainedJob {
   return {
     family: spec.family,
     image: spec.container.image,
-    secretArns: spec.container.secrets.map((secret) => secret.valueFrom),
+    secretArns: [
+      ...spec.container.secrets,
+      ...(spec.container.firelens?.secretOptions ?? []),
+      ...(spec.logRouter?.secrets ?? []),
+    ].map((secret) => secret.valueFrom),
     taskRoleArn: spec.taskRoleArn,
   };
 }

@@ -1,5 +1,6 @@
 import { alertWebhooks } from "../config/alerts.js";
 import type { FlexjobConfig } from "../config/index.js";
+import { usesFlexjobTaskRole } from "../config/logs.js";
 import { names } from "../naming.js";
 import { usesStateMachine } from "./asl.js";
 
@@ -31,7 +32,7 @@ export function appScope(config: FlexjobConfig, options: ScopeOptions = {}) {
   // Only an app with an alerts webhook has the role EventBridge posts them with.
   const alertsRoles = alertWebhooks(config).length > 0 ? [role(names.alertsRole(app))] : [];
   // With discovery, jobs without their own task role run as flexjob's, which the deploy manages.
-  const flexjobTaskRole = config.discovery ? [role(names.taskRole(app))] : [];
+  const flexjobTaskRole = usesFlexjobTaskRole(config) ? [role(names.taskRole(app))] : [];
   const taskRoles = [
     ...new Set(
       config.jobs.flatMap((job) => {

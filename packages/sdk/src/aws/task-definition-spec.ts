@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { canonicalJson } from "../plan/canonical-json.js";
 import type { CpuArchitecture } from "../sizing/index.js";
+import type { FireLensSpec, LogRouterSpec } from "./task-definition-log-router.js";
 
 /** One container: flexjob runs one per task. Lists are sorted by name so order never reads as a change. */
 export interface ContainerSpec {
@@ -13,7 +14,10 @@ export interface ContainerSpec {
   healthCheck:
     | { command: string[]; interval: number; timeout: number; retries: number; startPeriod: number }
     | undefined;
+  /** The job's CloudWatch group: awslogs writes to it, or, with a log router, the router's own lines. */
   log: { group: string; region: string; streamPrefix: string };
+  /** Present when the logs go through the log router (`awsfirelens`); absent for awslogs. */
+  firelens?: FireLensSpec;
 }
 
 /**
@@ -33,6 +37,8 @@ export interface TaskDefinitionSpec {
   executionRoleArn: string;
   taskRoleArn: string | undefined;
   container: ContainerSpec;
+  /** The Fluent Bit sidecar, present when the logs go anywhere but CloudWatch. */
+  logRouter?: LogRouterSpec;
   /** Includes `flexjob:spec-hash`; not part of the hash itself. */
   tags: Record<string, string>;
 }

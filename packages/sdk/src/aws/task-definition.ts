@@ -10,6 +10,7 @@ import {
   type TaskDefinition,
 } from "@aws-sdk/client-ecs";
 import type { FlexjobConfig, JobSpec } from "../config/index.js";
+import { copiesToCloudWatch, logDestinationOf } from "../config/logs.js";
 import { FlexjobError, internal, REPORT_WITH_PLAN } from "../errors.js";
 import {
   familyOfArn,
@@ -29,6 +30,14 @@ import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import { ecsCreateStatements } from "./policy.js";
 import { deleteStep, type Found, type RenderInput, type ResourceAdapter, runStep } from "./resource.js";
+import {
+  assertRoomForRouter,
+  type FireLensSpec,
+  LOG_ROUTER,
+  type LogRouterSpec,
+  logRouterNote,
+  renderLogRouting,
+} from "./task-definition-log-router.js";
 import {
   type ContainerSpec,
   sortedPairs,
@@ -93,7 +102,10 @@ export async function observeTaskDefinition(
  * registration metadata) and filling what it leaves out (20 GiB storage, health check defaults).
  */
 function normaliseTaskDefinition(definition: TaskDefinition, tags: Tag[]): TaskDefinitionSpec {
-  const [container] = definition.containerDefinitions ?? [];
+  const containers = definition.containerDefinitions ?? [];
+  // The log router is the one container with a FireLens configuration; the job's is the other.
+  const router = containers.find((each) => each.firelensConfiguration !== undefined);
+  const container = containers.find((each) => each !== router);
   const storage = definition.ephemeralStorage?.sizeInGiB;
   return {
     family: definition.family ?? "",
@@ -104,14 +116,20 @@ function normaliseTaskDefinition(definition: TaskDefinition, tags: Tag[]): TaskD
     cpuArchitecture: definition.runtimePlatform?.cpuArchitecture === "ARM64" ? "ARM64" : "X86_64",
     executionRoleArn: definition.executionRoleArn ?? "",
     taskRoleArn: definition.taskRoleArn,
-    container: normaliseContainer(container ?? {}),
+    container: normaliseContainer(container ?? {}, router),
+    ...(router && { logRouter: normaliseRouter(router) }),
     tags: Object.fromEntries(tags.map((tag) => [tag.key ?? "", tag.value ?? ""])),
   };
 }
 
-function normaliseContainer(container: ContainerDefinition): ContainerSpec {
+function normaliseContainer(
+  container: ContainerDefinition,
+  router: ContainerDefinition | undefined,
+): ContainerSpec {
   const health = container.healthCheck;
-  const options = container.logConfiguration?.options ?? {};
+  const firelens = container.logConfiguration?.logDriver === "awsfirelens";
+  // With a router, the job's log group is where the router's own awslogs lines go.
+  const options = (firelens ? router : container)?.logConfiguration?.options ?? {};
   return {
     name: container.name ?? "",
     image: container.image ?? "",
@@ -120,12 +138,7 @@ function normaliseContainer(container: ContainerDefinition): ContainerSpec {
     environment: byName(
       (container.environment ?? []).map(({ name, value }) => ({ name: name ?? "", value: value ?? "" })),
     ),
-    secrets: byName(
-      (container.secrets ?? []).map(({ name, valueFrom }) => ({
-        name: name ?? "",
-        valueFrom: valueFrom ?? "",
-      })),
-    ),
+    secrets: namedSecrets(container.secrets),
     healthCheck: health && {
       command: health.command ?? [],
       interval: health.interval ?? HEALTH_CHECK_DEFAULTS.interval,
@@ -138,7 +151,37 @@ function normaliseContainer(container: ContainerDefinition): ContainerSpec {
       region: options["awslogs-region"] ?? "",
       streamPrefix: options["awslogs-stream-prefix"] ?? "",
     },
+    ...(firelens && { firelens: normaliseFireLens(container) }),
   };
+}
+
+function normaliseFireLens(container: ContainerDefinition): FireLensSpec {
+  return {
+    options: { ...container.logConfiguration?.options },
+    secretOptions: namedSecrets(container.logConfiguration?.secretOptions),
+  };
+}
+
+function normaliseRouter(router: ContainerDefinition): LogRouterSpec {
+  const command = router.command === undefined || router.command.length === 0 ? undefined : router.command;
+  const entryPoint =
+    router.entryPoint === undefined || router.entryPoint.length === 0 ? undefined : router.entryPoint;
+  return {
+    name: router.name ?? "",
+    image: router.image ?? "",
+    cpu: router.cpu ?? 0,
+    memoryReservation: router.memoryReservation ?? 0,
+    secrets: namedSecrets(router.secrets),
+    options: { ...router.firelensConfiguration?.options },
+    entryPoint,
+    command,
+  };
+}
+
+function namedSecrets(secrets: { name?: string | undefined; valueFrom?: string | undefined }[] | undefined) {
+  return byName(
+    (secrets ?? []).map(({ name, valueFrom }) => ({ name: name ?? "", valueFrom: valueFrom ?? "" })),
+  );
 }
 
 function byName<T extends { name: string }>(items: T[]): T[] {
@@ -185,6 +228,18 @@ function comparable(spec: TaskDefinitionSpec): Record<string, unknown> {
       secrets: Object.fromEntries(container.secrets.map(({ name, valueFrom }) => [name, valueFrom])),
       healthCheck: new Leaf(container.healthCheck),
       log: container.log,
+      firelens: container.firelens && {
+        options: container.firelens.options,
+        secretOptions: Object.fromEntries(
+          container.firelens.secretOptions.map(({ name, valueFrom }) => [name, valueFrom]),
+        ),
+      },
+    },
+    logRouter: spec.logRouter && {
+      ...spec.logRouter,
+      secrets: Object.fromEntries(spec.logRouter.secrets.map(({ name, valueFrom }) => [name, valueFrom])),
+      entryPoint: new Leaf(spec.logRouter.entryPoint),
+      command: new Leaf(spec.logRouter.command),
     },
   };
 }
@@ -339,27 +394,59 @@ function registerTaskDefinitionInput(spec: TaskDefinitionSpec): RegisterTaskDefi
     executionRoleArn: spec.executionRoleArn,
     ...(spec.taskRoleArn === undefined ? {} : { taskRoleArn: spec.taskRoleArn }),
     containerDefinitions: [
-      {
-        name: container.name,
-        image: container.image,
-        essential: true,
-        ...(container.command === undefined ? {} : { command: container.command }),
-        environment: container.environment,
-        secrets: container.secrets,
-        ...(container.healthCheck === undefined ? {} : { healthCheck: container.healthCheck }),
-        logConfiguration: {
-          logDriver: "awslogs",
-          options: {
-            "awslogs-group": container.log.group,
-            "awslogs-region": container.log.region,
-            "awslogs-stream-prefix": container.log.streamPrefix,
-          },
-        },
-      },
+      jobContainerDefinition(container),
+      ...(spec.logRouter ? [routerContainerDefinition(spec.logRouter, container.log)] : []),
     ],
     tags: Object.keys(spec.tags)
       .sort()
       .map((key) => ({ key, value: spec.tags[key] ?? "" })),
+  };
+}
+
+function jobContainerDefinition(container: ContainerSpec): ContainerDefinition {
+  const { firelens } = container;
+  return {
+    name: container.name,
+    image: container.image,
+    essential: true,
+    ...(container.command === undefined ? {} : { command: container.command }),
+    environment: container.environment,
+    secrets: container.secrets,
+    ...(container.healthCheck === undefined ? {} : { healthCheck: container.healthCheck }),
+    logConfiguration: firelens
+      ? {
+          logDriver: "awsfirelens",
+          options: firelens.options,
+          ...(firelens.secretOptions.length > 0 && { secretOptions: firelens.secretOptions }),
+        }
+      : { logDriver: "awslogs", options: awslogsOptions(container.log) },
+    // The router must be up before the job logs its first line; START is what FireLens asks for.
+    ...(firelens && { dependsOn: [{ containerName: LOG_ROUTER.name, condition: "START" }] }),
+  };
+}
+
+/** The Fluent Bit sidecar: essential, so a task never runs on with its logs going nowhere. */
+function routerContainerDefinition(router: LogRouterSpec, log: ContainerSpec["log"]): ContainerDefinition {
+  return {
+    name: router.name,
+    image: router.image,
+    essential: true,
+    cpu: router.cpu,
+    memoryReservation: router.memoryReservation,
+    ...(router.entryPoint === undefined ? {} : { entryPoint: router.entryPoint }),
+    ...(router.command === undefined ? {} : { command: router.command }),
+    secrets: router.secrets,
+    firelensConfiguration: { type: "fluentbit", options: router.options },
+    // Fluent Bit's own lines (start-up, delivery errors) go to the job's group, beside the job's.
+    logConfiguration: { logDriver: "awslogs", options: awslogsOptions(log) },
+  };
+}
+
+function awslogsOptions(log: ContainerSpec["log"]): Record<string, string> {
+  return {
+    "awslogs-group": log.group,
+    "awslogs-region": log.region,
+    "awslogs-stream-prefix": log.streamPrefix,
   };
 }
 
@@ -403,13 +490,16 @@ export async function listFlexjobFamilies(clients: AwsClients, app: string): Pro
 
 /**
  * The role a job's code runs as: its own `taskRole`, else flexjob's task role when the app uses
- * discovery (which allows it to discover), else none.
+ * discovery (which allows it to discover) or its log router keeps a CloudWatch copy (which the
+ * router writes with the task's role), else none.
  */
 export function jobTaskRoleArn(config: FlexjobConfig, job: JobSpec, accountId: string): string | undefined {
   if (job.taskRole !== undefined) {
     return job.taskRole.startsWith("arn:") ? job.taskRole : roleArn(accountId, job.taskRole);
   }
-  return config.discovery ? roleArn(accountId, names.taskRole(config.app)) : undefined;
+  return config.discovery || copiesToCloudWatch(logDestinationOf(config.logs, job))
+    ? roleArn(accountId, names.taskRole(config.app))
+    : undefined;
 }
 
 function renderTaskDefinition(job: JobSpec, input: RenderInput): TaskDefinitionSpec {
@@ -422,6 +512,16 @@ function renderTaskDefinition(job: JobSpec, input: RenderInput): TaskDefinitionS
     // The Cloud Map namespace, for the discovery helper.
     ...(config.discovery && { FLEXJOB_NAMESPACE: config.discovery.namespace }),
   };
+  const log = { group: names.logGroup(app, job.name), region, streamPrefix: job.name };
+  const routing = renderLogRouting(logDestinationOf(config.logs, job), {
+    app,
+    job: job.name,
+    container: names.container(job.name),
+    region,
+    logGroup: log.group,
+    streamPrefix: log.streamPrefix,
+  });
+  if (routing) assertRoomForRouter(job.name, job.size);
   const content = {
     family: names.taskFamily(app, job.name),
     cpu: String(job.size.cpuUnits),
@@ -437,8 +537,10 @@ function renderTaskDefinition(job: JobSpec, input: RenderInput): TaskDefinitionS
       environment: sortedPairs({ ...job.env, ...flexjobEnv }, "value"),
       secrets: sortedPairs(job.secrets, "valueFrom"),
       healthCheck: job.healthCheck,
-      log: { group: names.logGroup(app, job.name), region, streamPrefix: job.name },
+      log,
+      ...(routing && { firelens: routing.firelens }),
     },
+    ...(routing && { logRouter: routing.router }),
   };
   const tags = { [TAG_MANAGED]: "true", [TAG_APP]: app, [TAG_JOB]: job.name };
   return { ...content, tags: { ...tags, [TAG_SPEC_HASH]: taskDefinitionHash(content) } };
@@ -502,6 +604,11 @@ export const taskDefinitions: ResourceAdapter<TaskDefinitionStep> = {
   },
   plan(desired, live, context) {
     assertOwnFamily(context.app, desired.job ?? "", live);
+    const job = context.config.jobs.find((each) => each.name === desired.job);
+    const destination = job && logDestinationOf(context.config.logs, job);
+    if (job && destination && destination.to !== "cloudwatch") {
+      context.note(logRouterNote(job.name, destination, job.size));
+    }
     return planTaskDefinition(desired.spec, live, desired.job ?? "");
   },
   planUnwanted: (found, context) =>

@@ -467,6 +467,43 @@ export function logDestinationOf(
 }
 
 /**
+ * Whether the job's log router also writes its lines to the job's CloudWatch group, which its
+ * task role must then allow.
+ */
+export function copiesToCloudWatch(destination: LogDestination): boolean {
+  return destination.to !== "cloudwatch" && destination.keepCloudWatch;
+}
+
+interface JobWithLogs {
+  name: string;
+  taskRole?: string | undefined;
+  logs: { destination?: LogDestination | undefined };
+}
+
+/**
+ * The jobs that run as flexjob's task role and whose log routers write a CloudWatch copy with it.
+ * @example
+ * jobsCopyingLogs(config).map((job) => job.name);
+ */
+export function jobsCopyingLogs<Job extends JobWithLogs>(config: {
+  logs?: LogDestination | undefined;
+  jobs: readonly Job[];
+}): Job[] {
+  return config.jobs.filter(
+    (job) => job.taskRole === undefined && copiesToCloudWatch(logDestinationOf(config.logs, job)),
+  );
+}
+
+/** Whether any job runs as flexjob's task role (discovery, or a CloudWatch copy), which the deploy then creates. */
+export function usesFlexjobTaskRole(config: {
+  discovery?: unknown;
+  logs?: LogDestination | undefined;
+  jobs: readonly JobWithLogs[];
+}): boolean {
+  return config.discovery !== undefined || jobsCopyingLogs(config).length > 0;
+}
+
+/**
  * The secret ARNs a destination reads at task start, which the execution role must be able to read.
  * @example
  * logSecretArns({ to: "axiom", dataset: "jobs", token: arn, keepCloudWatch: true }); // [arn]
