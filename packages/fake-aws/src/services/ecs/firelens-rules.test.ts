@@ -15,6 +15,7 @@ let aws: FakeAws;
 let ecs: ECSClient;
 let iam: IAMClient;
 const EXEC_ROLE = "arn:aws:iam::123456789012:role/exec";
+// Values ECS does not know are typed as ones it does, so that the SDK sends them.
 const KEY = "arn:aws:secretsmanager:us-east-1:123456789012:secret:dd-AbCdEf";
 
 beforeAll(async () => {
@@ -108,7 +109,7 @@ describe("FireLens task definitions", () => {
     ],
     [
       "a FireLens type ECS does not know",
-      definition([job, { ...router, firelensConfiguration: { type: "vector" } }]),
+      definition([job, { ...router, firelensConfiguration: { type: "vector" as "fluentbit" } }]),
       /Invalid firelensConfiguration type 'vector'/,
     ],
     [
@@ -139,7 +140,10 @@ describe("FireLens task definitions", () => {
     ],
     [
       "a dependency condition ECS does not know",
-      definition([{ ...job, dependsOn: [{ containerName: "log_router", condition: "RUNNING" }] }, router]),
+      definition([
+        { ...job, dependsOn: [{ containerName: "log_router", condition: "RUNNING" as "START" }] },
+        router,
+      ]),
       /condition 'RUNNING'/,
     ],
     [
