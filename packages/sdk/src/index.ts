@@ -34,6 +34,7 @@ export {
   parseConfigText,
   readConfigFile,
 } from "./config/load.js";
+export type { LogDestination } from "./config/logs.js";
 export { type Locate, type ParseConfigOptions, parseConfig } from "./config/parse.js";
 export {
   type FlexjobConfig,
@@ -64,7 +65,7 @@ export type { PlanOptions } from "./deploy/engine.js";
 export { type DeployPolicyOptions, deployPolicy, runPolicy } from "./deploy/iam-policy.js";
 export type { ImageContext, ImageResolver, ResolvedImage } from "./deploy/image-resolver.js";
 export { type JobRunsOptions, jobNextRuns, type ScheduleTiming } from "./deploy/job-runs.js";
-export { followLogs, type LogLine, type LogsOptions, logs } from "./deploy/logs.js";
+export { followLogs, type LogLine, type LogsOptions, logs, logsElsewhere } from "./deploy/logs.js";
 export { ACTION_SYMBOL, changeLines, countLine, type PlanTextOptions, planText } from "./deploy/plan-text.js";
 export type { Plan, ResourceKind } from "./deploy/registry.js";
 export { type RunNowOptions, type RunNowResult, runFailure, runNow, type TaskRun } from "./deploy/run-now.js";

@@ -1,4 +1,4 @@
-import { durationSeconds, FlexjobError, followLogs, type LogLine, logs } from "@flexjob/sdk";
+import { durationSeconds, FlexjobError, followLogs, type LogLine, logs, logsElsewhere } from "@flexjob/sdk";
 import type { Command } from "commander";
 import { type CliIo, printJson } from "../io.js";
 import { CONFIG_FLAG, commandContext } from "./context.js";
@@ -35,6 +35,9 @@ export function registerLogs(program: Command, io: CliIo): void {
     .action(async (job: string, flags: LogsFlags) => {
       const { config, deps } = await commandContext(io, flags);
       const since = parseSince(flags.since, io.now());
+      // Not an error: the logs exist, just not where this command reads.
+      const elsewhere = logsElsewhere(config, job);
+      if (elsewhere !== undefined) io.stderr(`${elsewhere}\n`);
       const print = (line: LogLine) =>
         io.stdout(
           flags.json ? `${JSON.stringify(line)}\n` : `${line.timestamp} ${line.stream}  ${line.message}\n`,

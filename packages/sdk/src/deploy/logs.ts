@@ -2,6 +2,7 @@ import { FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { isAwsError, wrapAwsError } from "../aws/aws-error.js";
 import type { FlexjobConfig } from "../config/index.js";
 import { jobNamed } from "../config/job-named.js";
+import { type LogDestination, logDestinationOf } from "../config/logs.js";
 import type { Deps } from "../deps.js";
 import { FlexjobError } from "../errors.js";
 import { names } from "../naming.js";
@@ -53,6 +54,34 @@ async function readPage(
     }
     throw wrapAwsError(error, `reading ${logGroupName}`);
   }
+}
+
+/** A destination as a person would look it up. */
+function destinationName(destination: Exclude<LogDestination, { to: "cloudwatch" }>, job: string): string {
+  switch (destination.to) {
+    case "datadog":
+      return `Datadog (${destination.site}, service ${job})`;
+    case "axiom":
+      return `Axiom (dataset ${destination.dataset})`;
+    case "http":
+      // The host only: a URL's path or query may carry more than a person needs to see here.
+      return `the HTTP endpoint at ${new URL(destination.url).host}`;
+  }
+}
+
+/**
+ * Where a job's logs are when its CloudWatch group keeps no copy of them (`keepCloudWatch: false`),
+ * for `flexjob logs` to say so; undefined when {@link logs} reads them. The group then holds only
+ * the log router's own lines.
+ * @example
+ * const elsewhere = logsElsewhere(config, "report");
+ * if (elsewhere) console.error(elsewhere);
+ */
+export function logsElsewhere(config: FlexjobConfig, jobName: string): string | undefined {
+  const job = jobNamed(config, jobName);
+  const destination = logDestinationOf(config.logs, job);
+  if (destination.to === "cloudwatch" || destination.keepCloudWatch) return undefined;
+  return `job ${job.name} sends its logs to ${destinationName(destination, job.name)} and keeps no copy in CloudWatch: look for them there. ${names.logGroup(config.app, job.name)} holds only its log router's own lines.`;
 }
 
 /**
