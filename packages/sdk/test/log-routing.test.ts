@@ -2,6 +2,7 @@ import { DescribeTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import { GetRolePolicyCommand } from "@aws-sdk/client-iam";
 import type { FakeAws } from "fake-aws";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { observeTaskDefinition } from "../src/aws/task-definition.js";
 import { type FlexjobConfig, parseConfig } from "../src/config/index.js";
 import { deploy, plan } from "../src/deploy/deploy.js";
 import { planText } from "../src/deploy/plan-text.js";
@@ -200,6 +201,28 @@ describe("log routing through FireLens", () => {
     });
     expect(router?.secrets).toEqual([{ name: "FLEXJOB_LOGS_HEADER", valueFrom: authorization }]);
     expect(seen).not.toContain(VALUES.http);
+  });
+
+  it("reads a routed revision back as exactly the spec it was rendered from, so comparing needs no hash", async () => {
+    const apiKey = aws.secrets.put("datadog-api-key", { region: REGION, value: VALUES.datadog });
+    const result = await deploy(config({ to: "datadog", apiKey }), {}, deps);
+    const step = result.plan.steps.find((each) => each.kind === "task-definition");
+    const live = await observeTaskDefinition(deps.clients, "shop-report");
+    expect(live?.spec).toEqual(step?.desired);
+  });
+
+  it("tells a job with its own task role what that role needs for the CloudWatch copy", async () => {
+    const apiKey = aws.secrets.put("datadog-api-key", { region: REGION, value: VALUES.datadog });
+    const raw = parseConfig({
+      app: "shop",
+      region: REGION,
+      logs: { to: "datadog", apiKey },
+      jobs: { report: { image: "busybox", schedule: "rate(1 hour)", taskRole: "report-role" } },
+    });
+    const planned = await plan(raw, {}, deps);
+    expect(planned.notes).toContain(
+      "job report runs as its own task role arn:aws:iam::123456789012:role/report-role: give it logs:CreateLogStream and logs:PutLogEvents on /flexjob/shop/report for the CloudWatch copy of its logs",
+    );
   });
 
   it("moving a job back to CloudWatch registers a revision without the router", async () => {

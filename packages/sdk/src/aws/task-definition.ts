@@ -608,6 +608,14 @@ export const taskDefinitions: ResourceAdapter<TaskDefinitionStep> = {
     const destination = job && logDestinationOf(context.config.logs, job);
     if (job && destination && destination.to !== "cloudwatch") {
       context.note(logRouterNote(job.name, destination, job.size));
+      // flexjob cannot grant a role it does not own what the router's CloudWatch copy needs.
+      const own =
+        job.taskRole === undefined ? undefined : jobTaskRoleArn(context.config, job, context.accountId);
+      if (own !== undefined && destination.keepCloudWatch) {
+        context.note(
+          `job ${job.name} runs as its own task role ${own}: give it logs:CreateLogStream and logs:PutLogEvents on ${names.logGroup(context.app, job.name)} for the CloudWatch copy of its logs`,
+        );
+      }
     }
     return planTaskDefinition(desired.spec, live, desired.job ?? "");
   },
