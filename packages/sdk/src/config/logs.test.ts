@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { jobProblem, problems, withJob } from "../../test/config-helpers.js";
 import { logDestinationOf, logSecretArns } from "./logs.js";
 import { parseConfig } from "./parse.js";
+import { secretsInConfig } from "./secret-fields.js";
 
 const KEY = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:datadog-api-key-AbCdEf";
 const TOKEN = "arn:aws:ssm:eu-west-1:123456789012:parameter/axiom-token";
@@ -78,6 +79,14 @@ describe("logs destinations", () => {
       "token the value is not valid: it is not an ARN (the value is not shown, as it may be the secret itself)",
     );
     expect(JSON.stringify(found)).not.toContain(secret);
+  });
+
+  it("counts a credential typed where a log destination's ARN belongs as a secret, for the Action to mask", () => {
+    // A header's name says nothing about its value: the field alone makes it secret.
+    const raw = withJob({
+      logs: { to: "http", url: "https://l.example.com", headers: { "X-Tenant": "t-4711" } },
+    });
+    expect(secretsInConfig(raw)).toEqual(["t-4711"]);
   });
 
   it("refuses credentials in an http URL without showing them", () => {
