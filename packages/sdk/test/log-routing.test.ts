@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { observeTaskDefinition } from "../src/aws/task-definition.js";
 import { type FlexjobConfig, parseConfig } from "../src/config/index.js";
 import { deploy, plan } from "../src/deploy/deploy.js";
+import { deployPolicy } from "../src/deploy/iam-policy.js";
 import { planText } from "../src/deploy/plan-text.js";
 import type { Deps } from "../src/deps.js";
 import { fireSchedule, REGION, startWorld } from "./harness.js";
@@ -223,6 +224,29 @@ describe("log routing through FireLens", () => {
     expect(planned.notes).toContain(
       "job report runs as its own task role arn:aws:iam::123456789012:role/report-role: give it logs:CreateLogStream and logs:PutLogEvents on /flexjob/shop/report for the CloudWatch copy of its logs",
     );
+  });
+
+  it("lets the deploy role create and pass flexjob's task role when a router keeps a CloudWatch copy", () => {
+    const policyText = (logsConfig: Record<string, unknown>) =>
+      JSON.stringify(deployPolicy(config(logsConfig), { accountId: "123456789012", region: REGION }));
+    const role = "arn:aws:iam::123456789012:role/shop-flexjob-task";
+    const apiKey = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:datadog-api-key-AbCdEf";
+    expect([
+      policyText({ to: "datadog", apiKey }).includes(role),
+      policyText({ to: "datadog", apiKey, keepCloudWatch: false }).includes(role),
+    ]).toEqual([true, false]);
+  });
+
+  it("a job removed without prune keeps reading its log secret, as its tasks may still run", async () => {
+    const apiKey = aws.secrets.put("datadog-api-key", { region: REGION, value: VALUES.datadog });
+    await deploy(config({ to: "datadog", apiKey }), {}, deps);
+    const other = parseConfig({
+      app: "shop",
+      region: REGION,
+      jobs: { cleanup: { image: "busybox", schedule: "rate(1 hour)" } },
+    });
+    await deploy(other, {}, deps);
+    expect(await secretsTheExecutionRoleReads()).toEqual([apiKey, `${apiKey}-??????`]);
   });
 
   it("moving a job back to CloudWatch registers a revision without the router", async () => {
