@@ -10,6 +10,7 @@ import { DescribeExecutionCommand, StartExecutionCommand } from "@aws-sdk/client
 import { wrapAwsError } from "../aws/aws-error.js";
 import { observeSchedule } from "../aws/schedule.js";
 import type { ScheduleLive } from "../aws/schedule-fields.js";
+import { LOG_ROUTER } from "../aws/task-definition-log-router.js";
 import type { FlexjobConfig } from "../config/index.js";
 import { jobNamed } from "../config/job-named.js";
 import type { Deps } from "../deps.js";
@@ -316,7 +317,8 @@ export function toTaskRun(task: Task, shard = shardOf(task) ?? 0): TaskRun {
     taskArn: task.taskArn ?? "",
     shard,
     lastStatus: task.lastStatus ?? "UNKNOWN",
-    exitCode: task.containers?.[0]?.exitCode,
+    // The job's container, not the log router a job routing its logs has beside it.
+    exitCode: task.containers?.find((container) => container.name !== LOG_ROUTER.name)?.exitCode,
     stoppedReason: task.stoppedReason,
     startedAt: startedAt?.toISOString(),
     stoppedAt: stoppedAt?.toISOString(),

@@ -1,6 +1,7 @@
 import { FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { isAwsError, wrapAwsError } from "../aws/aws-error.js";
 import { DEAD_LETTER_ATTRIBUTES, DUPLICATE_START, MISSED_SOURCE } from "../aws/missed-runs.js";
+import { LOG_ROUTER } from "../aws/task-definition-log-router.js";
 import type { FlexjobConfig } from "../config/index.js";
 import { jobNamed } from "../config/job-named.js";
 import type { Deps } from "../deps.js";
@@ -303,8 +304,10 @@ function environmentOf(record: TaskStopped): Record<string, string> {
 }
 
 function taskOf(record: TaskStopped, env: Record<string, string>): RunTask {
-  // flexjob runs one container per task, so its exit code is the task's.
-  const exitCode = record.containers?.find((container) => container.exitCode !== undefined)?.exitCode;
+  // The job's container's exit code is the task's; a log router beside it exits on its own terms.
+  const exitCode = record.containers?.find(
+    (container) => container.name !== LOG_ROUTER.name && container.exitCode !== undefined,
+  )?.exitCode;
   return {
     taskArn: record.taskArn ?? "",
     shard: Number(env.FLEXJOB_TASK_INDEX ?? 0),
