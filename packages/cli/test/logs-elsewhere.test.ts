@@ -61,6 +61,18 @@ describe("flexjob logs of a job whose logs go elsewhere", () => {
     expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN_VALUE);
   });
 
+  it("flexjob runs points there too, not at flexjob logs", async () => {
+    const token = aws.secrets.put("axiom-token", { region: "eu-west-1", value: TOKEN_VALUE });
+    await writeFile(join(dir, "flexjob.yml"), config(false, token));
+    expect((await cli(["deploy"])).code).toBe(0);
+    expect((await cli(["run", "report", "--wait"])).code).toBe(0);
+    const result = await cli(["runs", "report"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim().split("\n").at(-1)).toBe(
+      "logs: job report sends its logs to Axiom (dataset jobs) and keeps no copy in CloudWatch: look for them there. /flexjob/shop/report holds only its log router's own lines.",
+    );
+  });
+
   it("says nothing more when CloudWatch keeps a copy", async () => {
     const token = aws.secrets.put("axiom-token", { region: "eu-west-1", value: TOKEN_VALUE });
     await writeFile(join(dir, "flexjob.yml"), config(true, token));

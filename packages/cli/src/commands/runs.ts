@@ -1,4 +1,4 @@
-import { type JobRun, runs, summariseRuns } from "@flexjob/sdk";
+import { type JobRun, logsElsewhere, runs, summariseRuns } from "@flexjob/sdk";
 import type { Command } from "commander";
 import { coloursFor } from "../colour.js";
 import { type CliIo, printJson } from "../io.js";
@@ -64,6 +64,9 @@ export function registerRuns(program: Command, io: CliIo): void {
       for (const run of list) io.stdout(`${runLine(run)}\n`);
       io.stdout(`summary: ${runPicture(summariseRuns(list), coloursFor(io))}\n`);
       const logs = list[0]?.logs;
-      if (logs) io.stdout(`logs: flexjob logs ${job} (${logs.group})\n`);
+      // With keepCloudWatch: false, the job's group holds only the router's lines: say where to look.
+      const elsewhere = logsElsewhere(config, job);
+      if (elsewhere !== undefined) io.stdout(`logs: ${elsewhere}\n`);
+      else if (logs) io.stdout(`logs: flexjob logs ${job} (${logs.group})\n`);
     });
 }
