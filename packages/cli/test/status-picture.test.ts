@@ -45,6 +45,14 @@ async function runFor(minutes: number, exitCode: number): Promise<void> {
 }
 
 describe("flexjob status draws each job's last runs", () => {
+  it("draws up to 10 runs in the strip but prints a line for the last 5 only", async () => {
+    await cli(["deploy"]);
+    for (const exitCode of [0, 0, 0, 1, 0, 0, 0]) await runFor(1, exitCode);
+    const lines = (await cli(["status"])).stdout.split("\n");
+    expect(lines.find((line) => line.startsWith("  runs     "))).toMatch(/^ {2}runs {5}✓✓✓✗✓✓✓ {2}/);
+    expect(lines.filter((line) => line.startsWith("  run      "))).toHaveLength(5);
+  });
+
   it("as a strip and a sparkline from the run history, coloured only on a terminal without NO_COLOR", async () => {
     await cli(["deploy"]);
     await runFor(2, 0);

@@ -6,6 +6,9 @@ import { runPicture } from "../run-picture.js";
 import { CONFIG_FLAG, commandContext } from "./context.js";
 import { runLine } from "./runs.js";
 
+/** How many of a job's last runs status prints a line for. */
+const RUN_LINES = 5;
+
 interface StatusFlags {
   config?: string;
   json?: boolean;
@@ -50,7 +53,8 @@ export function registerStatus(program: Command, io: CliIo): void {
         }
         if (job.lastRuns.length > 0)
           lines.push(`  runs     ${runPicture(summariseRuns(job.lastRuns), colours)}`);
-        for (const run of job.lastRuns) lines.push(`  run      ${runLine(run)}`);
+        // The strip shows every run read; the lines only the last few, which a person reads.
+        for (const run of job.lastRuns.slice(0, RUN_LINES)) lines.push(`  run      ${runLine(run)}`);
         for (const run of job.recent) {
           lines.push(
             `  ${run.startedAt ?? "?"}  task ${run.shard}  exit ${run.exitCode ?? "?"}${run.durationSeconds === undefined ? "" : `  ${run.durationSeconds}s`}`,

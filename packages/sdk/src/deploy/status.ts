@@ -29,14 +29,14 @@ export interface JobStatus {
   running: TaskRun[];
   /** Recently stopped tasks, newest first (ECS keeps stopped tasks for about an hour). */
   recent: TaskRun[];
-  /** The last runs from the app's run history, newest first (empty before the history exists). */
+  /** The last (up to 10) runs from the app's run history, newest first (empty before the history exists). */
   lastRuns: JobRun[];
   /** Alert addresses of the job that have not confirmed their SNS subscription: nothing reaches them yet. */
   pendingConfirmation: string[];
 }
 
-/** How far back, and how many, of a job's runs status shows. */
-const LAST_RUNS = { days: 30, limit: 5 } as const;
+/** How far back, and how many, of a job's runs status reads: enough for a strip worth looking at. */
+const LAST_RUNS = { days: 30, limit: 10 } as const;
 
 const RECENT_LIMIT = 10;
 
