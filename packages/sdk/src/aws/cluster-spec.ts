@@ -3,6 +3,8 @@ export interface ClusterSpec {
   name: string;
   /** FARGATE and FARGATE_SPOT, so a job can switch to Spot without touching the cluster. */
   capacityProviders: ("FARGATE" | "FARGATE_SPOT")[];
+  /** The `containerInsights` cluster setting (`insights:`); only ever written on flexjob's own cluster. */
+  containerInsights: "enabled" | "disabled";
   tags: Record<string, string>;
 }
 

@@ -7,6 +7,7 @@ import {
   ECSServiceException,
   InvalidParameterException,
   PutClusterCapacityProvidersCommand,
+  UpdateClusterSettingsCommand,
 } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -18,14 +19,53 @@ import type { ClusterSpec } from "./cluster-spec.js";
 const ecs = mockClient(ECSClient);
 const clients = createClients({ region: "eu-west-1" });
 const tags = { "flexjob:managed": "true", "flexjob:app": "billing" };
-const spec: ClusterSpec = { name: "billing", capacityProviders: ["FARGATE", "FARGATE_SPOT"], tags };
+const spec: ClusterSpec = {
+  name: "billing",
+  capacityProviders: ["FARGATE", "FARGATE_SPOT"],
+  containerInsights: "disabled",
+  tags,
+};
 const arn = "arn:aws:ecs:eu-west-1:123456789012:cluster/billing";
 
 function liveCluster(overrides: Partial<ClusterLive> = {}): ClusterLive {
-  return { name: "billing", arn, capacityProviders: ["FARGATE", "FARGATE_SPOT"], tags, ...overrides };
+  return {
+    name: "billing",
+    arn,
+    capacityProviders: ["FARGATE", "FARGATE_SPOT"],
+    containerInsights: "disabled",
+    tags,
+    ...overrides,
+  };
 }
 
 beforeEach(() => ecs.reset());
+
+describe("planCluster: Container Insights", () => {
+  const on: ClusterSpec = { ...spec, containerInsights: "enabled" };
+
+  it("turns it on or off on flexjob's cluster, keeps a hand-set enhanced, and never touches a user's cluster", () => {
+    expect(planCluster(on, liveCluster()).changes).toEqual([
+      { path: "containerInsights", before: "disabled", after: "enabled" },
+    ]);
+    expect(planCluster(spec, liveCluster({ containerInsights: "enabled" })).changes).toEqual([
+      { path: "containerInsights", before: "enabled", after: "disabled" },
+    ]);
+    expect(planCluster(on, liveCluster({ containerInsights: "enhanced" })).action).toBe("noop");
+    expect(planCluster(on, liveCluster({ tags: {} })).action).toBe("noop");
+  });
+
+  it("updates only the setting that changed", async () => {
+    ecs.on(UpdateClusterSettingsCommand).resolves({});
+    await applyCluster(clients, planCluster(on, liveCluster()));
+    expect(ecs.calls().map((call) => call.args[0].constructor.name)).toEqual([
+      "UpdateClusterSettingsCommand",
+    ]);
+    expect(ecs.commandCalls(UpdateClusterSettingsCommand)[0]?.args[0].input).toEqual({
+      cluster: "billing",
+      settings: [{ name: "containerInsights", value: "enabled" }],
+    });
+  });
+});
 
 describe("planCluster", () => {
   it("creates a missing cluster with both Fargate capacity providers", () => {
@@ -83,14 +123,15 @@ describe("planCluster", () => {
 });
 
 describe("observeCluster", () => {
-  it("reads the cluster's providers and tags", async () => {
-    ecs.on(DescribeClustersCommand, { clusters: ["billing"], include: ["TAGS"] }).resolves({
+  it("reads the cluster's providers, Container Insights setting and tags", async () => {
+    ecs.on(DescribeClustersCommand, { clusters: ["billing"], include: ["TAGS", "SETTINGS"] }).resolves({
       clusters: [
         {
           clusterName: "billing",
           clusterArn: arn,
           status: "ACTIVE",
           capacityProviders: ["FARGATE", "FARGATE_SPOT"],
+          settings: [{ name: "containerInsights", value: "enabled" }],
           tags: [
             { key: "flexjob:managed", value: "true" },
             { key: "flexjob:app", value: "billing" },
@@ -99,7 +140,7 @@ describe("observeCluster", () => {
       ],
       failures: [],
     });
-    expect(await observeCluster(clients, "billing")).toEqual(liveCluster());
+    expect(await observeCluster(clients, "billing")).toEqual(liveCluster({ containerInsights: "enabled" }));
   });
 
   it("reports a cluster ECS lists under failures as undefined", async () => {
@@ -137,6 +178,7 @@ describe("applyCluster", () => {
     expect(ecs.commandCalls(CreateClusterCommand)[0]?.args[0].input).toEqual({
       clusterName: "billing",
       capacityProviders: ["FARGATE", "FARGATE_SPOT"],
+      settings: [{ name: "containerInsights", value: "disabled" }],
       defaultCapacityProviderStrategy: [{ capacityProvider: "FARGATE", weight: 1 }],
       tags: [
         { key: "flexjob:app", value: "billing" },

@@ -3,6 +3,7 @@ import {
   DeleteClusterCommand,
   DescribeClustersCommand,
   PutClusterCapacityProvidersCommand,
+  UpdateClusterSettingsCommand,
 } from "@aws-sdk/client-ecs";
 import { FlexjobError } from "../errors.js";
 import { names, ownedByApp, TAG_APP, TAG_MANAGED } from "../naming.js";
@@ -21,6 +22,8 @@ export interface ClusterLive {
   arn: string;
   /** What the orchestrator checks before scheduling a Spot job on a cluster flexjob does not own. */
   capacityProviders: string[];
+  /** `enabled`, `enhanced` or `disabled`, as ECS reports the setting. */
+  containerInsights: string;
   tags: Record<string, string>;
 }
 
@@ -32,7 +35,7 @@ const DEFAULT_STRATEGY = [{ capacityProvider: "FARGATE", weight: 1 }];
 export async function observeCluster(clients: AwsClients, name: string): Promise<ClusterLive | undefined> {
   try {
     const { clusters = [] } = await clients.ecs.send(
-      new DescribeClustersCommand({ clusters: [name], include: ["TAGS"] }),
+      new DescribeClustersCommand({ clusters: [name], include: ["TAGS", "SETTINGS"] }),
     );
     // A deleted cluster lingers as INACTIVE for a while; for flexjob it is gone, and creating it again works.
     const found = clusters.find((cluster) => cluster.clusterName === name && cluster.status !== "INACTIVE");
@@ -41,6 +44,8 @@ export async function observeCluster(clients: AwsClients, name: string): Promise
       name,
       arn: found.clusterArn ?? "",
       capacityProviders: found.capacityProviders ?? [],
+      containerInsights:
+        found.settings?.find((setting) => setting.name === "containerInsights")?.value ?? "disabled",
       tags: Object.fromEntries((found.tags ?? []).map((tag) => [tag.key ?? "", tag.value ?? ""])),
     };
   } catch (error) {
@@ -50,15 +55,31 @@ export async function observeCluster(clients: AwsClients, name: string): Promise
 
 export function planCluster(spec: ClusterSpec, live: ClusterLive | undefined): ClusterStep {
   const base = { kind: "cluster", id: spec.name, desired: spec } as const;
-  if (live === undefined)
-    return stepFrom(base, live, [{ path: "capacityProviders", after: spec.capacityProviders }]);
+  if (live === undefined) {
+    return stepFrom(base, live, [
+      { path: "capacityProviders", after: spec.capacityProviders },
+      ...(spec.containerInsights === "enabled" ? [{ path: "containerInsights", after: "enabled" }] : []),
+    ]);
+  }
   if (!isFlexjobs(live)) {
     return stepFrom(base, live, [], "cluster was not created by flexjob: used as is, never changed");
   }
   const missing = spec.capacityProviders.filter((provider) => !live.capacityProviders.includes(provider));
-  if (missing.length === 0) return stepFrom(base, live, []);
+  // `enhanced`, set by hand, is more than `enabled` asks for: kept.
+  const insightsOn = live.containerInsights !== "disabled";
   return stepFrom(base, live, [
-    { path: "capacityProviders", before: live.capacityProviders, after: capacityProvidersFor(spec, live) },
+    ...(missing.length === 0
+      ? []
+      : [
+          {
+            path: "capacityProviders",
+            before: live.capacityProviders,
+            after: capacityProvidersFor(spec, live),
+          },
+        ]),
+    ...(insightsOn === (spec.containerInsights === "enabled")
+      ? []
+      : [{ path: "containerInsights", before: live.containerInsights, after: spec.containerInsights }]),
   ]);
 }
 
@@ -82,6 +103,7 @@ export async function applyCluster(clients: AwsClients, step: ClusterStep): Prom
           new CreateClusterCommand({
             clusterName: name,
             capacityProviders: spec.capacityProviders,
+            settings: [{ name: "containerInsights", value: spec.containerInsights }],
             defaultCapacityProviderStrategy: DEFAULT_STRATEGY,
             tags: Object.keys(spec.tags)
               .sort()
@@ -94,13 +116,24 @@ export async function applyCluster(clients: AwsClients, step: ClusterStep): Prom
     },
     async update(spec, live) {
       if (!isFlexjobs(live)) return;
-      await clients.ecs.send(
-        new PutClusterCapacityProvidersCommand({
-          cluster: name,
-          capacityProviders: capacityProvidersFor(spec, live),
-          defaultCapacityProviderStrategy: DEFAULT_STRATEGY,
-        }),
-      );
+      const changed = new Set(step.changes.map((change) => change.path));
+      if (changed.has("capacityProviders")) {
+        await clients.ecs.send(
+          new PutClusterCapacityProvidersCommand({
+            cluster: name,
+            capacityProviders: capacityProvidersFor(spec, live),
+            defaultCapacityProviderStrategy: DEFAULT_STRATEGY,
+          }),
+        );
+      }
+      if (changed.has("containerInsights")) {
+        await clients.ecs.send(
+          new UpdateClusterSettingsCommand({
+            cluster: name,
+            settings: [{ name: "containerInsights", value: spec.containerInsights }],
+          }),
+        );
+      }
     },
   });
 }
@@ -154,7 +187,10 @@ export const clusters: ResourceAdapter<ClusterStep> = {
   render: ({ config }) => {
     const name = names.cluster(config.app, config.cluster);
     const tags = { [TAG_MANAGED]: "true", [TAG_APP]: config.app };
-    return [{ id: name, spec: { name, capacityProviders: ["FARGATE", "FARGATE_SPOT"], tags } }];
+    const containerInsights = config.insights ? "enabled" : "disabled";
+    return [
+      { id: name, spec: { name, capacityProviders: ["FARGATE", "FARGATE_SPOT"], containerInsights, tags } },
+    ];
   },
   observe: observeEach((desired, { clients }) => observeCluster(clients, desired.id)),
   plan(desired, live, context) {
@@ -186,7 +222,7 @@ export const clusters: ResourceAdapter<ClusterStep> = {
       {
         Sid: "ManageCluster",
         Effect: "Allow",
-        Action: ["ecs:DescribeClusters", "ecs:PutClusterCapacityProviders"],
+        Action: ["ecs:DescribeClusters", "ecs:PutClusterCapacityProviders", "ecs:UpdateClusterSettings"],
         Resource: scope.cluster,
       },
       ...ecsCreateStatements({ create: "CreateCluster", tag: "TagClusterOnCreate" }, "CreateCluster", {

@@ -13,6 +13,7 @@ describe("parseConfig defaults", () => {
       app: "billing",
       region: undefined,
       cluster: "billing",
+      insights: false,
       network: { subnets: undefined, securityGroups: undefined, assignPublicIp: false },
       discovery: undefined,
       jobs: [
@@ -97,6 +98,7 @@ describe("parseConfig defaults", () => {
         assignPublicIp: true,
       },
       discovery: { namespace: "billing.internal" },
+      insights: false,
       jobs: [
         {
           name: "report",

@@ -84,6 +84,7 @@ const AWS_DOCS = {
   taskRole: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html",
   network: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html",
   cluster: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/clusters.html",
+  insights: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContainerInsights.html",
   discovery: "https://docs.aws.amazon.com/cloud-map/latest/dg/working-with-namespaces.html",
   command:
     "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_environment",
@@ -904,6 +905,17 @@ const topShape = {
         "the app name",
       ),
     ),
+  insights: z
+    .boolean()
+    .default(false)
+    .meta(
+      doc(
+        "Container Insights on the cluster flexjob created: CPU and memory per task in CloudWatch, billed as CloudWatch metrics and logs. A cluster named by `cluster:` that flexjob did not create is never changed.",
+        true,
+        AWS_DOCS.insights,
+        "false",
+      ),
+    ),
   network: networkSchema,
   discovery: discoverySchema,
   alerts: alertsSchema,
@@ -948,6 +960,8 @@ function configSpec(config: z.output<z.ZodObject<typeof topShape>>) {
     /** undefined means the region of the environment (AWS_REGION, the profile). */
     region: config.region,
     cluster: config.cluster ?? config.app,
+    /** Container Insights on a flexjob-created cluster. */
+    insights: config.insights,
     network,
     /** undefined when service discovery is not used. */
     discovery: config.discovery && { namespace: config.discovery.namespace ?? `${config.app}.internal` },

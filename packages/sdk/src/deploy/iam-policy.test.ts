@@ -114,7 +114,7 @@ describe("deployPolicy", () => {
         {
           Sid: "ManageCluster",
           Effect: "Allow",
-          Action: ["ecs:DescribeClusters", "ecs:PutClusterCapacityProviders"],
+          Action: ["ecs:DescribeClusters", "ecs:PutClusterCapacityProviders", "ecs:UpdateClusterSettings"],
           Resource: "arn:aws:ecs:eu-west-1:123456789012:cluster/billing",
         },
         {

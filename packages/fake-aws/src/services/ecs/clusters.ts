@@ -29,6 +29,13 @@ export function readStrategy(items: Reader[]): CapacityProviderItem[] {
   });
 }
 
+function readSettings(reader: Reader, required = false): { name: string; value: string }[] {
+  return reader.objects("settings", { required }).map((s) => ({
+    name: s.string("name", { required: true, oneOf: ["containerInsights"] }),
+    value: s.string("value", { required: true, oneOf: ["enhanced", "enabled", "disabled"] }),
+  }));
+}
+
 export function describeCluster(env: EcsEnv, cluster: Cluster, include: string[]) {
   const nowMs = env.clock.nowMs();
   let running = 0;
@@ -70,10 +77,7 @@ export function clusterHandlers(env: EcsEnv) {
             "Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.",
         }) ?? "default";
       const tags = readTags(input);
-      const settings = reader.objects("settings").map((s) => ({
-        name: s.string("name", { required: true, oneOf: ["containerInsights"] }),
-        value: s.string("value", { required: true, oneOf: ["enhanced", "enabled", "disabled"] }),
-      }));
+      const settings = readSettings(reader);
       const capacityProviders = reader.strings("capacityProviders") ?? [];
       for (const provider of capacityProviders) {
         if (!FARGATE_PROVIDERS.includes(provider)) {
@@ -123,6 +127,25 @@ export function clusterHandlers(env: EcsEnv) {
         }
       }
       return { clusters, failures };
+    },
+
+    /**
+     * The cluster's settings: containerInsights is the only one ECS has.
+     * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateClusterSettings.html
+     */
+    UpdateClusterSettings(input: Record<string, unknown>, context: CallContext) {
+      const reader = read(input);
+      const cluster = requireCluster(
+        env.state,
+        context.region,
+        context.accountId,
+        reader.string("cluster", { required: true }),
+      );
+      const settings = readSettings(reader, true);
+      for (const setting of settings) {
+        cluster.settings = [...cluster.settings.filter((each) => each.name !== setting.name), setting];
+      }
+      return { cluster: describeCluster(env, cluster, ["SETTINGS"]) };
     },
 
     ListClusters(_input: Record<string, unknown>, context: CallContext) {

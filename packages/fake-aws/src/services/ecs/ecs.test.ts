@@ -21,6 +21,7 @@ import {
   type RunTaskCommandInput,
   StopTaskCommand,
   TagResourceCommand,
+  UpdateClusterSettingsCommand,
 } from "@aws-sdk/client-ecs";
 import { AttachRolePolicyCommand, CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -91,6 +92,39 @@ describe("clusters", () => {
     ]);
     const tagged = await ecs.send(new DescribeClustersCommand({ clusters: ["jobs"], include: ["TAGS"] }));
     expect(tagged.clusters?.[0]?.tags).toEqual([{ key: "app", value: "x" }]);
+  });
+
+  it("UpdateClusterSettings sets Container Insights, and refuses an unknown value, no settings or an unknown cluster", async () => {
+    await ecs.send(new CreateClusterCommand({ clusterName: "jobs" }));
+    const updated = await ecs.send(
+      new UpdateClusterSettingsCommand({
+        cluster: "jobs",
+        settings: [{ name: "containerInsights", value: "enabled" }],
+      }),
+    );
+    expect(updated.cluster?.settings).toEqual([{ name: "containerInsights", value: "enabled" }]);
+    const bad = await rejects(
+      ecs.send(
+        new UpdateClusterSettingsCommand({
+          cluster: "jobs",
+          settings: [{ name: "containerInsights", value: "on" }],
+        }),
+      ),
+    );
+    expect(bad).toBeInstanceOf(InvalidParameterException);
+    const none = await rejects(
+      ecs.send(new UpdateClusterSettingsCommand({ cluster: "jobs", settings: undefined as never })),
+    );
+    expect(none.name).toMatch(/InvalidParameterException|ValidationException/);
+    const missing = await rejects(
+      ecs.send(
+        new UpdateClusterSettingsCommand({
+          cluster: "nope",
+          settings: [{ name: "containerInsights", value: "enabled" }],
+        }),
+      ),
+    );
+    expect(missing).toBeInstanceOf(ClusterNotFoundException);
   });
 
   it("rejects a cluster name outside [a-zA-Z0-9_-]{1,255}", async () => {

@@ -80,6 +80,7 @@ export function createEcsService(
     mutating: new Set([
       "CreateCluster",
       "DeleteCluster",
+      "UpdateClusterSettings",
       "RegisterTaskDefinition",
       "DeregisterTaskDefinition",
       "RunTask",
