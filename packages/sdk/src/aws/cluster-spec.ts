@@ -3,8 +3,11 @@ export interface ClusterSpec {
   name: string;
   /** FARGATE and FARGATE_SPOT, so a job can switch to Spot without touching the cluster. */
   capacityProviders: ("FARGATE" | "FARGATE_SPOT")[];
-  /** The `containerInsights` cluster setting (`insights:`); only ever written on flexjob's own cluster. */
-  containerInsights: "enabled" | "disabled";
+  /**
+   * The `containerInsights` cluster setting (`insights:`); only ever written on flexjob's own
+   * cluster, and undefined when the config leaves it to the account's default.
+   */
+  containerInsights: "enabled" | "disabled" | undefined;
   tags: Record<string, string>;
 }
 

@@ -22,7 +22,7 @@ const tags = { "flexjob:managed": "true", "flexjob:app": "billing" };
 const spec: ClusterSpec = {
   name: "billing",
   capacityProviders: ["FARGATE", "FARGATE_SPOT"],
-  containerInsights: "disabled",
+  containerInsights: undefined,
   tags,
 };
 const arn = "arn:aws:ecs:eu-west-1:123456789012:cluster/billing";
@@ -47,7 +47,10 @@ describe("planCluster: Container Insights", () => {
     expect(planCluster(on, liveCluster()).changes).toEqual([
       { path: "containerInsights", before: "disabled", after: "enabled" },
     ]);
-    expect(planCluster(spec, liveCluster({ containerInsights: "enabled" })).changes).toEqual([
+    // Unset: the account's default, whatever it is now, is left alone.
+    expect(planCluster(spec, liveCluster({ containerInsights: "enabled" })).action).toBe("noop");
+    const off: ClusterSpec = { ...spec, containerInsights: "disabled" };
+    expect(planCluster(off, liveCluster({ containerInsights: "enabled" })).changes).toEqual([
       { path: "containerInsights", before: "enabled", after: "disabled" },
     ]);
     expect(planCluster(on, liveCluster({ containerInsights: "enhanced" })).action).toBe("noop");
@@ -178,7 +181,6 @@ describe("applyCluster", () => {
     expect(ecs.commandCalls(CreateClusterCommand)[0]?.args[0].input).toEqual({
       clusterName: "billing",
       capacityProviders: ["FARGATE", "FARGATE_SPOT"],
-      settings: [{ name: "containerInsights", value: "disabled" }],
       defaultCapacityProviderStrategy: [{ capacityProvider: "FARGATE", weight: 1 }],
       tags: [
         { key: "flexjob:app", value: "billing" },

@@ -77,7 +77,7 @@ export function planCluster(spec: ClusterSpec, live: ClusterLive | undefined): C
             after: capacityProvidersFor(spec, live),
           },
         ]),
-    ...(insightsOn === (spec.containerInsights === "enabled")
+    ...(spec.containerInsights === undefined || insightsOn === (spec.containerInsights === "enabled")
       ? []
       : [{ path: "containerInsights", before: live.containerInsights, after: spec.containerInsights }]),
   ]);
@@ -103,7 +103,9 @@ export async function applyCluster(clients: AwsClients, step: ClusterStep): Prom
           new CreateClusterCommand({
             clusterName: name,
             capacityProviders: spec.capacityProviders,
-            settings: [{ name: "containerInsights", value: spec.containerInsights }],
+            ...(spec.containerInsights === undefined
+              ? {}
+              : { settings: [{ name: "containerInsights", value: spec.containerInsights }] }),
             defaultCapacityProviderStrategy: DEFAULT_STRATEGY,
             tags: Object.keys(spec.tags)
               .sort()
@@ -126,7 +128,7 @@ export async function applyCluster(clients: AwsClients, step: ClusterStep): Prom
           }),
         );
       }
-      if (changed.has("containerInsights")) {
+      if (changed.has("containerInsights") && spec.containerInsights !== undefined) {
         await clients.ecs.send(
           new UpdateClusterSettingsCommand({
             cluster: name,
@@ -187,7 +189,8 @@ export const clusters: ResourceAdapter<ClusterStep> = {
   render: ({ config }) => {
     const name = names.cluster(config.app, config.cluster);
     const tags = { [TAG_MANAGED]: "true", [TAG_APP]: config.app };
-    const containerInsights = config.insights ? "enabled" : "disabled";
+    const containerInsights =
+      config.insights === undefined ? undefined : config.insights ? "enabled" : "disabled";
     return [
       { id: name, spec: { name, capacityProviders: ["FARGATE", "FARGATE_SPOT"], containerInsights, tags } },
     ];

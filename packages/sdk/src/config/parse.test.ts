@@ -13,7 +13,7 @@ describe("parseConfig defaults", () => {
       app: "billing",
       region: undefined,
       cluster: "billing",
-      insights: false,
+      insights: undefined,
       network: { subnets: undefined, securityGroups: undefined, assignPublicIp: false },
       discovery: undefined,
       jobs: [
@@ -98,7 +98,7 @@ describe("parseConfig defaults", () => {
         assignPublicIp: true,
       },
       discovery: { namespace: "billing.internal" },
-      insights: false,
+      insights: undefined,
       jobs: [
         {
           name: "report",

@@ -907,13 +907,13 @@ const topShape = {
     ),
   insights: z
     .boolean()
-    .default(false)
+    .optional()
     .meta(
       doc(
-        "Container Insights on the cluster flexjob created: CPU and memory per task in CloudWatch, billed as CloudWatch metrics and logs. A cluster named by `cluster:` that flexjob did not create is never changed.",
+        "Container Insights on the cluster flexjob created: CPU and memory per task in CloudWatch, billed as CloudWatch metrics and logs. Unset, the account's default applies and flexjob leaves the setting alone. A cluster named by `cluster:` that flexjob did not create is never changed.",
         true,
         AWS_DOCS.insights,
-        "false",
+        "the account's default",
       ),
     ),
   network: networkSchema,
@@ -960,7 +960,7 @@ function configSpec(config: z.output<z.ZodObject<typeof topShape>>) {
     /** undefined means the region of the environment (AWS_REGION, the profile). */
     region: config.region,
     cluster: config.cluster ?? config.app,
-    /** Container Insights on a flexjob-created cluster. */
+    /** Container Insights on a flexjob-created cluster; undefined leaves the account's default. */
     insights: config.insights,
     network,
     /** undefined when service discovery is not used. */
