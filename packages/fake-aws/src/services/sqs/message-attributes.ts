@@ -59,6 +59,9 @@ function readValue(name: string, attribute: unknown): MessageAttributeValue {
       `The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`,
     );
   }
+  // SQS's own API reference marks both "Not implemented. Reserved for future use.": AWS refuses
+  // them, so the fake does too rather than storing what AWS would not.
+  // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_MessageAttributeValue.html
   if (fields.StringListValues !== undefined || fields.BinaryListValues !== undefined) {
     throw invalidParameter(
       `Message (user) attribute '${name}': StringListValues and BinaryListValues are not implemented by SQS.`,

@@ -183,6 +183,9 @@ describe("message attributes", () => {
     expect(await send({ a: text("") })).toBe(
       "InvalidParameterValue: Message (user) attribute 'a' must contain a non-empty value of type 'String'.",
     );
+    expect(await send({ l: { DataType: "String", StringListValues: ["a", "b"] } })).toBe(
+      "InvalidParameterValue: Message (user) attribute 'l': StringListValues and BinaryListValues are not implemented by SQS.",
+    );
     expect(await send({ n: { DataType: "Number", StringValue: "twelve" } })).toBe(
       "InvalidParameterValue: Can't cast the value of message (user) attribute 'n' to a number.",
     );
