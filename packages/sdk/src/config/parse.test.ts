@@ -335,6 +335,7 @@ describe("app, region, cluster, network, discovery", () => {
     expect(top({ network: { securityGroups: six } })).toEqual([
       ["network.securityGroups", "network.securityGroups has 6 entries; the limit is 5", "give at most 5"],
     ]);
+    expect(top({ insights: "yes" })[0]?.[1]).toBe('insights must be true or false, got "yes"');
     expect(top({ network: { assignPublicIp: "yes" } })[0]?.[1]).toBe(
       'network.assignPublicIp must be true or false, got "yes"',
     );
