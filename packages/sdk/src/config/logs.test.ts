@@ -129,4 +129,99 @@ describe("logs destinations", () => {
       "remove keepCloudWatch, or set to: datadog, axiom or http",
     ]);
   });
+
+  it("refuses a destination flexjob cannot send logs to", () => {
+    const [path, message] = jobProblem({ logs: { to: "splunk" } });
+    expect(path).toBe("jobs.nightly.logs.to");
+    expect(message).toContain("splunk");
+  });
+
+  it("names the missing API key of Datadog and URL of an http destination", () => {
+    expect(jobProblem({ logs: { to: "datadog" } })).toEqual([
+      "jobs.nightly.logs.apiKey",
+      "logs.to is datadog, which needs apiKey",
+      "add apiKey: <ARN of the secret holding the Datadog API key>",
+    ]);
+    expect(jobProblem({ logs: { to: "http" } })).toEqual([
+      "jobs.nightly.logs.url",
+      "logs.to is http, which needs url",
+      "add url: https://logs.example.com/in",
+    ]);
+  });
+
+  it("refuses a Datadog API key that is not an ARN, naming the field but not the value", () => {
+    const secret = "0123456789abcdef0123456789abcdef";
+    const found = jobProblem({ logs: { to: "datadog", apiKey: secret } });
+    expect(found.slice(0, 2)).toEqual([
+      "jobs.nightly.logs.apiKey",
+      "apiKey the value is not valid: it is not an ARN (the value is not shown, as it may be the secret itself)",
+    ]);
+    expect(JSON.stringify(found)).not.toContain(secret);
+  });
+
+  it("refuses a Datadog tag name that does not start with a letter", () => {
+    expect(jobProblem({ logs: { to: "datadog", apiKey: KEY, tags: { "1team": "data" } } })).toEqual([
+      "jobs.nightly.logs.tags",
+      'tags has the key "1team", which Datadog does not accept as a tag name',
+      "start tag names with a letter and use letters, digits, _ - . and /, e.g. team",
+    ]);
+  });
+
+  it("refuses an Axiom dataset name with characters Axiom does not allow", () => {
+    expect(jobProblem({ logs: { to: "axiom", dataset: "my jobs", token: TOKEN } })).toEqual([
+      "jobs.nightly.logs.dataset",
+      'dataset "my jobs" is not an Axiom dataset name',
+      "use the dataset's name as Axiom shows it: letters, digits, _ - and .",
+    ]);
+  });
+
+  it("refuses an http url that is not a URL, and one that is not http(s)", () => {
+    expect(jobProblem({ logs: { to: "http", url: "logs.example.com/in" } })).toEqual([
+      "jobs.nightly.logs.url",
+      'url "logs.example.com/in" is not a URL',
+      "write the full URL, e.g. https://logs.example.com/in",
+    ]);
+    expect(jobProblem({ logs: { to: "http", url: "ftp://logs.example.com/in" } })).toEqual([
+      "jobs.nightly.logs.url",
+      "url is a ftp: URL, not http(s)",
+      "use an https URL",
+    ]);
+  });
+
+  it("refuses a header name that is not an HTTP token, and a header value that is not a secret ARN", () => {
+    expect(
+      jobProblem({ logs: { to: "http", url: "https://l.example.com", headers: { "X Api Key": KEY } } }),
+    ).toEqual([
+      "jobs.nightly.logs.headers",
+      'headers has the name "X Api Key", which is not an HTTP header name',
+      "use a header name such as Authorization or X-Api-Key",
+    ]);
+    const secret = "Bearer s3cr3t-t0ken";
+    const found = jobProblem({
+      logs: { to: "http", url: "https://l.example.com", headers: { Authorization: secret } },
+    });
+    expect(found.slice(0, 2)).toEqual([
+      "jobs.nightly.logs.headers",
+      "headers.Authorization the value is not valid: it is not an ARN (the value is not shown, as it may be the secret itself)",
+    ]);
+    expect(JSON.stringify(found)).not.toContain("s3cr3t");
+  });
+
+  it("refuses a keepCloudWatch that is not true or false", () => {
+    const [path] = jobProblem({ logs: { to: "axiom", dataset: "jobs", token: TOKEN, keepCloudWatch: "no" } });
+    expect(path).toBe("jobs.nightly.logs.keepCloudWatch");
+  });
+
+  it("checks the top-level logs as it checks a job's", () => {
+    expect(problems(withJob({}, { logs: { to: "axiom", token: TOKEN } }))).toEqual([
+      ["logs.dataset", "logs.to is axiom, which needs dataset", "add dataset: <the Axiom dataset's name>"],
+    ]);
+    expect(problems(withJob({}, { logs: { keepCloudWatch: true } }))).toEqual([
+      [
+        "logs.keepCloudWatch",
+        "keepCloudWatch is set, but logs.to is cloudwatch, where the logs are already",
+        "remove keepCloudWatch, or set to: datadog, axiom or http",
+      ],
+    ]);
+  });
 });
