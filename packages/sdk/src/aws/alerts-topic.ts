@@ -88,17 +88,17 @@ export function topicPolicy(topicArn: string, ruleArns: readonly string[]): stri
 export function renderAlertsTopics(input: RenderInput): Desired<AlertsTopicSpec>[] {
   const { config, region, accountId } = input;
   const rules = renderAlertRules(input);
-  const owners = new Map<string, string | undefined>();
+  // Every job of one owner shares that owner's alerts, so any of them gives its addresses.
+  const emailsOf = new Map<string | undefined, readonly string[]>();
   for (const { owner, alerts } of alertingJobs(config)) {
-    if (alerts.email.length > 0) owners.set(owner ?? "", owner);
+    if (alerts.email.length > 0) emailsOf.set(owner, alerts.email);
   }
-  return [...owners.values()].flatMap((owner) => {
+  return [...emailsOf].flatMap(([owner, emails]) => {
     const arn = alertsTopicArn(region, accountId, config.app, owner);
     const sources = rules
       .filter(({ spec }) => spec.targets.some((target) => "topic" in target.to && target.to.topic === arn))
       .map(({ spec }) => ruleArn(region, accountId, spec.name));
     if (sources.length === 0) return [];
-    const emails = alertingJobs(config).find((each) => each.owner === owner)?.alerts.email ?? [];
     const name = names.alertsTopic(config.app, owner);
     const tags = {
       [TAG_MANAGED]: "true",
@@ -248,7 +248,8 @@ async function updateTopic(
   live: AlertsTopicLive,
 ): Promise<string> {
   const arn = live.arn;
-  if (canonicalPolicy(live.policy) !== spec.policy) {
+  // Both are canonical JSON: observe made the live one so.
+  if (live.policy !== spec.policy) {
     await clients.sns.send(
       new SetTopicAttributesCommand({ TopicArn: arn, AttributeName: "Policy", AttributeValue: spec.policy }),
     );
@@ -378,10 +379,7 @@ function alertsTopicPermissions(scope: AppScope): Permissions {
           "sns:Subscribe",
           "sns:TagResource",
         ],
-        Resource: [
-          scope.arn("sns", names.alertsTopic(scope.app)),
-          scope.arn("sns", `${scope.app}-*-flexjob-alerts`),
-        ],
+        Resource: topics,
       },
       {
         // Unsubscribe names no resource type in SNS's authorization reference (a subscription is
