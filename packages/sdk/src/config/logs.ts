@@ -2,13 +2,12 @@ import { z } from "zod";
 import { showValue } from "../errors.js";
 import { SECRET_ARN_PATTERN, secretArnProblem } from "./aws-identifiers.js";
 import { doc } from "./field-docs.js";
+import { type Problem, refineWith } from "./problem.js";
 
 /** The docs of a field the starter leaves out: it shows Datadog, and another destination's fields would clash. */
 function notInStarter(meta: ReturnType<typeof doc>): ReturnType<typeof doc> {
   return { ...meta, docs: { ...meta.docs, starter: false } };
 }
-
-import type { Problem } from "./problem.js";
 
 /**
  * `logs:`, at the top level (where a job's logs go unless it says otherwise) and per job (its
@@ -170,31 +169,15 @@ function headersProblem(headers: Record<string, string>): Problem | undefined {
       remedy: "keep the one header the endpoint authenticates with, e.g. Authorization",
     };
   }
-  for (const name of names) {
-    const problem = secretArnProblem(headers[name] ?? "");
-    if (problem) return { message: `headers.${name} ${problem.message}`, remedy: problem.remedy };
-  }
-  return undefined;
-}
-
-function refine<T>(check: (value: T) => Problem | undefined) {
-  return (value: T, ctx: z.core.$RefinementCtx<T>): void => {
-    const problem = check(value);
-    if (problem)
-      ctx.addIssue({
-        code: "custom",
-        message: problem.message,
-        params: { remedy: problem.remedy },
-        input: value,
-      });
-  };
+  const [name] = names;
+  return name === undefined ? undefined : arnProblem(`headers.${name}`)(headers[name] ?? "");
 }
 
 const secretArn = (field: string) =>
   z
     .string()
     .meta({ pattern: SECRET_ARN_PATTERN })
-    .superRefine(refine(arnProblem(field)));
+    .superRefine(refineWith(arnProblem(field)));
 
 /** The destination fields, shared by the top-level and the job's `logs:`. */
 const destinationShape = {
@@ -232,7 +215,7 @@ const destinationShape = {
     ),
   tags: z
     .record(z.string(), z.string())
-    .superRefine(refine(tagsProblem))
+    .superRefine(refineWith(tagsProblem))
     .optional()
     .meta(
       doc(
@@ -246,7 +229,7 @@ const destinationShape = {
     .string()
     .meta({ pattern: DATASET.source })
     .superRefine(
-      refine((dataset: string) =>
+      refineWith((dataset: string) =>
         DATASET.test(dataset)
           ? undefined
           : {
@@ -271,7 +254,7 @@ const destinationShape = {
     ),
   url: z
     .string()
-    .superRefine(refine(urlProblem))
+    .superRefine(refineWith(urlProblem))
     .optional()
     .meta(
       notInStarter(
@@ -285,7 +268,7 @@ const destinationShape = {
     ),
   headers: z
     .record(z.string(), z.string())
-    .superRefine(refine(headersProblem))
+    .superRefine(refineWith(headersProblem))
     .optional()
     .meta(
       notInStarter(
