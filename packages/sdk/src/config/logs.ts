@@ -50,11 +50,11 @@ export const LOG_RETENTION_DAYS: readonly LogRetentionDays[] = [
 ];
 
 /** Where `logs.to` may send a job's logs. */
-export const LOG_DESTINATIONS = ["cloudwatch", "datadog", "axiom", "http"] as const;
-export type LogDestinationName = (typeof LOG_DESTINATIONS)[number];
+const LOG_DESTINATIONS = ["cloudwatch", "datadog", "axiom", "http"] as const;
+type LogDestinationName = (typeof LOG_DESTINATIONS)[number];
 
 /** Datadog's sites: each takes logs at `http-intake.logs.<site>`. */
-export const DATADOG_SITES = [
+const DATADOG_SITES = [
   "datadoghq.com",
   "us3.datadoghq.com",
   "us5.datadoghq.com",
