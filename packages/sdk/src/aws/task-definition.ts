@@ -133,8 +133,7 @@ function normaliseContainer(
   return {
     name: container.name ?? "",
     image: container.image ?? "",
-    command:
-      container.command === undefined || container.command.length === 0 ? undefined : container.command,
+    command: nonEmpty(container.command),
     environment: byName(
       (container.environment ?? []).map(({ name, value }) => ({ name: name ?? "", value: value ?? "" })),
     ),
@@ -163,9 +162,6 @@ function normaliseFireLens(container: ContainerDefinition): FireLensSpec {
 }
 
 function normaliseRouter(router: ContainerDefinition): LogRouterSpec {
-  const command = router.command === undefined || router.command.length === 0 ? undefined : router.command;
-  const entryPoint =
-    router.entryPoint === undefined || router.entryPoint.length === 0 ? undefined : router.entryPoint;
   return {
     name: router.name ?? "",
     image: router.image ?? "",
@@ -173,9 +169,14 @@ function normaliseRouter(router: ContainerDefinition): LogRouterSpec {
     memoryReservation: router.memoryReservation ?? 0,
     secrets: namedSecrets(router.secrets),
     options: { ...router.firelensConfiguration?.options },
-    entryPoint,
-    command,
+    entryPoint: nonEmpty(router.entryPoint),
+    command: nonEmpty(router.command),
   };
+}
+
+/** ECS describes a list it was not given as empty; flexjob leaves it out. */
+function nonEmpty(list: string[] | undefined): string[] | undefined {
+  return list === undefined || list.length === 0 ? undefined : list;
 }
 
 function namedSecrets(secrets: { name?: string | undefined; valueFrom?: string | undefined }[] | undefined) {
@@ -225,23 +226,26 @@ function comparable(spec: TaskDefinitionSpec): Record<string, unknown> {
       image: container.image,
       command: container.command,
       environment: Object.fromEntries(container.environment.map(({ name, value }) => [name, value])),
-      secrets: Object.fromEntries(container.secrets.map(({ name, valueFrom }) => [name, valueFrom])),
+      secrets: secretsByName(container.secrets),
       healthCheck: new Leaf(container.healthCheck),
       log: container.log,
       firelens: container.firelens && {
         options: container.firelens.options,
-        secretOptions: Object.fromEntries(
-          container.firelens.secretOptions.map(({ name, valueFrom }) => [name, valueFrom]),
-        ),
+        secretOptions: secretsByName(container.firelens.secretOptions),
       },
     },
     logRouter: spec.logRouter && {
       ...spec.logRouter,
-      secrets: Object.fromEntries(spec.logRouter.secrets.map(({ name, valueFrom }) => [name, valueFrom])),
+      secrets: secretsByName(spec.logRouter.secrets),
       entryPoint: new Leaf(spec.logRouter.entryPoint),
       command: new Leaf(spec.logRouter.command),
     },
   };
+}
+
+/** Secrets keyed by name, so a plan diffs them one by one. */
+function secretsByName(secrets: { name: string; valueFrom: string }[]): Record<string, string> {
+  return Object.fromEntries(secrets.map(({ name, valueFrom }) => [name, valueFrom]));
 }
 
 /**
