@@ -341,6 +341,20 @@ describe("alert webhooks against fake-aws", () => {
     expect(await remaining()).toEqual([[], CONNECTION]);
   });
 
+  it("a deploy without webhooks leaves a connection of flexjob's name that flexjob did not create", async () => {
+    await deps.clients.events.send(
+      new CreateConnectionCommand({
+        Name: CONNECTION,
+        Description: "the chat team's",
+        AuthorizationType: "API_KEY",
+        AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: "x-team", ApiKeyValue: "1" } },
+      }),
+    );
+    const none = await deploy(config({ email: ["ops@example.com"] }), {}, deps);
+    expect(webhookSteps(none.plan.steps)).toEqual([]);
+    expect(await remaining()).toEqual([[], CONNECTION]);
+  });
+
   it("a secret that does not hold a URL fails the plan without showing its value", async () => {
     aws.secrets.putValue(secretArn, "not a url 8675309");
     const error = await plan(config({ webhook: secretArn }), {}, deps).catch((caught: unknown) => caught);

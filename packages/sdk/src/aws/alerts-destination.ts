@@ -131,6 +131,10 @@ export function webhookDigest(url: string): string {
 /** The connection's description starts with this: the mark that it is the app's. */
 const ownerMark = (app: string) => `flexjob ${app}:`;
 
+/** Whether flexjob made this connection for `app` (a connection cannot be tagged). */
+const madeForApp = (connection: ConnectionLive | undefined, app: string): boolean =>
+  connection?.description.startsWith(ownerMark(app)) === true;
+
 export function renderAlertsDestinations(config: Parameters<typeof alertWebhooks>[0] & { app: string }) {
   const webhooks = alertWebhooks(config);
   if (webhooks.length === 0) return [];
@@ -253,7 +257,7 @@ export async function observeAlertsDestinations(
 ): Promise<Omit<AlertsDestinationLive, "sources">> {
   try {
     const connection = await observeConnection(clients.events, names.alertsConnection(app));
-    const ours = connection?.description.startsWith(ownerMark(app)) ? connection.arn : undefined;
+    const ours = madeForApp(connection, app) ? connection?.arn : undefined;
     const listed = await listDestinations(clients.events, app);
     const foreign = listed
       .filter((each) => wanted.has(each.name) && each.connectionArn !== ours)
@@ -314,7 +318,7 @@ export function planAlertsDestinations(
   context: Pick<PlanContext, "app" | "config" | "prune" | "note">,
 ): AlertsDestinationStep {
   const name = rendered.connection.name;
-  if (live?.connection !== undefined && !live.connection.description.startsWith(ownerMark(context.app))) {
+  if (live?.connection !== undefined && !madeForApp(live.connection, context.app)) {
     throw notFlexjobs("EventBridge connection", name);
   }
   const foreign = live?.foreign[0];
@@ -520,7 +524,7 @@ async function ownedAlertsDestinations(
 ): Promise<Found<AlertsDestinationLive>[]> {
   const { connection, ...found } = await observeAlertsDestinations(clients, app, new Set());
   // A connection of the app's name that flexjob did not make is not destroy's to delete.
-  const ours = connection?.description.startsWith(ownerMark(app)) ? connection : undefined;
+  const ours = madeForApp(connection, app) ? connection : undefined;
   const live: AlertsDestinationLive = { ...found, ...(ours && { connection: ours }), sources: {} };
   if (job === undefined) {
     if (live.connection === undefined && live.destinations.length === 0) return [];
@@ -541,17 +545,16 @@ export const alertsDestinations: ResourceAdapter<AlertsDestinationStep> = {
   render: ({ config }) => renderAlertsDestinations(config),
   async observe(desired, { clients, app }) {
     const [wanted] = desired;
-    const wantedNames = new Set(wanted?.spec.destinations.map((each) => each.name));
+    // No webhook is configured any more: what is left of the app's goes, as destroy would find it.
+    if (wanted === undefined) {
+      return { live: new Map(), unwanted: await ownedAlertsDestinations(clients, app, undefined) };
+    }
+    const wantedNames = new Set(wanted.spec.destinations.map((each) => each.name));
     const [found, sources] = await Promise.all([
       observeAlertsDestinations(clients, app, wantedNames),
-      wanted === undefined ? {} : readSources(clients, wanted.spec),
+      readSources(clients, wanted.spec),
     ]);
-    const live: AlertsDestinationLive = { ...found, sources };
-    if (wanted !== undefined) return { live: new Map([[wanted.id, live]]), unwanted: [] };
-    // No webhook is configured any more: what is left of the app's goes.
-    const ours = live.connection === undefined || live.connection.description.startsWith(ownerMark(app));
-    const left = ours && (live.connection !== undefined || live.destinations.length > 0);
-    return { live: new Map(), unwanted: left ? [{ id: names.alertsConnection(app), live }] : [] };
+    return { live: new Map([[wanted.id, { ...found, sources }]]), unwanted: [] };
   },
   plan: (desired, live, context) => planAlertsDestinations(desired.spec, live, context),
   planUnwanted: (found) =>
