@@ -60,11 +60,13 @@ interface RoutingContext {
   streamPrefix: string;
 }
 
-/** Fluent Bit output options and secrets of one destination. */
+/** Fluent Bit output options of one destination, and the secrets its options refer to. */
+type DestinationOutput = { firelens: FireLensSpec; secrets: Secret[] };
+
 function destinationOutput(
   destination: Exclude<LogDestination, { to: "cloudwatch" }>,
   context: RoutingContext,
-): { firelens: FireLensSpec; secrets: Secret[] } {
+): DestinationOutput {
   switch (destination.to) {
     case "datadog": {
       // https://docs.fluentbit.io/manual/pipeline/outputs/datadog
@@ -111,10 +113,7 @@ function destinationOutput(
   }
 }
 
-function httpOutput(destination: Extract<LogDestination, { to: "http" }>): {
-  firelens: FireLensSpec;
-  secrets: Secret[];
-} {
+function httpOutput(destination: Extract<LogDestination, { to: "http" }>): DestinationOutput {
   const url = new URL(destination.url);
   const tls = url.protocol === "https:";
   const [header] = Object.entries(destination.headers);
