@@ -99,7 +99,7 @@ const ABNORMAL_STOPS = ["SpotInterruption", "TaskFailedToStart", "TerminationNot
  * an abnormal stop code or because its container exited non-zero (the job has one container).
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_task_events.html
  */
-export function taskAlertPattern(clusterArn: string, familyArnPrefix: string): string {
+function taskAlertPattern(clusterArn: string, familyArnPrefix: string): string {
   return canonicalJson({
     source: ["aws.ecs"],
     "detail-type": ["ECS Task State Change"],
@@ -121,7 +121,7 @@ export function taskAlertPattern(clusterArn: string, familyArnPrefix: string): s
  * retries never alert.
  * https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html
  */
-export function executionAlertPattern(machineArn: string, on: readonly string[]): string | undefined {
+function executionAlertPattern(machineArn: string, on: readonly string[]): string | undefined {
   const branches = [
     ...(on.includes("failed")
       ? [{ status: ["FAILED"], error: [{ "anything-but": [STOPPED_BY_PERSON] }] }]
@@ -144,7 +144,7 @@ interface AlertMessage {
 }
 
 /** The CloudWatch console page of the job's log group. */
-export function logsConsoleLink(region: string, app: string, job: string): string {
+function logsConsoleLink(region: string, app: string, job: string): string {
   return logGroupConsoleUrl(region, names.logGroup(app, job));
 }
 

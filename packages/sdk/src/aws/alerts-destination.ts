@@ -49,7 +49,7 @@ import {
  * an API key header that means nothing to the receiver. EventBridge keeps it in a Secrets Manager
  * secret it owns (and pays for).
  */
-export const ALERT_HEADER = { name: "x-flexjob-alert", value: "1" } as const;
+const ALERT_HEADER = { name: "x-flexjob-alert", value: "1" } as const;
 
 /**
  * Slack accepts about one message per second per incoming webhook; EventBridge holds events over
@@ -175,7 +175,7 @@ function endpointLabel(endpoint: EndpointSource, digest: string | undefined): st
  * Reads a webhook's URL from a Secrets Manager secret or an SSM parameter (decrypted). The value is
  * checked to be a URL, and shown nowhere: AWS itself rejects one that is not https.
  */
-export async function readWebhookSecret(clients: AwsClients, arn: string): Promise<string> {
+async function readWebhookSecret(clients: AwsClients, arn: string): Promise<string> {
   let value: string | undefined;
   try {
     value = arn.includes(":ssm:")
