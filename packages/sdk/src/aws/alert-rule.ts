@@ -411,10 +411,13 @@ async function observeAlertRules(
   const selected = new Set(desired.filter((item) => context.selected(item.job)).map((item) => item.id));
   return {
     live: new Map(owned.filter((live) => selected.has(live.name)).map((live) => [live.name, live])),
-    unwanted: owned
-      .filter((live) => !wanted.has(live.name))
-      .map((live) => ({ id: live.name, job: live.tags[TAG_JOB] ?? "", live })),
+    unwanted: owned.filter((live) => !wanted.has(live.name)).map(foundRule),
   };
+}
+
+/** A listed rule as found, with its job: every listed rule carries one (see listAlertRules). */
+function foundRule(live: AlertRuleLive): Found<AlertRuleLive> {
+  return { id: live.name, job: live.tags[TAG_JOB] ?? "", live };
 }
 
 /** Each alerting job's rules: `flexjob-<app>-<job>-alert-runs` and `…-alert-missed`. */
@@ -433,10 +436,8 @@ export const alertRules: ResourceAdapter<AlertRuleStep> = {
     }),
   // Destroy looks whatever the config says now: alerts removed from it must not outlive the app.
   async owned({ clients, config, job }) {
-    const owned = await listAlertRules(clients, config.app);
-    return owned
-      .map((live) => ({ id: live.name, job: live.tags[TAG_JOB] ?? "", live }))
-      .filter((found) => job === undefined || found.job === job);
+    const owned = (await listAlertRules(clients, config.app)).map(foundRule);
+    return owned.filter((found) => job === undefined || found.job === job);
   },
   apply: (step, { clients }) => applyAlertRule(clients, step),
   permissions: (scope) => alertRulePermissions(scope),
