@@ -1,5 +1,6 @@
 import {
   CreateTopicCommand,
+  ListSubscriptionsByTopicCommand,
   SetTopicAttributesCommand,
   SNSClient,
   SubscribeCommand,
@@ -12,6 +13,7 @@ import {
   type AlertsTopicLive,
   type AlertsTopicSpec,
   applyAlertsTopic,
+  listEmailSubscriptions,
   PENDING_CONFIRMATION,
   planAlertsTopic,
   topicPolicy,
@@ -112,5 +114,30 @@ describe("applyAlertsTopic", () => {
     expect(sns.commandCalls(UnsubscribeCommand).map((call) => call.args[0].input)).toEqual([
       { SubscriptionArn: CONFIRMED },
     ]);
+  });
+});
+
+describe("listEmailSubscriptions", () => {
+  it("reads every page and keeps the email subscriptions, sorted by address", async () => {
+    sns
+      .on(ListSubscriptionsByTopicCommand, { TopicArn: ARN, NextToken: undefined })
+      .resolves({
+        Subscriptions: [
+          { Protocol: "email", Endpoint: "ops@example.com", SubscriptionArn: CONFIRMED },
+          { Protocol: "sqs", Endpoint: "arn:aws:sqs:eu-west-1:123456789012:q", SubscriptionArn: "x" },
+        ],
+        NextToken: "2",
+      })
+      .on(ListSubscriptionsByTopicCommand, { TopicArn: ARN, NextToken: "2" })
+      .resolves({
+        Subscriptions: [
+          { Protocol: "email", Endpoint: "dev@example.com", SubscriptionArn: PENDING_CONFIRMATION },
+        ],
+      });
+    expect(await listEmailSubscriptions(clients, ARN)).toEqual([
+      { endpoint: "dev@example.com", arn: PENDING_CONFIRMATION },
+      { endpoint: "ops@example.com", arn: CONFIRMED },
+    ]);
+    expect(sns.commandCalls(ListSubscriptionsByTopicCommand)).toHaveLength(2);
   });
 });

@@ -2,9 +2,9 @@ import {
   CreateTopicCommand,
   DeleteTopicCommand,
   GetTopicAttributesCommand,
-  ListSubscriptionsByTopicCommand,
   ListTagsForResourceCommand,
-  ListTopicsCommand,
+  paginateListSubscriptionsByTopic,
+  paginateListTopics,
   SetTopicAttributesCommand,
   SubscribeCommand,
   TagResourceCommand,
@@ -113,17 +113,12 @@ export function renderAlertsTopics(input: RenderInput): Desired<AlertsTopicSpec>
 /** The topic's email subscriptions, confirmed or not, sorted by address. */
 export async function listEmailSubscriptions(clients: AwsClients, arn: string): Promise<TopicSubscription[]> {
   const found: TopicSubscription[] = [];
-  let token: string | undefined;
-  do {
-    const page = await clients.sns.send(
-      new ListSubscriptionsByTopicCommand({ TopicArn: arn, NextToken: token }),
-    );
+  for await (const page of paginateListSubscriptionsByTopic({ client: clients.sns }, { TopicArn: arn })) {
     for (const subscription of page.Subscriptions ?? []) {
       if (subscription.Protocol !== "email") continue;
       found.push({ endpoint: subscription.Endpoint ?? "", arn: subscription.SubscriptionArn ?? "" });
     }
-    token = page.NextToken;
-  } while (token);
+  }
   return found.sort((a, b) => a.endpoint.localeCompare(b.endpoint));
 }
 
@@ -165,16 +160,13 @@ function canonicalPolicy(text: string): string {
 /** Topics of the app's alert names (`<app>-flexjob-alerts`, `<app>-<job>-flexjob-alerts`) with its tags. */
 async function listAlertsTopics(clients: AwsClients, app: string): Promise<AlertsTopicLive[]> {
   const candidates: { name: string; arn: string }[] = [];
-  let token: string | undefined;
   try {
-    do {
-      const page = await clients.sns.send(new ListTopicsCommand({ NextToken: token }));
+    for await (const page of paginateListTopics({ client: clients.sns }, {})) {
       for (const { TopicArn: arn = "" } of page.Topics ?? []) {
         const name = arn.slice(arn.lastIndexOf(":") + 1);
         if (name.startsWith(`${app}-`) && name.endsWith("-flexjob-alerts")) candidates.push({ name, arn });
       }
-      token = page.NextToken;
-    } while (token);
+    }
   } catch (error) {
     throw wrapAwsError(error, `listing the SNS topics of app ${app}`);
   }
