@@ -24,6 +24,19 @@ export function tagList(tags: Readonly<Record<string, string>>): { Key: string; 
     .map((key) => ({ Key: key, Value: tags[key] ?? "" }));
 }
 
+/**
+ * The live tags under flexjob's own keys (those `wanted` has): tags a user added are theirs, and a
+ * plan compares only these.
+ */
+export function ownTags(
+  wanted: Readonly<Record<string, string>>,
+  live: Readonly<Record<string, string>>,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.keys(wanted).flatMap((key) => (live[key] === undefined ? [] : [[key, live[key]]])),
+  );
+}
+
 /** Shortens `name` to `max` characters, replacing the tail with a stable hash of the whole name. */
 export function fitName(name: string, max: number): string {
   if (name.length <= max) return name;

@@ -4,7 +4,7 @@ import type { FlexjobConfig, JobSpec } from "../config/index.js";
 import { logGroupConsoleUrl } from "../console-links.js";
 import { internal, REPORT_WITH_PLAN } from "../errors.js";
 import { mapLimit } from "../map-limit.js";
-import { names, ownedByApp, roleArn, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";
+import { names, ownedByApp, ownTags, roleArn, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";
 import { canonicalJson } from "../plan/canonical-json.js";
 import { diffFields, Leaf, stepFrom } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
@@ -362,9 +362,7 @@ export function planAlertRule(
   const desired = comparable({ ...spec, state: "ENABLED" });
   if (live === undefined) return stepFrom(base, live, diffFields(undefined, desired));
   // Tags a user added to the rule are theirs: only flexjob's own keys are compared.
-  const liveTags = Object.fromEntries(
-    Object.keys(spec.tags).flatMap((key) => (live.tags[key] === undefined ? [] : [[key, live.tags[key]]])),
-  );
+  const liveTags = ownTags(spec.tags, live.tags);
   return stepFrom(base, live, diffFields(comparable({ ...live, tags: liveTags }), desired));
 }
 

@@ -11,7 +11,7 @@ import {
   UnsubscribeCommand,
 } from "@aws-sdk/client-sns";
 import { mapLimit } from "../map-limit.js";
-import { names, ownedByApp, TAG_APP, TAG_JOB, TAG_MANAGED, tagList } from "../naming.js";
+import { names, ownedByApp, ownTags, TAG_APP, TAG_JOB, TAG_MANAGED, tagList } from "../naming.js";
 import { canonicalJson } from "../plan/canonical-json.js";
 import { diffFields, Leaf, stepFrom } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
@@ -208,9 +208,7 @@ export function planAlertsTopic(
   } as const;
   if (live === undefined) return stepFrom(base, live, diffFields(undefined, comparable(spec)));
   // Tags a user added to the topic are theirs: only flexjob's own keys are compared.
-  const tags = Object.fromEntries(
-    Object.keys(spec.tags).flatMap((key) => (live.tags[key] === undefined ? [] : [[key, live.tags[key]]])),
-  );
+  const tags = ownTags(spec.tags, live.tags);
   const emails = subscribedEmails(spec, live, context);
   return stepFrom(base, live, diffFields(comparable({ ...live, emails, tags }), comparable(spec)));
 }

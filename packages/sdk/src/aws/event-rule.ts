@@ -1,4 +1,4 @@
-import { names, ownedByApp, TAG_APP, TAG_MANAGED } from "../naming.js";
+import { names, ownedByApp, ownTags, TAG_APP, TAG_MANAGED } from "../naming.js";
 import { canonicalJson } from "../plan/canonical-json.js";
 import { diffFields, Leaf, stepFrom } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
@@ -76,9 +76,7 @@ export function planEventRule(spec: EventRuleSpec, live: EventRuleLive | undefin
   const desired = comparable({ ...spec, state: "ENABLED" });
   if (live === undefined) return stepFrom(base, live, diffFields(undefined, desired));
   // Tags a user added to the rule are theirs: only flexjob's own keys are compared.
-  const liveTags = Object.fromEntries(
-    Object.keys(spec.tags).flatMap((key) => (live.tags[key] === undefined ? [] : [[key, live.tags[key]]])),
-  );
+  const liveTags = ownTags(spec.tags, live.tags);
   return stepFrom(base, live, diffFields(comparable({ ...live, tags: liveTags }), desired));
 }
 
