@@ -101,6 +101,16 @@ export interface World {
   sqs?: SqsInternals;
   /** Step Functions as Scheduler's universal target calls it. */
   sfn?: SfnInternals;
+  /** CloudWatch as Step Functions' `aws-sdk:cloudwatch:putMetricData` integration calls it. */
+  cloudwatch?: CloudWatchInternals;
+}
+
+/**
+ * CloudWatch operations other services make: the API's own handlers, input and output in
+ * CloudWatch's wire shape (PascalCase), at `context.now()`; a refused call throws the API's AwsError.
+ */
+export interface CloudWatchInternals {
+  putMetricData(input: Record<string, unknown>, context: CallContext): Record<string, unknown>;
 }
 
 /** StartExecution as the API runs it (Scheduler's `aws-sdk:sfn:startExecution` target). */
