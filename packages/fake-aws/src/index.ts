@@ -23,6 +23,7 @@ export type {
   OperationType,
   TestInstance,
 } from "./services/cloudmap/index.js";
+export type { CloudWatchControls, StoredDataPoint } from "./services/cloudwatch/index.js";
 export type { DefaultVpcInfo, Ec2Controls } from "./services/ec2/index.js";
 export type { EcrControls, ImageStore, PushedImage, PushImage } from "./services/ecr/index.js";
 export { createRegistryImageStore, type RegistryImageStoreOptions } from "./services/ecr/registry-store.js";

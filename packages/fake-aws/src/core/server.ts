@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { gunzipSync } from "node:zlib";
 import type { CloudMapControls } from "../services/cloudmap/index.js";
+import type { CloudWatchControls } from "../services/cloudwatch/index.js";
 import type { Ec2Controls } from "../services/ec2/index.js";
 import type { EcrControls, ImageStore } from "../services/ecr/index.js";
 import type { EcsControls } from "../services/ecs/index.js";
@@ -103,6 +105,8 @@ export interface FakeAws {
   readonly sqs: SqsControls;
   /** EventBridge Pipes: deliveries that failed, and draining the queues of RUNNING pipes now. */
   readonly pipes: PipesControls;
+  /** CloudWatch: the data points a metric holds, and a dashboard's body. */
+  readonly cloudwatch: CloudWatchControls;
   /** Cross-service existence checks, as services see them. */
   readonly world: World;
   close(): Promise<void>;
@@ -186,6 +190,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     sns: registry.sns,
     sqs: registry.sqs,
     pipes: registry.pipes,
+    cloudwatch: registry.cloudwatch,
     world: registry.world,
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -311,8 +316,23 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
-      const body =
-        chunks.length === 1 ? (chunks[0] as Buffer).toString("utf8") : Buffer.concat(chunks).toString("utf8");
+      const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+      // The SDK gzips large bodies of operations with AWS's requestCompression trait (PutMetricData).
+      let body: string;
+      try {
+        body = (req.headers["content-encoding"] === "gzip" ? gunzipSync(raw) : raw).toString("utf8");
+      } catch {
+        send(
+          res,
+          bareError(
+            400,
+            "SerializationException",
+            "The gzip request body cannot be decompressed",
+            "fake-aws",
+          ),
+        );
+        return;
+      }
       dispatch(req, res, body).catch((error: unknown) => {
         send(res, bareError(500, "InternalFailure", `fake-aws failed: ${String(error)}`, "fake-aws"));
       });

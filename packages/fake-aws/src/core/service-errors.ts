@@ -25,6 +25,7 @@ const FAULTS: Record<string, Faults> = {
   sns: { throttling: "Throttled", status: 400, internal: "InternalError" },
   sqs: { throttling: "RequestThrottled", status: 400, internal: "InternalError" },
   pipes: { throttling: "ThrottlingException", status: 429, internal: "InternalException" },
+  monitoring: { throttling: "Throttling", status: 400, internal: "InternalServiceFault" },
 };
 
 export function throttlingError(signingName: string): AwsError {

@@ -1,6 +1,7 @@
 import type { FakeClock } from "../core/clock.js";
 import type { ResourceKind, ServiceDefinition, World } from "../core/types.js";
 import { type CloudMapControls, createCloudMapService } from "./cloudmap/index.js";
+import { type CloudWatchControls, createCloudWatchService } from "./cloudwatch/index.js";
 import { createEc2Service, type Ec2Controls } from "./ec2/index.js";
 import { createEcrService, type EcrControls, type ImageStore } from "./ecr/index.js";
 import { createEcsService, type EcsControls } from "./ecs/index.js";
@@ -31,6 +32,7 @@ export interface Registry {
   sns: SnsControls;
   sqs: SqsControls;
   pipes: PipesControls;
+  cloudwatch: CloudWatchControls;
 }
 
 export interface RegistryOptions {
@@ -99,6 +101,8 @@ export function createRegistry(options: RegistryOptions): Registry {
   });
   publishEvent = events.publish;
   const pipes = createPipesService(world, { clock: options.clock, accountId });
+  const cloudwatch = createCloudWatchService({ region });
+  world.cloudwatch = cloudwatch.internals;
   for (const service of [
     ecs.service,
     iam.service,
@@ -115,6 +119,7 @@ export function createRegistry(options: RegistryOptions): Registry {
     sqs.service,
     sfn.service,
     pipes.service,
+    cloudwatch.service,
   ]) {
     services.set(service.signingName, service);
   }
@@ -132,5 +137,6 @@ export function createRegistry(options: RegistryOptions): Registry {
     sns: sns.controls,
     sqs: sqs.controls,
     pipes: pipes.controls,
+    cloudwatch: cloudwatch.controls,
   };
 }

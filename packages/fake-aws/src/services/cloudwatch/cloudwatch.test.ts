@@ -1,0 +1,321 @@
+import {
+  CloudWatchClient,
+  DeleteDashboardsCommand,
+  GetDashboardCommand,
+  GetMetricDataCommand,
+  type GetMetricDataCommandInput,
+  GetMetricStatisticsCommand,
+  type GetMetricStatisticsCommandInput,
+  ListDashboardsCommand,
+  ListMetricsCommand,
+  type ListMetricsCommandInput,
+  type MetricDatum,
+  PutDashboardCommand,
+  PutMetricDataCommand,
+} from "@aws-sdk/client-cloudwatch";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type FakeAws, startFakeAws } from "../../index.js";
+
+const NOW = Date.parse("2026-03-01T12:00:00Z");
+/** A minute boundary ten minutes before the clock's now. */
+const T0 = NOW - 600_000;
+const at = (ms: number) => new Date(ms);
+const NS = "Flexjob/app";
+let aws: FakeAws;
+let cw: CloudWatchClient;
+
+beforeAll(async () => {
+  aws = await startFakeAws({ clock: { start: NOW } });
+  cw = new CloudWatchClient({ ...aws.clientConfig(), maxAttempts: 1 });
+});
+afterAll(async () => {
+  cw.destroy();
+  await aws.close();
+});
+beforeEach(() => aws.reset());
+
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => "resolved",
+    (error: { name: string; message: string }) => `${error.name}: ${error.message}`,
+  );
+
+const put = (MetricData: MetricDatum[], Namespace = NS) =>
+  cw.send(new PutMetricDataCommand({ Namespace, MetricData }));
+
+const query = (
+  stat: string,
+  dimensions: Record<string, string>,
+  extra: Partial<GetMetricDataCommandInput> = {},
+) =>
+  cw.send(
+    new GetMetricDataCommand({
+      StartTime: at(T0),
+      EndTime: at(T0 + 120_000),
+      ScanBy: "TimestampAscending",
+      MetricDataQueries: [
+        {
+          Id: "q",
+          MetricStat: {
+            Metric: {
+              Namespace: NS,
+              MetricName: "Duration",
+              Dimensions: Object.entries(dimensions).map(([Name, Value]) => ({ Name, Value })),
+            },
+            Period: 60,
+            Stat: stat,
+          },
+        },
+      ],
+      ...extra,
+    }),
+  );
+
+const ofQuery = async (stat: string, dimensions: Record<string, string> = { App: "a" }) => {
+  const [result] = (await query(stat, dimensions)).MetricDataResults ?? [];
+  return { timestamps: result?.Timestamps?.map((t) => t.getTime()), values: result?.Values };
+};
+
+describe("PutMetricData then GetMetricData", () => {
+  beforeEach(async () => {
+    const App = [{ Name: "App", Value: "a" }];
+    await put([
+      {
+        MetricName: "Duration",
+        Dimensions: App,
+        Values: [1, 2, 3, 4],
+        Counts: [1, 1, 1, 1],
+        Timestamp: at(T0 + 10_000),
+      },
+      { MetricName: "Duration", Dimensions: App, Value: 10, Unit: "Seconds", Timestamp: at(T0 + 20_000) },
+      { MetricName: "Duration", Dimensions: App, Value: 7, Timestamp: at(T0 + 70_000) },
+    ]);
+  });
+
+  it("computes Sum, SampleCount, Maximum and p50 per minute over the values put", async () => {
+    const minutes = [T0, T0 + 60_000];
+    expect(await ofQuery("Sum")).toEqual({ timestamps: minutes, values: [20, 7] });
+    expect(await ofQuery("SampleCount")).toEqual({ timestamps: minutes, values: [5, 1] });
+    expect(await ofQuery("Maximum")).toEqual({ timestamps: minutes, values: [10, 7] });
+    expect(await ofQuery("p50")).toEqual({ timestamps: minutes, values: [3, 7] });
+    expect(await ofQuery("Average")).toEqual({ timestamps: minutes, values: [4, 7] });
+  });
+
+  it("answers newest first by default, labelled with the metric name", async () => {
+    const result = await query("Sum", { App: "a" }, { ScanBy: undefined });
+    expect(result.MetricDataResults).toEqual([
+      {
+        Id: "q",
+        Label: "Duration",
+        Timestamps: [at(T0 + 60_000), at(T0)],
+        Values: [7, 20],
+        StatusCode: "Complete",
+      },
+    ]);
+  });
+
+  it("GetMetricStatistics gives basic and percentile statistics of the unit asked for", async () => {
+    const input: GetMetricStatisticsCommandInput = {
+      Namespace: NS,
+      MetricName: "Duration",
+      Dimensions: [{ Name: "App", Value: "a" }],
+      StartTime: at(T0),
+      EndTime: at(T0 + 120_000),
+      Period: 60,
+      Statistics: ["Sum", "Minimum"],
+      ExtendedStatistics: ["p90"],
+    };
+    const all = await cw.send(new GetMetricStatisticsCommand(input));
+    expect(all.Label).toBe("Duration");
+    expect(
+      all.Datapoints?.map((d) => [d.Timestamp?.getTime(), d.Sum, d.Minimum, d.ExtendedStatistics]),
+    ).toEqual([
+      [T0, 20, 1, { p90: 10 }],
+      [T0 + 60_000, 7, 7, { p90: 7 }],
+    ]);
+    const seconds = await cw.send(new GetMetricStatisticsCommand({ ...input, Unit: "Seconds" }));
+    expect(seconds.Datapoints?.map((d) => [d.Timestamp?.getTime(), d.Sum, d.Unit])).toEqual([
+      [T0, 10, "Seconds"],
+    ]);
+  });
+
+  it("matches the exact dimension set, in any order, and nothing else", async () => {
+    await put([
+      {
+        MetricName: "Duration",
+        Dimensions: [
+          { Name: "App", Value: "a" },
+          { Name: "Job", Value: "j" },
+        ],
+        Value: 100,
+        Timestamp: at(T0 + 5_000),
+      },
+    ]);
+    expect(await ofQuery("Sum", { Job: "j", App: "a" })).toEqual({ timestamps: [T0], values: [100] });
+    expect(await ofQuery("Sum", { App: "a" })).toEqual({ timestamps: [T0, T0 + 60_000], values: [20, 7] });
+    expect(await ofQuery("Sum", {})).toEqual({ timestamps: [], values: [] });
+    expect(aws.cloudwatch.metricData(NS, "Duration", { Job: "j", App: "a" })).toEqual([
+      { timestamp: at(T0 + 5_000), unit: "None", storageResolution: 60, values: [{ value: 100, count: 1 }] },
+    ]);
+  });
+
+  it("ListMetrics filters by namespace, name and dimensions", async () => {
+    await put([{ MetricName: "Runs", Dimensions: [{ Name: "Job", Value: "j" }], Value: 1 }]);
+    await put([{ MetricName: "Other", Value: 1 }], "Elsewhere");
+    const names = async (input: ListMetricsCommandInput) =>
+      ((await cw.send(new ListMetricsCommand(input))).Metrics ?? []).map((m) => [
+        m.Namespace,
+        m.MetricName,
+        m.Dimensions?.map((d) => `${d.Name}=${d.Value}`),
+      ]);
+    expect(await names({ Namespace: NS })).toEqual([
+      [NS, "Duration", ["App=a"]],
+      [NS, "Runs", ["Job=j"]],
+    ]);
+    expect(await names({ Dimensions: [{ Name: "Job" }] })).toEqual([[NS, "Runs", ["Job=j"]]]);
+    expect(await names({ Dimensions: [{ Name: "App", Value: "b" }] })).toEqual([]);
+    expect(await names({ MetricName: "Other" })).toEqual([["Elsewhere", "Other", []]]);
+  });
+});
+
+describe("PutMetricData", () => {
+  it("stores a point without a Timestamp at the clock's now, through the API and World.cloudwatch", async () => {
+    await put([{ MetricName: "Runs", Value: 1 }]);
+    aws.world.cloudwatch?.putMetricData(
+      {
+        Namespace: NS,
+        MetricData: [
+          { MetricName: "Runs", StatisticValues: { SampleCount: 2, Sum: 3, Minimum: 1, Maximum: 2 } },
+        ],
+      },
+      { region: "us-east-1", accountId: aws.accountId, now: () => at(NOW - 1000) },
+    );
+    expect(aws.cloudwatch.metricData(NS, "Runs")).toEqual([
+      { timestamp: at(NOW), unit: "None", storageResolution: 60, values: [{ value: 1, count: 1 }] },
+      {
+        timestamp: at(NOW - 1000),
+        unit: "None",
+        storageResolution: 60,
+        statistics: { SampleCount: 2, Sum: 3, Minimum: 1, Maximum: 2 },
+      },
+    ]);
+    expect(() =>
+      aws.world.cloudwatch?.putMetricData(
+        { Namespace: "AWS/ECS", MetricData: [] },
+        {
+          region: "us-east-1",
+          accountId: aws.accountId,
+          now: () => at(NOW),
+        },
+      ),
+    ).toThrow("The value AWS/ECS for parameter Namespace is invalid.");
+  });
+
+  it("refuses each invalid input with CloudWatch's error", async () => {
+    const refused = (data: MetricDatum[], namespace = NS) => failure(put(data, namespace));
+    const one = (datum: Record<string, unknown>) => refused([{ MetricName: "M", ...datum } as MetricDatum]);
+    expect(await refused([{ MetricName: "M", Value: 1 }], "AWS/ECS")).toBe(
+      "InvalidParameterValueException: The value AWS/ECS for parameter Namespace is invalid.",
+    );
+    expect(await refused([{ MetricName: "M", Value: 1 }], "n".repeat(256))).toBe(
+      `InvalidParameterValueException: The value ${"n".repeat(256)} for parameter Namespace is invalid.`,
+    );
+    expect(await refused([{ MetricName: "M", Value: 1 }], "tab\there")).toBe(
+      "InvalidParameterValueException: The value tab\there for parameter Namespace is invalid.",
+    );
+    expect(await refused(Array.from({ length: 1001 }, () => ({ MetricName: "M", Value: 1 })))).toBe(
+      "InvalidParameterValueException: The collection MetricData must not have a size greater than 1000.",
+    );
+    expect(await refused([{ Value: 1 } as MetricDatum])).toBe(
+      "MissingRequiredParameterException: The parameter MetricData.member.1.MetricName is required.",
+    );
+    const dimensions = Array.from({ length: 31 }, (_, i) => ({ Name: `d${i}`, Value: "v" }));
+    expect(await one({ Dimensions: dimensions, Value: 1 })).toBe(
+      "InvalidParameterValueException: The collection MetricData.member.1.Dimensions must not have a size greater than 30.",
+    );
+    expect(await one({ Dimensions: [{ Name: "d", Value: "" }], Value: 1 })).toBe(
+      "InvalidParameterValueException: The value  for parameter MetricData.member.1.Dimensions.member.1.Value is invalid.",
+    );
+    expect(await one({ Value: 1, Values: [1] })).toBe(
+      "InvalidParameterCombinationException: The parameters MetricData.member.1.Value and MetricData.member.1.Values are mutually exclusive and you have specified both.",
+    );
+    expect(await one({ Values: [1, 2], Counts: [1] })).toBe(
+      "InvalidParameterValueException: The parameters MetricData.member.1.Values and MetricData.member.1.Counts must be of the same size.",
+    );
+    expect(await one({})).toBe(
+      "MissingRequiredParameterException: The parameter MetricData.member.1.Value is required.",
+    );
+    expect(await one({ Value: Number.NaN })).toBe(
+      "InvalidParameterValueException: The value NaN for parameter MetricData.member.1.Value is invalid.",
+    );
+    expect(await one({ StatisticValues: { SampleCount: 1, Sum: 1, Minimum: 2, Maximum: 1 } })).toBe(
+      "InvalidParameterValueException: The parameter MetricData.member.1.StatisticValues.Minimum must be less than or equal to MetricData.member.1.StatisticValues.Maximum.",
+    );
+    expect(await one({ Value: 1, Unit: "Widgets" })).toBe(
+      "InvalidParameterValueException: The value Widgets for parameter MetricData.member.1.Unit is invalid.",
+    );
+    expect(await one({ Value: 1, StorageResolution: 30 })).toBe(
+      "InvalidParameterValueException: The value 30 for parameter MetricData.member.1.StorageResolution is invalid.",
+    );
+    expect(await one({ Value: 1, Timestamp: at(NOW - 15 * 86_400_000) })).toBe(
+      "InvalidParameterValueException: The parameter MetricData.member.1.Timestamp must specify a time no more than two weeks in the past.",
+    );
+    expect(await one({ Value: 1, Timestamp: at(NOW + 3 * 3_600_000) })).toBe(
+      "InvalidParameterValueException: The parameter MetricData.member.1.Timestamp must specify a time no more than two hours in the future.",
+    );
+    expect(aws.cloudwatch.metricData(NS, "M")).toEqual([]);
+  });
+});
+
+describe("GetMetricData and GetMetricStatistics", () => {
+  it("refuse invalid queries with CloudWatch's error", async () => {
+    const metric = { Namespace: NS, MetricName: "Duration" };
+    const data = (MetricDataQueries: GetMetricDataCommandInput["MetricDataQueries"], StartTime = at(T0)) =>
+      failure(cw.send(new GetMetricDataCommand({ StartTime, EndTime: at(NOW), MetricDataQueries })));
+    const stat = (Period: number, Stat: string) => ({ Metric: metric, Period, Stat });
+    expect(await data([{ Id: "Bad", MetricStat: stat(60, "Sum") }])).toBe(
+      "InvalidParameterValueException: The value Bad for parameter MetricDataQueries.member.1.Id is invalid.",
+    );
+    expect(
+      await data([
+        { Id: "a", MetricStat: stat(60, "Sum") },
+        { Id: "a", MetricStat: stat(60, "Maximum") },
+      ]),
+    ).toBe(
+      "InvalidParameterValueException: The values for parameter id in MetricDataQueries are not unique.",
+    );
+    expect(await data([{ Id: "e", Expression: "SUM(METRICS())" }])).toBe(
+      "InvalidParameterValueException: MetricDataQueries.member.1.Expression: fake-aws does not evaluate metric math; query with MetricStat.",
+    );
+    expect(await data([{ Id: "a", MetricStat: stat(90, "Sum") }])).toBe(
+      "InvalidParameterValueException: The parameter MetricDataQueries.member.1.MetricStat.Period must be a multiple of 60.",
+    );
+    expect(await data([{ Id: "a", MetricStat: stat(60, "tm99") }])).toBe(
+      "InvalidParameterValueException: The value tm99 for parameter MetricDataQueries.member.1.MetricStat.Stat is invalid: fake-aws computes SampleCount, Sum, Average, Minimum, Maximum and percentiles (p50, p99.9).",
+    );
+    expect(await data([{ Id: "a", MetricStat: stat(60, "Sum") }], at(NOW))).toBe(
+      "InvalidParameterValueException: The parameter StartTime must be less than the parameter EndTime.",
+    );
+    const statistics = (input: Partial<GetMetricStatisticsCommandInput>) =>
+      failure(
+        cw.send(
+          new GetMetricStatisticsCommand({
+            ...metric,
+            StartTime: at(T0),
+            EndTime: at(NOW),
+            Period: 60,
+            ...input,
+          }),
+        ),
+      );
+    expect(await statistics({})).toBe(
+      "MissingRequiredParameterException: The parameter Statistics or ExtendedStatistics is required.",
+    );
+    expect(await statistics({ Statistics: ["Sum"], StartTime: at(NOW - 86_400_001), Period: 60 })).toBe(
+      "InvalidParameterCombinationException: You have requested up to 1441 datapoints, which exceeds the limit of 1440. You may reduce the datapoints requested by increasing Period, or decreasing the time range.",
+    );
+    expect(await statistics({ ExtendedStatistics: ["p101"] })).toBe(
+      "InvalidParameterValueException: The value p101 for parameter ExtendedStatistics.member.1 is invalid.",
+    );
+  });
+});
