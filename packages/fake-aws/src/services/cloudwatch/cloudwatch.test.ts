@@ -319,3 +319,185 @@ describe("GetMetricData and GetMetricStatistics", () => {
     );
   });
 });
+
+const TEXT = { type: "text", x: 0, y: 0, width: 24, height: 2, properties: { markdown: "# app" } };
+const METRIC = {
+  type: "metric",
+  x: 0,
+  y: 2,
+  width: 12,
+  height: 6,
+  properties: {
+    region: "us-east-1",
+    title: "Runs",
+    view: "timeSeries",
+    stacked: false,
+    stat: "Sum",
+    period: 300,
+    metrics: [
+      ["Flexjob/app", "Runs", "Job", "a", { label: "a" }],
+      ["...", "b"],
+      [".", "Failures", ".", "a"],
+      [{ expression: "m1 + m2", label: "total", id: "e1" }],
+    ],
+  },
+};
+const LOG = {
+  type: "log",
+  x: 12,
+  y: 2,
+  width: 12,
+  height: 6,
+  properties: {
+    region: "us-east-1",
+    view: "table",
+    query: "SOURCE '/flexjob/app/runs' | fields @timestamp, @message | sort @timestamp desc",
+  },
+};
+const body = (widgets: unknown[]) => JSON.stringify({ widgets });
+
+describe("dashboards", () => {
+  it("PutDashboard, GetDashboard, ListDashboards and DeleteDashboards keep dashboards per region", async () => {
+    const DashboardBody = body([TEXT, METRIC, LOG]);
+    expect(
+      (await cw.send(new PutDashboardCommand({ DashboardName: "flexjob-app", DashboardBody })))
+        .DashboardValidationMessages,
+    ).toEqual([]);
+    await cw.send(new PutDashboardCommand({ DashboardName: "other", DashboardBody: body([]) }));
+    expect(await cw.send(new GetDashboardCommand({ DashboardName: "flexjob-app" }))).toMatchObject({
+      DashboardArn: `arn:aws:cloudwatch::${aws.accountId}:dashboard/flexjob-app`,
+      DashboardBody,
+      DashboardName: "flexjob-app",
+    });
+    expect(aws.cloudwatch.dashboard("flexjob-app")).toEqual({ widgets: [TEXT, METRIC, LOG] });
+    const { DashboardEntries } = await cw.send(
+      new ListDashboardsCommand({ DashboardNamePrefix: "flexjob-" }),
+    );
+    expect(DashboardEntries).toEqual([
+      {
+        DashboardName: "flexjob-app",
+        DashboardArn: `arn:aws:cloudwatch::${aws.accountId}:dashboard/flexjob-app`,
+        LastModified: at(NOW),
+        Size: Buffer.byteLength(DashboardBody),
+      },
+    ]);
+    const elsewhere = new CloudWatchClient({ ...aws.clientConfig("eu-west-1"), maxAttempts: 1 });
+    expect(await failure(elsewhere.send(new GetDashboardCommand({ DashboardName: "flexjob-app" })))).toBe(
+      "DashboardNotFoundError: Dashboard flexjob-app does not exist",
+    );
+    expect((await elsewhere.send(new ListDashboardsCommand({}))).DashboardEntries).toEqual([]);
+    elsewhere.destroy();
+    expect(
+      await failure(cw.send(new DeleteDashboardsCommand({ DashboardNames: ["flexjob-app", "missing"] }))),
+    ).toBe("DashboardNotFoundError: Dashboard missing does not exist");
+    expect(aws.cloudwatch.dashboard("flexjob-app")).toEqual({ widgets: [TEXT, METRIC, LOG] });
+    await cw.send(new DeleteDashboardsCommand({ DashboardNames: ["flexjob-app"] }));
+    expect(aws.cloudwatch.dashboard("flexjob-app")).toBeUndefined();
+    expect(
+      ((await cw.send(new ListDashboardsCommand({}))).DashboardEntries ?? []).map((d) => d.DashboardName),
+    ).toEqual(["other"]);
+  });
+
+  it("refuses a DashboardName outside A-Z, a-z, 0-9, - and _", async () => {
+    expect(
+      await failure(
+        cw.send(new PutDashboardCommand({ DashboardName: "flexjob/app", DashboardBody: body([]) })),
+      ),
+    ).toBe(
+      "DashboardInvalidInputError: The value for field DashboardName contains invalid characters. It can only contain alphanumerics, dash (-) and underscore (_).",
+    );
+  });
+
+  const problems = (DashboardBody: string) =>
+    cw.send(new PutDashboardCommand({ DashboardName: "flexjob-app", DashboardBody })).then(
+      () => "accepted",
+      (error: { name: string; message: string; dashboardValidationMessages?: unknown }) => ({
+        name: error.name,
+        messages: error.dashboardValidationMessages,
+      }),
+    );
+  const invalid = (...messages: [string, string][]) => ({
+    name: "DashboardInvalidInputError",
+    messages: messages.map(([DataPath, Message]) => ({ DataPath, Message })),
+  });
+
+  it("refuses an invalid body with one validation message per problem", async () => {
+    expect(await problems("{widgets:")).toEqual(invalid(["", "Should be a valid JSON document"]));
+    expect(await problems("[]")).toEqual(invalid(["", "Should be object"]));
+    expect(await problems("{}")).toEqual(invalid(["", "Should have required property 'widgets'"]));
+    expect(await problems(body([{ ...TEXT, width: 25, x: -1, properties: {} }]))).toEqual(
+      invalid(
+        ["/widgets/0/x", "Should be >= 0"],
+        ["/widgets/0/width", "Should be <= 24"],
+        ["/widgets/0/properties", "Should have required property 'markdown'"],
+      ),
+    );
+    expect(await problems(body([{ type: "chart", properties: {} }]))).toEqual(
+      invalid([
+        "/widgets/0/type",
+        "Should be equal to one of the allowed values [metric, text, log, alarm, explorer, custom]",
+      ]),
+    );
+    const { region: _, ...noRegion } = METRIC.properties;
+    expect(
+      await problems(
+        body([
+          {
+            ...METRIC,
+            properties: { ...noRegion, metrics: [[".", "Runs"], ["Flexjob/app", "Runs", "Job"], "Runs"] },
+          },
+        ]),
+      ),
+    ).toEqual(
+      invalid(
+        [
+          "/widgets/0/properties/metrics/0",
+          "The first metric cannot repeat a previous one with '.' or '...'",
+        ],
+        [
+          "/widgets/0/properties/metrics/1",
+          "Should be a namespace, a metric name and dimension name/value pairs",
+        ],
+        ["/widgets/0/properties/metrics/2", "Should be array"],
+        ["/widgets/0/properties", "Should have required property 'region'"],
+      ),
+    );
+    expect(
+      await problems(body([{ ...METRIC, properties: { region: "us-east-1", stat: "Mean", period: 90 } }])),
+    ).toEqual(
+      invalid(
+        ["/widgets/0/properties", "Should have required property 'metrics'"],
+        ["/widgets/0/properties/stat", "Should be a statistic such as Average, Sum or p99; got Mean"],
+        ["/widgets/0/properties/period", "Should be 1, 5, 10, 20, 30 or a multiple of 60"],
+      ),
+    );
+    expect(
+      await problems(
+        body([{ ...LOG, properties: { query: "fields @message", view: "graph", stacked: "yes" } }]),
+      ),
+    ).toEqual(
+      invalid(
+        [
+          "/widgets/0/properties/query",
+          "Should start with the log groups to query: SOURCE 'log-group-name' | …",
+        ],
+        ["/widgets/0/properties", "Should have required property 'region'"],
+        [
+          "/widgets/0/properties/view",
+          "Should be equal to one of the allowed values [table, timeSeries, bar, pie]",
+        ],
+        ["/widgets/0/properties/stacked", "Should be boolean"],
+      ),
+    );
+    expect(await problems(body(Array.from({ length: 501 }, () => TEXT)))).toEqual(
+      invalid(["/widgets", "Should NOT have more than 500 items"]),
+    );
+    expect(aws.cloudwatch.dashboard("flexjob-app")).toBeUndefined();
+  });
+
+  it("says how many problems the body has in the error's message", async () => {
+    expect(await failure(cw.send(new PutDashboardCommand({ DashboardName: "d", DashboardBody: "{}" })))).toBe(
+      `DashboardInvalidInputError: The dashboard body is invalid, there are 1 validation errors: [{"dataPath":"","message":"Should have required property 'widgets'"}]`,
+    );
+  });
+});
