@@ -22,6 +22,8 @@ import {
 
 /** A closed execution's name stays taken for 90 days. */
 const NAME_REUSE_MS = 90 * 24 * 60 * 60 * 1000;
+/** An EXPRESS execution runs for at most 5 minutes, whatever the definition's TimeoutSeconds. */
+const EXPRESS_MAX_MS = 5 * 60 * 1000;
 const MAX_INPUT_BYTES = 256 * 1024;
 
 export function startExecution(
@@ -42,6 +44,7 @@ export function startExecution(
   }
   const arn = executionArn(machine, context.accountId, request.name);
   const nowMs = env.clock.nowMs();
+  // EXPRESS names need not be unique: each ARN ends in its own id, so nothing is found here.
   const earlier = env.state.executions.get(arn);
   if (earlier !== undefined && nowMs < (earlier.stopMs ?? nowMs) + NAME_REUSE_MS) {
     if (earlier.status === "RUNNING" && earlier.input === request.input) return earlier;
@@ -63,11 +66,12 @@ export function startExecution(
   };
   const timeout = definition.TimeoutSeconds as number | undefined;
   const steps = runMachine(machineFor(env, execution), definition, parsed);
+  const deadlineMs = timeout === undefined ? Number.POSITIVE_INFINITY : nowMs + timeout * 1000;
   execution.run = {
     steps,
     wait: { untilMs: () => nowMs },
     atMs: nowMs,
-    deadlineMs: timeout === undefined ? Number.POSITIVE_INFINITY : nowMs + timeout * 1000,
+    deadlineMs: machine.type === "EXPRESS" ? Math.min(deadlineMs, nowMs + EXPRESS_MAX_MS) : deadlineMs,
   };
   record(execution, nowMs, "ExecutionStarted", {
     executionStartedEventDetails: { input: request.input, roleArn: execution.roleArn },
@@ -91,13 +95,13 @@ function machineFor(env: SfnEnv, execution: Execution): Machine {
       },
       StateMachine: { Id: execution.stateMachine.arn, Name: execution.stateMachine.name },
     },
+    variables: {},
     taskCall: (deadlineMs): TaskCall => {
-      const ecs = env.world.ecs;
-      if (ecs === undefined) throw new StatesError("States.Runtime", "fake-aws has no ECS in this world");
       return {
         roleArn: execution.roleArn,
         context: { region: execution.region, accountId: execution.accountId, now: () => new Date(nowMs()) },
-        ecs,
+        ecs: env.world.ecs,
+        cloudwatch: env.world.cloudwatch,
         allows: (action, resource, conditions) =>
           env.world.roleAllows?.(execution.roleArn, {
             action,
@@ -192,8 +196,9 @@ function close(
   publish(env, execution);
 }
 
-/** "Step Functions Execution Status Change", in the shape EventBridge delivers it. */
+/** "Step Functions Execution Status Change", in the shape EventBridge delivers it; only STANDARD executions send it. */
 function publish(env: SfnEnv, execution: Execution): void {
+  if (execution.stateMachine.type === "EXPRESS") return;
   env.world.publishEvent?.({
     source: "aws.states",
     detailType: "Step Functions Execution Status Change",

@@ -25,9 +25,9 @@ const ROLE_ARN = /^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 /** Definitions are at most 1 MB. */
 const MAX_DEFINITION = 1024 * 1024;
 
-function readDefinition(reader: Reader): string {
+function readDefinition(reader: Reader, type: StateMachine["type"]): string {
   const definition = reader.string("definition", { required: true, min: 1, max: MAX_DEFINITION });
-  validateDefinition(definition);
+  validateDefinition(definition, type);
   return definition;
 }
 
@@ -61,15 +61,15 @@ const CreateStateMachine: OperationHandler<SfnEnv> = (env, input, context) => {
   const reader = read(input);
   const name = reader.string("name", { required: true });
   checkName(name);
-  const type = reader.string("type", { oneOf: ["STANDARD", "EXPRESS"] }) ?? "STANDARD";
-  if (type !== "STANDARD") throw validation("fake-aws runs only STANDARD state machines");
-  const definition = readDefinition(reader);
+  const type = (reader.string("type", { oneOf: ["STANDARD", "EXPRESS"] }) ??
+    "STANDARD") as StateMachine["type"];
+  const definition = readDefinition(reader, type);
   const roleArn = readRole(env, reader, context);
   const tags = readTags(reader);
   const arn = machineArn(context, name);
   const existing = env.state.machines.get(arn);
   if (existing !== undefined) {
-    if (existing.definition === definition && existing.roleArn === roleArn) {
+    if (existing.definition === definition && existing.roleArn === roleArn && existing.type === type) {
       return { stateMachineArn: arn, creationDate: existing.creationDate };
     }
     throw new AwsError("StateMachineAlreadyExists", `State Machine Already Exists: '${arn}'`);
@@ -80,6 +80,7 @@ const CreateStateMachine: OperationHandler<SfnEnv> = (env, input, context) => {
     region: context.region,
     definition,
     roleArn,
+    type,
     creationDate: context.now(),
     tags,
   };
@@ -99,7 +100,7 @@ const DescribeStateMachine: OperationHandler<SfnEnv> = (env, input, context) => 
     status: "ACTIVE",
     definition: machine.definition,
     roleArn: machine.roleArn,
-    type: "STANDARD",
+    type: machine.type,
     creationDate: machine.creationDate,
     loggingConfiguration: { level: "OFF", includeExecutionData: false },
     tracingConfiguration: { enabled: false },
@@ -112,7 +113,7 @@ const UpdateStateMachine: OperationHandler<SfnEnv> = (env, input, context) => {
   if (!reader.has("definition") && !reader.has("roleArn")) {
     throw new AwsError("MissingRequiredParameter", "Either the definition or the roleArn must be specified");
   }
-  if (reader.has("definition")) machine.definition = readDefinition(reader);
+  if (reader.has("definition")) machine.definition = readDefinition(reader, machine.type);
   if (reader.has("roleArn")) machine.roleArn = readRole(env, reader, context);
   return { updateDate: context.now() };
 };
@@ -138,7 +139,7 @@ const ListStateMachines: OperationHandler<SfnEnv> = (env, input, context) => {
     stateMachines: page.items.map((m) => ({
       stateMachineArn: m.arn,
       name: m.name,
-      type: "STANDARD",
+      type: m.type,
       creationDate: m.creationDate,
     })),
     nextToken: page.nextToken,
@@ -221,6 +222,12 @@ const DescribeExecution: OperationHandler<SfnEnv> = (env, input, context) =>
 const ListExecutions: OperationHandler<SfnEnv> = (env, input, context) => {
   const reader = read(input);
   const machine = requireMachine(env.state, context, reader.string("stateMachineArn", { required: true }));
+  if (machine.type === "EXPRESS") {
+    throw new AwsError(
+      "StateMachineTypeNotSupported",
+      "This operation is not supported by this type of state machine",
+    );
+  }
   const status = reader.string("statusFilter", {
     oneOf: ["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"],
   });

@@ -5,7 +5,7 @@ import { sfnHandlers, startExecutionCall } from "./handlers.js";
 import { emptySfnState, type SfnEnv } from "./state.js";
 
 /**
- * Step Functions (STANDARD workflows) over awsJson1_0. Executions run the ASL interpreter on the
+ * Step Functions (STANDARD and EXPRESS workflows) over awsJson1_0. Executions run the ASL interpreter on the
  * fake clock; `settle` (run before every call) catches them up with it.
  */
 export function createSfnService(
@@ -41,6 +41,7 @@ export function createSfnService(
         input: e.input,
         output: e.output,
         error: e.error,
+        cause: e.cause,
       })),
     }),
     reset: () => {

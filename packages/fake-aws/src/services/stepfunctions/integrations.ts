@@ -1,7 +1,7 @@
-import { AwsError, type CallContext } from "../../core/types.js";
+import { AwsError, type CallContext, type CloudWatchInternals, type EcsInternals } from "../../core/types.js";
 import { isObject, StatesError } from "./paths.js";
 import type { Wait } from "./state.js";
-import { SDK_LIST_TASKS, SDK_STOP_TASK, SYNC_RUN_TASK } from "./validate.js";
+import { SDK_LIST_TASKS, SDK_PUT_METRIC_DATA, SDK_STOP_TASK, SYNC_RUN_TASK } from "./validate.js";
 
 /**
  * The Task resources an execution calls, on its role's behalf and at its own moment:
@@ -11,6 +11,8 @@ import { SDK_LIST_TASKS, SDK_STOP_TASK, SYNC_RUN_TASK } from "./validate.js";
  *   https://docs.aws.amazon.com/step-functions/latest/dg/connect-ecs.html
  * - `aws-sdk:ecs:listTasks` / `aws-sdk:ecs:stopTask`: the API call, PascalCase both ways, errors
  *   named `Ecs.<Exception>`.
+ * - `aws-sdk:cloudwatch:putMetricData`: PutMetricData as the role (resource `*`, condition key
+ *   `cloudwatch:namespace`), arguments in CloudWatch's own PascalCase; errors `CloudWatch.<Code>`.
  *   https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html
  */
 
@@ -18,7 +20,9 @@ export interface TaskCall {
   roleArn: string;
   context: CallContext;
   /** ECS's internals; a world without ECS cannot run tasks. */
-  ecs: NonNullable<import("../../core/types.js").World["ecs"]>;
+  ecs: EcsInternals | undefined;
+  /** CloudWatch's internals; a world without CloudWatch cannot take metrics. */
+  cloudwatch: CloudWatchInternals | undefined;
   allows(action: string, resource: string, conditions?: Record<string, string>): boolean;
   nowMs(): number;
   /** When the state gives up (its TimeoutSeconds); Infinity when it has none. */
@@ -30,22 +34,44 @@ export function* callResource(
   parameters: unknown,
   call: TaskCall,
 ): Generator<Wait, unknown, void> {
-  const input = camel(isObject(parameters) ? parameters : {}) as Record<string, unknown>;
-  if (resource === SYNC_RUN_TASK) return yield* runTaskSync(input, call);
+  const args = isObject(parameters) ? parameters : {};
+  if (resource === SDK_PUT_METRIC_DATA) return putMetricData(args, call);
+  const input = camel(args) as Record<string, unknown>;
+  const ecs = present(call.ecs, "ECS");
+  if (resource === SYNC_RUN_TASK) return yield* runTaskSync(input, call, ecs);
   if (resource === SDK_LIST_TASKS) {
     denyUnless(call, "Ecs", "ecs:ListTasks", "*", clusterCondition(input, call));
-    return pascal(sdkCall("Ecs", () => call.ecs.listTasks(input, call.context)));
+    return pascal(sdkCall("Ecs", () => ecs.listTasks(input, call.context)));
   }
   if (resource === SDK_STOP_TASK) {
     denyUnless(call, "Ecs", "ecs:StopTask", String(input.task ?? "*"));
-    return pascal(sdkCall("Ecs", () => call.ecs.stopTask(input, call.context)));
+    return pascal(sdkCall("Ecs", () => ecs.stopTask(input, call.context)));
   }
   throw new StatesError("States.Runtime", `Unsupported resource ${resource}`);
 }
 
-function* runTaskSync(input: Record<string, unknown>, call: TaskCall): Generator<Wait, unknown, void> {
+function present<T>(internals: T | undefined, service: string): T {
+  if (internals === undefined)
+    throw new StatesError("States.Runtime", `fake-aws has no ${service} in this world`);
+  return internals;
+}
+
+/** CloudWatch's API is PascalCase already, so the arguments go as written; its answer is empty. */
+function putMetricData(args: Record<string, unknown>, call: TaskCall): unknown {
+  const cloudwatch = present(call.cloudwatch, "CloudWatch");
+  const namespace =
+    typeof args.Namespace === "string" ? { "cloudwatch:namespace": args.Namespace } : undefined;
+  denyUnless(call, "CloudWatch", "cloudwatch:PutMetricData", "*", namespace);
+  return sdkCall("CloudWatch", () => cloudwatch.putMetricData(args, call.context));
+}
+
+function* runTaskSync(
+  input: Record<string, unknown>,
+  call: TaskCall,
+  ecs: EcsInternals,
+): Generator<Wait, unknown, void> {
   denyUnless(call, "ECS", "ecs:RunTask", taskDefinitionArn(input, call), clusterCondition(input, call));
-  const started = sdkCall("ECS", () => call.ecs.runTask(input, call.context));
+  const started = sdkCall("ECS", () => ecs.runTask(input, call.context));
   const failures = Array.isArray(started.failures) ? started.failures : [];
   const task = Array.isArray(started.tasks) ? started.tasks[0] : undefined;
   if (failures.length > 0 || !isObject(task)) {
@@ -55,7 +81,7 @@ function* runTaskSync(input: Record<string, unknown>, call: TaskCall): Generator
     );
   }
   const taskArn = String(task.taskArn);
-  const stoppedAt = () => call.ecs.stoppedAtMs(taskArn) ?? call.nowMs();
+  const stoppedAt = () => ecs.stoppedAtMs(taskArn) ?? call.nowMs();
   let settled = false;
   try {
     yield { untilMs: () => Math.min(stoppedAt(), call.deadlineMs) };
@@ -63,7 +89,7 @@ function* runTaskSync(input: Record<string, unknown>, call: TaskCall): Generator
       throw new StatesError("States.Timeout", "The task timed out before the ECS task stopped");
     }
     settled = true;
-    const described = pascal(call.ecs.describeTask(taskArn, call.nowMs()) ?? task) as Record<string, unknown>;
+    const described = pascal(ecs.describeTask(taskArn, call.nowMs()) ?? task) as Record<string, unknown>;
     const containers = Array.isArray(described.Containers) ? described.Containers : [];
     const succeeded = containers.length > 0 && containers.every((c) => isObject(c) && c.ExitCode === 0);
     if (!succeeded) throw new StatesError("States.TaskFailed", JSON.stringify(described));
@@ -71,7 +97,7 @@ function* runTaskSync(input: Record<string, unknown>, call: TaskCall): Generator
   } finally {
     // Step Functions stops the task it started when the state ends without it (timeout, abort).
     if (!settled && stoppedAt() > call.nowMs() && call.allows("ecs:StopTask", taskArn)) {
-      call.ecs.stopTask(
+      ecs.stopTask(
         {
           cluster: input.cluster,
           task: taskArn,
@@ -111,9 +137,12 @@ function denyUnless(
   const role = call.roleArn.split("/").pop();
   throw new StatesError(
     `${prefix}.AccessDeniedException`,
-    `User: arn:aws:sts::${call.context.accountId}:assumed-role/${role}/states is not authorized to perform: ${action} on resource: ${resource} (Service: AmazonECS; Status Code: 400; Error Code: AccessDeniedException)`,
+    `User: arn:aws:sts::${call.context.accountId}:assumed-role/${role}/states is not authorized to perform: ${action} on resource: ${resource} (Service: ${serviceName(prefix)}; Status Code: 400; Error Code: AccessDeniedException)`,
   );
 }
+
+/** The service as the SDK's error text names it. */
+const serviceName = (prefix: string): string => (prefix === "CloudWatch" ? "AmazonCloudWatch" : "AmazonECS");
 
 function sdkCall(prefix: string, send: () => Record<string, unknown>): Record<string, unknown> {
   try {
@@ -122,7 +151,7 @@ function sdkCall(prefix: string, send: () => Record<string, unknown>): Record<st
     if (!(error instanceof AwsError)) throw error;
     throw new StatesError(
       `${prefix}.${error.code}`,
-      `${error.message} (Service: AmazonECS; Status Code: ${error.status}; Error Code: ${error.code})`,
+      `${error.message} (Service: ${serviceName(prefix)}; Status Code: ${error.status}; Error Code: ${error.code})`,
     );
   }
 }

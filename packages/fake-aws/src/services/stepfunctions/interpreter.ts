@@ -1,4 +1,5 @@
 import { callResource, type TaskCall } from "./integrations.js";
+import { evaluateField, type JsonataScope } from "./jsonata.js";
 import { isObject, lookup, placeResult, resolveTemplate, StatesError, select } from "./paths.js";
 import type { Wait } from "./state.js";
 
@@ -22,19 +23,29 @@ export interface Machine {
   taskCall(deadlineMs: number): TaskCall;
   /** Adds a history event. */
   record(type: string, details?: Json): void;
+  /** The variables JSONata states' Assign has set so far. */
+  variables: Json;
 }
 
 export function* runMachine(m: Machine, machine: Json, input: unknown, item?: Json): Steps<unknown> {
   const states = machine.States as Record<string, Json>;
+  // A branch has no QueryLanguage of its own; a JSONata machine has no branches (validation refuses them).
+  const language = (machine.QueryLanguage as string | undefined) ?? "JSONPath";
   let name = machine.StartAt as string;
   let data = input;
   for (;;) {
     const state = states[name] as Json;
-    const { output, next } = yield* runState(m, name, state, data, item);
+    const { output, next } = yield* runState(m, name, state, data, item, language);
     if (next === undefined) return output;
     name = next;
     data = output;
   }
+}
+
+/** Where a state leaves the execution: its output and the next state (none when it ends). */
+interface Outcome {
+  output: unknown;
+  next: string | undefined;
 }
 
 function* runState(
@@ -43,7 +54,8 @@ function* runState(
   state: Json,
   rawInput: unknown,
   item: Json | undefined,
-): Steps<{ output: unknown; next: string | undefined }> {
+  machineLanguage: string,
+): Steps<Outcome> {
   const type = state.Type as string;
   const enteredMs = m.nowMs();
   m.record(`${type}StateEntered`, { stateEnteredEventDetails: { name, input: JSON.stringify(rawInput) } });
@@ -52,8 +64,26 @@ function* runState(
     State: { Name: name, EnteredTime: new Date(enteredMs).toISOString(), RetryCount: retryCount },
     ...(item !== undefined && { Map: { Item: item } }),
   });
+  const result =
+    ((state.QueryLanguage as string | undefined) ?? machineLanguage) === "JSONata"
+      ? yield* runJsonataState(m, state, rawInput, contextOf)
+      : yield* runJsonPathState(m, state, rawInput, contextOf);
+  m.record(`${type}StateExited`, {
+    stateExitedEventDetails: { name, output: JSON.stringify(result.output) },
+  });
+  return result;
+}
+
+/** A JSONPath state: InputPath, the state's work with Parameters and ResultPath, then OutputPath. */
+function* runJsonPathState(
+  m: Machine,
+  state: Json,
+  rawInput: unknown,
+  contextOf: (retryCount: number) => Json,
+): Steps<Outcome> {
+  const type = state.Type as string;
   const input = state.InputPath === null ? {} : pick(state.InputPath, rawInput, contextOf(0), "InputPath");
-  let result: { output: unknown; next: string | undefined };
+  let result: Outcome;
   if (type === "Fail")
     throw new StatesError((state.Error as string) ?? "States.Fail", (state.Cause as string) ?? "");
   if (type === "Choice") result = { output: input, next: choose(state, input, contextOf(0)) };
@@ -68,12 +98,93 @@ function* runState(
       next: nextOf(state),
     };
   } else {
-    result = yield* withRetry(m, state, rawInput, input, contextOf);
+    const attempt = function* (context: Json): Steps<Outcome> {
+      let value = yield* work(m, state, input, context);
+      if (state.ResultSelector !== undefined) value = resolveTemplate(state.ResultSelector, value, context);
+      return {
+        output: placeResult(state.ResultPath as string | null | undefined, rawInput, value),
+        next: nextOf(state),
+      };
+    };
+    result = yield* withRetry(m, state, contextOf, attempt, (catcher, caught) =>
+      placeResult((catcher.ResultPath as string | null | undefined) ?? "$", rawInput, caught),
+    );
   }
   const output =
     state.OutputPath === null ? {} : pick(state.OutputPath, result.output, contextOf(0), "OutputPath");
-  m.record(`${type}StateExited`, { stateExitedEventDetails: { name, output: JSON.stringify(output) } });
   return { output, next: result.next };
+}
+
+/**
+ * A JSONata state: Arguments in, Output out (default: the input, or a Task's result), Assign
+ * after, all seeing `$states`; a Choice rule holds when its Condition is true.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+ */
+function* runJsonataState(
+  m: Machine,
+  state: Json,
+  input: unknown,
+  contextOf: (retryCount: number) => Json,
+): Steps<Outcome> {
+  const type = state.Type as string;
+  const scope: JsonataScope = { input, context: contextOf(0), variables: m.variables };
+  const out = (owner: Json, s: JsonataScope, fallback: unknown, field = "Output"): unknown => {
+    const output = owner.Output !== undefined ? evaluateField(owner.Output, s, field) : fallback;
+    assign(m, owner.Assign, s);
+    return output;
+  };
+  if (type === "Fail") {
+    const text = (field: string, fallback: string) =>
+      state[field] === undefined ? fallback : String(evaluateField(state[field], scope, field));
+    throw new StatesError(text("Error", "States.Fail"), text("Cause", ""));
+  }
+  if (type === "Choice") return chooseJsonata(state, scope, out);
+  if (type === "Succeed") return { output: out(state, scope, input), next: undefined };
+  if (type === "Pass") return { output: out(state, scope, input), next: nextOf(state) };
+  const attempt = function* (context: Json): Steps<Outcome> {
+    const attemptScope = { ...scope, context };
+    const args =
+      state.Arguments !== undefined ? evaluateField(state.Arguments, attemptScope, "Arguments") : input;
+    const result = yield* task(m, state, args);
+    return { output: out(state, { ...attemptScope, result }, result), next: nextOf(state) };
+  };
+  return yield* withRetry(m, state, contextOf, attempt, (catcher, errorOutput) =>
+    out(catcher, { ...scope, errorOutput }, errorOutput, "Catch.Output"),
+  );
+}
+
+function chooseJsonata(
+  state: Json,
+  scope: JsonataScope,
+  out: (owner: Json, s: JsonataScope, fallback: unknown, field?: string) => unknown,
+): Outcome {
+  for (const [i, rule] of (state.Choices as Json[]).entries()) {
+    const field = `Choices[${i}].Condition`;
+    const holds =
+      typeof rule.Condition === "boolean" ? rule.Condition : evaluateField(rule.Condition, scope, field);
+    if (typeof holds !== "boolean") {
+      throw new StatesError(
+        "States.QueryEvaluationError",
+        `The JSONata expression specified for the field '${field}' returned ${JSON.stringify(holds)}, not a boolean`,
+      );
+    }
+    if (holds) {
+      const owner = rule.Output !== undefined || rule.Assign !== undefined ? rule : state;
+      return { output: out(owner, scope, scope.input), next: rule.Next as string };
+    }
+  }
+  if (typeof state.Default === "string")
+    return { output: out(state, scope, scope.input), next: state.Default };
+  throw new StatesError("States.NoChoiceMatched", "No Matches!");
+}
+
+/** Assign: every value is evaluated against the variables as they were, then all are set at once. */
+function assign(m: Machine, assignments: unknown, scope: JsonataScope): void {
+  if (!isObject(assignments)) return;
+  const values = Object.entries(assignments).map(
+    ([key, value]) => [key, evaluateField(value, scope, `Assign/${key}`)] as const,
+  );
+  for (const [key, value] of values) m.variables[key] = value;
 }
 
 function nextOf(state: Json): string | undefined {
@@ -84,25 +195,19 @@ function pick(path: unknown, value: unknown, context: Json, field: string): unkn
   return typeof path === "string" ? select(path, value, context, field) : value;
 }
 
-/** Task, Map and Parallel: the work, its Retry policy, then its Catch. */
+/** Task, Map and Parallel: an attempt of the work, its Retry policy, then its Catch. */
 function* withRetry(
   m: Machine,
   state: Json,
-  rawInput: unknown,
-  input: unknown,
   contextOf: (retryCount: number) => Json,
-): Steps<{ output: unknown; next: string | undefined }> {
+  attempt: (context: Json) => Steps<Outcome>,
+  caughtOutput: (catcher: Json, caught: Json) => unknown,
+): Steps<Outcome> {
   const retriers = (state.Retry as Json[] | undefined) ?? [];
   const attempts = retriers.map(() => 0);
   for (let retryCount = 0; ; retryCount++) {
     try {
-      const context = contextOf(retryCount);
-      let value = yield* work(m, state, input, context);
-      if (state.ResultSelector !== undefined) value = resolveTemplate(state.ResultSelector, value, context);
-      return {
-        output: placeResult(state.ResultPath as string | null | undefined, rawInput, value),
-        next: nextOf(state),
-      };
+      return yield* attempt(contextOf(retryCount));
     } catch (error) {
       if (!(error instanceof StatesError)) throw error;
       const index = retriers.findIndex((r) => matches(r.ErrorEquals as string[], error.error));
@@ -125,9 +230,8 @@ function* withRetry(
         matches(c.ErrorEquals as string[], error.error),
       );
       if (catcher === undefined) throw error;
-      const caught = { Error: error.error, Cause: error.cause };
       return {
-        output: placeResult((catcher.ResultPath as string | null | undefined) ?? "$", rawInput, caught),
+        output: caughtOutput(catcher, { Error: error.error, Cause: error.cause }),
         next: catcher.Next as string,
       };
     }
@@ -150,30 +254,7 @@ function* work(m: Machine, state: Json, input: unknown, context: Json): Steps<un
   if (state.Type === "Task") {
     const parameters =
       state.Parameters !== undefined ? resolveTemplate(state.Parameters, input, context) : input;
-    const timeout = state.TimeoutSeconds as number | undefined;
-    const deadlineMs = timeout === undefined ? Number.POSITIVE_INFINITY : m.nowMs() + timeout * 1000;
-    m.record("TaskScheduled", {
-      taskScheduledEventDetails: { resource: state.Resource, parameters: JSON.stringify(parameters) },
-    });
-    try {
-      const output = yield* callResource(state.Resource as string, parameters, m.taskCall(deadlineMs));
-      m.record("TaskSucceeded", {
-        taskSucceededEventDetails: { resource: state.Resource, output: JSON.stringify(output) },
-      });
-      return output;
-    } catch (error) {
-      if (error instanceof StatesError) {
-        const type = error.error === "States.Timeout" ? "TaskTimedOut" : "TaskFailed";
-        m.record(type, {
-          [`${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`]: {
-            resource: state.Resource,
-            error: error.error,
-            cause: error.cause,
-          },
-        });
-      }
-      throw error;
-    }
+    return yield* task(m, state, parameters);
   }
   if (state.Type === "Parallel") {
     const branches = state.Branches as Json[];
@@ -186,6 +267,34 @@ function* work(m: Machine, state: Json, input: unknown, context: Json): Steps<un
     );
   }
   return yield* runMap(m, state, input, context);
+}
+
+/** A Task state's call of its resource, between its TaskScheduled and TaskSucceeded/Failed events. */
+function* task(m: Machine, state: Json, parameters: unknown): Steps<unknown> {
+  const timeout = state.TimeoutSeconds as number | undefined;
+  const deadlineMs = timeout === undefined ? Number.POSITIVE_INFINITY : m.nowMs() + timeout * 1000;
+  m.record("TaskScheduled", {
+    taskScheduledEventDetails: { resource: state.Resource, parameters: JSON.stringify(parameters) },
+  });
+  try {
+    const output = yield* callResource(state.Resource as string, parameters, m.taskCall(deadlineMs));
+    m.record("TaskSucceeded", {
+      taskSucceededEventDetails: { resource: state.Resource, output: JSON.stringify(output) },
+    });
+    return output;
+  } catch (error) {
+    if (error instanceof StatesError) {
+      const type = error.error === "States.Timeout" ? "TaskTimedOut" : "TaskFailed";
+      m.record(type, {
+        [`${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`]: {
+          resource: state.Resource,
+          error: error.error,
+          cause: error.cause,
+        },
+      });
+    }
+    throw error;
+  }
 }
 
 function* runMap(m: Machine, state: Json, input: unknown, context: Json): Steps<unknown> {

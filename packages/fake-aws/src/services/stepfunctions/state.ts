@@ -2,7 +2,7 @@ import type { FakeClock } from "../../core/clock.js";
 import { AwsError, type CallContext, type World } from "../../core/types.js";
 
 /**
- * Step Functions' state: state machines (STANDARD only) and their executions, plain data, and
+ * Step Functions' state: state machines (STANDARD and EXPRESS) and their executions, plain data, and
  * the lookups every operation shares, throwing the AwsError Step Functions answers with. An
  * execution's progress is driven by executions.ts on the fake clock.
  */
@@ -13,6 +13,8 @@ export interface StateMachine {
   region: string;
   definition: string;
   roleArn: string;
+  /** Set at creation; UpdateStateMachine cannot change it. */
+  type: "STANDARD" | "EXPRESS";
   creationDate: Date;
   tags: { key: string; value: string }[];
 }
@@ -89,8 +91,12 @@ export function machineArn(context: CallContext, name: string): string {
   return `arn:aws:states:${context.region}:${context.accountId}:stateMachine:${name}`;
 }
 
+/** An EXPRESS execution's ARN has its own resource type and a unique suffix, as its names need not be unique. */
 export function executionArn(machine: StateMachine, accountId: string, name: string): string {
-  return `arn:aws:states:${machine.region}:${accountId}:execution:${machine.name}:${name}`;
+  const prefix = `arn:aws:states:${machine.region}:${accountId}`;
+  return machine.type === "EXPRESS"
+    ? `${prefix}:express:${machine.name}:${name}:${crypto.randomUUID()}`
+    : `${prefix}:execution:${machine.name}:${name}`;
 }
 
 const MACHINE_ARN = /^arn:aws:states:([a-z0-9-]+):(\d{12}):stateMachine:([^:]+)$/;
@@ -105,7 +111,15 @@ export function requireMachine(state: SfnState, context: CallContext, arn: strin
   return machine;
 }
 
+/**
+ * A STANDARD execution: EXPRESS ones are not kept for DescribeExecution, GetExecutionHistory or
+ * StopExecution, which refuse their ARN's resource type.
+ * https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html
+ */
 export function requireExecution(state: SfnState, context: CallContext, arn: string): Execution {
+  if (/^arn:aws:states:[a-z0-9-]+:\d{12}:express:/.test(arn)) {
+    throw new AwsError("InvalidArn", `Invalid Arn: 'Resource type not valid in this context: express'`);
+  }
   const match = EXECUTION_ARN.exec(arn);
   if (!match)
     throw new AwsError("InvalidArn", `Invalid Arn: 'Resource type not valid in this context: ${arn}'`);

@@ -1,20 +1,23 @@
 import { AwsError } from "../../core/types.js";
+import { expressionOf, expressionsIn, syntaxProblem } from "./jsonata.js";
 import { isObject, isPath, parseIntrinsic } from "./paths.js";
 
 /**
  * CreateStateMachine's definition check: the Amazon States Language rules AWS enforces for the
  * states and fields flexjob generates, reported as AWS reports them
  * (`Invalid State Machine Definition: 'CODE: message at /path'`). What this fake does not run
- * (Wait, JSONata, distributed Map, other resources) is refused the same way rather than ignored.
+ * (Wait, JSONata Map and Parallel, distributed Map, other resources) is refused the same way
+ * rather than ignored.
  * https://states-language.net/spec.html
  */
 
 export const SYNC_RUN_TASK = "arn:aws:states:::ecs:runTask.sync";
 export const SDK_LIST_TASKS = "arn:aws:states:::aws-sdk:ecs:listTasks";
 export const SDK_STOP_TASK = "arn:aws:states:::aws-sdk:ecs:stopTask";
-const RESOURCES = new Set([SYNC_RUN_TASK, SDK_LIST_TASKS, SDK_STOP_TASK]);
+export const SDK_PUT_METRIC_DATA = "arn:aws:states:::aws-sdk:cloudwatch:putMetricData";
+const RESOURCES = new Set([SYNC_RUN_TASK, SDK_LIST_TASKS, SDK_STOP_TASK, SDK_PUT_METRIC_DATA]);
 
-const COMMON = ["Type", "Comment", "InputPath", "OutputPath"];
+const COMMON = ["Type", "Comment", "QueryLanguage", "InputPath", "OutputPath"];
 const FIELDS: Record<string, string[]> = {
   Task: [
     ...COMMON,
@@ -31,7 +34,7 @@ const FIELDS: Record<string, string[]> = {
   Pass: [...COMMON, "Parameters", "Result", "ResultPath", "Next", "End"],
   Choice: [...COMMON, "Choices", "Default"],
   Succeed: [...COMMON],
-  Fail: ["Type", "Comment", "Error", "Cause"],
+  Fail: ["Type", "Comment", "QueryLanguage", "Error", "Cause"],
   Map: [
     ...COMMON,
     "ItemsPath",
@@ -59,7 +62,41 @@ const FIELDS: Record<string, string[]> = {
     "End",
   ],
 };
-const TOP_LEVEL = ["Comment", "StartAt", "States", "TimeoutSeconds", "Version"];
+/** A JSONata state's fields: `Arguments` and `Output` stand for the five JSONPath fields. */
+const JSONATA_COMMON = ["Type", "Comment", "QueryLanguage"];
+const JSONATA_FIELDS: Record<string, string[]> = {
+  Task: [
+    ...JSONATA_COMMON,
+    "Resource",
+    "Arguments",
+    "Output",
+    "Assign",
+    "Retry",
+    "Catch",
+    "TimeoutSeconds",
+    "Next",
+    "End",
+  ],
+  Pass: [...JSONATA_COMMON, "Output", "Assign", "Next", "End"],
+  Choice: [...JSONATA_COMMON, "Choices", "Default", "Output", "Assign"],
+  Succeed: [...JSONATA_COMMON, "Output"],
+  Fail: [...JSONATA_COMMON, "Error", "Cause"],
+};
+/** The JSONPath-only fields, which a JSONata state refuses by name. */
+const JSONPATH_ONLY = new Set([
+  "InputPath",
+  "OutputPath",
+  "Parameters",
+  "ResultPath",
+  "ResultSelector",
+  "Result",
+  "ItemsPath",
+  "ItemSelector",
+]);
+/** Fields whose `{% %}` strings a JSONata state evaluates. */
+const JSONATA_VALUES = ["Arguments", "Output", "Assign", "Error", "Cause"];
+const TOP_LEVEL = ["Comment", "StartAt", "States", "TimeoutSeconds", "Version", "QueryLanguage"];
+const LANGUAGES = ["JSONPath", "JSONata"];
 const COMPARISONS = new Set(
   ["StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals", "StringGreaterThanEquals"]
     .concat([
@@ -76,8 +113,18 @@ const COMPARISONS = new Set(
 
 type Problems = string[];
 
-/** Throws InvalidDefinition listing every problem, or returns the parsed definition. */
-export function validateDefinition(text: string): Record<string, unknown> {
+/** What the whole machine decides for its states: its type, and the language states inherit. */
+interface MachineRules {
+  express: boolean;
+  language: string;
+}
+
+/**
+ * Throws InvalidDefinition listing every problem, or returns the parsed definition. EXPRESS
+ * machines take only Request Response integrations (no `.sync`, no `.waitForTaskToken`).
+ * https://docs.aws.amazon.com/step-functions/latest/dg/integrate-optimized.html
+ */
+export function validateDefinition(text: string, type: "STANDARD" | "EXPRESS"): Record<string, unknown> {
   let definition: unknown;
   try {
     definition = JSON.parse(text);
@@ -87,7 +134,14 @@ export function validateDefinition(text: string): Record<string, unknown> {
   const problems: Problems = [];
   if (!isObject(definition))
     throw invalid(["SCHEMA_VALIDATION_FAILED: The definition must be a JSON object at /"]);
-  checkMachine(definition, "", problems, TOP_LEVEL);
+  const language = definition.QueryLanguage ?? "JSONPath";
+  if (typeof language !== "string" || !LANGUAGES.includes(language)) {
+    problems.push(
+      `SCHEMA_VALIDATION_FAILED: QueryLanguage must be JSONPath or JSONata, not ${JSON.stringify(language)} at /QueryLanguage`,
+    );
+  }
+  const rules = { express: type === "EXPRESS", language: String(language) };
+  checkMachine(definition, "", problems, TOP_LEVEL, rules);
   const timeout = definition.TimeoutSeconds;
   if (timeout !== undefined && !positiveInt(timeout, 99_999_999)) {
     problems.push("SCHEMA_VALIDATION_FAILED: TimeoutSeconds must be a positive integer at /TimeoutSeconds");
@@ -106,6 +160,7 @@ function checkMachine(
   at: string,
   problems: Problems,
   allowed: string[],
+  rules: MachineRules,
 ): void {
   unknownFields(machine, allowed, at, problems);
   const states = machine.States;
@@ -127,7 +182,7 @@ function checkMachine(
     if (name.length > 80)
       problems.push(`SCHEMA_VALIDATION_FAILED: State names are at most 80 characters at ${where}`);
     if (!isObject(state)) problems.push(`SCHEMA_VALIDATION_FAILED: A state must be an object at ${where}`);
-    else checkState(state, where, names, problems);
+    else checkState(state, where, names, problems, rules);
   }
   for (const name of unreachable(machine.StartAt, states)) {
     problems.push(`UNREACHABLE_STATE: State '${name}' is not reachable at ${at}/States/${name}`);
@@ -139,6 +194,7 @@ function checkState(
   at: string,
   names: Set<string>,
   problems: Problems,
+  rules: MachineRules,
 ): void {
   const type = state.Type;
   if (typeof type !== "string" || !(type in FIELDS)) {
@@ -147,12 +203,121 @@ function checkState(
     );
     return;
   }
-  unknownFields(state, FIELDS[type] as string[], at, problems);
   const next = (field: string, target: unknown) => {
     if (typeof target !== "string" || !names.has(target)) {
       problems.push(`MISSING_TRANSITION_TARGET: Missing 'Next' target: ${String(target)} at ${at}/${field}`);
     }
   };
+  const language = state.QueryLanguage ?? rules.language;
+  if (state.QueryLanguage !== undefined && !LANGUAGES.includes(String(state.QueryLanguage))) {
+    problems.push(
+      `SCHEMA_VALIDATION_FAILED: QueryLanguage must be JSONPath or JSONata at ${at}/QueryLanguage`,
+    );
+  } else if (rules.language === "JSONata" && language === "JSONPath") {
+    problems.push(
+      `SCHEMA_VALIDATION_FAILED: A state cannot use JSONPath when the state machine's QueryLanguage is JSONata at ${at}/QueryLanguage`,
+    );
+  }
+  if (language === "JSONata") checkJsonataState(state, type, at, problems, next, rules);
+  else checkJsonPathState(state, type, at, problems, next, rules);
+}
+
+/** A JSONata state: no JSONPath fields, and every `{% %}` string parses. */
+function checkJsonataState(
+  state: Record<string, unknown>,
+  type: string,
+  at: string,
+  problems: Problems,
+  next: (field: string, target: unknown) => void,
+  rules: MachineRules,
+): void {
+  const allowed = JSONATA_FIELDS[type];
+  if (allowed === undefined) {
+    problems.push(
+      `SCHEMA_VALIDATION_FAILED: fake-aws runs ${type} states only with the JSONPath query language at ${at}/QueryLanguage`,
+    );
+    return;
+  }
+  for (const key of Object.keys(state)) {
+    if (JSONPATH_ONLY.has(key)) {
+      problems.push(
+        `SCHEMA_VALIDATION_FAILED: The field '${key}' is not supported for the JSONata query language; use Arguments or Output at ${at}/${key}`,
+      );
+    } else if (!allowed.includes(key)) {
+      problems.push(
+        `SCHEMA_VALIDATION_FAILED: The field '${key}' is not supported by Step Functions at ${at}`,
+      );
+    }
+  }
+  checkTransition(state, type, at, problems, next);
+  for (const field of JSONATA_VALUES) checkExpressions(state[field], `${at}/${field}`, problems);
+  if (type === "Task") checkTask(state, at, problems, rules);
+  if (type === "Choice") checkConditions(state, at, next, problems);
+  if (state.Retry !== undefined) checkRetry(state.Retry, at, problems);
+  if (state.Catch !== undefined) {
+    eachObject(state.Catch, "Catch", at, problems, (catcher, where, index, last) => {
+      unknownFields(catcher, ["ErrorEquals", "Next", "Output", "Assign", "Comment"], where, problems);
+      checkErrorEquals(catcher.ErrorEquals, where, last, problems);
+      next(`Catch[${index}]/Next`, catcher.Next);
+      checkExpressions(catcher.Output, `${where}/Output`, problems);
+      checkExpressions(catcher.Assign, `${where}/Assign`, problems);
+    });
+  }
+}
+
+/** A JSONata Choice: each rule's Condition is a `{% %}` string or a boolean. */
+function checkConditions(
+  state: Record<string, unknown>,
+  at: string,
+  next: (field: string, target: unknown) => void,
+  problems: Problems,
+): void {
+  const choices = state.Choices;
+  if (!Array.isArray(choices) || choices.length === 0) {
+    problems.push(
+      `SCHEMA_VALIDATION_FAILED: The field 'Choices' should be a non-empty array at ${at}/Choices`,
+    );
+    return;
+  }
+  choices.forEach((rule, i) => {
+    const where = `${at}/Choices[${i}]`;
+    if (!isObject(rule)) {
+      problems.push(`SCHEMA_VALIDATION_FAILED: A choice rule must be an object at ${where}`);
+      return;
+    }
+    unknownFields(rule, ["Condition", "Next", "Comment", "Output", "Assign"], where, problems);
+    next(`Choices[${i}]/Next`, rule.Next);
+    if (typeof rule.Condition !== "boolean" && expressionOf(rule.Condition) === undefined) {
+      problems.push(
+        `SCHEMA_VALIDATION_FAILED: The field 'Condition' must be a JSONata expression '{% ... %}' or a boolean at ${where}/Condition`,
+      );
+    }
+    for (const field of ["Condition", "Output", "Assign"]) {
+      checkExpressions(rule[field], `${where}/${field}`, problems);
+    }
+  });
+  if (state.Default !== undefined) next("Default", state.Default);
+}
+
+function checkExpressions(value: unknown, at: string, problems: Problems): void {
+  for (const found of expressionsIn(value)) {
+    const problem = syntaxProblem(found.expression);
+    if (problem !== undefined) {
+      problems.push(
+        `SCHEMA_VALIDATION_FAILED: The JSONata expression '${found.expression}' is not valid: ${problem} at ${at}${found.at}`,
+      );
+    }
+  }
+}
+
+/** Task, Pass, Map and Parallel go on with exactly one of Next or End. */
+function checkTransition(
+  state: Record<string, unknown>,
+  type: string,
+  at: string,
+  problems: Problems,
+  next: (field: string, target: unknown) => void,
+): void {
   if (["Task", "Pass", "Map", "Parallel"].includes(type)) {
     if ((state.Next === undefined) === (state.End !== true)) {
       problems.push(
@@ -160,6 +325,18 @@ function checkState(
       );
     } else if (state.Next !== undefined) next("Next", state.Next);
   }
+}
+
+function checkJsonPathState(
+  state: Record<string, unknown>,
+  type: string,
+  at: string,
+  problems: Problems,
+  next: (field: string, target: unknown) => void,
+  rules: MachineRules,
+): void {
+  unknownFields(state, FIELDS[type] as string[], at, problems);
+  checkTransition(state, type, at, problems, next);
   for (const field of ["InputPath", "OutputPath", "ResultPath", "ItemsPath"]) {
     const value = state[field];
     if (value !== undefined && value !== null && (typeof value !== "string" || !isPath(value))) {
@@ -171,7 +348,7 @@ function checkState(
   for (const field of ["Parameters", "ResultSelector", "ItemSelector"]) {
     if (state[field] !== undefined) checkTemplate(state[field], `${at}/${field}`, problems);
   }
-  if (type === "Task") checkTask(state, at, problems);
+  if (type === "Task") checkTask(state, at, problems, rules);
   if (type === "Choice") checkChoice(state, at, next, problems);
   if (type === "Fail") {
     for (const field of ["Error", "Cause"]) {
@@ -180,13 +357,13 @@ function checkState(
       }
     }
   }
-  if (type === "Map") checkMap(state, at, problems);
-  if (type === "Parallel") checkBranches(state.Branches, at, problems);
+  if (type === "Map") checkMap(state, at, problems, rules);
+  if (type === "Parallel") checkBranches(state.Branches, at, problems, rules);
   if (state.Retry !== undefined) checkRetry(state.Retry, at, problems);
   if (state.Catch !== undefined) checkCatch(state.Catch, at, next, problems);
 }
 
-function checkBranches(branches: unknown, at: string, problems: Problems): void {
+function checkBranches(branches: unknown, at: string, problems: Problems, rules: MachineRules): void {
   if (!Array.isArray(branches) || branches.length === 0) {
     problems.push(
       `SCHEMA_VALIDATION_FAILED: The field 'Branches' should be a non-empty array at ${at}/Branches`,
@@ -195,13 +372,23 @@ function checkBranches(branches: unknown, at: string, problems: Problems): void 
   }
   for (const [i, branch] of branches.entries()) {
     if (isObject(branch))
-      checkMachine(branch, `${at}/Branches[${i}]`, problems, ["StartAt", "States", "Comment"]);
+      checkMachine(branch, `${at}/Branches[${i}]`, problems, ["StartAt", "States", "Comment"], rules);
     else problems.push(`SCHEMA_VALIDATION_FAILED: A branch must be an object at ${at}/Branches[${i}]`);
   }
 }
 
-function checkTask(state: Record<string, unknown>, at: string, problems: Problems): void {
-  if (typeof state.Resource !== "string" || !RESOURCES.has(state.Resource)) {
+function checkTask(
+  state: Record<string, unknown>,
+  at: string,
+  problems: Problems,
+  rules: MachineRules,
+): void {
+  const pattern = /\.(sync|waitForTaskToken)$/.exec(String(state.Resource));
+  if (rules.express && pattern !== null) {
+    problems.push(
+      `SCHEMA_VALIDATION_FAILED: Express state machines do not support the '.${pattern[1]}' service integration pattern at ${at}/Resource`,
+    );
+  } else if (typeof state.Resource !== "string" || !RESOURCES.has(state.Resource)) {
     problems.push(
       `SCHEMA_VALIDATION_FAILED: The resource ${JSON.stringify(state.Resource)} is not supported by fake-aws (it runs ${[...RESOURCES].join(", ")}) at ${at}/Resource`,
     );
@@ -213,7 +400,7 @@ function checkTask(state: Record<string, unknown>, at: string, problems: Problem
   }
 }
 
-function checkMap(state: Record<string, unknown>, at: string, problems: Problems): void {
+function checkMap(state: Record<string, unknown>, at: string, problems: Problems, rules: MachineRules): void {
   const processor = state.ItemProcessor ?? state.Iterator;
   const field = state.ItemProcessor !== undefined ? "ItemProcessor" : "Iterator";
   if (!isObject(processor)) {
@@ -226,7 +413,13 @@ function checkMap(state: Record<string, unknown>, at: string, problems: Problems
       `SCHEMA_VALIDATION_FAILED: fake-aws runs only INLINE Map states at ${at}/${field}/ProcessorConfig`,
     );
   }
-  checkMachine(processor, `${at}/${field}`, problems, ["StartAt", "States", "Comment", "ProcessorConfig"]);
+  checkMachine(
+    processor,
+    `${at}/${field}`,
+    problems,
+    ["StartAt", "States", "Comment", "ProcessorConfig"],
+    rules,
+  );
   if (
     state.MaxConcurrency !== undefined &&
     !(Number.isInteger(state.MaxConcurrency) && (state.MaxConcurrency as number) >= 0)
