@@ -268,6 +268,41 @@ describe("PutMetricData", () => {
 });
 
 describe("GetMetricData and GetMetricStatistics", () => {
+  const series = (Period: number, StartTime: Date, Stat = "Sum") =>
+    cw
+      .send(
+        new GetMetricDataCommand({
+          StartTime,
+          EndTime: at(NOW),
+          MetricDataQueries: [
+            { Id: "q", MetricStat: { Metric: { Namespace: NS, MetricName: "Fast" }, Period, Stat } },
+          ],
+        }),
+      )
+      .then(({ MetricDataResults }) => MetricDataResults?.[0]?.Values);
+
+  it("answer no data points for a period finer than CloudWatch keeps at the start time's age", async () => {
+    await put([
+      { MetricName: "Fast", Value: 5, StorageResolution: 1, Timestamp: at(NOW - 7_200_000 + 15_000) },
+    ]);
+    expect(await series(10, at(NOW - 9_000_000))).toEqual([5]);
+    expect(await series(10, at(NOW - 4 * 3_600_000))).toEqual([]);
+    expect(await series(60, at(NOW - 4 * 3_600_000))).toEqual([5]);
+  });
+
+  it("compute no percentile over points published as StatisticValues", async () => {
+    await put([
+      {
+        MetricName: "Fast",
+        StatisticValues: { SampleCount: 4, Sum: 10, Minimum: 1, Maximum: 4 },
+        Timestamp: at(T0),
+      },
+    ]);
+    expect(await series(60, at(T0))).toEqual([10]);
+    expect(await series(60, at(T0), "Average")).toEqual([2.5]);
+    expect(await series(60, at(T0), "p50")).toEqual([]);
+  });
+
   it("refuse invalid queries with CloudWatch's error", async () => {
     const metric = { Namespace: NS, MetricName: "Duration" };
     const data = (MetricDataQueries: GetMetricDataCommandInput["MetricDataQueries"], StartTime = at(T0)) =>
@@ -396,6 +431,13 @@ describe("dashboards", () => {
     expect(
       ((await cw.send(new ListDashboardsCommand({}))).DashboardEntries ?? []).map((d) => d.DashboardName),
     ).toEqual(["other"]);
+  });
+
+  it("DeleteDashboards takes at most 100 names", async () => {
+    const DashboardNames = Array.from({ length: 101 }, (_, i) => `d${i}`);
+    expect(await failure(cw.send(new DeleteDashboardsCommand({ DashboardNames })))).toBe(
+      "InvalidParameterValueException: The collection DashboardNames must not have a size greater than 100.",
+    );
   });
 
   it("refuses a DashboardName outside A-Z, a-z, 0-9, - and _", async () => {

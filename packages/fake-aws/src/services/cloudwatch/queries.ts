@@ -73,6 +73,23 @@ function readRange(input: Record<string, unknown>): { startMs: number; endMs: nu
   return range;
 }
 
+/**
+ * CloudWatch keeps coarser data as it ages: a StartTime more than 3 hours back needs a period in
+ * whole minutes, more than 15 days back in 5 minutes, more than 63 days back in hours; another
+ * period returns no data points at all (MetricStat's Period in the API Reference).
+ */
+function servesPeriod(periodS: number, startMs: number, nowMs: number): boolean {
+  const age = nowMs - startMs;
+  const day = 86_400_000;
+  const step = age > 63 * day ? 3600 : age > 15 * day ? 300 : age > 3 * 3_600_000 ? 60 : 1;
+  return periodS % step === 0;
+}
+
+function pointsOf(env: CloudWatchEnv, ctx: CallContext, metric: MetricRef, periodS: number, startMs: number) {
+  if (!servesPeriod(periodS, startMs, ctx.now().getTime())) return [];
+  return findSeries(env.state, ctx.region, metric)?.points ?? [];
+}
+
 function readUnit(value: unknown, path: string): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "string")
@@ -80,10 +97,8 @@ function readUnit(value: unknown, path: string): string | undefined {
   return value;
 }
 
-export function getMetricStatistics(env: CloudWatchEnv, input: Record<string, unknown>, ctx: CallContext) {
-  const metric = readMetric(input, "");
-  const range = readRange(input);
-  const periodS = readPeriod(input.Period, "Period");
+/** Statistics (the five basic ones) and ExtendedStatistics (percentiles): one or both. */
+function readStatistics(input: Record<string, unknown>): { statistics: string[]; extended: string[] } {
   const statistics = input.Statistics === undefined ? [] : list(input.Statistics, "Statistics");
   const extended =
     input.ExtendedStatistics === undefined ? [] : list(input.ExtendedStatistics, "ExtendedStatistics");
@@ -107,6 +122,14 @@ export function getMetricStatistics(env: CloudWatchEnv, input: Record<string, un
       );
     }
   });
+  return { statistics: statistics as string[], extended: extended as string[] };
+}
+
+export function getMetricStatistics(env: CloudWatchEnv, input: Record<string, unknown>, ctx: CallContext) {
+  const metric = readMetric(input, "");
+  const range = readRange(input);
+  const periodS = readPeriod(input.Period, "Period");
+  const { statistics, extended } = readStatistics(input);
   const requested = Math.ceil((range.endMs - range.startMs) / (periodS * 1000));
   if (requested > MAX_STATISTICS_DATAPOINTS) {
     throw invalidCombination(
@@ -115,16 +138,16 @@ export function getMetricStatistics(env: CloudWatchEnv, input: Record<string, un
     );
   }
   const unit = readUnit(input.Unit, "Unit");
-  const points = findSeries(env.state, ctx.region, metric)?.points ?? [];
+  const points = pointsOf(env, ctx, metric, periodS, range.startMs);
   const Datapoints = periods(points, { ...range, periodS, ...(unit !== undefined && { unit }) }).map((p) => {
     const summary = summarise(p.points);
     const datapoint: Record<string, unknown> = { Timestamp: new Date(p.startMs), Unit: p.points[0]?.unit };
-    for (const s of statistics as string[]) {
+    for (const s of statistics) {
       datapoint[s] = s === "Average" ? summary.Sum / summary.SampleCount : summary[s as keyof typeof summary];
     }
     if (extended.length > 0) {
       const values: Record<string, number> = {};
-      for (const s of extended as string[]) {
+      for (const s of extended) {
         const value = compute(p.points, parseStatistic(s) as Statistic);
         if (value !== undefined) values[s] = value;
       }
@@ -204,7 +227,7 @@ export function getMetricData(env: CloudWatchEnv, input: Record<string, unknown>
   const MetricDataResults = queries
     .filter((q) => q.returnData)
     .map((q) => {
-      const points = findSeries(env.state, ctx.region, q.metric)?.points ?? [];
+      const points = pointsOf(env, ctx, q.metric, q.periodS, range.startMs);
       const values: { at: Date; value: number }[] = [];
       for (const p of periods(points, {
         ...range,
