@@ -1,4 +1,10 @@
-import type { LogsDelivery, ServiceEvent, World } from "../../core/types.js";
+import {
+  AwsError,
+  type LogsDelivery,
+  type PermissionRequest,
+  type ServiceEvent,
+  type World,
+} from "../../core/types.js";
 import { matchesPattern, parsePattern } from "./pattern.js";
 import {
   type ApiDestination,
@@ -16,7 +22,8 @@ import { targetInput } from "./transform.js";
  * Delivery of an event on the default bus: EventBridge builds the envelope, matches it against
  * every enabled rule of its region and hands each target its input. Logs, SNS and SQS are
  * reached through sinks the registry wires in (services never import each other); each checks
- * its own resource policy. An API destination gets a real HTTP request.
+ * its own resource policy. An API destination gets a real HTTP request; a state machine an
+ * execution, started as the target's role.
  */
 
 export const EVENTS_PRINCIPAL = "events.amazonaws.com";
@@ -32,8 +39,8 @@ export interface EventSinks {
 
 export interface DeliveryContext {
   state: EventsState;
-  /** For the role an API destination target is invoked with. */
-  world: Pick<World, "roleTrusts" | "roleAllows">;
+  /** For the role an API destination or state machine target is invoked with, and Step Functions. */
+  world: Pick<World, "roleTrusts" | "roleAllows" | "sfn">;
   sinks: EventSinks;
   accountId: string;
   now: Date;
@@ -104,8 +111,10 @@ function deliver(
     result = ctx.sinks.sns({ ...common, topicArn: target.arn, message: input });
   } else if (service === "sqs" && ctx.sinks.sqs) {
     result = ctx.sinks.sqs({ ...common, queueArn: target.arn, body: input });
+  } else if (service === "states" && target.arn.includes(":stateMachine:")) {
+    result = startExecution(ctx, rule, target, input);
   } else if (service === "events" && target.arn.includes(":api-destination/")) {
-    const refused = roleProblem(ctx, target);
+    const refused = roleProblem(ctx, target, { action: "events:InvokeApiDestination", resource: target.arn });
     if (refused !== undefined) {
       fail(refused);
       return;
@@ -122,20 +131,57 @@ function deliver(
 }
 
 /**
- * EventBridge invokes an API destination only as the target's role: one it may assume, allowed
- * `events:InvokeApiDestination` on the destination.
+ * EventBridge invokes an API destination or starts a state machine only as the target's role:
+ * one it may assume (for the rule, when `trustContext` says so), allowed the request.
  */
-function roleProblem(ctx: DeliveryContext, target: Target): string | undefined {
-  if (target.roleArn === undefined)
-    return `target ${target.id} has no RoleArn: API destinations are invoked with a role`;
-  if (!(ctx.world.roleTrusts?.(target.roleArn, EVENTS_PRINCIPAL) ?? true)) {
+function roleProblem(
+  ctx: DeliveryContext,
+  target: Target,
+  request: PermissionRequest,
+  trustContext?: Record<string, string>,
+): string | undefined {
+  if (target.roleArn === undefined) {
+    const kind =
+      request.action === "states:StartExecution"
+        ? "state machines are started"
+        : "API destinations are invoked";
+    return `target ${target.id} has no RoleArn: ${kind} with a role`;
+  }
+  if (!(ctx.world.roleTrusts?.(target.roleArn, EVENTS_PRINCIPAL, trustContext) ?? true)) {
     return `role ${target.roleArn} does not trust ${EVENTS_PRINCIPAL}`;
   }
-  const request = { action: "events:InvokeApiDestination", resource: target.arn };
   if (!(ctx.world.roleAllows?.(target.roleArn, request) ?? true)) {
-    return `role ${target.roleArn} is not allowed events:InvokeApiDestination on ${target.arn}`;
+    return `role ${target.roleArn} is not allowed ${request.action} on ${request.resource}`;
   }
   return undefined;
+}
+
+/**
+ * A state machine target: StartExecution as the target's role, with the (transformed) event as
+ * the execution's input; Step Functions' refusal (a missing machine, input that is not JSON) is
+ * the delivery's failure.
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-iam-roles.html
+ */
+function startExecution(ctx: DeliveryContext, rule: Rule, target: Target, input: string): SinkResult {
+  const refused = roleProblem(
+    ctx,
+    target,
+    { action: "states:StartExecution", resource: target.arn },
+    { "aws:SourceAccount": ctx.accountId, "aws:SourceArn": rule.arn },
+  );
+  if (refused !== undefined) return refused;
+  const sfn = ctx.world.sfn;
+  if (sfn === undefined) return "fake-aws has no Step Functions in this world";
+  try {
+    sfn.startExecution(
+      { stateMachineArn: target.arn, input },
+      { region: rule.region, accountId: ctx.accountId, now: () => ctx.now },
+    );
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof AwsError)) throw error;
+    return `Step Functions refused StartExecution: ${error.code}: ${error.message}`;
+  }
 }
 
 /** POSTs (or whatever the destination's method is) the input with the connection's credentials. */

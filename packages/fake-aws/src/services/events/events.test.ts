@@ -25,6 +25,7 @@ import {
   UpdateConnectionCommand,
 } from "@aws-sdk/client-eventbridge";
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";
+import { CreateStateMachineCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { CreateTopicCommand, SetTopicAttributesCommand, SNSClient } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -618,6 +619,159 @@ describe("API destination delivery", () => {
     expect(received).toEqual([]);
     expect(aws.events.failures().map((f) => f.reason)).toEqual([
       `role ${ROLE_ARN} is not allowed events:InvokeApiDestination on ${destinationArn}`,
+    ]);
+  });
+});
+
+describe("state machine targets", () => {
+  const MACHINE = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:run-metrics`;
+  const START_ROLE = `arn:aws:iam::${ACCOUNT}:role/start-metrics`;
+  const RULE_ARN = `arn:aws:events:us-east-1:${ACCOUNT}:rule/runs`;
+
+  /** The machine's own role, and the one EventBridge starts it as: trusted only for the rule `runs` of this or another account. */
+  async function roles(startTrust: "events" | "other-account", allowed: string) {
+    const iam = new IAMClient({ ...aws.clientConfig(), maxAttempts: 1 });
+    const trust = (service: string, condition?: Record<string, unknown>) =>
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Service: service },
+            Action: "sts:AssumeRole",
+            ...(condition !== undefined && { Condition: condition }),
+          },
+        ],
+      });
+    await iam.send(
+      new CreateRoleCommand({ RoleName: "metrics", AssumeRolePolicyDocument: trust("states.amazonaws.com") }),
+    );
+    const account = startTrust === "events" ? ACCOUNT : "210987654321";
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: "start-metrics",
+        AssumeRolePolicyDocument: trust("events.amazonaws.com", {
+          StringEquals: { "aws:SourceAccount": account },
+          ArnEquals: { "aws:SourceArn": RULE_ARN.replace(ACCOUNT, account) },
+        }),
+      }),
+    );
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: "start-metrics",
+        PolicyName: "start",
+        PolicyDocument: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Action: "states:StartExecution", Resource: allowed }],
+        }),
+      }),
+    );
+    iam.destroy();
+  }
+
+  /** An EXPRESS JSONata machine that reads the run off the event EventBridge starts it with. */
+  async function metricsMachine() {
+    const sfn = new SFNClient({ ...aws.clientConfig(), maxAttempts: 1 });
+    await sfn.send(
+      new CreateStateMachineCommand({
+        name: "run-metrics",
+        type: "EXPRESS",
+        roleArn: `arn:aws:iam::${ACCOUNT}:role/metrics`,
+        definition: JSON.stringify({
+          QueryLanguage: "JSONata",
+          StartAt: "Read",
+          States: {
+            Read: {
+              Type: "Pass",
+              Output:
+                "{% {'rule': $states.input.resources[0], 'exitCode': $states.input.detail.containers[0].exitCode, 'eventTime': $states.input.time} %}",
+              End: true,
+            },
+          },
+        }),
+      }),
+    );
+    sfn.destroy();
+  }
+
+  function executions(): Record<string, unknown>[] {
+    return (aws.snapshot().services.states as { executions: Record<string, unknown>[] }).executions;
+  }
+
+  it("starts the state machine as the target's role with the event as the execution's input", async () => {
+    await roles("events", MACHINE);
+    await metricsMachine();
+    await ruleTo({ Id: "metrics", Arn: MACHINE, RoleArn: START_ROLE });
+    aws.world.publishEvent?.(taskStopped(3));
+    expect(aws.events.failures()).toEqual([]);
+    const [execution, ...others] = executions();
+    expect(others).toEqual([]);
+    const input = JSON.parse(String(execution?.input));
+    expect(input).toEqual({
+      version: "0",
+      id: input.id,
+      "detail-type": "ECS Task State Change",
+      source: "aws.ecs",
+      account: ACCOUNT,
+      time: "2030-01-01T00:00:00Z",
+      region: "us-east-1",
+      resources: [`arn:aws:ecs:us-east-1:${ACCOUNT}:task/jobs/abc`],
+      detail: { lastStatus: "STOPPED", group: "family:report", containers: [{ name: "job", exitCode: 3 }] },
+    });
+    expect(execution).toMatchObject({
+      arn: expect.stringMatching(/^arn:aws:states:us-east-1:123456789012:express:run-metrics:/),
+      status: "SUCCEEDED",
+      output: JSON.stringify({
+        rule: `arn:aws:ecs:us-east-1:${ACCOUNT}:task/jobs/abc`,
+        exitCode: 3,
+        eventTime: "2030-01-01T00:00:00Z",
+      }),
+    });
+  });
+
+  it("PutTargets requires a RoleArn for a state machine target", async () => {
+    await events.send(new PutRuleCommand({ Name: "runs", EventPattern: STOPPED_TASKS }));
+    expect(
+      await failure(
+        events.send(new PutTargetsCommand({ Rule: "runs", Targets: [{ Id: "metrics", Arn: MACHINE }] })),
+      ),
+    ).toBe(`ValidationException: RoleArn is required for target ${MACHINE}.`);
+  });
+
+  it("records a failure, and starts nothing, when the role may not StartExecution on the machine", async () => {
+    await roles("events", `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:other`);
+    await metricsMachine();
+    await ruleTo({ Id: "metrics", Arn: MACHINE, RoleArn: START_ROLE });
+    aws.world.publishEvent?.(taskStopped(3));
+    expect(executions()).toEqual([]);
+    expect(aws.events.failures()).toEqual([
+      {
+        rule: "runs",
+        targetId: "metrics",
+        targetArn: MACHINE,
+        eventId: expect.any(String),
+        reason: `role ${START_ROLE} is not allowed states:StartExecution on ${MACHINE}`,
+      },
+    ]);
+  });
+
+  it("records a failure when the role trusts EventBridge only for another account's rules", async () => {
+    await roles("other-account", MACHINE);
+    await metricsMachine();
+    await ruleTo({ Id: "metrics", Arn: MACHINE, RoleArn: START_ROLE });
+    aws.world.publishEvent?.(taskStopped(3));
+    expect(executions()).toEqual([]);
+    expect(aws.events.failures().map((f) => f.reason)).toEqual([
+      `role ${START_ROLE} does not trust events.amazonaws.com`,
+    ]);
+  });
+
+  it("records Step Functions' refusal when the machine does not exist", async () => {
+    await roles("events", MACHINE);
+    await ruleTo({ Id: "metrics", Arn: MACHINE, RoleArn: START_ROLE });
+    aws.world.publishEvent?.(taskStopped(3));
+    expect(aws.events.failures().map((f) => f.reason)).toEqual([
+      `Step Functions refused StartExecution: StateMachineDoesNotExist: State Machine Does Not Exist: '${MACHINE}'`,
     ]);
   });
 });

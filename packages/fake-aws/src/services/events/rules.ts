@@ -136,6 +136,10 @@ function readTarget(t: Reader): Target {
   if (given > 1) {
     throw validation(`Target ${id}: only one of Input, InputPath and InputTransformer may be given.`);
   }
+  // EventBridge reaches a state machine only through a role, so PutTargets requires one for it.
+  if (roleArn === undefined && /^arn:aws:states:[a-z0-9-]+:\d{12}:stateMachine:/.test(arn)) {
+    throw validation(`RoleArn is required for target ${arn}.`);
+  }
   const deadLetterArn = t.object("DeadLetterConfig")?.string("Arn", { min: 1, max: 1600 });
   if (deadLetterArn !== undefined && !/^arn:aws:sqs:[a-z0-9-]+:[0-9]{12}:[\w-]+$/.test(deadLetterArn)) {
     throw validation(`Target ${id}: DeadLetterConfig Arn ${deadLetterArn} is not an SQS queue ARN.`);
