@@ -37,6 +37,8 @@ import { AwsError } from "./types.js";
  *   GET    /_fake/sqs/messages?queue=NAME[&region=] → { messages }  bodies, without receiving them
  *   GET    /_fake/pipes/failures → { failures }                pipe deliveries that did not happen
  *   POST   /_fake/pipes/drain                                   RUNNING pipes deliver what their queues hold
+ *   GET    /_fake/cloudwatch/metric-data?namespace=&name=[&dimensions={"k":"v"}&region=] → { points }
+ *   GET    /_fake/cloudwatch/dashboard?name=[&region=] → { body }  the parsed body; null when none
  */
 
 const FAULT_KINDS: readonly FaultKind[] = ["500", "throttle", "drop", "drop-after"];
@@ -193,9 +195,40 @@ function run(aws: FakeAws, route: string, input: Reader, query: URLSearchParams)
     case "POST /_fake/pipes/drain":
       aws.pipes.drain();
       return undefined;
+    case "GET /_fake/cloudwatch/metric-data":
+      return {
+        points: aws.cloudwatch.metricData(
+          query.get("namespace") ?? "",
+          query.get("name") ?? "",
+          readDimensions(query.get("dimensions")),
+          { region: query.get("region") ?? aws.region },
+        ),
+      };
+    case "GET /_fake/cloudwatch/dashboard":
+      return {
+        body:
+          aws.cloudwatch.dashboard(query.get("name") ?? "", { region: query.get("region") ?? aws.region }) ??
+          null,
+      };
     default:
       throw new AwsError("NotFound", `no control route ${route}`);
   }
+}
+
+/** A metric's dimensions as a JSON object of names to values; none when absent. */
+function readDimensions(text: string | null): Record<string, string> {
+  if (text === null) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw badRequest("dimensions must be a JSON object of names to values");
+  }
+  const entries = typeof parsed === "object" && parsed !== null ? Object.entries(parsed) : undefined;
+  if (entries === undefined || Array.isArray(parsed) || entries.some(([, v]) => typeof v !== "string")) {
+    throw badRequest("dimensions must be a JSON object of names to values");
+  }
+  return Object.fromEntries(entries) as Record<string, string>;
 }
 
 /** JSON numbers only: `Number` would make `true`, `null` or `"1"` an exit code. */

@@ -543,3 +543,32 @@ describe("dashboards", () => {
     );
   });
 });
+
+describe("controls over HTTP", () => {
+  it("/_fake/cloudwatch reads a series' points and a dashboard's body", async () => {
+    await put([{ MetricName: "Runs", Dimensions: [{ Name: "App", Value: "a" }], Value: 2 }]);
+    await cw.send(new PutDashboardCommand({ DashboardName: "flexjob-app", DashboardBody: body([TEXT]) }));
+    const get = async (path: string) => {
+      const response = await fetch(`${aws.url}/_fake/cloudwatch/${path}`);
+      return [response.status, await response.json()];
+    };
+    const dimensions = encodeURIComponent(JSON.stringify({ App: "a" }));
+    expect(await get(`metric-data?namespace=${NS}&name=Runs&dimensions=${dimensions}`)).toEqual([
+      200,
+      {
+        points: [
+          {
+            timestamp: at(NOW).toISOString(),
+            unit: "None",
+            storageResolution: 60,
+            values: [{ value: 2, count: 1 }],
+          },
+        ],
+      },
+    ]);
+    expect(await get(`metric-data?namespace=${NS}&name=Runs`)).toEqual([200, { points: [] }]);
+    expect((await get(`metric-data?namespace=${NS}&name=Runs&dimensions=[]`))[0]).toBe(400);
+    expect(await get("dashboard?name=flexjob-app")).toEqual([200, { body: { widgets: [TEXT] } }]);
+    expect(await get("dashboard?name=missing")).toEqual([200, { body: null }]);
+  });
+});
