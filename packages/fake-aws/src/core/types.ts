@@ -228,6 +228,11 @@ export interface ServiceDefinition {
   protocol: Protocol;
   /** awsJson1_0 / awsJson1_1: the `X-Amz-Target` prefix before the dot, e.g. `AmazonEC2ContainerServiceV20141113`. */
   targetPrefix?: string;
+  /**
+   * awsJson services that also speak awsQuery (CloudWatch): each error code's Query name, which
+   * the `x-amzn-query-error` header carries so query-compatible SDK clients set `Code` from it.
+   */
+  queryErrorCodes?: Readonly<Record<string, string>>;
   /** awsQuery / ec2Query: the API version the SDK sends, e.g. `2010-05-08`. */
   apiVersion?: string;
   /** awsQuery / ec2Query: XML namespace of responses. */

@@ -22,10 +22,16 @@ export const awsJsonCodec = (version: "1.0" | "1.1"): ProtocolCodec => ({
       body: stringifyJson(output),
     };
   },
-  error(_service, error, requestId) {
+  error(service, error, requestId) {
+    const queryCode = service.queryErrorCodes?.[error.code];
+    const fault = error.fault === "server" ? "Receiver" : "Sender";
     return {
       status: error.status,
-      headers: { "content-type": `application/x-amz-json-${version}`, "x-amzn-requestid": requestId },
+      headers: {
+        "content-type": `application/x-amz-json-${version}`,
+        "x-amzn-requestid": requestId,
+        ...(queryCode !== undefined && { "x-amzn-query-error": `${queryCode};${fault}` }),
+      },
       body: JSON.stringify({ ...error.members, __type: error.code, message: error.message }),
     };
   },

@@ -418,13 +418,13 @@ describe("dashboards", () => {
     ]);
     const elsewhere = new CloudWatchClient({ ...aws.clientConfig("eu-west-1"), maxAttempts: 1 });
     expect(await failure(elsewhere.send(new GetDashboardCommand({ DashboardName: "flexjob-app" })))).toBe(
-      "DashboardNotFoundError: Dashboard flexjob-app does not exist",
+      "ResourceNotFound: Dashboard flexjob-app does not exist",
     );
     expect((await elsewhere.send(new ListDashboardsCommand({}))).DashboardEntries).toEqual([]);
     elsewhere.destroy();
     expect(
       await failure(cw.send(new DeleteDashboardsCommand({ DashboardNames: ["flexjob-app", "missing"] }))),
-    ).toBe("DashboardNotFoundError: Dashboard missing does not exist");
+    ).toBe("ResourceNotFound: Dashboard missing does not exist");
     expect(aws.cloudwatch.dashboard("flexjob-app")).toEqual({ widgets: [TEXT, METRIC, LOG] });
     await cw.send(new DeleteDashboardsCommand({ DashboardNames: ["flexjob-app"] }));
     expect(aws.cloudwatch.dashboard("flexjob-app")).toBeUndefined();
@@ -541,6 +541,33 @@ describe("dashboards", () => {
     expect(await failure(cw.send(new PutDashboardCommand({ DashboardName: "d", DashboardBody: "{}" })))).toBe(
       `DashboardInvalidInputError: The dashboard body is invalid, there are 1 validation errors: [{"dataPath":"","message":"Should have required property 'widgets'"}]`,
     );
+  });
+});
+
+describe("errors", () => {
+  // The SDK prefers the Query code: a missing dashboard (DashboardNotFoundError in JSON) arrives
+  // as ResourceNotFound, the shape that code names, as it does from AWS.
+  it("carry CloudWatch's Query code too, as query-compatible clients read it", async () => {
+    const codes = (promise: Promise<unknown>) =>
+      promise.then(
+        () => "resolved",
+        (error: { name: string; Code?: string; $fault?: string }) => [error.name, error.Code, error.$fault],
+      );
+    expect(await codes(cw.send(new GetDashboardCommand({ DashboardName: "missing" })))).toEqual([
+      "ResourceNotFound",
+      "ResourceNotFound",
+      "client",
+    ]);
+    expect(await codes(put([{ MetricName: "M", Value: 1 }], "AWS/ECS"))).toEqual([
+      "InvalidParameterValueException",
+      "InvalidParameterValue",
+      "client",
+    ]);
+    expect(await codes(put([{ Value: 1 } as MetricDatum]))).toEqual([
+      "MissingRequiredParameterException",
+      "MissingParameter",
+      "client",
+    ]);
   });
 });
 

@@ -37,6 +37,17 @@ export interface CloudWatchControls {
   dashboard(name: string, options?: { region?: string }): unknown;
 }
 
+/** CloudWatch's awsQuery error codes, by the exception names its JSON protocol answers with. */
+const QUERY_ERROR_CODES = {
+  InvalidParameterValueException: "InvalidParameterValue",
+  MissingRequiredParameterException: "MissingParameter",
+  InvalidParameterCombinationException: "InvalidParameterCombination",
+  DashboardNotFoundError: "ResourceNotFound",
+  DashboardInvalidInputError: "InvalidParameterInput",
+  InvalidNextToken: "InvalidNextToken",
+  InternalServiceFault: "InternalServiceError",
+};
+
 export interface CloudWatchService {
   service: ServiceDefinition;
   controls: CloudWatchControls;
@@ -49,6 +60,7 @@ export function createCloudWatchService(options: { region: string }): CloudWatch
     signingName: "monitoring",
     protocol: "awsJson1_0",
     targetPrefix: "GraniteServiceVersion20100801",
+    queryErrorCodes: QUERY_ERROR_CODES,
     handlers: cloudWatchHandlers(env),
     mutating: new Set(["PutMetricData", "PutDashboard", "DeleteDashboards"]),
     snapshot: () => ({
