@@ -161,6 +161,8 @@ export function renderSummary(input: SummaryInput): string {
   const account = result === undefined ? "" : ` (account ${result.plan.accountId})`;
   const lines = [`## flexjob: ${config.app} in ${region}${account}`, "", headline(input), ""];
   if (input.configFile !== undefined) lines.push(`Config: ${code(input.configFile)}`, "");
+  if (result?.dashboardUrl !== undefined)
+    lines.push(`Dashboard: [${names.dashboard(config.app)}](${result.dashboardUrl})`, "");
 
   const appSteps = result?.plan.steps.filter((step) => step.job === undefined) ?? [];
   if (appSteps.length > 0) {

@@ -109,6 +109,7 @@ describe("the bundled action on a push", () => {
       "create role shop-flexjob-execution",
       "create role shop-flexjob-scheduler",
       "create role shop-flexjob-pipes",
+      "create role shop-flexjob-metrics",
       "create cluster shop",
       "create schedule-group flexjob-shop",
       "create logs-policy flexjob-events-to-logs",
@@ -117,10 +118,12 @@ describe("the bundled action on a push", () => {
       "create log-group /flexjob/shop/runs",
       "create missed-pipe flexjob-shop-missed",
       "create task-definition shop-report",
+      "create state-machine shop-flexjob-metrics",
       "create schedule shop-report",
       "create schedule shop-report.1",
       "create event-rule flexjob-shop-runs",
       "create event-rule flexjob-shop-missed",
+      "create dashboard flexjob-shop",
     ]);
 
     // The job whose branch is not this one is skipped, with a notice, and nothing of it is created.
@@ -144,7 +147,10 @@ describe("the bundled action on a push", () => {
     // Log groups per phase, and the summary a person reads.
     expect(run.stdout).toMatch(/::group::Plan\n[\s\S]*::endgroup::\n::group::Deploy\n[\s\S]*::endgroup::/);
     expect(run.summary).toContain("## flexjob: shop in eu-west-1 (account 123456789012)");
-    expect(run.summary).toContain("**Deployed**: 15 created, 0 updated, 0 deleted, 0 unchanged.");
+    expect(run.summary).toContain("**Deployed**: 18 created, 0 updated, 0 deleted, 0 unchanged.");
+    expect(run.summary).toContain(
+      "Dashboard: [flexjob-shop](https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/flexjob-shop)",
+    );
     expect(run.summary).toContain(
       "| Schedule | `cron(30 3 * * ? *)` — At 03:30, every day (Europe/Berlin) |",
     );
@@ -226,7 +232,7 @@ describe("the bundled action on a pull request", () => {
     expect(JSON.parse(run.outputs["task-definition-arn"] ?? "")).toEqual({ report: null });
     expect(run.stdout).toContain("dry run: nothing was changed");
     expect(run.summary).toContain(
-      "**Dry run on pull_request**: nothing was changed. The plan: 15 to create, 0 to update, 0 to delete, 0 unchanged.",
+      "**Dry run on pull_request**: nothing was changed. The plan: 18 to create, 0 to update, 0 to delete, 0 unchanged.",
     );
     expect(run.summary).toContain("| `+` | role `shop-flexjob-execution` |");
     expect(run.summary).toContain("| Last runs | none yet |");

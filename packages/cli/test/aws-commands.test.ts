@@ -38,19 +38,23 @@ beforeEach(async () => {
 });
 afterEach(() => aws.close());
 
+const DASHBOARD =
+  "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/flexjob-shop";
+
 describe("flexjob deploy", () => {
   it("shows the plan as a table, then a second deploy changes nothing", async () => {
     const first = await cli(["deploy"]);
     expect(first.code).toBe(0);
     expect(first.stdout).toContain("plan for shop in eu-west-1 (account 123456789012)");
     expect(first.stdout).toMatch(/ {2}\+ schedule {8}shop-report\.1/);
-    expect(first.stdout).toContain("15 to create, 0 to update, 0 to delete, 0 unchanged");
+    expect(first.stdout).toContain("18 to create, 0 to update, 0 to delete, 0 unchanged");
+    expect(first.stdout).toContain(`dashboard: ${DASHBOARD}\n`);
     expect(first.stdout).toContain(
       "report: next runs 2026-12-05T02:30:00Z, 2026-12-06T02:30:00Z, 2026-12-07T02:30:00Z",
     );
     aws.clearCalls();
     const second = await cli(["deploy"]);
-    expect(second.stdout).toContain("0 to create, 0 to update, 0 to delete, 15 unchanged");
+    expect(second.stdout).toContain("0 to create, 0 to update, 0 to delete, 18 unchanged");
     expect(second.stdout).toContain("everything is up to date: no change made");
     expect(aws.mutatingCalls()).toEqual([]);
   });
@@ -107,7 +111,7 @@ describe("flexjob plan", () => {
     const result = await cli(["plan", "--offline"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("plan for shop in eu-west-1 (account <account-id>)");
-    expect(result.stdout).toContain("15 to create");
+    expect(result.stdout).toContain("18 to create");
     expect(aws.calls).toEqual([]);
   });
 });
@@ -117,6 +121,8 @@ describe("flexjob run, status and logs", () => {
     await writeFile(join(dir, "flexjob.yml"), `${CONFIG}alerts:\n  email: [ops@example.com]\n`);
     await cli(["deploy"]);
     const pending = await cli(["status"]);
+    // The app's dashboard closes the picture.
+    expect(pending.stdout.endsWith(`dashboard: ${DASHBOARD}\n`)).toBe(true);
     expect(pending.stdout).toContain(
       "  alerts   ops@example.com: subscription pending confirmation (nothing reaches it until confirmed)\n",
     );

@@ -10,3 +10,13 @@ export function logGroupConsoleUrl(region: string, group: string): string {
   const fragment = encodeURIComponent(encodeURIComponent(group)).replaceAll("%", "$");
   return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${fragment}`;
 }
+
+/**
+ * The CloudWatch console's page of a dashboard.
+ * @example
+ * dashboardConsoleUrl("eu-west-1", "flexjob-shop");
+ * // "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/flexjob-shop"
+ */
+export function dashboardConsoleUrl(region: string, name: string): string {
+  return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${encodeURIComponent(name)}`;
+}

@@ -50,7 +50,7 @@ export {
 } from "./config/schema.js";
 export { secretsInConfig } from "./config/secret-fields.js";
 export { starterConfig } from "./config/starter.js";
-export { logGroupConsoleUrl } from "./console-links.js";
+export { dashboardConsoleUrl, logGroupConsoleUrl } from "./console-links.js";
 export { BACKFILL_MAX_RUNS, type BackfillOptions, type BackfillResult, backfill } from "./deploy/backfill.js";
 export {
   type DeployedJob,

@@ -99,6 +99,15 @@ export const names = {
   schedulerRole: (app: string) => fitName(`${app}-flexjob-scheduler`, 64),
   /** Step Functions state machine names: `[0-9a-zA-Z-_]`, 1–80. */
   stateMachine: (app: string, job: string) => fitName(`${app}-${job}`, 80),
+  /**
+   * The app's EXPRESS state machine that turns run records into metrics: under the `<app>-` prefix
+   * the permissions boundary already lets roles start, and a name no job can take.
+   */
+  metricsMachine: (app: string) => fitName(`${app}-flexjob-metrics`, 80),
+  /** The role EventBridge starts it with and it publishes the metrics as. */
+  metricsRole: (app: string) => fitName(`${app}-flexjob-metrics`, 64),
+  /** The app's CloudWatch dashboard: `[A-Za-z0-9_-]`, up to 255. */
+  dashboard: (app: string) => `flexjob-${app}`,
   /** The role a job's state machine runs its tasks with. */
   statesRole: (app: string) => fitName(`${app}-flexjob-states`, 64),
   /** The task role flexjob gives jobs without their own, when they need one (service discovery). */

@@ -30,7 +30,19 @@ function requestsOf(
   const { boundaries } = seen;
   const input = call.input;
   const text = (key: string) => (typeof input[key] === "string" ? (input[key] as string) : undefined);
-  const action = `${call.service}:${call.operation}`;
+  // CloudWatch signs as `monitoring`; IAM's prefix for its actions is `cloudwatch`.
+  const action = `${call.service === "monitoring" ? "cloudwatch" : call.service}:${call.operation}`;
+  if (call.service === "monitoring" && /Dashboards?$/.test(call.operation)) {
+    // Dashboards are named in ARNs without a region.
+    const names = Array.isArray(input.DashboardNames)
+      ? input.DashboardNames.map(String)
+      : [text("DashboardName")];
+    return names.map((name) => ({
+      action,
+      resource: `arn:aws:cloudwatch::${accountId}:dashboard/${name ?? ""}`,
+      exact: name !== undefined,
+    }));
+  }
   if (call.service === "iam") {
     const role = text("RoleName");
     if (call.operation === "CreateRole" && role !== undefined) {

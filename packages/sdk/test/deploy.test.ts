@@ -32,6 +32,7 @@ describe("first deploy", () => {
       "create role shop-flexjob-execution",
       "create role shop-flexjob-scheduler",
       "create role shop-flexjob-pipes",
+      "create role shop-flexjob-metrics",
       "create cluster shop",
       "create schedule-group flexjob-shop",
       "create logs-policy flexjob-events-to-logs",
@@ -42,12 +43,14 @@ describe("first deploy", () => {
       "create missed-pipe flexjob-shop-missed",
       "create task-definition shop-report",
       "create task-definition shop-cleanup",
+      "create state-machine shop-flexjob-metrics",
       "create schedule shop-report",
       "create schedule shop-report.1",
       "create schedule shop-report.2",
       "create schedule shop-cleanup",
       "create event-rule flexjob-shop-runs",
       "create event-rule flexjob-shop-missed",
+      "create dashboard flexjob-shop",
     ]);
     expect(result.changed).toBe(true);
     expect(await scheduleNames()).toEqual(["shop-cleanup", "shop-report", "shop-report.1", "shop-report.2"]);
@@ -283,7 +286,7 @@ describe("redeploy", () => {
     expect(aws.mutatingCalls()).toEqual([]);
     expect(second.changed).toBe(false);
     expect(second.plan.steps.every((step) => step.action === "noop")).toBe(true);
-    expect(second.plan.steps).toHaveLength(19);
+    expect(second.plan.steps).toHaveLength(22);
     expect(second.jobs.map((job) => job.scheduleArns.length)).toEqual([3, 1]);
   });
 

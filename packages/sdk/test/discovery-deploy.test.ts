@@ -38,6 +38,7 @@ describe("deploy with discovery", () => {
       "create role shop-flexjob-scheduler",
       "create role shop-flexjob-task",
       "create role shop-flexjob-pipes",
+      "create role shop-flexjob-metrics",
       "create namespace shop.internal",
     ]);
     expect(await namespaces()).toEqual(["shop.internal"]);

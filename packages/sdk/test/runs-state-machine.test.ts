@@ -33,6 +33,7 @@ afterEach(() => aws.close());
 
 const FAMILY = "shop-report";
 const MACHINE = "arn:aws:states:eu-west-1:123456789012:stateMachine:shop-report";
+const METRICS = "arn:aws:states:eu-west-1:123456789012:stateMachine:shop-flexjob-metrics";
 
 function config(report: Record<string, unknown>) {
   return parseConfig({
@@ -226,7 +227,10 @@ describe("deploy, redeploy and destroy", () => {
       new GetScheduleCommand({ GroupName: "flexjob-shop", Name: "shop-report" }),
     );
     expect(schedule.Target?.Arn).toBe("arn:aws:ecs:eu-west-1:123456789012:cluster/shop");
-    expect(aws.mutatingCalls("states")).toEqual([]);
+    // The app's metrics machine is the only one.
+    expect(aws.mutatingCalls("states").map((call) => [call.operation, call.input.name])).toEqual([
+      ["CreateStateMachine", "shop-flexjob-metrics"],
+    ]);
   });
 
   it("an unchanged redeploy sends no mutating call", async () => {
@@ -235,8 +239,11 @@ describe("deploy, redeploy and destroy", () => {
     const result = await deploy(config({ retries: 2, tasks: 2, overlap: "replace" }), {}, deps);
     expect(aws.mutatingCalls()).toEqual([]);
     expect(
-      result.plan.steps.filter((step) => step.kind === "state-machine").map((step) => step.action),
-    ).toEqual(["noop"]);
+      result.plan.steps.filter((step) => step.kind === "state-machine").map((step) => [step.id, step.action]),
+    ).toEqual([
+      ["shop-report", "noop"],
+      ["shop-flexjob-metrics", "noop"],
+    ]);
   });
 
   it("dropping retries moves the schedule back to ECS, then deletes the state machine", async () => {
@@ -250,13 +257,16 @@ describe("deploy, redeploy and destroy", () => {
         .filter((operation) => ["UpdateSchedule", "DeleteStateMachine"].includes(operation)),
     ).toEqual(["UpdateSchedule", "DeleteStateMachine"]);
     const machines = await deps.clients.sfn.send(new ListStateMachinesCommand({}));
-    expect(machines.stateMachines).toEqual([]);
+    expect(machines.stateMachines?.map((machine) => machine.stateMachineArn)).toEqual([METRICS]);
   });
 
   it("destroy leaves no state machine", async () => {
     await deploy(config({ retries: 2 }), {}, deps);
     const before = await deps.clients.sfn.send(new ListStateMachinesCommand({}));
-    expect(before.stateMachines?.map((machine) => machine.stateMachineArn)).toEqual([MACHINE]);
+    expect(before.stateMachines?.map((machine) => machine.stateMachineArn).sort()).toEqual([
+      METRICS,
+      MACHINE,
+    ]);
     await destroy(config({ retries: 2 }), {}, deps);
     const after = await deps.clients.sfn.send(new ListStateMachinesCommand({}));
     expect(after.stateMachines).toEqual([]);

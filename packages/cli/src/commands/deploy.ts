@@ -49,5 +49,6 @@ export function registerDeploy(program: Command, io: CliIo): void {
       for (const job of result.jobs) {
         io.stdout(`${job.name}: next runs ${job.nextRuns.join(", ") || "none (disabled)"}\n`);
       }
+      if (result.dashboardUrl !== undefined) io.stdout(`dashboard: ${result.dashboardUrl}\n`);
     });
 }

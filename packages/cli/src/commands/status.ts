@@ -1,4 +1,4 @@
-import { status, summariseRuns } from "@flexjob/sdk";
+import { dashboardConsoleUrl, names, status, summariseRuns } from "@flexjob/sdk";
 import type { Command } from "commander";
 import { coloursFor } from "../colour.js";
 import { type CliIo, printJson } from "../io.js";
@@ -61,6 +61,8 @@ export function registerStatus(program: Command, io: CliIo): void {
           );
         }
       }
+      if (config.dashboard)
+        lines.push(`dashboard: ${dashboardConsoleUrl(deps.clients.region, names.dashboard(config.app))}`);
       io.stdout(`${lines.join("\n")}\n`);
     });
 }

@@ -62,12 +62,14 @@ describe("renderAppRoles: the states role", () => {
       "billing-flexjob-execution",
       "billing-flexjob-scheduler",
       "billing-flexjob-pipes",
+      "billing-flexjob-metrics",
     ]);
     expect(withJob({ retries: 1 }).map((role) => role.name)).toEqual([
       "billing-flexjob-execution",
       "billing-flexjob-scheduler",
       "billing-flexjob-states",
       "billing-flexjob-pipes",
+      "billing-flexjob-metrics",
     ]);
   });
 

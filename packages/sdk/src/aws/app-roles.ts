@@ -11,6 +11,7 @@ import { boundarySpec } from "./permissions-boundary.js";
 import { type PolicyStatement, passRoleStatement, policy, tagAtRunTaskStatement } from "./policy.js";
 import type { RenderInput, RetainedJob } from "./resource.js";
 import type { BoundarySpec, RoleSpec } from "./role-spec.js";
+import { renderMetricsRole } from "./run-metrics.js";
 import { jobTaskRoleArn } from "./task-definition.js";
 import type { TaskDefinitionSpec } from "./task-definition-spec.js";
 
@@ -86,6 +87,7 @@ export function renderAppRoles(input: RenderInput): RoleSpec[] {
     roles.push(renderTaskRole(config, accountId, region, tags, permissionsBoundary));
   }
   roles.push(renderPipesRole(input, { tags, permissionsBoundary }));
+  if (config.metrics) roles.push(renderMetricsRole(input, { tags, permissionsBoundary }));
   const alerts = renderAlertsRole(config, { accountId, region, tags, permissionsBoundary });
   if (alerts !== undefined) roles.push(alerts);
   return roles;

@@ -31,6 +31,8 @@ export function appScope(config: FlexjobConfig, options: ScopeOptions = {}) {
   const statesRoles = config.jobs.some(usesStateMachine) ? [statesRole] : [];
   // Only an app with an alerts webhook has the role EventBridge posts them with.
   const alertsRoles = alertWebhooks(config).length > 0 ? [role(names.alertsRole(app))] : [];
+  // Only an app with metrics has the role the history rules start the metrics machine with.
+  const metricsRoles = config.metrics ? [role(names.metricsRole(app))] : [];
   // With discovery, jobs without their own task role run as flexjob's, which the deploy manages.
   const flexjobTaskRole = usesFlexjobTaskRole(config) ? [role(names.taskRole(app))] : [];
   const taskRoles = [
@@ -51,8 +53,18 @@ export function appScope(config: FlexjobConfig, options: ScopeOptions = {}) {
     /** The role jobs' state machines run with (created only when a job has one). */
     statesRole,
     flexjobTaskRole,
+    /** The role the metrics machine and the rules that start it use; empty with `metrics: false`. */
+    metricsRoles,
     /** The roles flexjob creates for the app. */
-    appRoles: [executionRole, schedulerRole, pipesRole, ...statesRoles, ...flexjobTaskRole, ...alertsRoles],
+    appRoles: [
+      executionRole,
+      schedulerRole,
+      pipesRole,
+      ...statesRoles,
+      ...flexjobTaskRole,
+      ...alertsRoles,
+      ...metricsRoles,
+    ],
     /** Every role a job's tasks run with: what ECS needs `iam:PassRole` for. */
     ecsRoles: [executionRole, ...flexjobTaskRole, ...taskRoles],
     boundary: arn("iam", `policy/${names.boundaryPolicy(app)}`, ""),
@@ -63,6 +75,7 @@ export function appScope(config: FlexjobConfig, options: ScopeOptions = {}) {
     /** Every job's state machine: `<app>-<job>`. */
     stateMachines: arn("states", `stateMachine:${names.stateMachine(app, "*")}`),
     logGroups: arn("logs", `log-group:${names.logGroup(app, "*")}`),
+    dashboard: arn("cloudwatch", `dashboard/${names.dashboard(app)}`, ""),
   };
 }
 

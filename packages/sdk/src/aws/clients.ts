@@ -1,3 +1,4 @@
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { ECRClient } from "@aws-sdk/client-ecr";
@@ -23,6 +24,7 @@ export interface AwsClients {
   iam: IAMClient;
   sts: STSClient;
   logs: CloudWatchLogsClient;
+  cloudwatch: CloudWatchClient;
   ec2: EC2Client;
   events: EventBridgeClient;
   servicediscovery: ServiceDiscoveryClient;
@@ -70,6 +72,7 @@ export function createClients(options: ClientOptions): AwsClients {
     iam: () => new IAMClient(config),
     sts: () => new STSClient(config),
     logs: () => new CloudWatchLogsClient(config),
+    cloudwatch: () => new CloudWatchClient(config),
     ec2: () => new EC2Client(config),
     events: () => new EventBridgeClient(config),
     sfn: () => new SFNClient(config),

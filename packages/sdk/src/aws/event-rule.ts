@@ -1,4 +1,4 @@
-import { names, ownedByApp, ownTags, TAG_APP, TAG_MANAGED } from "../naming.js";
+import { names, ownedByApp, ownTags, roleArn, TAG_APP, TAG_MANAGED } from "../naming.js";
 import { canonicalJson } from "../plan/canonical-json.js";
 import { diffFields, Leaf, stepFrom } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
@@ -6,14 +6,19 @@ import type { AppScope } from "./app-scope.js";
 import { usesStateMachine } from "./asl.js";
 import type { AwsClients } from "./clients.js";
 import { missedQueueArn, missedRulePattern } from "./missed-runs.js";
+import { passRoleStatement } from "./policy.js";
 import { deleteStep, type RenderInput, type ResourceAdapter, runStep } from "./resource.js";
 import { deleteRule, RULE_ACTIONS, type RuleRead, readRule, writeRule } from "./rule-io.js";
 import { stateMachineArn } from "./state-machine.js";
 
-/** Where a rule sends what it matches: a CloudWatch Logs group, by ARN (Logs targets take no role). */
+/**
+ * Where a rule sends what it matches: the runs log group (Logs targets take no role), and the
+ * app's metrics machine, which EventBridge starts with the metrics role.
+ */
 export interface RuleTargetSpec {
   id: string;
   arn: string;
+  roleArn?: string;
 }
 
 /**
@@ -56,8 +61,12 @@ export async function observeEventRule(
   clients: AwsClients,
   name: string,
 ): Promise<EventRuleLive | undefined> {
-  // Logs targets take no role and no transformer: the id and the ARN are the whole target.
-  return readRule(clients, name, (target) => ({ id: target.Id ?? "", arn: target.Arn ?? "" }));
+  // Neither target takes a transformer: the id, the ARN and the role are the whole target.
+  return readRule(clients, name, (target) => ({
+    id: target.Id ?? "",
+    arn: target.Arn ?? "",
+    ...(target.RoleArn === undefined ? {} : { roleArn: target.RoleArn }),
+  }));
 }
 
 /** The fields a plan compares; a rule someone disabled is enabled again. */
@@ -88,7 +97,7 @@ export async function applyEventRule(clients: AwsClients, step: EventRuleStep): 
   });
 }
 
-const toTarget = (target: RuleTargetSpec) => ({ Id: target.id, Arn: target.arn });
+const toTarget = (target: RuleTargetSpec) => ({ Id: target.id, Arn: target.arn, RoleArn: target.roleArn });
 
 /**
  * The app's state-machine runs as a whole: their executions' status changes, so the history knows
@@ -106,7 +115,19 @@ export function executionsRulePattern(stateMachineArns: readonly string[]): stri
 function renderRules({ config, accountId, region, retained }: RenderInput): EventRuleSpec[] {
   const app = config.app;
   const group = names.runsLogGroup(app);
-  const target = { id: "runs-log-group", arn: `arn:aws:logs:${region}:${accountId}:log-group:${group}` };
+  const history = { id: "runs-log-group", arn: `arn:aws:logs:${region}:${accountId}:log-group:${group}` };
+  // Every record the history keeps is measured too, unless metrics are off.
+  // Sorted by id, as a rule's targets are read back.
+  const targets: RuleTargetSpec[] = config.metrics
+    ? [
+        {
+          id: "run-metrics",
+          arn: stateMachineArn(region, accountId, names.metricsMachine(app)),
+          roleArn: roleArn(accountId, names.metricsRole(app)),
+        },
+        history,
+      ]
+    : [history];
   const tags = { [TAG_MANAGED]: "true", [TAG_APP]: app };
   const clusterArn = `arn:aws:ecs:${region}:${accountId}:cluster/${names.cluster(app, config.cluster)}`;
   // Jobs kept without prune still run: their runs are recorded too.
@@ -125,7 +146,7 @@ function renderRules({ config, accountId, region, retained }: RenderInput): Even
         families,
         `arn:aws:ecs:${region}:${accountId}:task-definition/`,
       ),
-      targets: [target],
+      targets,
       tags,
     },
   ];
@@ -133,7 +154,7 @@ function renderRules({ config, accountId, region, retained }: RenderInput): Even
     name: names.missedRule(app),
     description: `flexjob ${app}: records every run that could not start in ${group}`,
     eventPattern: missedRulePattern(missedQueueArn(region, accountId, names.missedQueue(app))),
-    targets: [target],
+    targets,
     tags,
   });
   const machines = config.jobs
@@ -144,7 +165,7 @@ function renderRules({ config, accountId, region, retained }: RenderInput): Even
       name: names.executionsRule(app),
       description: `flexjob ${app}: records how each state-machine run of the app's jobs ended in ${group}`,
       eventPattern: executionsRulePattern(machines),
-      targets: [target],
+      targets,
       tags,
     });
   }
@@ -189,6 +210,9 @@ export const eventRules: ResourceAdapter<EventRuleStep> = {
         Action: RULE_ACTIONS,
         Resource: appRules(scope),
       },
+      ...(scope.metricsRoles.length > 0
+        ? [passRoleStatement("PassMetricsRoleToRules", scope.metricsRoles, "events.amazonaws.com")]
+        : []),
     ],
   }),
 };

@@ -5,6 +5,7 @@ import { awsErrorName, isAwsError, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import { type PolicyDocument, type PolicyStatement, passRoleStatement, policy } from "./policy.js";
 import type { BoundarySpec } from "./role-spec.js";
+import { publishRunMetricsStatement } from "./run-metrics.js";
 
 /**
  * The permissions boundary of every role flexjob creates for `app`: the most any of them may ever
@@ -111,6 +112,8 @@ function runStatements(app: string, account: string): PolicyStatement[] {
       Action: "events:PutEvents",
       Resource: `arn:aws:events:*:${account}:event-bus/default`,
     },
+    // The metrics role publishes the app's run metrics (the history rules start its machine).
+    publishRunMetricsStatement(),
     {
       // The alerts role posts to the app's webhooks through their API destinations.
       Sid: "InvokeAlertWebhooks",

@@ -354,7 +354,8 @@ export const roles: ResourceAdapter<RoleStep> = {
     if (job !== undefined) return [];
     const app = config.app;
     // Every role flexjob may have made for the app, whatever the config asks for now: the task,
-    // states and alerts roles may be left from when discovery:, a state machine or a webhook was on.
+    // states, alerts and metrics roles may be left from when discovery:, a state machine, a webhook
+    // or metrics were on.
     const candidates = [
       names.executionRole(app),
       names.schedulerRole(app),
@@ -362,6 +363,7 @@ export const roles: ResourceAdapter<RoleStep> = {
       names.taskRole(app),
       names.pipesRole(app),
       names.alertsRole(app),
+      names.metricsRole(app),
     ];
     const found = await Promise.all(candidates.map((name) => observeRole(clients, name)));
     return found.flatMap((live) =>
@@ -410,8 +412,13 @@ export function passRolesToEcs(scope: AppScope): PolicyStatement {
 
 function destroyRoleStatements(scope: AppScope): PolicyStatement[] {
   // Destroy also removes the roles of what the config had once and has no more (discovery:, a state
-  // machine, a webhook).
-  const leftover = [names.taskRole(scope.app), names.statesRole(scope.app), names.alertsRole(scope.app)]
+  // machine, a webhook, metrics).
+  const leftover = [
+    names.taskRole(scope.app),
+    names.statesRole(scope.app),
+    names.alertsRole(scope.app),
+    names.metricsRole(scope.app),
+  ]
     .map((name) => scope.arn("iam", `role/${name}`, ""))
     .filter((arn) => !scope.appRoles.includes(arn));
   return [

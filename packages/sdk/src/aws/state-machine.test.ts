@@ -82,6 +82,7 @@ function liveOf(spec: StateMachineSpec): StateMachineLive {
   return {
     name: spec.name,
     arn: spec.arn,
+    type: spec.type,
     roleArn: spec.roleArn,
     definition: spec.definition,
     tags: spec.tags,
@@ -90,7 +91,10 @@ function liveOf(spec: StateMachineSpec): StateMachineLive {
 
 describe("which jobs get a state machine", () => {
   it("only jobs with retries, a timeout or an overlap policy other than allow", () => {
-    expect(stateMachines.render(renderInput({}))).toEqual([]);
+    // The app's metrics machine is the only one a config without such jobs gets.
+    expect(stateMachines.render(renderInput({})).map((each) => [each.id, each.job])).toEqual([
+      ["billing-flexjob-metrics", undefined],
+    ]);
     const one = (job: Record<string, unknown>) =>
       usesStateMachine(renderInput(job).config.jobs[0] ?? ({} as never));
     expect([

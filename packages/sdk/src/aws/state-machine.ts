@@ -8,6 +8,7 @@ import {
   UpdateStateMachineCommand,
 } from "@aws-sdk/client-sfn";
 import type { JobSpec } from "../config/index.js";
+import { FlexjobError } from "../errors.js";
 import { names, ownedByApp, roleArn, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";
 import { canonicalJson } from "../plan/canonical-json.js";
 import { change, stepFrom, tagChanges } from "../plan/diff.js";
@@ -29,24 +30,31 @@ import {
   runStep,
 } from "./resource.js";
 import { withRolePropagation } from "./role-propagation.js";
+import { metricsDefinition } from "./run-metrics.js";
 
 /**
  * A job's Step Functions STANDARD state machine: its runs, with retries, a timeout and an overlap
- * policy (see `asl.ts`). Only jobs that ask for one of those get one.
+ * policy (see `asl.ts`). Only jobs that ask for one of those get one. The app's EXPRESS metrics
+ * machine (see `run-metrics.ts`) is one too, with no job.
  */
 export interface StateMachineSpec {
   name: string;
   /** Deterministic from the name, so observe and the schedule need no lookup. */
   arn: string;
+  /** Fixed when the machine is made: Step Functions cannot change it. */
+  type: StateMachineType;
   roleArn: string;
   /** Canonical JSON: what a plan compares, byte for byte. */
   definition: string;
   tags: Record<string, string>;
 }
 
+export type StateMachineType = "STANDARD" | "EXPRESS";
+
 export interface StateMachineLive {
   name: string;
   arn: string;
+  type: StateMachineType;
   roleArn: string;
   definition: string;
   tags: Record<string, string>;
@@ -87,9 +95,33 @@ export function renderStateMachine(job: JobSpec, input: RenderInput): StateMachi
   return {
     name,
     arn: stateMachineArn(region, accountId, name),
+    type: "STANDARD",
     roleArn: roleArn(accountId, names.statesRole(app)),
     definition: canonicalJson(definition),
     tags: taskTags,
+  };
+}
+
+/** The app's metrics machine: EXPRESS (a run of it lasts a second), started by the history rules. */
+export function renderMetricsMachine(input: RenderInput): StateMachineSpec {
+  const { config, accountId, region } = input;
+  const app = config.app;
+  const name = names.metricsMachine(app);
+  const machineJobs = config.jobs.filter(usesStateMachine);
+  const definition = metricsDefinition({
+    app,
+    machineFamilies: machineJobs.map((job) => names.taskFamily(app, job.name)).sort(),
+    machines: machineJobs
+      .map((job) => stateMachineArn(region, accountId, names.stateMachine(app, job.name)))
+      .sort(),
+  });
+  return {
+    name,
+    arn: stateMachineArn(region, accountId, name),
+    type: "EXPRESS",
+    roleArn: roleArn(accountId, names.metricsRole(app)),
+    definition: canonicalJson(definition),
+    tags: { [TAG_MANAGED]: "true", [TAG_APP]: app },
   };
 }
 
@@ -104,6 +136,7 @@ export async function observeStateMachine(
     return {
       name: described.name ?? "",
       arn: described.stateMachineArn ?? arn,
+      type: described.type === "EXPRESS" ? "EXPRESS" : "STANDARD",
       roleArn: described.roleArn ?? "",
       definition: canonicalDefinition(described.definition ?? ""),
       tags: Object.fromEntries(tags.map((tag) => [tag.key ?? "", tag.value ?? ""])),
@@ -151,6 +184,7 @@ export function planStateMachine(
 ): StateMachineStep {
   const changes: FieldChange[] = [];
   if (live !== undefined) {
+    if (live.type !== spec.type) throw typeChanged(spec, live);
     if (live.definition !== spec.definition)
       changes.push(change("definition", live.definition, spec.definition));
     if (live.roleArn !== spec.roleArn) changes.push(change("roleArn", live.roleArn, spec.roleArn));
@@ -158,6 +192,18 @@ export function planStateMachine(
   }
   const base = { kind: "state-machine", id: spec.name, job, desired: spec } as const;
   return { ...stepFrom(base, live, changes), arn: spec.arn };
+}
+
+/** Names are flexjob's, so only a machine made by other means under one can differ in type. */
+function typeChanged(spec: StateMachineSpec, live: StateMachineLive): FlexjobError {
+  return new FlexjobError(
+    `state machine ${spec.name} is ${live.type}; flexjob needs it ${spec.type}, which Step Functions cannot change`,
+    {
+      code: "INPUT_INVALID",
+      fault: "user",
+      remedy: `delete it (aws stepfunctions delete-state-machine --state-machine-arn ${spec.arn}) and deploy again`,
+    },
+  );
 }
 
 /** Step Functions refuses a role it cannot assume yet: IAM has not propagated it. */
@@ -199,7 +245,7 @@ export async function applyStateMachine(
       name: spec.name,
       definition: spec.definition,
       roleArn: spec.roleArn,
-      type: "STANDARD",
+      type: spec.type,
       tags: wireTags(spec.tags),
     });
     try {
@@ -249,6 +295,8 @@ function foundOf(live: StateMachineLive): Found<StateMachineLive> {
  * config (prune).
  */
 function planUnwantedMachine(found: Found<StateMachineLive>, context: PlanContext) {
+  if (found.job === undefined && found.id === names.metricsMachine(context.config.app))
+    return removeStateMachine(found, "metrics: false");
   return planJobLeftover(found, context, {
     remove: removeStateMachine,
     reason: () => "job no longer sets retries, timeout or overlap",
@@ -290,11 +338,15 @@ export const stateMachines: ResourceAdapter<StateMachineStep> = {
   // After the roles (its role) and before the schedules that start it; deleted after the schedules
   // that pointed at it and before its role.
   order: { write: 1, remove: 4 },
-  render: (input) =>
-    input.config.jobs.filter(usesStateMachine).map((job) => {
+  render: (input) => [
+    ...input.config.jobs.filter(usesStateMachine).map((job) => {
       const spec = renderStateMachine(job, input);
       return { id: spec.name, job: job.name, spec };
     }),
+    ...(input.config.metrics
+      ? [{ id: names.metricsMachine(input.config.app), spec: renderMetricsMachine(input) }]
+      : []),
+  ],
   observe: observeMachines,
   plan: (desired, live) => planStateMachine(desired.spec, live, desired.job ?? ""),
   planUnwanted: planUnwantedMachine,
@@ -321,7 +373,7 @@ export const stateMachines: ResourceAdapter<StateMachineStep> = {
         ],
         Resource: scope.stateMachines,
       },
-      passRoleStatement("PassStatesRole", scope.statesRole, "states.amazonaws.com"),
+      passRoleStatement("PassStatesRole", [scope.statesRole, ...scope.metricsRoles], "states.amazonaws.com"),
     ],
   }),
 };

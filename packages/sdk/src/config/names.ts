@@ -34,13 +34,21 @@ export function appNameProblem(app: string): Problem | undefined {
   return { message: `app ${showValue(app)} is not a valid app name`, remedy };
 }
 
-/** `/flexjob/<app>/runs` is the app's run history, beside each job's `/flexjob/<app>/<job>` log group. */
-const RESERVED_JOB_NAMES = ["runs"];
+/**
+ * Names a job cannot take: `/flexjob/<app>/runs` is the app's run history, beside each job's
+ * `/flexjob/<app>/<job>` log group, and `<app>-flexjob-metrics` is the app's metrics state machine,
+ * beside each job's `<app>-<job>`.
+ */
+const RESERVED_JOB_NAMES: Readonly<Record<string, string>> = {
+  runs: "/flexjob/<app>/runs is the app's run history",
+  "flexjob-metrics": "<app>-flexjob-metrics is the state machine that turns the app's runs into metrics",
+};
 
 export function jobNameProblem(job: string): Problem | undefined {
-  if (RESERVED_JOB_NAMES.includes(job)) {
+  const reserved = Object.hasOwn(RESERVED_JOB_NAMES, job) ? RESERVED_JOB_NAMES[job] : undefined;
+  if (reserved !== undefined) {
     return {
-      message: `job name ${showValue(job)} is reserved: /flexjob/<app>/${job} is the app's run history`,
+      message: `job name ${showValue(job)} is reserved: ${reserved}`,
       remedy: `rename the job, e.g. to ${showValue(`${job}-job`)}`,
     };
   }

@@ -14,6 +14,8 @@ describe("parseConfig defaults", () => {
       region: undefined,
       cluster: "billing",
       insights: undefined,
+      metrics: true,
+      dashboard: true,
       network: { subnets: undefined, securityGroups: undefined, assignPublicIp: false },
       discovery: undefined,
       jobs: [
@@ -99,6 +101,8 @@ describe("parseConfig defaults", () => {
       },
       discovery: { namespace: "billing.internal" },
       insights: undefined,
+      metrics: true,
+      dashboard: true,
       jobs: [
         {
           name: "report",
@@ -336,6 +340,15 @@ describe("app, region, cluster, network, discovery", () => {
       ["network.securityGroups", "network.securityGroups has 6 entries; the limit is 5", "give at most 5"],
     ]);
     expect(top({ insights: "yes" })[0]?.[1]).toBe('insights must be true or false, got "yes"');
+    expect(top({ metrics: "no" })[0]?.[1]).toBe('metrics must be true or false, got "no"');
+    expect(top({ dashboard: 1 })[0]?.[1]).toBe("dashboard must be true or false, got 1");
+    expect(top({ metrics: false, dashboard: true })).toEqual([
+      [
+        "dashboard",
+        "dashboard: true needs metrics, and metrics is false",
+        "remove metrics: false, or remove dashboard: true",
+      ],
+    ]);
     expect(top({ network: { assignPublicIp: "yes" } })[0]?.[1]).toBe(
       'network.assignPublicIp must be true or false, got "yes"',
     );
@@ -384,6 +397,16 @@ describe("job names", () => {
         "jobs.runs",
         'job name "runs" is reserved: /flexjob/<app>/runs is the app\'s run history',
         'rename the job, e.g. to "runs-job"',
+      ],
+    ]);
+  });
+
+  it("rejects flexjob-metrics, the name the app's metrics state machine ends in", () => {
+    expect(problems({ app: "billing", jobs: { "flexjob-metrics": { schedule: "rate(1 hour)" } } })).toEqual([
+      [
+        "jobs.flexjob-metrics",
+        'job name "flexjob-metrics" is reserved: <app>-flexjob-metrics is the state machine that turns the app\'s runs into metrics',
+        'rename the job, e.g. to "flexjob-metrics-job"',
       ],
     ]);
   });

@@ -85,6 +85,8 @@ const AWS_DOCS = {
   network: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html",
   cluster: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/clusters.html",
   insights: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContainerInsights.html",
+  metrics: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/working_with_metrics.html",
+  dashboard: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Dashboards.html",
   discovery: "https://docs.aws.amazon.com/cloud-map/latest/dg/working-with-namespaces.html",
   command:
     "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_environment",
@@ -916,6 +918,27 @@ const topShape = {
         "the account's default",
       ),
     ),
+  metrics: z
+    .boolean()
+    .default(true)
+    .meta(
+      doc(
+        "Run metrics per job in CloudWatch (namespace `flexjob`, dimensions `app` and `job`): Runs, Failures, Duration, Attempts, Missed, from the run history by a small EXPRESS state machine. false removes it; the history stays.",
+        false,
+        AWS_DOCS.metrics,
+      ),
+    ),
+  dashboard: z
+    .boolean()
+    .optional()
+    .meta(
+      doc(
+        "The CloudWatch dashboard `flexjob-<app>`: each job's runs, failures, duration and attempts, CPU and memory with `insights: true`, and the latest failed runs. CloudWatch bills a dashboard beyond an account's first three. Needs `metrics`.",
+        false,
+        AWS_DOCS.dashboard,
+        "the value of `metrics`",
+      ),
+    ),
   network: networkSchema,
   discovery: discoverySchema,
   alerts: alertsSchema,
@@ -962,6 +985,10 @@ function configSpec(config: z.output<z.ZodObject<typeof topShape>>) {
     cluster: config.cluster ?? config.app,
     /** Container Insights on a flexjob-created cluster; undefined leaves the account's default. */
     insights: config.insights,
+    /** Whether the run metrics are published. */
+    metrics: config.metrics,
+    /** Whether the app has its dashboard; only with metrics. */
+    dashboard: config.dashboard ?? config.metrics,
     network,
     /** undefined when service discovery is not used. */
     discovery: config.discovery && { namespace: config.discovery.namespace ?? `${config.app}.internal` },
@@ -988,6 +1015,17 @@ export const flexjobConfigSchema = z
       for (const job of Object.keys(config.jobs)) {
         const problem = appJobNameProblem(config.app, job);
         if (problem) addProblem(ctx, ["jobs", job], problem, job);
+      }
+      if (config.dashboard === true && !config.metrics) {
+        addProblem(
+          ctx,
+          ["dashboard"],
+          {
+            message: "dashboard: true needs metrics, and metrics is false",
+            remedy: "remove metrics: false, or remove dashboard: true",
+          },
+          true,
+        );
       }
     },
     {

@@ -5,6 +5,7 @@ import type { RenderInput, RetainedJob } from "../aws/resource.js";
 import { schedules } from "../aws/schedule.js";
 import { observeTaskDefinition, taskDefinitions } from "../aws/task-definition.js";
 import type { FlexjobConfig, JobSpec } from "../config/index.js";
+import { dashboardConsoleUrl } from "../console-links.js";
 import type { Deps } from "../deps.js";
 import { FlexjobError } from "../errors.js";
 import { names } from "../naming.js";
@@ -58,6 +59,8 @@ export interface DeployResult {
   changed: boolean;
   dryRun: boolean;
   jobs: DeployedJob[];
+  /** The app's CloudWatch dashboard in the console; undefined with `dashboard: false`. */
+  dashboardUrl?: string;
 }
 
 function selectJobs(config: FlexjobConfig, only: readonly string[] | undefined): JobSpec[] {
@@ -141,7 +144,15 @@ export async function deploy(
   const jobs = config.jobs
     .filter((job) => selected.has(job.name))
     .map((job) => deployedJob(job, desired, live, applied ?? liveArns(plan), deps.now()));
-  return { plan, changed: (applied?.changed ?? 0) > 0, dryRun, jobs };
+  return {
+    plan,
+    changed: (applied?.changed ?? 0) > 0,
+    dryRun,
+    jobs,
+    ...(config.dashboard
+      ? { dashboardUrl: dashboardConsoleUrl(plan.region, names.dashboard(config.app)) }
+      : {}),
+  };
 }
 
 /** What a deploy reports of one job: its image, the ARNs it runs under, and its next runs. */

@@ -71,6 +71,7 @@ describe("deployPolicy", () => {
             "arn:aws:iam::123456789012:role/billing-flexjob-execution",
             "arn:aws:iam::123456789012:role/billing-flexjob-scheduler",
             "arn:aws:iam::123456789012:role/billing-flexjob-pipes",
+            "arn:aws:iam::123456789012:role/billing-flexjob-metrics",
           ],
         },
         {
@@ -81,6 +82,7 @@ describe("deployPolicy", () => {
             "arn:aws:iam::123456789012:role/billing-flexjob-execution",
             "arn:aws:iam::123456789012:role/billing-flexjob-scheduler",
             "arn:aws:iam::123456789012:role/billing-flexjob-pipes",
+            "arn:aws:iam::123456789012:role/billing-flexjob-metrics",
           ],
           Condition: {
             StringEquals: {
@@ -230,7 +232,10 @@ describe("deployPolicy", () => {
           Sid: "PassStatesRole",
           Effect: "Allow",
           Action: "iam:PassRole",
-          Resource: "arn:aws:iam::123456789012:role/billing-flexjob-states",
+          Resource: [
+            "arn:aws:iam::123456789012:role/billing-flexjob-states",
+            "arn:aws:iam::123456789012:role/billing-flexjob-metrics",
+          ],
           Condition: { StringEquals: { "iam:PassedToService": "states.amazonaws.com" } },
         },
         {
@@ -267,6 +272,13 @@ describe("deployPolicy", () => {
           ],
         },
         {
+          Sid: "PassMetricsRoleToRules",
+          Effect: "Allow",
+          Action: "iam:PassRole",
+          Resource: ["arn:aws:iam::123456789012:role/billing-flexjob-metrics"],
+          Condition: { StringEquals: { "iam:PassedToService": "events.amazonaws.com" } },
+        },
+        {
           Sid: "ManageAlertWebhooks",
           Effect: "Allow",
           Action: [
@@ -285,6 +297,12 @@ describe("deployPolicy", () => {
             "arn:aws:events:eu-west-1:123456789012:connection/flexjob-billing-alerts/*",
           ],
         },
+        {
+          Sid: "ManageDashboard",
+          Effect: "Allow",
+          Action: ["cloudwatch:DeleteDashboards", "cloudwatch:GetDashboard", "cloudwatch:PutDashboard"],
+          Resource: "arn:aws:cloudwatch::123456789012:dashboard/flexjob-billing",
+        },
       ],
     });
   });
@@ -300,6 +318,7 @@ describe("deployPolicy", () => {
       "arn:aws:iam::*:role/billing-flexjob-execution",
       "arn:aws:iam::*:role/billing-flexjob-scheduler",
       "arn:aws:iam::*:role/billing-flexjob-pipes",
+      "arn:aws:iam::*:role/billing-flexjob-metrics",
     ]);
     expect(
       deployPolicy(config, { region: "us-east-1" }).Statement.find((each) => each.Sid === "ManageSchedules")

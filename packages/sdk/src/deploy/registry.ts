@@ -3,6 +3,7 @@ import { alertsDestinations } from "../aws/alerts-destination.js";
 import { alertsTopics } from "../aws/alerts-topic.js";
 import { boundaries } from "../aws/boundary.js";
 import { clusters } from "../aws/cluster.js";
+import { dashboards } from "../aws/dashboard.js";
 import { discoveryServices } from "../aws/discovery-service.js";
 import { eventRules } from "../aws/event-rule.js";
 import { logGroups } from "../aws/log-group.js";
@@ -48,6 +49,7 @@ export const registry = defineRegistry({
   "alerts-destination": alertsDestinations,
   "alerts-topic": alertsTopics,
   "alert-rule": alertRules,
+  dashboard: dashboards,
 });
 
 type Registry = typeof registry;
