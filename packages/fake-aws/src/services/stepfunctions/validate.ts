@@ -272,6 +272,27 @@ function checkConditions(
   next: (field: string, target: unknown) => void,
   problems: Problems,
 ): void {
+  eachChoiceRule(state, at, next, problems, (rule, where) => {
+    unknownFields(rule, ["Condition", "Next", "Comment", "Output", "Assign"], where, problems);
+    if (typeof rule.Condition !== "boolean" && expressionOf(rule.Condition) === undefined) {
+      problems.push(
+        `SCHEMA_VALIDATION_FAILED: The field 'Condition' must be a JSONata expression '{% ... %}' or a boolean at ${where}/Condition`,
+      );
+    }
+    for (const field of ["Condition", "Output", "Assign"]) {
+      checkExpressions(rule[field], `${where}/${field}`, problems);
+    }
+  });
+}
+
+/** A Choice state's rules, each an object with a Next, then its Default; `check` sees each rule. */
+function eachChoiceRule(
+  state: Record<string, unknown>,
+  at: string,
+  next: (field: string, target: unknown) => void,
+  problems: Problems,
+  check: (rule: Record<string, unknown>, where: string) => void,
+): void {
   const choices = state.Choices;
   if (!Array.isArray(choices) || choices.length === 0) {
     problems.push(
@@ -285,16 +306,8 @@ function checkConditions(
       problems.push(`SCHEMA_VALIDATION_FAILED: A choice rule must be an object at ${where}`);
       return;
     }
-    unknownFields(rule, ["Condition", "Next", "Comment", "Output", "Assign"], where, problems);
     next(`Choices[${i}]/Next`, rule.Next);
-    if (typeof rule.Condition !== "boolean" && expressionOf(rule.Condition) === undefined) {
-      problems.push(
-        `SCHEMA_VALIDATION_FAILED: The field 'Condition' must be a JSONata expression '{% ... %}' or a boolean at ${where}/Condition`,
-      );
-    }
-    for (const field of ["Condition", "Output", "Assign"]) {
-      checkExpressions(rule[field], `${where}/${field}`, problems);
-    }
+    check(rule, where);
   });
   if (state.Default !== undefined) next("Default", state.Default);
 }
@@ -436,23 +449,7 @@ function checkChoice(
   next: (field: string, target: unknown) => void,
   problems: Problems,
 ): void {
-  const choices = state.Choices;
-  if (!Array.isArray(choices) || choices.length === 0) {
-    problems.push(
-      `SCHEMA_VALIDATION_FAILED: The field 'Choices' should be a non-empty array at ${at}/Choices`,
-    );
-    return;
-  }
-  choices.forEach((rule, i) => {
-    const where = `${at}/Choices[${i}]`;
-    if (!isObject(rule)) {
-      problems.push(`SCHEMA_VALIDATION_FAILED: A choice rule must be an object at ${where}`);
-      return;
-    }
-    next(`Choices[${i}]/Next`, rule.Next);
-    checkRule(rule, where, problems, true);
-  });
-  if (state.Default !== undefined) next("Default", state.Default);
+  eachChoiceRule(state, at, next, problems, (rule, where) => checkRule(rule, where, problems, true));
 }
 
 /** A choice rule: exactly one comparison (with its Variable) or one of And/Or/Not. */
