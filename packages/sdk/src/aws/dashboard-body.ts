@@ -4,7 +4,7 @@
  * the latest error lines of the jobs' logs. Pure; `dashboard.ts` writes it.
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
  */
-import { METRICS_NAMESPACE } from "./run-metrics.js";
+import { METRICS_NAMESPACE, type RunMetric } from "./run-metrics.js";
 
 /**
  * The first widget says this, and flexjob only ever touches a dashboard that does: a dashboard
@@ -56,7 +56,8 @@ export function dashboardBody(input: DashboardInput): Record<string, unknown> {
 }
 
 function jobRow(input: DashboardInput, job: DashboardJob, y: number): Widget[] {
-  const metric = (name: string, options: Record<string, unknown>) => [
+  // Only what the metrics machine publishes can be graphed.
+  const metric = (name: RunMetric, options: Record<string, unknown>) => [
     METRICS_NAMESPACE,
     name,
     "app",

@@ -24,8 +24,7 @@ export const METRICS_NAMESPACE = "flexjob";
  * - `Attempts`: tasks the runs started; beyond `Runs`, each one is a retry.
  * - `Missed`: runs Scheduler could not start (its dead letters), not a refused duplicate start.
  */
-export const RUN_METRICS = ["Runs", "Failures", "Duration", "Attempts", "Missed"] as const;
-export type RunMetric = (typeof RUN_METRICS)[number];
+export type RunMetric = "Runs" | "Failures" | "Duration" | "Attempts" | "Missed";
 
 /**
  * What the metrics machine must know. Each record names its job through a name flexjob made
