@@ -24,10 +24,8 @@ export interface DashboardSpec {
   body: string;
 }
 
-export interface DashboardLive {
-  name: string;
-  body: string;
-}
+/** What GetDashboard reads back, its body made canonical as the spec's is. */
+export type DashboardLive = DashboardSpec;
 
 export type DashboardStep = PlanStep<"dashboard", DashboardSpec, DashboardLive>;
 
