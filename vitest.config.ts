@@ -6,8 +6,17 @@ export default defineConfig({
     // Tests run the workspace packages from source, never a stale build in dist/.
     alias: [
       {
+        find: /^@flexjob\/discovery$/,
+        replacement: fileURLToPath(new URL("packages/discovery/src/index.ts", import.meta.url)),
+      },
+      {
         find: /^@flexjob\/sdk\/discovery$/,
         replacement: fileURLToPath(new URL("packages/sdk/src/discovery/index.ts", import.meta.url)),
+      },
+      {
+        // The SDK's light subpaths (package.json exports): @flexjob/sdk/config -> src/entry-config.ts.
+        find: /^@flexjob\/sdk\/(config|schedule|image)$/,
+        replacement: fileURLToPath(new URL("packages/sdk/src/entry-$1.ts", import.meta.url)),
       },
       {
         find: /^@flexjob\/sdk$/,

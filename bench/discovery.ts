@@ -11,12 +11,12 @@ import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
-import { startFakeAws } from "../packages/fake-aws/src/index.js";
 import {
   createDiscovery,
   createServiceDiscoveryClient,
   type PickStrategy,
-} from "../packages/sdk/src/discovery/index.js";
+} from "../packages/discovery/src/index.js";
+import { startFakeAws } from "../packages/fake-aws/src/index.js";
 
 // fake-aws accepts any SigV4 credentials; give the SDK some so it never looks for a profile.
 process.env.AWS_ACCESS_KEY_ID ??= "AKIAFLEXJOBBENCH";
@@ -100,7 +100,7 @@ async function bundle(entry: string) {
   // flexjob's own share of the minified bundle: everything else is the AWS SDK's runtime.
   const own = Object.values(result.metafile.outputs)
     .flatMap((output) => Object.entries(output.inputs))
-    .filter(([input]) => input.includes("packages/sdk/src/"))
+    .filter(([input]) => input.includes("packages/sdk/src/") || input.includes("packages/discovery/src/"))
     .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
   return { bytes: bytes.length, gzip: gzipSync(bytes).length, packages, own };
 }

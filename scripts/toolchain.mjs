@@ -84,7 +84,7 @@ const BUILD_SOURCES = [
   "package.json",
   "pnpm-lock.yaml",
   "tsconfig.json",
-  ...["sdk", "cli"].flatMap((name) => [
+  ...["discovery", "sdk", "cli"].flatMap((name) => [
     `packages/${name}/src`,
     `packages/${name}/package.json`,
     `packages/${name}/tsconfig.json`,
@@ -97,7 +97,7 @@ const BUILD_SOURCES = [
 function buildPackages(tools) {
   const marker = join(root, "node_modules", ".flexjob-build-digest");
   const digest = digestOf(BUILD_SOURCES);
-  const built = ["sdk/dist/index.js", "cli/dist/bin.js"].every((file) =>
+  const built = ["discovery/dist/index.js", "sdk/dist/index.js", "cli/dist/bin.js"].every((file) =>
     existsSync(join(root, "packages", file)),
   );
   if (built && existsSync(marker) && readFileSync(marker, "utf8") === digest) return;

@@ -1,7 +1,8 @@
 /**
- * @flexjob/sdk/discovery — find the services a job calls, from inside the running job. Small on
- * purpose: only the Cloud Map client and a few local modules (no ECS, ECR or Scheduler client, no
- * config parser), and nothing happens at import time.
+ * @flexjob/sdk/discovery — find the services a job calls, from inside the running job. The helper
+ * itself is the `@flexjob/discovery` package (only the Cloud Map client, nothing at import time);
+ * this entry re-exports it whole, so code written against the SDK's subpath keeps working. A job
+ * that needs nothing else installs `@flexjob/discovery` and leaves the deploy clients out of its image.
  *
  * ```ts
  * import { resolveUrl, serviceUrl } from "@flexjob/sdk/discovery";
@@ -10,19 +11,4 @@
  * ```
  */
 
-// DiscoveryError is a FlexjobError: exported so `instanceof FlexjobError` works from this entry alone.
-export * from "../public-errors.js";
-// client.js is the entry's client API as it stands (the factory, the interface and its options).
-export * from "./client.js";
-export { DiscoveryError, type DiscoveryFailure } from "./errors.js";
-export type { PickStrategy } from "./pick.js";
-export type { RetryOptions } from "./retry.js";
-export {
-  configureDiscovery,
-  discover,
-  discoverDetailed,
-  pick,
-  resolveUrl,
-  serviceUrl,
-} from "./shared-client.js";
-export type { DiscoveredInstance, DiscoverResult, HealthFilter } from "./types.js";
+export * from "@flexjob/discovery";

@@ -1,4 +1,4 @@
-import { type Fault, FlexjobError, type FlexjobErrorCode } from "../errors.js";
+import { type Fault, FlexjobError, type FlexjobErrorCode } from "./flexjob-error.js";
 
 /** Why a lookup failed, stable for callers to branch on. */
 export type DiscoveryFailure =
