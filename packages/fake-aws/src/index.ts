@@ -8,6 +8,7 @@ export type {
   Latency,
   ThrottleRule,
 } from "./core/controls.js";
+export { roundTrips } from "./core/round-trips.js";
 export {
   ACCOUNT_ID,
   type FakeAws,

@@ -14,7 +14,7 @@ import { AwsError } from "./types.js";
  *   DELETE /_fake/calls
  *   POST   /_fake/reset
  *   GET    /_fake/snapshot
- *   PUT    /_fake/latency      { fixedMs } | { minMs, maxMs } | {} (off)
+ *   PUT    /_fake/latency      { fixedMs } | { minMs, maxMs } | { quietMs } | {} (off)
  *   POST   /_fake/throttle     { service, operation, ratePerSecond, burst }
  *   DELETE /_fake/throttle
  *   POST   /_fake/fault        { service, operation, kind, nth?, fraction?, times? }
@@ -260,6 +260,8 @@ function readFire(input: Reader): FireRequest {
 function readLatency(input: Reader): Latency | undefined {
   const fixedMs = input.int("fixedMs", { min: 0 });
   if (fixedMs !== undefined) return { fixedMs };
+  const quietMs = input.int("quietMs", { min: 0 });
+  if (quietMs !== undefined) return { quietMs };
   const minMs = input.int("minMs", { min: 0 });
   const maxMs = input.int("maxMs", { min: 0 });
   if (minMs === undefined && maxMs === undefined) return undefined;

@@ -18,9 +18,21 @@ export interface CallRecord {
   requestId: string;
   /** Set when a `"drop-after"` fault destroyed the socket after the handler ran. */
   responseDropped?: boolean;
+  /**
+   * Where the arrival falls on one count of the server's arrivals and answers: a call that arrived
+   * before another was answered cannot have waited for it (see `roundTrips`).
+   */
+  arrived: number;
+  /** Where the answer falls on that count; unset while the call is held, and when it is dropped. */
+  answered?: number;
 }
 
-export type Latency = { fixedMs: number } | { minMs: number; maxMs: number };
+/**
+ * A fixed or random delay before each answer, or `quietMs`: answers held until no call has
+ * arrived for that long, then all at once, so calls a client sends together are in flight
+ * together however slowly it sends them (rounds for counting round trips, see `roundTrips`).
+ */
+export type Latency = { fixedMs: number } | { minMs: number; maxMs: number } | { quietMs: number };
 
 export interface ThrottleRule {
   /** Tokens added per second (wall clock, since the SDK's retry backoff waits in real time). */
@@ -75,6 +87,10 @@ const CALL_LOG_LIMIT = 100_000;
 export class Chaos {
   readonly calls: CallRecord[] = [];
   private latency: Latency | undefined;
+  private events = 0;
+  /** Answers waiting for a quiet `quietMs`, and the timer that releases them. */
+  private held: (() => void)[] = [];
+  private quietTimer: ReturnType<typeof setTimeout> | undefined;
   private faults: ActiveFault[] = [];
   /** Rules by `service\0operation` (operation may be `*`). */
   private throttles = new Map<string, ThrottleRule>();
@@ -98,10 +114,34 @@ export class Chaos {
     this.latency = latency;
   }
 
-  /** Milliseconds to wait before answering; 0 when latency is off. */
+  /** The next place on the count of arrivals and answers (CallRecord.arrived, answered). */
+  nextEvent(): number {
+    this.events += 1;
+    return this.events;
+  }
+
+  /** Resolves when the call may be answered: after the latency, or when calls stop arriving. */
+  delay(): Promise<void> {
+    const latency = this.latency;
+    if (latency !== undefined && "quietMs" in latency) {
+      return new Promise((resolve) => {
+        this.held.push(resolve);
+        clearTimeout(this.quietTimer);
+        this.quietTimer = setTimeout(() => {
+          const held = this.held;
+          this.held = [];
+          for (const release of held) release();
+        }, latency.quietMs);
+      });
+    }
+    const delayMs = this.nextLatencyMs();
+    return delayMs > 0 ? new Promise((resolve) => setTimeout(resolve, delayMs)) : Promise.resolve();
+  }
+
+  /** Milliseconds to wait before answering; 0 when latency is off or held until quiet. */
   nextLatencyMs(): number {
     const latency = this.latency;
-    if (latency === undefined) return 0;
+    if (latency === undefined || "quietMs" in latency) return 0;
     if ("fixedMs" in latency) return latency.fixedMs;
     return latency.minMs + this.random.next() * (latency.maxMs - latency.minMs);
   }
@@ -205,8 +245,10 @@ export class Chaos {
 
 function validateLatency(latency: Latency): void {
   const ok =
-    "fixedMs" in latency
-      ? latency.fixedMs >= 0
-      : latency.minMs >= 0 && latency.maxMs >= latency.minMs && Number.isFinite(latency.maxMs);
-  if (!ok) throw new RangeError("latency needs fixedMs >= 0, or 0 <= minMs <= maxMs");
+    "quietMs" in latency
+      ? latency.quietMs >= 0 && Number.isFinite(latency.quietMs)
+      : "fixedMs" in latency
+        ? latency.fixedMs >= 0
+        : latency.minMs >= 0 && latency.maxMs >= latency.minMs && Number.isFinite(latency.maxMs);
+  if (!ok) throw new RangeError("latency needs fixedMs >= 0, 0 <= minMs <= maxMs, or quietMs >= 0");
 }

@@ -269,6 +269,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       mutating: service.mutating.has(operation),
       at: clock.now(),
       requestId,
+      arrived: chaos.nextEvent(),
     };
     chaos.record(record);
     // Fault and throttle decisions are made synchronously in arrival order, so a seeded run repeats.
@@ -279,8 +280,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     else if (fault !== "drop" && !chaos.admit(service.signingName, operation)) {
       failure = throttlingError(service.signingName);
     }
-    const delayMs = chaos.nextLatencyMs();
-    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    await chaos.delay();
     if (fault === "drop") {
       record.outcome = "drop";
       req.socket.destroy();
@@ -309,6 +309,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       req.socket.destroy();
       return;
     }
+    record.answered = chaos.nextEvent();
     send(res, response);
   }
 
