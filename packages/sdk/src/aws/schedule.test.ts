@@ -172,6 +172,8 @@ function context(arn = REVISION_4, runId = "run-1") {
       sleep: async (ms: number) => {
         sleeps.push(ms);
       },
+      // A new clock per context: pacing's buckets are per clock, so no test spends another's burst.
+      now: () => new Date(0),
     },
   };
 }

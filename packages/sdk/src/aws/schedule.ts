@@ -16,6 +16,7 @@ import type { PlanStep } from "../plan/types.js";
 import { usesStateMachine } from "./asl.js";
 import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
+import { type PacedOperation, paced } from "./pacing.js";
 import {
   type Found,
   type ObserveContext,
@@ -51,8 +52,20 @@ export interface ScheduleApplyContext {
   /** The revision ARN the family's tasks should run, possibly registered earlier in this apply. */
   taskDefinitionArnFor(family: string): string;
   sleep(ms: number): Promise<void>;
+  /** The clock the account's Scheduler quotas are paced on (see pacing.ts). */
+  now(): Date;
   /** Unique per apply; scopes CreateSchedule's ClientToken (see clientToken). */
   runId: string;
+}
+
+/** One Scheduler write, paced under its operation's quota in this account and Region. */
+function pacedWrite<T>(
+  clients: AwsClients,
+  context: ScheduleApplyContext,
+  operation: PacedOperation,
+  send: () => Promise<T>,
+): Promise<T> {
+  return paced({ clients, now: context.now, sleep: context.sleep }, operation, send);
 }
 
 /** Shown as the target revision when the task definition gets a new revision in the same apply. */
@@ -151,7 +164,9 @@ export async function applySchedule(
   const arn = await runStep(step, "schedule", {
     delete: () =>
       tolerating(
-        clients.scheduler.send(new DeleteScheduleCommand({ GroupName: groupName, Name: name })),
+        pacedWrite(clients, context, "scheduler:DeleteSchedule", () =>
+          clients.scheduler.send(new DeleteScheduleCommand({ GroupName: groupName, Name: name })),
+        ),
         "ResourceNotFoundException",
       ),
     create: (spec) => writeSchedule(clients, step, spec, context),
@@ -172,15 +187,20 @@ async function writeSchedule(
   const create = () =>
     withRolePropagation(
       () =>
-        clients.scheduler.send(
-          new CreateScheduleCommand({ ...input, ClientToken: clientToken(input, context.runId) }),
+        pacedWrite(clients, context, "scheduler:CreateSchedule", () =>
+          clients.scheduler.send(
+            new CreateScheduleCommand({ ...input, ClientToken: clientToken(input, context.runId) }),
+          ),
         ),
       isRoleNotYetAssumable,
       context.sleep,
     );
   const update = () =>
     withRolePropagation(
-      () => clients.scheduler.send(new UpdateScheduleCommand(input)),
+      () =>
+        pacedWrite(clients, context, "scheduler:UpdateSchedule", () =>
+          clients.scheduler.send(new UpdateScheduleCommand(input)),
+        ),
       isRoleNotYetAssumable,
       context.sleep,
     );
@@ -373,6 +393,7 @@ export const schedules: ResourceAdapter<ScheduleStep> = {
   apply: async (step, context) => {
     const arn = await applySchedule(context.clients, step, {
       sleep: context.sleep,
+      now: context.now,
       runId: context.runId,
       taskDefinitionArnFor: (family) => {
         const found = context.arnOf(taskDefinitions, family);

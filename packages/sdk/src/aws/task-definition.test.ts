@@ -32,6 +32,7 @@ const clients = createClients({ region: "eu-west-1" });
 beforeEach(() => {
   ecs.reset();
   sleeps.length = 0;
+  now = () => new Date(0);
 });
 
 const ARN = "arn:aws:ecs:eu-west-1:123456789012:task-definition/billing-nightly";
@@ -75,6 +76,8 @@ const sleeps: number[] = [];
 const sleep = async (ms: number) => {
   sleeps.push(ms);
 };
+/** A new clock per test: pacing's buckets are per clock, so no test spends another's burst. */
+let now = () => new Date(0);
 
 /** The revision `of` registers, as DescribeTaskDefinition returns it: ECS's defaults filled in. */
 function described(of: TaskDefinitionSpec, revision = 3): DescribeTaskDefinitionResponse {
@@ -388,7 +391,7 @@ describe("applyTaskDefinition", () => {
     ecs.on(ListTaskDefinitionsCommand).resolves({ taskDefinitionArns: [`${ARN}:1`] });
 
     expect(
-      await applyTaskDefinition(clients, planTaskDefinition(desired, undefined, "nightly"), { sleep }),
+      await applyTaskDefinition(clients, planTaskDefinition(desired, undefined, "nightly"), { sleep, now }),
     ).toBe(`${ARN}:1`);
     expect(ecs.commandCalls(RegisterTaskDefinitionCommand)[0]?.args[0].input).toEqual({
       family: "billing-nightly",
@@ -443,7 +446,7 @@ describe("applyTaskDefinition", () => {
     });
     ecs.on(RegisterTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: `${ARN}:4` } });
     ecs.on(ListTaskDefinitionsCommand).resolves({ taskDefinitionArns: [`${ARN}:3`, `${ARN}:4`] });
-    await applyTaskDefinition(clients, planTaskDefinition(desired, live(spec()), "nightly"), { sleep });
+    await applyTaskDefinition(clients, planTaskDefinition(desired, live(spec()), "nightly"), { sleep, now });
     const input = ecs.commandCalls(RegisterTaskDefinitionCommand)[0]?.args[0].input;
     expect(Object.keys(input ?? {})).not.toContain("ephemeralStorage");
     expect(Object.keys(input ?? {})).not.toContain("taskRoleArn");
@@ -459,7 +462,10 @@ describe("applyTaskDefinition", () => {
 
   it("sends nothing for a no-op step and returns the live revision", async () => {
     expect(
-      await applyTaskDefinition(clients, planTaskDefinition(spec(), live(spec(), 3), "nightly"), { sleep }),
+      await applyTaskDefinition(clients, planTaskDefinition(spec(), live(spec(), 3), "nightly"), {
+        sleep,
+        now,
+      }),
     ).toBe(`${ARN}:3`);
     expect(ecs.calls()).toHaveLength(0);
   });
@@ -477,7 +483,7 @@ describe("applyTaskDefinition", () => {
       action: "delete",
       changes: [],
     };
-    expect(await applyTaskDefinition(clients, step, { sleep })).toBe("");
+    expect(await applyTaskDefinition(clients, step, { sleep, now })).toBe("");
     expect(ecs.commandCalls(ListTaskDefinitionsCommand)[1]?.args[0].input).toMatchObject({
       nextToken: "page-2",
     });
@@ -491,7 +497,10 @@ describe("applyTaskDefinition", () => {
     ecs
       .on(RegisterTaskDefinitionCommand)
       .rejects(new ClientException({ message: "Invalid 'cpu' setting for task.", $metadata: {} }));
-    const failure = applyTaskDefinition(clients, planTaskDefinition(spec(), undefined, "nightly"), { sleep });
+    const failure = applyTaskDefinition(clients, planTaskDefinition(spec(), undefined, "nightly"), {
+      sleep,
+      now,
+    });
     await expect(failure).rejects.toBeInstanceOf(FlexjobError);
     await expect(failure).rejects.toMatchObject({
       code: "AWS_ERROR",
@@ -508,7 +517,7 @@ describe("applyTaskDefinition when a registration's outcome is unknown", () => {
       .on(RegisterTaskDefinitionCommand)
       .rejects(new ClientException({ message: "Invalid 'cpu' setting for task.", $metadata: {} }));
     await expect(
-      applyTaskDefinition(clients, planTaskDefinition(spec(), undefined, "nightly"), { sleep }),
+      applyTaskDefinition(clients, planTaskDefinition(spec(), undefined, "nightly"), { sleep, now }),
     ).rejects.toBeInstanceOf(FlexjobError);
     expect(ecs.calls().map((call) => call.args[0].constructor.name)).toEqual([
       "RegisterTaskDefinitionCommand",
@@ -527,7 +536,10 @@ describe("applyTaskDefinition when a registration's outcome is unknown", () => {
       .on(DescribeTaskDefinitionCommand, { taskDefinition: `${ARN}:4`, include: ["TAGS"] })
       .resolves(described(desired, 4));
     expect(
-      await applyTaskDefinition(clients, planTaskDefinition(desired, live(spec(), 3), "nightly"), { sleep }),
+      await applyTaskDefinition(clients, planTaskDefinition(desired, live(spec(), 3), "nightly"), {
+        sleep,
+        now,
+      }),
     ).toBe(`${ARN}:4`);
     expect(ecs.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(1);
     // Only revisions newer than the one the plan saw can be the lost registration.
@@ -543,7 +555,10 @@ describe("applyTaskDefinition when a registration's outcome is unknown", () => {
       .rejects(new ServerException({ message: "internal error", $metadata: { httpStatusCode: 500 } }))
       .on(ListTaskDefinitionsCommand)
       .resolves({ taskDefinitionArns: [] });
-    const failure = applyTaskDefinition(clients, planTaskDefinition(spec(), undefined, "nightly"), { sleep });
+    const failure = applyTaskDefinition(clients, planTaskDefinition(spec(), undefined, "nightly"), {
+      sleep,
+      now,
+    });
     await expect(failure).rejects.toMatchObject({
       message: "registering task definition billing-nightly: ServerException: internal error",
       remedy: "check the AWS error above; rerunning is safe, flexjob converges from wherever it stopped",
@@ -566,7 +581,10 @@ describe("applyTaskDefinition when a registration's outcome is unknown", () => {
       .on(DeregisterTaskDefinitionCommand)
       .resolves({});
     expect(
-      await applyTaskDefinition(clients, planTaskDefinition(desired, live(spec(), 3), "nightly"), { sleep }),
+      await applyTaskDefinition(clients, planTaskDefinition(desired, live(spec(), 3), "nightly"), {
+        sleep,
+        now,
+      }),
     ).toBe(`${ARN}:4`);
     expect(ecs.commandCalls(DeregisterTaskDefinitionCommand).map((call) => call.args[0].input)).toEqual([
       { taskDefinition: `${ARN}:5` },
@@ -592,7 +610,10 @@ describe("applyTaskDefinition when a registration's outcome is unknown", () => {
       draft.cpu = "512";
     });
     expect(
-      await applyTaskDefinition(clients, planTaskDefinition(desired, live(spec(), 3), "nightly"), { sleep }),
+      await applyTaskDefinition(clients, planTaskDefinition(desired, live(spec(), 3), "nightly"), {
+        sleep,
+        now,
+      }),
     ).toBe(`${ARN}:5`);
     expect(ecs.commandCalls(DeregisterTaskDefinitionCommand)).toEqual([]);
   });

@@ -28,6 +28,7 @@ import type { PlanStep } from "../plan/types.js";
 import { cpuArchitectureFor, STORAGE_GIB } from "../sizing/index.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
+import { type PacingClock, paced } from "./pacing.js";
 import { ecsCreateStatements } from "./policy.js";
 import { deleteStep, type Found, type RenderInput, type ResourceAdapter, runStep } from "./resource.js";
 import {
@@ -256,7 +257,7 @@ function secretsByName(secrets: { name: string; valueFrom: string }[]): Record<s
 export async function applyTaskDefinition(
   clients: AwsClients,
   step: TaskDefinitionStep,
-  options: { sleep: (ms: number) => Promise<void> },
+  options: PacingClock,
 ): Promise<string> {
   const family = step.id;
   if (step.action === "noop") {
@@ -265,7 +266,7 @@ export async function applyTaskDefinition(
     return step.live.arn;
   }
   const register = (spec: TaskDefinitionSpec, after: number) =>
-    registerRevision(clients, spec, after, options.sleep).catch((error: unknown) => {
+    registerRevision(clients, spec, after, options).catch((error: unknown) => {
       throw wrapAwsError(error, `registering task definition ${family}`);
     });
   const arn = await runStep(step, "task definition", {
@@ -293,22 +294,25 @@ const REGISTER_BACKOFF_MS = 500;
  * identical revision. So it is sent once, without the SDK's retries, and when the outcome is unknown
  * the family is searched for a revision with the same content hash (registered by the lost request)
  * before registering again. `after` is the revision the plan saw: only newer ones can be twins.
+ * Every attempt is paced under the account's RegisterTaskDefinition quota (see pacing.ts).
  */
 async function registerRevision(
   clients: AwsClients,
   spec: TaskDefinitionSpec,
   after: number,
-  sleep: (ms: number) => Promise<void>,
+  clock: PacingClock,
 ): Promise<string> {
   const hash = spec.tags[TAG_SPEC_HASH];
   for (let attempt = 1; ; attempt++) {
     let arn: string | undefined;
     try {
       const command = withoutSdkRetries(new RegisterTaskDefinitionCommand(registerTaskDefinitionInput(spec)));
-      arn = (await clients.ecs.send(command)).taskDefinition?.taskDefinitionArn;
+      const pacing = { clients, now: clock.now, sleep: clock.sleep };
+      arn = (await paced(pacing, "ecs:RegisterTaskDefinition", () => clients.ecs.send(command)))
+        .taskDefinition?.taskDefinitionArn;
     } catch (error) {
       if (!outcomeUnknown(error) || attempt >= REGISTER_ATTEMPTS || hash === undefined) throw error;
-      await sleep(REGISTER_BACKOFF_MS * 2 ** (attempt - 1));
+      await clock.sleep(REGISTER_BACKOFF_MS * 2 ** (attempt - 1));
       const twin = await lowestTwin(clients, spec.family, hash, { after, before: Number.POSITIVE_INFINITY });
       if (twin !== undefined) return twin.arn;
       continue;
@@ -631,8 +635,8 @@ export const taskDefinitions: ResourceAdapter<TaskDefinitionStep> = {
       .map((family) => ({ id: family, job: jobOfFamily(config.app, family) }))
       .filter((found) => job === undefined || found.job === job);
   },
-  apply: async (step, { clients, sleep }) =>
-    (await applyTaskDefinition(clients, step, { sleep })) || undefined,
+  apply: async (step, { clients, sleep, now }) =>
+    (await applyTaskDefinition(clients, step, { sleep, now })) || undefined,
   permissions: (scope) => ({
     reads: ["ecs:DescribeTaskDefinition", "ecs:ListTaskDefinitionFamilies", "ecs:ListTaskDefinitions"],
     deploy: [

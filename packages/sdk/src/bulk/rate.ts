@@ -1,35 +1,7 @@
 import { isAwsError } from "../aws/aws-error.js";
 
-/**
- * Default EventBridge Scheduler request-rate quotas per account and Region, documented alike for
- * CreateSchedule, DeleteSchedule and GetSchedule (and used for UpdateSchedule too): 1,000 per
- * second in the Regions below, 250 in every other. They are adjustable, shared with every other
- * caller in the account, and have changed over time (older versions of the page say 50 everywhere),
- * hence the adaptive rate on top.
- * https://docs.aws.amazon.com/scheduler/latest/UserGuide/scheduler-quotas.html
- */
-export const SCHEDULER_PRIMARY_REGIONS: readonly string[] = [
-  "us-east-1",
-  "us-east-2",
-  "us-west-2",
-  "ap-northeast-1",
-  "ap-south-1",
-  "ap-southeast-1",
-  "ap-southeast-2",
-  "eu-central-1",
-  "eu-west-1",
-  "eu-west-2",
-  "sa-east-1",
-];
-
-/**
- * The documented default write quota (requests per second) of one Scheduler operation in a Region.
- * @example defaultSchedulerWriteRate("eu-west-1") // 1000
- * @example defaultSchedulerWriteRate("eu-north-1") // 250
- */
-export function defaultSchedulerWriteRate(region: string): number {
-  return SCHEDULER_PRIMARY_REGIONS.includes(region) ? 1_000 : 250;
-}
+// The documented Scheduler quotas live with the rest of flexjob's pacing; bulk's public API keeps them.
+export { defaultSchedulerWriteRate, SCHEDULER_PRIMARY_REGIONS } from "../aws/pacing.js";
 
 /** The slowest the adaptive rate goes; below it, waiting out a throttle is all that is left. */
 export const MIN_RATE_PER_SECOND = 1;

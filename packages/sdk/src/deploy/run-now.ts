@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/client-ecs";
 import { DescribeExecutionCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { wrapAwsError } from "../aws/aws-error.js";
+import { paced } from "../aws/pacing.js";
 import { observeSchedule } from "../aws/schedule.js";
 import type { ScheduleLive } from "../aws/schedule-fields.js";
 import { LOG_ROUTER } from "../aws/task-definition-log-router.js";
@@ -242,28 +243,31 @@ async function startTask(
   // render wrote this JSON as a TaskOverride; Scheduler passes it to RunTask the same way.
   const input = runInput(target.input, context) as TaskOverride;
   try {
-    const response = await deps.clients.ecs.send(
-      new RunTaskCommand({
-        cluster: target.clusterArn,
-        taskDefinition: target.taskDefinitionArn,
-        count: 1,
-        ...(target.capacityProvider === "FARGATE_SPOT"
-          ? { capacityProviderStrategy: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }] }
-          : { launchType: "FARGATE" }),
-        platformVersion: "LATEST",
-        networkConfiguration: {
-          awsvpcConfiguration: {
-            subnets: target.subnets,
-            securityGroups: target.securityGroups,
-            assignPublicIp: target.assignPublicIp ? "ENABLED" : "DISABLED",
+    // Fargate's task launch quota is the account's: many run-nows (or a backfill) wait their turn.
+    const response = await paced(deps, "ecs:RunTask", () =>
+      deps.clients.ecs.send(
+        new RunTaskCommand({
+          cluster: target.clusterArn,
+          taskDefinition: target.taskDefinitionArn,
+          count: 1,
+          ...(target.capacityProvider === "FARGATE_SPOT"
+            ? { capacityProviderStrategy: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }] }
+            : { launchType: "FARGATE" }),
+          platformVersion: "LATEST",
+          networkConfiguration: {
+            awsvpcConfiguration: {
+              subnets: target.subnets,
+              securityGroups: target.securityGroups,
+              assignPublicIp: target.assignPublicIp ? "ENABLED" : "DISABLED",
+            },
           },
-        },
-        overrides: input,
-        startedBy: "flexjob-run-now",
-        enableECSManagedTags: true,
-        propagateTags: "TASK_DEFINITION",
-        tags: Object.entries(target.taskTags).map(([key, value]) => ({ key, value })),
-      }),
+          overrides: input,
+          startedBy: "flexjob-run-now",
+          enableECSManagedTags: true,
+          propagateTags: "TASK_DEFINITION",
+          tags: Object.entries(target.taskTags).map(([key, value]) => ({ key, value })),
+        }),
+      ),
     );
     const task = response.tasks?.[0];
     if (task === undefined) {
