@@ -261,6 +261,13 @@ describe("the dashboard", () => {
       new GetDashboardCommand({ DashboardName: "flexjob-shop" }),
     );
     expect(DashboardBody).toBe(body);
+    // Without a use for the name, flexjob leaves it be: a deploy with dashboard: false, a destroy.
+    await deploy(parseConfig(raw({ dashboard: false })), {}, deps);
+    await destroy(parseConfig(raw({ dashboard: false })), {}, deps);
+    const after = await deps.clients.cloudwatch.send(
+      new GetDashboardCommand({ DashboardName: "flexjob-shop" }),
+    );
+    expect(after.DashboardBody).toBe(body);
   });
 
   it("destroy removes the dashboard with the app", async () => {

@@ -98,8 +98,8 @@ describe("the dashboard body", () => {
       [12, 8, 12, "table", "eu-west-1"],
     ]);
     expect(logs[0]?.properties.query).toBe(
-      "SOURCE '/flexjob/shop/runs' | fields @timestamp, detail.group, detail.stateMachineArn, detail.status, detail.containers.0.exitCode, detail.stoppedReason, detail.error | " +
-        'filter (source = "aws.ecs" and detail.containers.0.exitCode != 0) or (source = "aws.states" and detail.status in ["FAILED", "TIMED_OUT"]) or source = "flexjob" | ' +
+      "SOURCE '/flexjob/shop/runs' | fields @timestamp, detail.group, detail.stateMachineArn, detail.status, detail.stopCode, detail.containers.0.exitCode, detail.containers.1.exitCode, detail.stoppedReason, detail.error | " +
+        'filter (source = "aws.ecs" and detail.stopCode != "UserInitiated" and (detail.stopCode != "EssentialContainerExited" or detail.containers.0.exitCode != 0 or detail.containers.1.exitCode != 0)) or (source = "aws.states" and detail.status in ["FAILED", "TIMED_OUT"]) or source = "flexjob" | ' +
         "sort @timestamp desc | limit 20",
     );
     expect(logs[1]?.properties.query).toBe(

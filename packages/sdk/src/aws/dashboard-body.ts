@@ -126,7 +126,9 @@ function jobRow(input: DashboardInput, job: DashboardJob, y: number): Widget[] {
 /**
  * The latest failed runs as the history has them (a failed task, a failed or timed-out execution,
  * a missed start), and the latest error-looking lines of every job whose logs are in CloudWatch:
- * Logs Insights cannot join the two, so the task id in each log stream's name links them.
+ * Logs Insights cannot join the two, so the task id in each log stream's name links them. A task
+ * failed as the alert rules say: any stop but a person's whose reason is not its essential container
+ * exiting, or a container (the job's or its log router, in either order) exiting non-zero.
  */
 function logWidgets(input: DashboardInput, y: number): Widget[] {
   const log = (title: string, x: number, query: string): Widget => ({
@@ -139,8 +141,8 @@ function logWidgets(input: DashboardInput, y: number): Widget[] {
   });
   const failures = [
     `SOURCE '${input.runsLogGroup}'`,
-    "fields @timestamp, detail.group, detail.stateMachineArn, detail.status, detail.containers.0.exitCode, detail.stoppedReason, detail.error",
-    'filter (source = "aws.ecs" and detail.containers.0.exitCode != 0) or (source = "aws.states" and detail.status in ["FAILED", "TIMED_OUT"]) or source = "flexjob"',
+    "fields @timestamp, detail.group, detail.stateMachineArn, detail.status, detail.stopCode, detail.containers.0.exitCode, detail.containers.1.exitCode, detail.stoppedReason, detail.error",
+    'filter (source = "aws.ecs" and detail.stopCode != "UserInitiated" and (detail.stopCode != "EssentialContainerExited" or detail.containers.0.exitCode != 0 or detail.containers.1.exitCode != 0)) or (source = "aws.states" and detail.status in ["FAILED", "TIMED_OUT"]) or source = "flexjob"',
     "sort @timestamp desc",
     "limit 20",
   ].join(" | ");

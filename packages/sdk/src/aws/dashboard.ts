@@ -61,13 +61,13 @@ export function renderDashboard({ config, region, retained }: RenderInput): Dash
 }
 
 /**
- * The dashboard, if there is one; a dashboard of that name without flexjob's marker is someone
- * else's, and flexjob will not overwrite it.
+ * The dashboard, if there is one. One of that name without flexjob's marker is someone else's:
+ * `"theirs"`, which a deploy that wants the name refuses and anything else leaves alone.
  */
 export async function observeDashboard(
   clients: AwsClients,
   name: string,
-): Promise<DashboardLive | undefined> {
+): Promise<DashboardLive | "theirs" | undefined> {
   let body: string;
   try {
     body =
@@ -76,7 +76,7 @@ export async function observeDashboard(
     if (isAwsError(error, ...NOT_FOUND)) return undefined;
     throw wrapAwsError(error, `reading CloudWatch dashboard ${name}`);
   }
-  if (!body.includes(DASHBOARD_MARKER)) throw notFlexjobs("CloudWatch dashboard", name);
+  if (!body.includes(DASHBOARD_MARKER)) return "theirs";
   return { name, body: canonicalBody(body) };
 }
 
@@ -133,8 +133,9 @@ export const dashboards: ResourceAdapter<DashboardStep> = {
     // Read whether or not it is wanted: turning `dashboard:` off removes it.
     const name = names.dashboard(app);
     const live = await observeDashboard(clients, name);
-    if (live === undefined) return { live: new Map(), unwanted: [] };
     const wanted = desired.some((each) => each.id === name);
+    if (live === "theirs" && wanted) throw notFlexjobs("CloudWatch dashboard", name);
+    if (live === undefined || live === "theirs") return { live: new Map(), unwanted: [] };
     return wanted
       ? { live: new Map([[name, live]]), unwanted: [] }
       : { live: new Map(), unwanted: [{ id: name, live }] };
@@ -144,7 +145,7 @@ export const dashboards: ResourceAdapter<DashboardStep> = {
   async owned({ clients, config, job }) {
     if (job !== undefined) return [];
     const live = await observeDashboard(clients, names.dashboard(config.app));
-    return live === undefined ? [] : [{ id: live.name, live }];
+    return live === undefined || live === "theirs" ? [] : [{ id: live.name, live }];
   },
   apply: (step, { clients }) => applyDashboard(clients, step),
   permissions: (scope) => ({
