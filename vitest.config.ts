@@ -14,6 +14,11 @@ export default defineConfig({
         replacement: fileURLToPath(new URL("packages/sdk/src/discovery/index.ts", import.meta.url)),
       },
       {
+        // The SDK's light subpaths (package.json exports): @flexjob/sdk/config -> src/entry-config.ts.
+        find: /^@flexjob\/sdk\/(config|schedule|image)$/,
+        replacement: fileURLToPath(new URL("packages/sdk/src/entry-$1.ts", import.meta.url)),
+      },
+      {
         find: /^@flexjob\/sdk$/,
         replacement: fileURLToPath(new URL("packages/sdk/src/index.ts", import.meta.url)),
       },

@@ -1,4 +1,4 @@
-import { loadConfig } from "@flexjob/sdk";
+import { loadConfig } from "@flexjob/sdk/config";
 import type { CliIo } from "./io.js";
 import { printIssue } from "./report-error.js";
 

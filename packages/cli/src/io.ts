@@ -1,4 +1,4 @@
-import { type AwsClients, createClients } from "@flexjob/sdk";
+import type { AwsClients } from "@flexjob/sdk";
 
 /** The world a CLI command sees: injected so tests run commands in-process. */
 export interface CliIo {
@@ -10,8 +10,11 @@ export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
   now: () => Date;
   sleep: (ms: number) => Promise<void>;
-  /** AWS clients for a region; the real ones read credentials and AWS_ENDPOINT_URL themselves. */
-  clients: (region: string) => AwsClients;
+  /**
+   * AWS clients for a region; the real ones read credentials and AWS_ENDPOINT_URL themselves.
+   * May resolve later: the real ones load the AWS SDK only when a command first asks for them.
+   */
+  clients: (region: string) => AwsClients | Promise<AwsClients>;
 }
 
 export function processIo(): CliIo {
@@ -23,7 +26,7 @@ export function processIo(): CliIo {
     env: process.env,
     now: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    clients: (region) => createClients({ region }),
+    clients: async (region) => (await import("@flexjob/sdk")).createClients({ region }),
   };
 }
 

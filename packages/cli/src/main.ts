@@ -1,4 +1,3 @@
-import { FlexjobError } from "@flexjob/sdk";
 import { Command, CommanderError } from "commander";
 import packageJson from "../package.json" with { type: "json" };
 import { registerBackfill } from "./commands/backfill.js";
@@ -18,9 +17,12 @@ import { registerSchedules } from "./commands/schedules.js";
 import { registerStatus } from "./commands/status.js";
 import { registerValidate } from "./commands/validate.js";
 import type { CliIo } from "./io.js";
-import { EXIT_BAD_INPUT, reportError } from "./report-error.js";
 
-/** Runs one `flexjob` invocation and resolves to its exit code; never exits the process itself. */
+/**
+ * Runs one `flexjob` invocation and resolves to its exit code; never exits the process itself.
+ * Each command's definition is here at start; its action, and the SDK code it needs, is loaded
+ * only when that command runs, so `--help` or `next` never loads an AWS client.
+ */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const program = new Command("flexjob")
     .description("Scheduled container jobs on AWS Fargate, from a git repository.")
@@ -51,10 +53,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;
   } catch (error) {
+    // Commander has already printed the usage problem (or the help/version it was asked for).
+    if (error instanceof CommanderError && error.exitCode === 0) return 0;
     const json = wantsJson(argv);
+    // Only a failed command loads the reporter, and with it the SDK's error and redaction code.
+    const { EXIT_BAD_INPUT, reportError, usageError } = await import("./report-error.js");
     if (error instanceof CommanderError) {
-      // Commander has already printed the usage problem (or the help/version it was asked for).
-      if (error.exitCode === 0) return 0;
       if (json) reportError(io, usageError(error), { json });
       return EXIT_BAD_INPUT;
     }
@@ -69,11 +73,4 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 function wantsJson(argv: readonly string[]): boolean {
   const end = argv.indexOf("--");
   return (end === -1 ? argv : argv.slice(0, end)).includes("--json");
-}
-
-function usageError(error: CommanderError): FlexjobError {
-  return new FlexjobError(error.message.replace(/^error: /, ""), {
-    code: "INPUT_INVALID",
-    remedy: "see the command's --help for its arguments and options",
-  });
 }

@@ -1,4 +1,4 @@
-import { type FieldIssue, isFlexjobError, redactSecretData } from "@flexjob/sdk";
+import { type FieldIssue, FlexjobError, isFlexjobError, redactSecretData } from "@flexjob/sdk/config";
 import type { CliIo } from "./io.js";
 
 /** Exit codes: 2 for input the user must fix, 1 for every other failure. */
@@ -6,6 +6,14 @@ export const EXIT_BAD_INPUT = 2;
 export const EXIT_FAILURE = 1;
 
 const REPORT_BUG = "this is a bug in flexjob; please report it with the command you ran";
+
+/** A usage problem commander found (an unknown option, a missing argument), as flexjob's own error. */
+export function usageError(error: Error): FlexjobError {
+  return new FlexjobError(error.message.replace(/^error: /, ""), {
+    code: "INPUT_INVALID",
+    remedy: "see the command's --help for its arguments and options",
+  });
+}
 
 /** What `--json` prints for an error: one object on stdout, for scripts to read instead of stderr. */
 export interface JsonError {

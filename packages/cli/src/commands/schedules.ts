@@ -1,35 +1,7 @@
-import { resolve } from "node:path";
-import {
-  type BulkSchedule,
-  deleteBulkSchedules,
-  FlexjobError,
-  listBulkSchedules,
-  loadBulkScheduleFile,
-  syncBulkSchedules,
-} from "@flexjob/sdk";
 import type { Command } from "commander";
-import { type CliIo, printJson } from "../io.js";
-import { CONFIG_FLAG, commandContext, JSON_FLAG } from "./context.js";
-
-interface SyncFlags {
-  config?: string;
-  file: string;
-  prune?: boolean;
-  dryRun?: boolean;
-  rate?: string;
-  json?: boolean;
-}
-
-interface ListFlags {
-  config?: string;
-  json?: boolean;
-}
-
-interface DeleteFlags {
-  config?: string;
-  yes?: boolean;
-  json?: boolean;
-}
+import type { DeleteFlags, ListFlags, SyncFlags } from "../actions/schedules.js";
+import type { CliIo } from "../io.js";
+import { CONFIG_FLAG, JSON_FLAG } from "./flags.js";
 
 /** `flexjob schedules sync|list|delete`: many schedules of one job, from a list. */
 export function registerSchedules(program: Command, io: CliIo): void {
@@ -57,38 +29,9 @@ export function registerSchedules(program: Command, io: CliIo): void {
       "writes per second at most (default: the Region's default Scheduler quota, 1000 or 250)",
     )
     .option(...JSON_FLAG)
-    .action(async (job: string, flags: SyncFlags) => {
-      const ratePerSecond = flags.rate === undefined ? undefined : parseRate(flags.rate);
-      const entries = await loadBulkScheduleFile(resolve(io.cwd, flags.file));
-      const { config, deps } = await commandContext(io, flags);
-      const result = await syncBulkSchedules(
-        config,
-        job,
-        // Checked entry by entry inside, before any AWS call.
-        entries as BulkSchedule[],
-        {
-          prune: flags.prune ?? false,
-          dryRun: flags.dryRun ?? false,
-          ...(ratePerSecond === undefined ? {} : { ratePerSecond }),
-        },
-        deps,
-      );
-      if (flags.json) {
-        printJson(io, result);
-        return;
-      }
-      const verb = result.dryRun ? "would create" : "created";
-      const removed = result.dryRun ? "would delete" : "deleted";
-      io.stdout(
-        `${result.group}: ${verb} ${result.created}, ${removed} ${result.deleted}, ${result.unchanged} unchanged` +
-          `${result.kept > 0 ? `, ${result.kept} not in the file kept (pass --prune to delete them)` : ""}\n`,
-      );
-      io.stdout(
-        `${result.calls.reads} reads, ${result.calls.writes} writes` +
-          `${result.throttles > 0 ? `; throttled ${result.throttles} times, slowed to ${result.ratePerSecond.lowest}/s` : ""}\n`,
-      );
-      if (result.dryRun) io.stdout("dry run: nothing changed\n");
-    });
+    .action(async (job: string, flags: SyncFlags) =>
+      (await import("../actions/schedules.js")).syncCommand(io, job, flags),
+    );
 
   schedules
     .command("list")
@@ -96,24 +39,9 @@ export function registerSchedules(program: Command, io: CliIo): void {
     .argument("<job>", "the job")
     .option(...CONFIG_FLAG)
     .option(...JSON_FLAG)
-    .action(async (job: string, flags: ListFlags) => {
-      const { config, deps } = await commandContext(io, flags);
-      const result = await listBulkSchedules(config, job, deps);
-      if (flags.json) {
-        printJson(io, result);
-        return;
-      }
-      if (!result.exists) {
-        io.stdout(`${result.group}: no bulk schedules (the group does not exist)\n`);
-        return;
-      }
-      for (const schedule of result.schedules) {
-        io.stdout(
-          `${schedule.state ?? "?"}\t${schedule.name}\t${schedule.key ?? "(long key, stored hashed)"}\n`,
-        );
-      }
-      io.stdout(`${result.group}: ${result.schedules.length} bulk schedules\n`);
-    });
+    .action(async (job: string, flags: ListFlags) =>
+      (await import("../actions/schedules.js")).listCommand(io, job, flags),
+    );
 
   schedules
     .command("delete")
@@ -124,38 +52,7 @@ export function registerSchedules(program: Command, io: CliIo): void {
     .option(...CONFIG_FLAG)
     .option("-y, --yes", "really do it; without it, only show what would be deleted")
     .option(...JSON_FLAG)
-    .action(async (job: string, flags: DeleteFlags) => {
-      const { config, deps } = await commandContext(io, flags);
-      if (!flags.yes) {
-        const listing = await listBulkSchedules(config, job, deps);
-        if (flags.json)
-          printJson(io, { group: listing.group, deleted: false, schedules: listing.schedules.length });
-        else if (!listing.exists) io.stdout(`${listing.group}: nothing to delete\n`);
-        else {
-          io.stdout(
-            `would delete group ${listing.group} with its ${listing.schedules.length} schedules: pass --yes to delete them\n`,
-          );
-        }
-        return;
-      }
-      const result = await deleteBulkSchedules(config, job, deps);
-      if (flags.json) printJson(io, result);
-      else
-        io.stdout(
-          result.deleted
-            ? `deleted group ${result.group} and its schedules\n`
-            : `${result.group}: nothing to delete\n`,
-        );
-    });
-}
-
-function parseRate(value: string): number {
-  const rate = Number(value);
-  if (!Number.isFinite(rate) || rate <= 0) {
-    throw new FlexjobError(`--rate "${value}" is not a number above 0`, {
-      code: "INPUT_INVALID",
-      remedy: "pass writes per second, e.g. --rate 200",
-    });
-  }
-  return rate;
+    .action(async (job: string, flags: DeleteFlags) =>
+      (await import("../actions/schedules.js")).deleteCommand(io, job, flags),
+    );
 }

@@ -1,15 +1,7 @@
-import { describeSchedule, type FlexjobConfig, formatMemory, type JobSpec, jobNextRuns } from "@flexjob/sdk";
 import type { Command } from "commander";
-import { loadCliConfig } from "../config-warnings.js";
-import { type CliIo, printJson } from "../io.js";
-import { CONFIG_FLAG } from "./context.js";
-
-interface ValidateOptions {
-  config?: string;
-  json?: boolean;
-}
-
-const PREVIEW_RUNS = 3;
+import type { ValidateOptions } from "../actions/validate.js";
+import type { CliIo } from "../io.js";
+import { CONFIG_FLAG } from "./flags.js";
 
 export function registerValidate(program: Command, io: CliIo): void {
   program
@@ -17,58 +9,7 @@ export function registerValidate(program: Command, io: CliIo): void {
     .description("Check flexjob.yml and show what each job will run, when, and at what size.")
     .option(...CONFIG_FLAG)
     .option("--json", "print JSON instead of text")
-    .action(async (options: ValidateOptions) => {
-      const { config, file } = await loadCliConfig(io, options.config);
-      const jobs = config.jobs.map((job) => summarise(job, io.now()));
-      if (options.json) {
-        printJson(io, { file, app: config.app, jobs });
-        return;
-      }
-      io.stdout(render(config, jobs));
-    });
-}
-
-type JobSummary = ReturnType<typeof summarise>;
-
-function summarise(job: JobSpec, now: Date) {
-  return {
-    name: job.name,
-    schedule: job.schedule.expression,
-    description: describeSchedule(job.schedule.expression, job.timezone),
-    timezone: job.timezone,
-    enabled: job.enabled,
-    nextRuns: jobNextRuns(
-      {
-        expression: job.schedule.expression,
-        timezone: job.timezone,
-        startDate: job.startDate,
-        endDate: job.endDate,
-      },
-      { from: now, count: PREVIEW_RUNS },
-    ),
-    size: {
-      cpu: job.size.cpu,
-      memoryGiB: job.size.memoryGiB,
-      storageGiB: job.size.storageGiB,
-      arch: job.arch,
-      spot: job.spot,
-      tasks: job.tasks,
-    },
-  };
-}
-
-function render(config: FlexjobConfig, jobs: JobSummary[]): string {
-  const lines = [`${config.app}: ${jobs.length} job${jobs.length === 1 ? "" : "s"}, all valid`];
-  for (const job of jobs) {
-    const { size } = job;
-    lines.push(
-      "",
-      `${job.name}${job.enabled ? "" : " (disabled)"}`,
-      `  schedule  ${job.schedule}`,
-      `            ${job.description}`,
-      `  next      ${job.nextRuns.join(", ") || "none"}`,
-      `  size      ${size.cpu} vCPU, ${formatMemory(size.memoryGiB)}, ${size.storageGiB} GiB storage, ${size.arch}${size.spot ? ", spot" : ""}${size.tasks > 1 ? `, ${size.tasks} tasks per run` : ""}`,
+    .action(async (options: ValidateOptions) =>
+      (await import("../actions/validate.js")).validateCommand(io, options),
     );
-  }
-  return `${lines.join("\n")}\n`;
 }

@@ -1,4 +1,5 @@
-import { type Deps, type FlexjobConfig, FlexjobError } from "@flexjob/sdk";
+import type { Deps } from "@flexjob/sdk";
+import { type FlexjobConfig, FlexjobError } from "@flexjob/sdk/config";
 import { loadCliConfig } from "../config-warnings.js";
 import type { CliIo } from "../io.js";
 
@@ -20,7 +21,7 @@ export async function commandContext(
     });
   }
   const deps: Deps = {
-    clients: io.clients(region),
+    clients: await io.clients(region),
     logger: {
       info: (message) => io.stderr(`${message}\n`),
       warn: (message) => io.stderr(`warning: ${message}\n`),
@@ -30,23 +31,3 @@ export async function commandContext(
   };
   return { config, deps, file };
 }
-
-export const CONFIG_FLAG = [
-  "-c, --config <path>",
-  "config file (default: flexjob.yml, .yaml or .json in this folder)",
-] as const;
-
-/** A flag that takes a whole number from 1 to 1000 (`--count 5`, `--limit 50`), or a clear error. */
-export function wholeNumberFlag(flag: string, value: string, example: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1 || number > 1000) {
-    throw new FlexjobError(`${flag} "${value}" is not a whole number from 1 to 1000`, {
-      code: "INPUT_INVALID",
-      remedy: `pass ${example}`,
-    });
-  }
-  return number;
-}
-
-/** `--json` where the command prints its SDK result as is, for scripts. */
-export const JSON_FLAG = ["--json", "print the result as JSON"] as const;
