@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// What the people who install @flexjob/sdk and @flexjob/cli get, checked on the packed tarballs as
-// npm would publish them: LICENSE, README and repository in each, no `workspace:` range left, types
-// that TypeScript resolves under ESM and CommonJS alike (arethetypeswrong), and both
-// `import` and `require` of the SDK and its discovery entry working in Node.
+// What the people who install @flexjob/sdk, @flexjob/discovery and @flexjob/cli get, checked on the
+// packed tarballs as npm would publish them: LICENSE, README and repository in each, no `workspace:`
+// range left, types that TypeScript resolves under ESM and CommonJS alike (arethetypeswrong), and
+// both `import` and `require` of the SDK, its discovery entry and @flexjob/discovery working in Node.
 // Run by `npm run check` after the packages are built.
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
@@ -36,16 +36,24 @@ function checkTarball(name, tarball) {
   if (!JSON.parse(manifest).repository) problems.push(`${name}: package.json has no repository`);
 }
 
-/** Both module systems load the SDK and its discovery entry, as a consumer's project resolves them. */
+/**
+ * Both module systems load the SDK, its discovery entry and @flexjob/discovery, as a consumer's
+ * project resolves them; the SDK's entry hands out @flexjob/discovery's own functions, not a copy.
+ */
 function checkRuntime() {
   const consumer = join(work, "consumer");
   mkdirSync(join(consumer, "node_modules", "@flexjob"), { recursive: true });
-  symlinkSync(join(root, "packages", "sdk"), join(consumer, "node_modules", "@flexjob", "sdk"), "dir");
+  for (const name of ["sdk", "discovery"]) {
+    symlinkSync(join(root, "packages", name), join(consumer, "node_modules", "@flexjob", name), "dir");
+  }
+  const same = "typeof l.discover === 'function' && d.discover === l.discover";
   const scripts = {
     "require()": `const s = require("@flexjob/sdk"); const d = require("@flexjob/sdk/discovery");
-      if (typeof s.parseConfig !== "function" || typeof d.discover !== "function") process.exit(3);`,
+      const l = require("@flexjob/discovery");
+      if (typeof s.parseConfig !== "function" || !(${same})) process.exit(3);`,
     "import()": `const s = await import("@flexjob/sdk"); const d = await import("@flexjob/sdk/discovery");
-      if (typeof s.parseConfig !== "function" || typeof d.discover !== "function") process.exit(3);`,
+      const l = await import("@flexjob/discovery");
+      if (typeof s.parseConfig !== "function" || !(${same})) process.exit(3);`,
   };
   for (const [how, code] of Object.entries(scripts)) {
     const type = how === "require()" ? "commonjs" : "module";
@@ -59,12 +67,19 @@ function checkRuntime() {
 
 try {
   const sdk = pack("sdk");
+  const discovery = pack("discovery");
   checkTarball("@flexjob/sdk", sdk);
+  checkTarball("@flexjob/discovery", discovery);
   checkTarball("@flexjob/cli", pack("cli"));
-  const attw = spawnSync("attw", [sdk, "--profile", "node16", "--format", "table-flipped"], {
-    encoding: "utf8",
-  });
-  if (attw.status !== 0) problems.push(`@flexjob/sdk: arethetypeswrong:\n${attw.stdout}${attw.stderr}`);
+  for (const [name, tarball] of [
+    ["@flexjob/sdk", sdk],
+    ["@flexjob/discovery", discovery],
+  ]) {
+    const attw = spawnSync("attw", [tarball, "--profile", "node16", "--format", "table-flipped"], {
+      encoding: "utf8",
+    });
+    if (attw.status !== 0) problems.push(`${name}: arethetypeswrong:\n${attw.stdout}${attw.stderr}`);
+  }
   checkRuntime();
 } finally {
   rmSync(work, { recursive: true, force: true });
@@ -73,4 +88,6 @@ if (problems.length > 0) {
   process.stderr.write(`flexjob packages: ${problems.length} problem(s)\n${problems.join("\n")}\n`);
   process.exit(1);
 }
-process.stderr.write("flexjob packages: sdk and cli tarballs are complete; ESM and CommonJS resolve\n");
+process.stderr.write(
+  "flexjob packages: sdk, discovery and cli tarballs are complete; ESM and CommonJS resolve\n",
+);

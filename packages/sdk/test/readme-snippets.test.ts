@@ -9,7 +9,7 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const REPO_ROOT = resolve(import.meta.dirname, "../../..");
-const READMES = ["README.md", "packages/sdk/README.md"];
+const READMES = ["README.md", "packages/sdk/README.md", "packages/discovery/README.md"];
 
 interface Snippet {
   readme: string;
