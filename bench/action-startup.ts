@@ -1,33 +1,36 @@
 /**
- * What the bundled GitHub Action costs before it does anything: the size of dist/ (bytes and
- * gzip), and the time from spawning `node dist/index.js` (Node 24, as `using: node24` runs it) to
- * the first AWS request arriving, and to the step's end, for a no-op deploy. Median of 7 runs,
- * against fake-aws behind a recording proxy. dist/ is rebuilt first if it is stale (by content).
+ * What the bundled GitHub Action costs before and while it does nothing: each candidate bundle of
+ * packages/action (the build script's esbuild, ncc as it was, rolldown) is built into a temporary
+ * folder and run as a runner runs it (`node index.js`, Node 24, the INPUT_ and GITHUB_ variables)
+ * against fake-aws behind a recording proxy, interleaved with a one-call baseline, N times each.
+ * Printed per bundle: size (JS and source maps apart), start-up alone (the step exits at once on a
+ * checkout with no config: import cost), time to the first AWS request, and an unchanged redeploy
+ * of one job, wall and peak RSS (median), with ratios to the baseline.
+ *
+ * The baseline stands in for aws-actions/amazon-ecs-deploy-task-definition making its one call: a
+ * script that reads an input with @actions/core and sends one RegisterTaskDefinition with
+ * @aws-sdk/client-ecs, bundled unminified as that action ships (its dist is not reproduced here).
  *
  *   pnpm exec tsx bench/action-startup.ts [--runs 7]
  */
 import { execFileSync, spawn } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
-import {
-  buildDist,
-  DIST_ENTRY,
-  node24,
-  REPO_ROOT,
-  removeTemporaryDirs,
-  runnerEnv,
-  workspaceWith,
-} from "../packages/action/test/harness.js";
+import { bundle } from "../packages/action/scripts/bundle.mjs";
+import { baselineBundle, nccBundle, rolldownBundle } from "../packages/action/scripts/bundle-candidates.mjs";
+import { node24, removeTemporaryDirs, runnerEnv, workspaceWith } from "../packages/action/test/harness.js";
 import { startFakeAws } from "../packages/fake-aws/src/index.js";
-import { distIsFresh } from "../scripts/fingerprint.mjs";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "7" } } });
 const runs = Number(values.runs);
+const node = node24();
+const scratch = await mkdtemp(join(tmpdir(), "flexjob-action-bench-"));
 
 const CONFIG = `app: bench
 region: eu-west-1
@@ -37,25 +40,36 @@ jobs:
     command: ["sh", "-c", "echo report"]
     schedule: every day at 03:30
     timezone: Europe/Berlin
-  cleanup:
-    image: public.ecr.aws/docker/library/alpine:3
-    schedule: rate(1 hour)
 `;
 
-const built = distIsFresh() ? "fresh" : "built";
-if (built === "built") buildDist();
-const node = node24();
+interface Candidate {
+  name: string;
+  entry: string;
+  dir: string;
+}
 
-const distDir = join(REPO_ROOT, "dist");
-const files = readdirSync(distDir).map((name) => join(distDir, name));
-const entry = readFileSync(DIST_ENTRY);
-const total = files.reduce((sum, file) => sum + statSync(file).size, 0);
-const totalGzip = files.reduce((sum, file) => sum + gzipSync(readFileSync(file)).length, 0);
-const kb = (bytes: number) => `${bytes.toLocaleString("en")} bytes (${(bytes / 1024).toFixed(0)} KiB)`;
-console.log(
-  `dist/index.js: ${kb(entry.length)}, gzip ${kb(gzipSync(entry).length)}${built === "built" ? " (just rebuilt)" : ""}`,
-);
-console.log(`dist/ (${files.length} files): ${kb(total)}, gzip ${kb(totalGzip)}`);
+async function candidate(name: string, make: (dir: string) => Promise<unknown>): Promise<Candidate> {
+  const dir = join(scratch, name);
+  await make(dir);
+  await writeFile(join(dir, "package.json"), '{ "type": "module" }\n');
+  return { name, dir, entry: join(dir, "index.js") };
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .map((name) => join(dir, name))
+    .filter((path) => statSync(path).isFile() && /\.(js|mjs|cjs|map)$/.test(path));
+}
+
+function sizeLine({ name, dir }: Candidate): string {
+  const files = filesUnder(dir);
+  const js = files.filter((file) => !file.endsWith(".map"));
+  const maps = files.filter((file) => file.endsWith(".map"));
+  const bytes = (list: string[]) => list.reduce((sum, file) => sum + statSync(file).size, 0);
+  const gzip = js.reduce((sum, file) => sum + gzipSync(readFileSync(file)).length, 0);
+  const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
+  return `${name.padEnd(9)} ${js.length} JS files ${kib(bytes(js))} (gzip ${kib(gzip)}), ${maps.length} maps ${kib(bytes(maps))}`;
+}
 
 const aws = await startFakeAws({ region: "eu-west-1" });
 let firstRequestAt: number | undefined;
@@ -80,48 +94,83 @@ const proxy = createServer((incoming, outgoing) => {
 await new Promise<void>((listening) => proxy.listen(0, "127.0.0.1", listening));
 const endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
 
-const workspace = await workspaceWith({ "flexjob.yml": CONFIG });
-const runnerFiles = await workspaceWith({});
+interface Sample {
+  wallMs: number;
+  firstRequestMs: number | undefined;
+  peakMiB: number;
+}
 
-async function step(): Promise<{ firstRequestMs: number; doneMs: number }> {
-  const output = join(runnerFiles, "output");
-  const summary = join(runnerFiles, "summary");
-  await writeFile(output, "");
-  await writeFile(summary, "");
+/** One step under GNU time, which reports the child's peak RSS. */
+async function step(entry: string, workspace: string, expectCode: number): Promise<Sample> {
+  const output = join(scratch, "output");
+  const summary = join(scratch, "summary");
+  const rss = join(scratch, "rss");
+  await Promise.all([writeFile(output, ""), writeFile(summary, "")]);
   firstRequestAt = undefined;
   const started = performance.now();
-  const child = spawn(node, [DIST_ENTRY], {
+  const child = spawn("/usr/bin/time", ["-f", "%M", "-o", rss, node, entry], {
     cwd: workspace,
     env: runnerEnv({ workspace, awsEndpoint: endpoint }, { output, summary }),
     stdio: "ignore",
   });
   const code = await new Promise<number | null>((done) => child.on("close", done));
-  const doneMs = performance.now() - started;
-  if (code !== 0 || firstRequestAt === undefined) throw new Error(`the step failed (exit ${code})`);
-  return { firstRequestMs: firstRequestAt - started, doneMs };
+  const wallMs = performance.now() - started;
+  if (code !== expectCode) throw new Error(`${entry} exited ${code}, not ${expectCode}`);
+  const peakMiB = Number((await readFile(rss, "utf8")).trim().split("\n").at(-1)) / 1024;
+  return { wallMs, firstRequestMs: firstRequestAt && firstRequestAt - started, peakMiB };
 }
 
 const median = (numbers: number[]) => {
   const sorted = [...numbers].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 };
-const describe = (numbers: number[]) =>
-  `median ${median(numbers).toFixed(0)} ms (min ${Math.min(...numbers).toFixed(0)}, max ${Math.max(...numbers).toFixed(0)})`;
 
-const first = await step();
+const candidates = [
+  // The bundle as `pnpm run build:action` makes it.
+  await candidate("esbuild", (dir) => bundle(dir)),
+  await candidate("ncc", async (dir) => nccBundle(dir, node)),
+  await candidate("rolldown", (dir) => rolldownBundle(dir)),
+];
+const base = await candidate("baseline", (dir) => baselineBundle(dir));
 console.log(`runner Node: ${execFileSync(node, ["--version"], { encoding: "utf8" }).trim()} (${node})`);
+for (const bundled of [...candidates, base]) console.log(sizeLine(bundled));
+
+const deployed = await workspaceWith({ "flexjob.yml": CONFIG });
+const empty = await workspaceWith({});
+// The first run creates the job; every later run of any bundle is the unchanged redeploy.
+await step(candidates[0]?.entry ?? "", deployed, 0);
+
+const noop = new Map<string, Sample[]>();
+const startup = new Map<string, Sample[]>();
+for (let run = 0; run < runs; run++) {
+  for (const { name, entry } of [...candidates, base]) {
+    noop.set(name, [...(noop.get(name) ?? []), await step(entry, deployed, 0)]);
+    if (name !== "baseline") startup.set(name, [...(startup.get(name) ?? []), await step(entry, empty, 1)]);
+  }
+}
+
+const baseNoop = noop.get("baseline") ?? [];
+const baseWall = median(baseNoop.map((sample) => sample.wallMs));
+const basePeak = median(baseNoop.map((sample) => sample.peakMiB));
+const figure = (value: number, unit: string, against: number) =>
+  `${value.toFixed(0)} ${unit} (${(value / against).toFixed(2)}×)`;
 console.log(
-  `first deploy (creates, 2 jobs): first AWS request after ${first.firstRequestMs.toFixed(0)} ms, done after ${first.doneMs.toFixed(0)} ms`,
+  `\nmedians of ${runs} runs; ratios to the baseline's one-call step (${baseWall.toFixed(0)} ms, ${basePeak.toFixed(0)} MiB)`,
 );
-const samples: { firstRequestMs: number; doneMs: number }[] = [];
-for (let run = 0; run < runs; run++) samples.push(await step());
-console.log(
-  `process start → first AWS request: ${describe(samples.map((sample) => sample.firstRequestMs))} over ${runs} runs`,
-);
-console.log(
-  `process start → step done (no-op deploy, 2 jobs): ${describe(samples.map((sample) => sample.doneMs))}`,
-);
+for (const { name } of [...candidates, base]) {
+  const samples = noop.get(name) ?? [];
+  const wall = median(samples.map((sample) => sample.wallMs));
+  const peak = median(samples.map((sample) => sample.peakMiB));
+  const first = median(samples.map((sample) => sample.firstRequestMs ?? Number.NaN));
+  const alone = startup.get(name);
+  const start =
+    alone === undefined ? "" : `start-up alone ${median(alone.map((s) => s.wallMs)).toFixed(0)} ms, `;
+  console.log(
+    `${name.padEnd(9)} ${start}first AWS request ${first.toFixed(0)} ms, unchanged redeploy of 1 job ${figure(wall, "ms", baseWall)}, peak ${figure(peak, "MiB", basePeak)}`,
+  );
+}
 
 proxy.close();
 await aws.close();
 await removeTemporaryDirs();
+await rm(scratch, { recursive: true, force: true });

@@ -21,6 +21,7 @@ const BUNDLE_SOURCES = [
   "packages/action/src",
   "packages/action/package.json",
   "packages/action/tsconfig.json",
+  "packages/action/scripts/bundle.mjs",
   "packages/sdk/src",
   "packages/sdk/package.json",
   "pnpm-lock.yaml",
