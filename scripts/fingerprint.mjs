@@ -24,6 +24,8 @@ const BUNDLE_SOURCES = [
   "packages/action/scripts/bundle.mjs",
   "packages/sdk/src",
   "packages/sdk/package.json",
+  "packages/discovery/src",
+  "packages/discovery/package.json",
   "pnpm-lock.yaml",
 ];
 

@@ -169,17 +169,13 @@ const steps = {
   check(tools) {
     tools.pnpm(["run", "typecheck"]);
     // The SDK's layers import one way: a file or folder import cycle fails here, listing its members.
-    mustRun(
-      tools.node,
-      [join(root, "scripts", "import-cycles.mjs"), join(root, "packages", "sdk", "src")],
-      tools.env,
-    );
-    // No SDK function over 80 lines: a long one is where the next field or kind would land.
-    mustRun(
-      tools.node,
-      [join(root, "scripts", "long-functions.mjs"), join(root, "packages", "sdk", "src")],
-      tools.env,
-    );
+    // No SDK function over 80 lines: a long one is where the next field or kind would land. The
+    // discovery helper left the SDK for its own package and keeps both rules.
+    for (const name of ["sdk", "discovery"]) {
+      const src = join(root, "packages", name, "src");
+      mustRun(tools.node, [join(root, "scripts", "import-cycles.mjs"), src], tools.env);
+      mustRun(tools.node, [join(root, "scripts", "long-functions.mjs"), src], tools.env);
+    }
     tools.pnpm(["run", "lint"]);
     tools.pnpm(["run", "build:action"]);
     buildPackages(tools);

@@ -1,7 +1,7 @@
 /**
- * The error names both public entries export, the root and `@flexjob/sdk/discovery`: one list, so
- * the two surfaces cannot drift apart. The rest of errors.ts (the `internal()` factory and the
- * like) stays internal.
+ * The error names the root entry exports, the same ones `@flexjob/discovery` (and so
+ * `@flexjob/sdk/discovery`) exports: the class is that package's, so `instanceof` holds across them.
+ * The rest of errors.ts (the `internal()` factory and the like) stays internal.
  */
 export {
   type Fault,
