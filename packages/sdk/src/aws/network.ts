@@ -48,11 +48,21 @@ export async function resolveNetwork(
   try {
     const notes: string[] = [];
     const explicit = network.subnets !== undefined;
-    const found =
+    // Route tables and the default security group need only the VPC's id, so they are read beside
+    // the default VPC's subnets, not after them; a failure is reported in the order they were needed.
+    const located =
       network.subnets === undefined
-        ? await defaultVpcSubnets(clients)
-        : await describeSubnets(clients, network.subnets);
-    const classified = await classify(clients, found);
+        ? await defaultVpc(clients)
+        : await describeSubnets(clients, network.subnets).then((found) => ({
+            vpcId: found[0]?.vpcId ?? "",
+            subnets: Promise.resolve(found),
+          }));
+    const [found, tables, defaultGroup] = await inOrder(
+      located.subnets,
+      routeTables(clients, located.vpcId),
+      network.securityGroups === undefined ? defaultSecurityGroup(clients, located.vpcId) : undefined,
+    );
+    const classified = classify(found, tables);
     const privateSubnets = classified.filter((subnet) => !subnet.public);
     // Given subnets are used as given; of the default VPC's, tasks belong in the private ones when there are any.
     // Sorted the way the ids in the resolved network are, so notes list them in the same order.
@@ -61,7 +71,7 @@ export async function resolveNetwork(
     );
     const vpcId = chosen[0]?.vpcId ?? "";
     const subnets = unique(chosen.map((subnet) => subnet.id));
-    const securityGroups = unique(network.securityGroups ?? [await defaultSecurityGroup(clients, vpcId)]);
+    const securityGroups = unique(network.securityGroups ?? [defaultGroup ?? ""]);
 
     if (!explicit) {
       const kind = privateSubnets.length === 0 ? "public" : "private";
@@ -145,7 +155,23 @@ function missingSubnets(region: string, ids: string[], cause: unknown): FlexjobE
   });
 }
 
-async function defaultVpcSubnets(clients: AwsClients): Promise<FoundSubnet[]> {
+/** Each read's value once all have settled; the first of them that failed, in argument order, throws. */
+async function inOrder<A, B, C>(
+  a: Promise<A>,
+  b: Promise<B>,
+  c: Promise<C> | undefined,
+): Promise<[A, B, C | undefined]> {
+  const [first, second, third] = await Promise.allSettled([a, b, c]);
+  for (const read of [first, second, third]) if (read.status === "rejected") throw read.reason;
+  return [
+    (first as PromiseFulfilledResult<A>).value,
+    (second as PromiseFulfilledResult<B>).value,
+    (third as PromiseFulfilledResult<C | undefined>).value,
+  ];
+}
+
+/** The default VPC's id, and its subnets as a read in flight. */
+async function defaultVpc(clients: AwsClients): Promise<{ vpcId: string; subnets: Promise<FoundSubnet[]> }> {
   const vpcs = await pages(
     (NextToken) =>
       clients.ec2.send(
@@ -162,6 +188,13 @@ async function defaultVpcSubnets(clients: AwsClients): Promise<FoundSubnet[]> {
       remedy,
     });
   }
+  const subnets = vpcSubnets(clients, vpcId, remedy);
+  // The caller awaits it with the reads it starts next; this only keeps a quick failure from counting as unhandled.
+  subnets.catch(() => undefined);
+  return { vpcId, subnets };
+}
+
+async function vpcSubnets(clients: AwsClients, vpcId: string, remedy: string): Promise<FoundSubnet[]> {
   const subnets = await pages(
     (NextToken) =>
       clients.ec2.send(
@@ -186,15 +219,7 @@ async function defaultVpcSubnets(clients: AwsClients): Promise<FoundSubnet[]> {
  * A subnet uses the route table explicitly associated with it, else its VPC's main table. Only the
  * IPv4 default route matters here: it is how a task reaches ECR, Docker Hub and CloudWatch Logs.
  */
-async function classify(clients: AwsClients, subnets: FoundSubnet[]): Promise<ClassifiedSubnet[]> {
-  const vpcIds = unique(subnets.map((subnet) => subnet.vpcId));
-  const tables = await pages(
-    (NextToken) =>
-      clients.ec2.send(
-        new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: vpcIds }], NextToken }),
-      ),
-    "RouteTables",
-  );
+function classify(subnets: FoundSubnet[], tables: RouteTable[]): ClassifiedSubnet[] {
   return subnets.map(({ id, vpcId }) => {
     const table =
       tables.find((candidate) => associated(candidate, (association) => association.SubnetId === id)) ??
@@ -216,6 +241,16 @@ async function classify(clients: AwsClients, subnets: FoundSubnet[]): Promise<Cl
     );
     return { id, vpcId, public: isPublic, privateEgress };
   });
+}
+
+function routeTables(clients: AwsClients, vpcId: string): Promise<RouteTable[]> {
+  return pages(
+    (NextToken) =>
+      clients.ec2.send(
+        new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }], NextToken }),
+      ),
+    "RouteTables",
+  );
 }
 
 type Association = NonNullable<RouteTable["Associations"]>[number];

@@ -10,6 +10,7 @@
  */
 import type { FlexjobConfig, JobSpec } from "../config/index.js";
 import { FlexjobError, internal, REPORT_WITH_PLAN } from "../errors.js";
+import { mapLimit } from "../map-limit.js";
 import type { PlanStep } from "../plan/types.js";
 import type { CpuArchitecture } from "../sizing/index.js";
 import type { AppScope } from "./app-scope.js";
@@ -207,15 +208,22 @@ export function removeStep<Step extends AnyStep>(
   return adapter.remove?.(found, reason) ?? deleteStep<Step>(adapter.kind, found, reason);
 }
 
+/**
+ * How many reads of one kind a deploy keeps in flight: 20 jobs' reads go out in one round trip,
+ * and a burst of 20 stays under the per-second read quotas of the services flexjob reads (the
+ * lowest, Scheduler's GetSchedule in older copies of its quotas page, is 50 per second).
+ */
+export const OBSERVE_CONCURRENCY = 20;
+
 /** Observe for kinds that read each resource on its own and list nothing else. */
 export function observeEach<Spec, Live>(
   read: (desired: Desired<Spec>, context: ObserveContext) => Promise<Live | undefined>,
 ): (desired: readonly Desired<Spec>[], context: ObserveContext) => Promise<Observed<Live>> {
   return async (desired, context) => {
-    const found = await Promise.all(
-      desired
-        .filter((item) => context.selected(item.job))
-        .map(async (item) => [item.id, await read(item, context)] as const),
+    const found = await mapLimit(
+      desired.filter((item) => context.selected(item.job)),
+      OBSERVE_CONCURRENCY,
+      async (item) => [item.id, await read(item, context)] as const,
     );
     return {
       live: new Map(found.flatMap(([id, live]) => (live === undefined ? [] : [[id, live] as const]))),

@@ -39,7 +39,15 @@ export interface RoleLive {
 
 export type RoleStep = PlanStep<"role", RoleSpec, RoleLive>;
 
-export async function observeRole(clients: AwsClients, name: string): Promise<RoleLive | undefined> {
+/**
+ * `expected` names the inline policies flexjob writes: they are read beside the listing, not after
+ * it, so an unchanged role costs two round trips. The listing still decides what exists.
+ */
+export async function observeRole(
+  clients: AwsClients,
+  name: string,
+  expected: readonly string[] = [],
+): Promise<RoleLive | undefined> {
   try {
     const role = await clients.iam
       .send(new GetRoleCommand({ RoleName: name }))
@@ -49,9 +57,18 @@ export async function observeRole(clients: AwsClients, name: string): Promise<Ro
         throw error;
       });
     if (role === undefined) return undefined;
+    const early = new Map(
+      expected.map((policyName) => [policyName, getInlinePolicy(clients, name, policyName)]),
+    );
+    const [listed] = await Promise.all([listInlinePolicyNames(clients, name), ...early.values()]);
+    const documents = await Promise.all(
+      listed.map(
+        async (policyName) =>
+          [policyName, await (early.get(policyName) ?? getInlinePolicy(clients, name, policyName))] as const,
+      ),
+    );
     const inlinePolicies: Record<string, unknown> = {};
-    for (const policyName of await listInlinePolicyNames(clients, name)) {
-      const document = await getInlinePolicy(clients, name, policyName);
+    for (const [policyName, document] of documents) {
       if (document !== undefined) inlinePolicies[policyName] = document;
     }
     return {
@@ -348,7 +365,9 @@ export const roles: ResourceAdapter<RoleStep> = {
   kind: "role",
   order: { write: 0, remove: 7 },
   render: (input) => renderAppRoles(input).map((spec) => ({ id: spec.name, spec })),
-  observe: observeEach((desired, { clients }) => observeRole(clients, desired.id)),
+  observe: observeEach((desired, { clients }) =>
+    observeRole(clients, desired.id, Object.keys(desired.spec.inlinePolicies)),
+  ),
   plan: (desired, live) => planRole(desired.spec, live),
   async owned({ clients, config, job }) {
     if (job !== undefined) return [];

@@ -19,6 +19,7 @@ import type { AwsClients } from "./clients.js";
 import { type PacedOperation, paced } from "./pacing.js";
 import {
   type Found,
+  OBSERVE_CONCURRENCY,
   type ObserveContext,
   type PlanContext,
   planJobLeftover,
@@ -90,14 +91,22 @@ export async function observeSchedule(
   }
 }
 
-/** Every schedule name in the group, e.g. to find shards that are no longer configured. */
-export async function listScheduleNames(clients: AwsClients, groupName: string): Promise<string[]> {
+/**
+ * Every schedule name in the group, e.g. to find shards that are no longer configured. With
+ * `ifGroupExists`, none when the group does not exist (ListSchedules may answer not-found).
+ */
+export async function listScheduleNames(
+  clients: AwsClients,
+  groupName: string,
+  options: { ifGroupExists?: boolean } = {},
+): Promise<string[]> {
   const names: string[] = [];
   try {
     for await (const page of paginateListSchedules({ client: clients.scheduler }, { GroupName: groupName })) {
       for (const schedule of page.Schedules ?? []) if (schedule.Name !== undefined) names.push(schedule.Name);
     }
   } catch (error) {
+    if (options.ifGroupExists && isAwsError(error, "ResourceNotFoundException")) return [];
     throw wrapAwsError(error, `listing schedules of group ${groupName}`);
   }
   return names.sort();
@@ -261,9 +270,6 @@ function isRoleNotYetAssumable(error: unknown): boolean {
   );
 }
 
-/** Parallel GetSchedule calls: hides latency while staying well under Scheduler's read rate. */
-const READ_CONCURRENCY = 8;
-
 /**
  * Marks a schedule whose target is an older twin of the family's latest revision (see
  * ScheduleLive.targetIsTwin). Rare (a lost race or a hand edit), so the extra read costs nothing
@@ -348,22 +354,28 @@ export const schedules: ResourceAdapter<ScheduleStep> = {
   async observe(desired, context) {
     const { clients, app } = context;
     const groupName = names.scheduleGroup(app);
-    const group = await context.live(scheduleGroups, groupName);
-    // Only schedules the listing shows are fetched: a first deploy reads no schedule at all.
-    const existing = group === undefined ? [] : await listScheduleNames(clients, groupName);
-    const listed = new Set(existing);
     const revisions = new Map<string, Promise<TaskDefinitionLive | undefined>>();
-    const found = await mapLimit(
-      desired.filter(({ id, job }) => listed.has(id) && context.selected(job)),
-      READ_CONCURRENCY,
-      async ({ id, spec }) => {
-        const live = await observeSchedule(clients, groupName, id);
-        return [
-          id,
-          live && (await markTwin(live, spec.target.taskDefinitionFamily, context, revisions)),
-        ] as const;
-      },
-    );
+    // Listed and fetched while the group is read, not after it: a missing group lists nothing.
+    const reading = listScheduleNames(clients, groupName, { ifGroupExists: true }).then(async (listed) => {
+      // Only schedules the listing shows are fetched: a first deploy reads no schedule at all.
+      const exists = new Set(listed);
+      const found = await mapLimit(
+        desired.filter(({ id, job }) => exists.has(id) && context.selected(job)),
+        OBSERVE_CONCURRENCY,
+        async ({ id, spec }) => {
+          const live = await observeSchedule(clients, groupName, id);
+          return [
+            id,
+            live && (await markTwin(live, spec.target.taskDefinitionFamily, context, revisions)),
+          ] as const;
+        },
+      );
+      return { listed, found };
+    });
+    const [group, read] = await Promise.all([context.live(scheduleGroups, groupName), reading]);
+    // A group that is gone or being deleted holds nothing for planning, whatever was listed.
+    const existing = group === undefined ? [] : read.listed;
+    const found = group === undefined ? [] : read.found;
     const wanted = new Set(desired.map(({ id }) => id));
     return {
       live: new Map(found.flatMap(([id, live]) => (live === undefined ? [] : [[id, live] as const]))),

@@ -131,8 +131,15 @@ export async function observeStateMachine(
   arn: string,
 ): Promise<StateMachineLive | undefined> {
   try {
-    const described = await clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: arn }));
-    const { tags = [] } = await clients.sfn.send(new ListTagsForResourceCommand({ resourceArn: arn }));
+    // Both take only the ARN, so they go together; a missing machine is told by Describe's answer.
+    const [describedRead, tagsRead] = await Promise.allSettled([
+      clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: arn })),
+      clients.sfn.send(new ListTagsForResourceCommand({ resourceArn: arn })),
+    ]);
+    if (describedRead.status === "rejected") throw describedRead.reason;
+    if (tagsRead.status === "rejected") throw tagsRead.reason;
+    const described = describedRead.value;
+    const { tags = [] } = tagsRead.value;
     return {
       name: described.name ?? "",
       arn: described.stateMachineArn ?? arn,

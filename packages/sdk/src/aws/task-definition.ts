@@ -12,6 +12,7 @@ import {
 import type { FlexjobConfig, JobSpec } from "../config/index.js";
 import { copiesToCloudWatch, logDestinationOf } from "../config/logs.js";
 import { FlexjobError, internal, REPORT_WITH_PLAN } from "../errors.js";
+import { mapLimit } from "../map-limit.js";
 import {
   familyOfArn,
   names,
@@ -30,7 +31,14 @@ import { isAwsError, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 import { type PacingClock, paced } from "./pacing.js";
 import { ecsCreateStatements } from "./policy.js";
-import { deleteStep, type Found, type RenderInput, type ResourceAdapter, runStep } from "./resource.js";
+import {
+  deleteStep,
+  type Found,
+  OBSERVE_CONCURRENCY,
+  type RenderInput,
+  type ResourceAdapter,
+  runStep,
+} from "./resource.js";
 import {
   assertRoomForRouter,
   type FireLensSpec,
@@ -599,7 +607,11 @@ export const taskDefinitions: ResourceAdapter<TaskDefinitionStep> = {
   async observe(desired, { clients, app, prune, selected }) {
     const read = desired.filter((item) => selected(item.job));
     const [found, families] = await Promise.all([
-      Promise.all(read.map(async ({ id }) => [id, await observeTaskDefinition(clients, id)] as const)),
+      mapLimit(
+        read,
+        OBSERVE_CONCURRENCY,
+        async ({ id }) => [id, await observeTaskDefinition(clients, id)] as const,
+      ),
       prune ? listFlexjobFamilies(clients, app) : Promise.resolve([]),
     ]);
     const wanted = new Set(desired.map(({ id }) => id));
