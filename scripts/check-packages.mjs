@@ -38,7 +38,8 @@ function checkTarball(name, tarball) {
 
 /**
  * Both module systems load the SDK, its discovery entry and @flexjob/discovery, as a consumer's
- * project resolves them; the SDK's entry hands out @flexjob/discovery's own functions, not a copy.
+ * project resolves them; the SDK's entries hand out @flexjob/discovery's own functions and error
+ * class, not copies.
  */
 function checkRuntime() {
   const consumer = join(work, "consumer");
@@ -46,7 +47,9 @@ function checkRuntime() {
   for (const name of ["sdk", "discovery"]) {
     symlinkSync(join(root, "packages", name), join(consumer, "node_modules", "@flexjob", name), "dir");
   }
-  const same = "typeof l.discover === 'function' && d.discover === l.discover";
+  // One FlexjobError class for all three: a DiscoveryError must be `instanceof` the root's class.
+  const same =
+    "typeof l.discover === 'function' && d.discover === l.discover && s.FlexjobError === l.FlexjobError";
   const scripts = {
     "require()": `const s = require("@flexjob/sdk"); const d = require("@flexjob/sdk/discovery");
       const l = require("@flexjob/discovery");
