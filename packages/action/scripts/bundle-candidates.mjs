@@ -9,13 +9,10 @@ import { build as rolldown } from "rolldown";
 
 const actionDir = dirname(dirname(fileURLToPath(import.meta.url)));
 
-/**
- * ncc with the options the `bundle` script had, plus a source map as the others have, from main.ts
- * (what index.ts was): ncc cannot parse index.ts's top-level await.
- */
+/** ncc with the options the `bundle` script had, plus a source map as the others have. */
 export function nccBundle(outdir, node) {
   const env = { ...process.env, PATH: `${dirname(node)}:${process.env.PATH ?? ""}` };
-  const args = ["build", "src/main.ts", "-o", outdir, "--minify", "--transpile-only", "--source-map"];
+  const args = ["build", "src/index.ts", "-o", outdir, "--minify", "--transpile-only", "--source-map"];
   execFileSync(join(actionDir, "node_modules/.bin/ncc"), args, { cwd: actionDir, env, stdio: "ignore" });
 }
 

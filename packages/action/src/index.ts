@@ -1,6 +1,5 @@
-import process from "node:process";
+import { reportFailure } from "./report-failure.js";
+import { run } from "./run.js";
 
-// The runner runs this file. Node maps stack traces through dist/'s source maps only for modules
-// loaded after this call, so the Action itself is imported below, not at the top.
-process.setSourceMapsEnabled(true);
-await import("./main.js");
+// The runner runs this file; everything else is in run() and reportFailure(), which tests call.
+run().catch(reportFailure);

@@ -1,5 +1,6 @@
 import * as core from "@actions/core";
 import { type FieldIssue, isFlexjobError } from "@flexjob/sdk";
+import { sourceMappedFrames } from "./stack-trace.js";
 
 /** `flexjob.yml:3:5: reason`, how the SDK reports a YAML syntax error (it has no FieldIssue). */
 const SYNTAX_ERROR = /^(?<file>[^\n]+?):(?<line>\d+):(?<column>\d+): (?<reason>[^\n]*)$/;
@@ -36,6 +37,10 @@ export async function reportFailure(error: unknown): Promise<void> {
   if (!isFlexjobError(error)) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     core.setFailed(`flexjob failed unexpectedly (${message}); this is a bug in flexjob, please report it`);
+    // For the bug report: where it happened in the sources. run() hands the original on as the cause.
+    const original = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    if (original instanceof Error)
+      core.info(`stack, for the report:\n${sourceMappedFrames(original).join("\n")}`);
     return;
   }
   if (error.issues.length > 0) {

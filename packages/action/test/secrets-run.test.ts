@@ -1,5 +1,5 @@
 /**
- * The Action in-process (`run()` then `reportFailure`, as main.ts chains them) with secrets typed
+ * The Action in-process (`run()` then `reportFailure`, as index.ts chains them) with secrets typed
  * into the config: every secret is masked (`::add-mask::`) before the first other line, and none
  * appears in the log, an annotation, the outputs or the job summary.
  */
