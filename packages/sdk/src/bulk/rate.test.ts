@@ -18,26 +18,28 @@ const throttle = () =>
   Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException", $metadata: {} });
 
 describe("AdaptiveRateLimiter", () => {
-  it("paces calls at its rate after a burst of a tenth of a second", async () => {
+  it("paces calls at its rate after a burst of a fiftieth of a second", async () => {
     const clock = fakeClock();
     const limiter = new AdaptiveRateLimiter(100, clock);
-    for (let call = 0; call < 110; call++) await limiter.acquire();
-    // 10 at once, then 100 more at 100/s.
+    for (let call = 0; call < 102; call++) await limiter.acquire();
+    // 2 at once, then 100 more at 100/s.
     expect(clock.now().getTime()).toBe(1000);
   });
 
-  it("halves once per burst of throttles from calls in flight, and recovers after a second of successes", async () => {
+  it("slows by a fifth once per burst of throttles from calls in flight, and recovers after a tenth of a second of successes", async () => {
     const clock = fakeClock();
     const limiter = new AdaptiveRateLimiter(100, clock);
     const generations = await Promise.all([limiter.acquire(), limiter.acquire(), limiter.acquire()]);
     for (const generation of generations) limiter.throttled(generation);
-    expect(limiter.ratePerSecond).toBe(50);
+    expect(limiter.ratePerSecond).toBe(80);
     expect(limiter.throttles).toBe(1);
     limiter.throttled(await limiter.acquire());
-    expect(limiter.ratePerSecond).toBe(25);
-    for (let call = 0; call < 25; call++) limiter.succeeded();
-    expect(limiter.ratePerSecond).toBe(30);
-    expect(limiter.lowestRate).toBe(25);
+    expect(limiter.ratePerSecond).toBe(64);
+    for (let call = 0; call < 6; call++) limiter.succeeded();
+    expect(limiter.ratePerSecond).toBe(64);
+    limiter.succeeded();
+    expect(limiter.ratePerSecond).toBe(69);
+    expect(limiter.lowestRate).toBe(64);
   });
 
   it("documents the default quotas: 1,000/s in the primary Regions, 250/s elsewhere", () => {
@@ -58,7 +60,7 @@ describe("sendPaced", () => {
     });
     expect(result).toBe("ok");
     expect(clock.sleeps.filter((ms) => ms >= 1000)).toEqual([1000, 2000]);
-    expect(limiter.ratePerSecond).toBe(250);
+    expect(limiter.ratePerSecond).toBe(640);
   });
 
   it("passes other errors on at once, and gives up on a call throttled without end", async () => {
@@ -74,6 +76,7 @@ describe("sendPaced", () => {
       }),
     ).rejects.toThrow("Rate exceeded");
     expect(attempts).toBe(MAX_THROTTLES_PER_CALL);
-    expect(limiter.ratePerSecond).toBe(1);
+    // One slowdown per throttle but the last, which gives up instead: 1,000 × 0.8^23.
+    expect(limiter.ratePerSecond).toBeCloseTo(1000 * 0.8 ** (MAX_THROTTLES_PER_CALL - 1), 9);
   });
 });

@@ -16,7 +16,6 @@ import type { Deps } from "../deps.js";
 import { FlexjobError, internal } from "../errors.js";
 import { mapLimit } from "../map-limit.js";
 import { names, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";
-import { canonicalJson } from "../plan/canonical-json.js";
 import { type BulkSchedule, checkBulkSchedules } from "./entries.js";
 import { bulkGroupName, decodeKey, parseBulkScheduleName } from "./names.js";
 import { type BulkOperation, type BulkPlan, planBulkSchedules } from "./plan.js";
@@ -337,7 +336,7 @@ async function createSchedule(schedule: RenderedBulkSchedule, run: OperationRun)
   const { deps, limiters } = run.context;
   const input: CreateScheduleInput = {
     ...schedule.request,
-    ClientToken: clientToken(schedule.request, run.runId),
+    ClientToken: clientToken(schedule.name, run.runId),
   };
   try {
     await pacedWrite(run.context, limiters.create, () =>
@@ -416,12 +415,13 @@ function stoppedError(
 
 /**
  * Scoped to one sync, like a deploy's: the SDK's retries of a lost response are recognised as the
- * same request, while a later sync never collides with a token Scheduler still remembers.
+ * same request, while a later sync never collides with a token Scheduler still remembers. The name
+ * already hashes the complete request (render.ts), so hashing it again with the run id identifies
+ * the request without serialising it once more per write, which at 1,000 writes a second is CPU
+ * the pacing needs.
  */
-function clientToken(request: Omit<CreateScheduleInput, "ClientToken">, runId: string): string {
-  return createHash("sha256")
-    .update(`${runId}\n${canonicalJson(request)}`)
-    .digest("hex");
+function clientToken(name: string, runId: string): string {
+  return createHash("sha256").update(`${runId}\n${name}`).digest("hex");
 }
 
 /** One bulk schedule as a listing shows it. */
