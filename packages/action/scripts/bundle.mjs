@@ -83,8 +83,17 @@ export async function bundle(outdir) {
   });
   // dist/ sits in a package.json-less repository root: this makes Node load its .js as ES modules.
   writeFileSync(join(outdir, "package.json"), `${JSON.stringify({ type: "module" }, null, 2)}\n`);
-  writeFileSync(join(outdir, "licenses.txt"), licensesOf(Object.keys(result.metafile.inputs)));
+  writeFileSync(join(outdir, "licenses.txt"), licensesOf(shippedInputs(result.metafile)));
   return result.metafile;
+}
+
+/** The input files of which some code is in the bundle; tree shaking drops the others whole. */
+export function shippedInputs(metafile) {
+  const outputs = Object.values(metafile.outputs);
+  const shipped = outputs.flatMap((output) =>
+    Object.entries(output.inputs).filter(([, { bytesInOutput }]) => bytesInOutput > 0),
+  );
+  return [...new Set(shipped.map(([input]) => input))];
 }
 
 /** Each bundled npm package once, with its license and license file, as ncc's --license wrote them. */
