@@ -1,5 +1,6 @@
 import type { FakeAws } from "fake-aws";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { syncBulkSchedules } from "../src/bulk/index.js";
 import { deploy } from "../src/deploy/deploy.js";
 import type { Deps } from "../src/deps.js";
 import { shopConfig, startWorld } from "./harness.js";
@@ -48,5 +49,31 @@ describe("pacing writes to ECS's RegisterTaskDefinition quota (20 at once, then 
       .filter(({ index, ms }) => index >= 20 && ms < (index - 19) * 1000);
     expect(early).toEqual([]);
     expect(aws.calls.filter((call) => call.outcome === "ThrottlingException")).toEqual([]);
+  });
+});
+
+describe("bulk sync under a throttle at its configured rate", () => {
+  it("creates 300 schedules at no less than 95 % of 100/s, throttled never, failing nothing", async () => {
+    await deploy(shopConfig(), {}, deps);
+    // A bucket a fiftieth of a second deep: calls sent in bunches beyond it are throttled.
+    aws.throttle("scheduler", "CreateSchedule", { ratePerSecond: 100, burst: 2 });
+    aws.clearCalls();
+    const entries = Array.from({ length: 300 }, (_, index) => ({
+      key: `cust-${index}`,
+      expression: "cron(0 6 * * ? *)",
+      env: { CUSTOMER_ID: String(index) },
+    }));
+    const started = deps.now().getTime();
+    // One call in flight: the fake clock moves only when the sync waits, so calls in flight together
+    // would reach fake-aws bunched at one instant, which real time spreads out.
+    const options = { ratePerSecond: 100, concurrency: 1 };
+    const result = await syncBulkSchedules(shopConfig(), "report", entries, options, deps);
+    const seconds = (deps.now().getTime() - started) / 1000;
+    expect(result).toMatchObject({ created: 300, deleted: 0, throttles: 0 });
+    const creates = aws.calls.filter((call) => call.operation === "CreateSchedule");
+    expect(creates.filter((call) => call.outcome !== "ok")).toEqual([]);
+    // 2 at once, then 298 at 100/s: 2.98 s of the fake clock, 100.7 creates a second.
+    expect(seconds).toBe(2.98);
+    expect(300 / seconds / 100).toBeGreaterThanOrEqual(0.95);
   });
 });
