@@ -81,6 +81,9 @@ interface Bucket {
   updatedMs: number;
 }
 
+/** Event-loop turns a quiet `quietMs` waits past its timer for requests already sent (see releaseWhenQuiet). */
+const QUIET_TURNS = 3;
+
 /** A long-running CLI instance keeps at most this many calls, dropping the oldest. */
 const CALL_LOG_LIMIT = 100_000;
 
@@ -127,15 +130,28 @@ export class Chaos {
       return new Promise((resolve) => {
         this.held.push(resolve);
         clearTimeout(this.quietTimer);
-        this.quietTimer = setTimeout(() => {
-          const held = this.held;
-          this.held = [];
-          for (const release of held) release();
-        }, latency.quietMs);
+        const timer = setTimeout(() => this.releaseWhenQuiet(timer, QUIET_TURNS), latency.quietMs);
+        this.quietTimer = timer;
       });
     }
     const delayMs = this.nextLatencyMs();
     return delayMs > 0 ? new Promise((resolve) => setTimeout(resolve, delayMs)) : Promise.resolve();
+  }
+
+  /**
+   * A process that was not scheduled for a while fires its timers before it reads the requests that
+   * arrived meanwhile: a few more turns of the event loop let those count as arrivals (which start
+   * a new timer) before the held answers go.
+   */
+  private releaseWhenQuiet(timer: ReturnType<typeof setTimeout>, turns: number): void {
+    if (this.quietTimer !== timer) return;
+    if (turns > 0) {
+      setImmediate(() => this.releaseWhenQuiet(timer, turns - 1));
+      return;
+    }
+    const held = this.held;
+    this.held = [];
+    for (const release of held) release();
   }
 
   /** Milliseconds to wait before answering; 0 when latency is off or held until quiet. */

@@ -1,3 +1,4 @@
+import { connect, type Socket } from "node:net";
 import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -11,6 +12,35 @@ beforeAll(async () => {
 });
 afterAll(() => aws.close());
 beforeEach(() => aws.reset());
+
+/** GetCallerIdentity as raw HTTP/1.1, so a test controls exactly when it is written. */
+const CALLER_IDENTITY = [
+  "POST / HTTP/1.1",
+  "host: 127.0.0.1",
+  "content-type: application/x-www-form-urlencoded",
+  `authorization: AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=${"a".repeat(64)}`,
+  "content-length: 43",
+  "",
+  "Action=GetCallerIdentity&Version=2011-06-15",
+].join("\r\n");
+
+function open(): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(aws.port, "127.0.0.1", () => resolve(socket));
+    socket.on("error", reject);
+  });
+}
+
+/** Resolves once the socket has received a whole answer. */
+function answerOf(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    let text = "";
+    socket.on("data", (chunk: Buffer) => {
+      text += chunk.toString("utf8");
+      if (text.includes("</GetCallerIdentityResponse>")) resolve();
+    });
+  });
+}
 
 /** A call that arrived and was answered at those places on the server's count. */
 function call(arrived: number, answered?: number): CallRecord {
@@ -75,6 +105,24 @@ describe("the call log's order of arrivals and answers", () => {
     sts.destroy();
     const answers = aws.calls.map((each) => each.answered ?? 0);
     expect(Math.min(...answers)).toBeGreaterThan(Math.max(...aws.calls.map((each) => each.arrived)));
+  });
+
+  it("under quietMs, a request sent before a stall still rides with the answers the stall held", async () => {
+    aws.setLatency({ quietMs: 20 });
+    const [first, second] = await Promise.all([open(), open()]);
+    const answers = [answerOf(first), answerOf(second)];
+    first.write(CALLER_IDENTITY);
+    while (aws.calls.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    second.write(CALLER_IDENTITY);
+    // The process stalls past the quiet window with the second request already sent, as a loaded
+    // machine may: its timer fires before the request is read, yet both count as one round trip.
+    const until = performance.now() + 60;
+    while (performance.now() < until) {}
+    await Promise.all(answers);
+    first.destroy();
+    second.destroy();
+    expect(aws.calls).toHaveLength(2);
+    expect(roundTrips(aws.calls)).toBe(1);
   });
 
   it("rejects a negative quietMs", () => {
