@@ -6,6 +6,10 @@ export default defineConfig({
     // Tests run the workspace packages from source, never a stale build in dist/.
     alias: [
       {
+        find: /^@flexjob\/discovery\/errors$/,
+        replacement: fileURLToPath(new URL("packages/discovery/src/flexjob-error.ts", import.meta.url)),
+      },
+      {
         find: /^@flexjob\/discovery$/,
         replacement: fileURLToPath(new URL("packages/discovery/src/index.ts", import.meta.url)),
       },

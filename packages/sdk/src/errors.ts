@@ -1,6 +1,7 @@
 // The base class lives in @flexjob/discovery, so a job importing only that package gets the same
-// class the SDK throws: `instanceof FlexjobError` holds across both.
-import { FlexjobError } from "@flexjob/discovery";
+// class the SDK throws: `instanceof FlexjobError` holds across both. Its errors subpath, not its
+// root: the root loads the Cloud Map client, which the SDK's offline entries must not.
+import { FlexjobError } from "@flexjob/discovery/errors";
 import { looksSecretValue, REDACTED, redactSecretText } from "./secret-values.js";
 
 export {
@@ -11,7 +12,7 @@ export {
   type FlexjobErrorOptions,
   isFlexjobError,
   type SourceLocation,
-} from "@flexjob/discovery";
+} from "@flexjob/discovery/errors";
 
 /**
  * A broken invariant in flexjob itself: the user cannot fix it, so the remedy asks for a report.

@@ -1,0 +1,64 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const repoRoot = resolve(import.meta.dirname, "../../..");
+let scratch: string;
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), "flexjob-cli-imports-"));
+});
+afterAll(() => rm(scratch, { recursive: true, force: true }));
+
+/**
+ * The npm packages one real `flexjob` process loads, run from source in its own Node (a test
+ * runner's module graph is not the CLI's), as record-packages.mjs lists them on exit.
+ */
+async function packagesLoadedBy(argv: string[]): Promise<string[]> {
+  const { stderr } = await promisify(execFile)(
+    process.execPath,
+    [
+      "--conditions",
+      "flexjob-source",
+      "--import",
+      "tsx/esm",
+      "--import",
+      join(import.meta.dirname, "record-packages.mjs"),
+      join(repoRoot, "packages/cli/src/bin.ts"),
+      ...argv,
+    ],
+    { cwd: join(repoRoot, "examples/hello"), env: { ...process.env, AWS_REGION: "", AWS_PROFILE: "" } },
+  );
+  const line = stderr.split("\n").find((text) => text.startsWith("loaded packages: "));
+  if (line === undefined) throw new Error(`no package list on stderr:\n${stderr}`);
+  return JSON.parse(line.slice("loaded packages: ".length)) as string[];
+}
+
+const awsOnly = (packages: string[]) => packages.filter((name) => /^@(aws-sdk|smithy|aws)\//.test(name));
+
+describe("offline commands load no AWS client", () => {
+  it.each([
+    ["--help", () => ["--help"]],
+    ["--version", () => ["--version"]],
+    ["next", () => ["next", "0 9 * * 1-5"]],
+    ["validate", () => ["validate"]],
+    ["init", () => ["init", "--config", join(scratch, "flexjob.yml")]],
+    ["dockerfile", () => ["dockerfile", join(repoRoot, "examples/node-pnpm")]],
+  ])(
+    "%s loads commander and no @aws-sdk or @smithy package",
+    async (_name, argv) => {
+      const packages = await packagesLoadedBy(argv());
+      // commander is in every command's graph: the list is real, not empty by accident.
+      expect(packages).toContain("commander");
+      expect(awsOnly(packages)).toEqual([]);
+    },
+    60_000,
+  );
+
+  it("--help and --version load nothing but commander", async () => {
+    expect(await packagesLoadedBy(["--help"])).toEqual(["commander"]);
+    expect(await packagesLoadedBy(["--version"])).toEqual(["commander"]);
+  }, 60_000);
+});
