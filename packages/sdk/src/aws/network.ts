@@ -48,20 +48,7 @@ export async function resolveNetwork(
   try {
     const notes: string[] = [];
     const explicit = network.subnets !== undefined;
-    // Route tables and the default security group need only the VPC's id, so they are read beside
-    // the default VPC's subnets, not after them; a failure is reported in the order they were needed.
-    const located =
-      network.subnets === undefined
-        ? await defaultVpc(clients)
-        : await describeSubnets(clients, network.subnets).then((found) => ({
-            vpcId: found[0]?.vpcId ?? "",
-            subnets: Promise.resolve(found),
-          }));
-    const [found, tables, defaultGroup] = await inOrder(
-      located.subnets,
-      routeTables(clients, located.vpcId),
-      network.securityGroups === undefined ? defaultSecurityGroup(clients, located.vpcId) : undefined,
-    );
+    const { found, tables, defaultGroup } = await readNetwork(clients, network);
     const classified = classify(found, tables);
     const privateSubnets = classified.filter((subnet) => !subnet.public);
     // Given subnets are used as given; of the default VPC's, tasks belong in the private ones when there are any.
@@ -153,6 +140,30 @@ function missingSubnets(region: string, ids: string[], cause: unknown): FlexjobE
     cause,
     issues: [{ path: "network.subnets", message: problem, remedy }],
   });
+}
+
+/**
+ * The subnets, their route tables and (unless given) the default security group. Route tables and
+ * the group need only the VPC's id, so they are read beside the default VPC's subnets, not after
+ * them; a failure is reported in the order they were needed.
+ */
+async function readNetwork(
+  clients: AwsClients,
+  network: NetworkSpec,
+): Promise<{ found: FoundSubnet[]; tables: RouteTable[]; defaultGroup: string | undefined }> {
+  const located =
+    network.subnets === undefined
+      ? await defaultVpc(clients)
+      : await describeSubnets(clients, network.subnets).then((found) => ({
+          vpcId: found[0]?.vpcId ?? "",
+          subnets: Promise.resolve(found),
+        }));
+  const [found, tables, defaultGroup] = await inOrder(
+    located.subnets,
+    routeTables(clients, located.vpcId),
+    network.securityGroups === undefined ? defaultSecurityGroup(clients, located.vpcId) : undefined,
+  );
+  return { found, tables, defaultGroup };
 }
 
 /** Each read's value once all have settled; the first of them that failed, in argument order, throws. */
