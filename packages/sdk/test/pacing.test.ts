@@ -76,4 +76,18 @@ describe("bulk sync under a throttle at its configured rate", () => {
     expect(seconds).toBe(2.98);
     expect(300 / seconds / 100).toBeGreaterThanOrEqual(0.95);
   });
+
+  it("reads the listing at ListSchedules' own quota of 50 a second, whatever the write rate", async () => {
+    await deploy(shopConfig(), {}, deps);
+    const entries = Array.from({ length: 250 }, (_, index) => ({
+      key: `cust-${index}`,
+      expression: "rate(1 day)",
+    }));
+    await syncBulkSchedules(shopConfig(), "report", entries, {}, deps);
+    aws.clearCalls();
+    const started = deps.now().getTime();
+    await syncBulkSchedules(shopConfig(), "report", entries, { ratePerSecond: 1000 }, deps);
+    const pages = aws.calls.filter((call) => call.operation === "ListSchedules");
+    expect(pages.map((call) => call.at.getTime() - started)).toEqual([0, 20, 40]);
+  });
 });

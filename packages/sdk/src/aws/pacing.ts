@@ -110,6 +110,13 @@ export function defaultSchedulerWriteRate(region: string): number {
 }
 
 /**
+ * ListSchedules was left out of the 2024 raise: the page lists it at 50 per second in every Region.
+ * A sync's listing is sequential, one page of 100 per round trip, so only a latency under 20 ms
+ * would reach it; the limiter makes sure.
+ */
+export const LIST_SCHEDULES_RATE = 50;
+
+/**
  * Scheduler documents a per-second rate, not a bucket: a tenth of a second's worth at once keeps a
  * burst from spending a whole second's quota in one go.
  */

@@ -8,6 +8,7 @@ import {
   UpdateScheduleCommand,
 } from "@aws-sdk/client-scheduler";
 import { isAwsError, tolerating, wrapAwsError } from "../aws/aws-error.js";
+import { LIST_SCHEDULES_RATE } from "../aws/pacing.js";
 import { observeSchedule } from "../aws/schedule.js";
 import { applyScheduleGroup, observeScheduleGroup, planScheduleGroup } from "../aws/schedule-group.js";
 import type { FlexjobConfig } from "../config/index.js";
@@ -156,24 +157,25 @@ function rateLimiters(
 ): Record<"read" | "create" | "update" | "delete", AdaptiveRateLimiter> {
   const limiter = (rate: number) => new AdaptiveRateLimiter(rate, deps);
   return {
-    read: limiter(startRate),
+    read: limiter(Math.min(startRate, LIST_SCHEDULES_RATE)),
     create: limiter(startRate),
     update: limiter(startRate),
     delete: limiter(startRate),
   };
 }
 
-/** The calls a sync sent, the throttles it met and the lowest rate any limiter slowed to. */
+/** The calls a sync sent, the throttles it met and the lowest rate any write limiter slowed to. */
 function writtenCalls(
   counter: CallCounter,
-  limiters: Record<string, AdaptiveRateLimiter>,
+  limiters: Record<"read" | "create" | "update" | "delete", AdaptiveRateLimiter>,
   startRate: number,
 ) {
   const all = Object.values(limiters);
+  const writes = [limiters.create, limiters.update, limiters.delete];
   return {
     calls: { reads: counter.reads, writes: counter.writes },
     throttles: all.reduce((sum, item) => sum + item.throttles, 0),
-    ratePerSecond: { start: startRate, lowest: Math.min(...all.map((item) => item.lowestRate)) },
+    ratePerSecond: { start: startRate, lowest: Math.min(...writes.map((item) => item.lowestRate)) },
     dryRun: false,
   };
 }
@@ -445,7 +447,7 @@ export async function listBulkSchedules(
   const group = bulkGroupName(config.app, job);
   const live = await observeScheduleGroup(deps.clients, group);
   if (live === undefined) return { group, exists: false, schedules: [] };
-  const limiter = new AdaptiveRateLimiter(defaultSchedulerWriteRate(deps.clients.region), deps);
+  const limiter = new AdaptiveRateLimiter(LIST_SCHEDULES_RATE, deps);
   const summaries = await listSummaries(deps, group, limiter, new CallCounter());
   const schedules = summaries
     .flatMap((summary) => (summary.Name === undefined ? [] : [{ name: summary.Name, state: summary.State }]))
