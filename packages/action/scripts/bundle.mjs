@@ -64,7 +64,9 @@ export async function bundle(outdir) {
     platform: "node",
     target: "node24",
     // The SDK from its sources, as the tests run it; the AWS SDK's ES modules, which tree-shake.
-    conditions: ["flexjob-source"],
+    // `module` too: esbuild drops its default conditions once any are given, and without it
+    // @smithy/core and @aws-sdk/core resolve to their CommonJS builds, which do not tree-shake.
+    conditions: ["flexjob-source", "module"],
     mainFields: ["module", "main"],
     outdir,
     chunkNames: "chunks/[name]-[hash]",

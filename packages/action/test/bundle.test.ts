@@ -33,6 +33,10 @@ describe("the Action bundle", () => {
     ).toEqual([]);
   });
 
+  it("takes the AWS SDK's ES modules, which tree-shake, never its CommonJS builds", () => {
+    expect(inputs.filter((input) => input.includes("/dist-cjs/"))).toEqual([]);
+  });
+
   it("keeps zod's English messages alone of its locales", () => {
     const locales = inputs.filter((input) => /zod\/v4\/locales\/[^/]+\.js$/.test(input));
     expect(locales.map((input) => input.replace(/^.*\/locales\//, "")).sort()).toEqual(["en.js", "index.js"]);
