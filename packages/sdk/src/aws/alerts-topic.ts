@@ -12,7 +12,7 @@ import {
 } from "@aws-sdk/client-sns";
 import { mapLimit } from "../map-limit.js";
 import { names, ownedByApp, ownTags, TAG_APP, TAG_JOB, TAG_MANAGED, tagList } from "../naming.js";
-import { canonicalJson } from "../plan/canonical-json.js";
+import { canonicalJson, canonicalJsonText } from "../plan/canonical-json.js";
 import { diffFields, Leaf, stepFrom } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
 import { alertingJobs, alertsTopicArn, configHasAlerts, renderAlertRules, ruleArn } from "./alert-rule.js";
@@ -140,20 +140,12 @@ export async function observeAlertsTopic(
     return {
       name,
       arn,
-      policy: canonicalPolicy(attributes.Attributes?.Policy ?? ""),
+      policy: canonicalJsonText(attributes.Attributes?.Policy ?? ""),
       subscriptions,
       tags: Object.fromEntries(Tags.map((tag) => [tag.Key ?? "", tag.Value ?? ""])),
     };
   } catch (error) {
     throw wrapAwsError(error, `reading SNS topic ${name}`);
-  }
-}
-
-function canonicalPolicy(text: string): string {
-  try {
-    return canonicalJson(JSON.parse(text));
-  } catch {
-    return text;
   }
 }
 

@@ -6,7 +6,7 @@ import {
 import { copiesToCloudWatch, logDestinationOf } from "../config/logs.js";
 import { FlexjobError } from "../errors.js";
 import { names } from "../naming.js";
-import { canonicalJson } from "../plan/canonical-json.js";
+import { canonicalJson, canonicalJsonText } from "../plan/canonical-json.js";
 import { change, stepFrom } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
 import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
@@ -77,15 +77,7 @@ export async function observeDashboard(
     throw wrapAwsError(error, `reading CloudWatch dashboard ${name}`);
   }
   if (!body.includes(DASHBOARD_MARKER)) return "theirs";
-  return { name, body: canonicalBody(body) };
-}
-
-function canonicalBody(text: string): string {
-  try {
-    return canonicalJson(JSON.parse(text));
-  } catch {
-    return text;
-  }
+  return { name, body: canonicalJsonText(body) };
 }
 
 export function planDashboard(spec: DashboardSpec, live: DashboardLive | undefined): DashboardStep {

@@ -10,7 +10,7 @@ import {
   type Target,
 } from "@aws-sdk/client-eventbridge";
 import { tagList } from "../naming.js";
-import { canonicalJson } from "../plan/canonical-json.js";
+import { canonicalJsonText } from "../plan/canonical-json.js";
 import { tolerating, wrapAwsError } from "./aws-error.js";
 import type { AwsClients } from "./clients.js";
 
@@ -65,22 +65,13 @@ export async function readRule<T extends { id: string }>(
       name,
       arn: rule.Arn,
       description: rule.Description ?? "",
-      eventPattern: canonicalPattern(rule.EventPattern ?? ""),
+      eventPattern: canonicalJsonText(rule.EventPattern ?? ""),
       state: rule.State ?? "ENABLED",
       targets: Targets.map(target).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
       tags: Object.fromEntries(Tags.map((tag) => [tag.Key ?? "", tag.Value ?? ""])),
     };
   } catch (error) {
     throw wrapAwsError(error, `reading EventBridge rule ${name}`);
-  }
-}
-
-/** A pattern written by other means compares by content. */
-function canonicalPattern(pattern: string): string {
-  try {
-    return canonicalJson(JSON.parse(pattern));
-  } catch {
-    return pattern;
   }
 }
 

@@ -14,7 +14,7 @@ import type {
 } from "@aws-sdk/client-scheduler";
 import type { JobSpec } from "../config/index.js";
 import { names, roleArn, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";
-import { canonicalJson } from "../plan/canonical-json.js";
+import { canonicalJson, canonicalJsonText } from "../plan/canonical-json.js";
 import { SCHEDULER_RETRY } from "../schedule/retry-policy.js";
 import { capacityProviderFor, type FargateCapacityProvider } from "../sizing/index.js";
 import { usesStateMachine } from "./asl.js";
@@ -248,7 +248,7 @@ export function readSchedule(schedule: GetScheduleOutput, groupName: string, nam
             target?.RetryPolicy?.MaximumEventAgeInSeconds ?? SCHEDULER_RETRY.maxAgeSeconds.default,
         },
         deadLetterArn: target?.DeadLetterConfig?.Arn,
-        input: canonicalInput(target?.Input ?? ""),
+        input: canonicalJsonText(target?.Input ?? ""),
         // A list of one-entry maps on the wire.
         taskTags: Object.fromEntries((ecs?.Tags ?? []).flatMap((tag) => Object.entries(tag))),
         ...(machine === undefined ? {} : { stateMachineArn: machine }),
@@ -295,15 +295,6 @@ function stateMachineOf(input: string): string {
     return arn && typeof request.StateMachineArn === "string" ? request.StateMachineArn : "";
   } catch {
     return "";
-  }
-}
-
-/** Render writes canonical JSON; a schedule written by other means compares by content. */
-function canonicalInput(input: string): string {
-  try {
-    return canonicalJson(JSON.parse(input));
-  } catch {
-    return input;
   }
 }
 

@@ -10,7 +10,7 @@ import {
 import type { JobSpec } from "../config/index.js";
 import { FlexjobError } from "../errors.js";
 import { names, ownedByApp, roleArn, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";
-import { canonicalJson } from "../plan/canonical-json.js";
+import { canonicalJson, canonicalJsonText } from "../plan/canonical-json.js";
 import { change, stepFrom, tagChanges } from "../plan/diff.js";
 import type { FieldChange, PlanStep } from "../plan/types.js";
 import { capacityProviderFor } from "../sizing/index.js";
@@ -145,21 +145,12 @@ export async function observeStateMachine(
       arn: described.stateMachineArn ?? arn,
       type: described.type === "EXPRESS" ? "EXPRESS" : "STANDARD",
       roleArn: described.roleArn ?? "",
-      definition: canonicalDefinition(described.definition ?? ""),
+      definition: canonicalJsonText(described.definition ?? ""),
       tags: Object.fromEntries(tags.map((tag) => [tag.key ?? "", tag.value ?? ""])),
     };
   } catch (error) {
     if (isAwsError(error, "StateMachineDoesNotExist")) return undefined;
     throw wrapAwsError(error, `reading state machine ${arn}`);
-  }
-}
-
-/** A definition written by other means compares by content, not by its spacing or key order. */
-function canonicalDefinition(text: string): string {
-  try {
-    return canonicalJson(JSON.parse(text));
-  } catch {
-    return text;
   }
 }
 

@@ -6,3 +6,16 @@ export function canonicalJson(value: unknown): string {
       : item,
   );
 }
+
+/**
+ * JSON text as {@link canonicalJson} writes it, so a document written by other means (the console,
+ * another tool) compares by content, not by its spacing or key order; text that is not JSON is
+ * returned as it is, and compares unequal.
+ */
+export function canonicalJsonText(text: string): string {
+  try {
+    return canonicalJson(JSON.parse(text));
+  } catch {
+    return text;
+  }
+}
