@@ -37,6 +37,7 @@ export {
 export { secretsInConfig } from "./config/secret-fields.js";
 export { starterConfig } from "./config/starter.js";
 export * from "./public-errors.js";
+export type { Schedule, ScheduleKind } from "./schedule/index.js";
 export {
   looksSecret,
   redactSecretData,

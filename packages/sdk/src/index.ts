@@ -23,33 +23,6 @@ export {
   listBulkSchedules,
   syncBulkSchedules,
 } from "./bulk/sync.js";
-export { ALERT_OUTCOMES, type AlertOutcome, type AlertsSpec, type WebhookSpec } from "./config/alerts.js";
-export { durationSeconds } from "./config/duration.js";
-export { jobNamed } from "./config/job-named.js";
-export {
-  CONFIG_FILE_NAMES,
-  type ConfigFile,
-  type LoadConfigOptions,
-  loadConfig,
-  parseConfigText,
-  readConfigFile,
-} from "./config/load.js";
-export type { LogDestination } from "./config/logs.js";
-export { type Locate, type ParseConfigOptions, parseConfig } from "./config/parse.js";
-export {
-  type FlexjobConfig,
-  type FlexjobConfigInput,
-  type FlexjobConfigOutput,
-  flexjobConfigSchema,
-  type HealthCheckSpec,
-  type JobSpec,
-  type LogRetentionDays,
-  type NetworkSpec,
-  type RetrySpec,
-  type SourceSpec,
-} from "./config/schema.js";
-export { secretsInConfig } from "./config/secret-fields.js";
-export { starterConfig } from "./config/starter.js";
 export { dashboardConsoleUrl, logGroupConsoleUrl } from "./console-links.js";
 export { BACKFILL_MAX_RUNS, type BackfillOptions, type BackfillResult, backfill } from "./deploy/backfill.js";
 export {
@@ -64,7 +37,6 @@ export { type DestroyOptions, type DestroyResult, destroy } from "./deploy/destr
 export type { PlanOptions } from "./deploy/engine.js";
 export { type DeployPolicyOptions, deployPolicy, runPolicy } from "./deploy/iam-policy.js";
 export type { ImageContext, ImageResolver, ResolvedImage } from "./deploy/image-resolver.js";
-export { type JobRunsOptions, jobNextRuns, type ScheduleTiming } from "./deploy/job-runs.js";
 export { followLogs, type LogLine, type LogsOptions, logs, logsElsewhere } from "./deploy/logs.js";
 export { ACTION_SYMBOL, changeLines, countLine, type PlanTextOptions, planText } from "./deploy/plan-text.js";
 export type { Plan, ResourceKind } from "./deploy/registry.js";
@@ -84,6 +56,8 @@ export {
   type InstanceInput,
   registerInstance,
 } from "./discovery/ensure.js";
+export * from "./entry-config.js";
+export * from "./entry-schedule.js";
 export type { DockerCommand, DockerRunner } from "./image/docker.js";
 export type { BuildPlan, BuildProvider } from "./image/plan.js";
 export {
@@ -98,21 +72,9 @@ export { names } from "./naming.js";
 export { type FieldChange, type PlanAction, type PlanOf, type PlanStep, planIsNoop } from "./plan/types.js";
 export * from "./public-errors.js";
 export {
-  assertTimezone,
-  describeSchedule,
-  isoSeconds,
-  type NextRunsOptions,
-  nextRuns,
-  parseSchedule,
-  type Schedule,
-  type ScheduleKind,
-} from "./schedule/index.js";
-export {
   looksSecret,
   redactPlan,
   redactSecretData,
   redactSecretText,
   secretsInText,
 } from "./secret-values.js";
-export { ARCHITECTURES, type Architecture, type CpuArchitecture } from "./sizing/architecture.js";
-export { formatMemory, type ResolvedSize } from "./sizing/parse.js";
