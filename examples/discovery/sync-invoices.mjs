@@ -1,6 +1,6 @@
-// Runs inside the job's Fargate task. `@flexjob/sdk/discovery` is the small runtime part of the
-// SDK: the Cloud Map client only, no ECS/ECR/Scheduler clients, nothing done at import time.
-import { DiscoveryError, discoverDetailed, resolveUrl, serviceUrl } from "@flexjob/sdk/discovery";
+// Runs inside the job's Fargate task. `@flexjob/discovery` is flexjob's small runtime package: the
+// Cloud Map client only, no ECS/ECR/Scheduler clients, nothing done at import time.
+import { DiscoveryError, discoverDetailed, resolveUrl, serviceUrl } from "@flexjob/discovery";
 
 const port = Number(process.env.INVOICES_PORT ?? "8080");
 
