@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AttachRolePolicyCommand, DetachRolePolicyCommand } from "@aws-sdk/client-iam";
-import { createClients } from "@flexjob/sdk";
+import { createClients, loadClients } from "@flexjob/sdk";
 import { type FakeAws, startFakeAws } from "fake-aws";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "./run-cli.js";
@@ -279,7 +279,9 @@ describe("flexjob destroy", () => {
 
   it("a role someone attached a managed policy to stops destroy with that policy, the role and the fix, exit 1", async () => {
     await cli(["deploy"]);
-    const iam = createClients({ region: "eu-west-1", endpoint: aws.url }).iam;
+    const clients = createClients({ region: "eu-west-1", endpoint: aws.url });
+    await loadClients(clients, "iam");
+    const { iam } = clients;
     const policyArn = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess";
     await iam.send(new AttachRolePolicyCommand({ RoleName: "shop-flexjob-execution", PolicyArn: policyArn }));
     const result = await cli(["destroy", "--all", "--yes"]);

@@ -9,7 +9,13 @@
 
 export { accountIdOf } from "./aws/account.js";
 export type { DiscoveryClients } from "./aws/clients.js";
-export { type AwsClients, type ClientOptions, createClients } from "./aws/clients.js";
+export {
+  type AwsClients,
+  type AwsService,
+  type ClientOptions,
+  createClients,
+  loadClients,
+} from "./aws/clients.js";
 export type { DnsRecordSpec } from "./aws/discovery-service.js";
 export { boundaryPolicy } from "./aws/permissions-boundary.js";
 export type { PolicyDocument, PolicyStatement } from "./aws/policy.js";

@@ -5,7 +5,6 @@ import {
 } from "@aws-sdk/client-scheduler";
 import type { FakeAws } from "fake-aws";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createClients } from "../src/aws/clients.js";
 import {
   type BulkSchedule,
   deleteBulkSchedules,
@@ -16,7 +15,7 @@ import { deploy } from "../src/deploy/deploy.js";
 import { destroy } from "../src/deploy/destroy.js";
 import { type Deps, realSleep } from "../src/deps.js";
 import { FlexjobError } from "../src/errors.js";
-import { REGION, shopConfig, startWorld } from "./harness.js";
+import { loadedClients, REGION, shopConfig, startWorld } from "./harness.js";
 
 let aws: FakeAws;
 let deps: Deps;
@@ -342,7 +341,7 @@ describe("deleteBulkSchedules", () => {
     expect(aws.mutatingCalls().map((call) => call.operation)).toEqual(["DeleteScheduleGroup"]);
     expect(await deleteBulkSchedules(shopConfig(), "report", deps)).toEqual({ group: GROUP, deleted: false });
     // The app's own schedules are untouched.
-    const shard0 = await createClients({ region: REGION, endpoint: aws.url }).scheduler.send(
+    const shard0 = await (await loadedClients({ region: REGION, endpoint: aws.url })).scheduler.send(
       new GetScheduleCommand({ GroupName: "flexjob-shop", Name: "shop-report" }),
     );
     expect(shard0.Name).toBe("shop-report");

@@ -3,11 +3,11 @@ import { GetRolePolicyCommand } from "@aws-sdk/client-iam";
 import { GetScheduleCommand, ListSchedulesCommand } from "@aws-sdk/client-scheduler";
 import type { FakeAws } from "fake-aws";
 import { afterEach, describe, expect, it } from "vitest";
-import { type AwsClients, createClients } from "../src/aws/clients.js";
+import type { AwsClients } from "../src/aws/clients.js";
 import { type FlexjobConfig, parseConfig } from "../src/config/index.js";
 import { deploy } from "../src/deploy/deploy.js";
 import type { Deps } from "../src/deps.js";
-import { REGION, shopConfig, startWorld } from "./harness.js";
+import { loadedClients, REGION, shopConfig, startWorld } from "./harness.js";
 
 const ACCOUNT = "123456789012";
 const CLUSTER = `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/shop`;
@@ -52,8 +52,8 @@ class Interleaver {
   }
 
   /** Gives a deploy its own clients, each call gated by this interleaver. */
-  clients(endpoint: string): AwsClients {
-    const clients = createClients({ region: REGION, endpoint, maxAttempts: 3 });
+  async clients(endpoint: string): Promise<AwsClients> {
+    const clients = await loadedClients({ region: REGION, endpoint, maxAttempts: 3 });
     const gate =
       <Args, Result>(next: (args: Args) => Promise<Result>) =>
       async (args: Args): Promise<Result> => {
@@ -221,8 +221,8 @@ describe("two concurrent deploys of different configs of one app", () => {
     aws = world.aws;
     const interleaver = new Interleaver(seed);
     const results = await Promise.allSettled([
-      deploy(appConfig(["a1", "a2"]), {}, depsWith(interleaver.clients(world.aws.url), world.deps)),
-      deploy(appConfig(["b1", "b2"]), {}, depsWith(interleaver.clients(world.aws.url), world.deps)),
+      deploy(appConfig(["a1", "a2"]), {}, depsWith(await interleaver.clients(world.aws.url), world.deps)),
+      deploy(appConfig(["b1", "b2"]), {}, depsWith(await interleaver.clients(world.aws.url), world.deps)),
     ]);
     expect(results.map((result) => result.status)).toEqual(["fulfilled", "fulfilled"]);
     const { Schedules = [] } = await world.deps.clients.scheduler.send(
@@ -290,8 +290,8 @@ describe("registering a task definition", () => {
       aws = world.aws;
       const interleaver = new Interleaver(seed);
       const results = await Promise.allSettled([
-        deploy(shopConfig(), {}, depsWith(interleaver.clients(world.aws.url), world.deps)),
-        deploy(shopConfig(), {}, depsWith(interleaver.clients(world.aws.url), world.deps)),
+        deploy(shopConfig(), {}, depsWith(await interleaver.clients(world.aws.url), world.deps)),
+        deploy(shopConfig(), {}, depsWith(await interleaver.clients(world.aws.url), world.deps)),
       ]);
       expect(results.map((result) => result.status)).toEqual(["fulfilled", "fulfilled"]);
       for (const family of ["shop-report", "shop-cleanup"]) {

@@ -8,12 +8,12 @@ import { DeleteRepositoryCommand } from "@aws-sdk/client-ecr";
 import { DescribeTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import { createRegistryImageStore, type FakeAws, startFakeAws } from "fake-aws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClients } from "../src/aws/clients.js";
 import { parseConfig } from "../src/config/index.js";
 import { deploy } from "../src/deploy/deploy.js";
 import type { Deps } from "../src/deps.js";
 import { type DockerCommand, type DockerRunner, dockerCli } from "../src/image/docker.js";
 import { buildImageResolver } from "../src/image/resolve-image.js";
+import { loadedClients } from "./harness.js";
 
 /**
  * Repositories shaped like the ones issue #14 found in the wild, built and started for real: each
@@ -288,7 +288,7 @@ describe("the corpus, built and started for real (npm run test:docker)", () => {
       imageStore: createRegistryImageStore({ registry: env.registry }),
     });
     deps = {
-      clients: createClients({ region: REGION, endpoint: aws.url, maxAttempts: 3 }),
+      clients: await loadedClients({ region: REGION, endpoint: aws.url, maxAttempts: 3 }),
       logger: { info: () => {}, warn: () => {} },
       sleep: async (ms) => {
         aws.clock.advance(ms);

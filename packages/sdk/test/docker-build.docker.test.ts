@@ -9,13 +9,13 @@ import { BatchGetImageCommand, DeleteRepositoryCommand, DescribeImagesCommand } 
 import { DescribeTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import { createRegistryImageStore, type FakeAws, startFakeAws } from "fake-aws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClients } from "../src/aws/clients.js";
 import { type FlexjobConfig, parseConfig, readConfigFile } from "../src/config/index.js";
 import { deploy } from "../src/deploy/deploy.js";
 import type { Deps } from "../src/deps.js";
 import { FlexjobError } from "../src/errors.js";
 import { type DockerCommand, type DockerRunner, dockerCli } from "../src/image/docker.js";
 import { buildImageResolver, prepareBuild } from "../src/image/resolve-image.js";
+import { loadedClients } from "./harness.js";
 
 /**
  * Real builds: Docker builds the images, a local registry stands in for ECR (fake-aws's ECR reads
@@ -195,7 +195,7 @@ describe("real Docker builds (npm run test:docker)", () => {
     });
     logs = [];
     deps = {
-      clients: createClients({ region: REGION, endpoint: aws.url, maxAttempts: 3 }),
+      clients: await loadedClients({ region: REGION, endpoint: aws.url, maxAttempts: 3 }),
       logger: { info: (message) => logs.push(message), warn: (message) => logs.push(`warn: ${message}`) },
       sleep: async (ms) => {
         aws.clock.advance(ms);

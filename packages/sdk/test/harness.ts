@@ -1,6 +1,12 @@
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { type FakeAws, startFakeAws } from "fake-aws";
-import { createClients } from "../src/aws/clients.js";
+import {
+  type AwsClients,
+  awsServices,
+  type ClientOptions,
+  createClients,
+  loadClients,
+} from "../src/aws/clients.js";
 import { type FlexjobConfig, parseConfig } from "../src/config/index.js";
 import type { Deps } from "../src/deps.js";
 
@@ -21,7 +27,7 @@ export async function startWorld(options: { latencyMs?: number } = {}): Promise<
   aws.secrets.put("shop/db", { region: REGION, suffix: "AbCdEf" });
   const logs: string[] = [];
   const deps: Deps = {
-    clients: createClients({ region: REGION, endpoint: aws.url, maxAttempts: 3 }),
+    clients: await loadedClients({ region: REGION, endpoint: aws.url, maxAttempts: 3 }),
     logger: { info: (message) => logs.push(message), warn: (message) => logs.push(`warn: ${message}`) },
     sleep: async (ms) => {
       aws.clock.advance(ms);
@@ -29,6 +35,16 @@ export async function startWorld(options: { latencyMs?: number } = {}): Promise<
     now: () => aws.clock.now(),
   };
   return { aws, deps, logs };
+}
+
+/**
+ * Clients with every service loaded, so a test can send its own commands through them; flexjob's
+ * functions load what they call (the CLI's tests run them on clients that start with none loaded).
+ */
+export async function loadedClients(options: ClientOptions): Promise<AwsClients> {
+  const clients = createClients(options);
+  await loadClients(clients, ...awsServices);
+  return clients;
 }
 
 /** A realistic app: one sharded job with env and secrets, one plain job. */

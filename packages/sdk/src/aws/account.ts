@@ -1,7 +1,6 @@
-import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { FlexjobError } from "../errors.js";
 import { awsErrorName, wrapAwsError } from "./aws-error.js";
-import type { AwsClients } from "./clients.js";
+import { type AwsClients, loadSdk } from "./clients.js";
 
 const CONFIGURE_CREDENTIALS =
   "in GitHub Actions, add an aws-actions/configure-aws-credentials step (with id-token: write for OIDC) " +
@@ -23,6 +22,7 @@ const REJECTED_CREDENTIALS = [
  * const account = await accountIdOf(createClients({ region: "eu-west-1" })); // "123456789012"
  */
 export async function accountIdOf(clients: AwsClients): Promise<string> {
+  const { GetCallerIdentityCommand } = await loadSdk(clients, "sts");
   let account: string | undefined;
   try {
     ({ Account: account } = await clients.sts.send(new GetCallerIdentityCommand({})));

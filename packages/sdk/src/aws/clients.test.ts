@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { createClients } from "./clients.js";
+import { isFlexjobError } from "../errors.js";
+import { createClients, loadClients, loadSdk } from "./clients.js";
 
 // Counts constructions per service without changing what the clients do.
 const built = vi.hoisted(() => new Map<string, number>());
@@ -17,6 +18,7 @@ vi.mock("@aws-sdk/client-ecr", async (importOriginal) => {
 describe("createClients", () => {
   it("builds a client on its first read only, once, and with the region and endpoint given", async () => {
     const clients = createClients({ region: "eu-west-1", endpoint: "http://127.0.0.1:4566" });
+    await loadClients(clients, "ecr");
     expect(built.get("ecr")).toBeUndefined();
     const first = clients.ecr;
     expect(clients.ecr).toBe(first);
@@ -28,13 +30,38 @@ describe("createClients", () => {
     expect(endpoint?.hostname).toBe("127.0.0.1");
   });
 
-  it("turns off the host prefix of Cloud Map's DiscoverInstances under a custom endpoint", () => {
+  it("turns off the host prefix of Cloud Map's DiscoverInstances under a custom endpoint", async () => {
     const custom = createClients({ region: "eu-west-1", endpoint: "http://127.0.0.1:4566" });
+    await loadClients(custom, "servicediscovery");
     expect(custom.servicediscovery.config.disableHostPrefix).toBe(true);
     const real = createClients({ region: "eu-west-1" });
+    await loadSdk(real, "servicediscovery");
     vi.stubEnv("AWS_ENDPOINT_URL", "");
     vi.stubEnv("AWS_ENDPOINT_URL_SERVICEDISCOVERY", "");
     expect(real.servicediscovery.config.disableHostPrefix).toBe(false);
     vi.unstubAllEnvs();
+  });
+
+  it("refuses a client read before its module is loaded, naming the call that loads it", async () => {
+    const clients = createClients({ region: "eu-west-1" });
+    let thrown: unknown;
+    try {
+      void clients.ecs;
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isFlexjobError(thrown) && thrown.code).toBe("INPUT_INVALID");
+    expect(isFlexjobError(thrown) && thrown.remedy).toContain('await loadClients(clients, "ecs")');
+    // Loading one service makes that client readable, and no other.
+    await loadClients(clients, "ecs");
+    expect(clients.ecs.config.serviceId).toBe("ECS");
+    expect(() => clients.ec2).toThrow(/ec2 client was read before/);
+  });
+
+  it("hands back the service's commands, and leaves clients it did not make as they are", async () => {
+    const own = { region: "eu-west-1" } as Parameters<typeof loadSdk>[0];
+    const { DescribeClustersCommand } = await loadSdk(own, "ecs");
+    expect(new DescribeClustersCommand({}).input).toEqual({});
+    expect(Object.keys(own)).toEqual(["region"]);
   });
 });

@@ -1,19 +1,20 @@
-import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
-import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
-import { EC2Client } from "@aws-sdk/client-ec2";
-import { ECRClient } from "@aws-sdk/client-ecr";
-import { ECSClient } from "@aws-sdk/client-ecs";
-import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { IAMClient } from "@aws-sdk/client-iam";
-import { PipesClient } from "@aws-sdk/client-pipes";
-import { SchedulerClient } from "@aws-sdk/client-scheduler";
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { ServiceDiscoveryClient } from "@aws-sdk/client-servicediscovery";
-import { SFNClient } from "@aws-sdk/client-sfn";
-import { SNSClient } from "@aws-sdk/client-sns";
-import { SQSClient } from "@aws-sdk/client-sqs";
-import { SSMClient } from "@aws-sdk/client-ssm";
-import { STSClient } from "@aws-sdk/client-sts";
+import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import type { EC2Client } from "@aws-sdk/client-ec2";
+import type { ECRClient } from "@aws-sdk/client-ecr";
+import type { ECSClient } from "@aws-sdk/client-ecs";
+import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import type { IAMClient } from "@aws-sdk/client-iam";
+import type { PipesClient } from "@aws-sdk/client-pipes";
+import type { SchedulerClient } from "@aws-sdk/client-scheduler";
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { ServiceDiscoveryClient } from "@aws-sdk/client-servicediscovery";
+import type { SFNClient } from "@aws-sdk/client-sfn";
+import type { SNSClient } from "@aws-sdk/client-sns";
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { SSMClient } from "@aws-sdk/client-ssm";
+import type { STSClient } from "@aws-sdk/client-sts";
+import { FlexjobError } from "../errors.js";
 
 /** The bare v3 clients flexjob uses, one per service. Tests swap in mocks or point them at fake-aws. */
 export interface AwsClients {
@@ -53,8 +54,76 @@ export interface ClientOptions {
 }
 
 /**
+ * Each service's SDK module, imported on first use: a command loads only the clients it calls, an
+ * offline command none, and the Action's bundle splits each service into its own chunk.
+ */
+const sdkModules = {
+  cloudwatch: () => import("./sdk/cloudwatch.js"),
+  ec2: () => import("./sdk/ec2.js"),
+  ecr: () => import("./sdk/ecr.js"),
+  ecs: () => import("./sdk/ecs.js"),
+  events: () => import("./sdk/events.js"),
+  iam: () => import("./sdk/iam.js"),
+  logs: () => import("./sdk/logs.js"),
+  pipes: () => import("./sdk/pipes.js"),
+  scheduler: () => import("./sdk/scheduler.js"),
+  secretsmanager: () => import("./sdk/secretsmanager.js"),
+  servicediscovery: () => import("./sdk/servicediscovery.js"),
+  sfn: () => import("./sdk/sfn.js"),
+  sns: () => import("./sdk/sns.js"),
+  sqs: () => import("./sdk/sqs.js"),
+  ssm: () => import("./sdk/ssm.js"),
+  sts: () => import("./sdk/sts.js"),
+} satisfies { [S in AwsService]: () => Promise<unknown> };
+
+/** Every service flexjob calls, for a test or script that wants all of them loaded. */
+export const awsServices = Object.keys(sdkModules) as AwsService[];
+
+/** A service flexjob calls: a key of {@link AwsClients}. */
+export type AwsService = Exclude<keyof AwsClients, "region">;
+
+/** What flexjob uses of a service's SDK: its client class, commands and paginators. */
+export type SdkOf<S extends AwsService> = Awaited<ReturnType<(typeof sdkModules)[S]>>;
+
+/** Called by {@link loadSdk} for the clients {@link createClients} made, so their getters can build `service`'s client. */
+const onLoaded = new WeakMap<
+  Partial<AwsClients>,
+  <S extends AwsService>(service: S, sdk: SdkOf<S>) => void
+>();
+
+/**
+ * A service's commands, loaded on first use, and `clients[service]` usable from then on. Every
+ * call flexjob sends starts here: no module imports an AWS client at its top.
+ * @example
+ * const { DescribeClustersCommand } = await loadSdk(clients, "ecs");
+ * await clients.ecs.send(new DescribeClustersCommand({ clusters: ["flexjob-billing"] }));
+ */
+export async function loadSdk<S extends AwsService>(
+  clients: Partial<AwsClients>,
+  service: S,
+): Promise<SdkOf<S>> {
+  const sdk = (await sdkModules[service]()) as SdkOf<S>;
+  onLoaded.get(clients)?.(service, sdk);
+  return sdk;
+}
+
+/**
+ * Loads the named services' clients, for a script that sends its own commands through clients
+ * {@link createClients} made (flexjob's own functions load what they call).
+ * @example
+ * const clients = createClients({ region: "eu-west-1" });
+ * await loadClients(clients, "ecs");
+ * await clients.ecs.send(new ListClustersCommand({}));
+ */
+export async function loadClients(clients: AwsClients, ...services: AwsService[]): Promise<void> {
+  await Promise.all(services.map((service) => loadSdk(clients, service)));
+}
+
+/**
  * Builds each client on first use, so a command that only reads schedules never constructs the
- * ECR or EC2 client, and nothing happens at import time.
+ * ECR or EC2 client, and nothing happens at import time. A client is built from its service's SDK
+ * module, which flexjob's functions load as they need it; a script reading a client directly
+ * loads it first with {@link loadClients}.
  * @example
  * const clients = createClients({ region: "eu-west-1" });
  * await deploy(config, {}, { clients, logger: console, sleep: realSleep, now: () => new Date() });
@@ -66,39 +135,64 @@ export function createClients(options: ClientOptions): AwsClients {
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
   };
   return lazyClients(options.region, {
-    ecs: () => new ECSClient(config),
-    ecr: () => new ECRClient(config),
-    scheduler: () => new SchedulerClient(config),
-    iam: () => new IAMClient(config),
-    sts: () => new STSClient(config),
-    logs: () => new CloudWatchLogsClient(config),
-    cloudwatch: () => new CloudWatchClient(config),
-    ec2: () => new EC2Client(config),
-    events: () => new EventBridgeClient(config),
-    sfn: () => new SFNClient(config),
-    // A queue URL names its host; the client's own endpoint (region, or AWS_ENDPOINT_URL) is the one to use.
-    sqs: () => new SQSClient({ ...config, useQueueUrlAsEndpoint: false }),
-    sns: () => new SNSClient(config),
-    pipes: () => new PipesClient(config),
-    secretsmanager: () => new SecretsManagerClient(config),
-    ssm: () => new SSMClient(config),
-    servicediscovery: () => {
+    cloudwatch: (sdk) => new sdk.CloudWatchClient(config),
+    ec2: (sdk) => new sdk.EC2Client(config),
+    ecr: (sdk) => new sdk.ECRClient(config),
+    ecs: (sdk) => new sdk.ECSClient(config),
+    events: (sdk) => new sdk.EventBridgeClient(config),
+    iam: (sdk) => new sdk.IAMClient(config),
+    logs: (sdk) => new sdk.CloudWatchLogsClient(config),
+    pipes: (sdk) => new sdk.PipesClient(config),
+    scheduler: (sdk) => new sdk.SchedulerClient(config),
+    secretsmanager: (sdk) => new sdk.SecretsManagerClient(config),
+    servicediscovery: (sdk) => {
       // DiscoverInstances is served under a `data-` host prefix, which a custom endpoint lacks.
       const custom =
         options.endpoint ?? process.env.AWS_ENDPOINT_URL_SERVICEDISCOVERY ?? process.env.AWS_ENDPOINT_URL;
-      return new ServiceDiscoveryClient({ ...config, ...(custom ? { disableHostPrefix: true } : {}) });
+      return new sdk.ServiceDiscoveryClient({ ...config, ...(custom ? { disableHostPrefix: true } : {}) });
     },
+    sfn: (sdk) => new sdk.SFNClient(config),
+    sns: (sdk) => new sdk.SNSClient(config),
+    // A queue URL names its host; the client's own endpoint (region, or AWS_ENDPOINT_URL) is the one to use.
+    sqs: (sdk) => new sdk.SQSClient({ ...config, useQueueUrlAsEndpoint: false }),
+    ssm: (sdk) => new sdk.SSMClient(config),
+    sts: (sdk) => new sdk.STSClient(config),
   });
 }
 
-type ClientMakers = { [K in Exclude<keyof AwsClients, "region">]: () => AwsClients[K] };
+type ClientMakers = { [S in AwsService]: (sdk: SdkOf<S>) => AwsClients[S] };
 
-/** Each client a getter that builds it on first read and keeps it: one construction at most. */
+/**
+ * Each client a getter that builds it on first read, from its SDK module once loaded, and keeps
+ * it: one construction at most.
+ */
 function lazyClients(region: string, makers: ClientMakers): AwsClients {
   const clients = { region } as AwsClients;
-  for (const [service, make] of Object.entries(makers)) {
-    let client: unknown;
-    Object.defineProperty(clients, service, { enumerable: true, get: () => (client ??= make()) });
+  const loaded = new Map<AwsService, unknown>();
+  const built = new Map<AwsService, unknown>();
+  for (const service of Object.keys(makers) as AwsService[]) {
+    Object.defineProperty(clients, service, {
+      enumerable: true,
+      get: () => {
+        if (!built.has(service)) {
+          if (!loaded.has(service)) throw notLoaded(service);
+          const make = makers[service] as (sdk: unknown) => unknown;
+          built.set(service, make(loaded.get(service)));
+        }
+        return built.get(service);
+      },
+    });
   }
+  onLoaded.set(clients, (service, sdk) => {
+    loaded.set(service, sdk);
+  });
   return clients;
+}
+
+function notLoaded(service: AwsService): FlexjobError {
+  return new FlexjobError(`the ${service} client was read before its SDK module was loaded`, {
+    code: "INPUT_INVALID",
+    fault: "user",
+    remedy: `await loadClients(clients, "${service}") before reading clients.${service}; flexjob's own functions load what they call`,
+  });
 }

@@ -1,0 +1,22 @@
+// What flexjob sends through @aws-sdk/client-eventbridge; loaded by loadSdk (aws/clients.ts) on first use.
+export {
+  CreateApiDestinationCommand,
+  CreateConnectionCommand,
+  DeleteApiDestinationCommand,
+  DeleteConnectionCommand,
+  DeleteRuleCommand,
+  DescribeApiDestinationCommand,
+  DescribeConnectionCommand,
+  DescribeRuleCommand,
+  EventBridgeClient,
+  ListApiDestinationsCommand,
+  ListRulesCommand,
+  ListTagsForResourceCommand,
+  ListTargetsByRuleCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+  RemoveTargetsCommand,
+  TagResourceCommand,
+  UpdateApiDestinationCommand,
+  UpdateConnectionCommand,
+} from "@aws-sdk/client-eventbridge";
