@@ -1,16 +1,9 @@
-import {
-  CreateScheduleGroupCommand,
-  DeleteScheduleGroupCommand,
-  GetScheduleGroupCommand,
-  ListTagsForResourceCommand,
-  TagResourceCommand,
-} from "@aws-sdk/client-scheduler";
 import { FlexjobError, internal } from "../errors.js";
 import { names, ownedByApp, TAG_APP, TAG_MANAGED, tagList } from "../naming.js";
 import { stepFrom, tagChanges } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
 import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
-import type { AwsClients } from "./clients.js";
+import { type AwsClients, loadSdk } from "./clients.js";
 import type { ScheduleGroupSpec } from "./cluster-spec.js";
 import { notFlexjobs, observeEach, type ResourceAdapter, runStep } from "./resource.js";
 
@@ -26,6 +19,7 @@ export async function observeScheduleGroup(
   clients: AwsClients,
   name: string,
 ): Promise<ScheduleGroupLive | undefined> {
+  const { GetScheduleGroupCommand, ListTagsForResourceCommand } = await loadSdk(clients, "scheduler");
   try {
     const group = await clients.scheduler
       .send(new GetScheduleGroupCommand({ Name: name }))
@@ -54,6 +48,10 @@ export function planScheduleGroup(
 
 export async function applyScheduleGroup(clients: AwsClients, step: ScheduleGroupStep): Promise<void> {
   const name = step.id;
+  const { CreateScheduleGroupCommand, DeleteScheduleGroupCommand, TagResourceCommand } = await loadSdk(
+    clients,
+    "scheduler",
+  );
   await runStep(step, "schedule group", {
     async delete() {
       if (step.live !== undefined && step.live.tags[TAG_MANAGED] !== "true") {
@@ -91,6 +89,7 @@ export async function applyScheduleGroup(clients: AwsClients, step: ScheduleGrou
  * being deleted (by a recent destroy) also conflicts, and schedules cannot be created in it.
  */
 async function checkNotDeleting(clients: AwsClients, name: string, conflict: unknown): Promise<void> {
+  const { GetScheduleGroupCommand } = await loadSdk(clients, "scheduler");
   const group = await clients.scheduler.send(new GetScheduleGroupCommand({ Name: name }));
   if (group.State !== "DELETING") return;
   throw new FlexjobError(

@@ -1,12 +1,5 @@
 import { createHash } from "node:crypto";
-import {
-  CreateScheduleCommand,
-  type CreateScheduleInput,
-  DeleteScheduleCommand,
-  GetScheduleCommand,
-  paginateListSchedules,
-  UpdateScheduleCommand,
-} from "@aws-sdk/client-scheduler";
+import type { CreateScheduleInput } from "@aws-sdk/client-scheduler";
 import { FlexjobError, internal, REPORT_WITH_PLAN } from "../errors.js";
 import { mapLimit } from "../map-limit.js";
 import { jobOfSchedule, names } from "../naming.js";
@@ -15,7 +8,7 @@ import { diffFields } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
 import { usesStateMachine } from "./asl.js";
 import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
-import type { AwsClients } from "./clients.js";
+import { type AwsClients, loadSdk } from "./clients.js";
 import { type PacedOperation, paced } from "./pacing.js";
 import {
   type Found,
@@ -80,6 +73,7 @@ export async function observeSchedule(
   groupName: string,
   name: string,
 ): Promise<ScheduleLive | undefined> {
+  const { GetScheduleCommand } = await loadSdk(clients, "scheduler");
   try {
     const schedule = await clients.scheduler.send(
       new GetScheduleCommand({ GroupName: groupName, Name: name }),
@@ -100,6 +94,7 @@ export async function listScheduleNames(
   groupName: string,
   options: { ifGroupExists?: boolean } = {},
 ): Promise<string[]> {
+  const { paginateListSchedules } = await loadSdk(clients, "scheduler");
   const names: string[] = [];
   try {
     for await (const page of paginateListSchedules({ client: clients.scheduler }, { GroupName: groupName })) {
@@ -170,6 +165,7 @@ export async function applySchedule(
       throw internal(`no-op step for schedule ${step.id} has no live schedule`, REPORT_WITH_PLAN);
     return step.live.arn;
   }
+  const { DeleteScheduleCommand } = await loadSdk(clients, "scheduler");
   const arn = await runStep(step, "schedule", {
     delete: () =>
       tolerating(
@@ -191,6 +187,7 @@ async function writeSchedule(
   spec: ScheduleSpec,
   context: ScheduleApplyContext,
 ): Promise<string> {
+  const { CreateScheduleCommand, UpdateScheduleCommand } = await loadSdk(clients, "scheduler");
   const taskDefinitionArn = context.taskDefinitionArnFor(spec.target.taskDefinitionFamily);
   const input = scheduleRequest({ ...spec, target: { ...spec.target, taskDefinitionArn } });
   const create = () =>

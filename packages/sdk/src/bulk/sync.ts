@@ -1,13 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
-import {
-  CreateScheduleCommand,
-  type CreateScheduleInput,
-  DeleteScheduleCommand,
-  ListSchedulesCommand,
-  type ScheduleSummary,
-  UpdateScheduleCommand,
-} from "@aws-sdk/client-scheduler";
+import type { CreateScheduleInput, ScheduleSummary } from "@aws-sdk/client-scheduler";
 import { isAwsError, tolerating, wrapAwsError } from "../aws/aws-error.js";
+import { loadSdk, type SdkOf } from "../aws/clients.js";
 import { LIST_SCHEDULES_RATE } from "../aws/pacing.js";
 import { observeSchedule } from "../aws/schedule.js";
 import { applyScheduleGroup, observeScheduleGroup, planScheduleGroup } from "../aws/schedule-group.js";
@@ -134,6 +128,8 @@ export async function syncBulkSchedules(
     await applyScheduleGroup(clients, groupStep);
   }
   const outcome = await applyBulkPlan(plan, rendered, {
+    // Loaded once for the sync, not per write: each of thousands of writes only builds a command.
+    sdk: await loadSdk(clients, "scheduler"),
     deps,
     limiters,
     counter,
@@ -227,6 +223,7 @@ async function listSummaries(
   limiter: AdaptiveRateLimiter,
   counter: CallCounter,
 ): Promise<ScheduleSummary[]> {
+  const { ListSchedulesCommand } = await loadSdk(deps.clients, "scheduler");
   const found: ScheduleSummary[] = [];
   let token: string | undefined;
   try {
@@ -261,6 +258,7 @@ async function listNames(
 }
 
 interface ApplyContext {
+  sdk: SdkOf<"scheduler">;
   deps: Deps;
   limiters: Record<"create" | "update" | "delete", AdaptiveRateLimiter>;
   counter: CallCounter;
@@ -335,7 +333,8 @@ async function runOperation(operation: BulkOperation, run: OperationRun): Promis
 }
 
 async function createSchedule(schedule: RenderedBulkSchedule, run: OperationRun): Promise<void> {
-  const { deps, limiters } = run.context;
+  const { deps, limiters, sdk } = run.context;
+  const { CreateScheduleCommand, UpdateScheduleCommand } = sdk;
   const input: CreateScheduleInput = {
     ...schedule.request,
     ClientToken: clientToken(schedule.name, run.runId),
@@ -357,10 +356,10 @@ async function createSchedule(schedule: RenderedBulkSchedule, run: OperationRun)
 }
 
 async function removeSchedule(name: string, run: OperationRun): Promise<void> {
-  const { deps, limiters, group } = run.context;
+  const { deps, limiters, group, sdk } = run.context;
   await tolerating(
     pacedWrite(run.context, limiters.delete, () =>
-      deps.clients.scheduler.send(new DeleteScheduleCommand({ GroupName: group, Name: name })),
+      deps.clients.scheduler.send(new sdk.DeleteScheduleCommand({ GroupName: group, Name: name })),
     ),
     "ResourceNotFoundException",
   );
