@@ -1,10 +1,6 @@
-import {
-  ListServicesCommand,
-  type ServiceDiscoveryClient,
-  type ServiceSummary,
-} from "@aws-sdk/client-servicediscovery";
+import type { ServiceSummary } from "@aws-sdk/client-servicediscovery";
 import { wrapAwsError } from "./aws-error.js";
-import type { DiscoveryClients } from "./clients.js";
+import { type DiscoveryClients, loadSdk } from "./clients.js";
 import { readCloudMapTags } from "./cloud-map-tags.js";
 
 /** A Cloud Map service as it exists, with its tags: what the namespace and service adapters read. */
@@ -26,23 +22,23 @@ export interface ServiceLive {
  * const owned = (await listServices({ servicediscovery }, "ns-abc123")).filter((s) => s.tags["flexjob:managed"] === "true");
  */
 export async function listServices(clients: DiscoveryClients, namespaceId: string): Promise<ServiceLive[]> {
-  const client = clients.servicediscovery;
   try {
-    const summaries = await listServiceSummaries(client, namespaceId);
-    return await Promise.all(summaries.map((summary) => liveService(client, namespaceId, summary)));
+    const summaries = await listServiceSummaries(clients, namespaceId);
+    return await Promise.all(summaries.map((summary) => liveService(clients, namespaceId, summary)));
   } catch (error) {
     throw wrapAwsError(error, `listing Cloud Map services in ${namespaceId}`);
   }
 }
 
 export async function listServiceSummaries(
-  client: ServiceDiscoveryClient,
+  clients: DiscoveryClients,
   namespaceId: string,
 ): Promise<ServiceSummary[]> {
+  const { ListServicesCommand } = await loadSdk(clients, "servicediscovery");
   const found: ServiceSummary[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await client.send(
+    const page = await clients.servicediscovery.send(
       new ListServicesCommand({
         NextToken: nextToken,
         Filters: [{ Name: "NAMESPACE_ID", Values: [namespaceId], Condition: "EQ" }],
@@ -55,7 +51,7 @@ export async function listServiceSummaries(
 }
 
 export async function liveService(
-  client: ServiceDiscoveryClient,
+  clients: DiscoveryClients,
   namespaceId: string,
   summary: ServiceSummary,
 ): Promise<ServiceLive> {
@@ -71,6 +67,6 @@ export async function liveService(
     })),
     routingPolicy: summary.DnsConfig?.RoutingPolicy,
     healthCheckCustom: summary.HealthCheckCustomConfig !== undefined,
-    tags: await readCloudMapTags(client, arn),
+    tags: await readCloudMapTags(clients, arn),
   };
 }

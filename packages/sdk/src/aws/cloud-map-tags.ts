@@ -1,12 +1,15 @@
-import { ListTagsForResourceCommand, type ServiceDiscoveryClient } from "@aws-sdk/client-servicediscovery";
+import { type DiscoveryClients, loadSdk } from "./clients.js";
 
 /** Cloud Map namespaces and services carry flexjob's ownership tags like every other resource. */
 
 export async function readCloudMapTags(
-  client: ServiceDiscoveryClient,
+  clients: DiscoveryClients,
   arn: string,
 ): Promise<Record<string, string>> {
-  const { Tags = [] } = await client.send(new ListTagsForResourceCommand({ ResourceARN: arn }));
+  const { ListTagsForResourceCommand } = await loadSdk(clients, "servicediscovery");
+  const { Tags = [] } = await clients.servicediscovery.send(
+    new ListTagsForResourceCommand({ ResourceARN: arn }),
+  );
   return Object.fromEntries(Tags.map((tag) => [tag.Key ?? "", tag.Value ?? ""]));
 }
 

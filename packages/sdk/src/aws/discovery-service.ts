@@ -1,17 +1,10 @@
 import { createHash } from "node:crypto";
-import {
-  CreateServiceCommand,
-  DeleteServiceCommand,
-  type ServiceDiscoveryClient,
-  TagResourceCommand,
-  UpdateServiceCommand,
-} from "@aws-sdk/client-servicediscovery";
 import { FlexjobError, internal } from "../errors.js";
 import { ownedByApp, TAG_MANAGED } from "../naming.js";
 import { stepFrom } from "../plan/diff.js";
 import type { FieldChange, PlanStep } from "../plan/types.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
-import type { DiscoveryClients } from "./clients.js";
+import { type DiscoveryClients, loadSdk } from "./clients.js";
 import { listServiceSummaries, listServices, liveService, type ServiceLive } from "./cloud-map-services.js";
 import { changedTags, cloudMapTagList, tagChanges } from "./cloud-map-tags.js";
 import { observeNamespace } from "./namespace.js";
@@ -62,13 +55,12 @@ export async function observeService(
   namespaceId: string,
   name: string,
 ): Promise<ServiceLive | undefined> {
-  const client = clients.servicediscovery;
   try {
     const wanted = name.toLowerCase();
-    const found = (await listServiceSummaries(client, namespaceId)).find(
+    const found = (await listServiceSummaries(clients, namespaceId)).find(
       (service) => service.Name?.toLowerCase() === wanted,
     );
-    return found && (await liveService(client, namespaceId, found));
+    return found && (await liveService(clients, namespaceId, found));
   } catch (error) {
     throw wrapAwsError(error, `reading Cloud Map service ${name} in ${namespaceId}`);
   }
@@ -193,17 +185,17 @@ export async function applyService(
   step: ServiceStep,
   context: FollowContext,
 ): Promise<{ id: string; arn: string } | undefined> {
-  const client = clients.servicediscovery;
+  const { TagResourceCommand, UpdateServiceCommand } = await loadSdk(clients, "servicediscovery");
   const name = step.desired?.name ?? step.live?.name ?? step.id;
   if (step.action === "noop") return step.live && { id: step.live.id, arn: step.live.arn };
   return runStep(step, "Cloud Map service", {
-    delete: () => deleteService(client, step),
-    create: (spec) => createService(client, spec),
+    delete: () => deleteService(clients, step),
+    create: (spec) => createService(clients, spec),
     async update(spec, live) {
       assertUpdatable(step, name, live);
       if (step.changes.some((change) => change.path.startsWith("dnsRecords."))) {
         // UpdateService drops every record it is not given, so it always gets the complete list.
-        const { OperationId } = await client.send(
+        const { OperationId } = await clients.servicediscovery.send(
           new UpdateServiceCommand({
             Id: live.id,
             Service: { DnsConfig: { DnsRecords: spec.dnsRecords.map((record) => ({ ...record })) } },
@@ -211,7 +203,7 @@ export async function applyService(
         );
         if (OperationId !== undefined) {
           await followOperation(
-            client,
+            clients,
             OperationId,
             following(context, `updating Cloud Map service ${name}`),
           );
@@ -219,7 +211,9 @@ export async function applyService(
       }
       const tags = changedTags(spec.tags, live.tags);
       if (Object.keys(tags).length > 0) {
-        await client.send(new TagResourceCommand({ ResourceARN: live.arn, Tags: cloudMapTagList(tags) }));
+        await clients.servicediscovery.send(
+          new TagResourceCommand({ ResourceARN: live.arn, Tags: cloudMapTagList(tags) }),
+        );
       }
       return { id: live.id, arn: live.arn };
     },
@@ -241,11 +235,12 @@ function assertUpdatable(step: ServiceStep, name: string, live: ServiceLive): vo
 }
 
 async function createService(
-  client: ServiceDiscoveryClient,
+  clients: DiscoveryClients,
   spec: ServiceSpec,
 ): Promise<{ id: string; arn: string }> {
+  const { CreateServiceCommand } = await loadSdk(clients, "servicediscovery");
   try {
-    const { Service: created } = await client.send(
+    const { Service: created } = await clients.servicediscovery.send(
       new CreateServiceCommand({
         Name: spec.name,
         NamespaceId: spec.namespaceId,
@@ -269,7 +264,8 @@ async function createService(
   }
 }
 
-async function deleteService(client: ServiceDiscoveryClient, step: ServiceStep): Promise<void> {
+async function deleteService(clients: DiscoveryClients, step: ServiceStep): Promise<void> {
+  const { DeleteServiceCommand } = await loadSdk(clients, "servicediscovery");
   const live = step.live;
   if (live === undefined) return;
   if (live.tags[TAG_MANAGED] !== "true") {
@@ -279,7 +275,7 @@ async function deleteService(client: ServiceDiscoveryClient, step: ServiceStep):
     );
   }
   try {
-    await client.send(new DeleteServiceCommand({ Id: live.id }));
+    await clients.servicediscovery.send(new DeleteServiceCommand({ Id: live.id }));
   } catch (error) {
     if (isAwsError(error, "ServiceNotFound")) return;
     if (isAwsError(error, "ResourceInUse")) {

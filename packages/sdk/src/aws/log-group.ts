@@ -1,15 +1,8 @@
-import {
-  CreateLogGroupCommand,
-  DeleteLogGroupCommand,
-  DescribeLogGroupsCommand,
-  ListTagsForResourceCommand,
-  PutRetentionPolicyCommand,
-} from "@aws-sdk/client-cloudwatch-logs";
 import { names, ownedByApp, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";
 import { change, stepFrom } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
 import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
-import type { AwsClients } from "./clients.js";
+import { type AwsClients, loadSdk } from "./clients.js";
 import { observeEach, type ResourceAdapter, runStep } from "./resource.js";
 
 /** A job's CloudWatch log group, where the awslogs driver sends its tasks' output. */
@@ -27,6 +20,7 @@ export interface LogGroupLive {
 export type LogGroupStep = PlanStep<"log-group", LogGroupSpec, LogGroupLive>;
 
 export async function observeLogGroup(clients: AwsClients, name: string): Promise<LogGroupLive | undefined> {
+  const { DescribeLogGroupsCommand } = await loadSdk(clients, "logs");
   try {
     const { logGroups = [] } = await clients.logs.send(
       new DescribeLogGroupsCommand({ logGroupNamePrefix: name }),
@@ -54,6 +48,10 @@ export function planLogGroup(
 }
 
 export async function applyLogGroup(clients: AwsClients, step: LogGroupStep): Promise<void> {
+  const { CreateLogGroupCommand, DeleteLogGroupCommand, PutRetentionPolicyCommand } = await loadSdk(
+    clients,
+    "logs",
+  );
   const name = step.id;
   const setRetention = async (spec: LogGroupSpec) => {
     await clients.logs.send(
@@ -88,6 +86,7 @@ export async function listOwnedLogGroups(
   prefix: string,
   app: string,
 ): Promise<string[]> {
+  const { DescribeLogGroupsCommand } = await loadSdk(clients, "logs");
   const found: { name: string; arn: string }[] = [];
   let nextToken: string | undefined;
   try {
@@ -115,6 +114,7 @@ async function ownedBy(
   group: { name: string; arn: string },
   app: string,
 ): Promise<boolean> {
+  const { ListTagsForResourceCommand } = await loadSdk(clients, "logs");
   try {
     const { tags = {} } = await clients.logs.send(new ListTagsForResourceCommand({ resourceArn: group.arn }));
     return ownedByApp(tags, app);

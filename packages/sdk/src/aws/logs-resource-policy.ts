@@ -1,15 +1,9 @@
-import {
-  DeleteResourcePolicyCommand,
-  DescribeLogGroupsCommand,
-  DescribeResourcePoliciesCommand,
-  PutResourcePolicyCommand,
-} from "@aws-sdk/client-cloudwatch-logs";
 import { FlexjobError } from "../errors.js";
 import { names } from "../naming.js";
 import { diffFields, Leaf, stepFrom } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
 import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
-import type { AwsClients } from "./clients.js";
+import { type AwsClients, loadSdk } from "./clients.js";
 import { normalisePolicy, type PolicyDocument, parsePolicyDocument, policy } from "./policy.js";
 import { observeEach, type ResourceAdapter, runStep } from "./resource.js";
 
@@ -59,6 +53,7 @@ export async function observeLogsResourcePolicy(
   clients: AwsClients,
   name: string,
 ): Promise<LogsResourcePolicyLive | undefined> {
+  const { DescribeResourcePoliciesCommand } = await loadSdk(clients, "logs");
   try {
     let nextToken: string | undefined;
     do {
@@ -90,6 +85,7 @@ export async function applyLogsResourcePolicy(
   clients: AwsClients,
   step: LogsResourcePolicyStep,
 ): Promise<void> {
+  const { DeleteResourcePolicyCommand, PutResourcePolicyCommand } = await loadSdk(clients, "logs");
   const name = step.id;
   const put = async (spec: LogsResourcePolicySpec) => {
     await clients.logs
@@ -123,6 +119,7 @@ const RUNS_GROUP = /^\/flexjob\/[^/]+\/runs$/;
 
 /** Whether an app other than `app` still has a runs log group here, and so needs the shared policy. */
 async function otherAppsRecordRuns(clients: AwsClients, app: string): Promise<boolean> {
+  const { DescribeLogGroupsCommand } = await loadSdk(clients, "logs");
   const own = names.runsLogGroup(app);
   let nextToken: string | undefined;
   do {

@@ -1,18 +1,10 @@
 import { createHash } from "node:crypto";
-import {
-  CreatePrivateDnsNamespaceCommand,
-  DeleteNamespaceCommand,
-  GetNamespaceCommand,
-  ListNamespacesCommand,
-  type ServiceDiscoveryClient,
-  TagResourceCommand,
-} from "@aws-sdk/client-servicediscovery";
 import { FlexjobError, internal } from "../errors.js";
 import { names, ownedByApp, roleArn, TAG_APP, TAG_MANAGED } from "../naming.js";
 import { stepFrom } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
-import type { DiscoveryClients } from "./clients.js";
+import { type DiscoveryClients, loadSdk } from "./clients.js";
 import { listServices } from "./cloud-map-services.js";
 import { changedTags, cloudMapTagList, readCloudMapTags, tagChanges } from "./cloud-map-tags.js";
 import { type FollowContext, following, followOperation } from "./operation.js";
@@ -63,13 +55,13 @@ export async function observeNamespace(
   name: string,
   vpcId?: string,
 ): Promise<NamespaceLive | undefined> {
-  const client = clients.servicediscovery;
+  const { ListNamespacesCommand } = await loadSdk(clients, "servicediscovery");
   try {
     const found: { id: string; arn: string; httpName: string }[] = [];
     let nextToken: string | undefined;
     do {
       // Cloud Map pages first and filters after, so a page can be empty and still have a NextToken.
-      const page = await client.send(
+      const page = await clients.servicediscovery.send(
         new ListNamespacesCommand({
           NextToken: nextToken,
           Filters: [
@@ -90,7 +82,7 @@ export async function observeNamespace(
     } while (nextToken);
     const live = await Promise.all(
       found.map(async (namespace): Promise<NamespaceLive> => {
-        const tags = await readCloudMapTags(client, namespace.arn);
+        const tags = await readCloudMapTags(clients, namespace.arn);
         return { ...namespace, name, vpcId: tags[TAG_VPC], tags };
       }),
     );
@@ -157,29 +149,31 @@ export async function applyNamespace(
   step: NamespaceStep,
   context: FollowContext,
 ): Promise<string | undefined> {
-  const client = clients.servicediscovery;
+  const { TagResourceCommand } = await loadSdk(clients, "servicediscovery");
   const follow = (operationId: string, doing: string) =>
-    followOperation(client, operationId, following(context, doing));
+    followOperation(clients, operationId, following(context, doing));
   if (step.action === "noop") return step.live?.id;
   return runStep(step, "Cloud Map namespace", {
     async delete() {
-      await deleteNamespace(client, step, follow);
+      await deleteNamespace(clients, step, follow);
     },
     async update(spec, live) {
       const tags = changedTags(desiredTags(spec), live.tags);
       if (Object.keys(tags).length > 0) {
-        await client.send(new TagResourceCommand({ ResourceARN: live.arn, Tags: cloudMapTagList(tags) }));
+        await clients.servicediscovery.send(
+          new TagResourceCommand({ ResourceARN: live.arn, Tags: cloudMapTagList(tags) }),
+        );
       }
       return live.id;
     },
     async create(spec) {
       const baseRequestId = namespaceRequestId(spec.name, spec.vpcId);
-      const id = await createNamespace(client, spec, baseRequestId, follow);
+      const id = await createNamespace(clients, spec, baseRequestId, follow);
       if (id !== undefined) return id;
       // Cloud Map remembers a request id after its namespace is deleted and answers the old operation
       // again: a namespace destroyed and deployed anew needs a request id of its own.
       const fresh = `${baseRequestId.slice(0, 48)}-${context.now().getTime().toString(36)}`;
-      const retried = await createNamespace(client, spec, fresh, follow);
+      const retried = await createNamespace(clients, spec, fresh, follow);
       if (retried === undefined) {
         throw new FlexjobError(`Cloud Map reported namespace ${spec.name} created, but it does not exist`, {
           code: "AWS_ERROR",
@@ -196,15 +190,19 @@ type Follow = (operationId: string, doing: string) => Promise<{ targets: Partial
 
 /** The new (or adopted) namespace's id, or undefined when the operation names one that is gone. */
 async function createNamespace(
-  client: ServiceDiscoveryClient,
+  clients: DiscoveryClients,
   spec: NamespaceSpec,
   requestId: string,
   follow: Follow,
 ): Promise<string | undefined> {
+  const { CreatePrivateDnsNamespaceCommand, GetNamespaceCommand } = await loadSdk(
+    clients,
+    "servicediscovery",
+  );
   const doing = `creating Cloud Map namespace ${spec.name} in ${spec.vpcId}`;
   let operationId: string;
   try {
-    const created = await client.send(
+    const created = await clients.servicediscovery.send(
       new CreatePrivateDnsNamespaceCommand({
         Name: spec.name,
         Vpc: spec.vpcId,
@@ -231,7 +229,7 @@ async function createNamespace(
   const done = await follow(operationId, doing);
   const id = done.targets.NAMESPACE;
   if (id === undefined) return undefined;
-  const exists = await client.send(new GetNamespaceCommand({ Id: id })).then(
+  const exists = await clients.servicediscovery.send(new GetNamespaceCommand({ Id: id })).then(
     () => true,
     (error: unknown) => {
       if (isAwsError(error, "NamespaceNotFound")) return false;
@@ -241,7 +239,8 @@ async function createNamespace(
   return exists ? id : undefined;
 }
 
-async function deleteNamespace(client: ServiceDiscoveryClient, step: NamespaceStep, follow: Follow) {
+async function deleteNamespace(clients: DiscoveryClients, step: NamespaceStep, follow: Follow) {
+  const { DeleteNamespaceCommand } = await loadSdk(clients, "servicediscovery");
   const live = step.live;
   if (live === undefined) return;
   if (live.tags[TAG_MANAGED] !== "true") {
@@ -252,7 +251,8 @@ async function deleteNamespace(client: ServiceDiscoveryClient, step: NamespaceSt
   }
   let operationId: string | undefined;
   try {
-    operationId = (await client.send(new DeleteNamespaceCommand({ Id: live.id }))).OperationId;
+    operationId = (await clients.servicediscovery.send(new DeleteNamespaceCommand({ Id: live.id })))
+      .OperationId;
   } catch (error) {
     if (isAwsError(error, "NamespaceNotFound")) return;
     if (isAwsError(error, "ResourceInUse")) {

@@ -1,5 +1,5 @@
-import { GetOperationCommand, type ServiceDiscoveryClient } from "@aws-sdk/client-servicediscovery";
 import { FlexjobError } from "../errors.js";
+import { type DiscoveryClients, loadSdk } from "./clients.js";
 
 /**
  * Cloud Map's writes (creating a namespace, updating a service, registering an instance) are
@@ -45,15 +45,16 @@ export interface FinishedOperation {
  * and fails clearly on FAIL or after the timeout.
  *
  * @example
- * const { OperationId } = await client.send(new CreatePrivateDnsNamespaceCommand(input));
- * const done = await followOperation(client, OperationId ?? "", { sleep, now, doing: "creating namespace billing.internal" });
+ * const { OperationId } = await clients.servicediscovery.send(new CreatePrivateDnsNamespaceCommand(input));
+ * const done = await followOperation(clients, OperationId ?? "", { sleep, now, doing: "creating namespace billing.internal" });
  * console.log(done.targets.NAMESPACE); // "ns-…"
  */
 export async function followOperation(
-  client: ServiceDiscoveryClient,
+  clients: DiscoveryClients,
   operationId: string,
   options: FollowOptions,
 ): Promise<FinishedOperation> {
+  const { GetOperationCommand } = await loadSdk(clients, "servicediscovery");
   const { sleep, now, doing } = options;
   const timeoutMs = options.timeoutMs ?? 300_000;
   const maxDelayMs = options.maxDelayMs ?? 10_000;
@@ -61,7 +62,9 @@ export async function followOperation(
   const started = now().getTime();
   let lastStatus = "not yet read";
   for (;;) {
-    const { Operation: operation } = await client.send(new GetOperationCommand({ OperationId: operationId }));
+    const { Operation: operation } = await clients.servicediscovery.send(
+      new GetOperationCommand({ OperationId: operationId }),
+    );
     lastStatus = operation?.Status ?? "unknown";
     if (lastStatus === "SUCCESS") return { id: operationId, targets: { ...operation?.Targets } };
     if (lastStatus === "FAIL") {

@@ -1,9 +1,5 @@
-import {
-  DeregisterInstanceCommand,
-  GetInstanceCommand,
-  RegisterInstanceCommand,
-} from "@aws-sdk/client-servicediscovery";
 import { isAwsError, wrapAwsError } from "../aws/aws-error.js";
+import { loadSdk } from "../aws/clients.js";
 import {
   applyService,
   type DnsRecordSpec,
@@ -129,6 +125,7 @@ export async function registerInstance(
   input: InstanceInput,
   deps: DiscoveryDeps,
 ): Promise<{ changed: boolean }> {
+  const { GetInstanceCommand, RegisterInstanceCommand } = await loadSdk(deps.clients, "servicediscovery");
   const client = deps.clients.servicediscovery;
   const attributes: Record<string, string> = {
     ...input.attributes,
@@ -155,7 +152,7 @@ export async function registerInstance(
         Attributes: attributes,
       }),
     );
-    if (OperationId !== undefined) await followOperation(client, OperationId, { ...deps, doing });
+    if (OperationId !== undefined) await followOperation(deps.clients, OperationId, { ...deps, doing });
     return { changed: true };
   } catch (error) {
     throw wrapAwsError(error, doing);
@@ -172,6 +169,7 @@ export async function deregisterInstance(
   input: { serviceId: string; id: string },
   deps: DiscoveryDeps,
 ): Promise<{ changed: boolean }> {
+  const { DeregisterInstanceCommand } = await loadSdk(deps.clients, "servicediscovery");
   const client = deps.clients.servicediscovery;
   const doing = `deregistering instance ${input.id} from Cloud Map service ${input.serviceId}`;
   try {
@@ -185,7 +183,7 @@ export async function deregisterInstance(
         },
       );
     if (operationId === null) return { changed: false };
-    if (operationId !== undefined) await followOperation(client, operationId, { ...deps, doing });
+    if (operationId !== undefined) await followOperation(deps.clients, operationId, { ...deps, doing });
     return { changed: true };
   } catch (error) {
     throw wrapAwsError(error, doing);
