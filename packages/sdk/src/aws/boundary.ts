@@ -1,8 +1,7 @@
-import { GetPolicyCommand, GetPolicyVersionCommand } from "@aws-sdk/client-iam";
 import { internal } from "../errors.js";
 import type { PlanStep } from "../plan/types.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
-import type { AwsClients } from "./clients.js";
+import { type AwsClients, loadSdk } from "./clients.js";
 import { boundarySpec } from "./permissions-boundary.js";
 import { normalisePolicy, type PolicyDocument, parsePolicyDocument } from "./policy.js";
 import type { ResourceAdapter } from "./resource.js";
@@ -31,6 +30,7 @@ export async function observeBoundary(
   clients: AwsClients,
   arn: string,
 ): Promise<BoundaryCheckLive | undefined> {
+  const { GetPolicyCommand, GetPolicyVersionCommand } = await loadSdk(clients, "iam");
   try {
     const { Policy } = await clients.iam.send(new GetPolicyCommand({ PolicyArn: arn }));
     if (Policy?.DefaultVersionId === undefined) return undefined;

@@ -1,15 +1,8 @@
-import {
-  CreatePipeCommand,
-  DeletePipeCommand,
-  DescribePipeCommand,
-  TagResourceCommand,
-  UpdatePipeCommand,
-} from "@aws-sdk/client-pipes";
 import { names, ownedByApp, roleArn, TAG_APP, TAG_MANAGED } from "../naming.js";
 import { diffFields, stepFrom } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
 import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
-import type { AwsClients } from "./clients.js";
+import { type AwsClients, loadSdk } from "./clients.js";
 import { MISSED_DETAIL_TYPE, MISSED_SOURCE, missedQueueArn } from "./missed-runs.js";
 import { passRoleStatement, policy } from "./policy.js";
 import { observeEach, type RenderInput, type ResourceAdapter, runStep } from "./resource.js";
@@ -49,6 +42,7 @@ export async function observeMissedPipe(
   clients: AwsClients,
   name: string,
 ): Promise<MissedPipeLive | undefined> {
+  const { DescribePipeCommand } = await loadSdk(clients, "pipes");
   try {
     const pipe = await tolerating(
       clients.pipes.send(new DescribePipeCommand({ Name: name })),
@@ -117,6 +111,7 @@ export async function applyMissedPipe(
   step: MissedPipeStep,
   sleep: (ms: number) => Promise<void>,
 ): Promise<void> {
+  const { CreatePipeCommand, DeletePipeCommand } = await loadSdk(clients, "pipes");
   const name = step.id;
   await runStep(step, "EventBridge pipe", {
     delete: () => tolerating(clients.pipes.send(new DeletePipeCommand({ Name: name })), "NotFoundException"),
@@ -147,6 +142,7 @@ async function updatePipe(
   live: MissedPipeLive,
   sleep: (ms: number) => Promise<void>,
 ): Promise<void> {
+  const { TagResourceCommand, UpdatePipeCommand } = await loadSdk(clients, "pipes");
   const request = new UpdatePipeCommand({
     ...pipeRequest(spec),
     SourceParameters: { SqsQueueParameters: { BatchSize: spec.batchSize } },

@@ -1,17 +1,8 @@
-import {
-  CreateQueueCommand,
-  DeleteQueueCommand,
-  GetQueueAttributesCommand,
-  GetQueueUrlCommand,
-  ListQueueTagsCommand,
-  SetQueueAttributesCommand,
-  TagQueueCommand,
-} from "@aws-sdk/client-sqs";
 import { names, ownedByApp, TAG_APP, TAG_MANAGED } from "../naming.js";
 import { diffFields, stepFrom } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
 import { tolerating, wrapAwsError } from "./aws-error.js";
-import type { AwsClients } from "./clients.js";
+import { type AwsClients, loadSdk } from "./clients.js";
 import { missedQueueArn } from "./missed-runs.js";
 import { observeEach, type ResourceAdapter, runStep } from "./resource.js";
 
@@ -51,6 +42,10 @@ export async function observeMissedQueue(
   clients: AwsClients,
   name: string,
 ): Promise<MissedQueueLive | undefined> {
+  const { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueueTagsCommand } = await loadSdk(
+    clients,
+    "sqs",
+  );
   try {
     const found = await tolerating(
       clients.sqs.send(new GetQueueUrlCommand({ QueueName: name })),
@@ -86,6 +81,8 @@ export async function applyMissedQueue(
   clients: AwsClients,
   step: MissedQueueStep,
 ): Promise<string | undefined> {
+  const { CreateQueueCommand, DeleteQueueCommand, SetQueueAttributesCommand, TagQueueCommand } =
+    await loadSdk(clients, "sqs");
   const name = step.id;
   return runStep(step, "SQS queue", {
     async delete() {

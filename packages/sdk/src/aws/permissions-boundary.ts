@@ -1,8 +1,7 @@
-import { CreatePolicyCommand, GetPolicyCommand } from "@aws-sdk/client-iam";
 import { FlexjobError } from "../errors.js";
 import { names, TAG_APP, TAG_MANAGED } from "../naming.js";
 import { awsErrorName, isAwsError, wrapAwsError } from "./aws-error.js";
-import type { AwsClients } from "./clients.js";
+import { type AwsClients, loadSdk } from "./clients.js";
 import { type PolicyDocument, type PolicyStatement, passRoleStatement, policy } from "./policy.js";
 import type { BoundarySpec } from "./role-spec.js";
 import { publishRunMetricsStatement } from "./run-metrics.js";
@@ -141,6 +140,7 @@ export function boundarySpec(app: string, accountId: string): BoundarySpec {
  * credentials that find it missing get an error naming the policy and the command that creates it.
  */
 export async function ensureBoundaryPolicy(clients: AwsClients, boundary: BoundarySpec): Promise<void> {
+  const { CreatePolicyCommand } = await loadSdk(clients, "iam");
   try {
     if (await boundaryExists(clients, boundary)) return;
     await clients.iam.send(
@@ -161,6 +161,7 @@ export async function ensureBoundaryPolicy(clients: AwsClients, boundary: Bounda
 }
 
 async function boundaryExists(clients: AwsClients, boundary: BoundarySpec): Promise<boolean> {
+  const { GetPolicyCommand } = await loadSdk(clients, "iam");
   try {
     await clients.iam.send(new GetPolicyCommand({ PolicyArn: boundary.arn }));
     return true;

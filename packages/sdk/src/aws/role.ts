@@ -1,17 +1,4 @@
 import { isDeepStrictEqual } from "node:util";
-import {
-  CreateRoleCommand,
-  DeleteRoleCommand,
-  DeleteRolePolicyCommand,
-  GetRoleCommand,
-  GetRolePolicyCommand,
-  PutRolePermissionsBoundaryCommand,
-  PutRolePolicyCommand,
-  paginateListAttachedRolePolicies,
-  paginateListRolePolicies,
-  TagRoleCommand,
-  UpdateAssumeRolePolicyCommand,
-} from "@aws-sdk/client-iam";
 import { FlexjobError, internal } from "../errors.js";
 import { names, ownedByApp, TAG_MANAGED, tagList } from "../naming.js";
 import { stepFrom } from "../plan/diff.js";
@@ -19,7 +6,7 @@ import type { FieldChange, PlanStep } from "../plan/types.js";
 import { renderAppRoles } from "./app-roles.js";
 import type { AppScope } from "./app-scope.js";
 import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
-import type { AwsClients } from "./clients.js";
+import { type AwsClients, loadSdk } from "./clients.js";
 import { ensureBoundaryPolicy, isAccessDenied } from "./permissions-boundary.js";
 import { normalisePolicy, type PolicyStatement, parsePolicyDocument, passRoleStatement } from "./policy.js";
 import { notFlexjobs, observeEach, type ResourceAdapter, runStep } from "./resource.js";
@@ -48,6 +35,7 @@ export async function observeRole(
   name: string,
   expected: readonly string[] = [],
 ): Promise<RoleLive | undefined> {
+  const { GetRoleCommand } = await loadSdk(clients, "iam");
   try {
     const role = await clients.iam
       .send(new GetRoleCommand({ RoleName: name }))
@@ -114,6 +102,7 @@ export async function applyRole(clients: AwsClients, step: RoleStep): Promise<vo
 }
 
 async function createRole(clients: AwsClients, spec: RoleSpec): Promise<void> {
+  const { CreateRoleCommand } = await loadSdk(clients, "iam");
   const name = spec.name;
   await ensureBoundaryPolicy(clients, spec.permissionsBoundary);
   const created = await tolerating(
@@ -202,6 +191,10 @@ function roleDiff(spec: RoleSpec, live: RoleLive) {
  * assume it), so denied, they fail with what to run instead.
  */
 async function converge(clients: AwsClients, spec: RoleSpec, live: RoleLive): Promise<void> {
+  const { PutRolePermissionsBoundaryCommand, TagRoleCommand, UpdateAssumeRolePolicyCommand } = await loadSdk(
+    clients,
+    "iam",
+  );
   const diff = roleDiff(spec, live);
   const boundary = spec.permissionsBoundary;
   if (diff.boundaryChanged) {
@@ -234,6 +227,7 @@ async function converge(clients: AwsClients, spec: RoleSpec, live: RoleLive): Pr
 }
 
 async function deleteRole(clients: AwsClients, step: RoleStep): Promise<void> {
+  const { DeleteRoleCommand } = await loadSdk(clients, "iam");
   const name = step.id;
   if (step.live !== undefined && step.live.tags[TAG_MANAGED] !== "true") {
     throw internal(
@@ -294,6 +288,7 @@ async function attachedPoliciesConflict(
 }
 
 async function listAttachedPolicyArns(clients: AwsClients, roleName: string): Promise<string[]> {
+  const { paginateListAttachedRolePolicies } = await loadSdk(clients, "iam");
   const arns: string[] = [];
   for await (const page of paginateListAttachedRolePolicies(
     { client: clients.iam },
@@ -305,6 +300,7 @@ async function listAttachedPolicyArns(clients: AwsClients, roleName: string): Pr
 }
 
 async function listInlinePolicyNames(clients: AwsClients, roleName: string): Promise<string[]> {
+  const { paginateListRolePolicies } = await loadSdk(clients, "iam");
   const policyNames: string[] = [];
   for await (const page of paginateListRolePolicies({ client: clients.iam }, { RoleName: roleName })) {
     policyNames.push(...(page.PolicyNames ?? []));
@@ -313,6 +309,7 @@ async function listInlinePolicyNames(clients: AwsClients, roleName: string): Pro
 }
 
 async function getInlinePolicy(clients: AwsClients, roleName: string, policyName: string): Promise<unknown> {
+  const { GetRolePolicyCommand } = await loadSdk(clients, "iam");
   try {
     const { PolicyDocument } = await clients.iam.send(
       new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }),
@@ -326,6 +323,7 @@ async function getInlinePolicy(clients: AwsClients, roleName: string, policyName
 }
 
 async function putInlinePolicy(clients: AwsClients, spec: RoleSpec, policyName: string): Promise<void> {
+  const { PutRolePolicyCommand } = await loadSdk(clients, "iam");
   await clients.iam.send(
     new PutRolePolicyCommand({
       RoleName: spec.name,
@@ -336,6 +334,7 @@ async function putInlinePolicy(clients: AwsClients, spec: RoleSpec, policyName: 
 }
 
 async function deleteInlinePolicy(clients: AwsClients, roleName: string, policyName: string): Promise<void> {
+  const { DeleteRolePolicyCommand } = await loadSdk(clients, "iam");
   await tolerating(
     clients.iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: policyName })),
     "NoSuchEntityException",

@@ -1,12 +1,3 @@
-import {
-  CreateStateMachineCommand,
-  DeleteStateMachineCommand,
-  DescribeStateMachineCommand,
-  ListTagsForResourceCommand,
-  paginateListStateMachines,
-  TagResourceCommand,
-  UpdateStateMachineCommand,
-} from "@aws-sdk/client-sfn";
 import type { JobSpec } from "../config/index.js";
 import { FlexjobError } from "../errors.js";
 import { names, ownedByApp, roleArn, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";
@@ -16,7 +7,7 @@ import type { FieldChange, PlanStep } from "../plan/types.js";
 import { capacityProviderFor } from "../sizing/index.js";
 import { runDefinition, usesStateMachine } from "./asl.js";
 import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
-import type { AwsClients } from "./clients.js";
+import { type AwsClients, loadSdk } from "./clients.js";
 import { passRoleStatement } from "./policy.js";
 import {
   deleteStep,
@@ -130,6 +121,7 @@ export async function observeStateMachine(
   clients: AwsClients,
   arn: string,
 ): Promise<StateMachineLive | undefined> {
+  const { DescribeStateMachineCommand, ListTagsForResourceCommand } = await loadSdk(clients, "sfn");
   try {
     // Both take only the ARN, so they go together; a missing machine is told by Describe's answer.
     const [describedRead, tagsRead] = await Promise.allSettled([
@@ -159,6 +151,7 @@ export async function observeStateMachine(
  * else's). ListStateMachines cannot filter, so the name prefix narrows what is read further.
  */
 export async function listOwnedStateMachines(clients: AwsClients, app: string): Promise<StateMachineLive[]> {
+  const { paginateListStateMachines } = await loadSdk(clients, "sfn");
   const arns: string[] = [];
   try {
     for await (const page of paginateListStateMachines({ client: clients.sfn }, {})) {
@@ -217,6 +210,12 @@ export async function applyStateMachine(
   step: StateMachineStep,
   sleep: (ms: number) => Promise<void>,
 ): Promise<string | undefined> {
+  const {
+    CreateStateMachineCommand,
+    DeleteStateMachineCommand,
+    TagResourceCommand,
+    UpdateStateMachineCommand,
+  } = await loadSdk(clients, "sfn");
   const update = async (spec: StateMachineSpec, live: StateMachineLive | undefined): Promise<string> => {
     const sent = withRolePropagation(
       () =>
