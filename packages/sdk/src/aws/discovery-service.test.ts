@@ -12,15 +12,19 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DiscoveryDeps } from "../discovery/deps.js";
 import { deregisterInstance, ensureNamespace, ensureService, registerInstance } from "../discovery/ensure.js";
 import type { FlexjobError } from "../errors.js";
+import { createClients } from "./clients.js";
 import {
   applyService,
   discoveryPolicyStatement,
+  listServices,
+  observeService,
   planService,
   type ServiceLive,
   type ServiceSpec,
   type ServiceStep,
   serviceRequestId,
 } from "./discovery-service.js";
+import { applyNamespace, type NamespaceLive, observeNamespace, planNamespace } from "./namespace.js";
 
 const REGION = "eu-west-1";
 const tags = { "flexjob:managed": "true", "flexjob:app": "shop" };
@@ -265,6 +269,43 @@ describe("services and instances against fake-aws", () => {
 
     expect(await deregisterInstance({ serviceId: api.id, id: "vm-1" }, deps)).toEqual({ changed: true });
     expect(await deregisterInstance({ serviceId: api.id, id: "vm-1" }, deps)).toEqual({ changed: false });
+  });
+
+  it("each Cloud Map function loads its own SDK module, on clients with nothing loaded yet", async () => {
+    // A fresh createClients object per call: a function that read its client before loadSdk would throw.
+    const fresh = () => createClients({ region: REGION, endpoint: aws.url, maxAttempts: 1 });
+    const freshDeps = (): DiscoveryDeps => ({ ...deps, clients: fresh() });
+    const vpcId = aws.ec2.defaultVpc(REGION).vpcId;
+    expect((await observeNamespace(fresh(), "shop.internal", vpcId))?.id).toBe(namespaceId);
+    const other = planNamespace({ name: "other.internal", vpcId, tags }, undefined);
+    const otherId = await applyNamespace(fresh(), other, deps);
+    expect(otherId).toMatch(/^ns-/);
+
+    expect(await observeService(fresh(), namespaceId, "api")).toBeUndefined();
+    const created = await applyService(fresh(), planService({ ...spec, namespaceId }, undefined), deps);
+    expect(created?.id).toMatch(/^srv-/);
+    const createdLive = live({ id: created?.id ?? "", arn: created?.arn ?? "", namespaceId });
+    const retag = planService({ ...spec, namespaceId, tags: { ...tags, team: "core" } }, createdLive);
+    await applyService(fresh(), retag, deps);
+    const instance = { serviceId: created?.id ?? "", id: "vm-1", ipv4: "10.0.1.23" };
+    expect(await registerInstance(instance, freshDeps())).toEqual({ changed: true });
+    expect(await deregisterInstance(instance, freshDeps())).toEqual({ changed: true });
+
+    const services = await listServices(fresh(), namespaceId);
+    expect(services.map((service) => [service.name, service.tags.team])).toEqual([["api", "core"]]);
+    const remove = {
+      kind: "discovery-service",
+      id: `${namespaceId}/api`,
+      action: "delete",
+      changes: [],
+    } as const;
+    await applyService(fresh(), { ...remove, live: services[0] as ServiceLive }, deps);
+    const otherLive = await observeNamespace(fresh(), "other.internal", vpcId);
+    expect(otherLive?.id).toBe(otherId);
+    const drop = { kind: "namespace", id: "other.internal", action: "delete", changes: [] } as const;
+    await applyNamespace(fresh(), { ...drop, live: otherLive as NamespaceLive }, deps);
+    expect(aws.snapshot().services.servicediscovery).toMatchObject({ services: [] });
+    expect(await observeNamespace(fresh(), "other.internal", vpcId)).toBeUndefined();
   });
 
   it("deletes a flexjob service, but says to deregister its instances first", async () => {
