@@ -1,11 +1,14 @@
 import {
+  DeleteRuleCommand,
   DescribeApiDestinationCommand,
   DescribeRuleCommand,
   EventBridgeClient,
+  ListRulesCommand,
   ListTagsForResourceCommand,
   ListTargetsByRuleCommand,
   PutRuleCommand,
   PutTargetsCommand,
+  RemoveTargetsCommand,
 } from "@aws-sdk/client-eventbridge";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -20,7 +23,7 @@ import {
 import { alertsTopics } from "./alerts-topic.js";
 import { appScope } from "./app-scope.js";
 import { createClients } from "./clients.js";
-import type { RenderInput } from "./resource.js";
+import { deleteStep, type RenderInput } from "./resource.js";
 
 const events = mockClient(EventBridgeClient);
 const clients = createClients({ region: "eu-west-1" });
@@ -290,6 +293,29 @@ describe("observe, plan and apply", () => {
     };
     const step = planAlertRule(changed, live, "nightly");
     expect([step.action, step.changes.map((each) => each.path)]).toEqual(["update", ["targets"]]);
+  });
+
+  it("on clients with nothing loaded, destroy lists the app's alert rules and deletes each, its targets first", async () => {
+    liveRule();
+    events.on(ListRulesCommand).resolves({ Rules: [{ Name: spec.name }, { Name: "flexjob-billing-runs" }] });
+    const fresh = createClients({ region: "eu-west-1" });
+    const [found, ...others] = await alertRules.owned({
+      clients: fresh,
+      config: input.config,
+      job: undefined,
+    });
+    expect([found?.id, found?.job, others]).toEqual([spec.name, "nightly", []]);
+    if (found === undefined) throw new Error("no alert rule found");
+    await applyAlertRule(createClients({ region: "eu-west-1" }), deleteStep("alert-rule", found, "destroy"));
+    // The last two calls: RemoveTargets (by rule and ids), then DeleteRule (by name).
+    expect(
+      events
+        .calls()
+        .slice(-2)
+        .map((call) => call.args[0].input),
+    ).toEqual([{ Rule: spec.name, Ids: ["webhook"] }, { Name: spec.name }]);
+    expect(events.commandCalls(RemoveTargetsCommand)).toHaveLength(1);
+    expect(events.commandCalls(DeleteRuleCommand)).toHaveLength(1);
   });
 
   it("apply looks the destination's ARN up by name just before PutTargets", async () => {

@@ -1,4 +1,4 @@
-import { DescribeApiDestinationCommand, ListRulesCommand, type Target } from "@aws-sdk/client-eventbridge";
+import type { Target } from "@aws-sdk/client-eventbridge";
 import { type AlertsSpec, alertsOf } from "../config/alerts.js";
 import type { FlexjobConfig, JobSpec } from "../config/index.js";
 import { logGroupConsoleUrl } from "../console-links.js";
@@ -11,7 +11,7 @@ import type { PlanStep } from "../plan/types.js";
 import type { AppScope } from "./app-scope.js";
 import { STOPPED_BY_PERSON, usesStateMachine } from "./asl.js";
 import { wrapAwsError } from "./aws-error.js";
-import type { AwsClients } from "./clients.js";
+import { type AwsClients, loadSdk } from "./clients.js";
 import { missedQueueArn, missedRulePattern } from "./missed-runs.js";
 import {
   type Desired,
@@ -314,6 +314,7 @@ const mayBeAlertRule = (name: string) => /-alert-(?:runs|missed)$/.test(name) ||
  * and a job, and the name that job's alert rule would have (the run-history rules have no job).
  */
 async function listAlertRules(clients: AwsClients, app: string): Promise<AlertRuleLive[]> {
+  const { ListRulesCommand } = await loadSdk(clients, "events");
   const listed: string[] = [];
   let token: string | undefined;
   try {
@@ -368,6 +369,7 @@ export function planAlertRule(
 
 /** An API destination's ARN from its name, read just before the target is written. */
 async function destinationArn(clients: AwsClients, name: string): Promise<string> {
+  const { DescribeApiDestinationCommand } = await loadSdk(clients, "events");
   const found = await clients.events.send(new DescribeApiDestinationCommand({ Name: name }));
   if (found.ApiDestinationArn === undefined) {
     throw internal(`API destination ${name} has no ARN before its alert rule`, REPORT_WITH_PLAN);

@@ -16,11 +16,16 @@ import { redactPlan } from "../secret-values.js";
 import {
   ALERTS_RATE_PER_SECOND,
   type AlertsDestinationLive,
+  alertsDestinations,
+  applyAlertsDestinations,
+  observeAlertsDestinations,
   planAlertsDestinations,
   renderAlertsDestinations,
   webhookDigest,
 } from "./alerts-destination.js";
 import { renderAppRoles } from "./app-roles.js";
+import { createClients } from "./clients.js";
+import { deleteStep } from "./resource.js";
 
 /** A URL with nothing secret-shaped in it, so only flexjob's own care keeps it out of plans. */
 const URL_HOOK = "https://chat.example.com/hooks/team-alerts-8675309";
@@ -237,6 +242,31 @@ describe("alert webhooks against fake-aws", () => {
   };
   const webhookSteps = (steps: { kind: string; id: string; action: string }[]) =>
     steps.filter((step) => step.kind === "alerts-destination").map((step) => `${step.id} ${step.action}`);
+
+  it("on clients with nothing loaded, writing, reading and deleting the webhooks load the services they call", async () => {
+    const fresh = createClients({ region: REGION, endpoint: aws.url });
+    const both = config({ webhook: URL_HOOK }, { alerts: { webhook: secretArn } });
+    const [desired] = renderAlertsDestinations(both);
+    if (desired === undefined) throw new Error("no webhooks rendered");
+    await applyAlertsDestinations(fresh, planAlertsDestinations(desired.spec, undefined, planContext));
+    const wanted = new Set(["flexjob-shop-alerts", "flexjob-shop-report-alerts"]);
+    const live = await observeAlertsDestinations(fresh, "shop", wanted);
+    expect(live.destinations.map((each) => [each.name, each.digest])).toEqual([
+      ["flexjob-shop-alerts", webhookDigest(URL_HOOK)],
+      ["flexjob-shop-report-alerts", webhookDigest(SECRET_HOOK)],
+    ]);
+    const [owned] = await alertsDestinations.owned({
+      clients: createClients({ region: REGION, endpoint: aws.url }),
+      config: both,
+      job: undefined,
+    });
+    if (owned === undefined) throw new Error("no webhooks found");
+    await applyAlertsDestinations(
+      createClients({ region: REGION, endpoint: aws.url }),
+      deleteStep("alerts-destination", owned, "the test removes them"),
+    );
+    expect(await remaining()).toEqual([[], undefined]);
+  });
 
   it("a plan of URL and secret webhooks, as JSON, holds neither the URL nor the secret's value", async () => {
     const both = config({ webhook: URL_HOOK }, { alerts: { webhook: secretArn } });

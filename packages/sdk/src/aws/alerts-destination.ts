@@ -1,18 +1,4 @@
 import { createHash } from "node:crypto";
-import {
-  CreateApiDestinationCommand,
-  CreateConnectionCommand,
-  DeleteApiDestinationCommand,
-  DeleteConnectionCommand,
-  DescribeApiDestinationCommand,
-  DescribeConnectionCommand,
-  type EventBridgeClient,
-  ListApiDestinationsCommand,
-  UpdateApiDestinationCommand,
-  UpdateConnectionCommand,
-} from "@aws-sdk/client-eventbridge";
-import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
-import { GetParameterCommand } from "@aws-sdk/client-ssm";
 import { alertWebhooks, type WebhookSpec } from "../config/alerts.js";
 import { FlexjobError, internal, REPORT_WITH_PLAN } from "../errors.js";
 import { names } from "../naming.js";
@@ -22,7 +8,7 @@ import { redactSecretText } from "../secret-values.js";
 import { secretPolicyResources } from "./app-roles.js";
 import type { AppScope } from "./app-scope.js";
 import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
-import type { AwsClients } from "./clients.js";
+import { type AwsClients, loadSdk } from "./clients.js";
 import type { PolicyStatement } from "./policy.js";
 import {
   deleteStep,
@@ -178,10 +164,7 @@ function endpointLabel(endpoint: EndpointSource, digest: string | undefined): st
 async function readWebhookSecret(clients: AwsClients, arn: string): Promise<string> {
   let value: string | undefined;
   try {
-    value = arn.includes(":ssm:")
-      ? (await clients.ssm.send(new GetParameterCommand({ Name: arn, WithDecryption: true }))).Parameter
-          ?.Value
-      : (await clients.secretsmanager.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString;
+    value = await webhookSecretValue(clients, arn);
   } catch (error) {
     throw wrapAwsError(error, `reading the alerts webhook from ${arn}`);
   }
@@ -199,12 +182,21 @@ async function readWebhookSecret(clients: AwsClients, arn: string): Promise<stri
   return url;
 }
 
-async function observeConnection(
-  events: EventBridgeClient,
-  name: string,
-): Promise<ConnectionLive | undefined> {
+/** The raw value of a webhook's parameter or secret; only the service it is kept in is loaded. */
+async function webhookSecretValue(clients: AwsClients, arn: string): Promise<string | undefined> {
+  if (arn.includes(":ssm:")) {
+    const { GetParameterCommand } = await loadSdk(clients, "ssm");
+    const answer = await clients.ssm.send(new GetParameterCommand({ Name: arn, WithDecryption: true }));
+    return answer.Parameter?.Value;
+  }
+  const { GetSecretValueCommand } = await loadSdk(clients, "secretsmanager");
+  return (await clients.secretsmanager.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString;
+}
+
+async function observeConnection(clients: AwsClients, name: string): Promise<ConnectionLive | undefined> {
+  const { DescribeConnectionCommand } = await loadSdk(clients, "events");
   const found = await tolerating(
-    events.send(new DescribeConnectionCommand({ Name: name })),
+    clients.events.send(new DescribeConnectionCommand({ Name: name })),
     "ResourceNotFoundException",
   );
   if (found?.ConnectionArn === undefined) return undefined;
@@ -218,11 +210,12 @@ async function observeConnection(
 }
 
 /** The region's API destinations whose names start with the app's prefix, every page. */
-async function listDestinations(events: EventBridgeClient, app: string) {
+async function listDestinations(clients: AwsClients, app: string) {
+  const { ListApiDestinationsCommand } = await loadSdk(clients, "events");
   const listed: { name: string; connectionArn: string }[] = [];
   let token: string | undefined;
   do {
-    const page = await events.send(
+    const page = await clients.events.send(
       new ListApiDestinationsCommand({ NamePrefix: `flexjob-${app}-`, NextToken: token }),
     );
     for (const each of page.ApiDestinations ?? []) {
@@ -233,8 +226,9 @@ async function listDestinations(events: EventBridgeClient, app: string) {
   return listed;
 }
 
-async function observeDestination(events: EventBridgeClient, name: string): Promise<DestinationLive> {
-  const found = await events.send(new DescribeApiDestinationCommand({ Name: name }));
+async function observeDestination(clients: AwsClients, name: string): Promise<DestinationLive> {
+  const { DescribeApiDestinationCommand } = await loadSdk(clients, "events");
+  const found = await clients.events.send(new DescribeApiDestinationCommand({ Name: name }));
   return {
     name,
     arn: found.ApiDestinationArn ?? "",
@@ -256,16 +250,14 @@ export async function observeAlertsDestinations(
   wanted: ReadonlySet<string>,
 ): Promise<Omit<AlertsDestinationLive, "sources">> {
   try {
-    const connection = await observeConnection(clients.events, names.alertsConnection(app));
+    const connection = await observeConnection(clients, names.alertsConnection(app));
     const ours = madeForApp(connection, app) ? connection?.arn : undefined;
-    const listed = await listDestinations(clients.events, app);
+    const listed = await listDestinations(clients, app);
     const foreign = listed
       .filter((each) => wanted.has(each.name) && each.connectionArn !== ours)
       .map((each) => each.name);
     const owned = listed.filter((each) => ours !== undefined && each.connectionArn === ours);
-    const destinations = await Promise.all(
-      owned.map((each) => observeDestination(clients.events, each.name)),
-    );
+    const destinations = await Promise.all(owned.map((each) => observeDestination(clients, each.name)));
     return { ...(connection && { connection }), destinations, foreign };
   } catch (error) {
     throw wrapAwsError(error, `reading the alert webhooks of ${app}`);
@@ -403,10 +395,11 @@ async function endpointUrl(clients: AwsClients, destination: DestinationSpec): P
 
 /** Creates or updates the connection, returning its ARN. */
 async function writeConnection(
-  events: EventBridgeClient,
+  clients: AwsClients,
   spec: ConnectionSpec,
   live: ConnectionLive | undefined,
 ): Promise<string> {
+  const { CreateConnectionCommand, UpdateConnectionCommand } = await loadSdk(clients, "events");
   const fields = {
     Name: spec.name,
     Description: spec.description,
@@ -417,7 +410,7 @@ async function writeConnection(
   };
   if (live === undefined) {
     const created = await tolerating(
-      events.send(new CreateConnectionCommand(fields)),
+      clients.events.send(new CreateConnectionCommand(fields)),
       "ResourceAlreadyExistsException",
     );
     if (created?.ConnectionArn !== undefined) return created.ConnectionArn;
@@ -429,7 +422,7 @@ async function writeConnection(
   ) {
     return live.arn;
   }
-  const { ConnectionArn } = await events.send(new UpdateConnectionCommand(fields));
+  const { ConnectionArn } = await clients.events.send(new UpdateConnectionCommand(fields));
   return ConnectionArn ?? live?.arn ?? "";
 }
 
@@ -440,6 +433,7 @@ async function writeDestination(
   connectionArn: string,
   live: DestinationLive | undefined,
 ): Promise<void> {
+  const { CreateApiDestinationCommand, UpdateApiDestinationCommand } = await loadSdk(clients, "events");
   const url = await endpointUrl(clients, spec);
   const same =
     live !== undefined &&
@@ -471,20 +465,22 @@ async function writeDestination(
   }
 }
 
-async function deleteDestinations(events: EventBridgeClient, destinations: readonly { name: string }[]) {
+async function deleteDestinations(clients: AwsClients, destinations: readonly { name: string }[]) {
+  const { DeleteApiDestinationCommand } = await loadSdk(clients, "events");
   for (const each of destinations) {
     await tolerating(
-      events.send(new DeleteApiDestinationCommand({ Name: each.name })),
+      clients.events.send(new DeleteApiDestinationCommand({ Name: each.name })),
       "ResourceNotFoundException",
     );
   }
 }
 
 export async function applyAlertsDestinations(clients: AwsClients, step: AlertsDestinationStep) {
+  const { DeleteConnectionCommand } = await loadSdk(clients, "events");
   return runStep(step, "alert webhooks", {
     async delete() {
       // Destinations first: they use the connection.
-      await deleteDestinations(clients.events, step.live?.destinations ?? []);
+      await deleteDestinations(clients, step.live?.destinations ?? []);
       if (step.live?.connection !== undefined) {
         await tolerating(
           clients.events.send(new DeleteConnectionCommand({ Name: step.live.connection.name })),
@@ -503,14 +499,14 @@ async function writeAll(
   spec: AlertsDestinationSpec,
   live: AlertsDestinationLive | undefined,
 ): Promise<string> {
-  const connectionArn = await writeConnection(clients.events, spec.connection, live?.connection);
+  const connectionArn = await writeConnection(clients, spec.connection, live?.connection);
   const existing = new Map((live?.destinations ?? []).map((each) => [each.name, each]));
   for (const destination of spec.destinations) {
     await writeDestination(clients, destination, connectionArn, existing.get(destination.name));
   }
   const wanted = new Set([...spec.destinations.map((each) => each.name), ...spec.kept]);
   await deleteDestinations(
-    clients.events,
+    clients,
     (live?.destinations ?? []).filter((each) => !wanted.has(each.name)),
   );
   return connectionArn;

@@ -1,6 +1,10 @@
 import {
   CreateTopicCommand,
+  DeleteTopicCommand,
+  GetTopicAttributesCommand,
   ListSubscriptionsByTopicCommand,
+  ListTagsForResourceCommand,
+  ListTopicsCommand,
   SetTopicAttributesCommand,
   SNSClient,
   SubscribeCommand,
@@ -9,9 +13,11 @@ import {
 } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
+import { parseConfig } from "../config/index.js";
 import {
   type AlertsTopicLive,
   type AlertsTopicSpec,
+  alertsTopics,
   applyAlertsTopic,
   listEmailSubscriptions,
   PENDING_CONFIRMATION,
@@ -19,7 +25,7 @@ import {
   topicPolicy,
 } from "./alerts-topic.js";
 import { createClients } from "./clients.js";
-import type { PlanContext } from "./resource.js";
+import { deleteStep, type PlanContext } from "./resource.js";
 
 const sns = mockClient(SNSClient);
 const clients = createClients({ region: "eu-west-1" });
@@ -139,5 +145,57 @@ describe("listEmailSubscriptions", () => {
       { endpoint: "ops@example.com", arn: CONFIRMED },
     ]);
     expect(sns.commandCalls(ListSubscriptionsByTopicCommand)).toHaveLength(2);
+  });
+});
+
+describe("destroy", () => {
+  it("on clients with nothing loaded, finds the app's alerts topics by listing and deletes each", async () => {
+    const other = "arn:aws:sns:eu-west-1:123456789012:shop-flexjob-alerts";
+    sns
+      .on(ListTopicsCommand)
+      .resolves({ Topics: [{ TopicArn: ARN }, { TopicArn: other }] })
+      .on(GetTopicAttributesCommand, { TopicArn: ARN })
+      .resolves({ Attributes: { Policy: spec.policy } })
+      .on(ListSubscriptionsByTopicCommand, { TopicArn: ARN })
+      .resolves({
+        Subscriptions: [{ Protocol: "email", Endpoint: "ops@example.com", SubscriptionArn: CONFIRMED }],
+      })
+      .on(ListTagsForResourceCommand, { ResourceArn: ARN })
+      .resolves({
+        Tags: [
+          { Key: "flexjob:managed", Value: "true" },
+          { Key: "flexjob:app", Value: "billing" },
+        ],
+      });
+    const config = parseConfig({
+      app: "billing",
+      jobs: { nightly: { image: "public.ecr.aws/docker/library/busybox:1.37", schedule: "rate(1 hour)" } },
+    });
+    const found = await alertsTopics.owned({
+      clients: createClients({ region: "eu-west-1" }),
+      config,
+      job: undefined,
+    });
+    expect(found).toEqual([
+      {
+        id: "billing-flexjob-alerts",
+        live: {
+          name: "billing-flexjob-alerts",
+          arn: ARN,
+          policy: spec.policy,
+          subscriptions: [{ endpoint: "ops@example.com", arn: CONFIRMED }],
+          tags: { "flexjob:managed": "true", "flexjob:app": "billing" },
+        },
+      },
+    ]);
+    const [topic] = found;
+    if (topic === undefined) throw new Error("no topic found");
+    await applyAlertsTopic(
+      createClients({ region: "eu-west-1" }),
+      deleteStep("alerts-topic", topic, "destroy"),
+    );
+    expect(sns.commandCalls(DeleteTopicCommand).map((call) => call.args[0].input)).toEqual([
+      { TopicArn: ARN },
+    ]);
   });
 });

@@ -1,15 +1,3 @@
-import {
-  CreateTopicCommand,
-  DeleteTopicCommand,
-  GetTopicAttributesCommand,
-  ListTagsForResourceCommand,
-  paginateListSubscriptionsByTopic,
-  paginateListTopics,
-  SetTopicAttributesCommand,
-  SubscribeCommand,
-  TagResourceCommand,
-  UnsubscribeCommand,
-} from "@aws-sdk/client-sns";
 import { mapLimit } from "../map-limit.js";
 import { names, ownedByApp, ownTags, TAG_APP, TAG_JOB, TAG_MANAGED, tagList } from "../naming.js";
 import { canonicalJson, canonicalJsonText } from "../plan/canonical-json.js";
@@ -18,7 +6,7 @@ import type { PlanStep } from "../plan/types.js";
 import { alertingJobs, alertsTopicArn, configHasAlerts, renderAlertRules, ruleArn } from "./alert-rule.js";
 import type { AppScope } from "./app-scope.js";
 import { tolerating, wrapAwsError } from "./aws-error.js";
-import type { AwsClients } from "./clients.js";
+import { type AwsClients, loadSdk } from "./clients.js";
 import { policy } from "./policy.js";
 import {
   type Desired,
@@ -112,6 +100,7 @@ export function renderAlertsTopics(input: RenderInput): Desired<AlertsTopicSpec>
 
 /** The topic's email subscriptions, confirmed or not, sorted by address. */
 export async function listEmailSubscriptions(clients: AwsClients, arn: string): Promise<TopicSubscription[]> {
+  const { paginateListSubscriptionsByTopic } = await loadSdk(clients, "sns");
   const found: TopicSubscription[] = [];
   for await (const page of paginateListSubscriptionsByTopic({ client: clients.sns }, { TopicArn: arn })) {
     for (const subscription of page.Subscriptions ?? []) {
@@ -127,6 +116,7 @@ export async function observeAlertsTopic(
   name: string,
   arn: string,
 ): Promise<AlertsTopicLive | undefined> {
+  const { GetTopicAttributesCommand, ListTagsForResourceCommand } = await loadSdk(clients, "sns");
   try {
     const attributes = await tolerating(
       clients.sns.send(new GetTopicAttributesCommand({ TopicArn: arn })),
@@ -151,6 +141,7 @@ export async function observeAlertsTopic(
 
 /** Topics of the app's alert names (`<app>-flexjob-alerts`, `<app>-<job>-flexjob-alerts`) with its tags. */
 async function listAlertsTopics(clients: AwsClients, app: string): Promise<AlertsTopicLive[]> {
+  const { paginateListTopics } = await loadSdk(clients, "sns");
   const candidates: { name: string; arn: string }[] = [];
   try {
     for await (const page of paginateListTopics({ client: clients.sns }, {})) {
@@ -206,6 +197,7 @@ export function planAlertsTopic(
 }
 
 async function subscribe(clients: AwsClients, arn: string, emails: readonly string[]): Promise<void> {
+  const { SubscribeCommand } = await loadSdk(clients, "sns");
   // SNS makes no second subscription for an address already pending: a rerun is harmless.
   for (const email of emails) {
     await clients.sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: "email", Endpoint: email }));
@@ -213,6 +205,7 @@ async function subscribe(clients: AwsClients, arn: string, emails: readonly stri
 }
 
 async function createTopic(clients: AwsClients, spec: AlertsTopicSpec): Promise<string> {
+  const { CreateTopicCommand, SetTopicAttributesCommand } = await loadSdk(clients, "sns");
   // No attributes at creation: CreateTopic of an existing topic is idempotent only for the same ones.
   const { TopicArn: arn = spec.arn } = await clients.sns.send(
     new CreateTopicCommand({ Name: spec.name, Tags: tagList(spec.tags) }),
@@ -229,6 +222,7 @@ async function updateTopic(
   spec: AlertsTopicSpec,
   live: AlertsTopicLive,
 ): Promise<string> {
+  const { SetTopicAttributesCommand, TagResourceCommand, UnsubscribeCommand } = await loadSdk(clients, "sns");
   const arn = live.arn;
   // Both are canonical JSON: observe made the live one so.
   if (live.policy !== spec.policy) {
@@ -260,6 +254,7 @@ export async function applyAlertsTopic(
   clients: AwsClients,
   step: AlertsTopicStep,
 ): Promise<string | undefined> {
+  const { DeleteTopicCommand } = await loadSdk(clients, "sns");
   return runStep(step, "SNS topic", {
     // Deleting a topic deletes its subscriptions.
     delete: () =>

@@ -1,8 +1,3 @@
-import {
-  DeleteDashboardsCommand,
-  GetDashboardCommand,
-  PutDashboardCommand,
-} from "@aws-sdk/client-cloudwatch";
 import { copiesToCloudWatch, logDestinationOf } from "../config/logs.js";
 import { FlexjobError } from "../errors.js";
 import { names } from "../naming.js";
@@ -10,7 +5,7 @@ import { canonicalJson, canonicalJsonText } from "../plan/canonical-json.js";
 import { change, stepFrom } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
 import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
-import type { AwsClients } from "./clients.js";
+import { type AwsClients, loadSdk } from "./clients.js";
 import { DASHBOARD_MARKER, dashboardBody } from "./dashboard-body.js";
 import { deleteStep, notFlexjobs, type RenderInput, type ResourceAdapter, runStep } from "./resource.js";
 
@@ -68,6 +63,7 @@ export async function observeDashboard(
   clients: AwsClients,
   name: string,
 ): Promise<DashboardLive | "theirs" | undefined> {
+  const { GetDashboardCommand } = await loadSdk(clients, "cloudwatch");
   let body: string;
   try {
     body =
@@ -87,6 +83,7 @@ export function planDashboard(spec: DashboardSpec, live: DashboardLive | undefin
 }
 
 export async function applyDashboard(clients: AwsClients, step: DashboardStep): Promise<void> {
+  const { DeleteDashboardsCommand, PutDashboardCommand } = await loadSdk(clients, "cloudwatch");
   const put = async (spec: DashboardSpec) => {
     const answer = await clients.cloudwatch.send(
       new PutDashboardCommand({ DashboardName: spec.name, DashboardBody: spec.body }),

@@ -1,18 +1,8 @@
-import {
-  DeleteRuleCommand,
-  DescribeRuleCommand,
-  ListTagsForResourceCommand,
-  ListTargetsByRuleCommand,
-  PutRuleCommand,
-  PutTargetsCommand,
-  RemoveTargetsCommand,
-  TagResourceCommand,
-  type Target,
-} from "@aws-sdk/client-eventbridge";
+import type { Target } from "@aws-sdk/client-eventbridge";
 import { tagList } from "../naming.js";
 import { canonicalJsonText } from "../plan/canonical-json.js";
 import { tolerating, wrapAwsError } from "./aws-error.js";
-import type { AwsClients } from "./clients.js";
+import { type AwsClients, loadSdk } from "./clients.js";
 
 /**
  * The EventBridge calls every flexjob rule on the default bus makes, whatever its targets: the
@@ -51,6 +41,10 @@ export async function readRule<T extends { id: string }>(
   name: string,
   target: (live: Target) => T,
 ): Promise<RuleRead<T> | undefined> {
+  const { DescribeRuleCommand, ListTagsForResourceCommand, ListTargetsByRuleCommand } = await loadSdk(
+    clients,
+    "events",
+  );
   try {
     const rule = await tolerating(
       clients.events.send(new DescribeRuleCommand({ Name: name })),
@@ -85,6 +79,10 @@ export async function writeRule<T extends { id: string }>(
   live: RuleRead<T> | undefined,
   request: (target: T) => Target | Promise<Target>,
 ): Promise<string> {
+  const { PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand, TagResourceCommand } = await loadSdk(
+    clients,
+    "events",
+  );
   const { RuleArn: arn = live?.arn ?? "" } = await clients.events.send(
     new PutRuleCommand({
       Name: spec.name,
@@ -115,6 +113,7 @@ export async function deleteRule(
   name: string,
   known: readonly { id: string }[] | undefined,
 ): Promise<void> {
+  const { DeleteRuleCommand, RemoveTargetsCommand } = await loadSdk(clients, "events");
   const targets =
     known ?? (await readRule(clients, name, (target) => ({ id: target.Id ?? "" })))?.targets ?? [];
   if (targets.length > 0) {
