@@ -5,7 +5,7 @@
 // both `import` and `require` of the SDK, its discovery entry and @flexjob/discovery working in Node.
 // Run by `npm run check` after the packages are built.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -68,12 +68,37 @@ function checkRuntime() {
   }
 }
 
+/**
+ * The CLI is one bundle with no runtime dependencies: unpacked alone, outside the workspace, its
+ * bin must run a command that loads the config and schedule code.
+ */
+function checkStandaloneCli(tarball) {
+  const alone = join(work, "cli-alone");
+  mkdirSync(alone);
+  execFileSync("tar", ["-xzf", tarball, "-C", alone]);
+  const manifest = JSON.parse(readFileSync(join(alone, "package", "package.json"), "utf8"));
+  if (manifest.dependencies !== undefined)
+    problems.push("@flexjob/cli: the bundled CLI declares runtime dependencies");
+  const result = spawnSync(
+    process.execPath,
+    [join(alone, "package", "dist", "bin.js"), "next", "0 9 * * 1-5", "--count", "1"],
+    {
+      cwd: alone,
+      encoding: "utf8",
+    },
+  );
+  if (result.status !== 0)
+    problems.push(`@flexjob/cli: its bin does not run on its own:\n${result.stderr.slice(0, 2000)}`);
+}
+
 try {
   const sdk = pack("sdk");
   const discovery = pack("discovery");
   checkTarball("@flexjob/sdk", sdk);
   checkTarball("@flexjob/discovery", discovery);
-  checkTarball("@flexjob/cli", pack("cli"));
+  const cli = pack("cli");
+  checkTarball("@flexjob/cli", cli);
+  checkStandaloneCli(cli);
   for (const [name, tarball] of [
     ["@flexjob/sdk", sdk],
     ["@flexjob/discovery", discovery],
@@ -92,5 +117,5 @@ if (problems.length > 0) {
   process.exit(1);
 }
 process.stderr.write(
-  "flexjob packages: sdk, discovery and cli tarballs are complete; ESM and CommonJS resolve\n",
+  "flexjob packages: sdk, discovery and cli tarballs are complete; ESM and CommonJS resolve; the CLI runs alone\n",
 );

@@ -84,6 +84,7 @@ const BUILD_SOURCES = [
   "package.json",
   "pnpm-lock.yaml",
   "tsconfig.json",
+  "scripts/bundling.mjs",
   ...["discovery", "sdk", "cli"].flatMap((name) => [
     `packages/${name}/src`,
     `packages/${name}/package.json`,

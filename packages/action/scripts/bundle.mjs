@@ -7,10 +7,11 @@
 // parses 1.7 MB of JavaScript where ncc's bundle had 3.9 MB.
 //
 //   node scripts/bundle.mjs [outdir]   outdir defaults to the repository's dist/
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { englishOnlyZod, licensesOf, literalSchemaKeys, shippedInputs } from "../../../scripts/bundling.mjs";
 
 const actionDir = dirname(dirname(fileURLToPath(import.meta.url)));
 
@@ -33,21 +34,6 @@ const unusedHttpClient = {
       });
       return errors.length > 0 ? { errors } : { path, sideEffects: false };
     });
-  },
-};
-
-/**
- * zod exports its 40-odd message locales as one namespace, so a bundle keeps them all (0.25 MB);
- * flexjob never picks a locale and zod sets English itself, from locales/en.js directly. The
- * namespace is cut down to English, the one locale flexjob's messages are in.
- */
-const englishOnlyZod = {
-  name: "english-only-zod",
-  setup(build) {
-    build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({
-      contents: 'export { default as en } from "./en.js";\n',
-      loader: "js",
-    }));
   },
 };
 
@@ -75,7 +61,7 @@ export async function bundle(outdir) {
     sourcemap: "linked",
     sourcesContent: false,
     legalComments: "none",
-    plugins: [unusedHttpClient, englishOnlyZod],
+    plugins: [unusedHttpClient, englishOnlyZod, literalSchemaKeys],
     metafile: true,
     logLevel: "warning",
     // CommonJS dependencies call require() for Node's built-ins, which ES modules do not define.
@@ -85,33 +71,8 @@ export async function bundle(outdir) {
   });
   // dist/ sits in a package.json-less repository root: this makes Node load its .js as ES modules.
   writeFileSync(join(outdir, "package.json"), `${JSON.stringify({ type: "module" }, null, 2)}\n`);
-  writeFileSync(join(outdir, "licenses.txt"), licensesOf(shippedInputs(result.metafile)));
+  writeFileSync(join(outdir, "licenses.txt"), licensesOf(shippedInputs(result.metafile), actionDir));
   return result.metafile;
-}
-
-/** The input files of which some code is in the bundle; tree shaking drops the others whole. */
-export function shippedInputs(metafile) {
-  const outputs = Object.values(metafile.outputs);
-  const shipped = outputs.flatMap((output) =>
-    Object.entries(output.inputs).filter(([, { bytesInOutput }]) => bytesInOutput > 0),
-  );
-  return [...new Set(shipped.map(([input]) => input))];
-}
-
-/** Each bundled npm package once, with its license and license file, as ncc's --license wrote them. */
-function licensesOf(inputs) {
-  const roots = new Set();
-  for (const input of inputs) {
-    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
-    if (match?.[1] !== undefined) roots.add(resolve(actionDir, match[1]));
-  }
-  const entries = [...roots].map((root) => {
-    const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-    const file = readdirSync(root).find((name) => /^licen[cs]e/i.test(name));
-    const text = file === undefined ? "" : readFileSync(join(root, file), "utf8").trim();
-    return `${manifest.name}\n${manifest.license ?? "UNKNOWN"}\n${text}`;
-  });
-  return `${[...new Set(entries)].sort().join("\n\n")}\n`;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

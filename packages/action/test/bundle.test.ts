@@ -7,7 +7,8 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bundle, shippedInputs } from "../scripts/bundle.mjs";
+import { shippedInputs } from "../../../scripts/bundling.mjs";
+import { bundle } from "../scripts/bundle.mjs";
 
 let outdir: string;
 let inputs: string[];
