@@ -1,17 +1,10 @@
-import {
-  CreateClusterCommand,
-  DeleteClusterCommand,
-  DescribeClustersCommand,
-  PutClusterCapacityProvidersCommand,
-  UpdateClusterSettingsCommand,
-} from "@aws-sdk/client-ecs";
 import { FlexjobError } from "../errors.js";
 import { names, ownedByApp, TAG_APP, TAG_MANAGED } from "../naming.js";
 import { stepFrom } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
 import { capacityProviderFor } from "../sizing/index.js";
 import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
-import type { AwsClients } from "./clients.js";
+import { type AwsClients, loadSdk } from "./clients.js";
 import type { ClusterSpec } from "./cluster-spec.js";
 import { ecsCreateStatements } from "./policy.js";
 import { observeEach, type ResourceAdapter, runStep } from "./resource.js";
@@ -33,6 +26,7 @@ export type ClusterStep = PlanStep<"cluster", ClusterSpec, ClusterLive>;
 const DEFAULT_STRATEGY = [{ capacityProvider: "FARGATE", weight: 1 }];
 
 export async function observeCluster(clients: AwsClients, name: string): Promise<ClusterLive | undefined> {
+  const { DescribeClustersCommand } = await loadSdk(clients, "ecs");
   try {
     const { clusters = [] } = await clients.ecs.send(
       new DescribeClustersCommand({ clusters: [name], include: ["TAGS", "SETTINGS"] }),
@@ -84,6 +78,7 @@ export function planCluster(spec: ClusterSpec, live: ClusterLive | undefined): C
 }
 
 export async function applyCluster(clients: AwsClients, step: ClusterStep): Promise<void> {
+  const sdk = await loadSdk(clients, "ecs");
   const name = step.id;
   await runStep(step, "ECS cluster", {
     async delete() {
@@ -91,7 +86,7 @@ export async function applyCluster(clients: AwsClients, step: ClusterStep): Prom
       const live = step.live ?? (await observeCluster(clients, name));
       if (live === undefined || !isFlexjobs(live)) return;
       await tolerating(
-        clients.ecs.send(new DeleteClusterCommand({ cluster: name })),
+        clients.ecs.send(new sdk.DeleteClusterCommand({ cluster: name })),
         "ClusterNotFoundException",
       );
     },
@@ -100,7 +95,7 @@ export async function applyCluster(clients: AwsClients, step: ClusterStep): Prom
       // concurrent deploy creating it first is not an error.
       await clients.ecs
         .send(
-          new CreateClusterCommand({
+          new sdk.CreateClusterCommand({
             clusterName: name,
             capacityProviders: spec.capacityProviders,
             ...(spec.containerInsights === undefined
@@ -121,7 +116,7 @@ export async function applyCluster(clients: AwsClients, step: ClusterStep): Prom
       const changed = new Set(step.changes.map((change) => change.path));
       if (changed.has("capacityProviders")) {
         await clients.ecs.send(
-          new PutClusterCapacityProvidersCommand({
+          new sdk.PutClusterCapacityProvidersCommand({
             cluster: name,
             capacityProviders: capacityProvidersFor(spec, live),
             defaultCapacityProviderStrategy: DEFAULT_STRATEGY,
@@ -130,7 +125,7 @@ export async function applyCluster(clients: AwsClients, step: ClusterStep): Prom
       }
       if (changed.has("containerInsights") && spec.containerInsights !== undefined) {
         await clients.ecs.send(
-          new UpdateClusterSettingsCommand({
+          new sdk.UpdateClusterSettingsCommand({
             cluster: name,
             settings: [{ name: "containerInsights", value: spec.containerInsights }],
           }),

@@ -1,15 +1,8 @@
-import {
-  DescribeRouteTablesCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeSubnetsCommand,
-  DescribeVpcsCommand,
-  type RouteTable,
-  type Subnet,
-} from "@aws-sdk/client-ec2";
+import type { RouteTable, Subnet } from "@aws-sdk/client-ec2";
 import type { NetworkSpec } from "../config/index.js";
 import { FlexjobError } from "../errors.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
-import type { AwsClients } from "./clients.js";
+import { type AwsClients, loadSdk } from "./clients.js";
 
 /** Where tasks run, after defaults were looked up in the account (see resolveNetwork). */
 export interface ResolvedNetwork {
@@ -94,6 +87,7 @@ export async function resolveNetwork(
 }
 
 async function describeSubnets(clients: AwsClients, ids: string[]): Promise<FoundSubnet[]> {
+  const { DescribeSubnetsCommand } = await loadSdk(clients, "ec2");
   let subnets: Subnet[];
   try {
     subnets = await pages(
@@ -183,6 +177,7 @@ async function inOrder<A, B, C>(
 
 /** The default VPC's id, and its subnets as a read in flight. */
 async function defaultVpc(clients: AwsClients): Promise<{ vpcId: string; subnets: Promise<FoundSubnet[]> }> {
+  const { DescribeVpcsCommand } = await loadSdk(clients, "ec2");
   const vpcs = await pages(
     (NextToken) =>
       clients.ec2.send(
@@ -206,6 +201,7 @@ async function defaultVpc(clients: AwsClients): Promise<{ vpcId: string; subnets
 }
 
 async function vpcSubnets(clients: AwsClients, vpcId: string, remedy: string): Promise<FoundSubnet[]> {
+  const { DescribeSubnetsCommand } = await loadSdk(clients, "ec2");
   const subnets = await pages(
     (NextToken) =>
       clients.ec2.send(
@@ -254,7 +250,8 @@ function classify(subnets: FoundSubnet[], tables: RouteTable[]): ClassifiedSubne
   });
 }
 
-function routeTables(clients: AwsClients, vpcId: string): Promise<RouteTable[]> {
+async function routeTables(clients: AwsClients, vpcId: string): Promise<RouteTable[]> {
+  const { DescribeRouteTablesCommand } = await loadSdk(clients, "ec2");
   return pages(
     (NextToken) =>
       clients.ec2.send(
@@ -276,6 +273,7 @@ function associated(table: RouteTable, matches: (association: Association) => bo
 }
 
 async function defaultSecurityGroup(clients: AwsClients, vpcId: string): Promise<string> {
+  const { DescribeSecurityGroupsCommand } = await loadSdk(clients, "ec2");
   const groups = await pages(
     (NextToken) =>
       clients.ec2.send(

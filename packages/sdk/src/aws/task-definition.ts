@@ -1,13 +1,9 @@
-import {
-  type ContainerDefinition,
-  DeregisterTaskDefinitionCommand,
-  DescribeTaskDefinitionCommand,
-  paginateListTaskDefinitionFamilies,
-  paginateListTaskDefinitions,
+import type {
+  ContainerDefinition,
   RegisterTaskDefinitionCommand,
-  type RegisterTaskDefinitionRequest,
-  type Tag,
-  type TaskDefinition,
+  RegisterTaskDefinitionRequest,
+  Tag,
+  TaskDefinition,
 } from "@aws-sdk/client-ecs";
 import type { FlexjobConfig, JobSpec } from "../config/index.js";
 import { copiesToCloudWatch, logDestinationOf } from "../config/logs.js";
@@ -28,7 +24,7 @@ import { change, diffFields, Leaf } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
 import { cpuArchitectureFor, STORAGE_GIB } from "../sizing/index.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
-import type { AwsClients } from "./clients.js";
+import { type AwsClients, loadSdk } from "./clients.js";
 import { type PacingClock, paced } from "./pacing.js";
 import { ecsCreateStatements } from "./policy.js";
 import {
@@ -79,6 +75,7 @@ export async function observeTaskDefinition(
   clients: AwsClients,
   family: string,
 ): Promise<TaskDefinitionLive | undefined> {
+  const { DescribeTaskDefinitionCommand } = await loadSdk(clients, "ecs");
   try {
     const { taskDefinition, tags } = await clients.ecs.send(
       new DescribeTaskDefinitionCommand({ taskDefinition: family, include: ["TAGS"] }),
@@ -279,6 +276,7 @@ export async function applyTaskDefinition(
     });
   const arn = await runStep(step, "task definition", {
     async delete() {
+      const { DeregisterTaskDefinitionCommand } = await loadSdk(clients, "ecs");
       try {
         for (const arn of await activeRevisions(clients, family)) {
           await clients.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn }));
@@ -310,6 +308,7 @@ async function registerRevision(
   after: number,
   clock: PacingClock,
 ): Promise<string> {
+  const { RegisterTaskDefinitionCommand } = await loadSdk(clients, "ecs");
   const hash = spec.tags[TAG_SPEC_HASH];
   for (let attempt = 1; ; attempt++) {
     let arn: string | undefined;
@@ -343,6 +342,7 @@ async function keepLowestTwin(
   own: string,
   after: number,
 ): Promise<string> {
+  const { DeregisterTaskDefinitionCommand } = await loadSdk(clients, "ecs");
   const twin = await lowestTwin(clients, family, hash, { after, before: revisionOf(own) });
   if (twin === undefined) return own;
   await clients.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: own }));
@@ -468,6 +468,7 @@ function awslogsOptions(log: ContainerSpec["log"]): Record<string, string> {
 
 /** ARNs of the family's ACTIVE revisions. `familyPrefix` matches prefixes, so `app-job` also finds `app-job-two`. */
 async function activeRevisions(clients: AwsClients, family: string): Promise<string[]> {
+  const { paginateListTaskDefinitions } = await loadSdk(clients, "ecs");
   const arns: string[] = [];
   const pages = paginateListTaskDefinitions(
     { client: clients.ecs },
@@ -485,6 +486,7 @@ async function activeRevisions(clients: AwsClients, family: string): Promise<str
  * latest revision's `flexjob:app` and `flexjob:managed` tags.
  */
 export async function listFlexjobFamilies(clients: AwsClients, app: string): Promise<string[]> {
+  const { paginateListTaskDefinitionFamilies } = await loadSdk(clients, "ecs");
   const candidates: string[] = [];
   try {
     const pages = paginateListTaskDefinitionFamilies(

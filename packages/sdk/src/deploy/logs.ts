@@ -1,5 +1,5 @@
-import { FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { isAwsError, wrapAwsError } from "../aws/aws-error.js";
+import { loadSdk } from "../aws/clients.js";
 import type { FlexjobConfig } from "../config/index.js";
 import { jobNamed } from "../config/job-named.js";
 import { type LogDestination, logDestinationOf } from "../config/logs.js";
@@ -32,6 +32,7 @@ async function readPage(
   startTime: number,
   nextToken: string | undefined,
 ): Promise<{ lines: (LogLine & { id: string; time: number })[]; nextToken: string | undefined }> {
+  const { FilterLogEventsCommand } = await loadSdk(deps.clients, "logs");
   try {
     const page = await deps.clients.logs.send(
       new FilterLogEventsCommand({ logGroupName, startTime, nextToken, interleaved: true }),

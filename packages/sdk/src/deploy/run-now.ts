@@ -1,13 +1,7 @@
 import { randomUUID } from "node:crypto";
-import {
-  DescribeTasksCommand,
-  ListTasksCommand,
-  RunTaskCommand,
-  type Task,
-  type TaskOverride,
-} from "@aws-sdk/client-ecs";
-import { DescribeExecutionCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import type { Task, TaskOverride } from "@aws-sdk/client-ecs";
 import { wrapAwsError } from "../aws/aws-error.js";
+import { loadSdk } from "../aws/clients.js";
 import { paced } from "../aws/pacing.js";
 import { observeSchedule } from "../aws/schedule.js";
 import type { ScheduleLive } from "../aws/schedule-fields.js";
@@ -182,6 +176,7 @@ async function runExecution(
   options: RunNowOptions,
   deps: Deps,
 ): Promise<RunNowResult> {
+  const { DescribeExecutionCommand, StartExecutionCommand } = await loadSdk(deps.clients, "sfn");
   const runId = options.runId ?? `manual-${randomUUID()}`;
   const now = deps.now();
   const scheduledTime = options.scheduledTime ?? now;
@@ -222,6 +217,7 @@ async function runExecution(
 
 /** Every task (each attempt of each shard) the run started: its FLEXJOB_RUN_ID names the run. */
 async function runTasks(deps: Deps, run: RunOf, runId: string): Promise<Task[]> {
+  const { ListTasksCommand } = await loadSdk(deps.clients, "ecs");
   const listed = await deps.clients.ecs.send(
     new ListTasksCommand({ cluster: run.cluster, family: run.family, desiredStatus: "STOPPED" }),
   );
@@ -239,6 +235,7 @@ async function startTask(
   schedule: ScheduleLive,
   context: { runId: string; scheduledTime: Date },
 ): Promise<Task> {
+  const { RunTaskCommand } = await loadSdk(deps.clients, "ecs");
   const target = schedule.spec.target;
   // render wrote this JSON as a TaskOverride; Scheduler passes it to RunTask the same way.
   const input = runInput(target.input, context) as TaskOverride;
@@ -291,6 +288,7 @@ async function startTask(
 
 /** DescribeTasks takes at most 100 tasks per call. */
 export async function describeTasks(deps: Deps, cluster: string, taskArns: string[]): Promise<Task[]> {
+  const { DescribeTasksCommand } = await loadSdk(deps.clients, "ecs");
   const found: Task[] = [];
   try {
     for (let start = 0; start < taskArns.length; start += 100) {

@@ -1,5 +1,5 @@
-import { FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { isAwsError, wrapAwsError } from "../aws/aws-error.js";
+import { loadSdk } from "../aws/clients.js";
 import { DEAD_LETTER_ATTRIBUTES, DUPLICATE_START, MISSED_SOURCE } from "../aws/missed-runs.js";
 import { LOG_ROUTER } from "../aws/task-definition-log-router.js";
 import type { FlexjobConfig } from "../config/index.js";
@@ -129,6 +129,7 @@ async function readRecords(
   job: { app: string; job: string; family: string; machine: string; schedules: string },
   startTime: number,
 ): Promise<{ tasks: TaskStopped[]; executions: ExecutionChanged[]; missed: MissedRecord[] }> {
+  const { FilterLogEventsCommand } = await loadSdk(deps.clients, "logs");
   const tasks: TaskStopped[] = [];
   const executions: ExecutionChanged[] = [];
   const missed: MissedRecord[] = [];

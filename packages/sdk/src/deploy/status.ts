@@ -1,8 +1,8 @@
-import { ListTasksCommand } from "@aws-sdk/client-ecs";
 import { accountIdOf } from "../aws/account.js";
 import { alertsTopicArn } from "../aws/alert-rule.js";
 import { listEmailSubscriptions, PENDING_CONFIRMATION } from "../aws/alerts-topic.js";
 import { isAwsError, wrapAwsError } from "../aws/aws-error.js";
+import { loadSdk } from "../aws/clients.js";
 import { observeSchedule } from "../aws/schedule.js";
 import { alertsOf } from "../config/alerts.js";
 import type { FlexjobConfig, JobSpec } from "../config/index.js";
@@ -164,6 +164,7 @@ async function listTaskArns(
   family: string,
   desiredStatus: "RUNNING" | "STOPPED",
 ): Promise<string[]> {
+  const { ListTasksCommand } = await loadSdk(deps.clients, "ecs");
   try {
     const page = await deps.clients.ecs.send(
       new ListTasksCommand({

@@ -1,13 +1,5 @@
-import {
-  BatchGetImageCommand,
-  CreateRepositoryCommand,
-  DescribeImagesCommand,
-  DescribeRepositoriesCommand,
-  GetAuthorizationTokenCommand,
-  PutLifecyclePolicyCommand,
-} from "@aws-sdk/client-ecr";
 import { isAwsError, wrapAwsError } from "../aws/aws-error.js";
-import type { AwsClients } from "../aws/clients.js";
+import { type AwsClients, loadSdk } from "../aws/clients.js";
 import { FlexjobError } from "../errors.js";
 
 /** How many images each job's repository keeps; older ones expire, so storage stays bounded. */
@@ -21,6 +13,7 @@ export interface RegistryLogin {
 }
 
 export async function registryLogin(clients: AwsClients): Promise<RegistryLogin> {
+  const { GetAuthorizationTokenCommand } = await loadSdk(clients, "ecr");
   try {
     const { authorizationData = [] } = await clients.ecr.send(new GetAuthorizationTokenCommand({}));
     const data = authorizationData[0];
@@ -47,6 +40,7 @@ export async function imageTagExists(
   repositoryName: string,
   tag: string,
 ): Promise<boolean> {
+  const { DescribeImagesCommand } = await loadSdk(clients, "ecr");
   try {
     const { imageDetails = [] } = await clients.ecr.send(
       new DescribeImagesCommand({ repositoryName, imageIds: [{ imageTag: tag }] }),
@@ -67,6 +61,10 @@ export async function ensureRepository(
   repositoryName: string,
   tags: Readonly<Record<string, string>>,
 ): Promise<"created" | "exists"> {
+  const { CreateRepositoryCommand, DescribeRepositoriesCommand, PutLifecyclePolicyCommand } = await loadSdk(
+    clients,
+    "ecr",
+  );
   try {
     await clients.ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [repositoryName] }));
     return "exists";
@@ -119,6 +117,7 @@ export async function imagePlatforms(
   repositoryName: string,
   tag: string,
 ): Promise<string[]> {
+  const { BatchGetImageCommand } = await loadSdk(clients, "ecr");
   try {
     const { images = [] } = await clients.ecr.send(
       new BatchGetImageCommand({
