@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseSchedule } from "../schedule/index.js";
+import { nextRuns, parseSchedule } from "../schedule/index.js";
 import { defaultStartRetryMaxAge } from "./start-retry.js";
 
 const maxAge = (schedule: string, timezone = "UTC") =>
@@ -40,5 +40,36 @@ describe("defaultStartRetryMaxAge", () => {
   it("is 1 hour for a one-time schedule and a cron with no run in the window", () => {
     expect(maxAge("at(2030-01-01T09:00:00)")).toBe(3600);
     expect(maxAge("cron(0,5 9 * * ? 2025)")).toBe(3600);
+  });
+
+  it("answers as reading every run in the zone would, where a clock change moves runs closer", () => {
+    // What the default was before it read UTC first: the shortest gap of 500 runs in the zone.
+    const inZone = (schedule: string, timezone: string) => {
+      const times = nextRuns(schedule, { timezone, from: new Date("2026-01-01T00:00:00Z"), count: 500 });
+      const gaps = times
+        .slice(1)
+        .map((time, index) => (time.getTime() - (times[index]?.getTime() ?? 0)) / 1000);
+      return Math.max(60, Math.min(3600, ...gaps));
+    };
+    const zones = ["UTC", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Antarctica/Troll"];
+    const schedules = [
+      "0 9 * * 1-5",
+      "cron(50 0,2 * * ? *)",
+      "cron(0 1,3 * * ? *)",
+      "cron(30 0,3 * * ? *)",
+      "cron(0 0,4 * * ? *)",
+      "cron(15 1,2 ? * SUN *)",
+      "*/15 * * * *",
+      "cron(0 12 1 * ? *)",
+    ];
+    for (const timezone of zones) {
+      for (const schedule of schedules) {
+        expect([schedule, timezone, maxAge(schedule, timezone)]).toEqual([
+          schedule,
+          timezone,
+          inZone(schedule, timezone),
+        ]);
+      }
+    }
   });
 });

@@ -30,8 +30,25 @@ export function defaultStartRetryMaxAge(schedule: Schedule, timezone: string): n
   );
 }
 
+/**
+ * A zone's clock moves by at most 2 hours at once (Antarctica/Troll's daylight saving; most zones
+ * move 1 hour, Lord Howe 30 minutes), so it brings two runs closer by at most that much.
+ */
+const MAX_CLOCK_CHANGE_SECONDS = 2 * 3600;
+
 function shortestGapSeconds(schedule: Schedule, timezone: string): number | undefined {
   if (schedule.kind === "at") return undefined;
+  // Read in UTC first, which needs no zone data: when every gap is so long that no clock change
+  // can bring it under the 1-hour cap, the zone's answer is the cap too. A daily job's config then
+  // loads without computing 500 days of wall-clock times.
+  const utc = gapIn(schedule, "UTC");
+  if (timezone === "UTC" || (utc !== undefined && utc >= MAX_DEFAULT_SECONDS + MAX_CLOCK_CHANGE_SECONDS)) {
+    return utc;
+  }
+  return gapIn(schedule, timezone);
+}
+
+function gapIn(schedule: Schedule, timezone: string): number | undefined {
   const times = nextRuns(schedule.expression, { timezone, from: WINDOW.from, count: WINDOW.count }).map(
     (run) => run.getTime(),
   );
