@@ -17,7 +17,8 @@ import { applyCluster, type ClusterLive, observeCluster, planCluster } from "./c
 import type { ClusterSpec } from "./cluster-spec.js";
 
 const ecs = mockClient(ECSClient);
-const clients = createClients({ region: "eu-west-1" });
+// Fresh per test, with no SDK module loaded: each function must load what it calls, not lean on an earlier test.
+let clients = createClients({ region: "eu-west-1" });
 const tags = { "flexjob:managed": "true", "flexjob:app": "billing" };
 const spec: ClusterSpec = {
   name: "billing",
@@ -38,7 +39,10 @@ function liveCluster(overrides: Partial<ClusterLive> = {}): ClusterLive {
   };
 }
 
-beforeEach(() => ecs.reset());
+beforeEach(() => {
+  ecs.reset();
+  clients = createClients({ region: "eu-west-1" });
+});
 
 describe("planCluster: Container Insights", () => {
   const on: ClusterSpec = { ...spec, containerInsights: "enabled" };

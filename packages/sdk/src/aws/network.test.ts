@@ -15,7 +15,8 @@ import { createClients } from "./clients.js";
 import { resolveNetwork } from "./network.js";
 
 const ec2 = mockClient(EC2Client);
-const clients = createClients({ region: "eu-west-1" });
+// Fresh per test, with no SDK module loaded: each function must load what it calls, not lean on an earlier test.
+let clients = createClients({ region: "eu-west-1" });
 const VPC = "vpc-0default";
 const defaults: NetworkSpec = { subnets: undefined, securityGroups: undefined, assignPublicIp: false };
 
@@ -64,7 +65,10 @@ function defaultVpc(subnetIds: string[], tables: RouteTable[]) {
 const ec2Error = (name: string, message: string) =>
   new EC2ServiceException({ name, $fault: "client", $metadata: { httpStatusCode: 400 }, message });
 
-beforeEach(() => ec2.reset());
+beforeEach(() => {
+  ec2.reset();
+  clients = createClients({ region: "eu-west-1" });
+});
 
 describe("resolveNetwork with the default VPC", () => {
   it("picks the private subnets, sorted, and the default security group", async () => {

@@ -27,10 +27,12 @@ import {
 import { type TaskDefinitionSpec, taskDefinitionHash } from "./task-definition-spec.js";
 
 const ecs = mockClient(ECSClient);
-const clients = createClients({ region: "eu-west-1" });
+// Fresh per test, with no SDK module loaded: each function must load what it calls, not lean on an earlier test.
+let clients = createClients({ region: "eu-west-1" });
 
 beforeEach(() => {
   ecs.reset();
+  clients = createClients({ region: "eu-west-1" });
   sleeps.length = 0;
   now = () => new Date(0);
 });

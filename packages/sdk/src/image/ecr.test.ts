@@ -14,8 +14,12 @@ import { createClients } from "../aws/clients.js";
 import { ensureRepository, imageTagExists, platformsOfManifest, registryLogin } from "./ecr.js";
 
 const ecr = mockClient(ECRClient);
-const clients = createClients({ region: "eu-west-1" });
-beforeEach(() => ecr.reset());
+// Fresh per test, with no SDK module loaded: each function must load what it calls, not lean on an earlier test.
+let clients = createClients({ region: "eu-west-1" });
+beforeEach(() => {
+  ecr.reset();
+  clients = createClients({ region: "eu-west-1" });
+});
 
 describe("registryLogin", () => {
   it("decodes ECR's token into docker login credentials for the registry host", async () => {
