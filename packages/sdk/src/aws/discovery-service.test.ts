@@ -24,7 +24,13 @@ import {
   type ServiceStep,
   serviceRequestId,
 } from "./discovery-service.js";
-import { applyNamespace, type NamespaceLive, observeNamespace, planNamespace } from "./namespace.js";
+import {
+  applyNamespace,
+  type NamespaceLive,
+  type NamespaceStep,
+  observeNamespace,
+  planNamespace,
+} from "./namespace.js";
 
 const REGION = "eu-west-1";
 const tags = { "flexjob:managed": "true", "flexjob:app": "shop" };
@@ -293,17 +299,24 @@ describe("services and instances against fake-aws", () => {
 
     const services = await listServices(fresh(), namespaceId);
     expect(services.map((service) => [service.name, service.tags.team])).toEqual([["api", "core"]]);
-    const remove = {
+    const remove: ServiceStep = {
       kind: "discovery-service",
       id: `${namespaceId}/api`,
       action: "delete",
       changes: [],
-    } as const;
-    await applyService(fresh(), { ...remove, live: services[0] as ServiceLive }, deps);
+      live: services[0] as ServiceLive,
+    };
+    await applyService(fresh(), remove, deps);
     const otherLive = await observeNamespace(fresh(), "other.internal", vpcId);
     expect(otherLive?.id).toBe(otherId);
-    const drop = { kind: "namespace", id: "other.internal", action: "delete", changes: [] } as const;
-    await applyNamespace(fresh(), { ...drop, live: otherLive as NamespaceLive }, deps);
+    const drop: NamespaceStep = {
+      kind: "namespace",
+      id: "other.internal",
+      action: "delete",
+      changes: [],
+      live: otherLive as NamespaceLive,
+    };
+    await applyNamespace(fresh(), drop, deps);
     expect(aws.snapshot().services.servicediscovery).toMatchObject({ services: [] });
     expect(await observeNamespace(fresh(), "other.internal", vpcId)).toBeUndefined();
   });
