@@ -14,9 +14,18 @@ export const MIN_RATE_PER_SECOND = 1;
 const SLOWDOWN = 0.8;
 
 /**
- * A client-side token bucket for one API operation, in the injected clock's time. At most a fiftieth
- * of a second's calls go at once, leaving the rest of the quota's own burst for calls that bunch on
- * the way. Its rate adapts: cut by a fifth on a throttle (once per burst of throttles, not once per
+ * How far behind the limiter catches up. A busy event loop wakes a waiting call late; the tokens of
+ * that delay beyond the burst are lost for good, and at 1,000/s a fiftieth of a second (20 ms, what
+ * this was) is less than one garbage collection or one batch of responses, so a CPU-bound sync fell
+ * short of its rate. Scheduler's quota is per one-second interval ("rejects requests ... for the
+ * remainder of the interval", scheduler-quotas page), so a burst is how far a catch-up can overshoot
+ * one interval: a twentieth of a second is 5 % at worst, and only right after a stall.
+ */
+const BURST_SECONDS = 1 / 20;
+
+/**
+ * A client-side token bucket for one API operation, in the injected clock's time. At most a
+ * twentieth of a second's calls go at once (see {@link BURST_SECONDS}). Its rate adapts: cut by a fifth on a throttle (once per burst of throttles, not once per
  * call in flight), and raised by a twentieth of the starting rate after each tenth of a second's
  * worth of successes, back up to where it started.
  */
@@ -46,9 +55,8 @@ export class AdaptiveRateLimiter {
     return this.rate;
   }
 
-  /** A fiftieth of a second's worth: enough to cover a late timer at 1,000/s, far under a quota's burst. */
   private burst(): number {
-    return Math.max(1, this.rate / 50);
+    return Math.max(1, this.rate * BURST_SECONDS);
   }
 
   /** Waits for a token, in arrival order; resolves to the rate generation the call runs under. */

@@ -50,6 +50,15 @@ export function parseField(text: string, rule: FieldRule, where: string): Field 
 
 /** Every value the items match, ascending, without repeats. */
 export function valuesOf(items: readonly FieldItem[], rule: Pick<FieldRule, "min" | "max">): number[] {
+  // One item, the usual field, yields its values ascending and once each already: no set, no sort
+  // (a bulk sync parses every entry's expression, and `*` in the year field alone is 230 values).
+  const [only] = items;
+  if (items.length === 1 && only !== undefined) {
+    const [from, to, step] = boundsOf(only, rule);
+    const values: number[] = [];
+    for (let value = from; value <= to; value += step) values.push(value);
+    return values;
+  }
   const matched = new Set<number>();
   for (const item of items) {
     const [from, to, step] = boundsOf(item, rule);
