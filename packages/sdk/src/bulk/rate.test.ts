@@ -1,5 +1,12 @@
+import { CreateScheduleCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
 import { describe, expect, it } from "vitest";
-import { AdaptiveRateLimiter, defaultSchedulerWriteRate, MAX_THROTTLES_PER_CALL, sendPaced } from "./rate.js";
+import {
+  AdaptiveRateLimiter,
+  defaultSchedulerWriteRate,
+  MAX_THROTTLES_PER_CALL,
+  paceSdkRetries,
+  sendPaced,
+} from "./rate.js";
 
 function fakeClock() {
   let nowMs = 0;
@@ -88,5 +95,63 @@ describe("sendPaced", () => {
     expect(attempts).toBe(MAX_THROTTLES_PER_CALL);
     // One slowdown per throttle but the last, which gives up instead: 1,000 × 0.8^23.
     expect(limiter.ratePerSecond).toBeCloseTo(1000 * 0.8 ** (MAX_THROTTLES_PER_CALL - 1), 9);
+  });
+});
+
+describe("paceSdkRetries", () => {
+  /** A Scheduler client whose HTTP answers are `statuses`, in turn, with the SDK's own retries (3 attempts). */
+  function answering(statuses: number[]) {
+    const sent: number[] = [];
+    const body = (status: number) =>
+      status === 200
+        ? { ScheduleArn: "arn:aws:scheduler:eu-west-1:123456789012:schedule/g/s" }
+        : { message: "Rate exceeded" };
+    const client = new SchedulerClient({
+      region: "eu-west-1",
+      credentials: { accessKeyId: "AKIAEXAMPLE", secretAccessKey: "secret" },
+      maxAttempts: 3,
+      requestHandler: {
+        handle: async () => {
+          const status = statuses[sent.length] ?? 200;
+          sent.push(status);
+          const headers: Record<string, string> = { "content-type": "application/json" };
+          if (status === 429) headers["x-amzn-errortype"] = "ThrottlingException";
+          return {
+            response: {
+              statusCode: status,
+              headers,
+              body: new TextEncoder().encode(JSON.stringify(body(status))),
+            },
+          };
+        },
+      },
+    });
+    return { client, sent };
+  }
+
+  it("makes each SDK retry of a throttled write wait for a token and slow the limiter at once", async () => {
+    const clock = fakeClock();
+    const limiter = new AdaptiveRateLimiter(1000, clock);
+    const { client, sent } = answering([429, 429, 200]);
+    const input = {
+      Name: "s",
+      GroupName: "g",
+      ScheduleExpression: "rate(1 day)",
+      FlexibleTimeWindow: { Mode: "OFF" as const },
+      Target: {
+        Arn: "arn:aws:ecs:eu-west-1:123456789012:cluster/c",
+        RoleArn: "arn:aws:iam::123456789012:role/r",
+      },
+    };
+    const result = await sendPaced(limiter, clock.sleep, (generation) =>
+      client.send(paceSdkRetries(new CreateScheduleCommand(input), limiter, generation)),
+    );
+    expect(result.ScheduleArn).toBe("arn:aws:scheduler:eu-west-1:123456789012:schedule/g/s");
+    expect(sent).toEqual([429, 429, 200]);
+    // Each throttled attempt slowed the limiter (1,000 → 800 → 640/s), and each retry waited for a
+    // token the slow-down had taken away: 2 ms at 800/s, then 2 ms at 640/s.
+    expect(limiter.throttles).toBe(2);
+    expect(limiter.ratePerSecond).toBe(640);
+    expect(clock.sleeps).toEqual([2, 2]);
   });
 });

@@ -116,17 +116,18 @@ export function isThrottle(error: unknown): boolean {
 
 /**
  * Sends one call through the limiter. A throttle (left over after the SDK's own retries) slows the
- * limiter down and the call is tried again after a backoff; any other error is the caller's.
+ * limiter down and the call is tried again after a backoff; any other error is the caller's. `send`
+ * gets the rate generation its call runs under, for {@link paceSdkRetries}.
  */
 export async function sendPaced<T>(
   limiter: AdaptiveRateLimiter,
   sleep: (ms: number) => Promise<void>,
-  send: () => Promise<T>,
+  send: (generation: number) => Promise<T>,
 ): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const generation = await limiter.acquire();
     try {
-      const result = await send();
+      const result = await send(generation);
       limiter.succeeded();
       return result;
     } catch (error) {
@@ -135,4 +136,49 @@ export async function sendPaced<T>(
       await sleep(THROTTLE_BACKOFF_MS[Math.min(attempt, THROTTLE_BACKOFF_MS.length - 1)] ?? 32_000);
     }
   }
+}
+
+/** What {@link paceSdkRetries} needs of an SDK command: its own middleware stack. */
+interface CommandWithStack {
+  middlewareStack: {
+    addRelativeTo(
+      middleware: unknown,
+      options: { name: string; relation: "before"; toMiddleware: string; override: boolean },
+    ): void;
+  };
+}
+
+/**
+ * Makes the SDK's own retries of `command` go through the limiter too: each attempt after the first
+ * (which took its token in {@link sendPaced}, under `generation`) waits for a token, and a throttled
+ * attempt slows the limiter at once. Without it a throttled write was sent again up to twice
+ * unpaced, and the limiter heard of the throttle only if all the SDK's attempts failed. Placed before
+ * signing, so each attempt is signed once it may go.
+ * @example client.send(paceSdkRetries(new CreateScheduleCommand(input), limiter, generation))
+ */
+export function paceSdkRetries<C extends CommandWithStack>(
+  command: C,
+  limiter: AdaptiveRateLimiter,
+  generation: number,
+): C {
+  let attempts = 0;
+  const middleware =
+    (next: (args: unknown) => Promise<unknown>) =>
+    async (args: unknown): Promise<unknown> => {
+      const turn = attempts === 0 ? generation : await limiter.acquire();
+      attempts += 1;
+      try {
+        return await next(args);
+      } catch (error) {
+        if (isThrottle(error)) limiter.throttled(turn);
+        throw error;
+      }
+    };
+  command.middlewareStack.addRelativeTo(middleware, {
+    name: "flexjobPaceSdkRetries",
+    relation: "before",
+    toMiddleware: "httpSigningMiddleware",
+    override: true,
+  });
+  return command;
 }

@@ -14,7 +14,7 @@ import { names, TAG_APP, TAG_JOB, TAG_MANAGED } from "../naming.js";
 import { type BulkSchedule, checkBulkSchedules } from "./entries.js";
 import { bulkGroupName, decodeKey, parseBulkScheduleName } from "./names.js";
 import { type BulkOperation, type BulkPlan, planBulkSchedules } from "./plan.js";
-import { AdaptiveRateLimiter, defaultSchedulerWriteRate, sendPaced } from "./rate.js";
+import { AdaptiveRateLimiter, defaultSchedulerWriteRate, paceSdkRetries, sendPaced } from "./rate.js";
 import { bulkTargetOf, type RenderedBulkSchedule, renderBulkSchedule } from "./render.js";
 
 export interface BulkSyncOptions {
@@ -340,15 +340,19 @@ async function createSchedule(schedule: RenderedBulkSchedule, run: OperationRun)
     ClientToken: clientToken(schedule.name, run.runId),
   };
   try {
-    await pacedWrite(run.context, limiters.create, () =>
-      deps.clients.scheduler.send(new CreateScheduleCommand(input)),
+    await pacedWrite(run.context, limiters.create, (generation) =>
+      deps.clients.scheduler.send(
+        paceSdkRetries(new CreateScheduleCommand(input), limiters.create, generation),
+      ),
     );
   } catch (error) {
     // The name hashes the content, so it exists only as written before, unless edited by hand:
     // sending the complete schedule again settles it either way.
     if (!isAwsError(error, "ConflictException")) throw error;
-    await pacedWrite(run.context, limiters.update, () =>
-      deps.clients.scheduler.send(new UpdateScheduleCommand(schedule.request)),
+    await pacedWrite(run.context, limiters.update, (generation) =>
+      deps.clients.scheduler.send(
+        paceSdkRetries(new UpdateScheduleCommand(schedule.request), limiters.update, generation),
+      ),
     );
   }
   run.tally.created += 1;
@@ -358,8 +362,14 @@ async function createSchedule(schedule: RenderedBulkSchedule, run: OperationRun)
 async function removeSchedule(name: string, run: OperationRun): Promise<void> {
   const { deps, limiters, group, sdk } = run.context;
   await tolerating(
-    pacedWrite(run.context, limiters.delete, () =>
-      deps.clients.scheduler.send(new sdk.DeleteScheduleCommand({ GroupName: group, Name: name })),
+    pacedWrite(run.context, limiters.delete, (generation) =>
+      deps.clients.scheduler.send(
+        paceSdkRetries(
+          new sdk.DeleteScheduleCommand({ GroupName: group, Name: name }),
+          limiters.delete,
+          generation,
+        ),
+      ),
     ),
     "ResourceNotFoundException",
   );
@@ -380,13 +390,13 @@ function reportProgress(tally: Tally, context: ApplyContext): void {
 function pacedWrite<T>(
   context: ApplyContext,
   limiter: AdaptiveRateLimiter,
-  send: () => Promise<T>,
+  send: (generation: number) => Promise<T>,
 ): Promise<T> {
   const { deps, counter } = context;
   const before = limiter.throttles;
-  return sendPaced(limiter, deps.sleep, () => {
+  return sendPaced(limiter, deps.sleep, (generation) => {
     counter.writes += 1;
-    return send();
+    return send(generation);
   }).finally(() => {
     if (limiter.throttles > before) {
       deps.logger.warn(
