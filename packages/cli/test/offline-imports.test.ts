@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { type FakeAws, startFakeAws } from "fake-aws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const repoRoot = resolve(import.meta.dirname, "../../..");
@@ -16,7 +17,7 @@ afterAll(() => rm(scratch, { recursive: true, force: true }));
  * The npm packages one real `flexjob` process loads, run from source in its own Node (a test
  * runner's module graph is not the CLI's), as record-packages.mjs lists them on exit.
  */
-async function packagesLoadedBy(argv: string[]): Promise<string[]> {
+async function packagesLoadedBy(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<string[]> {
   const { stderr } = await promisify(execFile)(
     process.execPath,
     [
@@ -29,7 +30,10 @@ async function packagesLoadedBy(argv: string[]): Promise<string[]> {
       join(repoRoot, "packages/cli/src/bin.ts"),
       ...argv,
     ],
-    { cwd: join(repoRoot, "examples/hello"), env: { ...process.env, AWS_REGION: "", AWS_PROFILE: "" } },
+    {
+      cwd: join(repoRoot, "examples/hello"),
+      env: { ...process.env, AWS_REGION: "", AWS_PROFILE: "", ...env },
+    },
   );
   const line = stderr.split("\n").find((text) => text.startsWith("loaded packages: "));
   if (line === undefined) throw new Error(`no package list on stderr:\n${stderr}`);
@@ -46,6 +50,7 @@ describe("offline commands load no AWS client", () => {
     ["validate", () => ["validate"]],
     ["init", () => ["init", "--config", join(scratch, "flexjob.yml")]],
     ["dockerfile", () => ["dockerfile", join(repoRoot, "examples/node-pnpm")]],
+    ["plan --offline", () => ["plan", "--offline"]],
   ])(
     "%s loads commander and no @aws-sdk or @smithy package",
     async (_name, argv) => {
@@ -61,4 +66,48 @@ describe("offline commands load no AWS client", () => {
     expect(await packagesLoadedBy(["--help"])).toEqual(["commander"]);
     expect(await packagesLoadedBy(["--version"])).toEqual(["commander"]);
   }, 60_000);
+});
+
+describe("online commands load only the clients they call", () => {
+  let aws: FakeAws;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    aws = await startFakeAws({ region: "eu-west-1" });
+    env = { AWS_ENDPOINT_URL: aws.url, AWS_ACCESS_KEY_ID: "AKIAFLEXJOBTEST", AWS_SECRET_ACCESS_KEY: "test" };
+  });
+  afterAll(() => aws.close());
+
+  const clientsOf = (packages: string[]) => packages.filter((name) => name.startsWith("@aws-sdk/client-"));
+
+  // hello builds nothing and has no discovery or alerts: ECR, Cloud Map, SNS, SSM and Secrets
+  // Manager stay unloaded even in a deploy.
+  const DEPLOY = [
+    "cloudwatch",
+    "cloudwatch-logs",
+    "ec2",
+    "ecs",
+    "eventbridge",
+    "iam",
+    "pipes",
+    "scheduler",
+    "sfn",
+    "sqs",
+    "sts",
+  ];
+
+  it.each([
+    ["status, before any deploy", ["status"], ["scheduler"]],
+    ["deploy", ["deploy"], DEPLOY],
+    ["status", ["status"], ["cloudwatch-logs", "ecs", "scheduler"]],
+    ["runs", ["runs", "greet"], ["cloudwatch-logs"]],
+    ["logs", ["logs", "greet"], ["cloudwatch-logs"]],
+    ["schedules list", ["schedules", "list", "greet"], ["scheduler"]],
+  ])(
+    "%s loads its services' clients and no other",
+    async (_name, argv, expected) => {
+      const packages = await packagesLoadedBy(argv, env);
+      expect(clientsOf(packages)).toEqual(expected.map((service) => `@aws-sdk/client-${service}`));
+    },
+    60_000,
+  );
 });
