@@ -3,6 +3,7 @@ import { names, ownedByApp, ownTags, TAG_APP, TAG_JOB, TAG_MANAGED, tagList } fr
 import { canonicalJson, canonicalJsonText } from "../plan/canonical-json.js";
 import { diffFields, Leaf, stepFrom } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
+import { byCodeUnits } from "../text-order.js";
 import { alertingJobs, alertsTopicArn, configHasAlerts, renderAlertRules, ruleArn } from "./alert-rule.js";
 import type { AppScope } from "./app-scope.js";
 import { tolerating, wrapAwsError } from "./aws-error.js";
@@ -108,7 +109,7 @@ export async function listEmailSubscriptions(clients: AwsClients, arn: string): 
       found.push({ endpoint: subscription.Endpoint ?? "", arn: subscription.SubscriptionArn ?? "" });
     }
   }
-  return found.sort((a, b) => a.endpoint.localeCompare(b.endpoint));
+  return found.sort((a, b) => byCodeUnits(a.endpoint, b.endpoint));
 }
 
 export async function observeAlertsTopic(

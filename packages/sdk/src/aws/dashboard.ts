@@ -4,6 +4,7 @@ import { names } from "../naming.js";
 import { canonicalJson, canonicalJsonText } from "../plan/canonical-json.js";
 import { change, stepFrom } from "../plan/diff.js";
 import type { PlanStep } from "../plan/types.js";
+import { byCodeUnits } from "../text-order.js";
 import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
 import { type AwsClients, loadSdk } from "./clients.js";
 import { DASHBOARD_MARKER, dashboardBody } from "./dashboard-body.js";
@@ -50,7 +51,7 @@ export function renderDashboard({ config, region, retained }: RenderInput): Dash
     insights: config.insights === true,
     runsLogGroup: names.runsLogGroup(app),
     // By name, so that a job kept without prune keeps its place.
-    jobs: [...configured, ...kept].sort((a, b) => a.job.localeCompare(b.job)),
+    jobs: [...configured, ...kept].sort((a, b) => byCodeUnits(a.job, b.job)),
   });
   return { name: names.dashboard(app), body: canonicalJson(body) };
 }

@@ -3,6 +3,7 @@ import { FlexjobError, internal } from "../errors.js";
 import { ownedByApp, TAG_MANAGED } from "../naming.js";
 import { stepFrom } from "../plan/diff.js";
 import type { FieldChange, PlanStep } from "../plan/types.js";
+import { byCodeUnits } from "../text-order.js";
 import { isAwsError, wrapAwsError } from "./aws-error.js";
 import { type DiscoveryClients, loadSdk } from "./clients.js";
 import { listServiceSummaries, listServices, liveService, type ServiceLive } from "./cloud-map-services.js";
@@ -85,7 +86,7 @@ function serviceChanges(spec: ServiceSpec, live: ServiceLive, withTags: boolean)
       after: recordTypes(spec.dnsRecords),
     });
   } else {
-    for (const record of [...spec.dnsRecords].sort((a, b) => a.Type.localeCompare(b.Type))) {
+    for (const record of [...spec.dnsRecords].sort((a, b) => byCodeUnits(a.Type, b.Type))) {
       const before = live.dnsRecords.find((existing) => existing.Type === record.Type)?.TTL;
       if (before !== record.TTL)
         changes.push({ path: `dnsRecords.${record.Type}.TTL`, before, after: record.TTL });

@@ -1,5 +1,6 @@
-/** IAM policy documents as flexjob writes them: always the 2012-10-17 language, statements in order. */
+import { byCodeUnits } from "../text-order.js";
 
+/** IAM policy documents as flexjob writes them: always the 2012-10-17 language, statements in order. */
 export interface PolicyStatement {
   Sid?: string;
   Effect: "Allow" | "Deny";
@@ -89,7 +90,7 @@ export function normalisePolicy(document: unknown): unknown {
   if (document !== null && typeof document === "object") {
     return Object.fromEntries(
       Object.entries(document)
-        .sort(([a], [b]) => a.localeCompare(b))
+        .sort(([a], [b]) => byCodeUnits(a, b))
         .map(([key, value]) => [key, normalisePolicy(value)]),
     );
   }

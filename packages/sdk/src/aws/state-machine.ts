@@ -5,6 +5,7 @@ import { canonicalJson, canonicalJsonText } from "../plan/canonical-json.js";
 import { change, stepFrom, tagChanges } from "../plan/diff.js";
 import type { FieldChange, PlanStep } from "../plan/types.js";
 import { capacityProviderFor } from "../sizing/index.js";
+import { byCodeUnits } from "../text-order.js";
 import { runDefinition, usesStateMachine } from "./asl.js";
 import { isAwsError, tolerating, wrapAwsError } from "./aws-error.js";
 import { type AwsClients, loadSdk } from "./clients.js";
@@ -165,7 +166,7 @@ export async function listOwnedStateMachines(clients: AwsClients, app: string): 
   const found = await Promise.all(arns.map((arn) => observeStateMachine(clients, arn)));
   return found
     .filter((live): live is StateMachineLive => live !== undefined && ownedByApp(live.tags, app))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => byCodeUnits(a.name, b.name));
 }
 
 export function planStateMachine(

@@ -7,6 +7,7 @@ import { jobNamed } from "../config/job-named.js";
 import type { Deps } from "../deps.js";
 import { FlexjobError } from "../errors.js";
 import { jobOfSchedule, names } from "../naming.js";
+import { byCodeUnits } from "../text-order.js";
 
 /**
  * How a run ended: from its state machine's execution when it has one (so a run can be timed out,
@@ -226,7 +227,7 @@ export function runsOf(
   const notStarted = missed
     .map((record) => missedRun(record, logs))
     .filter((run) => !run.reason?.startsWith(`${DUPLICATE_START}:`) && !byRun.has(run.runId));
-  return [...started, ...notStarted].sort((a, b) => when(b).localeCompare(when(a)));
+  return [...started, ...notStarted].sort((a, b) => byCodeUnits(when(b), when(a)));
 }
 
 /** A run Scheduler could not start: no task, no execution, only its time and Scheduler's reason. */

@@ -11,6 +11,7 @@ import { FlexjobError } from "../errors.js";
 import { mapLimit } from "../map-limit.js";
 import { names } from "../naming.js";
 import { describeSchedule } from "../schedule/index.js";
+import { byCodeUnits } from "../text-order.js";
 import { jobNextRuns } from "./job-runs.js";
 import { describeTasks, type TaskRun, toTaskRun } from "./run-now.js";
 import { type JobRun, runs } from "./runs.js";
@@ -126,7 +127,7 @@ async function jobStatus(
     recordedRuns(config, job, deps),
   ]);
   const tasks = (await describeTasks(deps, cluster, [...running, ...stopped])).map((task) => toTaskRun(task));
-  const byNewest = (a: TaskRun, b: TaskRun) => (b.startedAt ?? "").localeCompare(a.startedAt ?? "");
+  const byNewest = (a: TaskRun, b: TaskRun) => byCodeUnits(b.startedAt ?? "", a.startedAt ?? "");
   return {
     name: job.name,
     deployed: true,
