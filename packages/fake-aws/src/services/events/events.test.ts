@@ -15,6 +15,7 @@ import {
   DescribeConnectionCommand,
   DescribeRuleCommand,
   EventBridgeClient,
+  ListRuleNamesByTargetCommand,
   ListRulesCommand,
   ListTagsForResourceCommand,
   ListTargetsByRuleCommand,
@@ -129,6 +130,29 @@ describe("rules", () => {
     expect(await failure(events.send(new DescribeRuleCommand({ Name: "r" })))).toBe(
       "ResourceNotFoundException: Rule r does not exist on EventBus default.",
     );
+  });
+
+  it("lists by name the rules that target an ARN, a page at a time, and none for an ARN no rule targets", async () => {
+    const queue = `arn:aws:sqs:us-east-1:${ACCOUNT}:q`;
+    for (const name of ["c", "a", "b"]) {
+      await events.send(new PutRuleCommand({ Name: name, ScheduleExpression: "rate(1 hour)" }));
+      await events.send(new PutTargetsCommand({ Rule: name, Targets: [{ Id: "q", Arn: queue }] }));
+    }
+    await events.send(new PutRuleCommand({ Name: "other", ScheduleExpression: "rate(1 hour)" }));
+    await events.send(
+      new PutTargetsCommand({ Rule: "other", Targets: [{ Id: "q", Arn: `${queue}-other` }] }),
+    );
+    const first = await events.send(new ListRuleNamesByTargetCommand({ TargetArn: queue, Limit: 2 }));
+    expect(first.RuleNames).toEqual(["a", "b"]);
+    const second = await events.send(
+      new ListRuleNamesByTargetCommand({ TargetArn: queue, Limit: 2, NextToken: first.NextToken }),
+    );
+    expect([second.RuleNames, second.NextToken]).toEqual([["c"], undefined]);
+    const none = await events.send(new ListRuleNamesByTargetCommand({ TargetArn: `${queue}-none` }));
+    expect([none.RuleNames, none.NextToken]).toEqual([[], undefined]);
+    expect(
+      await failure(events.send(new ListRuleNamesByTargetCommand({ TargetArn: queue, Limit: 101 }))),
+    ).toMatch(/^ValidationException: /);
   });
 
   it("keeps at most 5 targets per rule", async () => {

@@ -15,6 +15,7 @@ import { type EventSinks, publish } from "./deliver.js";
 import {
   deleteRule,
   describeRule,
+  listRuleNamesByTarget,
   listRules,
   listTagsForResource,
   listTargetsByRule,
@@ -51,6 +52,7 @@ const OPERATIONS: Record<string, OperationHandler<EventsEnv>> = {
   PutTargets: putTargets,
   RemoveTargets: removeTargets,
   ListTargetsByRule: listTargetsByRule,
+  ListRuleNamesByTarget: listRuleNamesByTarget,
   TagResource: tagResource,
   UntagResource: untagResource,
   ListTagsForResource: listTagsForResource,

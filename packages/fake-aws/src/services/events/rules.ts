@@ -202,6 +202,31 @@ export function listTargetsByRule(env: EventsEnv, input: Record<string, unknown>
   };
 }
 
+/**
+ * The names of the rules on the bus that have a target with exactly this ARN, by name, 100 a page
+ * at most. A target no rule has gives an empty list, not an error.
+ * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ListRuleNamesByTarget.html
+ */
+export function listRuleNamesByTarget(env: EventsEnv, input: Record<string, unknown>, ctx: CallContext) {
+  const r = Reader.of(input, validation);
+  const targetArn = r.string("TargetArn", { required: true, min: 1, max: 1600 });
+  readBus(r, ctx);
+  const limit = r.int("Limit", { min: 1, max: 100 }) ?? 100;
+  const token = r.string("NextToken", { min: 1, max: 2048 });
+  const names = [...env.state.rules.values()]
+    .filter(
+      (rule) => rule.region === ctx.region && [...rule.targets.values()].some((t) => t.arn === targetArn),
+    )
+    .map((rule) => rule.name)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const page = paginate(names, (name) => name, {
+    token,
+    max: limit,
+    invalidToken: () => validation("The NextToken provided is invalid."),
+  });
+  return { RuleNames: page.items, NextToken: page.nextToken };
+}
+
 function readTags(r: Reader, name: string): { Key: string; Value: string }[] {
   return r.objects(name, { max: 50 }).map((t) => ({
     Key: t.string("Key", { required: true, min: 1, max: 128 }),

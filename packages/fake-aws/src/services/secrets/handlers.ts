@@ -4,8 +4,8 @@ import { AwsError, type CallContext, type Handler } from "../../core/types.js";
 import { findParameter, findSecret, type SecretsState, type StoredValue } from "./state.js";
 
 /**
- * The reads of a stored value: Secrets Manager's GetSecretValue and SSM's GetParameter (both
- * awsJson1_1), answering with the errors each API documents for a value that is not there.
+ * The reads of a stored value: Secrets Manager's GetSecretValue and DescribeSecret and SSM's
+ * GetParameter (all awsJson1_1), answering with the errors each API documents for a value that is not there.
  * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html
  * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameter.html
  */
@@ -26,12 +26,7 @@ function getSecretValue(env: SecretsEnv, input: Record<string, unknown>, ctx: Ca
   const id = r.string("SecretId", { required: true, min: 1, max: 2048 });
   const versionId = r.string("VersionId", { min: 32, max: 64 });
   const stage = r.string("VersionStage", { min: 1, max: 256 }) ?? CURRENT;
-  const secret = id.startsWith("arn:")
-    ? findSecret(env.state, id)
-    : [...env.state.secrets.values()].find((each) => each.name === id && each.region === ctx.region);
-  if (secret === undefined) {
-    throw new AwsError("ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
-  }
+  const secret = requireSecret(env, id, ctx);
   if (
     secret.value === undefined ||
     stage !== CURRENT ||
@@ -49,6 +44,36 @@ function getSecretValue(env: SecretsEnv, input: Record<string, unknown>, ctx: Ca
     SecretString: secret.value,
     VersionStages: [CURRENT],
     CreatedDate: ctx.now(),
+  };
+}
+
+/**
+ * A secret by its full or partial ARN, or by its name alone in the caller's region. A name given
+ * with its random suffix is not its name, so it is not found, as in Secrets Manager.
+ */
+function requireSecret(env: SecretsEnv, id: string, ctx: CallContext): StoredValue {
+  const secret = id.startsWith("arn:")
+    ? findSecret(env.state, id)
+    : [...env.state.secrets.values()].find((each) => each.name === id && each.region === ctx.region);
+  if (secret === undefined) {
+    throw new AwsError("ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
+  }
+  return secret;
+}
+
+/**
+ * A secret's details without its value: only the fields that have one, as Secrets Manager answers
+ * (the fake keeps no dates, rotation or tags, so those are absent).
+ * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DescribeSecret.html
+ */
+function describeSecret(env: SecretsEnv, input: Record<string, unknown>, ctx: CallContext) {
+  const r = Reader.of(input, secretsInvalid);
+  const secret = requireSecret(env, r.string("SecretId", { required: true, min: 1, max: 2048 }), ctx);
+  return {
+    ARN: secret.arn,
+    Name: secret.name,
+    ...(secret.kmsKeyArn !== undefined && { KmsKeyId: secret.kmsKeyArn }),
+    ...(secret.value !== undefined && { VersionIdsToStages: { [VERSION_ID]: [CURRENT] } }),
   };
 }
 
@@ -78,7 +103,10 @@ function getParameter(env: SecretsEnv, input: Record<string, unknown>, ctx: Call
   };
 }
 
-const SECRETS_OPERATIONS: Record<string, OperationHandler<SecretsEnv>> = { GetSecretValue: getSecretValue };
+const SECRETS_OPERATIONS: Record<string, OperationHandler<SecretsEnv>> = {
+  GetSecretValue: getSecretValue,
+  DescribeSecret: describeSecret,
+};
 const SSM_OPERATIONS: Record<string, OperationHandler<SecretsEnv>> = { GetParameter: getParameter };
 
 export function secretsManagerHandlers(env: SecretsEnv): Record<string, Handler> {

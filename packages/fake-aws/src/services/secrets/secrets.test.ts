@@ -1,4 +1,8 @@
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  SecretsManagerClient,
+} from "@aws-sdk/client-secrets-manager";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakeAws, startFakeAws } from "../../index.js";
@@ -70,6 +74,35 @@ describe("GetSecretValue", () => {
     expect(await failure(secrets.send(new GetSecretValueCommand({ SecretId: "hook" })))).toBe(
       "ResourceNotFoundException: Secrets Manager can't find the specified secret.",
     );
+  });
+});
+
+describe("DescribeSecret", () => {
+  it("describes a secret by name, partial ARN and full ARN, without its value", async () => {
+    const arn = aws.secrets.put("prod/db", { suffix: "AbCdEf", value: HOOK, kmsKeyId: "k-1" });
+    const partial = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db";
+    for (const id of ["prod/db", partial, arn]) {
+      const described = await secrets.send(new DescribeSecretCommand({ SecretId: id }));
+      expect({ ...described, $metadata: undefined }).toEqual({
+        $metadata: undefined,
+        ARN: arn,
+        Name: "prod/db",
+        KmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/k-1",
+        VersionIdsToStages: { "00000000-0000-4000-8000-000000000001": ["AWSCURRENT"] },
+      });
+    }
+  });
+
+  it("answers ResourceNotFoundException for a missing secret, a name with its suffix, or another region", async () => {
+    aws.secrets.put("prod/db", { suffix: "AbCdEf" });
+    aws.secrets.put("eu-only", { region: "eu-west-1" });
+    for (const id of ["nope", "prod/db-AbCdEf", "eu-only"]) {
+      expect(await failure(secrets.send(new DescribeSecretCommand({ SecretId: id })))).toBe(
+        "ResourceNotFoundException: Secrets Manager can't find the specified secret.",
+      );
+    }
+    const described = await secrets.send(new DescribeSecretCommand({ SecretId: "prod/db" }));
+    expect(described.VersionIdsToStages).toBeUndefined();
   });
 });
 
