@@ -49,7 +49,6 @@ async function lookupContext(
   return { namespace, region };
 }
 
-/** The injected clients' Cloud Map client when they have one, else one from the CLI's environment. */
 function instanceLines(instances: readonly DiscoveredInstance[]): string[] {
   const rows = instances.map((instance) => [
     instance.id,
@@ -71,8 +70,10 @@ function instanceLines(instances: readonly DiscoveredInstance[]): string[] {
 
 export async function discoverCommand(io: CliIo, service: string, flags: DiscoverFlags): Promise<void> {
   const { namespace, region } = await lookupContext(io, flags);
+  const [clients, { loadClients }] = await Promise.all([io.clients(region), import("@flexjob/sdk")]);
+  await loadClients(clients, "servicediscovery");
   const discovery = createDiscovery({
-    client: (await io.clients(region)).servicediscovery,
+    client: clients.servicediscovery,
     namespace,
     env: io.env,
     now: () => io.now().getTime(),
