@@ -74,6 +74,14 @@ export {
   prepareBuild,
   prepareFolderBuild,
 } from "./image/resolve-image.js";
+export {
+  type CopilotJobLive,
+  type CopilotRule,
+  type CopilotSecretRef,
+  type CopilotStateMachine,
+  findCopilotJob,
+  resolveCopilotSecret,
+} from "./import/copilot/aws.js";
 export { names } from "./naming.js";
 export { type FieldChange, type PlanAction, type PlanOf, type PlanStep, planIsNoop } from "./plan/types.js";
 export * from "./public-errors.js";

@@ -10,6 +10,7 @@ export {
   DescribeRuleCommand,
   EventBridgeClient,
   ListApiDestinationsCommand,
+  ListRuleNamesByTargetCommand,
   ListRulesCommand,
   ListTagsForResourceCommand,
   ListTargetsByRuleCommand,
