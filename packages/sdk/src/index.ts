@@ -82,6 +82,14 @@ export {
   findCopilotJob,
   resolveCopilotSecret,
 } from "./import/copilot/aws.js";
+export {
+  type CopilotImport,
+  type ImportEntry,
+  type ImportOptions,
+  type ImportOptions_SecretRef,
+  importCopilot,
+  type PendingSecret,
+} from "./import/copilot/index.js";
 export { names } from "./naming.js";
 export { type FieldChange, type PlanAction, type PlanOf, type PlanStep, planIsNoop } from "./plan/types.js";
 export * from "./public-errors.js";

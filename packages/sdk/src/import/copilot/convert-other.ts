@@ -1,0 +1,112 @@
+import { LOG_RETENTION_DAYS, type LogRetentionDays } from "../../config/logs.js";
+import { fail, isRecord, type JobContext, mapTo, report, valueAt } from "./context.js";
+import type { Unresolved } from "./merge.js";
+
+/** Fields with no flexjob equivalent, and what to do instead. */
+const UNMAPPED: readonly { path: string[]; note: string }[] = [
+  {
+    path: ["count"],
+    note: "Copilot's job ran one task per run whatever count said; flexjob runs one too (tasks: N runs N in parallel)",
+  },
+  {
+    path: ["exec"],
+    note: "flexjob has no ECS Exec into job tasks; run the job with flexjob run and read its logs instead",
+  },
+  {
+    path: ["publish"],
+    note: "flexjob creates no SNS topics: create them yourself, give the job a taskRole allowed to sns:Publish, and pass the topic ARNs in env",
+  },
+  {
+    path: ["taskdef_overrides"],
+    note: "flexjob has no task definition overrides: express each change with a flexjob field, or raise an issue for one",
+  },
+  {
+    path: ["storage", "readonly_fs"],
+    note: "flexjob's containers have a writable root file system; remove readonly_fs",
+  },
+];
+
+const FIRELENS_KEYS = [
+  "image",
+  "destination",
+  "enableMetadata",
+  "secretOptions",
+  "configFilePath",
+  "variables",
+  "secrets",
+  "env_file",
+];
+
+/** Reports each field flexjob cannot carry over, one entry per sidecar and volume. */
+export function reportUnmapped(
+  ctx: JobContext,
+  addons: string | undefined,
+  unresolved: readonly Unresolved[],
+): void {
+  for (const { path, note } of UNMAPPED) {
+    if (valueAt(ctx, path) !== undefined) report(ctx, path, "unmapped", undefined, note);
+  }
+  for (const [group, note] of [
+    [
+      "sidecars",
+      "flexjob runs no sidecars (a log router aside, from logs.to): fold it into the job's image or run it as a service",
+    ],
+    ["volumes", "flexjob mounts no volumes: use the task's ephemeral storage (storage: GiB), or S3"],
+  ] as const) {
+    const path = group === "sidecars" ? ["sidecars"] : ["storage", "volumes"];
+    const items = valueAt(ctx, path);
+    for (const name of Object.keys(isRecord(items) ? items : {}))
+      report(ctx, [...path, name], "unmapped", undefined, note);
+  }
+  if (addons !== undefined) {
+    ctx.entries.push({
+      job: ctx.job,
+      field: "addons",
+      file: addons,
+      line: 1,
+      status: "unmapped",
+      note: "flexjob deploys no CloudFormation addons: deploy them as their own stack and pass their outputs in env, secrets or taskRole",
+    });
+  }
+  for (const { path, name } of unresolved) {
+    report(
+      ctx,
+      path,
+      "unmapped",
+      undefined,
+      `\${${name}} is read from the deploying shell by Copilot; written as is: replace it with its value`,
+    );
+  }
+}
+
+export function convertLogging(ctx: JobContext): void {
+  const retention = valueAt(ctx, ["logging", "retention"]);
+  if (typeof retention === "number") {
+    if (LOG_RETENTION_DAYS.includes(retention as LogRetentionDays)) {
+      mapTo(
+        ctx,
+        ["logging", "retention"],
+        "logs",
+        { retentionDays: retention },
+        `CloudWatch keeps the logs ${retention} days`,
+      );
+    } else {
+      fail(
+        ctx,
+        ["logging", "retention"],
+        `is ${retention}, not a retention CloudWatch Logs accepts`,
+        `use one of ${LOG_RETENTION_DAYS.join(", ")}`,
+      );
+    }
+  }
+  for (const key of FIRELENS_KEYS) {
+    if (valueAt(ctx, ["logging", key]) === undefined) continue;
+    report(
+      ctx,
+      ["logging", key],
+      "unmapped",
+      undefined,
+      "Copilot's FireLens router settings: flexjob routes logs with logs.to (datadog, axiom, http or cloudwatch) and its own fields; set those instead",
+    );
+  }
+}

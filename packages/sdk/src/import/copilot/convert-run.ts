@@ -1,0 +1,186 @@
+import { isFlexjobError } from "../../errors.js";
+import { assertSizePair, formatMemory, parseCpu, parseMemory } from "../../sizing/index.js";
+import { fail, type JobContext, mapTo, report, valueAt } from "./context.js";
+import { goDurationSeconds, secondsText } from "./go-duration.js";
+import { copilotSchedule, copilotScheduleNote } from "./schedule.js";
+
+/** What Copilot gives a Scheduled Job that sets no size (its `newDefaultScheduledJob`). */
+export const COPILOT_DEFAULTS = { cpuUnits: 256, memoryMiB: 512 } as const;
+
+/** `on.schedule`: the expression Copilot deploys, read in UTC, as EventBridge rules are. */
+export function convertSchedule(ctx: JobContext): void {
+  const path = ["on", "schedule"];
+  const text = valueAt(ctx, path);
+  if (typeof text !== "string") {
+    fail(ctx, path, "is missing", 'add on.schedule, e.g. on: { schedule: "@daily" }');
+    return;
+  }
+  try {
+    const schedule = copilotSchedule(text);
+    const note = copilotScheduleNote(text);
+    if (schedule.kind === "none") {
+      // Copilot deploys `none` as a disabled rule (with rate(5 minutes) in it): runs only by hand.
+      mapTo(
+        ctx,
+        path,
+        "schedule",
+        "rate(5 minutes)",
+        "none: Copilot's disabled rule, kept disabled (run it with flexjob run)",
+      );
+      ctx.out.timezone = "UTC";
+      ctx.out.enabled = false;
+      return;
+    }
+    const same = schedule.expression === text ? "" : ` (Copilot deploys ${JSON.stringify(text)} as this)`;
+    mapTo(
+      ctx,
+      path,
+      "schedule",
+      schedule.expression,
+      `${schedule.expression} in UTC${same}${note ? `; ${note}` : ""}`,
+    );
+    ctx.out.timezone = "UTC";
+  } catch (error) {
+    if (!isFlexjobError(error)) throw error;
+    fail(ctx, path, error.message, error.remedy ?? "use a schedule Copilot deploys");
+  }
+}
+
+/** cpu and memory, Copilot's defaults written out: flexjob's own defaults are not Copilot's units. */
+export function convertSize(ctx: JobContext): void {
+  const cpuUnits = valueAt(ctx, ["cpu"]);
+  const memoryMiB = valueAt(ctx, ["memory"]);
+  const cpu = sized(ctx, "cpu", () => parseCpu(`${cpuUnits ?? COPILOT_DEFAULTS.cpuUnits} units`));
+  const memory = sized(ctx, "memory", () => parseMemory(`${memoryMiB ?? COPILOT_DEFAULTS.memoryMiB} MiB`));
+  if (cpu === undefined || memory === undefined) return;
+  ctx.out.cpu = cpu;
+  ctx.out.memory = formatMemory(memory);
+  for (const [key, given, copilotDefault] of [
+    ["cpu", cpuUnits, `${COPILOT_DEFAULTS.cpuUnits} CPU units`],
+    ["memory", memoryMiB, `${COPILOT_DEFAULTS.memoryMiB} MiB`],
+  ] as const) {
+    const written = key === "cpu" ? `${cpu} vCPU` : formatMemory(memory);
+    const to = `jobs.${ctx.job}.${key}`;
+    if (given === undefined)
+      report(
+        ctx,
+        [key],
+        "default",
+        to,
+        `not set: Copilot's default ${copilotDefault}, written as ${written}`,
+      );
+    else report(ctx, [key], "mapped", to, `${given} ${key === "cpu" ? "CPU units" : "MiB"} = ${written}`);
+  }
+  try {
+    assertSizePair(cpu, memory);
+  } catch (error) {
+    if (!isFlexjobError(error)) throw error;
+    fail(ctx, ["memory"], `(${error.message})`, error.remedy ?? "");
+  }
+}
+
+function sized(ctx: JobContext, key: "cpu" | "memory", parse: () => number): number | undefined {
+  try {
+    return parse();
+  } catch (error) {
+    if (!isFlexjobError(error)) throw error;
+    fail(ctx, [key], `is not a Fargate size (${error.message})`, error.remedy ?? "");
+    return undefined;
+  }
+}
+
+export function convertStorage(ctx: JobContext): void {
+  const ephemeral = valueAt(ctx, ["storage", "ephemeral"]);
+  if (typeof ephemeral !== "number") return;
+  mapTo(ctx, ["storage", "ephemeral"], "storage", ephemeral, `${ephemeral} GiB of ephemeral storage`);
+}
+
+/** Fargate platforms Copilot accepts for Linux, by the architecture flexjob calls them. */
+const LINUX_ARCH: Readonly<Record<string, "x86_64" | "arm64">> = {
+  amd64: "x86_64",
+  x86_64: "x86_64",
+  arm: "arm64",
+  arm64: "arm64",
+};
+
+export function convertPlatform(ctx: JobContext): void {
+  const platform = valueAt(ctx, ["platform"]);
+  if (platform === undefined) return;
+  const [os, arch] =
+    typeof platform === "string"
+      ? platform.toLowerCase().split("/")
+      : [
+          String((platform as Record<string, unknown>).osfamily).toLowerCase(),
+          String((platform as Record<string, unknown>).architecture).toLowerCase(),
+        ];
+  const flexArch = os === "linux" && arch !== undefined ? LINUX_ARCH[arch] : undefined;
+  if (flexArch === undefined) {
+    const windows = os?.startsWith("windows") ?? false;
+    fail(
+      ctx,
+      ["platform"],
+      `is ${JSON.stringify(platform)}, ${windows ? "a Windows platform; flexjob runs Linux containers only" : "not a platform Copilot accepts"}`,
+      "use linux/x86_64 or linux/arm64 (an image built for that platform), or remove platform for linux/x86_64",
+    );
+    return;
+  }
+  mapTo(ctx, ["platform"], "arch", flexArch, `${os}/${arch} runs as arch ${flexArch}`);
+}
+
+/** flexjob re-runs a failed run at most this many times. */
+const MAX_RETRIES = 10;
+
+export function convertRetries(ctx: JobContext): void {
+  const retries = valueAt(ctx, ["retries"]);
+  if (typeof retries !== "number") return;
+  if (retries > MAX_RETRIES) {
+    fail(
+      ctx,
+      ["retries"],
+      `is ${retries}; flexjob re-runs a failed run at most ${MAX_RETRIES} times`,
+      `lower retries to ${MAX_RETRIES} or less`,
+    );
+    return;
+  }
+  mapTo(
+    ctx,
+    ["retries"],
+    "retries",
+    retries,
+    `${retries} re-runs of a failed run; flexjob waits 30 s, 60 s, 120 s… between them where Copilot waited 10 s, 15 s, 22.5 s…`,
+  );
+}
+
+/** flexjob's timeout is Step Functions' TimeoutSeconds, as Copilot's is, from one minute. */
+const MIN_TIMEOUT_SECONDS = 60;
+
+export function convertTimeout(ctx: JobContext): void {
+  const timeout = valueAt(ctx, ["timeout"]);
+  if (typeof timeout !== "string") return;
+  const seconds = goDurationSeconds(timeout);
+  if (seconds === undefined || !Number.isInteger(seconds) || seconds < 1) {
+    fail(
+      ctx,
+      ["timeout"],
+      `is ${JSON.stringify(timeout)}, not a whole number of seconds of at least 1s`,
+      'write a duration such as "90m" or "1h30m"',
+    );
+    return;
+  }
+  if (seconds < MIN_TIMEOUT_SECONDS) {
+    fail(
+      ctx,
+      ["timeout"],
+      `is ${JSON.stringify(timeout)}; flexjob's timeout is at least 1 minute`,
+      'raise it to "1m" or more',
+    );
+    return;
+  }
+  mapTo(
+    ctx,
+    ["timeout"],
+    "timeout",
+    secondsText(seconds),
+    `${timeout}: the whole run, retries included, as in Copilot`,
+  );
+}
