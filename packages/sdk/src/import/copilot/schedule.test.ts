@@ -208,6 +208,8 @@ describe("copilotSchedule: where Copilot's meaning is not standard cron's, Copil
     // flexjob reads Unix's 0-7, so its 1/2 reaches Sunday (7); robfig's stops at Saturday (6)
     ["0 0 * * 1/2", "cron(0 0 ? * 2,5 *)", "cron(0 0 ? * 1,2,4,6 *)"],
     ["0 0 * * MON-FRI/2", "cron(0 0 ? * 2,5 *)", "cron(0 0 ? * 2,4,6 *)"],
+    // only the stepped item becomes a list; the others keep Copilot's text
+    ["0 0 * * 0,1-5/2", "cron(0 0 ? * 1,2,5 *)", "cron(0 0 ? * 1,2,4,6 *)"],
   ])(
     "%j runs as Copilot deployed it, %s, not as flexjob reads it, %s",
     (copilot, expected, flexjobReading) => {
