@@ -14,20 +14,21 @@ export const MIN_RATE_PER_SECOND = 1;
 const SLOWDOWN = 0.8;
 
 /**
- * How far behind the limiter catches up. A busy event loop wakes a waiting call late; the tokens of
- * that delay beyond the burst are lost for good, and at 1,000/s a fiftieth of a second (20 ms, what
- * this was) is less than one garbage collection or one batch of responses, so a CPU-bound sync fell
- * short of its rate. Scheduler's quota is per one-second interval ("rejects requests ... for the
- * remainder of the interval", scheduler-quotas page), so a burst is how far a catch-up can overshoot
- * one interval: a twentieth of a second is 5 % at worst, and only right after a stall.
+ * How far behind the limiter catches up after a late timer: a fiftieth of a second's calls at once.
+ * Scheduler counts its quota per one-second interval ("rejects requests ... for the remainder of the
+ * interval", scheduler-quotas page) and says nothing of how deep its bucket is, so every call sent
+ * at once beyond the rate may overshoot an interval: a fiftieth keeps that at 2 % and is still more
+ * than a timer is late at 1,000/s on an idle machine. A deeper catch-up (a twentieth) measured no
+ * faster in bench/bulk.ts and was throttled by a bucket that deep.
  */
-const BURST_SECONDS = 1 / 20;
+const BURST_SECONDS = 1 / 50;
 
 /**
  * A client-side token bucket for one API operation, in the injected clock's time. At most a
- * twentieth of a second's calls go at once (see {@link BURST_SECONDS}). Its rate adapts: cut by a fifth on a throttle (once per burst of throttles, not once per
- * call in flight), and raised by a twentieth of the starting rate after each tenth of a second's
- * worth of successes, back up to where it started.
+ * fiftieth of a second's calls go at once (see {@link BURST_SECONDS}). Its rate adapts: cut by a
+ * fifth on a throttle (once per burst of throttles, not once per call in flight), and raised by a
+ * twentieth of the starting rate after each tenth of a second's worth of successes, back up to
+ * where it started.
  */
 export class AdaptiveRateLimiter {
   private rate: number;
