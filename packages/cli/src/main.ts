@@ -7,6 +7,7 @@ import { registerDestroy } from "./commands/destroy.js";
 import { registerDiscover } from "./commands/discover.js";
 import { registerDockerfile } from "./commands/dockerfile.js";
 import { registerIamPolicy } from "./commands/iam-policy.js";
+import { registerImport } from "./commands/import.js";
 import { registerInit } from "./commands/init.js";
 import { registerLogs } from "./commands/logs.js";
 import { registerNext } from "./commands/next.js";
@@ -49,6 +50,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   registerDiscover(program, io);
   registerDestroy(program, io);
   registerIamPolicy(program, io);
+  registerImport(program, io);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;

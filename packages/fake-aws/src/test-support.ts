@@ -7,6 +7,8 @@ import {
 } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeSubnetsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
+import { CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
+import { CreateStateMachineCommand, SFNClient } from "@aws-sdk/client-sfn";
 import type { FakeAws } from "./core/server.js";
 
 /** A subnet of the EC2 service's default VPC, read through the real EC2 client. Tests only. */
@@ -81,5 +83,56 @@ export async function recordedEvents(aws: FakeAws, group: string): Promise<Recor
     return out;
   } finally {
     logs.destroy();
+  }
+}
+
+/**
+ * A state machine (with a role Step Functions may assume) and a scheduled EventBridge rule that
+ * starts it, as CloudFormation stacks such as AWS Copilot's Scheduled Jobs deploy them, made
+ * through the real clients. Tests only.
+ */
+export async function scheduledStateMachine(
+  aws: FakeAws,
+  options: {
+    name: string;
+    definition: object;
+    rule: string;
+    expression: string;
+    state: "ENABLED" | "DISABLED";
+  },
+): Promise<{ stateMachineArn: string; ruleArn: string }> {
+  const config = { ...aws.clientConfig(), maxAttempts: 1 };
+  const iam = new IAMClient(config);
+  const sfn = new SFNClient(config);
+  const events = new EventBridgeClient(config);
+  const trust = TRUST_SCHEDULER.replace("scheduler.amazonaws.com", "states.amazonaws.com");
+  try {
+    const role = await iam.send(
+      new CreateRoleCommand({ RoleName: `${options.name}-machine`, AssumeRolePolicyDocument: trust }),
+    );
+    const { stateMachineArn = "" } = await sfn.send(
+      new CreateStateMachineCommand({
+        name: options.name,
+        roleArn: role.Role?.Arn,
+        definition: JSON.stringify(options.definition),
+      }),
+    );
+    const { RuleArn = "" } = await events.send(
+      new PutRuleCommand({
+        Name: options.rule,
+        ScheduleExpression: options.expression,
+        State: options.state,
+      }),
+    );
+    const starter = `arn:aws:iam::${aws.accountId}:role/${options.name}-rule`;
+    await events.send(
+      new PutTargetsCommand({
+        Rule: options.rule,
+        Targets: [{ Id: "statemachine", Arn: stateMachineArn, RoleArn: starter }],
+      }),
+    );
+    return { stateMachineArn, ruleArn: RuleArn };
+  } finally {
+    for (const client of [iam, sfn, events]) client.destroy();
   }
 }

@@ -1,7 +1,5 @@
-import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
-import { CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
-import { CreateStateMachineCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { type FakeAws, startFakeAws } from "fake-aws";
+import { scheduledStateMachine } from "fake-aws/test-support";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createClients } from "../../aws/clients.js";
 import { isFlexjobError } from "../../errors.js";
@@ -21,57 +19,25 @@ const clients = () => createClients({ region: REGION, endpoint: aws.url, maxAtte
 
 /** The state machine and rule Copilot deploys for a Scheduled Job (research notes §3.1), in fake-aws. */
 async function copilotJob(name: string, rule: { expression: string; state: "ENABLED" | "DISABLED" }) {
-  const config = { ...aws.clientConfig(REGION), maxAttempts: 1 };
-  const iam = new IAMClient(config);
-  const sfn = new SFNClient(config);
-  const events = new EventBridgeClient(config);
-  const trust = (service: string) =>
-    JSON.stringify({
-      Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
-    });
-  try {
-    const role = await iam.send(
-      new CreateRoleCommand({
-        RoleName: `${name}-sm`,
-        AssumeRolePolicyDocument: trust("states.amazonaws.com"),
-      }),
-    );
-    const { stateMachineArn } = await sfn.send(
-      new CreateStateMachineCommand({
-        name,
-        roleArn: role.Role?.Arn,
-        definition: JSON.stringify({
-          Version: "1.0",
-          TimeoutSeconds: 5400,
-          StartAt: "Run Fargate Task",
-          States: {
-            "Run Fargate Task": {
-              Type: "Task",
-              Resource: "arn:aws:states:::ecs:runTask.sync",
-              Parameters: { LaunchType: "FARGATE", Cluster: "c", TaskDefinition: name },
-              Retry: [{ ErrorEquals: ["States.ALL"], IntervalSeconds: 10, MaxAttempts: 3, BackoffRate: 1.5 }],
-              End: true,
-            },
-          },
-        }),
-      }),
-    );
-    const ruleName = `${name}-Rule-1A2B3C4D5E6F`;
-    await events.send(
-      new PutRuleCommand({ Name: ruleName, ScheduleExpression: rule.expression, State: rule.state }),
-    );
-    await events.send(
-      new PutTargetsCommand({
-        Rule: ruleName,
-        Targets: [
-          { Id: "statemachine", Arn: stateMachineArn, RoleArn: `arn:aws:iam::${ACCOUNT}:role/${name}-rule` },
-        ],
-      }),
-    );
-  } finally {
-    for (const client of [iam, sfn, events]) client.destroy();
-  }
+  await scheduledStateMachine(aws, {
+    name,
+    rule: `${name}-Rule-1A2B3C4D5E6F`,
+    ...rule,
+    definition: {
+      Version: "1.0",
+      TimeoutSeconds: 5400,
+      StartAt: "Run Fargate Task",
+      States: {
+        "Run Fargate Task": {
+          Type: "Task",
+          Resource: "arn:aws:states:::ecs:runTask.sync",
+          Parameters: { LaunchType: "FARGATE", Cluster: "c", TaskDefinition: name },
+          Retry: [{ ErrorEquals: ["States.ALL"], IntervalSeconds: 10, MaxAttempts: 3, BackoffRate: 1.5 }],
+          End: true,
+        },
+      },
+    },
+  });
 }
 
 describe("resolveCopilotSecret", () => {
