@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -10,6 +10,14 @@ const repoRoot = resolve(import.meta.dirname, "../../..");
 let scratch: string;
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), "flexjob-cli-imports-"));
+  // A Copilot workspace whose one job names a secret of each kind, for `import copilot`.
+  await mkdir(join(scratch, "copilot", "report"), { recursive: true });
+  await writeFile(join(scratch, "copilot", ".workspace"), "application: shop\n");
+  await writeFile(
+    join(scratch, "copilot", "report", "manifest.yml"),
+    "name: report\ntype: Scheduled Job\non:\n  schedule: '@daily'\nimage:\n  location: busybox\n" +
+      "secrets:\n  A: /copilot/shop/prod/secrets/A\n  B:\n    secretsmanager: shop/b\n",
+  );
 });
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
@@ -51,6 +59,7 @@ describe("offline commands load no AWS client", () => {
     ["init", () => ["init", "--config", join(scratch, "flexjob.yml")]],
     ["dockerfile", () => ["dockerfile", join(repoRoot, "examples/node-pnpm")]],
     ["plan --offline", () => ["plan", "--offline"]],
+    ["import copilot without AWS_REGION", () => ["import", "copilot", scratch, "--out", "-"]],
   ])(
     "%s loads commander and no @aws-sdk or @smithy package",
     async (_name, argv) => {
@@ -110,4 +119,14 @@ describe("online commands load only the clients they call", () => {
     },
     60_000,
   );
+
+  it("import copilot with AWS_REGION loads STS, SSM and Secrets Manager, to resolve secret names", async () => {
+    const argv = ["import", "copilot", scratch, "--out", "-"];
+    const packages = await packagesLoadedBy(argv, { ...env, AWS_REGION: "eu-west-1" });
+    expect(clientsOf(packages)).toEqual([
+      "@aws-sdk/client-secrets-manager",
+      "@aws-sdk/client-ssm",
+      "@aws-sdk/client-sts",
+    ]);
+  }, 60_000);
 });
