@@ -20,18 +20,27 @@ export function checkImported(config: Record<string, unknown>, report: readonly 
     );
   } catch (error) {
     if (!isFlexjobError(error)) throw error;
-    const issues = error.issues.map((issue) => {
-      const source = report.find((entry) => entry.to !== undefined && issue.path.startsWith(entry.to));
-      return source ? { ...issue, location: { file: source.file, line: source.line } } : issue;
+    const located = error.issues.map((issue) => {
+      // The report entry of the deepest flexjob path that holds the problem: where it was written.
+      const source = report
+        .filter(
+          (entry) =>
+            entry.to !== undefined && (issue.path === entry.to || issue.path.startsWith(`${entry.to}.`)),
+        )
+        .sort((a, b) => (b.to?.length ?? 0) - (a.to?.length ?? 0))[0];
+      return {
+        issue: source ? { ...issue, location: { file: source.file, line: source.line } } : issue,
+        source,
+      };
     });
-    const [first] = issues;
-    const where = first?.location ? `${first.location.file}:${first.location.line}: ` : "";
+    const [first] = located;
+    const where = first?.source ? `${first.source.file}:${first.source.line}: ${first.source.field} ` : "";
     throw new FlexjobError(
-      `${where}the imported ${first?.path ?? "config"} is not valid in flexjob: ${first?.message ?? error.message}`,
+      `${where}becomes ${first?.issue.path ?? "the config"}, which flexjob rejects: ${first?.issue.message ?? error.message}`,
       {
         code: "CONFIG_INVALID",
-        remedy: first?.remedy ?? error.remedy ?? "fix the manifest field",
-        issues,
+        remedy: first?.issue.remedy ?? error.remedy ?? "fix the manifest field",
+        issues: located.map(({ issue }) => issue),
         cause: error,
       },
     );

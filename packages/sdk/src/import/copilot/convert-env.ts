@@ -7,15 +7,19 @@ import type { ImportOptions, PendingSecret } from "./types.js";
  */
 export function convertVariables(ctx: JobContext): void {
   const env: Record<string, string> = {};
+  // Set by no field: reported at the base manifest's variables (or its first line).
+  const line = ctx.manifest.locate(["variables"]);
   for (const [name, value] of Object.entries(injected(ctx))) {
     env[name] = value;
-    report(
-      ctx,
-      ["variables"],
-      "default",
-      `jobs.${ctx.job}.env.${name}`,
-      `Copilot set ${name} in every task; kept in case the job reads it`,
-    );
+    ctx.entries.push({
+      job: ctx.job,
+      field: "variables",
+      file: ctx.file,
+      line,
+      status: "default",
+      to: `jobs.${ctx.job}.env.${name}`,
+      note: `Copilot set ${name} in every task; kept in case the job reads it`,
+    });
   }
   const variables = valueAt(ctx, ["variables"]);
   for (const [name, value] of Object.entries(isRecord(variables) ? variables : {})) {
@@ -120,7 +124,7 @@ export async function convertSecrets(
       job: ctx.job,
       variable,
       kind: ref.kind,
-      name: ref.name,
+      name: asWritten,
       line,
       file: ctx.file,
     } satisfies PendingSecret);

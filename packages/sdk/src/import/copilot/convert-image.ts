@@ -32,7 +32,7 @@ export function convertImage(ctx: JobContext): void {
         undefined,
         key === "target"
           ? "flexjob builds the Dockerfile's last stage: move the stage you need to the end, or keep a Dockerfile for it"
-          : "flexjob caches layers in its own ECR repository; remove cache_from",
+          : "flexjob has no build cache source: remove cache_from (the build runs without it)",
       );
     }
   }
@@ -73,7 +73,7 @@ function sourceOfMap(build: Data): { written: Data; note: string } {
 /** image fields with no flexjob equivalent, and what to do instead. */
 const UNMAPPED_IMAGE: Readonly<Record<string, string>> = {
   credentials:
-    "flexjob pulls from ECR and public registries only: copy the image into ECR (or build it from source) and remove credentials",
+    "flexjob passes no registry credentials: copy the image into ECR (or build it from source), then remove credentials",
   labels: "flexjob sets no Docker labels: put them in the Dockerfile with LABEL",
   depends_on: "flexjob runs no sidecars to wait for: remove depends_on",
 };

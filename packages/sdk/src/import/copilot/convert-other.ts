@@ -6,7 +6,7 @@ import type { Unresolved } from "./merge.js";
 const UNMAPPED: readonly { path: string[]; note: string }[] = [
   {
     path: ["count"],
-    note: "Copilot's job ran one task per run whatever count said; flexjob runs one too (tasks: N runs N in parallel)",
+    note: "Copilot's state machine starts one task per run whatever count says, as flexjob does; flexjob's tasks: N would run N in parallel",
   },
   {
     path: ["exec"],
@@ -69,13 +69,11 @@ export function reportUnmapped(
     });
   }
   for (const { path, name } of unresolved) {
-    report(
-      ctx,
-      path,
-      "unmapped",
-      undefined,
-      `\${${name}} is read from the deploying shell by Copilot; written as is: replace it with its value`,
-    );
+    const note =
+      name === "COPILOT_ENVIRONMENT_NAME"
+        ? "Copilot puts the environment it deploys to here: import again with --env NAME, or write the environment's name"
+        : "Copilot read it from the deploying shell: replace it with its value";
+    report(ctx, path, "unmapped", undefined, `\${${name}} is written as is; ${note}`);
   }
 }
 

@@ -1,6 +1,14 @@
 import { isFlexjobError } from "../../errors.js";
-import { assertSizePair, formatMemory, parseCpu, parseMemory } from "../../sizing/index.js";
-import { fail, type JobContext, mapTo, report, valueAt } from "./context.js";
+import {
+  FARGATE_SIZES,
+  fargateSizeFor,
+  formatMemory,
+  listWithOr,
+  MIB_PER_GIB,
+  UNITS_PER_VCPU,
+  validMemoryFor,
+} from "../../sizing/index.js";
+import { fail, type JobContext, mapTo, origin, report, valueAt } from "./context.js";
 import { goDurationSeconds, secondsText } from "./go-duration.js";
 import { copilotSchedule, copilotScheduleNote } from "./schedule.js";
 
@@ -42,50 +50,55 @@ export function convertSchedule(ctx: JobContext): void {
     ctx.out.timezone = "UTC";
   } catch (error) {
     if (!isFlexjobError(error)) throw error;
-    fail(ctx, path, error.message, error.remedy ?? "use a schedule Copilot deploys");
+    // Its message names on.schedule and the value already.
+    const { field, line } = origin(ctx, path);
+    ctx.problems.push({ file: ctx.file, line, field, message: error.message, remedy: error.remedy ?? "" });
   }
 }
 
 /** cpu and memory, Copilot's defaults written out: flexjob's own defaults are not Copilot's units. */
 export function convertSize(ctx: JobContext): void {
-  const cpuUnits = valueAt(ctx, ["cpu"]);
-  const memoryMiB = valueAt(ctx, ["memory"]);
-  const cpu = sized(ctx, "cpu", () => parseCpu(`${cpuUnits ?? COPILOT_DEFAULTS.cpuUnits} units`));
-  const memory = sized(ctx, "memory", () => parseMemory(`${memoryMiB ?? COPILOT_DEFAULTS.memoryMiB} MiB`));
-  if (cpu === undefined || memory === undefined) return;
+  const cpuUnits = numberAt(ctx, "cpu") ?? COPILOT_DEFAULTS.cpuUnits;
+  const memoryMiB = numberAt(ctx, "memory") ?? COPILOT_DEFAULTS.memoryMiB;
+  const cpu = cpuUnits / UNITS_PER_VCPU;
+  const memory = memoryMiB / MIB_PER_GIB;
+  if (!fargateSizeFor(cpu)) {
+    const units = FARGATE_SIZES.map((size) => size.cpuUnits);
+    fail(ctx, ["cpu"], `is ${cpuUnits} CPU units, not a Fargate size`, `use cpu ${listWithOr(units)}`);
+    return;
+  }
+  const allowed = validMemoryFor(cpu);
+  if (!allowed.includes(memory)) {
+    const mib = allowed.map((gib) => gib * MIB_PER_GIB);
+    const range =
+      mib.length > 7
+        ? `${mib[0]} to ${mib.at(-1)} in steps of ${(mib[1] ?? 0) - (mib[0] ?? 0)}`
+        : listWithOr(mib);
+    fail(
+      ctx,
+      ["memory"],
+      `is ${memoryMiB} MiB, which Fargate does not run with cpu ${cpuUnits}`,
+      `with cpu ${cpuUnits} use memory ${range} (MiB), or change cpu`,
+    );
+    return;
+  }
   ctx.out.cpu = cpu;
   ctx.out.memory = formatMemory(memory);
-  for (const [key, given, copilotDefault] of [
-    ["cpu", cpuUnits, `${COPILOT_DEFAULTS.cpuUnits} CPU units`],
-    ["memory", memoryMiB, `${COPILOT_DEFAULTS.memoryMiB} MiB`],
-  ] as const) {
-    const written = key === "cpu" ? `${cpu} vCPU` : formatMemory(memory);
-    const to = `jobs.${ctx.job}.${key}`;
-    if (given === undefined)
-      report(
-        ctx,
-        [key],
-        "default",
-        to,
-        `not set: Copilot's default ${copilotDefault}, written as ${written}`,
-      );
-    else report(ctx, [key], "mapped", to, `${given} ${key === "cpu" ? "CPU units" : "MiB"} = ${written}`);
-  }
-  try {
-    assertSizePair(cpu, memory);
-  } catch (error) {
-    if (!isFlexjobError(error)) throw error;
-    fail(ctx, ["memory"], `(${error.message})`, error.remedy ?? "");
-  }
+  sizeEntry(ctx, "cpu", `${cpuUnits} CPU units`, `${cpu} vCPU`);
+  sizeEntry(ctx, "memory", `${memoryMiB} MiB`, formatMemory(memory));
 }
 
-function sized(ctx: JobContext, key: "cpu" | "memory", parse: () => number): number | undefined {
-  try {
-    return parse();
-  } catch (error) {
-    if (!isFlexjobError(error)) throw error;
-    fail(ctx, [key], `is not a Fargate size (${error.message})`, error.remedy ?? "");
-    return undefined;
+function numberAt(ctx: JobContext, key: string): number | undefined {
+  const value = valueAt(ctx, [key]);
+  return typeof value === "number" ? value : undefined;
+}
+
+function sizeEntry(ctx: JobContext, key: "cpu" | "memory", copilot: string, written: string): void {
+  const to = `jobs.${ctx.job}.${key}`;
+  if (valueAt(ctx, [key]) === undefined) {
+    report(ctx, [key], "default", to, `not set: Copilot's default ${copilot}, written as ${written}`);
+  } else {
+    report(ctx, [key], "mapped", to, `${copilot} = ${written}`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { type Data, isRecord, type JobContext } from "./context.js";
+import { type Data, isRecord, type JobContext, report } from "./context.js";
 import { convertSecrets, convertVariables } from "./convert-env.js";
 import { convertCommand, convertImage, convertImageExtras } from "./convert-image.js";
 import { convertNetwork } from "./convert-network.js";
@@ -62,6 +62,7 @@ export async function convertJob(input: ConvertInput): Promise<ConvertedJob> {
     problems: [],
     manifest,
   };
+  report(ctx, ["name"], "mapped", `jobs.${ctx.job}`, "the job's name");
   convertImage(ctx);
   convertCommand(ctx);
   convertSchedule(ctx);

@@ -3,7 +3,7 @@ import { checkImported } from "./check.js";
 import { type ConvertedJob, convertJob } from "./convert.js";
 import { type ParsedManifest, parseManifestText } from "./manifest.js";
 import { renderConfig } from "./render.js";
-import type { CopilotImport, ImportEntry, ImportOptions } from "./types.js";
+import type { CopilotImport, ImportOptions } from "./types.js";
 import { readWorkspace, type WorkloadFiles } from "./workspace.js";
 
 export type {
@@ -47,8 +47,8 @@ export async function importCopilot(dir: string, options: ImportOptions = {}): P
   const converted: ConvertedJob[] = [];
   for (const { workload, manifest } of jobs)
     converted.push(await convert(workspace.app, workload, manifest, options));
+  const network = appNetwork(converted);
   const report = converted.flatMap((job) => job.entries);
-  const network = appNetwork(converted, report);
   const config: Record<string, unknown> = {
     app: workspace.app,
     ...(options.region === undefined ? {} : { region: options.region }),
@@ -124,21 +124,21 @@ function assertEnvironment(manifests: readonly ParsedManifest[], env: string | u
   });
 }
 
-/** flexjob's network is the app's: the first job's, with any job whose network differs reported. */
-function appNetwork(jobs: readonly ConvertedJob[], report: ImportEntry[]): Record<string, unknown> {
+/**
+ * flexjob's network is the app's: the first job's is written. A job whose network differs keeps
+ * its report entries, turned to unmapped, so that the report never claims what the file lacks.
+ */
+function appNetwork(jobs: readonly ConvertedJob[]): Record<string, unknown> {
   const [first] = jobs;
   const network = first?.network ?? {};
   for (const job of jobs.slice(1)) {
     if (JSON.stringify(job.network) === JSON.stringify(network)) continue;
-    const source = job.entries.find((entry) => entry.to?.startsWith("network.")) ?? job.entries[0];
-    report.push({
-      job: job.name,
-      field: "network",
-      file: source?.file ?? "",
-      line: source?.line ?? 1,
-      status: "unmapped",
-      note: `flexjob's network is the app's, and this job's (${JSON.stringify(job.network)}) differs from ${first?.name}'s, which was written: import this job into a flexjob app of its own`,
-    });
+    for (const entry of job.entries) {
+      if (!entry.to?.startsWith("network.")) continue;
+      entry.status = "unmapped";
+      entry.note = `not written, as flexjob's network is the app's and ${first?.name}'s was written: ${entry.note}; to keep it, import this job into a flexjob app of its own`;
+      delete entry.to;
+    }
   }
   return network;
 }

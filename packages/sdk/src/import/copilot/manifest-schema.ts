@@ -139,7 +139,7 @@ const sidecar = strictMap(
       "healthcheck",
       "entrypoint",
       "command",
-    ].map((key) => [key, z.unknown()]),
+    ].map((key) => [key, z.unknown().optional()]),
   ),
 );
 
@@ -220,6 +220,6 @@ function problemOf(manifest: ParsedManifest, issue: z.core.$ZodIssue): ManifestP
     line: manifest.locate(path),
     field,
     message: missing ? `${field} is missing` : `${field} is ${shown}: expected ${issue.message}`,
-    remedy: `write ${field} as ${issue.message}`,
+    remedy: missing ? `add ${field}: ${issue.message}` : `write ${field} as ${issue.message}`,
   };
 }

@@ -55,8 +55,8 @@ function walkPath(root: unknown, path: readonly (string | number)[]): { offset: 
       if (!pair) return { offset, found: false };
       offset = (pair.key as Node | null)?.range?.[0] ?? offset;
       node = pair.value;
-    } else if (isSeq(node) && typeof segment === "number" && node.items[segment]) {
-      node = node.items[segment];
+    } else if (isSeq(node) && node.items[Number(segment)]) {
+      node = node.items[Number(segment)];
       offset = (node as Node).range?.[0] ?? offset;
     } else {
       return { offset, found: false };

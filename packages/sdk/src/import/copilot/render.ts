@@ -19,13 +19,13 @@ export function renderConfig(input: RenderInput): string {
     ` Imported from AWS Copilot application ${input.app}${where} by flexjob import copilot.`,
     " Schedules are in UTC, as Copilot's were. Each job's comment lists what was not imported.",
   ].join("\n");
-  flowLists(document.getIn(["jobs"], true));
+  flowLists(document.contents);
   for (const job of Object.keys((input.config.jobs ?? {}) as object)) {
     const entries = input.report.filter((entry) => entry.job === job);
     const unmapped = entries.filter((entry) => entry.status === "unmapped");
     if (unmapped.length > 0) {
       setComment(document, ["jobs"], job, [
-        ` Not imported from ${unmapped[0]?.file ?? "the manifest"}:`,
+        " Not imported, with where it is written:",
         ...unmapped.map((entry) => ` - ${entry.field} (${entry.file}:${entry.line}): ${entry.note}`),
       ]);
     }

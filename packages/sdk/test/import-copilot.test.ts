@@ -1,0 +1,235 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { parseConfig } from "../src/config/parse.js";
+import { planOffline } from "../src/deploy/deploy.js";
+import { FlexjobError } from "../src/errors.js";
+import { type ImportOptions, importCopilot } from "../src/import/copilot/index.js";
+
+/**
+ * Each folder of fixtures/copilot is a Copilot workspace (copilot/.workspace and manifests), with
+ * options.json (env, region, and the ARNs a stand-in resolveSecret answers) and either the
+ * expected flexjob.yml and report.json, or, for a workspace that must not import, error.json.
+ */
+const ROOT = join(import.meta.dirname, "fixtures", "copilot");
+const CASES = readdirSync(ROOT).sort();
+const IMPORTED = CASES.filter((name) => !existsSync(join(ROOT, name, "error.json")));
+const FAILING = CASES.filter((name) => existsSync(join(ROOT, name, "error.json")));
+
+interface CaseOptions {
+  env?: string;
+  region?: string;
+  /** `<kind> <name>` → ARN. */
+  secrets?: Record<string, string>;
+}
+
+function read(name: string, file: string): string {
+  return readFileSync(join(ROOT, name, file), "utf8");
+}
+
+function optionsOf(name: string): ImportOptions {
+  const path = join(ROOT, name, "options.json");
+  const given: CaseOptions = existsSync(path) ? JSON.parse(readFileSync(path, "utf8")) : {};
+  const { secrets, ...options } = given;
+  if (secrets === undefined) return options;
+  return { ...options, resolveSecret: async (ref) => secrets[`${ref.kind} ${ref.name}`] };
+}
+
+function importCase(name: string) {
+  return importCopilot(join(ROOT, name), optionsOf(name));
+}
+
+describe("importCopilot fixtures", () => {
+  it("covers at least ten workspaces that import and the fields of issue #19", () => {
+    expect(IMPORTED.length).toBeGreaterThanOrEqual(10);
+    const fields = new Set(
+      IMPORTED.flatMap((name) =>
+        (JSON.parse(read(name, "report.json")).report as { field: string }[]).map((entry) =>
+          entry.field.replace(/^environments\.[^.]+\./, ""),
+        ),
+      ),
+    );
+    for (const field of [
+      "on.schedule",
+      "retries",
+      "timeout",
+      "image.location",
+      "image.build",
+      "entrypoint",
+      "command",
+      "cpu",
+      "memory",
+      "platform",
+      "storage.ephemeral",
+      "variables",
+      "env_file",
+      "secrets.DB_PASSWORD",
+      "secrets.DB_JSON",
+      "secrets.FROM_STACK",
+      "logging.retention",
+      "logging.destination",
+      "network.vpc.placement",
+      "network.vpc.placement.subnets",
+      "network.vpc.security_groups",
+      "publish",
+      "taskdef_overrides",
+      "exec",
+      "count",
+      "sidecars.startup",
+      "storage.volumes.scratch",
+      "image.healthcheck",
+      "environments",
+    ]) {
+      expect(fields, field).toContain(field);
+    }
+  });
+
+  it.each(IMPORTED)("%s imports as the expected flexjob.yml and report", async (name) => {
+    const result = await importCase(name);
+    expect(result.text).toBe(read(name, "flexjob.yml"));
+    const { jobs, skipped, pendingSecrets, report } = result;
+    expect({ jobs, skipped, pendingSecrets, report }).toEqual(JSON.parse(read(name, "report.json")));
+    expect(parse(result.text)).toEqual(result.config);
+  });
+
+  it.each(IMPORTED)("%s passes flexjob's validation once no placeholder is left", async (name) => {
+    const result = await importCase(name);
+    const filled = result.text.replaceAll("REPLACE-ME", "123456789012");
+    expect(() => parseConfig(parse(filled))).not.toThrow();
+  });
+});
+
+describe("importCopilot secrets", () => {
+  it("writes an unresolved secret as a placeholder that flexjob validate rejects", async () => {
+    const result = await importCase("secrets-placeholder");
+    expect(result.text).toContain("REPLACE-ME");
+    let issues: readonly { path: string }[] = [];
+    try {
+      parseConfig(parse(result.text));
+    } catch (error) {
+      if (!(error instanceof FlexjobError)) throw error;
+      issues = error.issues;
+    }
+    expect(issues.map((issue) => issue.path)).toEqual([
+      "jobs.invoices.secrets.DB_PASSWORD",
+      "jobs.invoices.secrets.PLAIN_NAME",
+      "jobs.invoices.secrets.DB_JSON",
+      "jobs.invoices.secrets.API_TOKEN",
+      "jobs.invoices.secrets.FROM_STACK",
+    ]);
+  });
+
+  it("asks resolveSecret with each name as written, JSON key included, and never for an ARN or export", async () => {
+    const asked: string[] = [];
+    await importCopilot(join(ROOT, "secrets-placeholder"), {
+      env: "prod",
+      resolveSecret: async (ref) => {
+        asked.push(`${ref.kind} ${ref.name}`);
+        return undefined;
+      },
+    });
+    expect(asked).toEqual([
+      "ssm /copilot/billing/prod/secrets/db_password",
+      "ssm STRIPE_KEY",
+      "secretsmanager billing/prod/mysql:password::",
+      "secretsmanager api-token",
+    ]);
+  });
+});
+
+/** Every `Retry` of the state machine's definition that re-runs a failed attempt. */
+function attemptRetries(definition: unknown): number[] {
+  if (typeof definition !== "object" || definition === null) return [];
+  const own = (definition as { Retry?: { ErrorEquals: string[]; MaxAttempts: number }[] }).Retry ?? [];
+  return [
+    ...own
+      .filter((retry) => retry.ErrorEquals.includes("Flexjob.AttemptFailed"))
+      .map((retry) => retry.MaxAttempts),
+    ...Object.values(definition).flatMap(attemptRetries),
+  ];
+}
+
+function planOf(text: string, job: string) {
+  const plan = planOffline(parseConfig(parse(text)));
+  const step = (kind: string) =>
+    plan.steps.find((item) => item.kind === kind && item.id === `billing-${job}`);
+  return {
+    task: step("task-definition")?.desired as Record<string, unknown>,
+    schedule: step("schedule")?.desired as Record<string, unknown>,
+    machine: step("state-machine")?.desired as { definition: string } | undefined,
+  };
+}
+
+describe("importCopilot then plan --offline", () => {
+  it("keeps cpu, memory, platform, storage, retries, timeout and schedule of the manifest", async () => {
+    const { task, schedule, machine } = planOf((await importCase("build-string")).text, "report");
+    // build-string: cpu 1024, memory 2048, platform linux/arm64, retries 3, timeout 1h30m, @every 1h30m.
+    expect(task).toMatchObject({ cpu: "1024", memory: "2048", cpuArchitecture: "ARM64" });
+    expect(task.ephemeralStorageGiB).toBeUndefined();
+    expect(schedule).toMatchObject({ expression: "rate(90 minutes)", timezone: "UTC", state: "ENABLED" });
+    const definition = JSON.parse(machine?.definition ?? "{}");
+    expect(definition.TimeoutSeconds).toBe(5400);
+    expect(attemptRetries(definition)).toEqual([3]);
+  });
+
+  it("keeps storage, x86_64 and a 5-field cron as Copilot deployed it", async () => {
+    const { task, schedule, machine } = planOf((await importCase("build-map")).text, "etl");
+    // build-map: cpu 512, memory 1024, osfamily linux / x86_64, storage.ephemeral 50, "0 9 * * 1-5".
+    expect(task).toMatchObject({
+      cpu: "512",
+      memory: "1024",
+      cpuArchitecture: "X86_64",
+      ephemeralStorageGiB: 50,
+    });
+    expect(schedule).toMatchObject({ expression: "cron(0 9 ? * 2-6 *)", timezone: "UTC" });
+    expect(machine).toBeUndefined();
+  });
+
+  it("keeps Copilot's default size and the chosen environment's overrides", async () => {
+    expect(planOf((await importCase("basic-location")).text, "report").task).toMatchObject({
+      cpu: "256",
+      memory: "512",
+      cpuArchitecture: "X86_64",
+    });
+    const text = (await importCase("env-overrides")).text.replace("app: shop", "app: billing");
+    const { task, schedule, machine } = planOf(text, "sync");
+    // environments.prod: cpu 1024, memory 4096, retries 0, schedule "*/15 * * * *".
+    expect(task).toMatchObject({ cpu: "1024", memory: "4096" });
+    expect(schedule).toMatchObject({ expression: "cron(*/15 * * * ? *)", timezone: "UTC" });
+    expect(machine).toBeUndefined();
+  });
+
+  it("keeps a `none` schedule disabled", async () => {
+    const { schedule } = planOf((await importCase("schedule-none")).text, "backfill");
+    expect(schedule).toMatchObject({ state: "DISABLED" });
+  });
+});
+
+describe("importCopilot errors", () => {
+  it.each(FAILING)("%s fails with the expected error", async (name) => {
+    const expected = JSON.parse(read(name, "error.json")) as {
+      code: string;
+      message: string;
+      remedy: string;
+    };
+    const dir = join(ROOT, name);
+    const error = await importCopilot(dir, optionsOf(name)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(FlexjobError);
+    const { code, fault, message, remedy } = error as FlexjobError;
+    expect({ code, fault, message: message.replace(dir, "<dir>"), remedy }).toEqual({
+      ...expected,
+      fault: "user",
+    });
+  });
+
+  it("reports every problem of a manifest as an issue with its line", async () => {
+    const error = (await importCopilot(join(ROOT, "error-both-images")).catch(
+      (caught: unknown) => caught,
+    )) as FlexjobError;
+    expect(error.issues.map((issue) => [issue.path, issue.location?.line])).toEqual([
+      ["image", 5],
+      ["retries", 8],
+    ]);
+  });
+});
