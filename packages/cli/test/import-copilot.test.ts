@@ -139,6 +139,9 @@ describe("flexjob import copilot", () => {
     const { parameter, secret } = storeSecrets();
     const result = await cli(["import", "copilot", "--env", "prod"], { region: REGION });
     expect(result.code).toBe(0);
+    expect(result.stderr.split("\n")[0]).toBe(
+      "imported 1 Scheduled Job of Copilot app shop (env prod) into flexjob.yml, region eu-west-1 (from AWS_REGION)",
+    );
     expect(result.stderr).toContain(
       "secrets resolved through AWS: 2 of 2\n" +
         `  ssm /copilot/shop/prod/secrets/DB_PASSWORD -> ${parameter}\n` +
@@ -279,6 +282,63 @@ describe("flexjob import copilot", () => {
         "  3. set enabled: true on report (or remove enabled: false), then: flexjob deploy",
         "  4. once flexjob's runs look right, delete the Copilot jobs:",
         "       copilot job delete --name report --env prod",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("--cutover keeps a job Copilot left unscheduled (none) disabled, and compares a rate by its period", async () => {
+    await workspace();
+    await writeFile(
+      join(dir, "copilot", "report", "manifest.yml"),
+      "name: report\ntype: Scheduled Job\non:\n  schedule: none\nimage:\n  location: busybox\nenvironments:\n  prod: {}\n",
+    );
+    await mkdir(join(dir, "copilot", "sweep"));
+    await writeFile(
+      join(dir, "copilot", "sweep", "manifest.yml"),
+      "name: sweep\ntype: Scheduled Job\non:\n  schedule: '@every 90m'\nimage:\n  location: busybox\n",
+    );
+    // Copilot deploys `none` as a DISABLED rule with a placeholder rate (research notes §2.4).
+    await copilotJob("shop-prod-report", "rate(5 minutes)", "DISABLED");
+    await copilotJob("shop-prod-sweep", "rate(90 minutes)", "ENABLED");
+    const result = await cli(["import", "copilot", "--env", "prod", "--cutover", "--out", "-"], {
+      region: REGION,
+    });
+    expect(result.code).toBe(0);
+    const cutover = result.stderr.slice(result.stderr.indexOf("\ncut-over from Copilot"));
+    expect(cutover).toBe(
+      [
+        "",
+        "cut-over from Copilot (app shop, env prod, eu-west-1):",
+        "",
+        "report",
+        `  state machine  arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:shop-prod-report (timeout 5400 s, retries 3)`,
+        "  Copilot rule   shop-prod-report-Rule-1A2B: rate(5 minutes), DISABLED",
+        "  next runs      Copilot (UTC)         flexjob: rate(5 minutes) (UTC), disabled",
+        "                 -                     -",
+        "",
+        "sweep",
+        `  state machine  arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:shop-prod-sweep (timeout 5400 s, retries 3)`,
+        "  Copilot rule   shop-prod-sweep-Rule-1A2B: rate(90 minutes), ENABLED",
+        "  next runs      Copilot (UTC)         flexjob: rate(90 minutes) (UTC)",
+        "                 2026-12-05T01:30:00Z  2026-12-05T01:30:00Z",
+        "                 2026-12-05T03:00:00Z  2026-12-05T03:00:00Z",
+        "                 2026-12-05T04:30:00Z  2026-12-05T04:30:00Z",
+        "                 2026-12-05T06:00:00Z  2026-12-05T06:00:00Z",
+        "                 2026-12-05T07:30:00Z  2026-12-05T07:30:00Z",
+        "  (a rate counts from when its rule or schedule was last created or updated: compare the period)",
+        "",
+        "switch without double runs:",
+        "  1. in flexjob.yml set enabled: false on sweep, then: flexjob deploy",
+        "     report stays disabled, as Copilot's schedule none had it",
+        "  2. between two runs, disable Copilot's rules:",
+        "       aws events disable-rule --name shop-prod-report-Rule-1A2B --region eu-west-1   # already DISABLED",
+        "       aws events disable-rule --name shop-prod-sweep-Rule-1A2B --region eu-west-1",
+        "     the next `copilot job deploy` of a job turns its rule on again: do not deploy these jobs with Copilot any more",
+        "  3. set enabled: true on sweep (or remove enabled: false), then: flexjob deploy",
+        "  4. once flexjob's runs look right, delete the Copilot jobs:",
+        "       copilot job delete --name report --env prod",
+        "       copilot job delete --name sweep --env prod",
         "",
       ].join("\n"),
     );

@@ -119,34 +119,47 @@ function jobLines(job: CutoverJob): string[] {
   return lines;
 }
 
-/** The switch without double runs: flexjob deployed disabled, Copilot's rules off, flexjob on, Copilot gone. */
+/**
+ * The switch without double runs: flexjob deployed disabled, Copilot's rules off, flexjob on,
+ * Copilot gone. A job imported disabled (Copilot's `none`) stays disabled throughout.
+ */
 function switchSteps(imported: CopilotImport, jobs: CutoverJob[], region: string): string[] {
-  const names = jobs.map((job) => job.job).join(", ");
-  const lines = [
-    "switch without double runs:",
-    `  1. in flexjob.yml set enabled: false on ${names}, then: flexjob deploy`,
-    "  2. between two runs, disable Copilot's rules:",
-  ];
-  for (const job of jobs) {
-    const rules = job.copilot?.rules ?? [];
-    const machine = job.copilot?.stateMachine?.arn;
-    if (rules.length === 0) {
-      const target =
-        machine ??
-        `arn:aws:states:${region}:<account>:stateMachine:${imported.app}-${imported.env ?? ""}-${job.job}`;
-      lines.push(`       aws events list-rule-names-by-target --target-arn ${target} --region ${region}`);
-      lines.push(`       aws events disable-rule --name <each rule it lists> --region ${region}`);
-    }
-    for (const rule of rules) {
-      const already = rule.state === "DISABLED" ? "   # already DISABLED" : "";
-      lines.push(`       aws events disable-rule --name ${rule.name} --region ${region}${already}`);
-    }
+  const running = jobs.filter((job) => job.flexjob.enabled).map((job) => job.job);
+  const idle = jobs.filter((job) => !job.flexjob.enabled).map((job) => job.job);
+  const names = running.join(", ");
+  const lines = ["switch without double runs:"];
+  if (running.length === 0) lines.push("  1. flexjob deploy (every job is disabled, as in Copilot)");
+  else lines.push(`  1. in flexjob.yml set enabled: false on ${names}, then: flexjob deploy`);
+  if (idle.length > 0 && running.length > 0) {
+    lines.push(
+      `     ${idle.join(", ")} stay${idle.length === 1 ? "s" : ""} disabled, as Copilot's schedule none had it`,
+    );
   }
+  lines.push("  2. between two runs, disable Copilot's rules:");
+  for (const job of jobs) lines.push(...ruleCommands(imported, job, region));
   lines.push(
     "     the next `copilot job deploy` of a job turns its rule on again: do not deploy these jobs with Copilot any more",
-    `  3. set enabled: true on ${names} (or remove enabled: false), then: flexjob deploy`,
+    running.length === 0
+      ? "  3. nothing to enable"
+      : `  3. set enabled: true on ${names} (or remove enabled: false), then: flexjob deploy`,
     "  4. once flexjob's runs look right, delete the Copilot jobs:",
     ...jobs.map((job) => `       copilot job delete --name ${job.job} --env ${imported.env ?? ""}`),
   );
   return lines;
+}
+
+/** The commands that turn a job's Copilot rules off, or find them when they could not be read. */
+function ruleCommands(imported: CopilotImport, job: CutoverJob, region: string): string[] {
+  if (job.copilot === null) {
+    const machine = `arn:aws:states:${region}:<account>:stateMachine:${imported.app}-${imported.env ?? ""}-${job.job}`;
+    return [
+      `       aws events list-rule-names-by-target --target-arn ${machine} --region ${region}`,
+      `       aws events disable-rule --name <each rule it lists> --region ${region}`,
+    ];
+  }
+  if (job.copilot.rules.length === 0) return [`       # ${job.job}: no Copilot rule found`];
+  return job.copilot.rules.map(
+    (rule) =>
+      `       aws events disable-rule --name ${rule.name} --region ${region}${rule.state === "DISABLED" ? "   # already DISABLED" : ""}`,
+  );
 }

@@ -62,7 +62,7 @@ export async function importCopilotCommand(
     ...(flags.env === undefined ? {} : { env: flags.env }),
     ...(aws.region === undefined ? {} : { region: aws.region }),
     resolveSecret: async (ref) => {
-      const arn = await aws.use((clients) => resolveCopilotSecret(clients, ref));
+      const arn = await aws.use((clients, account) => resolveCopilotSecret(clients, ref, account));
       if (aws.connected()) lookups.push({ kind: ref.kind, name: ref.name, arn: arn ?? null });
       return arn;
     },
@@ -81,7 +81,7 @@ export async function importCopilotCommand(
     });
     return;
   }
-  io.stderr(renderReport(imported, out?.shown ?? "stdout", lookups, awsSummary.offline));
+  io.stderr(renderReport(imported, out?.shown ?? "stdout", lookups, awsSummary.offline, aws.region));
   if (cutover !== undefined) io.stderr(renderCutover(imported, cutover, aws.region ?? ""));
 }
 
@@ -190,11 +190,13 @@ function renderReport(
   shown: string,
   lookups: SecretLookup[],
   offline: string | null,
+  region: string | undefined,
 ): string {
   const jobs = imported.jobs.length;
   const lines = [
     `imported ${jobs} Scheduled Job${jobs === 1 ? "" : "s"} of Copilot app ${imported.app}` +
-      `${imported.env === undefined ? "" : ` (env ${imported.env})`} into ${shown}`,
+      `${imported.env === undefined ? "" : ` (env ${imported.env})`} into ${shown}` +
+      `${region === undefined ? "" : `, region ${region} (from AWS_REGION)`}`,
   ];
   for (const skipped of imported.skipped) {
     lines.push(

@@ -59,6 +59,13 @@ describe("resolveCopilotSecret", () => {
     ]);
   });
 
+  it("finds a secret named with its random suffix by the ARN Copilot built from it, when the account is known", async () => {
+    const arn = aws.secrets.put("db-pass", { suffix: "AbCdEf", value: "x" });
+    const ref = { kind: "secretsmanager", name: "db-pass-AbCdEf:password::" } as const;
+    expect(await resolveCopilotSecret(clients(), ref, ACCOUNT)).toBe(`${arn}:password::`);
+    expect(await resolveCopilotSecret(clients(), ref)).toBeUndefined();
+  });
+
   it("answers undefined, without throwing, for a parameter or secret that is not there", async () => {
     const c = clients();
     expect(await resolveCopilotSecret(c, { kind: "ssm", name: "/missing" })).toBeUndefined();

@@ -27,7 +27,8 @@ const DENIED = ["AccessDeniedException", "AccessDenied"];
  * placeholder). Reads metadata only: ssm:GetParameter without decryption (a SecureString's value
  * stays encrypted and is discarded), secretsmanager:DescribeSecret (never the value). A Secrets
  * Manager JSON-key suffix (`name:key:stage:version`) is kept on the ARN, as ECS reads it.
- * Other AWS failures (no credentials, no network) are thrown as FlexjobError.
+ * Other AWS failures (no credentials, no network) are thrown as FlexjobError. `account` lets a
+ * Secrets Manager name given with its random suffix resolve, as Copilot deployed it.
  * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameter.html
  * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DescribeSecret.html
  * @example
@@ -37,8 +38,9 @@ const DENIED = ["AccessDeniedException", "AccessDenied"];
 export async function resolveCopilotSecret(
   clients: AwsClients,
   ref: CopilotSecretRef,
+  account?: string,
 ): Promise<string | undefined> {
-  return ref.kind === "ssm" ? parameterArn(clients, ref.name) : secretArn(clients, ref.name);
+  return ref.kind === "ssm" ? parameterArn(clients, ref.name) : secretArn(clients, ref.name, account);
 }
 
 async function parameterArn(clients: AwsClients, name: string): Promise<string | undefined> {
@@ -54,12 +56,37 @@ async function parameterArn(clients: AwsClients, name: string): Promise<string |
   }
 }
 
-async function secretArn(clients: AwsClients, reference: string): Promise<string | undefined> {
+/** A name ending in "-" and 6 letters or digits may be a name with Secrets Manager's random suffix. */
+const RANDOM_SUFFIX = /-[A-Za-z0-9]{6}$/;
+
+/**
+ * The secret's full ARN, with the reference's JSON-key suffix. Copilot turned a `secretsmanager`
+ * name into `arn:…:secret:<name>`, so a name given with its random suffix (which Copilot's docs ask
+ * for when the name itself ends in "-" and 6 characters) named the complete ARN: when the name is
+ * not found and `account` is known, that ARN is tried too.
+ */
+async function secretArn(
+  clients: AwsClients,
+  reference: string,
+  account: string | undefined,
+): Promise<string | undefined> {
   const { id, suffix } = splitSecretReference(reference);
+  const asArn =
+    account !== undefined && !id.startsWith("arn:") && RANDOM_SUFFIX.test(id)
+      ? `arn:${partitionOf(clients.region)}:secretsmanager:${clients.region}:${account}:secret:${id}`
+      : undefined;
+  for (const secretId of asArn === undefined ? [id] : [id, asArn]) {
+    const arn = await describeSecretArn(clients, secretId);
+    if (arn !== undefined) return `${arn}${suffix}`;
+  }
+  return undefined;
+}
+
+async function describeSecretArn(clients: AwsClients, id: string): Promise<string | undefined> {
   const { DescribeSecretCommand } = await loadSdk(clients, "secretsmanager");
   try {
     const { ARN } = await clients.secretsmanager.send(new DescribeSecretCommand({ SecretId: id }));
-    return ARN === undefined ? undefined : `${ARN}${suffix}`;
+    return ARN;
   } catch (error) {
     if (isAwsError(error, ...SECRET_MISSING, ...DENIED)) return undefined;
     throw wrapAwsError(error, `describing secret ${id} (secretsmanager:DescribeSecret)`);
