@@ -33,6 +33,7 @@ export interface PendingSecret {
   file: string;
 }
 
+/** What `importCopilot` returns: the flexjob.yml to write, as text and as data, and its report. */
 export interface CopilotImport {
   /** `application` of copilot/.workspace. */
   app: string;
@@ -46,6 +47,7 @@ export interface CopilotImport {
   config: Record<string, unknown>;
   /** flexjob.yml as written: a header comment and a comment at each field left for you. */
   text: string;
+  /** Every manifest field, and each Copilot default written out: what it became, by job and line. */
   report: ImportEntry[];
   /** Secret references not yet ARNs, for a caller that can look them up. */
   pendingSecrets: PendingSecret[];
@@ -58,6 +60,11 @@ export interface CopilotImport {
  */
 export type ImportOptions_SecretRef = { kind: "ssm" | "secretsmanager"; name: string };
 
+/**
+ * Options of `importCopilot`.
+ * @example
+ * await importCopilot(".", { env: "prod", region: "eu-west-1", resolveSecret: async (ref) => lookUp(ref) });
+ */
 export interface ImportOptions {
   /** Apply `environments.<env>`; an env no manifest names is an error listing the names found. */
   env?: string;
