@@ -1,6 +1,6 @@
 import { type CopilotImport, type CopilotJobLive, findCopilotJob } from "@flexjob/sdk";
 import { isoSeconds, nextRuns } from "@flexjob/sdk/schedule";
-import type { AwsReach } from "./import-copilot.js";
+import type { AwsReach } from "./copilot-aws.js";
 
 /** How many upcoming runs the cut-over lists on each side. */
 const RUNS = 5;
