@@ -40,10 +40,9 @@ export async function importCopilot(dir: string, options: ImportOptions = {}): P
       file: workload.file,
     }));
   if (jobs.length === 0) throw noJobs(skipped);
-  assertEnvironment(
-    jobs.map(({ manifest }) => manifest),
-    options.env,
-  );
+  const manifests = jobs.map(({ manifest }) => manifest);
+  assertEnvironment(manifests, options.env);
+  assertUniqueNames(manifests);
   const converted: ConvertedJob[] = [];
   for (const { workload, manifest } of jobs)
     converted.push(await convert(workspace.app, workload, manifest, options));
@@ -102,6 +101,26 @@ function noJobs(skipped: CopilotImport["skipped"]): FlexjobError {
     remedy:
       "import a workspace with at least one manifest of type: Scheduled Job (flexjob runs scheduled jobs, not services)",
   });
+}
+
+/** Two manifests with one name would be one flexjob job, the second silently winning. */
+function assertUniqueNames(manifests: readonly ParsedManifest[]): void {
+  const seen = new Map<string, string>();
+  for (const manifest of manifests) {
+    const name = nameOf(manifest);
+    if (name === undefined) continue;
+    const other = seen.get(name);
+    if (other !== undefined) {
+      throw new FlexjobError(
+        `${manifest.file}:${manifest.locate(["name"])}: name ${name} is also the name in ${other}`,
+        {
+          code: "CONFIG_INVALID",
+          remedy: "give each Scheduled Job its own name, as Copilot needs too",
+        },
+      );
+    }
+    seen.set(name, manifest.file);
+  }
 }
 
 /** An environment no manifest overrides is most likely a typo: the import would silently be the base. */
