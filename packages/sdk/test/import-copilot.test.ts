@@ -93,6 +93,37 @@ describe("importCopilot fixtures", () => {
     expect(parse(result.text)).toEqual(result.config);
   });
 
+  it("imports each schedule form as the expression Copilot deploys, in UTC", async () => {
+    const schedules: Record<string, unknown> = {};
+    for (const name of IMPORTED) {
+      const { config } = await importCase(name);
+      for (const [job, fields] of Object.entries(config.jobs as Record<string, Record<string, unknown>>)) {
+        schedules[`${name}/${job}`] = [fields.schedule, fields.timezone, fields.enabled ?? true];
+      }
+    }
+    // Written by hand from Copilot's conversion (its scheduled_job.go), not computed.
+    expect(schedules).toEqual({
+      "basic-location/report": ["cron(0 0 * * ? *)", "UTC", true], // @daily
+      "build-map/etl": ["cron(0 9 ? * 2-6 *)", "UTC", true], // 0 9 * * 1-5
+      "build-string/report": ["rate(90 minutes)", "UTC", true], // @every 1h30m
+      "env-not-chosen/sync": ["cron(0 * * * ? *)", "UTC", true], // @hourly
+      "env-overrides/sync": ["cron(*/15 * * * ? *)", "UTC", true], // environments.prod: */15 * * * *
+      "network-private/cleanup": ["rate(30 minutes)", "UTC", true], // rate(30 minutes), as written
+      "network-subnets/audit": ["cron(0 0 ? * 1 *)", "UTC", true], // @weekly
+      "network-subnets/export": ["cron(0 6 ? * MON *)", "UTC", true], // cron(...), as written
+      "schedule-forms/annually": ["cron(0 0 1 1 ? *)", "UTC", true],
+      "schedule-forms/every-five": ["rate(5 minutes)", "UTC", true], // @every 5m
+      "schedule-forms/midnight": ["cron(0 0 * * ? *)", "UTC", true],
+      "schedule-forms/odd-days": ["cron(0 0 * * ? *)", "UTC", true], // 0 0 */2 * *: Copilot drops the step
+      "schedule-forms/weekdays-step": ["cron(0 0 ? * 2,5 *)", "UTC", true], // 0 0 * * 1-5/2 → 2-6/3: Mon, Thu
+      "schedule-forms/yearly": ["cron(0 0 1 1 ? *)", "UTC", true],
+      "schedule-none/backfill": ["rate(5 minutes)", "UTC", false], // none: Copilot's rule, disabled
+      "secrets-placeholder/invoices": ["cron(0 3 * * ? *)", "UTC", true],
+      "secrets-resolved/invoices": ["cron(0 3 * * ? *)", "UTC", true],
+      "unmapped/digest": ["cron(0 0 1 * ? *)", "UTC", true], // @monthly
+    });
+  });
+
   it.each(IMPORTED)("%s passes flexjob's validation once no placeholder is left", async (name) => {
     const result = await importCase(name);
     const filled = result.text.replaceAll("REPLACE-ME", "123456789012");
