@@ -167,6 +167,29 @@ describe("importCopilot secrets", () => {
       "secretsmanager api-token",
     ]);
   });
+
+  it("does not look up a name still holding COPILOT_ENVIRONMENT_NAME when no --env is given", async () => {
+    const asked: string[] = [];
+    const result = await importCopilot(join(ROOT, "secrets-placeholder"), {
+      resolveSecret: async (ref) => {
+        asked.push(`${ref.kind} ${ref.name}`);
+        return undefined;
+      },
+    });
+    expect(asked).toEqual([
+      "ssm STRIPE_KEY",
+      "secretsmanager billing/prod/mysql:password::",
+      "secretsmanager api-token",
+    ]);
+    expect(result.pendingSecrets[0]).toEqual({
+      job: "invoices",
+      variable: "DB_PASSWORD",
+      kind: "ssm",
+      name: ["/copilot/billing/$", "{COPILOT_ENVIRONMENT_NAME}/secrets/db_password"].join(""),
+      line: 8,
+      file: "copilot/invoices/manifest.yml",
+    });
+  });
 });
 
 /** Every `Retry` of the state machine's definition that re-runs a failed attempt. */

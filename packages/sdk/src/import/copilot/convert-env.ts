@@ -94,6 +94,8 @@ function placeholderArn(ref: Exclude<SecretRef, { kind: "arn" }>, region: string
   }
 }
 
+const UNRESOLVED = /\$\{[_a-zA-Z][_a-zA-Z0-9]*\}/;
+
 /** `secrets` → `secrets` as ARNs: resolved through `resolveSecret` when given, else a placeholder. */
 export async function convertSecrets(
   ctx: JobContext,
@@ -112,7 +114,9 @@ export async function convertSecrets(
       continue;
     }
     const asWritten = ref.kind === "secretsmanager" ? `${ref.name}${ref.suffix}` : ref.name;
-    const arn = ref.kind === "from_cfn" ? undefined : await resolve?.({ kind: ref.kind, name: asWritten });
+    // A name with a `${VAR}` still in it is no name AWS knows: looking it up would only fail.
+    const resolvable = ref.kind !== "from_cfn" && !UNRESOLVED.test(asWritten);
+    const arn = resolvable ? await resolve?.({ kind: ref.kind, name: asWritten }) : undefined;
     if (arn !== undefined) {
       written[variable] = arn;
       report(ctx, path, "mapped", to, `${describe(ref)}, resolved to its ARN`);
