@@ -69,6 +69,7 @@ describe("importCopilot fixtures", () => {
       "secrets.FROM_STACK",
       "logging.retention",
       "logging.destination",
+      "logging.secretOptions.apikey",
       "network.vpc.placement",
       "network.vpc.placement.subnets",
       "network.vpc.security_groups",
@@ -110,6 +111,7 @@ describe("importCopilot fixtures", () => {
       "env-overrides/sync": ["cron(*/15 * * * ? *)", "UTC", true], // environments.prod: */15 * * * *
       "network-private/cleanup": ["rate(30 minutes)", "UTC", true], // rate(30 minutes), as written
       "network-subnets/audit": ["cron(0 0 ? * 1 *)", "UTC", true], // @weekly
+      "logging-datadog/nightly": ["cron(30 2 * * ? *)", "UTC", true], // 30 2 * * *
       "network-subnets/export": ["cron(0 6 ? * MON *)", "UTC", true], // cron(...), as written
       "schedule-forms/annually": ["cron(0 0 1 1 ? *)", "UTC", true],
       "schedule-forms/every-five": ["rate(5 minutes)", "UTC", true], // @every 5m

@@ -105,42 +105,57 @@ export async function convertSecrets(
   if (!isRecord(secrets)) return;
   const written: Record<string, string> = {};
   for (const [variable, value] of Object.entries(secrets)) {
-    const path = ["secrets", variable];
-    const to = `jobs.${ctx.job}.secrets.${variable}`;
-    const ref = secretRef(value);
-    if (ref.kind === "arn") {
-      written[variable] = ref.arn;
-      report(ctx, path, "mapped", to, "a secret, by its ARN");
-      continue;
-    }
-    const asWritten = ref.kind === "secretsmanager" ? `${ref.name}${ref.suffix}` : ref.name;
-    // A name with a `${VAR}` still in it is no name AWS knows: looking it up would only fail.
-    const resolvable = ref.kind !== "from_cfn" && !UNRESOLVED.test(asWritten);
-    const arn = resolvable ? await resolve?.({ kind: ref.kind, name: asWritten }) : undefined;
-    if (arn !== undefined) {
-      written[variable] = arn;
-      report(ctx, path, "mapped", to, `${describe(ref)}, resolved to its ARN`);
-      continue;
-    }
-    written[variable] = placeholderArn(ref, ctx.region);
-    const { line } = origin(ctx, path);
-    ctx.pending.push({
-      job: ctx.job,
-      variable,
-      kind: ref.kind,
-      name: asWritten,
-      line,
-      file: ctx.file,
-    } satisfies PendingSecret);
-    report(
-      ctx,
-      path,
-      "placeholder",
-      to,
-      `${describe(ref)}: replace ${PLACEHOLDER} with its ARN (flexjob validate fails until then)`,
-    );
+    const target = { path: ["secrets", variable], to: `jobs.${ctx.job}.secrets.${variable}`, variable };
+    written[variable] = await secretArn(ctx, target, value, resolve);
   }
   ctx.out.secrets = written;
+}
+
+/** Where a secret reference is written in the manifest, and where its ARN goes in flexjob.yml. */
+export interface SecretTarget {
+  path: string[];
+  to: string;
+  /** The variable (or option) the secret is read into. */
+  variable: string;
+}
+
+/**
+ * The ARN of one secret reference of a manifest (`secrets`, a FireLens secret option): as written
+ * when it is one, else from `resolve`, else a placeholder listed as pending. Reports it either way.
+ */
+export async function secretArn(
+  ctx: JobContext,
+  target: SecretTarget,
+  value: unknown,
+  resolve: ImportOptions["resolveSecret"],
+): Promise<string> {
+  const { path, to, variable } = target;
+  const ref = secretRef(value);
+  if (ref.kind === "arn") {
+    report(ctx, path, "mapped", to, "a secret, by its ARN");
+    return ref.arn;
+  }
+  const asWritten = ref.kind === "secretsmanager" ? `${ref.name}${ref.suffix}` : ref.name;
+  // A name with a `${VAR}` still in it is no name AWS knows: looking it up would only fail.
+  const resolvable = ref.kind !== "from_cfn" && !UNRESOLVED.test(asWritten);
+  const arn = resolvable ? await resolve?.({ kind: ref.kind, name: asWritten }) : undefined;
+  if (arn !== undefined) {
+    report(ctx, path, "mapped", to, `${describe(ref)}, resolved to its ARN`);
+    return arn;
+  }
+  const { line } = origin(ctx, path);
+  const pending: PendingSecret = {
+    job: ctx.job,
+    variable,
+    kind: ref.kind,
+    name: asWritten,
+    line,
+    file: ctx.file,
+  };
+  ctx.pending.push(pending);
+  const note = `${describe(ref)}: replace ${PLACEHOLDER} with its ARN (flexjob validate fails until then)`;
+  report(ctx, path, "placeholder", to, note);
+  return placeholderArn(ref, ctx.region);
 }
 
 function describe(ref: Exclude<SecretRef, { kind: "arn" }>): string {

@@ -1,5 +1,4 @@
-import { LOG_RETENTION_DAYS, type LogRetentionDays } from "../../config/logs.js";
-import { fail, isRecord, type JobContext, mapTo, report, valueAt } from "./context.js";
+import { isRecord, type JobContext, report, valueAt } from "./context.js";
 import type { Unresolved } from "./merge.js";
 
 /** Fields with no flexjob equivalent, and what to do instead. */
@@ -24,17 +23,6 @@ const UNMAPPED: readonly { path: string[]; note: string }[] = [
     path: ["storage", "readonly_fs"],
     note: "flexjob's containers have a writable root file system; remove readonly_fs",
   },
-];
-
-const FIRELENS_KEYS = [
-  "image",
-  "destination",
-  "enableMetadata",
-  "secretOptions",
-  "configFilePath",
-  "variables",
-  "secrets",
-  "env_file",
 ];
 
 /** Reports each field flexjob cannot carry over, one entry per sidecar and volume. */
@@ -74,37 +62,5 @@ export function reportUnmapped(
         ? "Copilot puts the environment it deploys to here: import again with --env NAME, or write the environment's name"
         : "Copilot read it from the deploying shell: replace it with its value";
     report(ctx, path, "unmapped", undefined, `\${${name}} is written as is; ${note}`);
-  }
-}
-
-export function convertLogging(ctx: JobContext): void {
-  const retention = valueAt(ctx, ["logging", "retention"]);
-  if (typeof retention === "number") {
-    if (LOG_RETENTION_DAYS.includes(retention as LogRetentionDays)) {
-      mapTo(
-        ctx,
-        ["logging", "retention"],
-        "logs",
-        { retentionDays: retention },
-        `CloudWatch keeps the logs ${retention} days`,
-      );
-    } else {
-      fail(
-        ctx,
-        ["logging", "retention"],
-        `is ${retention}, not a retention CloudWatch Logs accepts`,
-        `use one of ${LOG_RETENTION_DAYS.join(", ")}`,
-      );
-    }
-  }
-  for (const key of FIRELENS_KEYS) {
-    if (valueAt(ctx, ["logging", key]) === undefined) continue;
-    report(
-      ctx,
-      ["logging", key],
-      "unmapped",
-      undefined,
-      "Copilot's FireLens router settings: flexjob routes logs with logs.to (datadog, axiom, http or cloudwatch) and its own fields; set those instead",
-    );
   }
 }

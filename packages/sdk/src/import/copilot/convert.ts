@@ -1,8 +1,9 @@
 import { type Data, isRecord, type JobContext, report } from "./context.js";
 import { convertSecrets, convertVariables } from "./convert-env.js";
 import { convertCommand, convertImage, convertImageExtras } from "./convert-image.js";
+import { convertLogging } from "./convert-logging.js";
 import { convertNetwork } from "./convert-network.js";
-import { convertLogging, reportUnmapped } from "./convert-other.js";
+import { reportUnmapped } from "./convert-other.js";
 import {
   convertPlatform,
   convertRetries,
@@ -74,7 +75,7 @@ export async function convertJob(input: ConvertInput): Promise<ConvertedJob> {
   convertImageExtras(ctx);
   convertVariables(ctx);
   await convertSecrets(ctx, input.resolveSecret);
-  convertLogging(ctx);
+  await convertLogging(ctx, input.resolveSecret);
   const network = convertNetwork(ctx);
   reportUnmapped(ctx, input.addons, unresolved);
   reportEnvironments(ctx, data);

@@ -30,8 +30,9 @@ export function renderConfig(input: RenderInput): string {
       ]);
     }
     for (const entry of entries.filter((item) => item.status === "placeholder")) {
-      const variable = entry.to?.split(".").at(-1) ?? "";
-      setComment(document, ["jobs", job, "secrets"], variable, [` ${entry.note}`]);
+      // `to` is a dotted flexjob path; job and variable names hold no dots.
+      const path = entry.to?.split(".") ?? [];
+      setComment(document, path.slice(0, -1), path.at(-1) ?? "", [` ${entry.note}`]);
     }
   }
   return document.toString({ lineWidth: 0, flowCollectionPadding: false });
