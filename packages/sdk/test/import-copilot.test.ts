@@ -1,4 +1,13 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -277,6 +286,33 @@ describe("importCopilot errors", () => {
       ...expected,
       fault: "user",
     });
+  });
+
+  it("names the file, line and column of a YAML syntax error", async () => {
+    // Written at run time: the repository's linter parses every YAML file it holds.
+    const dir = mkdtempSync(join(tmpdir(), "copilot-yaml-"));
+    try {
+      mkdirSync(join(dir, "copilot", "report"), { recursive: true });
+      writeFileSync(join(dir, "copilot", ".workspace"), "application: billing\n");
+      const manifest = [
+        "name: report",
+        "type: Scheduled Job",
+        "cpu: 256",
+        "on:",
+        '  schedule: "@daily"',
+        "cpu: 512",
+        "",
+      ];
+      writeFileSync(join(dir, "copilot", "report", "manifest.yml"), manifest.join("\n"));
+      const error = (await importCopilot(dir).catch((caught: unknown) => caught)) as FlexjobError;
+      expect([error.code, error.message, error.remedy]).toEqual([
+        "CONFIG_PARSE",
+        "copilot/report/manifest.yml:6:1: Map keys must be unique",
+        "fix the YAML syntax at line 6",
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("reports every problem of a manifest as an issue with its line", async () => {
