@@ -23,13 +23,17 @@ export interface ImportEntry {
 
 /** A secret reference still not an ARN: what to look up to finish the file. */
 export interface PendingSecret {
+  /** The job's name. */
   job: string;
-  /** The environment variable the secret is read into. */
+  /** The environment variable the secret is read into (`logs.apiKey` for a Datadog API key). */
   variable: string;
+  /** What the manifest names: an SSM parameter, a Secrets Manager secret, or a CloudFormation export holding the ARN. */
   kind: "ssm" | "secretsmanager" | "from_cfn";
   /** SSM parameter name, Secrets Manager secret name (JSON-key suffix included), or CloudFormation export name. */
   name: string;
+  /** 1-based line of the reference in the manifest. */
   line: number;
+  /** The manifest, relative to the workspace root. */
   file: string;
 }
 
