@@ -119,14 +119,16 @@ const LINUX_ARCH: Readonly<Record<string, "x86_64" | "arm64">> = {
 export function convertPlatform(ctx: JobContext): void {
   const platform = valueAt(ctx, ["platform"]);
   if (platform === undefined) return;
-  const [os, arch] =
+  // Copilot's string form is exactly `os/arch`; its map form names the two.
+  const parts =
     typeof platform === "string"
       ? platform.toLowerCase().split("/")
       : [
           String((platform as Record<string, unknown>).osfamily).toLowerCase(),
           String((platform as Record<string, unknown>).architecture).toLowerCase(),
         ];
-  const flexArch = os === "linux" && arch !== undefined ? LINUX_ARCH[arch] : undefined;
+  const [os, arch] = parts;
+  const flexArch = parts.length === 2 && os === "linux" && arch !== undefined ? LINUX_ARCH[arch] : undefined;
   if (flexArch === undefined) {
     const windows = os?.startsWith("windows") ?? false;
     fail(
