@@ -315,6 +315,16 @@ describe("importCopilot errors", () => {
     }
   });
 
+  it("checks the result with flexjob's own validation, options included", async () => {
+    const error = (await importCopilot(join(ROOT, "basic-location"), { region: "mars-1" }).catch(
+      (caught: unknown) => caught,
+    )) as FlexjobError;
+    expect([error.code, error.message]).toEqual([
+      "CONFIG_INVALID",
+      'the imported region is not valid in flexjob: region "mars-1" is not an AWS region name',
+    ]);
+  });
+
   it("reports every problem of a manifest as an issue with its line", async () => {
     const error = (await importCopilot(join(ROOT, "error-both-images")).catch(
       (caught: unknown) => caught,

@@ -34,15 +34,15 @@ export function checkImported(config: Record<string, unknown>, report: readonly 
       };
     });
     const [first] = located;
-    const where = first?.source ? `${first.source.file}:${first.source.line}: ${first.source.field} ` : "";
-    throw new FlexjobError(
-      `${where}becomes ${first?.issue.path ?? "the config"}, which flexjob rejects: ${first?.issue.message ?? error.message}`,
-      {
-        code: "CONFIG_INVALID",
-        remedy: first?.issue.remedy ?? error.remedy ?? "fix the manifest field",
-        issues: located.map(({ issue }) => issue),
-        cause: error,
-      },
-    );
+    const path = first?.issue.path ?? "the config";
+    const what = first?.source
+      ? `${first.source.file}:${first.source.line}: ${first.source.field} becomes ${path}, which flexjob rejects`
+      : `the imported ${path} is not valid in flexjob`;
+    throw new FlexjobError(`${what}: ${first?.issue.message ?? error.message}`, {
+      code: "CONFIG_INVALID",
+      remedy: first?.issue.remedy ?? error.remedy ?? "fix the manifest field",
+      issues: located.map(({ issue }) => issue),
+      cause: error,
+    });
   }
 }
