@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { FlexjobError } from "../../errors.js";
 import { nextRuns, parseSchedule } from "../../schedule/index.js";
-import { copilotSchedule, copilotScheduleNote, parseGoDuration } from "./schedule.js";
+import { parseGoDuration } from "./go-duration.js";
+import { copilotSchedule, copilotScheduleNote } from "./schedule.js";
 
 // Every expected expression below is written by hand from Copilot's rules (aws/copilot-cli
 // internal/pkg/deploy/cloudformation/stack/scheduled_job.go, awsSchedule), not computed.
