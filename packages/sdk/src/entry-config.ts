@@ -44,5 +44,10 @@ export {
   redactSecretText,
   secretsInText,
 } from "./secret-values.js";
-export { ARCHITECTURES, type Architecture, type CpuArchitecture } from "./sizing/architecture.js";
+export {
+  ARCHITECTURES,
+  type Architecture,
+  type CpuArchitecture,
+  type FargateCapacityProvider,
+} from "./sizing/architecture.js";
 export { formatMemory, type ResolvedSize } from "./sizing/parse.js";
