@@ -77,16 +77,15 @@ export {
 export {
   type CopilotJobLive,
   type CopilotRule,
-  type CopilotSecretRef,
   type CopilotStateMachine,
   findCopilotJob,
   resolveCopilotSecret,
 } from "./import/copilot/aws.js";
 export {
   type CopilotImport,
+  type CopilotSecretRef,
   type ImportEntry,
   type ImportOptions,
-  type ImportOptions_SecretRef,
   importCopilot,
   type PendingSecret,
 } from "./import/copilot/index.js";

@@ -8,13 +8,7 @@ import { accountIdOf } from "../../aws/account.js";
 import { isAwsError, wrapAwsError } from "../../aws/aws-error.js";
 import { type AwsClients, loadSdk } from "../../aws/clients.js";
 import { FlexjobError } from "../../errors.js";
-
-/** A secret a Copilot manifest names without an ARN: an SSM parameter, or a Secrets Manager secret. */
-export interface CopilotSecretRef {
-  kind: "ssm" | "secretsmanager";
-  /** The parameter's name (or ARN); the secret's name, with any `:json-key:stage:version` suffix. */
-  name: string;
-}
+import type { CopilotSecretRef } from "./types.js";
 
 /** AWS's answers for a name that is not there, not valid as a name, or not readable by the caller. */
 const PARAMETER_MISSING = ["ParameterNotFound", "ParameterVersionNotFound", "ValidationException"];

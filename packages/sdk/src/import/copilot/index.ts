@@ -8,9 +8,9 @@ import { readWorkspace, type WorkloadFiles } from "./workspace.js";
 
 export type {
   CopilotImport,
+  CopilotSecretRef,
   ImportEntry,
   ImportOptions,
-  ImportOptions_SecretRef,
   PendingSecret,
 } from "./types.js";
 

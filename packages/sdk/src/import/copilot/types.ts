@@ -62,7 +62,11 @@ export interface CopilotImport {
  * name, or a Secrets Manager secret name with any ECS JSON-key suffix (`name:key:stage:version`),
  * which the ARN returned for it must keep, as ECS reads it.
  */
-export type ImportOptions_SecretRef = { kind: "ssm" | "secretsmanager"; name: string };
+export interface CopilotSecretRef {
+  kind: "ssm" | "secretsmanager";
+  /** The parameter's name (or ARN); the secret's name, with any `:json-key:stage:version` suffix. */
+  name: string;
+}
 
 /**
  * Options of `importCopilot`.
@@ -78,5 +82,5 @@ export interface ImportOptions {
    * Turns a secret reference into its ARN (an AWS lookup, read-only); undefined leaves a
    * placeholder that `flexjob validate` rejects.
    */
-  resolveSecret?(ref: ImportOptions_SecretRef): Promise<string | undefined>;
+  resolveSecret?(ref: CopilotSecretRef): Promise<string | undefined>;
 }
