@@ -1,8 +1,8 @@
 // What the Action's bundle and the CLI's build share: esbuild plugins that leave out code flexjob
 // never runs without changing what runs, and the licenses of what a bundle ships.
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 
 /**
  * zod exports its 40-odd message locales as one namespace, so a bundle keeps them all (0.25 MB);
@@ -82,7 +82,10 @@ export function writeLicenses(file) {
       build.initialOptions.metafile = true;
       const workingDir = build.initialOptions.absWorkingDir ?? process.cwd();
       build.onEnd((result) => {
-        if (result.metafile) writeFileSync(file, licensesOf(shippedInputs(result.metafile), workingDir));
+        if (!result.metafile) return;
+        // tsup writes the bundle after esbuild ends: on a first build the folder is not there yet.
+        mkdirSync(dirname(resolve(workingDir, file)), { recursive: true });
+        writeFileSync(resolve(workingDir, file), licensesOf(shippedInputs(result.metafile), workingDir));
       });
     },
   };
