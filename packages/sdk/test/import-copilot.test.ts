@@ -121,6 +121,7 @@ describe("importCopilot fixtures", () => {
       "network-private/cleanup": ["rate(30 minutes)", "UTC", true], // rate(30 minutes), as written
       "network-subnets/audit": ["cron(0 0 ? * 1 *)", "UTC", true], // @weekly
       "logging-datadog/nightly": ["cron(30 2 * * ? *)", "UTC", true], // 30 2 * * *
+      "logging-http/ingest": ["cron(0 * * * ? *)", "UTC", true], // @hourly
       "network-subnets/export": ["cron(0 6 ? * MON *)", "UTC", true], // cron(...), as written
       "schedule-forms/annually": ["cron(0 0 1 1 ? *)", "UTC", true],
       "schedule-forms/every-five": ["rate(5 minutes)", "UTC", true], // @every 5m

@@ -21,9 +21,21 @@ const DATADOG_OWN = new Set([
   "dd_message_key",
 ]);
 
+/** Fluent Bit http options flexjob's own router sets (JSON lines, ISO dates) or that make its URL. */
+const HTTP_OWN = new Set([
+  "name",
+  "host",
+  "port",
+  "uri",
+  "tls",
+  "format",
+  "json_date_key",
+  "json_date_format",
+]);
+
 /**
- * `logging` → `logs`: the retention, and a FireLens destination flexjob routes to itself (Datadog)
- * as `logs.to`. Other destinations and the router's own settings are reported.
+ * `logging` → `logs`: the retention, and a FireLens destination flexjob routes to itself (Datadog,
+ * an http endpoint) as `logs.to`. Other destinations and the router's own settings are reported.
  */
 export async function convertLogging(
   ctx: JobContext,
@@ -52,7 +64,8 @@ export async function convertLogging(
   }
   const destination = valueAt(ctx, ["logging", "destination"]);
   const toDatadog = isRecord(destination) && (await convertDatadog(ctx, destination, logs, resolve));
-  if (destination !== undefined && !toDatadog) {
+  const routed = toDatadog || (isRecord(destination) && convertHttp(ctx, destination, logs));
+  if (destination !== undefined && !routed) {
     report(
       ctx,
       ["logging", "destination"],
@@ -112,6 +125,43 @@ async function convertDatadog(
     ...(dropped.length > 0 ? [`not carried over: ${dropped.join(", ")}`] : []),
   ].join("; ");
   report(ctx, ["logging", "destination"], "mapped", `${to}.to`, note);
+  return true;
+}
+
+/**
+ * A Fluent Bit `http` output as flexjob's logs.to http, at the URL its Host, Port, URI and TLS make
+ * (Fluent Bit's port is 80 unless set, TLS or not). Without a Host it posts to a local collector,
+ * which flexjob does not run: reported instead. A header's value is plain text there; flexjob
+ * takes header values from secrets only, so each header is reported with how to move it.
+ */
+function convertHttp(ctx: JobContext, destination: Data, logs: Data): boolean {
+  const option = (name: string) => {
+    const key = keyLike(destination, name);
+    return key === undefined ? undefined : String(destination[key]);
+  };
+  const host = option("host");
+  if (option("name")?.toLowerCase() !== "http" || host === undefined) return false;
+  const tls = ["on", "true", "yes"].includes((option("tls") ?? "off").toLowerCase());
+  const port = option("port") ?? "80";
+  const uri = option("uri") ?? "/";
+  const shownPort = port === (tls ? "443" : "80") ? "" : `:${port}`;
+  logs.to = "http";
+  logs.url = `${tls ? "https" : "http"}://${host}${shownPort}${uri.startsWith("/") ? uri : `/${uri}`}`;
+  // Copilot's FireLens sent the logs there only; flexjob would keep a CloudWatch copy too.
+  logs.keepCloudWatch = false;
+  report(
+    ctx,
+    ["logging", "destination"],
+    "mapped",
+    `jobs.${ctx.job}.logs.to`,
+    `FireLens http output to ${logs.url}, through flexjob's own log router (JSON lines), CloudWatch copy off as in Copilot`,
+  );
+  for (const key of Object.keys(destination).filter((each) => !HTTP_OWN.has(each.toLowerCase()))) {
+    const advice = /^header$/i.test(key)
+      ? "flexjob sends a header's value from a secret only: store the value in Secrets Manager and add its ARN under logs.headers"
+      : "a Fluent Bit http option flexjob's router does not set: drop it, or keep Copilot's router until flexjob has it";
+    report(ctx, ["logging", "destination", key], "unmapped", undefined, advice);
+  }
   return true;
 }
 
