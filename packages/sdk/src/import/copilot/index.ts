@@ -1,6 +1,6 @@
 import { FlexjobError } from "../../errors.js";
 import { checkImported } from "./check.js";
-import { type ConvertedJob, convertJob } from "./convert.js";
+import type { ConvertedJob } from "./convert.js";
 import { type ParsedManifest, parseManifestText } from "./manifest.js";
 import { renderConfig } from "./render.js";
 import type { CopilotImport, ImportOptions } from "./types.js";
@@ -67,7 +67,17 @@ export async function importCopilot(dir: string, options: ImportOptions = {}): P
   };
 }
 
-function convert(app: string, workload: WorkloadFiles, manifest: ParsedManifest, options: ImportOptions) {
+/**
+ * The conversion, with its zod schema of Copilot's manifest, loads when an import runs: a program
+ * that imports the SDK for anything else (the Action, `flexjob deploy`) never builds that schema.
+ */
+async function convert(
+  app: string,
+  workload: WorkloadFiles,
+  manifest: ParsedManifest,
+  options: ImportOptions,
+) {
+  const { convertJob } = await import("./convert.js");
   return convertJob({
     app,
     env: options.env,
