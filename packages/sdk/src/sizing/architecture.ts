@@ -28,6 +28,11 @@ export function cpuArchitectureFor(arch: Architecture): CpuArchitecture {
   return arch === "x86_64" ? "X86_64" : "ARM64";
 }
 
+/** Where `arch: flex` runs an image built for `platforms`: ARM64 (cheaper) when it has it, else x86_64. */
+export function flexArchitectureOf(platforms: readonly string[]): CpuArchitecture {
+  return platforms.includes("linux/arm64") ? "ARM64" : "X86_64";
+}
+
 /** The `docker buildx --platform` values the job's image is built for. */
 export function imagePlatformsFor(arch: Architecture): string[] {
   switch (arch) {
