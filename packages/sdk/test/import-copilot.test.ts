@@ -5,6 +5,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -334,5 +335,25 @@ describe("importCopilot errors", () => {
       ["image", 5],
       ["retries", 8],
     ]);
+  });
+
+  it("reads the workspace as any repository file: a manifest linked out of the repository is refused, not read", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "copilot-link-"));
+    try {
+      mkdirSync(join(dir, ".git"));
+      mkdirSync(join(dir, "copilot", "report"), { recursive: true });
+      writeFileSync(join(dir, "copilot", ".workspace"), "application: shop\n");
+      const outside = mkdtempSync(join(tmpdir(), "copilot-outside-"));
+      writeFileSync(join(outside, "manifest.yml"), "name: report\ntype: Scheduled Job\n");
+      symlinkSync(join(outside, "manifest.yml"), join(dir, "copilot", "report", "manifest.yml"));
+      const error = (await importCopilot(dir).catch((caught: unknown) => caught)) as FlexjobError;
+      rmSync(outside, { recursive: true, force: true });
+      expect([error.code, error.message]).toEqual([
+        "INPUT_INVALID",
+        `copilot/report/manifest.yml in ${dir} is a symbolic link (or inside one) that leads out of the repository`,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

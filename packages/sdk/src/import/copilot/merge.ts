@@ -3,11 +3,7 @@
  * it deploys a manifest (its manifest package: applyEnv and its transformers; interpolate).
  */
 
-type Data = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Data {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+import { type Data, isRecord } from "./context.js";
 
 /** Map keys of which an override holding one drops the other from the base. */
 const EITHER_OR: readonly (readonly [string, string])[] = [["build", "location"]];

@@ -1,6 +1,6 @@
-import { readdir, readFile, stat } from "node:fs/promises";
-import { join } from "node:path";
 import { FlexjobError } from "../../errors.js";
+import { findRepositoryRoot, nodeRepoFiles, type RepoFiles } from "../../image/repo-files.js";
+import { isRecord } from "./context.js";
 import { parseManifestText } from "./manifest.js";
 
 /** A Copilot workspace as files: the app name and each workload's manifest text. */
@@ -22,29 +22,35 @@ export interface WorkloadFiles {
 /** Folders of copilot/ that hold no workload (environment and pipeline manifests). */
 const NOT_WORKLOADS = new Set(["environments", "pipelines"]);
 
-/** Reads `<dir>/copilot/.workspace` and every `copilot/<name>/manifest.yml`, in name order. */
+/**
+ * Reads `<dir>/copilot/.workspace` and every `copilot/<name>/manifest.yml`, in name order, by the
+ * rules flexjob reads any repository file by (image/repo-files.ts): regular files of at most
+ * 16 MiB, no link out of the repository, nothing that blocks.
+ */
 export async function readWorkspace(dir: string): Promise<CopilotWorkspace> {
-  const app = await readApplication(dir);
-  const names = (await readdir(join(dir, "copilot"), { withFileTypes: true }))
-    .filter((entry) => entry.isDirectory() && !entry.name.startsWith(".") && !NOT_WORKLOADS.has(entry.name))
-    .map((entry) => entry.name)
-    // Code-unit order: the same on every machine, whatever the locale.
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const files = nodeRepoFiles(dir, { boundary: await findRepositoryRoot(dir) });
+  const app = await readApplication(files, dir);
+  // Folders end in "/"; the listing is in code-unit order, the same on every machine.
+  const names = (await files.list("copilot"))
+    .filter((entry) => entry.endsWith("/") && !entry.startsWith("."))
+    .map((entry) => entry.slice(0, -1))
+    .filter((name) => !NOT_WORKLOADS.has(name));
   const workloads: WorkloadFiles[] = [];
   for (const name of names) {
-    const text = await readOptional(join(dir, "copilot", name, "manifest.yml"));
+    const file = `copilot/${name}/manifest.yml`;
+    const text = await files.read(file);
     if (text === undefined) continue;
-    const addons = (await isDirectory(join(dir, "copilot", name, "addons")))
+    const addons = (await files.list(`copilot/${name}`)).includes("addons/")
       ? `copilot/${name}/addons`
       : undefined;
-    workloads.push({ dir: name, file: `copilot/${name}/manifest.yml`, text, addons });
+    workloads.push({ dir: name, file, text, addons });
   }
   return { app, workloads };
 }
 
-async function readApplication(dir: string): Promise<string> {
+async function readApplication(files: RepoFiles, dir: string): Promise<string> {
   const file = "copilot/.workspace";
-  const text = await readOptional(join(dir, file));
+  const text = await files.read(file);
   if (text === undefined) {
     throw new FlexjobError(`${file} not found in ${dir}`, {
       code: "CONFIG_INVALID",
@@ -61,25 +67,4 @@ async function readApplication(dir: string): Promise<string> {
     });
   }
   return application;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch {
-    return false;
-  }
 }
