@@ -64,4 +64,14 @@ describe("createClients", () => {
     expect(new DescribeClustersCommand({}).input).toEqual({});
     expect(Object.keys(own)).toEqual(["region"]);
   });
+
+  it("names the services it knows when a script asks for another", async () => {
+    const clients = createClients({ region: "eu-west-1" });
+    const error = await loadClients(clients, "dynamodb" as never).catch((caught: unknown) => caught);
+    expect(isFlexjobError(error) && [error.code, error.message]).toEqual([
+      "INPUT_INVALID",
+      '"dynamodb" is not an AWS service flexjob loads',
+    ]);
+    expect(isFlexjobError(error) && error.remedy).toMatch(/^name one of cloudwatch, ec2, .*sts$/);
+  });
 });

@@ -102,6 +102,8 @@ export async function loadSdk<S extends AwsService>(
   clients: Partial<AwsClients>,
   service: S,
 ): Promise<SdkOf<S>> {
+  // A script in plain JavaScript can name any string; TypeScript callers cannot.
+  if (!Object.hasOwn(sdkModules, service)) throw unknownService(service);
   const sdk = (await sdkModules[service]()) as SdkOf<S>;
   onLoaded.get(clients)?.(service, sdk);
   return sdk;
@@ -187,6 +189,14 @@ function lazyClients(region: string, makers: ClientMakers): AwsClients {
     loaded.set(service, sdk);
   });
   return clients;
+}
+
+function unknownService(service: string): FlexjobError {
+  return new FlexjobError(`${JSON.stringify(service)} is not an AWS service flexjob loads`, {
+    code: "INPUT_INVALID",
+    fault: "user",
+    remedy: `name one of ${awsServices.join(", ")}`,
+  });
 }
 
 function notLoaded(service: AwsService): FlexjobError {
