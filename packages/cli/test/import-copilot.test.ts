@@ -74,19 +74,6 @@ async function copilotJob(name: string, expression: string, state: "ENABLED" | "
     rule: `${name}-Rule-1A2B`,
     expression,
     state,
-    definition: {
-      TimeoutSeconds: 5400,
-      StartAt: "Run Fargate Task",
-      States: {
-        "Run Fargate Task": {
-          Type: "Task",
-          Resource: "arn:aws:states:::ecs:runTask.sync",
-          Parameters: { LaunchType: "FARGATE", Cluster: "c", TaskDefinition: name },
-          Retry: [{ ErrorEquals: ["States.ALL"], IntervalSeconds: 10, MaxAttempts: 3, BackoffRate: 1.5 }],
-          End: true,
-        },
-      },
-    },
   });
 }
 

@@ -87,6 +87,26 @@ export async function recordedEvents(aws: FakeAws, group: string): Promise<Recor
 }
 
 /**
+ * The definition AWS Copilot gives a Scheduled Job's state machine: one Task state that runs the
+ * job's task (`.sync`) with a retrier, inside an execution timeout (here 3 retries, 90 minutes).
+ */
+export function runTaskMachine(taskDefinition: string): object {
+  return {
+    TimeoutSeconds: 5400,
+    StartAt: "Run Fargate Task",
+    States: {
+      "Run Fargate Task": {
+        Type: "Task",
+        Resource: "arn:aws:states:::ecs:runTask.sync",
+        Parameters: { LaunchType: "FARGATE", Cluster: "c", TaskDefinition: taskDefinition },
+        Retry: [{ ErrorEquals: ["States.ALL"], IntervalSeconds: 10, MaxAttempts: 3, BackoffRate: 1.5 }],
+        End: true,
+      },
+    },
+  };
+}
+
+/**
  * A state machine (with a role Step Functions may assume) and a scheduled EventBridge rule that
  * starts it, as CloudFormation stacks such as AWS Copilot's Scheduled Jobs deploy them, made
  * through the real clients. Tests only.
@@ -95,7 +115,8 @@ export async function scheduledStateMachine(
   aws: FakeAws,
   options: {
     name: string;
-    definition: object;
+    /** Default: {@link runTaskMachine} of a task definition named as the machine. */
+    definition?: object;
     rule: string;
     expression: string;
     state: "ENABLED" | "DISABLED";
@@ -114,7 +135,7 @@ export async function scheduledStateMachine(
       new CreateStateMachineCommand({
         name: options.name,
         roleArn: role.Role?.Arn,
-        definition: JSON.stringify(options.definition),
+        definition: JSON.stringify(options.definition ?? runTaskMachine(options.name)),
       }),
     );
     const { RuleArn = "" } = await events.send(

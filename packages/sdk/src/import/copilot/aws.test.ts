@@ -23,20 +23,6 @@ async function copilotJob(name: string, rule: { expression: string; state: "ENAB
     name,
     rule: `${name}-Rule-1A2B3C4D5E6F`,
     ...rule,
-    definition: {
-      Version: "1.0",
-      TimeoutSeconds: 5400,
-      StartAt: "Run Fargate Task",
-      States: {
-        "Run Fargate Task": {
-          Type: "Task",
-          Resource: "arn:aws:states:::ecs:runTask.sync",
-          Parameters: { LaunchType: "FARGATE", Cluster: "c", TaskDefinition: name },
-          Retry: [{ ErrorEquals: ["States.ALL"], IntervalSeconds: 10, MaxAttempts: 3, BackoffRate: 1.5 }],
-          End: true,
-        },
-      },
-    },
   });
 }
 
