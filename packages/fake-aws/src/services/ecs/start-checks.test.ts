@@ -12,6 +12,7 @@ import {
   PutRolePermissionsBoundaryCommand,
   PutRolePolicyCommand,
 } from "@aws-sdk/client-iam";
+import { DeleteParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakeAws, startFakeAws } from "../../index.js";
 import { defaultSubnet, TRUST_ECS_TASKS } from "../../test-support.js";
@@ -19,6 +20,7 @@ import { defaultSubnet, TRUST_ECS_TASKS } from "../../test-support.js";
 let aws: FakeAws;
 let ecs: ECSClient;
 let iam: IAMClient;
+let ssm: SSMClient;
 const ROLE = "arn:aws:iam::123456789012:role/exec";
 const CALLER = "arn:aws:sts::123456789012:assumed-role/exec/";
 const PREFIX =
@@ -28,10 +30,12 @@ beforeAll(async () => {
   aws = await startFakeAws();
   ecs = new ECSClient({ ...aws.clientConfig(), maxAttempts: 1 });
   iam = new IAMClient({ ...aws.clientConfig(), maxAttempts: 1 });
+  ssm = new SSMClient({ ...aws.clientConfig(), maxAttempts: 1 });
 });
 afterAll(async () => {
   ecs.destroy();
   iam.destroy();
+  ssm.destroy();
   await aws.close();
 });
 beforeEach(async () => {
@@ -112,6 +116,20 @@ describe("secrets", () => {
     expect(await stoppedReason({ secrets })).toBe(EXITED);
     expect(await stoppedReason({ secrets: [{ name: "TOKEN", valueFrom: "/prod/other" }] })).toBe(
       `${PREFIX}unable to retrieve secrets from ssm: service call has been retried 1 time(s): invalid parameters: /prod/other`,
+    );
+  });
+
+  it("a String parameter written with PutParameter is read as a SecureString is, until DeleteParameter removes it", async () => {
+    const name = "/flexjob/shop/region";
+    await ssm.send(new PutParameterCommand({ Name: name, Value: "eu-west-1", Type: "String" }));
+    await grant(
+      allow("ssm:GetParameters", "arn:aws:ssm:us-east-1:123456789012:parameter/flexjob/shop/region"),
+    );
+    const secrets = [{ name: "REGION", valueFrom: name }];
+    expect(await stoppedReason({ secrets })).toBe(EXITED);
+    await ssm.send(new DeleteParameterCommand({ Name: name }));
+    expect(await stoppedReason({ secrets })).toBe(
+      `${PREFIX}unable to retrieve secrets from ssm: service call has been retried 1 time(s): invalid parameters: ${name}`,
     );
   });
 

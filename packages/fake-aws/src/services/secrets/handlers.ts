@@ -1,25 +1,21 @@
 import { bindHandlers, type OperationHandler } from "../../core/handler-table.js";
 import { Reader } from "../../core/readers.js";
 import { AwsError, type CallContext, type Handler } from "../../core/types.js";
-import { findParameter, findSecret, type SecretsState, type StoredValue } from "./state.js";
+import { deleteParameter, getParameter, putParameter } from "./parameters.js";
+import { findSecret, type SecretsEnv, type StoredValue } from "./state.js";
 
 /**
- * The reads of a stored value: Secrets Manager's GetSecretValue and DescribeSecret and SSM's
- * GetParameter (all awsJson1_1), answering with the errors each API documents for a value that is not there.
+ * The reads of a stored secret: Secrets Manager's GetSecretValue and DescribeSecret (awsJson1_1),
+ * answering with the errors the API documents for a value that is not there; and the table of
+ * SSM's parameter operations, which `parameters.ts` serves.
  * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html
- * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameter.html
  */
-
-export interface SecretsEnv {
-  state: SecretsState;
-}
 
 /** The one version the fake keeps of each value, under the stage Secrets Manager reads by default. */
 const CURRENT = "AWSCURRENT";
 const VERSION_ID = "00000000-0000-4000-8000-000000000001";
 
 const secretsInvalid = (message: string) => new AwsError("InvalidParameterException", message);
-const ssmInvalid = (message: string) => new AwsError("ValidationException", message);
 
 function getSecretValue(env: SecretsEnv, input: Record<string, unknown>, ctx: CallContext) {
   const r = Reader.of(input, secretsInvalid);
@@ -77,37 +73,17 @@ function describeSecret(env: SecretsEnv, input: Record<string, unknown>, ctx: Ca
   };
 }
 
-/** A SecureString read without decryption: its ciphertext, which is not the value. */
-function encrypted(parameter: StoredValue): string {
-  return Buffer.from(`fake-aws-kms:${parameter.arn}`).toString("base64");
-}
-
-function getParameter(env: SecretsEnv, input: Record<string, unknown>, ctx: CallContext) {
-  const r = Reader.of(input, ssmInvalid);
-  const name = r.string("Name", { required: true, min: 1, max: 2048 });
-  const decrypt = r.bool("WithDecryption") ?? false;
-  const parameter = findParameter(env.state, name, ctx.region);
-  if (parameter === undefined || parameter.value === undefined) {
-    throw new AwsError("ParameterNotFound", `Parameter ${name} not found.`);
-  }
-  return {
-    Parameter: {
-      Name: parameter.name,
-      Type: "SecureString",
-      Value: decrypt ? parameter.value : encrypted(parameter),
-      Version: 1,
-      ARN: parameter.arn,
-      DataType: "text",
-      LastModifiedDate: ctx.now(),
-    },
-  };
-}
-
 const SECRETS_OPERATIONS: Record<string, OperationHandler<SecretsEnv>> = {
   GetSecretValue: getSecretValue,
   DescribeSecret: describeSecret,
 };
-const SSM_OPERATIONS: Record<string, OperationHandler<SecretsEnv>> = { GetParameter: getParameter };
+const SSM_OPERATIONS: Record<string, OperationHandler<SecretsEnv>> = {
+  GetParameter: getParameter,
+  PutParameter: putParameter,
+  DeleteParameter: deleteParameter,
+};
+/** The SSM operations that change state, for the call log. */
+export const SSM_MUTATING: ReadonlySet<string> = new Set(["PutParameter", "DeleteParameter"]);
 
 export function secretsManagerHandlers(env: SecretsEnv): Record<string, Handler> {
   return bindHandlers(env, SECRETS_OPERATIONS);

@@ -1,5 +1,5 @@
 import type { ServiceDefinition, StoredSecret } from "../../core/types.js";
-import { type SecretsEnv, secretsManagerHandlers, ssmHandlers } from "./handlers.js";
+import { SSM_MUTATING, secretsManagerHandlers, ssmHandlers } from "./handlers.js";
 import {
   emptySecretsState,
   findStored,
@@ -7,12 +7,14 @@ import {
   putSecret,
   putValue,
   type SecretOptions,
+  type SecretsEnv,
 } from "./state.js";
 
 /**
  * Secrets Manager secrets and SSM parameters: they exist or not, with their full ARN, key and
  * value, as ECS reads them at task start and as GetSecretValue and GetParameter answer. Tests
- * create them with `aws.secrets`; no write operation of either API is modeled.
+ * create them with `aws.secrets`; of the write operations, only SSM's PutParameter and
+ * DeleteParameter are modeled.
  */
 
 export type { SecretOptions } from "./state.js";
@@ -54,7 +56,7 @@ export function createSecretsService(options: { seed: number; region: string }):
     protocol: "awsJson1_1",
     targetPrefix: "AmazonSSM",
     handlers: ssmHandlers(env),
-    mutating: new Set(),
+    mutating: SSM_MUTATING,
     // The parameters are in the Secrets Manager service's snapshot, and reset with it.
     snapshot: () => ({}),
     reset,

@@ -12,12 +12,33 @@ import type { StoredSecret } from "../../core/types.js";
 /** A stored secret or parameter: the name it was created with and, when it has one, its value. */
 export type StoredValue = StoredSecret & { name: string; value?: string };
 
+export type ParameterType = "String" | "StringList" | "SecureString";
+export type ParameterTier = "Standard" | "Advanced";
+
+/** A parameter as Parameter Store keeps it: its type and tier, and the version each write makes. */
+export type StoredParameter = StoredValue & {
+  type: ParameterType;
+  tier: ParameterTier;
+  /** 1 when created; each overwrite adds one. */
+  version: number;
+  dataType: string;
+  description?: string;
+  tags: Record<string, string>;
+  /** When PutParameter last wrote it; undefined for one a test stored directly. */
+  lastModified?: Date;
+};
+
 export interface SecretsState {
   random: Random;
   /** Secrets by full ARN. */
   secrets: Map<string, StoredValue>;
   /** Parameters by ARN. */
-  parameters: Map<string, StoredValue>;
+  parameters: Map<string, StoredParameter>;
+}
+
+/** What the handlers of both APIs share: the state, replaced on reset. */
+export interface SecretsEnv {
+  state: SecretsState;
 }
 
 export interface SecretOptions {
@@ -42,10 +63,21 @@ export const emptySecretsState = (seed: number): SecretsState => ({
   parameters: new Map(),
 });
 
-function stored(service: StoredSecret["service"], arn: string, region: string, key?: string): StoredSecret {
-  const kmsKeyArn =
-    key === undefined || key.startsWith("arn:") ? key : `arn:aws:kms:${region}:${ACCOUNT_ID}:key/${key}`;
+export function stored(
+  service: StoredSecret["service"],
+  arn: string,
+  region: string,
+  key?: string,
+): StoredSecret {
+  const kmsKeyArn = key === undefined ? undefined : kmsKeyArnOf(key, region);
   return { service, arn, region, ...(kmsKeyArn !== undefined && { kmsKeyArn }) };
+}
+
+/** A key's ARN from its id, alias name or ARN, in the caller's account and region. */
+function kmsKeyArnOf(key: string, region: string): string {
+  if (key.startsWith("arn:")) return key;
+  const prefix = `arn:aws:kms:${region}:${ACCOUNT_ID}`;
+  return key.startsWith("alias/") ? `${prefix}:${key}` : `${prefix}:key/${key}`;
 }
 
 /** Stores a secret (as CreateSecret would) and returns its full ARN. */
@@ -68,7 +100,15 @@ export function putParameter(
   options: SecretOptions,
 ): string {
   const arn = parameterArn(region, name);
-  state.parameters.set(arn, withValue({ ...stored("ssm", arn, region, options.kmsKeyId), name }, options));
+  const base = { ...stored("ssm", arn, region, options.kmsKeyId), name };
+  state.parameters.set(arn, {
+    ...withValue(base, options),
+    type: "SecureString",
+    tier: "Standard",
+    version: 1,
+    dataType: "text",
+    tags: {},
+  });
   return arn;
 }
 
@@ -78,10 +118,12 @@ function withValue(item: StoredValue, options: SecretOptions): StoredValue {
 
 /**
  * Gives a stored secret or parameter (by its ARN) a new value, as PutSecretValue or PutParameter
- * with Overwrite would; false when there is none.
+ * with Overwrite would (a parameter's version goes up by one); false when there is none.
  */
 export function putValue(state: SecretsState, arn: string, value: string): boolean {
-  const item = state.secrets.get(arn) ?? state.parameters.get(arn);
+  const parameter = state.parameters.get(arn);
+  if (parameter !== undefined) parameter.version += 1;
+  const item = state.secrets.get(arn) ?? parameter;
   if (item === undefined) return false;
   item.value = value;
   return true;
@@ -112,14 +154,17 @@ export function findParameter(
   state: SecretsState,
   valueFrom: string,
   region: string,
-): StoredValue | undefined {
+): StoredParameter | undefined {
   // ECS takes a parameter's name alone when it is in the task's region.
   const match = PARAMETER_ARN.exec(valueFrom);
   const arn = match ? valueFrom : parameterArn(region, valueFrom);
   return match && match[2] !== ACCOUNT_ID ? undefined : state.parameters.get(arn);
 }
 
-/** `/prod/db` and `prod/db` name different parameters, but both ARNs read `parameter/prod/db`. */
-function parameterArn(region: string, name: string): string {
+/**
+ * A parameter's ARN, which keys it: `/db` and `db` are one parameter to Parameter Store, and
+ * `/prod/db` and `prod/db` (not fully qualified, which PutParameter refuses) both read `parameter/prod/db`.
+ */
+export function parameterArn(region: string, name: string): string {
   return `arn:aws:ssm:${region}:${ACCOUNT_ID}:parameter/${name.replace(/^\//, "")}`;
 }
