@@ -11,11 +11,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
-import {
-  createDiscovery,
-  createServiceDiscoveryClient,
-  type PickStrategy,
-} from "../packages/discovery/src/index.js";
+import { createDiscovery, type PickStrategy } from "../packages/discovery/src/index.js";
 import { startFakeAws } from "../packages/fake-aws/src/index.js";
 
 // fake-aws accepts any SigV4 credentials; give the SDK some so it never looks for a profile.
@@ -41,9 +37,13 @@ aws.cloudmap.registerInstances(
     },
   })),
 );
-const client = createServiceDiscoveryClient({ region: "eu-west-1", endpoint: aws.url, env: {} });
 // A TTL longer than the run, so what is measured is the cache, not Cloud Map.
-const discovery = createDiscovery({ client, namespace: "bench.internal", ttlMs: 60_000 });
+const discovery = createDiscovery({
+  ...aws.clientConfig("eu-west-1"),
+  env: {},
+  namespace: "bench.internal",
+  ttlMs: 60_000,
+});
 await discovery.pick("api");
 
 for (const strategy of ["random", "round-robin", "weighted"] as PickStrategy[]) {
@@ -60,7 +60,6 @@ for (const strategy of ["random", "round-robin", "weighted"] as PickStrategy[]) 
       `${aws.calls.length} Cloud Map calls`,
   );
 }
-client.destroy();
 await aws.close();
 
 // --- bundle size ---------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-import { ServiceDiscoveryClient } from "@aws-sdk/client-servicediscovery";
+import { createServer, type IncomingHttpHeaders, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { type FakeAws, startFakeAws, type TestInstance } from "fake-aws";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createDiscovery, type Discovery, type DiscoveryOptions } from "./client.js";
@@ -26,16 +27,13 @@ const endpoint = (id: string, ip: string, extra: Partial<TestInstance> = {}): Te
 });
 
 let aws: FakeAws;
-let sd: ServiceDiscoveryClient;
 let clock: number;
 let sleeps: number[];
 
 beforeAll(async () => {
   aws = await startFakeAws({ region: REGION, clock: { start: "2026-12-05T00:00:00Z" } });
-  sd = new ServiceDiscoveryClient({ ...aws.clientConfig(), maxAttempts: 1, disableHostPrefix: true });
 });
 afterAll(async () => {
-  sd.destroy();
   await aws.close();
 });
 beforeEach(() => {
@@ -46,7 +44,7 @@ beforeEach(() => {
 
 function discovery(options: DiscoveryOptions = {}): Discovery {
   return createDiscovery({
-    client: sd,
+    ...aws.clientConfig(),
     namespace: NAMESPACE,
     now: () => clock,
     sleep: async (ms) => {
@@ -66,6 +64,51 @@ function register(service: string, instances: TestInstance[], healthCheck: "cust
 
 const calls = (operation: string) => aws.callsTo("servicediscovery", operation).length;
 const ids = (instances: readonly { id: string }[]) => instances.map((instance) => instance.id);
+
+interface Proxy {
+  url: string;
+  /** The headers of every request received, in order. */
+  headers: IncomingHttpHeaders[];
+  /** How many requests were answered with the refusal instead of forwarded. */
+  refused: number;
+  close(): Promise<void>;
+}
+
+/**
+ * An HTTP proxy in front of fake-aws: it sees each request's headers (the signature's access key),
+ * and answers a request `refuse` returns a body for with that 400 error instead of forwarding it.
+ */
+async function proxyTo(
+  target: string,
+  refuse: (headers: IncomingHttpHeaders) => object | undefined,
+): Promise<Proxy> {
+  const proxy = { headers: [] as IncomingHttpHeaders[], refused: 0 };
+  const server: Server = createServer((incoming, answer) => {
+    proxy.headers.push(incoming.headers);
+    const refusal = refuse(incoming.headers);
+    if (refusal !== undefined) {
+      proxy.refused++;
+      incoming.resume();
+      answer.writeHead(400, { "content-type": "application/x-amz-json-1.1" }).end(JSON.stringify(refusal));
+      return;
+    }
+    const forward = request(
+      `${target}${incoming.url ?? "/"}`,
+      { method: incoming.method, headers: incoming.headers },
+      (reply) => {
+        answer.writeHead(reply.statusCode ?? 502, reply.headers);
+        reply.pipe(answer);
+      },
+    );
+    incoming.pipe(forward);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return Object.assign(proxy, {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  });
+}
 
 describe("discover", () => {
   it("returns typed instances, sorted by id", async () => {
@@ -152,12 +195,48 @@ describe("discover", () => {
 
   it("needs a namespace: the option, FLEXJOB_NAMESPACE, or a clear error", async () => {
     register("api", [endpoint("a", "10.0.1.1")]);
-    const none = createDiscovery({ client: sd, env: {}, now: () => clock });
+    const none = createDiscovery({ ...aws.clientConfig(), env: {}, now: () => clock });
     await expect(none.pick("api")).rejects.toMatchObject({ failure: "no-namespace" });
     expect(() => none.serviceUrl("api", 8080)).toThrow('no Cloud Map namespace to look up service "api" in');
-    const fromEnv = createDiscovery({ client: sd, env: { FLEXJOB_NAMESPACE: NAMESPACE }, now: () => clock });
+    const fromEnv = createDiscovery({
+      ...aws.clientConfig(),
+      env: { FLEXJOB_NAMESPACE: NAMESPACE },
+      now: () => clock,
+    });
     expect(ids(await fromEnv.discover("api"))).toEqual(["a"]);
     expect(fromEnv.serviceUrl("api", 8080)).toBe("http://api.shop.internal:8080");
+  });
+
+  it("signs with the credentials given, asking a provider once for credentials that do not expire", async () => {
+    register("api", [endpoint("a", "10.0.1.1")]);
+    const proxy = await proxyTo(aws.url, () => undefined);
+    try {
+      let asked = 0;
+      const credentials = async () => {
+        asked++;
+        return { accessKeyId: "AKIAFROMPROVIDER", secretAccessKey: "provided-secret" };
+      };
+      const d = createDiscovery({ region: REGION, endpoint: proxy.url, namespace: NAMESPACE, credentials });
+      expect(asked).toBe(0);
+      await d.discover("api");
+      d.clear();
+      await d.discover("api");
+      expect(asked).toBe(1);
+      const fixed = createDiscovery({
+        region: REGION,
+        endpoint: proxy.url,
+        namespace: NAMESPACE,
+        credentials: { accessKeyId: "AKIAFIXED", secretAccessKey: "fixed-secret", sessionToken: "token" },
+      });
+      await fixed.discover("api");
+      const keys = proxy.headers.map(
+        (headers) => /Credential=(\w+)\//.exec(headers.authorization ?? "")?.[1],
+      );
+      expect(keys).toEqual(["AKIAFROMPROVIDER", "AKIAFROMPROVIDER", "AKIAFIXED"]);
+      expect(proxy.headers[2]?.["x-amz-security-token"]).toBe("token");
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("builds its own client for a custom endpoint, with host prefixes off, and nothing before the first call", async () => {
@@ -332,23 +411,21 @@ describe("the cache", () => {
 
   it("falls back to DiscoverInstances when the role may not call DiscoverInstancesRevision", async () => {
     register("api", [endpoint("a", "10.0.1.1")]);
-    const denied = Object.assign(new Error("not authorized"), {
-      name: "AccessDeniedException",
-      $metadata: {},
-    });
-    const send = sd.send.bind(sd);
-    const client = Object.create(sd) as ServiceDiscoveryClient;
-    Object.assign(client, {
-      send: (command: { constructor: { name: string } }) =>
-        command.constructor.name === "DiscoverInstancesRevisionCommand"
-          ? Promise.reject(denied)
-          : send(command as Parameters<typeof send>[0]),
-    });
-    const d = discovery({ client });
-    await d.discover("api");
-    clock = 5_000;
-    expect(ids(await d.discover("api"))).toEqual(["a"]);
-    expect(calls("DiscoverInstances")).toBe(2);
+    const proxy = await proxyTo(aws.url, (headers) =>
+      headers["x-amz-target"] === "Route53AutoNaming_v20170314.DiscoverInstancesRevision"
+        ? { __type: "AccessDeniedException", message: "not authorized" }
+        : undefined,
+    );
+    try {
+      const d = discovery({ endpoint: proxy.url });
+      await d.discover("api");
+      clock = 5_000;
+      expect(ids(await d.discover("api"))).toEqual(["a"]);
+      expect(calls("DiscoverInstances")).toBe(2);
+      expect(proxy.refused).toBe(1);
+    } finally {
+      await proxy.close();
+    }
   });
 });
 

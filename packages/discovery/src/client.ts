@@ -2,19 +2,35 @@ import {
   DiscoverInstancesCommand,
   DiscoverInstancesRevisionCommand,
   type HttpInstanceSummary,
-  ServiceDiscoveryClient,
+  type ServiceDiscoveryClient,
 } from "@aws-sdk/client-servicediscovery";
+import { createServiceDiscoveryClient } from "./cloud-map.js";
 import { DiscoveryError } from "./errors.js";
 import { choose, type PickState, type PickStrategy } from "./pick.js";
 import { isTransient, type RetryOptions, withRetry } from "./retry.js";
-import type { DiscoveredInstance, DiscoverResult, HealthFilter } from "./types.js";
+import type {
+  AwsCredentials,
+  AwsCredentialsProvider,
+  DiscoveredInstance,
+  DiscoverResult,
+  HealthFilter,
+} from "./types.js";
 
 /** How a `Discovery` reaches Cloud Map and how long it trusts an answer. */
 export interface DiscoveryOptions {
-  /** A client of your own; by default one is built on the first lookup (never at import). */
-  client?: ServiceDiscoveryClient;
   /** Default `AWS_REGION`, else `AWS_DEFAULT_REGION`, else the SDK's own resolution (profile). */
   region?: string;
+  /**
+   * Credentials, or an async function returning them (asked again before they expire). Default:
+   * the AWS SDK's chain — environment, SSO, shared files, then the task role in ECS/Fargate. The
+   * client itself is built on the first lookup, never at import.
+   * See https://docs.aws.amazon.com/sdkref/latest/guide/standardized-credentials.html
+   *
+   * @example
+   * createDiscovery({ credentials: { accessKeyId: "AKIA…", secretAccessKey: "…" } });
+   * createDiscovery({ credentials: fromIni({ profile: "dev" }) }); // @aws-sdk/credential-providers
+   */
+  credentials?: AwsCredentials | AwsCredentialsProvider;
   /**
    * A custom endpoint, e.g. `http://127.0.0.1:4566`; default `AWS_ENDPOINT_URL_SERVICEDISCOVERY`,
    * else `AWS_ENDPOINT_URL`. Host prefixes (`data-…`) are then turned off, as local endpoints need.
@@ -131,31 +147,6 @@ function toInstance(summary: HttpInstanceSummary): DiscoveredInstance {
 }
 
 /**
- * Builds the client the helper uses by default: the region and endpoint from the options or the
- * environment, host prefixes off for a custom endpoint, and no SDK retries (the helper retries
- * itself, then falls back to its last good answer).
- *
- * @example
- * const client = createServiceDiscoveryClient({ env: { AWS_REGION: "eu-west-1", AWS_ENDPOINT_URL: "http://127.0.0.1:4566" } });
- */
-export function createServiceDiscoveryClient(
-  options: Pick<DiscoveryOptions, "region" | "endpoint" | "env"> = {},
-): ServiceDiscoveryClient {
-  const env = options.env ?? process.env;
-  const region = options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  const ignoreEnv = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === "true";
-  const endpoint =
-    options.endpoint ??
-    (ignoreEnv ? undefined : (env.AWS_ENDPOINT_URL_SERVICEDISCOVERY ?? env.AWS_ENDPOINT_URL));
-  return new ServiceDiscoveryClient({
-    maxAttempts: 1,
-    ...(region === undefined || region === "" ? {} : { region }),
-    // DiscoverInstances goes to `data-servicediscovery…`; a custom endpoint has no such host.
-    ...(endpoint === undefined || endpoint === "" ? {} : { endpoint, disableHostPrefix: true }),
-  });
-}
-
-/**
  * A discovery client with its own cache and injected world. The module-level `discover`, `pick`,
  * … use one built from the environment; build your own for other settings or in tests.
  *
@@ -166,7 +157,7 @@ export function createServiceDiscoveryClient(
 export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
-  let client = options.client;
+  let client: ServiceDiscoveryClient | undefined;
   const reader = cloudMapReader({
     client: () => {
       client ??= createServiceDiscoveryClient(options);

@@ -33,4 +33,10 @@ export {
   resolveUrl,
   serviceUrl,
 } from "./shared-client.js";
-export type { DiscoveredInstance, DiscoverResult, HealthFilter } from "./types.js";
+export type {
+  AwsCredentials,
+  AwsCredentialsProvider,
+  DiscoveredInstance,
+  DiscoverResult,
+  HealthFilter,
+} from "./types.js";

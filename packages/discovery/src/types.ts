@@ -25,3 +25,22 @@ export interface DiscoverResult {
   /** When the list was fetched (ms since the epoch, on the injected clock). */
   fetchedAt: number;
 }
+
+/**
+ * AWS credentials, shaped as the AWS SDK's `AwsCredentialIdentity` (so the SDK's own providers
+ * fit): the helper bundles its own copy of the SDK, so it takes credentials, never a client.
+ */
+export interface AwsCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  /** For temporary credentials (an assumed role, SSO). */
+  readonly sessionToken?: string;
+  /** When temporary credentials lapse; a provider is asked again shortly before. */
+  readonly expiration?: Date;
+}
+
+/**
+ * Asked for credentials on the first request, then again when they are about to expire; e.g.
+ * `fromIni({ profile: "dev" })` of `@aws-sdk/credential-providers`, or your own.
+ */
+export type AwsCredentialsProvider = () => Promise<AwsCredentials>;

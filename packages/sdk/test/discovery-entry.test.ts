@@ -15,7 +15,6 @@ describe("@flexjob/sdk/discovery", () => {
       "FlexjobError",
       "configureDiscovery",
       "createDiscovery",
-      "createServiceDiscoveryClient",
       "discover",
       "discoverDetailed",
       "isFlexjobError",

@@ -1,5 +1,11 @@
+import type { AwsClients } from "@flexjob/sdk";
 import { FlexjobError, isFlexjobError } from "@flexjob/sdk/config";
-import { createDiscovery, type DiscoveredInstance, type HealthFilter } from "@flexjob/sdk/discovery";
+import {
+  type AwsCredentialsProvider,
+  createDiscovery,
+  type DiscoveredInstance,
+  type HealthFilter,
+} from "@flexjob/sdk/discovery";
 import { loadCliConfig } from "../config-warnings.js";
 import { type CliIo, printJson } from "../io.js";
 
@@ -68,12 +74,33 @@ function instanceLines(instances: readonly DiscoveredInstance[]): string[] {
   );
 }
 
+/**
+ * How the CLI's Cloud Map client reaches AWS, handed to the discovery helper, which builds its own
+ * client and takes no other: the same region, credentials and custom endpoint (an endpoint from the
+ * environment the helper reads itself, from the same env).
+ */
+async function cloudMapAccess(
+  client: AwsClients["servicediscovery"],
+  region: string,
+): Promise<{ region: string; credentials: AwsCredentialsProvider; endpoint?: string }> {
+  const { config } = client;
+  const endpoint = config.isCustomEndpoint ? await config.endpoint?.() : undefined;
+  const port = endpoint?.port === undefined ? "" : `:${endpoint.port}`;
+  return {
+    region,
+    credentials: config.credentials,
+    ...(endpoint === undefined
+      ? {}
+      : { endpoint: `${endpoint.protocol}//${endpoint.hostname}${port}${endpoint.path}` }),
+  };
+}
+
 export async function discoverCommand(io: CliIo, service: string, flags: DiscoverFlags): Promise<void> {
   const { namespace, region } = await lookupContext(io, flags);
   const [clients, { loadClients }] = await Promise.all([io.clients(region), import("@flexjob/sdk")]);
   await loadClients(clients, "servicediscovery");
   const discovery = createDiscovery({
-    client: clients.servicediscovery,
+    ...(await cloudMapAccess(clients.servicediscovery, region)),
     namespace,
     env: io.env,
     now: () => io.now().getTime(),
