@@ -18,7 +18,7 @@ const MAX_ARN_LENGTH = 1011;
  * The message Parameter Store answers for a name whose characters or path do not fit, whatever
  * the reason (a space, a path without its leading `/`, an `@`): its own, misleading as it is.
  */
-export const NAME_PATTERN_MESSAGE =
+const NAME_PATTERN_MESSAGE =
   'Parameter name: can\'t be prefixed with "ssm" (case-insensitive). If formed as a path, it can consist of sub-paths divided by slash symbol; each sub-path can be formed as a mix of letters, numbers and the following 3 symbols .-_';
 
 const invalid = (message: string) => new AwsError("ValidationException", message);

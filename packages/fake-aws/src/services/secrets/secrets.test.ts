@@ -267,6 +267,19 @@ describe("PutParameter", () => {
     );
   });
 
+  it("refuses what it does not model rather than ignore it: other data types, policies, allowed patterns", async () => {
+    expect(await failure(put({ DataType: "aws:ec2:image", Value: "ami-12345abcdeEXAMPLE" }))).toBe(
+      "ValidationException: DataType aws:ec2:image: fake-aws models only the text data type.",
+    );
+    expect(await failure(put({ Policies: "[]" }))).toBe(
+      "ValidationException: Policies: fake-aws does not model parameter policies.",
+    );
+    expect(await failure(put({ AllowedPattern: "^v\\d+$" }))).toBe(
+      "ValidationException: AllowedPattern: fake-aws does not model allowed patterns.",
+    );
+    expect((await put({ DataType: "text", Description: "the last deploy" })).Version).toBe(1);
+  });
+
   it("refuses Tags with Overwrite, and a KeyId for anything but a SecureString", async () => {
     const Tags = [{ Key: "flexjob:managed", Value: "true" }];
     expect(await failure(put({ Overwrite: true, Tags }))).toBe(

@@ -63,21 +63,16 @@ export const emptySecretsState = (seed: number): SecretsState => ({
   parameters: new Map(),
 });
 
+/** The part of a secret or parameter ECS's start checks read: its ARN, region and KMS key. */
 export function stored(
   service: StoredSecret["service"],
   arn: string,
   region: string,
   key?: string,
 ): StoredSecret {
-  const kmsKeyArn = key === undefined ? undefined : kmsKeyArnOf(key, region);
+  const kmsKeyArn =
+    key === undefined || key.startsWith("arn:") ? key : `arn:aws:kms:${region}:${ACCOUNT_ID}:key/${key}`;
   return { service, arn, region, ...(kmsKeyArn !== undefined && { kmsKeyArn }) };
-}
-
-/** A key's ARN from its id, alias name or ARN, in the caller's account and region. */
-function kmsKeyArnOf(key: string, region: string): string {
-  if (key.startsWith("arn:")) return key;
-  const prefix = `arn:aws:kms:${region}:${ACCOUNT_ID}`;
-  return key.startsWith("alias/") ? `${prefix}:${key}` : `${prefix}:key/${key}`;
 }
 
 /** Stores a secret (as CreateSecret would) and returns its full ARN. */
