@@ -31,7 +31,9 @@ export interface DiscoverResult {
  * fit): the helper bundles its own copy of the SDK, so it takes credentials, never a client.
  */
 export interface AwsCredentials {
+  /** The access key id, `AKIA…` (long-term) or `ASIA…` (temporary). */
   readonly accessKeyId: string;
+  /** The secret access key; never logged nor put in an error. */
   readonly secretAccessKey: string;
   /** For temporary credentials (an assumed role, SSO). */
   readonly sessionToken?: string;
