@@ -39,6 +39,19 @@ export {
   plan,
   planOffline,
 } from "./deploy/deploy.js";
+export {
+  clearDeployRecord,
+  type DeployedState,
+  type DeployRecord,
+  decodeDeployRecord,
+  deployRecordName,
+  deployRecordOf,
+  encodeDeployRecord,
+  type RecordedJob,
+  type RecordedRun,
+  readDeployRecord,
+  writeDeployRecord,
+} from "./deploy/deploy-record.js";
 export { type DestroyOptions, type DestroyResult, destroy } from "./deploy/destroy.js";
 export type { PlanOptions } from "./deploy/engine.js";
 export { type DeployPolicyOptions, deployPolicy, runPolicy } from "./deploy/iam-policy.js";

@@ -61,8 +61,16 @@ function requestsOf(
     return [{ action, resource, context, exact: true }];
   }
   if (call.service === "scheduler") return schedulerRequests(call, accountId);
-  // Reads of a secret's value are granted on exactly the secrets and parameters the config names.
-  if (action === "secretsmanager:GetSecretValue" || action === "ssm:GetParameter") {
+  // A parameter by its name (the deploy record) or its ARN (a secret the config names), as IAM sees it.
+  if (call.service === "ssm" && /^(Get|Put|Delete)Parameter$/.test(call.operation)) {
+    const name = text("Name") ?? "";
+    const resource = name.startsWith("arn:")
+      ? name
+      : `arn:aws:ssm:${call.region}:${accountId}:parameter/${name.replace(/^\//, "")}`;
+    return [{ action, resource, exact: true }];
+  }
+  // Reads of a secret's value are granted on exactly the secrets the config names.
+  if (action === "secretsmanager:GetSecretValue") {
     const resource = text("SecretId") ?? text("Name") ?? "*";
     return [{ action, resource, exact: resource.startsWith("arn:") }];
   }

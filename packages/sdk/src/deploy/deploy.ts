@@ -11,6 +11,7 @@ import { FlexjobError } from "../errors.js";
 import { names } from "../naming.js";
 import { planIsNoop } from "../plan/types.js";
 import { type ApplyResult, apply, liveArns } from "./apply.js";
+import { clearDeployRecord } from "./deploy-record.js";
 import {
   type DesiredState,
   desiredOf,
@@ -22,7 +23,7 @@ import {
   renderDesired,
 } from "./engine.js";
 import type { ImageResolver, ResolvedImage } from "./image-resolver.js";
-import { jobNextRuns } from "./job-runs.js";
+import { jobNextRuns, type ScheduleTiming } from "./job-runs.js";
 import type { Plan, ResourcePlan } from "./registry.js";
 import { settleRoles } from "./settle.js";
 
@@ -51,6 +52,8 @@ export interface DeployedJob {
   scheduleArns: string[];
   /** The next three fire times, ISO-8601 UTC. */
   nextRuns: string[];
+  /** What decides its runs, as AWS holds it (with the schedule's creation, which a rate counts from); undefined when disabled. */
+  timing?: ScheduleTiming;
 }
 
 export interface DeployResult {
@@ -166,6 +169,16 @@ function deployedJob(
   const definition = desiredOf(desired, taskDefinitions).find((item) => item.job === job.name);
   const own = desiredOf(desired, schedules).filter((item) => item.job === job.name);
   const first = names.schedule(desired.app, job.name);
+  const createdAt = liveOf(live, schedules, first)?.createdAt;
+  const timing: ScheduleTiming | undefined = job.enabled
+    ? {
+        expression: job.schedule.expression,
+        timezone: job.timezone,
+        ...(job.startDate === undefined ? {} : { startDate: job.startDate }),
+        ...(job.endDate === undefined ? {} : { endDate: job.endDate }),
+        ...(createdAt === undefined ? {} : { createdAt }),
+      }
+    : undefined;
   return {
     name: job.name,
     image: definition?.spec.container.image ?? "",
@@ -174,17 +187,8 @@ function deployedJob(
       const arn = applied.arns.schedule?.[item.id];
       return arn === undefined ? [] : [arn];
     }),
-    nextRuns: job.enabled
-      ? jobNextRuns(
-          {
-            expression: job.schedule.expression,
-            timezone: job.timezone,
-            startDate: job.startDate,
-            endDate: job.endDate,
-          },
-          { from: now, count: 3, createdAt: liveOf(live, schedules, first)?.createdAt },
-        )
-      : [],
+    nextRuns: timing === undefined ? [] : jobNextRuns(timing, { from: now, count: 3 }),
+    ...(timing === undefined ? {} : { timing }),
   };
 }
 
@@ -203,6 +207,7 @@ function strayJobs(config: FlexjobConfig, live: LiveState): string[] {
  * what a concurrent deploy's schedules need, and that deploy may already have reported success.
  */
 async function applyAndSettle(plan: ResourcePlan, input: RenderInput, deps: Deps): Promise<ApplyResult> {
+  await clearDeployRecord(deps.clients, plan.app, deps.logger);
   let applied: ApplyResult;
   try {
     applied = await apply(plan, deps);

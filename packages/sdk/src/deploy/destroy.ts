@@ -4,6 +4,7 @@ import type { FlexjobConfig } from "../config/index.js";
 import { jobNamed } from "../config/job-named.js";
 import type { Deps } from "../deps.js";
 import { apply } from "./apply.js";
+import { clearDeployRecord } from "./deploy-record.js";
 import { adaptersByRemove, type Plan, type ResourcePlan, type ResourceStep } from "./registry.js";
 
 export interface DestroyOptions {
@@ -42,7 +43,10 @@ export async function destroy(
     (owned[index] ?? []).map((found) => removeStep(adapter, found, reason) as ResourceStep),
   );
   const plan: ResourcePlan = { app: config.app, region: clients.region, accountId, steps, notes: [] };
-  if (options.dryRun || steps.length === 0) return { plan, changed: false };
+  if (options.dryRun) return { plan, changed: false };
+  // Before anything goes: a record of the last deploy must not outlive the resources it describes.
+  if (options.job === undefined) await clearDeployRecord(clients, config.app, deps.logger);
+  if (steps.length === 0) return { plan, changed: false };
   const applied = await apply(plan, deps, { operation: "destroy" });
   return { plan, changed: applied.changed > 0 };
 }

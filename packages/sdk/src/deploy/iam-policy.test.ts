@@ -303,6 +303,12 @@ describe("deployPolicy", () => {
           Action: ["cloudwatch:DeleteDashboards", "cloudwatch:GetDashboard", "cloudwatch:PutDashboard"],
           Resource: "arn:aws:cloudwatch::123456789012:dashboard/flexjob-billing",
         },
+        {
+          Sid: "KeepDeployRecord",
+          Effect: "Allow",
+          Action: ["ssm:DeleteParameter", "ssm:GetParameter", "ssm:PutParameter"],
+          Resource: "arn:aws:ssm:eu-west-1:123456789012:parameter/flexjob/billing/last-deploy",
+        },
       ],
     });
   });

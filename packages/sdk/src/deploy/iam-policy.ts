@@ -5,6 +5,7 @@ import { type PolicyDocument, type PolicyStatement, policy, tagAtRunTaskStatemen
 import { passRolesToEcs } from "../aws/role.js";
 import type { FlexjobConfig } from "../config/index.js";
 import { names } from "../naming.js";
+import { deployRecordName } from "./deploy-record.js";
 import { adapters } from "./registry.js";
 
 export interface DeployPolicyOptions {
@@ -136,6 +137,13 @@ export function deployPolicy(config: FlexjobConfig, options: DeployPolicyOptions
       Resource: "*",
     },
     ...permissions.flatMap((each) => each.deploy),
+    {
+      // The deploy record (deploy-record.ts): cleared before every change, written by the Action.
+      Sid: "KeepDeployRecord",
+      Effect: "Allow",
+      Action: ["ssm:DeleteParameter", "ssm:GetParameter", "ssm:PutParameter"],
+      Resource: scope.arn("ssm", `parameter${deployRecordName(scope.app)}`),
+    },
     ...(config.jobs.some((job) => job.source !== undefined) ? pushStatements(scope) : []),
     ...(options.destroy ? permissions.flatMap((each) => each.destroy ?? []) : []),
     ...(options.run ? runStatements(scope) : []),

@@ -7,6 +7,8 @@ export interface ScheduleTiming {
   /** ISO date-times, as flexjob.yml and GetSchedule give them. */
   startDate?: string | undefined;
   endDate?: string | undefined;
+  /** The deployed schedule's CreationDate: a rate without a startDate counts from it. */
+  createdAt?: string | undefined;
 }
 
 export interface JobRunsOptions {
@@ -32,6 +34,6 @@ export function jobNextRuns(timing: ScheduleTiming, options: JobRunsOptions): st
     count: options.count,
     startDate: date(timing.startDate),
     endDate: date(timing.endDate),
-    rateStart: date(options.createdAt),
+    rateStart: date(options.createdAt ?? timing.createdAt),
   }).map(isoSeconds);
 }
