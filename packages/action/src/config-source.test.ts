@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FlexjobError } from "@flexjob/sdk";
 import { describe, expect, it } from "vitest";
-import { inlineRawConfig, loadActionConfig, parseInlineConfig } from "./config-source.js";
+import { inlineRawConfig } from "./config-read.js";
+import { loadActionConfig, parseInlineConfig } from "./config-source.js";
 import type { ActionInputs, InlineJobInputs } from "./inputs.js";
 import { SecretMask } from "./secrets.js";
 
@@ -112,6 +113,7 @@ describe("loadActionConfig", () => {
       prune: false,
       runNow: false,
       wait: false,
+      verify: false,
       inline: undefined,
     };
     const { config, warnings } = await loadActionConfig(inputs, workspace, new SecretMask(() => {}));

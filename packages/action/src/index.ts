@@ -1,5 +1,23 @@
+import * as core from "@actions/core";
+import { createClients } from "@flexjob/sdk/record";
 import { reportFailure } from "./report-failure.js";
-import { run } from "./run.js";
+import { SecretMask } from "./secrets.js";
+import { firstStep } from "./unchanged.js";
 
-// The runner runs this file; everything else is in run() and reportFailure(), which tests call.
-run().catch(reportFailure);
+// The runner runs this file. An unchanged redeploy ends in firstStep, after one read of the deploy
+// record; any other run loads the deploy engine (run.js, its own chunk) and goes on from there.
+try {
+  const mask = new SecretMask((value) => core.setSecret(value));
+  const world = {
+    env: process.env,
+    clients: (region: string) => createClients({ region }),
+    now: () => new Date(),
+  };
+  const first = await firstStep(world, mask);
+  if (!first.skipped) {
+    const { run } = await import("./run.js");
+    await run(undefined, first.check);
+  }
+} catch (error) {
+  await reportFailure(error);
+}

@@ -40,6 +40,7 @@ describe("readInputs defaults", () => {
       prune: false,
       runNow: false,
       wait: true,
+      verify: false,
       inline: undefined,
     });
   });
@@ -71,7 +72,13 @@ describe("readInputs defaults", () => {
         input.default === undefined ? [] : [[name, input.default]],
       ),
     );
-    expect(defaults).toEqual({ "root-directory": ".", prune: "false", "run-now": "false", wait: "true" });
+    expect(defaults).toEqual({
+      "root-directory": ".",
+      prune: "false",
+      "run-now": "false",
+      wait: "true",
+      verify: "false",
+    });
     // What the runner passes when the workflow sets nothing reads as readInputs' own defaults.
     expect(read(defaults)).toEqual(read({}));
     for (const [name, input] of Object.entries(declared)) expect(input.description, name).toMatch(/\S/);

@@ -1,5 +1,5 @@
 import * as core from "@actions/core";
-import { type FieldIssue, FlexjobError } from "@flexjob/sdk";
+import { type FieldIssue, FlexjobError } from "@flexjob/sdk/record";
 
 /**
  * The inputs of one job given in the workflow instead of a config file. Values are as written
@@ -35,6 +35,8 @@ export interface ActionInputs {
   prune: boolean;
   runNow: boolean;
   wait: boolean;
+  /** Read every resource even when the deploy record matches this run. */
+  verify: boolean;
   /** Set when the job is given by inputs rather than by a config file. */
   inline: InlineJobInputs | undefined;
 }
@@ -75,6 +77,7 @@ export const INPUT_NAMES: ReadonlySet<string> = new Set([
   "prune",
   "run-now",
   "wait",
+  "verify",
   ...INLINE_INPUTS,
 ]);
 
@@ -155,6 +158,7 @@ export function readInputs(context: InputContext): ActionInputs {
     prune: flag("prune", false),
     runNow: flag("run-now", false),
     wait: flag("wait", true),
+    verify: flag("verify", false),
     inline: given.length > 0 ? inline : undefined,
   };
   if (issues.length > 0) {

@@ -1,5 +1,5 @@
 import * as core from "@actions/core";
-import { type FieldIssue, isFlexjobError } from "@flexjob/sdk";
+import { type FieldIssue, isFlexjobError } from "@flexjob/sdk/record";
 import { sourceMappedFrames } from "./stack-trace.js";
 
 /** `flexjob.yml:3:5: reason`, how the SDK reports a YAML syntax error (it has no FieldIssue). */

@@ -9,6 +9,8 @@ import {
   type DeployResult,
   type Deps,
   deploy,
+  deployRecordName,
+  deployRecordOf,
   type FlexjobConfig,
   FlexjobError,
   type ImageResolver,
@@ -20,6 +22,7 @@ import {
   runFailure,
   runs as runHistory,
   runNow,
+  writeDeployRecord,
 } from "@flexjob/sdk";
 import { loadActionConfig } from "./config-source.js";
 import { type ActionInputs, INPUT_NAMES, PLAN_ONLY_EVENTS, readInputs } from "./inputs.js";
@@ -27,6 +30,7 @@ import { actionOutputs } from "./outputs.js";
 import { annotateWarning } from "./report-failure.js";
 import { SecretMask } from "./secrets.js";
 import { renderSummary, type SkippedJob } from "./summary.js";
+import type { RecordCheck } from "./unchanged.js";
 import { locateInputIssues } from "./workflow-location.js";
 
 /** What the Action touches besides @actions/core, injected so a test controls every side effect. */
@@ -67,16 +71,16 @@ export function processWorld(): ActionWorld {
  * Any error it throws is ready to show: secrets redacted, input problems placed on the workflow's
  * line. Mapping it to annotations and the exit code is the entrypoint's job.
  */
-export async function run(world: ActionWorld = processWorld()): Promise<void> {
+export async function run(world: ActionWorld = processWorld(), check?: RecordCheck): Promise<void> {
   const mask = new SecretMask((value) => core.setSecret(value));
   try {
-    await deployFromWorkflow(world, mask);
+    await deployFromWorkflow(world, mask, check);
   } catch (error) {
     throw await presentable(error, world, mask);
   }
 }
 
-async function deployFromWorkflow(world: ActionWorld, mask: SecretMask): Promise<void> {
+async function deployFromWorkflow(world: ActionWorld, mask: SecretMask, check?: RecordCheck): Promise<void> {
   const { env } = world;
   const eventName = env.GITHUB_EVENT_NAME;
   const inputs = readInputs({ eventName });
@@ -114,6 +118,7 @@ async function deployFromWorkflow(world: ActionWorld, mask: SecretMask): Promise
       ...(selected.length === config.jobs.length ? {} : { jobs: selected }),
     };
     result = await deployPhases(config, options, inputs, deps, mask);
+    if (!inputs.dryRun) await saveRecord(config, mask.redactData(result), check, deps, env);
     if (inputs.runNow) runs = await runNowPhase(config, result, inputs, deps);
     if (env.GITHUB_STEP_SUMMARY) lastRuns = await lastRunsOf(config, result, deps);
   }
@@ -138,6 +143,45 @@ async function deployFromWorkflow(world: ActionWorld, mask: SecretMask): Promise
   }
   const failed = runs.filter((run) => !run.succeeded);
   if (failed.length > 0) throw runFailure(failed);
+}
+
+/**
+ * After a complete deploy, the record the next run compares its key with (unchanged.ts). Not for a
+ * config with jobs built from source, whose files the key does not cover. Failing to save costs
+ * the next run its shortcut, never this deploy.
+ */
+async function saveRecord(
+  config: FlexjobConfig,
+  result: DeployResult,
+  check: RecordCheck | undefined,
+  deps: Deps,
+  env: ActionWorld["env"],
+): Promise<void> {
+  const key = check?.key;
+  if (key === undefined || config.jobs.some((job) => job.image === undefined)) return;
+  if (check?.record?.key === key && !result.changed) return;
+  const source =
+    env.GITHUB_SHA === undefined
+      ? undefined
+      : `commit ${env.GITHUB_SHA.slice(0, 12)}${env.GITHUB_RUN_ID === undefined ? "" : ` (run ${env.GITHUB_RUN_ID})`}`;
+  const name = deployRecordName(config.app);
+  try {
+    const record = deployRecordOf(result, {
+      key,
+      at: deps.now(),
+      ...(source === undefined ? {} : { source }),
+    });
+    if (!(await writeDeployRecord(deps.clients, config.app, record))) {
+      core.info(
+        `deploy record ${name} not saved: larger than a standard parameter's 4 KB, so every run checks every resource`,
+      );
+    }
+  } catch (error) {
+    const why = error instanceof Error ? error.name : String(error);
+    core.info(
+      `deploy record ${name} not saved (${why}): the next unchanged run checks every resource; grant ssm:PutParameter on it to skip such runs`,
+    );
+  }
 }
 
 function requireRegion(region: string | undefined): string {

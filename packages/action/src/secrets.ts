@@ -1,4 +1,6 @@
-import { looksSecret, type Plan, redactSecretText, secretsInText } from "@flexjob/sdk";
+import type { Plan } from "@flexjob/sdk";
+// The record entry: masking is the Action's first step, before the deploy engine loads.
+import { looksSecret, redactSecretText, secretsInText } from "@flexjob/sdk/record";
 
 /**
  * Which values the Action masks (the SDK's one rule: looksSecret, secretsInConfig, documented in

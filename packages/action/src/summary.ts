@@ -13,6 +13,7 @@ import {
   type PlanStep,
   type RunNowResult,
 } from "@flexjob/sdk";
+import { cell, code, localTime } from "./markdown.js";
 
 /** A job the branch filter left out. */
 export interface SkippedJob {
@@ -96,28 +97,6 @@ export function consoleLinks(
       url: logGroupConsoleUrl(region, logGroup),
     },
   ];
-}
-
-/** Table cells hold one line: pipes escaped, line breaks as <br>. */
-function cell(text: string): string {
-  return text.replaceAll("|", "\\|").replaceAll(/\r?\n/g, "<br>");
-}
-
-function code(text: string): string {
-  return `\`${text.replaceAll("`", "'")}\``;
-}
-
-function localTime(iso: string, timezone: string): string {
-  if (timezone === "UTC") return iso;
-  const local = new Intl.DateTimeFormat("en-GB", {
-    timeZone: timezone,
-    weekday: "short",
-    day: "numeric",
-    month: "short",
-    hour: "2-digit",
-    minute: "2-digit",
-  }).format(new Date(iso));
-  return `${iso} (${local} ${timezone})`;
 }
 
 function sizeText(job: JobSpec): string {

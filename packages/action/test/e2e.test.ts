@@ -4,6 +4,7 @@
  * sources, by content (scripts/action-fingerprint.mjs); `npm test` rebuilds a stale one before
  * any test starts, so no test waits on a build.
  */
+import { createClients, deploy, loadConfig, silentLogger } from "@flexjob/sdk";
 import { type FakeAws, startFakeAws } from "fake-aws";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type ActionRun, assertDistFresh, removeTemporaryDirs, runAction, workspaceWith } from "./harness.js";
@@ -63,6 +64,12 @@ function state(aws: FakeAws): { schedules: ScheduleState[]; taskDefinitions: Tas
     ecs: { taskDefinitions: TaskDefinitionState[] };
   };
   return { schedules: services.scheduler.schedules, taskDefinitions: services.ecs.taskDefinitions };
+}
+
+/** The SSM parameters fake-aws holds, by name. */
+function parameterNames(aws: FakeAws): string[] {
+  const services = aws.snapshot().services as { secretsmanager: { parameters: { name: string }[] } };
+  return services.secretsmanager.parameters.map((parameter) => parameter.name);
 }
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
@@ -177,22 +184,75 @@ describe("the bundled action on a push", () => {
     );
   });
 
-  it("a second run with nothing changed reports changed=false and sends no mutating call", async () => {
+  it("a second run with nothing changed answers from the deploy record: one read, the same outputs", async () => {
     const workspace = await workspaceWith({ "flexjob.yml": SHOP });
-    expect((await runAction({ workspace, awsEndpoint: aws.url })).code).toBe(0);
+    const first = await runAction({ workspace, awsEndpoint: aws.url });
+    expect(first.code).toBe(0);
+    expect(parameterNames(aws)).toEqual(["/flexjob/shop/last-deploy"]);
     aws.clearCalls();
 
     const again = await runAction({ workspace, awsEndpoint: aws.url });
 
     expect(again.code).toBe(0);
-    expect(aws.calls.length).toBeGreaterThan(0);
-    expect(aws.mutatingCalls()).toEqual([]);
+    expect(aws.calls.map((call) => call.operation)).toEqual(["GetParameter"]);
     expect(again.outputs.changed).toBe("false");
-    expect(JSON.parse(again.outputs["task-definition-arn"] ?? "")).toEqual({
-      report: "arn:aws:ecs:eu-west-1:123456789012:task-definition/shop-report:1",
+    for (const name of ["image", "task-definition-arn", "schedule-arns", "next-run"]) {
+      expect(again.outputs[name], name).toBe(first.outputs[name]);
+    }
+    expect(JSON.parse(again.outputs.plan ?? "")).toMatchObject({
+      app: "shop",
+      accountId: "123456789012",
+      steps: [],
     });
-    expect(again.stdout).toContain("everything is up to date: no change made");
-    expect(again.summary).toContain("**Up to date**: no change was needed, nothing was written.");
+    expect(again.stdout).toMatch(
+      /unchanged: this config and these inputs were deployed 20\d\d-\d\d-\d\dT[\d:]+Z by commit 0123456789ab \(run 4242\); nothing else read or written/,
+    );
+    expect(again.summary).toContain("**Unchanged**: this config and these inputs were deployed");
+    // Next runs from the record: the wall time in the job's zone, with no time zone computed.
+    expect(again.summary).toMatch(/\| report \| 20\d\d-\d\d-\d\dT0[12]:30:00Z \(20\d\d-\d\d-\d\d 03:30 Europe\/Berlin\)<br>/);
+  });
+
+  it("with verify: true it reads every resource instead, and writes nothing when nothing changed", async () => {
+    const workspace = await workspaceWith({ "flexjob.yml": SHOP });
+    expect((await runAction({ workspace, awsEndpoint: aws.url })).code).toBe(0);
+    aws.clearCalls();
+
+    const verified = await runAction({ workspace, awsEndpoint: aws.url, inputs: { verify: "true" } });
+
+    expect(verified.code).toBe(0);
+    expect(aws.calls.length).toBeGreaterThan(10);
+    expect(aws.mutatingCalls()).toEqual([]);
+    expect(verified.outputs.changed).toBe("false");
+    expect(verified.stdout).toContain("everything is up to date: no change made");
+    expect(verified.summary).toContain("**Up to date**: no change was needed, nothing was written.");
+  });
+
+  it("a change made by another deploy since is never skipped: reverting to the recorded config deploys in full", async () => {
+    const workspace = await workspaceWith({ "flexjob.yml": SHOP });
+    expect((await runAction({ workspace, awsEndpoint: aws.url })).code).toBe(0);
+    // Someone deploys another config of the app from a terminal: its apply clears the record.
+    const terminal = await workspaceWith({
+      "flexjob.yml": SHOP.replace("LOG_LEVEL: info", "LOG_LEVEL: debug"),
+    });
+    const { config } = await loadConfig(undefined, { cwd: terminal });
+    const clients = createClients({ region: "eu-west-1", endpoint: aws.url });
+    await deploy(config, {}, { clients, logger: silentLogger, sleep: async () => {}, now: () => new Date() });
+    expect(parameterNames(aws)).toEqual([]);
+    aws.clearCalls();
+
+    const back = await runAction({ workspace, awsEndpoint: aws.url });
+
+    expect(back.code).toBe(0);
+    expect(back.outputs.changed).toBe("true");
+    expect(aws.mutatingCalls().map((call) => call.operation)).toContain("RegisterTaskDefinition");
+    expect(aws.mutatingCalls()[0]?.operation).toBe("DeleteParameter");
+    expect(aws.mutatingCalls().at(-1)?.operation).toBe("PutParameter");
+    const report = state(aws).taskDefinitions.filter((each) => each.family === "shop-report");
+    expect(report.map((each) => each.revision)).toEqual([1, 2, 3]);
+    expect(report.at(-1)?.containerDefinitions[0]?.environment).toContainEqual({
+      name: "LOG_LEVEL",
+      value: "info",
+    });
   });
 
   it("deploys a branch-bound job from its own branch", async () => {
@@ -259,7 +319,8 @@ describe("the bundled action with bad input", () => {
       "::error title=flexjob%3A jobs.report.cpu,file=apps/shop/flexjob.yml,line=6,col=5::cpu 3 is not a Fargate CPU size%0Afix: ",
     );
     expect(run.stdout).toContain("::error::flexjob: apps/shop/flexjob.yml has 1 problem\n");
-    expect(aws.calls).toEqual([]);
+    // The deploy record is read before the config is checked; nothing else is called.
+    expect(aws.calls.map((call) => call.operation)).toEqual(["GetParameter"]);
     expect(run.outputFile).toBe("");
   });
 
@@ -291,7 +352,7 @@ describe("the bundled action with bad input", () => {
       "::error title=flexjob%3A tasks,file=.github/workflows/deploy.yml,line=14,col=11::tasks must be a whole number from 1 to 50, got 99%0Afix: use a whole number from 1 to 50\n",
     );
     expect(run.stdout).toContain("::error::flexjob: the job given by inputs has 1 problem\n");
-    expect(aws.calls).toEqual([]);
+    expect(aws.calls.map((call) => call.operation)).toEqual(["GetParameter"]);
   });
 
   it("fails on a job name the config does not have, before any AWS call", async () => {

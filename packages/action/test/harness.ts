@@ -141,6 +141,8 @@ export function runnerEnv(
     GITHUB_REF: "refs/heads/main",
     GITHUB_REF_NAME: "main",
     GITHUB_REPOSITORY: "octo/shop",
+    GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567",
+    GITHUB_RUN_ID: "4242",
     GITHUB_JOB: "deploy",
     GITHUB_WORKFLOW_REF: "octo/shop/.github/workflows/deploy.yml@refs/heads/main",
     AWS_ENDPOINT_URL: options.awsEndpoint,

@@ -88,8 +88,8 @@ describe("online commands load only the clients they call", () => {
 
   const clientsOf = (packages: string[]) => packages.filter((name) => name.startsWith("@aws-sdk/client-"));
 
-  // hello builds nothing and has no discovery or alerts: ECR, Cloud Map, SNS, SSM and Secrets
-  // Manager stay unloaded even in a deploy.
+  // hello builds nothing and has no discovery or alerts: ECR, Cloud Map, SNS and Secrets Manager
+  // stay unloaded even in a deploy; SSM clears the deploy record before the first change.
   const DEPLOY = [
     "cloudwatch",
     "cloudwatch-logs",
@@ -101,6 +101,7 @@ describe("online commands load only the clients they call", () => {
     "scheduler",
     "sfn",
     "sqs",
+    "ssm",
     "sts",
   ];
 

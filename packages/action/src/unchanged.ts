@@ -1,0 +1,216 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import * as core from "@actions/core";
+import type { DeployResult } from "@flexjob/sdk";
+import {
+  type AwsClients,
+  type DeployRecord,
+  deployRecordName,
+  jobNextRuns,
+  type RecordedRun,
+  readDeployRecord,
+} from "@flexjob/sdk/record";
+import { type RawActionConfig, readActionConfig } from "./config-read.js";
+import { type ActionInputs, readInputs } from "./inputs.js";
+import { cell, code, localTime } from "./markdown.js";
+import { actionOutputs } from "./outputs.js";
+import type { SecretMask } from "./secrets.js";
+
+/**
+ * The Action's first step. The deploy record (`/flexjob/<app>/last-deploy`, written after every
+ * complete deploy, cleared before every change) carries a key: a hash of everything this run's
+ * deploy depends on. When this run hashes to the same key, that deploy applied exactly this config
+ * with exactly these inputs and this bundle, and nothing has changed it through flexjob since: the
+ * run answers from the record with one read, as CloudFormation answers an unchanged template. What
+ * was changed outside flexjob is not seen; `verify: true` reads every resource.
+ */
+
+/** What the first step touches; run.ts's ActionWorld has all of it. */
+export interface RecordWorld {
+  env: Readonly<Record<string, string | undefined>>;
+  clients: (region: string) => AwsClients;
+  now: () => Date;
+}
+
+/** What the first step learnt, for the deploy to save the record once it is done. */
+export interface RecordCheck {
+  /** This run's key; undefined when the run leaves no record (a dry run, a build from source, a config it could not read). */
+  key: string | undefined;
+  /** The record as read; undefined when there is none, or it was not read. */
+  record: DeployRecord | undefined;
+}
+
+export type FirstStep = { skipped: true } | { skipped: false; check: RecordCheck };
+
+/** Bump when what the key covers changes meaning. */
+const KEY_FORMAT = 1;
+
+const NO_RECORD: FirstStep = { skipped: false, check: { key: undefined, record: undefined } };
+
+/**
+ * Answers the run from the deploy record when its key is this run's; otherwise says what it
+ * found, for the deploy. Never fails the step: anything it cannot read (bad inputs, a config error,
+ * a role without ssm:GetParameter) is left to the full run, which reports it properly.
+ */
+export async function firstStep(world: RecordWorld, mask: SecretMask): Promise<FirstStep> {
+  const { env } = world;
+  let inputs: ActionInputs;
+  let read: RawActionConfig;
+  try {
+    inputs = readInputs({ eventName: env.GITHUB_EVENT_NAME });
+    read = await readActionConfig(inputs, env.GITHUB_WORKSPACE ?? process.cwd(), mask);
+  } catch {
+    return NO_RECORD;
+  }
+  const target = appAndRegion(read.raw, env);
+  if (target === undefined || inputs.dryRun || !recordable(read.raw, inputs.jobs)) return NO_RECORD;
+  const key = await recordKey(inputs, read, env.GITHUB_REF_NAME, target.region);
+  let record: DeployRecord | undefined;
+  try {
+    record = await readDeployRecord(world.clients(target.region), target.app);
+  } catch (error) {
+    const why = error instanceof Error ? error.name : String(error);
+    core.info(`deploy record ${deployRecordName(target.app)} not read (${why}): checking every resource`);
+    return { skipped: false, check: { key, record: undefined } };
+  }
+  if (record?.key !== key || inputs.runNow || inputs.verify) {
+    return { skipped: false, check: { key, record } };
+  }
+  await answerFromRecord(record, read.file, world, mask);
+  return { skipped: true };
+}
+
+/** The app and region the deploy record lives under, when the config names them plainly. */
+function appAndRegion(raw: unknown, env: RecordWorld["env"]): { app: string; region: string } | undefined {
+  if (!isRecord(raw) || typeof raw.app !== "string") return undefined;
+  const region = typeof raw.region === "string" ? raw.region : (env.AWS_REGION ?? env.AWS_DEFAULT_REGION);
+  return region === undefined ? undefined : { app: raw.app, region };
+}
+
+/**
+ * Whether a run of this config can leave a record, and so be answered from one. Not when a job is
+ * built from the repository (no `image:`), whose files the key does not cover; not when the jobs
+ * input names a job the config lacks, which the full run reports without calling AWS.
+ */
+export function recordable(raw: unknown, only: readonly string[] | undefined): boolean {
+  const jobs = isRecord(raw) ? raw.jobs : undefined;
+  if (!isRecord(jobs)) return false;
+  if (only?.some((name) => !Object.hasOwn(jobs, name))) return false;
+  return Object.values(jobs).every((job) => isRecord(job) && typeof job.image === "string");
+}
+
+/**
+ * Everything the deploy depends on that the run can see: this bundle (a new flexjob renders
+ * anew), the inputs that shape the deploy (not dry-run, run-now, wait or verify, which only shape
+ * the run), the config as data (comments and layout do not count), the branch (which picks jobs)
+ * and the region.
+ */
+export async function recordKey(
+  inputs: ActionInputs,
+  read: Pick<RawActionConfig, "raw" | "file">,
+  ref: string | undefined,
+  region: string,
+): Promise<string> {
+  const { dryRun: _dryRun, runNow: _runNow, wait: _wait, verify: _verify, ...deploying } = inputs;
+  const bundle = await readFile(fileURLToPath(import.meta.url));
+  return createHash("sha256")
+    .update(bundle)
+    .update(JSON.stringify([KEY_FORMAT, deploying, read.file ?? null, read.raw, ref ?? null, region]))
+    .digest("hex");
+}
+
+/** The step's outputs and summary from the record, as the full run would give them. */
+async function answerFromRecord(
+  record: DeployRecord,
+  file: string | undefined,
+  world: RecordWorld,
+  mask: SecretMask,
+): Promise<void> {
+  const runs = upcomingRuns(record, world.now());
+  const result = resultOf(record, runs);
+  const since = `${record.at}${record.source === undefined ? "" : ` by ${record.source}`}`;
+  core.info(
+    `unchanged: this config and these inputs were deployed ${since}; nothing else read or written (verify: true reads every resource)`,
+  );
+  for (const [name, value] of Object.entries(actionOutputs(mask.redactData(result)))) {
+    core.setOutput(name, value);
+  }
+  if (world.env.GITHUB_STEP_SUMMARY) {
+    await core.summary.addRaw(mask.redact(unchangedSummary(record, runs, file, since))).write();
+  }
+}
+
+/** A run the summary lists: the record's wall time when it has it, else none (formatted on demand). */
+type Upcoming = Pick<RecordedRun, "at"> & Partial<Pick<RecordedRun, "local">>;
+
+const LISTED_RUNS = 3;
+
+/**
+ * Each job's next three runs: the ones the record listed that are still ahead, or, once fewer
+ * than three are, computed again from the job's timing.
+ */
+function upcomingRuns(record: DeployRecord, now: Date): Map<string, Upcoming[]> {
+  const after = now.toISOString();
+  return new Map(
+    record.jobs.map((job): [string, Upcoming[]] => {
+      if (job.timing === undefined) return [job.name, []];
+      const ahead = (job.nextRuns ?? []).filter((run) => run.at > after);
+      if (ahead.length >= LISTED_RUNS) return [job.name, ahead.slice(0, LISTED_RUNS)];
+      return [job.name, jobNextRuns(job.timing, { from: now, count: LISTED_RUNS }).map((at) => ({ at }))];
+    }),
+  );
+}
+
+/** The deploy result the record stands for: nothing to do, every job as the record left it. */
+function resultOf(record: DeployRecord, runs: Map<string, Upcoming[]>): DeployResult {
+  const note = `unchanged since the deploy of ${record.at}: only the deploy record was read`;
+  return {
+    plan: { app: record.app, region: record.region, accountId: record.accountId, steps: [], notes: [note] },
+    changed: false,
+    dryRun: false,
+    jobs: record.jobs.map((job) => ({
+      name: job.name,
+      image: job.image,
+      taskDefinitionArn: job.taskDefinitionArn,
+      scheduleArns: job.scheduleArns,
+      nextRuns: (runs.get(job.name) ?? []).map((run) => run.at),
+      ...(job.timing === undefined ? {} : { timing: job.timing }),
+    })),
+    ...(record.dashboardUrl === undefined ? {} : { dashboardUrl: record.dashboardUrl }),
+  };
+}
+
+function unchangedSummary(
+  record: DeployRecord,
+  runs: Map<string, Upcoming[]>,
+  file: string | undefined,
+  since: string,
+): string {
+  const lines = [
+    `## flexjob: ${record.app} in ${record.region} (account ${record.accountId})`,
+    "",
+    `**Unchanged**: this config and these inputs were deployed ${since}. Only the deploy record was read; nothing was written. \`verify: true\` reads every resource and repairs what was changed outside flexjob.`,
+    "",
+  ];
+  if (file !== undefined) lines.push(`Config: ${code(file)}`, "");
+  lines.push("| job | next runs | image | task definition |", "|---|---|---|---|");
+  for (const job of record.jobs) {
+    const zone = job.timing?.timezone ?? "UTC";
+    const listed = runs.get(job.name) ?? [];
+    const text =
+      listed.length === 0
+        ? "none (disabled)"
+        : listed
+            .map((run) =>
+              run.local === undefined ? localTime(run.at, zone) : `${run.at} (${run.local} ${zone})`,
+            )
+            .join("<br>");
+    lines.push(`| ${job.name} | ${text} | ${code(job.image)} | ${cell(job.taskDefinitionArn ?? "")} |`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
