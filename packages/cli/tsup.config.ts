@@ -1,5 +1,5 @@
 import { defineConfig } from "tsup";
-import { englishOnlyZod, literalSchemaKeys, writeLicenses } from "../../scripts/bundling.mjs";
+import { englishOnlyZod, httpByRequire, literalSchemaKeys, writeLicenses } from "../../scripts/bundling.mjs";
 
 /**
  * One bundle, dependencies and all: Node resolves and compiles one entry and the chunks a command
@@ -18,7 +18,7 @@ export default defineConfig({
   sourcemap: true,
   noExternal: [/./],
   // What the bundle ships of npm packages carries their licenses, as the Action's bundle does.
-  esbuildPlugins: [englishOnlyZod, literalSchemaKeys, writeLicenses("dist/licenses.txt")],
+  esbuildPlugins: [englishOnlyZod, literalSchemaKeys, httpByRequire, writeLicenses("dist/licenses.txt")],
   esbuildOptions(options) {
     // The SDK from its sources, the AWS SDK's ES modules (which tree-shake): as the Action's bundle.
     options.conditions = ["flexjob-source", "module"];

@@ -11,7 +11,13 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { englishOnlyZod, licensesOf, literalSchemaKeys, shippedInputs } from "../../../scripts/bundling.mjs";
+import {
+  englishOnlyZod,
+  httpByRequire,
+  licensesOf,
+  literalSchemaKeys,
+  shippedInputs,
+} from "../../../scripts/bundling.mjs";
 
 const actionDir = dirname(dirname(fileURLToPath(import.meta.url)));
 
@@ -61,7 +67,7 @@ export async function bundle(outdir) {
     sourcemap: "linked",
     sourcesContent: false,
     legalComments: "none",
-    plugins: [unusedHttpClient, englishOnlyZod, literalSchemaKeys],
+    plugins: [unusedHttpClient, englishOnlyZod, literalSchemaKeys, httpByRequire],
     metafile: true,
     logLevel: "warning",
     // CommonJS dependencies call require() for Node's built-ins, which ES modules do not define.
