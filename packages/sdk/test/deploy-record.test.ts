@@ -125,6 +125,12 @@ describe("what clears it", () => {
     expect(mutating[0]).toBe("DeleteParameter");
     expect(mutating.length).toBeGreaterThan(1);
     expect(await readDeployRecord(deps.clients, "shop")).toBeUndefined();
+
+    // With no record to clear, a change writes nothing for it: the record is read first.
+    aws.clearCalls();
+    await deploy(shopConfig({ report: { tasks: 1 } }), {}, deps);
+    expect(aws.mutatingCalls().map((call) => call.operation)).not.toContain("DeleteParameter");
+    expect(aws.calls.map((call) => call.operation)).toContain("GetParameter");
   });
 
   it("destroying the app, even when nothing else is left to remove", async () => {

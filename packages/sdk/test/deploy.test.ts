@@ -182,6 +182,8 @@ describe("first deploy", () => {
         "arn:aws:scheduler:eu-west-1:123456789012:schedule/flexjob-shop/shop-report.2",
       ],
       nextRuns: ["2026-12-02T02:30:00Z", "2026-12-03T02:30:00Z", "2026-12-04T02:30:00Z"],
+      // What the runs come from; a first deploy has no schedule's creation to count a rate from yet.
+      timing: { expression: "cron(30 3 * * ? *)", timezone: "Europe/Berlin" },
     });
   });
 });

@@ -56,7 +56,11 @@ const STANDARD_VALUE_LIMIT = 4096;
 const GZIP_PREFIX = "gzip:";
 const FORMAT = 1;
 
-/** `/flexjob/<app>/last-deploy`: under the app's own path, which the deploy policy grants. */
+/**
+ * `/flexjob/<app>/last-deploy`: under the app's own path, which the deploy policy grants.
+ * @example
+ * deployRecordName("billing"); // "/flexjob/billing/last-deploy"
+ */
 export function deployRecordName(app: string): string {
   return `/flexjob/${app}/last-deploy`;
 }
@@ -77,6 +81,8 @@ export interface DeployedState {
 /**
  * The record a finished deploy leaves: its jobs' images and ARNs, and each schedule's timing so a
  * reader lists next runs without reading the schedule.
+ * @example
+ * const record = deployRecordOf(await deploy(config, {}, deps), { key, at: new Date(), source: "commit 0123abc" });
  */
 export function deployRecordOf(
   result: DeployedState,
@@ -109,7 +115,11 @@ function runsOf(timing: ScheduleTiming, from: Date): RecordedRun[] {
   });
 }
 
-/** The record as the parameter holds it: JSON, gzipped when it would not fit; undefined when even that does not fit. */
+/**
+ * The record as the parameter holds it: JSON, gzipped when it would not fit; undefined when even that does not fit.
+ * @example
+ * const value = encodeDeployRecord(record); // '{"format":1,"key":"…",…}', or "gzip:H4sI…" past 4 KB
+ */
 export function encodeDeployRecord(record: DeployRecord): string | undefined {
   const json = JSON.stringify({ format: FORMAT, ...record });
   if (json.length <= STANDARD_VALUE_LIMIT) return json;
@@ -117,7 +127,11 @@ export function encodeDeployRecord(record: DeployRecord): string | undefined {
   return packed.length <= STANDARD_VALUE_LIMIT ? packed : undefined;
 }
 
-/** The record a parameter value holds, or undefined for anything else (another format, a hand edit). */
+/**
+ * The record a parameter value holds, or undefined for anything else (another format, a hand edit).
+ * @example
+ * decodeDeployRecord(encodeDeployRecord(record) ?? ""); // the record again
+ */
 export function decodeDeployRecord(value: string): DeployRecord | undefined {
   let parsed: unknown;
   try {
@@ -204,19 +218,29 @@ export async function writeDeployRecord(
 
 /**
  * Removes the app's deploy record, before a change: a record must never describe a state a deploy
- * has begun to change. A missing record is fine. When it cannot be removed (a role without
- * ssm:DeleteParameter), the logger says what that risks and the change goes on.
+ * has begun to change. It is read first, so there is no write when there is no record (a second
+ * destroy writes nothing). When it cannot be removed (a role without ssm:DeleteParameter), the
+ * logger says what that risks and the change goes on; with no logger, the error is the caller's.
+ * @example
+ * await clearDeployRecord(clients, "billing", console); // before changing what the record describes
  */
 export async function clearDeployRecord(clients: AwsClients, app: string, logger?: Logger): Promise<void> {
-  const { DeleteParameterCommand } = await loadSdk(clients, "ssm");
+  const { DeleteParameterCommand, GetParameterCommand } = await loadSdk(clients, "ssm");
+  const name = deployRecordName(app);
   try {
-    await clients.ssm.send(new DeleteParameterCommand({ Name: deployRecordName(app) }));
+    await clients.ssm.send(new GetParameterCommand({ Name: name }));
   } catch (error) {
-    const name = awsErrorName(error);
-    if (name === "ParameterNotFound") return;
+    if (awsErrorName(error) === "ParameterNotFound") return;
+    // Not allowed to look, or the read failed: the delete below says the same if there is none.
+  }
+  try {
+    await clients.ssm.send(new DeleteParameterCommand({ Name: name }));
+  } catch (error) {
+    const reason = awsErrorName(error);
+    if (reason === "ParameterNotFound") return;
     if (logger === undefined) throw error;
     logger.warn(
-      `could not clear the deploy record ${deployRecordName(app)} (${name ?? String(error)}): the Action may ` +
+      `could not clear the deploy record ${name} (${reason ?? String(error)}): the Action may ` +
         "skip its next unchanged run without seeing this change; grant ssm:DeleteParameter on it, or run the Action with verify: true",
     );
   }
