@@ -1,3 +1,0 @@
-import{createRequire as __flexjobRequire}from"node:module";const require=__flexjobRequire(import.meta.url);
-import{a,b,c,d,e,f,g}from"./chunk-PJT2TXTA.js";import"./chunk-GFI2OATW.js";import"./chunk-MBKJA6AP.js";import"./chunk-TUGKVSNM.js";import"./chunk-TQWIY75R.js";export{f as ENV_ACCOUNT_ID,e as ENV_CREDENTIAL_SCOPE,d as ENV_EXPIRATION,a as ENV_KEY,b as ENV_SECRET,c as ENV_SESSION,g as fromEnv};
-//# sourceMappingURL=dist-es-P4HTCW7Z.js.map
