@@ -33,20 +33,42 @@ describe("AdaptiveRateLimiter", () => {
     expect(clock.now().getTime()).toBe(1000);
   });
 
-  it("slows by a fifth once per burst of throttles from calls in flight, and recovers after a tenth of a second of successes", async () => {
+  it("shrinks its catch-up first, then slows by a fifth once per burst of throttles from calls in flight, and recovers after a tenth of a second of successes", async () => {
     const clock = fakeClock();
-    const limiter = new AdaptiveRateLimiter(100, clock);
+    const limiter = new AdaptiveRateLimiter(1000, clock);
+    /** How many calls go at once after a second of nothing: the catch-up. */
+    const catchUp = async () => {
+      await clock.sleep(1000);
+      const from = clock.now().getTime();
+      let calls = 0;
+      while (clock.now().getTime() === from) {
+        await limiter.acquire();
+        calls += 1;
+      }
+      return calls - 1;
+    };
+    expect(await catchUp()).toBe(20);
+    // Throttles of calls in flight together count once.
     const generations = await Promise.all([limiter.acquire(), limiter.acquire(), limiter.acquire()]);
     for (const generation of generations) limiter.throttled(generation);
-    expect(limiter.ratePerSecond).toBe(80);
     expect(limiter.throttles).toBe(1);
+    expect(await catchUp()).toBe(10);
     limiter.throttled(await limiter.acquire());
-    expect(limiter.ratePerSecond).toBe(64);
-    for (let call = 0; call < 6; call++) limiter.succeeded();
-    expect(limiter.ratePerSecond).toBe(64);
+    expect(await catchUp()).toBe(5);
+    limiter.throttled(await limiter.acquire());
+    expect(await catchUp()).toBe(4);
+    expect(limiter.ratePerSecond).toBe(1000);
+    // At four milliseconds' catch-up, throttles cut the rate.
+    limiter.throttled(await limiter.acquire());
+    expect(limiter.ratePerSecond).toBe(800);
+    expect(await catchUp()).toBe(3);
+    limiter.throttled(await limiter.acquire());
+    expect(limiter.ratePerSecond).toBe(640);
+    for (let call = 0; call < 63; call++) limiter.succeeded();
+    expect(limiter.ratePerSecond).toBe(640);
     limiter.succeeded();
-    expect(limiter.ratePerSecond).toBe(69);
-    expect(limiter.lowestRate).toBe(64);
+    expect(limiter.ratePerSecond).toBe(690);
+    expect(limiter.lowestRate).toBe(640);
   });
 
   it("documents the default quotas: 1,000/s in the primary Regions, 250/s elsewhere", () => {
@@ -67,7 +89,9 @@ describe("sendPaced", () => {
     });
     expect(result).toBe("ok");
     expect(clock.sleeps.filter((ms) => ms >= 1000)).toEqual([1000, 2000]);
-    expect(limiter.ratePerSecond).toBe(640);
+    // Two throttles shrank the catch-up (20 → 10 → 5 calls) before any cut of the rate.
+    expect(limiter.throttles).toBe(2);
+    expect(limiter.ratePerSecond).toBe(1000);
   });
 
   it("passes other errors on at once, and gives up on a call throttled without end", async () => {
@@ -83,8 +107,9 @@ describe("sendPaced", () => {
       }),
     ).rejects.toThrow("Rate exceeded");
     expect(attempts).toBe(MAX_THROTTLES_PER_CALL);
-    // One slowdown per throttle but the last, which gives up instead: 1,000 × 0.8^23.
-    expect(limiter.ratePerSecond).toBeCloseTo(1000 * 0.8 ** (MAX_THROTTLES_PER_CALL - 1), 9);
+    // One step per throttle but the last, which gives up instead: three shrink the catch-up to four
+    // milliseconds' calls, the other twenty each cut the rate by a fifth: 1,000 × 0.8^20.
+    expect(limiter.ratePerSecond).toBeCloseTo(1000 * 0.8 ** (MAX_THROTTLES_PER_CALL - 4), 9);
   });
 });
 
@@ -119,7 +144,7 @@ describe("paceSdkRetries", () => {
     return { client, sent };
   }
 
-  it("makes each SDK retry of a throttled write wait for a token and slow the limiter at once", async () => {
+  it("sends a throttled write again when the limiter gives a token, not after the SDK's backoff, and slows the limiter at once", async () => {
     const clock = fakeClock();
     const limiter = new AdaptiveRateLimiter(1000, clock);
     const { client, sent } = answering([429, 429, 200]);
@@ -138,10 +163,35 @@ describe("paceSdkRetries", () => {
     );
     expect(result.ScheduleArn).toBe("arn:aws:scheduler:eu-west-1:123456789012:schedule/g/s");
     expect(sent).toEqual([429, 429, 200]);
-    // Each throttled attempt slowed the limiter (1,000 → 800 → 640/s), and each retry waited for a
-    // token the slow-down had taken away: 2 ms at 800/s, then 2 ms at 640/s.
+    // Each throttle shrank the limiter's catch-up (the rate holds at 1,000/s until it is four
+    // milliseconds' calls) and took its tokens: each resend waited 1 ms for one, and no SDK backoff.
     expect(limiter.throttles).toBe(2);
+    expect(limiter.ratePerSecond).toBe(1000);
+    expect(clock.sleeps).toEqual([1, 1]);
+  });
+
+  it("leaves a throttle that outlasts its resends to the SDK's retries, which wait for tokens too", async () => {
+    const clock = fakeClock();
+    const limiter = new AdaptiveRateLimiter(1000, clock);
+    // Five throttled sends of the first attempt, then the SDK's retry: sent again, answered.
+    const { client, sent } = answering([429, 429, 429, 429, 429, 200]);
+    const input = {
+      Name: "s",
+      GroupName: "g",
+      ScheduleExpression: "rate(1 day)",
+      FlexibleTimeWindow: { Mode: "OFF" as const },
+      Target: {
+        Arn: "arn:aws:ecs:eu-west-1:123456789012:cluster/c",
+        RoleArn: "arn:aws:iam::123456789012:role/r",
+      },
+    };
+    const result = await sendPaced(limiter, clock.sleep, (generation) =>
+      client.send(paceSdkRetries(new CreateScheduleCommand(input), limiter, generation)),
+    );
+    expect(result.ScheduleArn).toBe("arn:aws:scheduler:eu-west-1:123456789012:schedule/g/s");
+    expect(sent).toEqual([429, 429, 429, 429, 429, 200]);
+    expect(limiter.throttles).toBe(5);
+    // Three throttles shrank the catch-up to four milliseconds' calls; the next two cut the rate.
     expect(limiter.ratePerSecond).toBe(640);
-    expect(clock.sleeps).toEqual([2, 2]);
   });
 });

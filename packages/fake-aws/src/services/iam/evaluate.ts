@@ -63,8 +63,29 @@ interface Statement {
   Condition?: unknown;
 }
 
+/**
+ * Policies are evaluated on every call that acts as a role (a pipe checks its role before each
+ * delivery pass, that is before every API call), and a role's policies change far less often: a
+ * policy text is parsed once. (A policy given as an object is read as it is now: it may change.)
+ */
+const statementsOfText = new Map<string, Statement[]>();
+/** Enough for every policy a test run writes; past it, the cache starts over rather than grow. */
+const CACHE_LIMIT = 10_000;
+
 function statementsOf(policy: unknown): Statement[] {
-  const parsed = typeof policy === "string" ? parseJson(policy) : policy;
+  if (typeof policy === "string") {
+    let statements = statementsOfText.get(policy);
+    if (statements === undefined) {
+      if (statementsOfText.size >= CACHE_LIMIT) statementsOfText.clear();
+      statements = statementsIn(parseJson(policy));
+      statementsOfText.set(policy, statements);
+    }
+    return statements;
+  }
+  return statementsIn(policy);
+}
+
+function statementsIn(parsed: unknown): Statement[] {
   if (!isRecord(parsed)) return [];
   return [parsed.Statement].flat().filter(isRecord);
 }
@@ -105,13 +126,25 @@ function strings(value: unknown): string[] {
   return [value].flat().filter((each): each is string => typeof each === "string");
 }
 
+const patterns = new Map<string, RegExp>();
+
 /** IAM's `*` (any run of characters, `/` and `:` included) and `?` (one character). */
 export function wildcard(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const source = pattern
-    .split("")
-    .map((char) => (char === "*" ? ".*" : char === "?" ? "." : char.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
-    .join("");
-  return new RegExp(`^${source}$`, ignoreCase ? "is" : "s").test(value);
+  if (!pattern.includes("*") && !pattern.includes("?")) {
+    return ignoreCase ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
+  }
+  const key = `${ignoreCase ? "i" : "s"}${pattern}`;
+  let regex = patterns.get(key);
+  if (regex === undefined) {
+    const source = pattern
+      .split("")
+      .map((char) => (char === "*" ? ".*" : char === "?" ? "." : char.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
+      .join("");
+    if (patterns.size >= CACHE_LIMIT) patterns.clear();
+    regex = new RegExp(`^${source}$`, ignoreCase ? "is" : "s");
+    patterns.set(key, regex);
+  }
+  return regex.test(value);
 }
 
 type Compare = (requestValue: string, policyValue: string) => boolean;
