@@ -209,7 +209,9 @@ describe("the bundled action on a push", () => {
     );
     expect(again.summary).toContain("**Unchanged**: this config and these inputs were deployed");
     // Next runs from the record: the wall time in the job's zone, with no time zone computed.
-    expect(again.summary).toMatch(/\| report \| 20\d\d-\d\d-\d\dT0[12]:30:00Z \(20\d\d-\d\d-\d\d 03:30 Europe\/Berlin\)<br>/);
+    expect(again.summary).toMatch(
+      /\| report \| 20\d\d-\d\d-\d\dT0[12]:30:00Z \(20\d\d-\d\d-\d\d 03:30 Europe\/Berlin\)<br>/,
+    );
   });
 
   it("with verify: true it reads every resource instead, and writes nothing when nothing changed", async () => {
