@@ -114,6 +114,17 @@ describe("sendPaced", () => {
 });
 
 describe("paceSdkRetries", () => {
+  const input = {
+    Name: "s",
+    GroupName: "g",
+    ScheduleExpression: "rate(1 day)",
+    FlexibleTimeWindow: { Mode: "OFF" as const },
+    Target: {
+      Arn: "arn:aws:ecs:eu-west-1:123456789012:cluster/c",
+      RoleArn: "arn:aws:iam::123456789012:role/r",
+    },
+  };
+
   /** A Scheduler client whose HTTP answers are `statuses`, in turn, with the SDK's own retries (3 attempts). */
   function answering(statuses: number[]) {
     const sent: number[] = [];
@@ -148,16 +159,6 @@ describe("paceSdkRetries", () => {
     const clock = fakeClock();
     const limiter = new AdaptiveRateLimiter(1000, clock);
     const { client, sent } = answering([429, 429, 200]);
-    const input = {
-      Name: "s",
-      GroupName: "g",
-      ScheduleExpression: "rate(1 day)",
-      FlexibleTimeWindow: { Mode: "OFF" as const },
-      Target: {
-        Arn: "arn:aws:ecs:eu-west-1:123456789012:cluster/c",
-        RoleArn: "arn:aws:iam::123456789012:role/r",
-      },
-    };
     const result = await sendPaced(limiter, clock.sleep, (generation) =>
       client.send(paceSdkRetries(new CreateScheduleCommand(input), limiter, generation)),
     );
@@ -175,16 +176,6 @@ describe("paceSdkRetries", () => {
     const limiter = new AdaptiveRateLimiter(1000, clock);
     // Five throttled sends of the first attempt, then the SDK's retry: sent again, answered.
     const { client, sent } = answering([429, 429, 429, 429, 429, 200]);
-    const input = {
-      Name: "s",
-      GroupName: "g",
-      ScheduleExpression: "rate(1 day)",
-      FlexibleTimeWindow: { Mode: "OFF" as const },
-      Target: {
-        Arn: "arn:aws:ecs:eu-west-1:123456789012:cluster/c",
-        RoleArn: "arn:aws:iam::123456789012:role/r",
-      },
-    };
     const result = await sendPaced(limiter, clock.sleep, (generation) =>
       client.send(paceSdkRetries(new CreateScheduleCommand(input), limiter, generation)),
     );
