@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import * as core from "@actions/core";
 import { createClients } from "@flexjob/sdk/record";
 import { reportFailure } from "./report-failure.js";
@@ -10,6 +11,7 @@ try {
   const mask = new SecretMask((value) => core.setSecret(value));
   const world = {
     env: process.env,
+    build: fileURLToPath(import.meta.url),
     clients: (region: string) => createClients({ region }),
     now: () => new Date(),
   };

@@ -22,6 +22,9 @@ const inputs: ActionInputs = {
   inline: undefined,
 };
 
+/** Stands in for dist/index.js, the file whose bytes name a build of the Action. */
+const BUILD = new URL(import.meta.url).pathname;
+
 describe("recordKey", () => {
   const read = { raw: { app: "shop", jobs: { report: { image: "alpine:3" } } }, file: "flexjob.yml" };
   const key = (
@@ -29,9 +32,10 @@ describe("recordKey", () => {
     changes: Partial<typeof read> = {},
     ref = "main",
     region = "eu-west-1",
-  ) => recordKey({ ...inputs, ...overrides }, { ...read, ...changes }, ref, region);
+    build = BUILD,
+  ) => recordKey({ ...inputs, ...overrides }, { ...read, ...changes }, { ref, region, build });
 
-  it("covers the config as data, its file, the inputs that shape a deploy, the branch and the region", async () => {
+  it("covers the build, the config as data, its file, the inputs that shape a deploy, the branch and the region", async () => {
     const base = await key();
     expect(base).toMatch(/^[0-9a-f]{64}$/);
     expect(await key()).toBe(base);
@@ -43,6 +47,7 @@ describe("recordKey", () => {
       key({ rootDirectory: "apps" }),
       key({}, {}, "staging"),
       key({}, {}, "main", "us-east-1"),
+      key({}, {}, "main", "eu-west-1", new URL("./unchanged.ts", import.meta.url).pathname),
     ]);
     expect(new Set([base, ...others]).size).toBe(others.length + 1);
   });
@@ -84,6 +89,7 @@ describe("firstStep", () => {
     }) as unknown as AwsClients;
   const world = () => ({
     env: { GITHUB_WORKSPACE: workspace, GITHUB_EVENT_NAME: "push", GITHUB_REF_NAME: "main" },
+    build: BUILD,
     clients,
     now: () => new Date("2026-12-07T10:00:00Z"),
   });

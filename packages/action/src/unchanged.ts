@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import * as core from "@actions/core";
 import type { DeployResult } from "@flexjob/sdk";
 import {
@@ -29,6 +28,11 @@ import type { SecretMask } from "./secrets.js";
 /** What the first step touches; run.ts's ActionWorld has all of it. */
 export interface RecordWorld {
   env: Readonly<Record<string, string | undefined>>;
+  /**
+   * The file whose bytes name this build of the Action: the bundle's entry, dist/index.js, which
+   * names every chunk it loads, the deploy engine's among them, by a hash of its content.
+   */
+  build: string;
   clients: (region: string) => AwsClients;
   now: () => Date;
 }
@@ -65,7 +69,11 @@ export async function firstStep(world: RecordWorld, mask: SecretMask): Promise<F
   }
   const target = appAndRegion(read.raw, env);
   if (target === undefined || inputs.dryRun || !recordable(read.raw, inputs.jobs)) return NO_RECORD;
-  const key = await recordKey(inputs, read, env.GITHUB_REF_NAME, target.region);
+  const key = await recordKey(inputs, read, {
+    ref: env.GITHUB_REF_NAME,
+    region: target.region,
+    build: world.build,
+  });
   let record: DeployRecord | undefined;
   try {
     record = await readDeployRecord(world.clients(target.region), target.app);
@@ -101,22 +109,20 @@ export function recordable(raw: unknown, only: readonly string[] | undefined): b
 }
 
 /**
- * Everything the deploy depends on that the run can see: this bundle (a new flexjob renders
- * anew), the inputs that shape the deploy (not dry-run, run-now, wait or verify, which only shape
- * the run), the config as data (comments and layout do not count), the branch (which picks jobs)
- * and the region.
+ * Everything the deploy depends on that the run can see: this build of the Action (a new flexjob
+ * renders anew), the inputs that shape the deploy (not dry-run, run-now, wait or verify, which only
+ * shape the run), the config as data (comments and layout do not count), the branch (which picks
+ * jobs) and the region.
  */
 export async function recordKey(
   inputs: ActionInputs,
   read: Pick<RawActionConfig, "raw" | "file">,
-  ref: string | undefined,
-  region: string,
+  run: { ref: string | undefined; region: string; build: string },
 ): Promise<string> {
   const { dryRun: _dryRun, runNow: _runNow, wait: _wait, verify: _verify, ...deploying } = inputs;
-  const bundle = await readFile(fileURLToPath(import.meta.url));
   return createHash("sha256")
-    .update(bundle)
-    .update(JSON.stringify([KEY_FORMAT, deploying, read.file ?? null, read.raw, ref ?? null, region]))
+    .update(await readFile(run.build))
+    .update(JSON.stringify([KEY_FORMAT, deploying, read.file ?? null, read.raw, run.ref ?? null, run.region]))
     .digest("hex");
 }
 
