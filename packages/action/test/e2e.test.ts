@@ -306,7 +306,7 @@ describe("the bundled action on a pull request", () => {
 });
 
 describe("the bundled action with bad input", () => {
-  it("fails on a bad config line with an annotation on its file and line, and no AWS call", async () => {
+  it("fails on a bad config line with an annotation on its file and line, after no AWS call but the record's read", async () => {
     const workspace = await workspaceWith({
       "apps/shop/flexjob.yml":
         "app: shop\njobs:\n  report:\n    image: alpine:3\n    schedule: every day at 03:30\n    cpu: 3\n",
@@ -336,7 +336,7 @@ describe("the bundled action with bad input", () => {
     expect(aws.calls).toEqual([]);
   });
 
-  it("fails on a bad inline input with an annotation on the workflow's line, and no AWS call", async () => {
+  it("fails on a bad inline input with an annotation on the workflow's line, after no AWS call but the record's read", async () => {
     const workspace = await workspaceWith({ ".github/workflows/deploy.yml": WORKFLOW });
     const run = await runAction({
       workspace,
