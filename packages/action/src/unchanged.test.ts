@@ -70,6 +70,12 @@ describe("recordable", () => {
     expect(recordable({ app: "shop", jobs: { report: {} } }, undefined)).toBe(false);
     expect(recordable({ app: "shop", jobs: [] }, undefined)).toBe(false);
     expect(recordable("app: shop", undefined)).toBe(false);
+    // A webhook held in a secret is read at deploy time: its value can change under the same config.
+    const secret = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:hook-AbCdEf";
+    expect(recordable({ ...raw, alerts: { webhook: "https://hooks.example.com/x" } }, undefined)).toBe(true);
+    expect(recordable({ ...raw, alerts: { webhook: secret } }, undefined)).toBe(false);
+    const jobWebhook = { report: { image: "alpine:3", alerts: { webhook: secret } } };
+    expect(recordable({ app: "shop", jobs: jobWebhook }, undefined)).toBe(false);
   });
 });
 

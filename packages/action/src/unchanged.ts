@@ -98,14 +98,22 @@ function appAndRegion(raw: unknown, env: RecordWorld["env"]): { app: string; reg
 
 /**
  * Whether a run of this config can leave a record, and so be answered from one. Not when a job is
- * built from the repository (no `image:`), whose files the key does not cover; not when the jobs
- * input names a job the config lacks, which the full run reports without calling AWS.
+ * built from the repository (no `image:`), whose files the key does not cover; not when an alert
+ * webhook is the ARN of a secret, whose value (the URL the deploy writes into the API destination)
+ * can change with no change to the config; not when the jobs input names a job the config lacks,
+ * which the full run reports without calling AWS.
  */
 export function recordable(raw: unknown, only: readonly string[] | undefined): boolean {
   const jobs = isRecord(raw) ? raw.jobs : undefined;
   if (!isRecord(jobs)) return false;
   if (only?.some((name) => !Object.hasOwn(jobs, name))) return false;
-  return Object.values(jobs).every((job) => isRecord(job) && typeof job.image === "string");
+  if (!Object.values(jobs).every((job) => isRecord(job) && typeof job.image === "string")) return false;
+  return !webhookFromSecret(raw) && !Object.values(jobs).some(webhookFromSecret);
+}
+
+function webhookFromSecret(holder: unknown): boolean {
+  const alerts = isRecord(holder) ? holder.alerts : undefined;
+  return isRecord(alerts) && typeof alerts.webhook === "string" && alerts.webhook.startsWith("arn:");
 }
 
 /**
