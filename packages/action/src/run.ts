@@ -24,12 +24,13 @@ import {
   runNow,
   writeDeployRecord,
 } from "@flexjob/sdk";
+import { announceSkipped, type SkippedJob } from "./branch-skips.js";
 import { loadActionConfig } from "./config-source.js";
 import { type ActionInputs, INPUT_NAMES, PLAN_ONLY_EVENTS, readInputs } from "./inputs.js";
 import { actionOutputs } from "./outputs.js";
 import { annotateWarning } from "./report-failure.js";
 import { SecretMask } from "./secrets.js";
-import { renderSummary, type SkippedJob } from "./summary.js";
+import { renderSummary } from "./summary.js";
 import type { RecordCheck } from "./unchanged.js";
 import { locateInputIssues } from "./workflow-location.js";
 
@@ -95,12 +96,7 @@ async function deployFromWorkflow(world: ActionWorld, mask: SecretMask, check?: 
       ? env.GITHUB_BASE_REF
       : env.GITHUB_REF_NAME;
   const { selected, skipped } = jobsForBranch(config, inputs.jobs, ref);
-  for (const job of skipped) {
-    const on = ref === undefined ? "on no known branch" : `on ${ref}`;
-    core.notice(`job ${job.name} skipped: it deploys from branch ${job.branch}, and this run is ${on}`, {
-      title: "flexjob: job skipped",
-    });
-  }
+  announceSkipped(skipped, ref);
   const region = config.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
 
   let result: DeployResult | undefined;

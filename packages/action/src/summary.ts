@@ -13,13 +13,8 @@ import {
   type PlanStep,
   type RunNowResult,
 } from "@flexjob/sdk";
+import { type SkippedJob, skippedLine } from "./branch-skips.js";
 import { cell, code, localTime } from "./markdown.js";
-
-/** A job the branch filter left out. */
-export interface SkippedJob {
-  name: string;
-  branch: string;
-}
 
 export interface SummaryInput {
   config: FlexjobConfig;
@@ -205,14 +200,8 @@ export function renderSummary(input: SummaryInput): string {
     lines.push("");
   }
 
-  if (input.skipped.length > 0) {
-    const on =
-      input.ref === undefined ? "no branch is known for this run" : `this run is on ${code(input.ref)}`;
-    lines.push(
-      `Skipped (${on}): ${input.skipped.map((job) => `${code(job.name)} deploys from ${code(job.branch)}`).join(", ")}.`,
-      "",
-    );
-  }
+  const skipped = skippedLine(input.skipped, input.ref);
+  if (skipped !== undefined) lines.push(skipped, "");
   for (const note of result?.plan.notes ?? []) lines.push(`> [!NOTE]`, `> ${note}`, "");
   return `${lines.join("\n").trimEnd()}\n`;
 }

@@ -10,6 +10,7 @@ import {
   type RecordedRun,
   readDeployRecord,
 } from "@flexjob/sdk/record";
+import { announceSkipped, type SkippedJob, skippedLine } from "./branch-skips.js";
 import { type RawActionConfig, readActionConfig } from "./config-read.js";
 import { type ActionInputs, readInputs } from "./inputs.js";
 import { cell, code, localTime } from "./markdown.js";
@@ -85,7 +86,13 @@ export async function firstStep(world: RecordWorld, mask: SecretMask): Promise<F
   if (record?.key !== key || inputs.runNow || inputs.verify) {
     return { skipped: false, check: { key, record } };
   }
-  await answerFromRecord(record, read.file, world, mask);
+  const ref = env.GITHUB_REF_NAME;
+  await answerFromRecord(
+    record,
+    { file: read.file, ref, skipped: skippedByBranch(read.raw, inputs.jobs, ref) },
+    world,
+    mask,
+  );
   return { skipped: true };
 }
 
@@ -137,10 +144,11 @@ export async function recordKey(
 /** The step's outputs and summary from the record, as the full run would give them. */
 async function answerFromRecord(
   record: DeployRecord,
-  file: string | undefined,
+  run: ShownRun,
   world: RecordWorld,
   mask: SecretMask,
 ): Promise<void> {
+  announceSkipped(run.skipped, run.ref);
   const runs = upcomingRuns(record, world.now());
   const result = resultOf(record, runs);
   const since = `${record.at}${record.source === undefined ? "" : ` by ${record.source}`}`;
@@ -151,8 +159,29 @@ async function answerFromRecord(
     core.setOutput(name, value);
   }
   if (world.env.GITHUB_STEP_SUMMARY) {
-    await core.summary.addRaw(mask.redact(unchangedSummary(record, runs, file, since))).write();
+    await core.summary.addRaw(mask.redact(unchangedSummary(record, runs, run, since))).write();
   }
+}
+
+/** What the summary says of this run besides the record: its config file and the jobs its branch left out. */
+interface ShownRun {
+  file: string | undefined;
+  ref: string | undefined;
+  skipped: SkippedJob[];
+}
+
+/** The jobs the branch filter leaves out, as the full run's jobsForBranch does, from the config as data. */
+function skippedByBranch(
+  raw: unknown,
+  only: readonly string[] | undefined,
+  ref: string | undefined,
+): SkippedJob[] {
+  const jobs = isRecord(raw) && isRecord(raw.jobs) ? raw.jobs : {};
+  return Object.entries(jobs).flatMap(([name, job]) => {
+    if (only !== undefined && !only.includes(name)) return [];
+    const branch = isRecord(job) ? job.branch : undefined;
+    return typeof branch === "string" && branch !== ref ? [{ name, branch }] : [];
+  });
 }
 
 /** A run the summary lists: the record's wall time when it has it, else none (formatted on demand). */
@@ -198,7 +227,7 @@ function resultOf(record: DeployRecord, runs: Map<string, Upcoming[]>): DeployRe
 function unchangedSummary(
   record: DeployRecord,
   runs: Map<string, Upcoming[]>,
-  file: string | undefined,
+  run: ShownRun,
   since: string,
 ): string {
   const lines = [
@@ -207,7 +236,10 @@ function unchangedSummary(
     `**Unchanged**: this config and these inputs were deployed ${since}. Only the deploy record was read; nothing was written. \`verify: true\` reads every resource and repairs what was changed outside flexjob.`,
     "",
   ];
-  if (file !== undefined) lines.push(`Config: ${code(file)}`, "");
+  if (run.file !== undefined) lines.push(`Config: ${code(run.file)}`, "");
+  if (record.dashboardUrl !== undefined) {
+    lines.push(`Dashboard: [the app's CloudWatch dashboard](${record.dashboardUrl})`, "");
+  }
   lines.push("| job | next runs | image | task definition |", "|---|---|---|---|");
   for (const job of record.jobs) {
     const zone = job.timing?.timezone ?? "UTC";
@@ -222,6 +254,8 @@ function unchangedSummary(
             .join("<br>");
     lines.push(`| ${job.name} | ${text} | ${code(job.image)} | ${cell(job.taskDefinitionArn ?? "")} |`);
   }
+  const skipped = skippedLine(run.skipped, run.ref);
+  if (skipped !== undefined) lines.push("", skipped);
   return `${lines.join("\n")}\n`;
 }
 

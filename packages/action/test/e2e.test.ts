@@ -208,6 +208,16 @@ describe("the bundled action on a push", () => {
       /unchanged: this config and these inputs were deployed 20\d\d-\d\d-\d\dT[\d:]+Z by commit 0123456789ab \(run 4242\); nothing else read or written/,
     );
     expect(again.summary).toContain("**Unchanged**: this config and these inputs were deployed");
+    // As the full run: the job its branch leaves out is named, on the run and in the summary.
+    expect(again.stdout).toContain(
+      "::notice title=flexjob%3A job skipped::job staging-cleanup skipped: it deploys from branch staging, and this run is on main",
+    );
+    expect(again.summary).toContain(
+      "Skipped (this run is on `main`): `staging-cleanup` deploys from `staging`.",
+    );
+    expect(again.summary).toMatch(
+      /Dashboard: \[the app's CloudWatch dashboard\]\(https:\/\/eu-west-1\.console\.aws\.amazon\.com\/cloudwatch\//,
+    );
     // Next runs from the record: the wall time in the job's zone, with no time zone computed.
     expect(again.summary).toMatch(
       /\| report \| 20\d\d-\d\d-\d\dT0[12]:30:00Z \(20\d\d-\d\d-\d\d 03:30 Europe\/Berlin\)<br>/,
