@@ -39,19 +39,6 @@ export {
   plan,
   planOffline,
 } from "./deploy/deploy.js";
-export {
-  clearDeployRecord,
-  type DeployedState,
-  type DeployRecord,
-  decodeDeployRecord,
-  deployRecordName,
-  deployRecordOf,
-  encodeDeployRecord,
-  type RecordedJob,
-  type RecordedRun,
-  readDeployRecord,
-  writeDeployRecord,
-} from "./deploy/deploy-record.js";
 export { type DestroyOptions, type DestroyResult, destroy } from "./deploy/destroy.js";
 export type { PlanOptions } from "./deploy/engine.js";
 export { type DeployPolicyOptions, deployPolicy, runPolicy } from "./deploy/iam-policy.js";
@@ -76,6 +63,7 @@ export {
   registerInstance,
 } from "./discovery/ensure.js";
 export * from "./entry-config.js";
+export * from "./entry-record.js";
 export * from "./entry-schedule.js";
 export type { DockerCommand, DockerRunner } from "./image/docker.js";
 export type { BuildPlan, BuildProvider } from "./image/plan.js";
