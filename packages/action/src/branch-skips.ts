@@ -7,6 +7,25 @@ export interface SkippedJob {
   branch: string;
 }
 
+/**
+ * GitOps: a job with `branch:` deploys only from that branch; the others deploy from any. The
+ * full run asks of the checked config, the first step of the config as data.
+ */
+export function jobsForBranch(
+  jobs: readonly { name: string; branch?: string | undefined }[],
+  only: readonly string[] | undefined,
+  ref: string | undefined,
+): { selected: string[]; skipped: SkippedJob[] } {
+  const selected: string[] = [];
+  const skipped: SkippedJob[] = [];
+  for (const job of jobs) {
+    if (only !== undefined && !only.includes(job.name)) continue;
+    if (job.branch !== undefined && job.branch !== ref) skipped.push({ name: job.name, branch: job.branch });
+    else selected.push(job.name);
+  }
+  return { selected, skipped };
+}
+
 /** One notice per job the branch filter left out, on the run's page. */
 export function announceSkipped(skipped: readonly SkippedJob[], ref: string | undefined): void {
   const on = ref === undefined ? "on no known branch" : `on ${ref}`;

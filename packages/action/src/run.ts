@@ -24,7 +24,7 @@ import {
   runNow,
   writeDeployRecord,
 } from "@flexjob/sdk";
-import { announceSkipped, type SkippedJob } from "./branch-skips.js";
+import { announceSkipped, jobsForBranch } from "./branch-skips.js";
 import { loadActionConfig } from "./config-source.js";
 import { type ActionInputs, INPUT_NAMES, PLAN_ONLY_EVENTS, readInputs } from "./inputs.js";
 import { actionOutputs } from "./outputs.js";
@@ -95,7 +95,7 @@ async function deployFromWorkflow(world: ActionWorld, mask: SecretMask, check?: 
     eventName !== undefined && PLAN_ONLY_EVENTS.includes(eventName)
       ? env.GITHUB_BASE_REF
       : env.GITHUB_REF_NAME;
-  const { selected, skipped } = jobsForBranch(config, inputs.jobs, ref);
+  const { selected, skipped } = jobsForBranch(config.jobs, inputs.jobs, ref);
   announceSkipped(skipped, ref);
   const region = config.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
 
@@ -142,9 +142,8 @@ async function deployFromWorkflow(world: ActionWorld, mask: SecretMask, check?: 
 }
 
 /**
- * After a complete deploy, the record the next run compares its key with (unchanged.ts). Not for a
- * config with jobs built from source, whose files the key does not cover. Failing to save costs
- * the next run its shortcut, never this deploy.
+ * After a complete deploy, the record the next run compares its key with (unchanged.ts), when the
+ * first step gave this run a key. Failing to save costs the next run its shortcut, never this deploy.
  */
 async function saveRecord(
   config: FlexjobConfig,
@@ -154,7 +153,8 @@ async function saveRecord(
   env: ActionWorld["env"],
 ): Promise<void> {
   const key = check?.key;
-  if (key === undefined || config.jobs.some((job) => job.image === undefined)) return;
+  // No key: the first step found this run unrecordable (a dry run, a build from source, …).
+  if (key === undefined) return;
   if (check?.record?.key === key && !result.changed) return;
   const source =
     env.GITHUB_SHA === undefined
@@ -288,22 +288,6 @@ function checkJobNames(config: FlexjobConfig, jobs: readonly string[] | undefine
     remedy: `use names of the config's jobs: ${known.join(", ")}`,
     issues: [{ path: "jobs", message, remedy: `use names of the config's jobs: ${known.join(", ")}` }],
   });
-}
-
-/** GitOps: a job with `branch:` deploys only from that branch; the others deploy from any. */
-export function jobsForBranch(
-  config: FlexjobConfig,
-  only: readonly string[] | undefined,
-  ref: string | undefined,
-): { selected: string[]; skipped: SkippedJob[] } {
-  const selected: string[] = [];
-  const skipped: SkippedJob[] = [];
-  for (const job of config.jobs) {
-    if (only !== undefined && !only.includes(job.name)) continue;
-    if (job.branch !== undefined && job.branch !== ref) skipped.push({ name: job.name, branch: job.branch });
-    else selected.push(job.name);
-  }
-  return { selected, skipped };
 }
 
 /** Redacted, and input problems placed where the workflow sets the input. */

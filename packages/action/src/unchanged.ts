@@ -10,8 +10,9 @@ import {
   type RecordedRun,
   readDeployRecord,
 } from "@flexjob/sdk/record";
-import { announceSkipped, type SkippedJob, skippedLine } from "./branch-skips.js";
+import { announceSkipped, jobsForBranch, type SkippedJob, skippedLine } from "./branch-skips.js";
 import { type RawActionConfig, readActionConfig } from "./config-read.js";
+import { isRecord } from "./data.js";
 import { type ActionInputs, readInputs } from "./inputs.js";
 import { cell, code, localTime } from "./markdown.js";
 import { actionOutputs } from "./outputs.js";
@@ -60,6 +61,7 @@ const NO_RECORD: FirstStep = { skipped: false, check: { key: undefined, record: 
  */
 export async function firstStep(world: RecordWorld, mask: SecretMask): Promise<FirstStep> {
   const { env } = world;
+  const ref = env.GITHUB_REF_NAME;
   let inputs: ActionInputs;
   let read: RawActionConfig;
   try {
@@ -70,11 +72,7 @@ export async function firstStep(world: RecordWorld, mask: SecretMask): Promise<F
   }
   const target = appAndRegion(read.raw, env);
   if (target === undefined || inputs.dryRun || !recordable(read.raw, inputs.jobs)) return NO_RECORD;
-  const key = await recordKey(inputs, read, {
-    ref: env.GITHUB_REF_NAME,
-    region: target.region,
-    build: world.build,
-  });
+  const key = await recordKey(inputs, read, { ref, region: target.region, build: world.build });
   let record: DeployRecord | undefined;
   try {
     record = await readDeployRecord(world.clients(target.region), target.app);
@@ -86,10 +84,9 @@ export async function firstStep(world: RecordWorld, mask: SecretMask): Promise<F
   if (record?.key !== key || inputs.runNow || inputs.verify) {
     return { skipped: false, check: { key, record } };
   }
-  const ref = env.GITHUB_REF_NAME;
   await answerFromRecord(
     record,
-    { file: read.file, ref, skipped: skippedByBranch(read.raw, inputs.jobs, ref) },
+    { file: read.file, ref, skipped: jobsForBranch(rawJobs(read.raw), inputs.jobs, ref).skipped },
     world,
     mask,
   );
@@ -170,17 +167,12 @@ interface ShownRun {
   skipped: SkippedJob[];
 }
 
-/** The jobs the branch filter leaves out, as the full run's jobsForBranch does, from the config as data. */
-function skippedByBranch(
-  raw: unknown,
-  only: readonly string[] | undefined,
-  ref: string | undefined,
-): SkippedJob[] {
+/** The config's jobs as data, with their branch when it is a name: what jobsForBranch reads. */
+function rawJobs(raw: unknown): { name: string; branch?: string }[] {
   const jobs = isRecord(raw) && isRecord(raw.jobs) ? raw.jobs : {};
-  return Object.entries(jobs).flatMap(([name, job]) => {
-    if (only !== undefined && !only.includes(name)) return [];
+  return Object.entries(jobs).map(([name, job]) => {
     const branch = isRecord(job) ? job.branch : undefined;
-    return typeof branch === "string" && branch !== ref ? [{ name, branch }] : [];
+    return typeof branch === "string" ? { name, branch } : { name };
   });
 }
 
@@ -257,8 +249,4 @@ function unchangedSummary(
   const skipped = skippedLine(run.skipped, run.ref);
   if (skipped !== undefined) lines.push("", skipped);
   return `${lines.join("\n")}\n`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { type FieldIssue, parseConfigText, type SourceLocation } from "@flexjob/sdk";
+import { isRecord } from "./data.js";
 
 /** The runner's description of the step being run, from GITHUB_* variables. */
 export interface WorkflowContext {
@@ -26,10 +27,6 @@ export function workflowPath(context: WorkflowContext): string | undefined {
 }
 
 type Step = { uses?: unknown; with?: unknown };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
 
 /**
  * Gives each input problem the place in the workflow file where the input is written (`with:
