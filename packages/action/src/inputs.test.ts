@@ -94,11 +94,12 @@ describe("readInputs booleans", () => {
     ["False", false],
     ["FALSE", false],
   ])("reads %s as %s", (text, value) => {
-    expect(read({ prune: text, "run-now": text, wait: text, "dry-run": text })).toMatchObject({
+    expect(read({ prune: text, "run-now": text, wait: text, "dry-run": text, verify: text })).toMatchObject({
       prune: value,
       runNow: value,
       wait: value,
       dryRun: value,
+      verify: value,
     });
   });
 
@@ -115,9 +116,14 @@ describe("readInputs booleans", () => {
   });
 
   it("reports every bad input at once", () => {
-    const error = failure({ "dry-run": "1", wait: "no" });
-    expect(error.message).toBe("the step's inputs have 2 problems");
-    expect(error.issues.map((issue) => issue.path)).toEqual(["dry-run", "wait"]);
+    const error = failure({ "dry-run": "1", wait: "no", verify: "always" });
+    expect(error.message).toBe("the step's inputs have 3 problems");
+    expect(error.issues.map((issue) => issue.path)).toEqual(["dry-run", "wait", "verify"]);
+    expect(error.issues.at(-1)).toEqual({
+      path: "verify",
+      message: 'input verify must be true or false, got "always"',
+      remedy: "write verify: true or verify: false, or leave it out (default false)",
+    });
   });
 });
 
