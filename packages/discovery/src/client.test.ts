@@ -239,6 +239,27 @@ describe("discover", () => {
     }
   });
 
+  it("refuses credentials without both keys when it is built, naming what is missing and never a value", () => {
+    const bad = (credentials: unknown) => () =>
+      createDiscovery({ region: REGION, credentials } as DiscoveryOptions);
+    expect(bad({ accessKeyId: "AKIAONLY" })).toThrow(
+      "credentials has no secretAccessKey (the value is not shown)",
+    );
+    expect(bad({ secretAccessKey: "s3cret-value", accessKeyId: "" })).toThrow(
+      "credentials has no accessKeyId (the value is not shown)",
+    );
+    expect(bad("AKIA:s3cret-value")).toThrow("credentials has no accessKeyId and no secretAccessKey");
+    try {
+      bad({ secretAccessKey: "s3cret-value" })();
+    } catch (error) {
+      expect(error).toMatchObject({ code: "INPUT_INVALID", fault: "user" });
+      expect(String((error as Error).message) + String((error as { remedy?: string }).remedy)).not.toContain(
+        "s3cret-value",
+      );
+    }
+    expect(bad(async () => ({ accessKeyId: "AKIAX", secretAccessKey: "y" }))).not.toThrow();
+  });
+
   it("builds its own client for a custom endpoint, with host prefixes off, and nothing before the first call", async () => {
     register("api", [endpoint("a", "10.0.1.1")]);
     const env = { AWS_REGION: REGION, AWS_ENDPOINT_URL: aws.url, FLEXJOB_NAMESPACE: NAMESPACE };

@@ -6,6 +6,7 @@ import {
 } from "@aws-sdk/client-servicediscovery";
 import { createServiceDiscoveryClient } from "./cloud-map.js";
 import { DiscoveryError } from "./errors.js";
+import { FlexjobError } from "./flexjob-error.js";
 import { choose, type PickState, type PickStrategy } from "./pick.js";
 import { isTransient, type RetryOptions, withRetry } from "./retry.js";
 import type {
@@ -155,6 +156,7 @@ function toInstance(summary: HttpInstanceSummary): DiscoveredInstance {
  * const url = await discovery.resolveUrl("api", { strategy: "round-robin" }); // "http://10.0.1.23:8080"
  */
 export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
+  checkCredentials(options.credentials);
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   let client: ServiceDiscoveryClient | undefined;
@@ -213,6 +215,29 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
       cache.clear();
     },
   };
+}
+
+/**
+ * Fixed credentials need both keys; a JavaScript caller's mistake is named here, at construction,
+ * not at the first lookup as the SDK's "Resolved credential object is not valid". Values are
+ * never shown: a secret access key is a secret.
+ */
+function checkCredentials(credentials: unknown): void {
+  if (credentials === undefined || typeof credentials === "function") return;
+  const given = (typeof credentials === "object" && credentials !== null ? credentials : {}) as Record<
+    string,
+    unknown
+  >;
+  const missing = ["accessKeyId", "secretAccessKey"].filter(
+    (key) => typeof given[key] !== "string" || given[key] === "",
+  );
+  if (missing.length === 0) return;
+  throw new FlexjobError(`credentials has no ${missing.join(" and no ")} (the value is not shown)`, {
+    code: "INPUT_INVALID",
+    fault: "user",
+    remedy:
+      "pass { accessKeyId, secretAccessKey, sessionToken? }, or an async function that returns them, or leave credentials out for the AWS SDK's default chain",
+  });
 }
 
 function namespaceFor(namespace: string | undefined, service: string): string {
