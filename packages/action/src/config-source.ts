@@ -1,5 +1,5 @@
 import { type FieldIssue, type FlexjobConfig, FlexjobError, parseConfig } from "@flexjob/sdk";
-import { inlineRawConfig, readActionConfig } from "./config-read.js";
+import { inlineRawConfig, type RawActionConfig, readActionConfig } from "./config-read.js";
 import type { ActionInputs, InlineJobInputs } from "./inputs.js";
 import type { SecretMask } from "./secrets.js";
 
@@ -12,15 +12,17 @@ export interface ActionConfig {
 }
 
 /**
- * The config of this run, checked: {@link readActionConfig} (which masks its secrets first),
- * then the schema; a job given by inputs reports its problems under the inputs' names.
+ * The config of this run, checked: {@link readActionConfig} (which masks its secrets first), or
+ * what the first step read with it already, then the schema; a job given by inputs reports its
+ * problems under the inputs' names.
  */
 export async function loadActionConfig(
   inputs: ActionInputs,
   workspace: string,
   mask: SecretMask,
+  read?: RawActionConfig,
 ): Promise<ActionConfig> {
-  const { raw, file, locate } = await readActionConfig(inputs, workspace, mask);
+  const { raw, file, locate } = read ?? (await readActionConfig(inputs, workspace, mask));
   if (inputs.inline !== undefined) {
     return { config: parseInlineConfig(inputs.inline), file: undefined, warnings: [] };
   }

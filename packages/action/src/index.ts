@@ -18,7 +18,7 @@ try {
   const first = await firstStep(world, mask);
   if (!first.skipped) {
     const { run } = await import("./run.js");
-    await run(undefined, first.check);
+    await run(undefined, { check: first.check, mask });
   }
 } catch (error) {
   await reportFailure(error);

@@ -72,8 +72,13 @@ export function processWorld(): ActionWorld {
  * Any error it throws is ready to show: secrets redacted, input problems placed on the workflow's
  * line. Mapping it to annotations and the exit code is the entrypoint's job.
  */
-export async function run(world: ActionWorld = processWorld(), check?: RecordCheck): Promise<void> {
-  const mask = new SecretMask((value) => core.setSecret(value));
+export async function run(
+  world: ActionWorld = processWorld(),
+  first?: { check: RecordCheck; mask: SecretMask },
+): Promise<void> {
+  // The first step's mask holds the secrets of what it read, which this run then does not read again.
+  const mask = first?.mask ?? new SecretMask((value) => core.setSecret(value));
+  const check = first?.check;
   try {
     await deployFromWorkflow(world, mask, check);
   } catch (error) {
@@ -84,9 +89,9 @@ export async function run(world: ActionWorld = processWorld(), check?: RecordChe
 async function deployFromWorkflow(world: ActionWorld, mask: SecretMask, check?: RecordCheck): Promise<void> {
   const { env } = world;
   const eventName = env.GITHUB_EVENT_NAME;
-  const inputs = readInputs({ eventName });
+  const inputs = check?.read?.inputs ?? readInputs({ eventName });
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
-  const { config, file, warnings } = await loadActionConfig(inputs, workspace, mask);
+  const { config, file, warnings } = await loadActionConfig(inputs, workspace, mask, check?.read?.config);
   for (const warning of warnings) annotateWarning(warning);
   checkJobNames(config, inputs.jobs);
 

@@ -136,9 +136,13 @@ describe("firstStep", () => {
     const first = await firstStep(world(), new SecretMask(() => {}));
     expect(first).toEqual({
       skipped: false,
-      check: { key: expect.stringMatching(/^[0-9a-f]{64}$/), record: undefined },
+      check: { key: expect.stringMatching(/^[0-9a-f]{64}$/), record: undefined, read: expect.anything() },
     });
     expect(sent).toHaveLength(1);
+    // What it read goes to the full run, which does not read it again.
+    if (first.skipped) throw new Error("skipped with no record");
+    expect(first.check.read?.inputs.verify).toBe(false);
+    expect(first.check.read?.config).toMatchObject({ file: "flexjob.yml", raw: { app: "shop" } });
   });
 
   it("with a record of another key, hands the deploy that record", async () => {
@@ -167,7 +171,10 @@ describe("firstStep", () => {
       { ...world(), env: { ...world().env, GITHUB_EVENT_NAME: "pull_request" } },
       new SecretMask(() => {}),
     );
-    expect(plan).toEqual({ skipped: false, check: { key: undefined, record: undefined } });
+    expect(plan).toEqual({
+      skipped: false,
+      check: { key: undefined, record: undefined, read: expect.anything() },
+    });
     expect(sent).toEqual([]);
 
     answer = async () => {
@@ -190,10 +197,14 @@ describe("firstStep", () => {
     );
     expect(await firstStep(world(), new SecretMask(() => {}))).toEqual({
       skipped: false,
+      check: { key: undefined, record: undefined, read: expect.anything() },
+    });
+    // A config it cannot read is read again, and reported, by the full run.
+    await writeFile(join(workspace, "flexjob.yml"), "app: shop\njobs: [\n");
+    expect(await firstStep(world(), new SecretMask(() => {}))).toEqual({
+      skipped: false,
       check: { key: undefined, record: undefined },
     });
-    await writeFile(join(workspace, "flexjob.yml"), "app: shop\njobs: [\n");
-    expect(await firstStep(world(), new SecretMask(() => {}))).toMatchObject({ skipped: false });
     expect(sent).toEqual([]);
   });
 });

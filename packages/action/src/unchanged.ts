@@ -45,6 +45,8 @@ export interface RecordCheck {
   key: string | undefined;
   /** The record as read; undefined when there is none, or it was not read. */
   record: DeployRecord | undefined;
+  /** The inputs and the config as the first step read them (its mask holds their secrets); undefined when it could not. */
+  read?: { inputs: ActionInputs; config: RawActionConfig };
 }
 
 export type FirstStep = { skipped: true } | { skipped: false; check: RecordCheck };
@@ -52,7 +54,8 @@ export type FirstStep = { skipped: true } | { skipped: false; check: RecordCheck
 /** Bump when what the key covers changes meaning. */
 const KEY_FORMAT = 1;
 
-const NO_RECORD: FirstStep = { skipped: false, check: { key: undefined, record: undefined } };
+/** A run the full deploy takes, with what the first step read, when it could. */
+const fullRun = (check: RecordCheck): FirstStep => ({ skipped: false, check });
 
 /**
  * Answers the run from the deploy record when its key is this run's; otherwise says what it
@@ -68,10 +71,13 @@ export async function firstStep(world: RecordWorld, mask: SecretMask): Promise<F
     inputs = readInputs({ eventName: env.GITHUB_EVENT_NAME });
     read = await readActionConfig(inputs, env.GITHUB_WORKSPACE ?? process.cwd(), mask);
   } catch {
-    return NO_RECORD;
+    return fullRun({ key: undefined, record: undefined });
   }
+  const known = { inputs, config: read };
   const target = appAndRegion(read.raw, env);
-  if (target === undefined || inputs.dryRun || !recordable(read.raw, inputs.jobs)) return NO_RECORD;
+  if (target === undefined || inputs.dryRun || !recordable(read.raw, inputs.jobs)) {
+    return fullRun({ key: undefined, record: undefined, read: known });
+  }
   const key = await recordKey(inputs, read, { ref, region: target.region, build: world.build });
   let record: DeployRecord | undefined;
   try {
@@ -79,11 +85,9 @@ export async function firstStep(world: RecordWorld, mask: SecretMask): Promise<F
   } catch (error) {
     const why = error instanceof Error ? error.name : String(error);
     core.info(`deploy record ${deployRecordName(target.app)} not read (${why}): checking every resource`);
-    return { skipped: false, check: { key, record: undefined } };
+    return fullRun({ key, record: undefined, read: known });
   }
-  if (record?.key !== key || inputs.runNow || inputs.verify) {
-    return { skipped: false, check: { key, record } };
-  }
+  if (record?.key !== key || inputs.runNow || inputs.verify) return fullRun({ key, record, read: known });
   await answerFromRecord(
     record,
     { file: read.file, ref, skipped: jobsForBranch(rawJobs(read.raw), inputs.jobs, ref).skipped },
