@@ -30,20 +30,28 @@ export function durationSeconds(value: number | string): number | undefined {
   );
 }
 
+const UNIT_NAMES = { d: "day", h: "hour", m: "minute", s: "second" } as const;
+
+/**
+ * Whole seconds as counts of days, hours, minutes and seconds, largest first, zero counts left out.
+ * @example durationParts(5400); // [{ unit: "h", count: 1 }, { unit: "m", count: 30 }]
+ */
+export function durationParts(total: number): { unit: keyof typeof UNIT_SECONDS; count: number }[] {
+  const parts: { unit: keyof typeof UNIT_SECONDS; count: number }[] = [];
+  let rest = total;
+  for (const unit of ["d", "h", "m", "s"] as const) {
+    const count = Math.floor(rest / UNIT_SECONDS[unit]);
+    rest -= count * UNIT_SECONDS[unit];
+    if (count > 0) parts.push({ unit, count });
+  }
+  return parts;
+}
+
 /** "24 hours", "90 seconds", "1 hour 30 minutes". */
 export function describeSeconds(total: number): string {
-  const parts: string[] = [];
-  let rest = total;
-  for (const [unit, size] of [
-    ["day", 86_400],
-    ["hour", 3_600],
-    ["minute", 60],
-    ["second", 1],
-  ] as const) {
-    const count = Math.floor(rest / size);
-    rest -= count * size;
-    if (count > 0) parts.push(`${count} ${unit}${count === 1 ? "" : "s"}`);
-  }
+  const parts = durationParts(total).map(
+    ({ unit, count }) => `${count} ${UNIT_NAMES[unit]}${count === 1 ? "" : "s"}`,
+  );
   return parts.length === 0 ? "0 seconds" : parts.join(" ");
 }
 

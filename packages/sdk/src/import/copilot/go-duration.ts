@@ -1,3 +1,5 @@
+import { durationParts } from "../../config/duration.js";
+
 const GO_UNITS: Readonly<Record<string, bigint>> = {
   ns: 1n,
   us: 1_000n,
@@ -86,17 +88,9 @@ export function goDurationSeconds(text: string): number | undefined {
 
 /** Whole seconds as flexjob's compact duration: 5400 → "1h30m", 86400 → "1d", 90 → "1m30s". */
 export function secondsText(seconds: number): string {
-  const parts: string[] = [];
-  let rest = seconds;
-  for (const [unit, size] of [
-    ["d", 86_400],
-    ["h", 3_600],
-    ["m", 60],
-    ["s", 1],
-  ] as const) {
-    const count = Math.floor(rest / size);
-    if (count > 0) parts.push(`${count}${unit}`);
-    rest -= count * size;
-  }
-  return parts.join("") || "0s";
+  return (
+    durationParts(seconds)
+      .map(({ unit, count }) => `${count}${unit}`)
+      .join("") || "0s"
+  );
 }
