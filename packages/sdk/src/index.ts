@@ -8,14 +8,8 @@
  */
 
 export { accountIdOf } from "./aws/account.js";
+// The clients (createClients, loadClients, their types) come with the record entry, below.
 export type { DiscoveryClients } from "./aws/clients.js";
-export {
-  type AwsClients,
-  type AwsService,
-  type ClientOptions,
-  createClients,
-  loadClients,
-} from "./aws/clients.js";
 export type { DnsRecordSpec } from "./aws/discovery-service.js";
 export { boundaryPolicy } from "./aws/permissions-boundary.js";
 export type { PolicyDocument, PolicyStatement } from "./aws/policy.js";
