@@ -19,6 +19,7 @@ import {
   planText,
   type RunNowResult,
   realSleep,
+  recordableConfig,
   runFailure,
   runs as runHistory,
   runNow,
@@ -148,7 +149,8 @@ async function deployFromWorkflow(world: ActionWorld, mask: SecretMask, check?: 
 
 /**
  * After a complete deploy, the record the next run compares its key with (unchanged.ts), when the
- * first step gave this run a key. Failing to save costs the next run its shortcut, never this deploy.
+ * first step gave this run a key and the SDK says the config's deploy depends on nothing the key
+ * misses (recordableConfig). Failing to save costs the next run its shortcut, never this deploy.
  */
 async function saveRecord(
   config: FlexjobConfig,
@@ -158,8 +160,8 @@ async function saveRecord(
   env: ActionWorld["env"],
 ): Promise<void> {
   const key = check?.key;
-  // No key: the first step found this run unrecordable (a dry run, a build from source, …).
-  if (key === undefined) return;
+  // No key: a dry run, or a config the first step could not read; and some configs keep none.
+  if (key === undefined || !recordableConfig(config)) return;
   if (check?.record?.key === key && !result.changed) return;
   const source =
     env.GITHUB_SHA === undefined

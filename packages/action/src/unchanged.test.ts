@@ -5,7 +5,7 @@ import type { AwsClients, DeployRecord } from "@flexjob/sdk/record";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ActionInputs } from "./inputs.js";
 import { SecretMask } from "./secrets.js";
-import { firstStep, recordable, recordKey } from "./unchanged.js";
+import { firstStep, namesKnownJobs, recordKey } from "./unchanged.js";
 
 const CONFIG =
   "app: shop\nregion: eu-west-1\njobs:\n  report:\n    image: alpine:3\n    schedule: rate(1 hour)\n";
@@ -58,24 +58,17 @@ describe("recordKey", () => {
   });
 });
 
-describe("recordable", () => {
-  it("is a config whose every job runs a registry image, with every job the jobs input names", () => {
-    const raw = { app: "shop", jobs: { report: { image: "alpine:3" }, cleanup: { image: "alpine:3" } } };
-    expect(recordable(raw, undefined)).toBe(true);
-    expect(recordable(raw, ["report"])).toBe(true);
-    expect(recordable(raw, ["reprot"])).toBe(false);
-    expect(recordable({ app: "shop", jobs: { report: { source: { rootDir: "." } } } }, undefined)).toBe(
-      false,
-    );
-    expect(recordable({ app: "shop", jobs: { report: {} } }, undefined)).toBe(false);
-    expect(recordable({ app: "shop", jobs: [] }, undefined)).toBe(false);
-    expect(recordable("app: shop", undefined)).toBe(false);
-    // A webhook held in a secret is read at deploy time: its value can change under the same config.
-    const secret = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:hook-AbCdEf";
-    expect(recordable({ ...raw, alerts: { webhook: "https://hooks.example.com/x" } }, undefined)).toBe(true);
-    expect(recordable({ ...raw, alerts: { webhook: secret } }, undefined)).toBe(false);
-    const jobWebhook = { report: { image: "alpine:3", alerts: { webhook: secret } } };
-    expect(recordable({ app: "shop", jobs: jobWebhook }, undefined)).toBe(false);
+describe("namesKnownJobs", () => {
+  it("is a map of jobs holding every job the jobs input names", () => {
+    const raw = {
+      app: "shop",
+      jobs: { report: { image: "alpine:3" }, cleanup: { source: { rootDir: "." } } },
+    };
+    expect(namesKnownJobs(raw, undefined)).toBe(true);
+    expect(namesKnownJobs(raw, ["report", "cleanup"])).toBe(true);
+    expect(namesKnownJobs(raw, ["reprot"])).toBe(false);
+    expect(namesKnownJobs({ app: "shop", jobs: [] }, undefined)).toBe(false);
+    expect(namesKnownJobs("app: shop", undefined)).toBe(false);
   });
 });
 
@@ -190,15 +183,13 @@ describe("firstStep", () => {
     );
   });
 
-  it("leaves a config it cannot read, or one built from source, to the full run without a call", async () => {
-    await writeFile(
-      join(workspace, "flexjob.yml"),
-      "app: shop\njobs:\n  report:\n    schedule: rate(1 hour)\n",
-    );
+  it("leaves a config it cannot read, or a jobs input naming a job it lacks, to the full run without a call", async () => {
+    vi.stubEnv("INPUT_JOBS", "reprot");
     expect(await firstStep(world(), new SecretMask(() => {}))).toEqual({
       skipped: false,
       check: { key: undefined, record: undefined, read: expect.anything() },
     });
+    vi.unstubAllEnvs();
     // A config it cannot read is read again, and reported, by the full run.
     await writeFile(join(workspace, "flexjob.yml"), "app: shop\njobs: [\n");
     expect(await firstStep(world(), new SecretMask(() => {}))).toEqual({

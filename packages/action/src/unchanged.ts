@@ -75,7 +75,7 @@ export async function firstStep(world: RecordWorld, mask: SecretMask): Promise<F
   }
   const known = { inputs, config: read };
   const target = appAndRegion(read.raw, env);
-  if (target === undefined || inputs.dryRun || !recordable(read.raw, inputs.jobs)) {
+  if (target === undefined || inputs.dryRun || !namesKnownJobs(read.raw, inputs.jobs)) {
     return fullRun({ key: undefined, record: undefined, read: known });
   }
   const key = await recordKey(inputs, read, { ref, region: target.region, build: world.build });
@@ -105,23 +105,14 @@ function appAndRegion(raw: unknown, env: RecordWorld["env"]): { app: string; reg
 }
 
 /**
- * Whether a run of this config can leave a record, and so be answered from one. Not when a job is
- * built from the repository (no `image:`), whose files the key does not cover; not when an alert
- * webhook is the ARN of a secret, whose value (the URL the deploy writes into the API destination)
- * can change with no change to the config; not when the jobs input names a job the config lacks,
- * which the full run reports without calling AWS.
+ * Whether the config is a map of jobs holding every job the jobs input names: if not, the full run
+ * reports it without calling AWS, and so does not read the record either. (Which configs keep a
+ * record at all is the SDK's rule, recordableConfig, applied when a deploy saves one: for any
+ * other config, no record has this run's key.)
  */
-export function recordable(raw: unknown, only: readonly string[] | undefined): boolean {
+export function namesKnownJobs(raw: unknown, only: readonly string[] | undefined): boolean {
   const jobs = isRecord(raw) ? raw.jobs : undefined;
-  if (!isRecord(jobs)) return false;
-  if (only?.some((name) => !Object.hasOwn(jobs, name))) return false;
-  if (!Object.values(jobs).every((job) => isRecord(job) && typeof job.image === "string")) return false;
-  return !webhookFromSecret(raw) && !Object.values(jobs).some(webhookFromSecret);
-}
-
-function webhookFromSecret(holder: unknown): boolean {
-  const alerts = isRecord(holder) ? holder.alerts : undefined;
-  return isRecord(alerts) && typeof alerts.webhook === "string" && alerts.webhook.startsWith("arn:");
+  return isRecord(jobs) && (only ?? []).every((name) => Object.hasOwn(jobs, name));
 }
 
 /**

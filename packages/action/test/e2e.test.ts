@@ -268,6 +268,25 @@ describe("the bundled action on a push", () => {
     });
   });
 
+  it("keeps no record for a config whose webhook is held in a secret: its value can change, so every push reads it", async () => {
+    const hook = aws.secrets.put("shop/hook", {
+      region: "eu-west-1",
+      suffix: "AbCdEf",
+      value: "https://hooks.example.com/alerts",
+    });
+    const workspace = await workspaceWith({ "flexjob.yml": `${SHOP}alerts:\n  webhook: ${hook}\n` });
+    expect((await runAction({ workspace, awsEndpoint: aws.url })).code).toBe(0);
+    expect(parameterNames(aws)).toEqual([]);
+    aws.clearCalls();
+
+    const again = await runAction({ workspace, awsEndpoint: aws.url });
+
+    expect(again.code).toBe(0);
+    expect(aws.calls.map((call) => call.operation)).toContain("GetSecretValue");
+    expect(aws.mutatingCalls()).toEqual([]);
+    expect(again.stdout).toContain("everything is up to date: no change made");
+  });
+
   it("deploys a branch-bound job from its own branch", async () => {
     const workspace = await workspaceWith({ "flexjob.yml": SHOP });
     const run = await runAction({

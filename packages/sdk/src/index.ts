@@ -39,6 +39,7 @@ export { type DeployPolicyOptions, deployPolicy, runPolicy } from "./deploy/iam-
 export type { ImageContext, ImageResolver, ResolvedImage } from "./deploy/image-resolver.js";
 export { followLogs, type LogLine, type LogsOptions, logs, logsElsewhere } from "./deploy/logs.js";
 export { ACTION_SYMBOL, changeLines, countLine, type PlanTextOptions, planText } from "./deploy/plan-text.js";
+export { recordableConfig } from "./deploy/recordable.js";
 export type { Plan, ResourceKind } from "./deploy/registry.js";
 export { type RunNowOptions, type RunNowResult, runFailure, runNow, type TaskRun } from "./deploy/run-now.js";
 export { RUN_OUTCOMES, type RunSummary, summariseRuns } from "./deploy/run-summary.js";

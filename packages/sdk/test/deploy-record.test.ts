@@ -6,6 +6,7 @@ import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/cl
 import type { FakeAws } from "fake-aws";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AwsClients } from "../src/aws/clients.js";
+import { parseConfig } from "../src/config/index.js";
 import { deploy } from "../src/deploy/deploy.js";
 import {
   clearDeployRecord,
@@ -18,6 +19,7 @@ import {
   writeDeployRecord,
 } from "../src/deploy/deploy-record.js";
 import { destroy } from "../src/deploy/destroy.js";
+import { recordableConfig } from "../src/deploy/recordable.js";
 import type { Deps } from "../src/deps.js";
 import { shopConfig, startWorld } from "./harness.js";
 
@@ -198,5 +200,24 @@ describe("deployRecordOf", () => {
     expect(made.jobs[1]?.timing?.createdAt).toBeUndefined();
     const again = deployRecordOf(await deploy(shopConfig(), {}, deps), { key: "k", at: new Date() });
     expect(again.jobs[1]?.timing?.createdAt).toBe("2026-12-01T10:00:00.000Z");
+  });
+});
+
+describe("recordableConfig", () => {
+  const secret = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:hook-AbCdEf";
+  const config = (app: Record<string, unknown> = {}, job: Record<string, unknown> = { image: "alpine:3" }) =>
+    parseConfig({
+      app: "shop",
+      region: "eu-west-1",
+      jobs: { report: { schedule: "rate(1 hour)", ...job } },
+      ...app,
+    });
+
+  it("is a config whose deploy reads nothing outside it: no build from source, no webhook held in a secret", () => {
+    expect(recordableConfig(config())).toBe(true);
+    expect(recordableConfig(config({ alerts: { webhook: "https://hooks.example.com/x" } }))).toBe(true);
+    expect(recordableConfig(config({ alerts: { webhook: secret } }))).toBe(false);
+    expect(recordableConfig(config({}, { image: "alpine:3", alerts: { webhook: secret } }))).toBe(false);
+    expect(recordableConfig(config({}, { source: { rootDir: "." } }))).toBe(false);
   });
 });
